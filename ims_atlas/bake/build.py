@@ -1,0 +1,238 @@
+"""Bake myo-sim's ``myofullbody`` into ``meshes/``: one ``.npz`` per structure + ``manifest.json``.
+
+Deterministic: the same myo-sim version gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from ims_atlas.anatomy.mesh_file import write_mesh
+from ims_atlas.bake import names, tubes
+from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
+from ims_atlas.core.ids import MIDLINE_X
+
+#: Specific tension used to turn peak force into a belly cross-section (N per m^2).
+#: myo-sim's forces come from PCSA; 1 MPa keeps the summed bellies inside the body outline.
+SPECIFIC_TENSION = 1.0e6
+MAX_RADIUS = 0.028
+SOURCE = "myo-sim {version} ({model}, default pose), Apache-2.0"
+LICENCE = "Apache-2.0"
+#: Triangles kept per hand after decimation (the raw hands are 228k of 288k bone triangles).
+HAND_TRIANGLES = 12000
+
+
+def _side_of(points: np.ndarray) -> str:
+    cx = float(points[:, 0].mean())
+    if abs(cx - MIDLINE_X) < 0.01:
+        return "midline"
+    return "left" if cx > MIDLINE_X else "right"  # +X is the subject's left
+
+
+def _components(points: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
+    """Face index arrays of each connected component."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(points)
+    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    face_labels = labels[faces[:, 0]]
+    return [np.flatnonzero(face_labels == c) for c in np.unique(face_labels)]
+
+
+def _submesh(points: np.ndarray, faces: np.ndarray, face_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    f = faces[face_idx]
+    used, inverse = np.unique(f.reshape(-1), return_inverse=True)
+    return points[used], inverse.reshape(-1, 3)
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    pts, fcs, offset = [], [], 0
+    for p, f in parts:
+        pts.append(p)
+        fcs.append(f + offset)
+        offset += len(p)
+    return np.vstack(pts), np.vstack(fcs)
+
+
+def _decimate(points: np.ndarray, faces: np.ndarray, target: int) -> tuple[np.ndarray, np.ndarray]:
+    import pyvista as pv
+
+    mesh = pv.PolyData(points, np.hstack([np.full((len(faces), 1), 3), faces]).ravel())
+    reduction = max(0.0, 1.0 - target / max(len(faces), 1))
+    out = mesh.decimate(reduction, volume_preservation=True).triangulate().clean()
+    return np.asarray(out.points, dtype=np.float64), out.faces.reshape(-1, 4)[:, 1:].astype(np.int64)
+
+
+def _drop_logo(points: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Remove the MyoSuite logo disc (and its letters) that sits on the sternum."""
+    comps = _components(points, faces)
+    logo = max(comps, key=len)
+    lp = points[np.unique(faces[logo])]
+    lo, hi = lp.min(axis=0) - 0.003, lp.max(axis=0) + 0.003
+    keep = []
+    for c in comps:
+        if c is logo:
+            continue
+        cp = points[np.unique(faces[c])]
+        inside = (cp.min(axis=0) >= lo).all() and (cp.max(axis=0) <= hi).all()
+        if not inside:
+            keep.append(c)
+    return _submesh(points, faces, np.concatenate(keep))
+
+
+def _vertebra_landmarks(points: np.ndarray) -> dict[str, list[float]]:
+    """Centroid, top, bottom, spinous tip and the posterior bony surface 15 mm either side."""
+    c = points.mean(axis=0)
+    lm = {
+        "centroid": c,
+        "superior": np.array([c[0], c[1], points[:, 2].max()]),
+        "inferior": np.array([c[0], c[1], points[:, 2].min()]),
+        "spinous_tip": points[np.argmax(points[:, 1])],  # most posterior point (+Y is posterior)
+    }
+    for side, sign in (("right", -1.0), ("left", 1.0)):
+        x = MIDLINE_X + sign * 0.015
+        near = points[np.abs(points[:, 0] - x) < 0.005]
+        if len(near):
+            lm[f"lamina_{side}"] = near[np.argmax(near[:, 1])]
+    return {k: [round(float(v), 5) for v in val] for k, val in lm.items()}
+
+
+def _entry(sid, name, kind, layer, side, region, file, faces, level=None, muscle=None, parts=(), landmarks=None, source=""):
+    e = {
+        "id": sid, "name": name, "kind": kind, "layer": layer, "side": side, "region": region,
+        "level": level, "muscle": muscle, "parts": list(parts), "file": file,
+        "triangles": int(len(faces)), "source": source, "licence": LICENCE,
+    }
+    if landmarks:
+        e["landmarks"] = landmarks
+    return e
+
+
+def _side_label(side: str) -> str:
+    return "" if side == "midline" else f" ({side})"
+
+
+def _bones(meshes: list[BoneMesh], out: Path, source: str) -> list[dict]:
+    entries: list[dict] = []
+    spine: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    groups: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for m in meshes:
+        key = names.bone_key(m.name)
+        if m.name == "hat_cervical":
+            comps = sorted(_components(m.points, m.faces), key=len)
+            discs, verts = comps[:5], comps[5:]
+            # Order the seven vertebrae by height: C1 (atlas) is the highest.
+            verts.sort(key=lambda c: -m.points[np.unique(m.faces[c])][:, 2].mean())
+            for i, c in enumerate(verts, start=1):
+                spine[f"C{i}"] = _submesh(m.points, m.faces, c)
+            groups[("cervical_discs", "midline")].append(_submesh(m.points, m.faces, np.concatenate(discs)))
+        elif "thoracic" in m.name:
+            level = "T" + m.name.split("thoracic")[1].split("_")[0]
+            spine[level] = (m.points, m.faces)
+        elif m.name.startswith("lumbar"):
+            spine["L" + m.name.split("_")[0][len("lumbar"):]] = (m.points, m.faces)
+        elif m.name.startswith("sacrum"):
+            spine["S"] = (m.points, m.faces)
+        elif m.name == "torso_geom_13_ribcage_s":
+            groups[("ribcage", "midline")].append(_drop_logo(m.points, m.faces))
+        elif key in names.HAND_BONES:
+            groups[("hand_bones", _side_of(m.points))].append((m.points, m.faces))
+        elif m.name in names.BONES or key in names.BONES:
+            base = names.BONES.get(m.name, names.BONES.get(key))[0]
+            side = "midline" if base in ("skull", "mandible") else _side_of(m.points)
+            groups[(base, side)].append((m.points, m.faces))
+    for level, (p, f) in spine.items():
+        sid = "sacrum" if level == "S" else f"vertebra_{level.lower()}"
+        name = "Sacrum" if level == "S" else f"{level} vertebra"
+        region = {"C": "cervical spine", "T": "thoracic spine", "L": "lumbar spine", "S": "pelvis"}[level[0]]
+        file = f"spine/{sid}.npz"
+        write_mesh(out / file, p, f)
+        entries.append(_entry(sid, name, "vertebra", "spine", "midline", region, file, f, level=level,
+                              landmarks=_vertebra_landmarks(p), source=source))
+    order = {n: i for i, n in enumerate(("C1 C2 C3 C4 C5 C6 C7 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 L1 L2 L3 L4 L5 S").split())}
+    entries.sort(key=lambda e: order[e["level"]])
+    display = {v[0]: (v[1], v[2]) for v in names.BONES.values()}
+    display["hand_bones"] = ("Bones of the hand", "hand")
+    display["cervical_discs"] = ("Cervical intervertebral discs", "cervical spine")
+    for (base, side), parts in sorted(groups.items()):
+        p, f = _merge(parts)
+        if base == "hand_bones":
+            p, f = _decimate(p, f, HAND_TRIANGLES)
+        sid = base if side == "midline" else f"{base}_{side}"
+        name, region = display[base]
+        layer = "spine" if base == "cervical_discs" else "bones"
+        file = f"bones/{sid}.npz"
+        write_mesh(out / file, p, f)
+        entries.append(_entry(sid, name + _side_label(side), "bone", layer, side, region, file, f, source=source))
+    return entries
+
+
+def _muscles(out: Path, model, data, source: str) -> list[dict]:
+    groups: dict[tuple[str, str, str | None], list] = defaultdict(list)
+    for fas in fascicles(model, data):
+        mid = names.muscle_for(fas.name)
+        if mid is None:
+            continue
+        groups[(mid, _side_of(fas.path), names.level_for(fas.name))].append(fas)
+    entries = []
+    for (mid, side, level), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+        parts = []
+        for fas in group:
+            length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
+            radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
+            parts.append(tubes.sweep(fas.path, radius))
+        p, f = _merge(parts)
+        main = max(group, key=lambda g: g.peak_force)
+        centre = tubes.resample(tubes.smooth(main.path), 24)
+        name, region = names.MUSCLES[mid]
+        sid = f"{mid}_{level.lower()}_{side}" if level else f"{mid}_{side}"
+        label = f"{name} {level}" if level else name
+        file = f"muscles/{sid}.npz"
+        write_mesh(out / file, p, f, centre)
+        entries.append(_entry(sid, label + _side_label(side), "muscle", "muscles", side, region, file, f,
+                              level=level, muscle=mid, parts=sorted(g.name for g in group), source=source))
+    return entries
+
+
+def build_meshes(out: str | Path) -> dict:
+    """Bake every structure into ``out`` and write ``out/manifest.json``; return the manifest."""
+    import importlib.metadata
+
+    out = Path(out)
+    version = importlib.metadata.version("myo-sim")
+    source = SOURCE.format(version=version, model=MODEL)
+    model, data = load_default_pose()
+    structures = _bones(bone_meshes(model, data), out, source) + _muscles(out, model, data, source)
+    manifest = {
+        "format_version": 1,
+        "frame": {
+            "units": "metres",
+            "up": "+Z",
+            "anterior": "-Y",
+            "left": "+X",
+            "midline_x": MIDLINE_X,
+            "description": "myo-sim's own frame: metres, +Z superior, -Y anterior (the body faces -Y), "
+            "+X the subject's left; standing, arms at the sides, forearms mid-prone.",
+        },
+        "source": {
+            "package": "myo-sim",
+            "version": version,
+            "model": MODEL,
+            "pose": "default",
+            "licence": LICENCE,
+            "notes": "Bones: myo-sim STL meshes placed at the default pose; the cervical spine split into C1-C7 by "
+            "connectivity; the MyoSuite logo disc removed from the ribcage; the hands decimated. Muscles: one "
+            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force.",
+        },
+        "structures": structures,
+    }
+    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+    (out / "manifest.json").write_text(text, encoding="utf-8")
+    return manifest

@@ -1,0 +1,1 @@
+"""Plain-Python foundations: ids, sides, spinal segments, errors, paths. No Qt, no VTK."""

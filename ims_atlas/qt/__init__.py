@@ -1,0 +1,1 @@
+"""The desktop shell: the only layer that imports Qt."""

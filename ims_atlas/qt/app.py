@@ -1,0 +1,74 @@
+"""Start the desktop app: QApplication, main window, optional screenshot-and-quit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ims_atlas.anatomy.manifest import load_manifest
+from ims_atlas.core.errors import DataError
+from ims_atlas.core.paths import meshes_dir
+
+
+def has_display() -> bool:
+    """Whether a Qt window can be shown here (X11/Wayland on Linux; always elsewhere)."""
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def run(screenshot: Path | None = None, size: tuple[int, int] | None = None) -> int:
+    """Open the window; with ``screenshot``, save a PNG of the whole window after the first frame and quit."""
+    if not has_display():
+        print(
+            "ims-atlas: no display found (DISPLAY is not set). Run it on a desktop, or under a virtual "
+            "screen: xvfb-run -a ims-atlas --screenshot shot.png",
+            file=sys.stderr,
+        )
+        return 1
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        print("ims-atlas: QT_QPA_PLATFORM=offscreen cannot show the 3D view; use xcb (e.g. under xvfb-run).", file=sys.stderr)
+        return 1
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication, QMessageBox
+
+    from ims_atlas.qt.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("IMS Atlas")
+    app.setOrganizationName("IMS Atlas")
+    manifest_path = meshes_dir() / "manifest.json"
+    try:
+        manifest = load_manifest(manifest_path)
+    except DataError as exc:
+        QMessageBox.critical(None, "IMS Atlas: anatomy missing", str(exc))
+        print(f"ims-atlas: {exc}", file=sys.stderr)
+        return 1
+    window = MainWindow(manifest)
+    window.resize(*(size or (1400, 880)))
+    status = {"code": 0}
+
+    if screenshot is not None:
+        def save() -> None:
+            window.scene.plotter.render()
+            app.processEvents()
+            image = window.grab()
+            target = Path(screenshot)
+            tmp = target.with_name(f".{target.name}.part.png")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not image.save(str(tmp), "PNG"):
+                    raise OSError("Qt could not write the PNG")
+                os.replace(tmp, target)
+                print(f"saved {target} ({image.width()}x{image.height()})")
+            except OSError as exc:
+                print(f"ims-atlas: cannot save screenshot to {target}: {exc}", file=sys.stderr)
+                tmp.unlink(missing_ok=True)
+                status["code"] = 1
+            window.close()
+
+        window.first_frame.connect(lambda: QTimer.singleShot(200, save))
+    window.show()
+    app.exec()
+    return status["code"]

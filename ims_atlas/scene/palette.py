@@ -1,0 +1,35 @@
+"""Colours for every role in the scene. Colour-blind safe (Okabe-Ito hues for highlights)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RGB = tuple[float, float, float]
+
+
+def hex_rgb(code: str) -> RGB:
+    """``"#E69F00"`` -> ``(0.902, 0.624, 0.0)``."""
+    code = code.lstrip("#")
+    return tuple(int(code[i : i + 2], 16) / 255.0 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colour and opacity per role. Highlights differ in hue *and* lightness."""
+
+    background_top: RGB = hex_rgb("#3B4252")
+    background_bottom: RGB = hex_rgb("#15181E")
+    bone: RGB = hex_rgb("#E9E2D0")
+    vertebra: RGB = hex_rgb("#F3EBD8")
+    disc: RGB = hex_rgb("#9FB7C9")
+    muscle: RGB = hex_rgb("#B0574A")
+    nerve: RGB = hex_rgb("#F0E442")
+    # Highlight roles (Okabe-Ito): local target orange, paraspinal target blue, root yellow.
+    local: RGB = hex_rgb("#E69F00")
+    paraspinal: RGB = hex_rgb("#0072B2")
+    root: RGB = hex_rgb("#F0E442")
+    context_opacity: float = 0.18
+    muscle_opacity: float = 1.0
+
+
+DEFAULT_PALETTE = Palette()

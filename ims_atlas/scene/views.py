@@ -1,0 +1,57 @@
+"""Camera presets as data: where the eye is, relative to the body, for each named view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Vec = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class ViewPreset:
+    """A named camera direction: ``direction`` points from the focus to the eye."""
+
+    name: str
+    label: str
+    direction: Vec
+    view_up: Vec
+    shortcut: str
+
+
+# Mesh frame: +Z up, -Y anterior (the body faces -Y), +X the subject's left.
+VIEWS: dict[str, ViewPreset] = {
+    v.name: v
+    for v in (
+        ViewPreset("anterior", "Front", (0.0, -1.0, 0.0), (0.0, 0.0, 1.0), "1"),
+        ViewPreset("posterior", "Back", (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), "2"),
+        ViewPreset("left", "Left side", (1.0, 0.0, 0.0), (0.0, 0.0, 1.0), "3"),
+        ViewPreset("right", "Right side", (-1.0, 0.0, 0.0), (0.0, 0.0, 1.0), "4"),
+        ViewPreset("superior", "From above", (0.0, 0.0, 1.0), (0.0, -1.0, 0.0), "5"),
+    )
+}
+DEFAULT_VIEW = "anterior"
+
+
+def camera_for(view: str, bounds: tuple[float, float, float, float, float, float], aspect: float = 1.6,
+               view_angle_deg: float = 30.0, margin: float = 1.08) -> tuple[Vec, Vec, Vec]:
+    """Camera ``(position, focal_point, view_up)`` that frames ``bounds`` from a preset.
+
+    Pure geometry, so the same framing is used on screen and in off-screen export.
+    """
+    import math
+
+    preset = VIEWS[view]
+    xmin, xmax, ymin, ymax, zmin, zmax = bounds
+    centre = ((xmin + xmax) / 2, (ymin + ymax) / 2, (zmin + zmax) / 2)
+    size = (xmax - xmin, ymax - ymin, zmax - zmin)
+    d = preset.direction
+    up = preset.view_up
+    # Extent of the box on the screen's vertical (view-up) and horizontal axes.
+    right = (up[1] * d[2] - up[2] * d[1], up[2] * d[0] - up[0] * d[2], up[0] * d[1] - up[1] * d[0])
+    height = sum(abs(u) * s for u, s in zip(up, size))
+    width = sum(abs(r) * s for r, s in zip(right, size))
+    depth = sum(abs(c) * s for c, s in zip(d, size))
+    half = max(height / 2, width / (2 * max(aspect, 1e-3))) * margin
+    dist = half / math.tan(math.radians(view_angle_deg) / 2) + depth / 2
+    pos = tuple(c + dist * k for c, k in zip(centre, d))
+    return pos, centre, up  # type: ignore[return-value]
