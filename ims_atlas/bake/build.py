@@ -180,7 +180,15 @@ def _muscles(out: Path, model, data, source: str) -> list[dict]:
         mid = names.muscle_for(fas.name)
         if mid is None:
             continue
-        groups[(mid, _side_of(fas.path), names.level_for(fas.name))].append(fas)
+        # Side from the geometry: myo-sim's own suffixes are not always right (its rect_abd_r
+        # lies mostly left of the midline). Only a fascicle within 4 mm of the midline falls
+        # back to its suffix.
+        cx = float(fas.path[:, 0].mean())
+        if abs(cx - MIDLINE_X) > 0.004:
+            side = "left" if cx > MIDLINE_X else "right"
+        else:
+            side = {"_r": "right", "_l": "left"}.get(fas.name[-2:], "midline")
+        groups[(mid, side, names.level_for(fas.name))].append(fas)
     entries = []
     for (mid, side, level), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         parts = []
@@ -209,6 +217,10 @@ def build_meshes(out: str | Path) -> dict:
     version = importlib.metadata.version("myo-sim")
     source = SOURCE.format(version=version, model=MODEL)
     model, data = load_default_pose()
+    # Start clean so files of structures that no longer exist do not linger.
+    for sub in ("bones", "spine", "muscles", "nerves"):
+        for old in sorted((out / sub).glob("*.npz")):
+            old.unlink()
     structures = _bones(bone_meshes(model, data), out, source) + _muscles(out, model, data, source)
     manifest = {
         "format_version": 1,
@@ -229,7 +241,8 @@ def build_meshes(out: str | Path) -> dict:
             "licence": LICENCE,
             "notes": "Bones: myo-sim STL meshes placed at the default pose; the cervical spine split into C1-C7 by "
             "connectivity; the MyoSuite logo disc removed from the ribcage; the hands decimated. Muscles: one "
-            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force.",
+            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force. "
+            "Sides come from the geometry (myo-sim's rect_abd_r lies mostly left of the midline, rect_abd_l right).",
         },
         "structures": structures,
     }

@@ -18,6 +18,22 @@ def has_display() -> bool:
     return True
 
 
+def _unwritable(target: Path) -> str | None:
+    """Why ``target`` cannot be written, or None if it can (checked before the window opens)."""
+    if target.suffix.lower() != ".png":
+        return "the screenshot must be a .png file"
+    if target.is_dir():
+        return "that is a folder"
+    parent = target.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is not a folder"
+    if not os.access(parent, os.W_OK):
+        return f"the folder {parent} is not writable"
+    return None
+
+
 def run(screenshot: Path | None = None, size: tuple[int, int] | None = None) -> int:
     """Open the window; with ``screenshot``, save a PNG of the whole window after the first frame and quit."""
     if not has_display():
@@ -30,6 +46,11 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None) -> 
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         print("ims-atlas: QT_QPA_PLATFORM=offscreen cannot show the 3D view; use xcb (e.g. under xvfb-run).", file=sys.stderr)
         return 1
+    if screenshot is not None:
+        problem = _unwritable(Path(screenshot))
+        if problem:
+            print(f"ims-atlas: cannot save screenshot to {screenshot}: {problem}", file=sys.stderr)
+            return 1
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication, QMessageBox
 
@@ -63,8 +84,11 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None) -> 
                 os.replace(tmp, target)
                 print(f"saved {target} ({image.width()}x{image.height()})")
             except OSError as exc:
-                print(f"ims-atlas: cannot save screenshot to {target}: {exc}", file=sys.stderr)
-                tmp.unlink(missing_ok=True)
+                print(f"ims-atlas: cannot save screenshot to {target}: {exc.strerror or exc}", file=sys.stderr)
+                try:
+                    tmp.unlink(missing_ok=True)
+                except OSError:
+                    pass
                 status["code"] = 1
             window.close()
 

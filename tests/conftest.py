@@ -1,0 +1,41 @@
+"""Shared fixtures. Tiers: unit (pure), scene (off-screen PyVista), gui (real window, Xvfb + xcb)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The 3D window needs Qt's xcb platform on an X server (Xvfb in CI); "offscreen" does not
+# work with pyvistaqt. pytest-xvfb starts the X server before the tests run.
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+os.environ.setdefault("IMS_ATLAS_HOME", str(REPO / ".pytest_cache" / "ims-atlas-home"))
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The repository root."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    """The bundled anatomy manifest."""
+    from ims_atlas.anatomy.manifest import load_manifest
+
+    return load_manifest(REPO / "meshes" / "manifest.json")
+
+
+def colour_fractions(img: np.ndarray) -> dict[str, float]:
+    """Share of pixels that look like bone (ivory), muscle (red-brown) or background (blue-grey)."""
+    rgb = img[..., :3].astype(int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    bone = (r > 120) & (g > 110) & (b > 90) & (r - b < 70) & (r >= b)
+    muscle = (r > 90) & (r - g > 45) & (r - b > 45)
+    background = (b >= r) & (r < 80)
+    n = r.size
+    return {"bone": bone.sum() / n, "muscle": muscle.sum() / n, "background": background.sum() / n}

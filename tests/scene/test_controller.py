@@ -1,0 +1,95 @@
+"""The scene controller on an off-screen PyVista plotter: structure, pixels, missing meshes."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.scene
+
+pv = pytest.importorskip("pyvista")
+
+from ims_atlas.anatomy.manifest import load_manifest  # noqa: E402
+from ims_atlas.scene.controller import SceneController, offscreen_plotter  # noqa: E402
+from ims_atlas.scene.palette import DEFAULT_PALETTE  # noqa: E402
+from ims_atlas.scene.plan import plan_for  # noqa: E402
+from tests.conftest import colour_fractions  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def scene(manifest):
+    plotter = offscreen_plotter((640, 480))
+    controller = SceneController(plotter, manifest)
+    yield controller
+    controller.close()
+    plotter.close()
+
+
+def test_everything_loads_in_four_layers_or_fewer(scene, manifest):
+    assert scene.problems == []
+    assert set(scene.structure_ids) == {s.id for s in manifest}
+    assert len(scene.plotter.renderer.actors) <= 4  # one composite actor per layer
+
+
+@pytest.mark.parametrize("view", ["anterior", "posterior", "left", "right", "superior"])
+def test_each_view_shows_bone_and_muscle(scene, view):
+    scene.apply(plan_for(scene._manifest))
+    scene.set_view(view)
+    frac = colour_fractions(scene.screenshot())
+    assert frac["bone"] > 0.005, frac
+    assert frac["muscle"] > 0.01, frac
+    assert frac["background"] > 0.3, frac
+
+
+def test_highlight_changes_block_colours_without_new_geometry(scene):
+    actors_before = set(scene.plotter.renderer.actors)
+    target = "extensor_carpi_radialis_brevis_right"
+    scene.apply(plan_for(scene._manifest, highlights={target: "local"}))
+    colour, opacity, visible = scene.block_style(target)
+    assert np.allclose(colour, DEFAULT_PALETTE.local, atol=1e-3) and opacity == 1.0 and visible
+    _, dim, _ = scene.block_style("femur_right")
+    assert dim < 1.0
+    assert set(scene.plotter.renderer.actors) == actors_before
+
+
+def test_highlighted_muscle_shows_its_colour_where_it_projects(scene, manifest):
+    """Pixel probe: the highlighted right ECRB is drawn in the local colour on the right forearm."""
+    target = "extensor_carpi_radialis_brevis_right"
+    scene.apply(plan_for(manifest, highlights={target: "local"}))
+    scene.set_view("right")
+    img = scene.screenshot().astype(int)
+    want = np.array(DEFAULT_PALETTE.local) * 255
+    # Orange: strong red, mid green, little blue (shading scales all three).
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    orange = (r > 120) & (g > 0.45 * r) & (g < 0.85 * r) & (b < 0.35 * r)
+    assert orange.sum() > 30, want
+    ys, xs = np.nonzero(orange)
+    h = img.shape[0]
+    assert 0.3 * h < ys.mean() < 0.75 * h  # forearm height, not head or feet
+    scene.apply(plan_for(manifest))
+
+
+def test_missing_and_corrupt_meshes_are_listed_and_the_rest_shows(tmp_path, manifest):
+    src = manifest.directory
+    dst = tmp_path / "meshes"
+    shutil.copytree(src, dst)
+    (dst / manifest["femur_left"].file).unlink()
+    (dst / manifest["skull"].file).write_bytes(b"not a mesh")
+    broken = load_manifest(dst / "manifest.json")
+    plotter = offscreen_plotter((320, 240))
+    try:
+        controller = SceneController(plotter, broken)
+        text = "\n".join(str(p) for p in controller.problems)
+        assert "femur_left" in text and "missing" in text
+        assert "skull" in text and "corrupt" in text
+        assert len(controller.structure_ids) == len(manifest) - 2
+        assert colour_fractions(controller.screenshot())["muscle"] > 0.01
+    finally:
+        plotter.close()
+
+
+def test_manifest_on_disk_unchanged(manifest):
+    # The controller must never write to the bundled data.
+    doc = json.loads((manifest.directory / "manifest.json").read_text())
+    assert len(doc["structures"]) == len(manifest)

@@ -1,0 +1,46 @@
+"""Pure scene rules: plans and camera presets (no VTK)."""
+
+import pytest
+
+from ims_atlas.scene.palette import DEFAULT_PALETTE
+from ims_atlas.scene.plan import plan_for
+from ims_atlas.scene.views import VIEWS, camera_for
+
+
+def test_default_plan_shows_everything_opaque(manifest):
+    plan = plan_for(manifest)
+    assert set(plan.styles) == {s.id for s in manifest}
+    assert all(st.visible and st.opacity == 1.0 and st.role == "base" for st in plan.styles.values())
+
+
+def test_highlight_dims_the_rest_but_keeps_it(manifest):
+    target = "extensor_carpi_radialis_brevis_right"
+    plan = plan_for(manifest, highlights={target: "local", "multifidus_l5_right": "paraspinal"})
+    assert plan.styles[target].color == DEFAULT_PALETTE.local and plan.styles[target].opacity == 1.0
+    assert plan.styles["multifidus_l5_right"].color == DEFAULT_PALETTE.paraspinal
+    other = plan.styles["femur_left"]
+    assert other.role == "context" and other.visible and other.opacity < 1.0
+
+
+def test_layers_switch_off(manifest):
+    plan = plan_for(manifest, layers={"muscles": False})
+    assert not any(plan.styles[s.id].visible for s in manifest.by_kind("muscle"))
+    assert all(plan.styles[s.id].visible for s in manifest.by_kind("vertebra"))
+
+
+def test_local_and_paraspinal_colours_differ_in_lightness():
+    def luma(c):
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    assert abs(luma(DEFAULT_PALETTE.local) - luma(DEFAULT_PALETTE.paraspinal)) > 0.25
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_camera_looks_at_the_centre_from_the_preset_side(view):
+    bounds = (-0.25, 0.2, -0.04, 0.31, 0.06, 1.75)
+    pos, focal, up = camera_for(view, bounds)
+    d = [p - f for p, f in zip(pos, focal)]
+    direction = VIEWS[view].direction
+    norm = sum(x * x for x in d) ** 0.5
+    assert all(abs(a / norm - b) < 1e-9 for a, b in zip(d, direction))
+    assert 1.0 < norm < 10.0
