@@ -24,6 +24,12 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot", metavar="PATH", type=Path,
                         help="open the window, save a PNG of it after the first frame, and quit")
     parser.add_argument("--size", metavar="WxH", type=parse_size, help="window size, e.g. 1400x880")
+    parser.add_argument("--condition", metavar="QUERY",
+                        help="open with a condition's plan shown (any name, alias or lay term)")
+    parser.add_argument("--side", choices=["left", "right", "both"], default=None,
+                        help="side for --condition (default right)")
+    parser.add_argument("--catalog", metavar="FILE", type=Path,
+                        help="a user catalog merged over the bundled one (default: the one in your settings folder)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +41,8 @@ def run_window(args: argparse.Namespace) -> int:
     from ims_atlas.qt.app import run
 
     try:
-        return run(screenshot=args.screenshot, size=args.size)
+        return run(screenshot=args.screenshot, size=args.size, condition=args.condition,
+                   side=args.side, user_catalog=args.catalog)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

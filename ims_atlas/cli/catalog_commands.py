@@ -1,9 +1,265 @@
-"""Catalog sub-commands (placeholder until the catalog issue lands)."""
+"""Catalog sub-commands: ``validate``, ``conditions``, ``plan``, ``muscle``, ``segment``.
+
+Exit status: 0 done, 1 a data file has errors, 2 the query matched nothing (or was ambiguous).
+Every command takes ``--catalog FILE``, a user catalog merged over the bundled one; its
+problems go to stderr and never stop the command. Nothing here imports Qt or VTK; the catalog
+modules themselves are imported inside the handlers, so ``ims-atlas --help`` stays fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ims_atlas.anatomy.manifest import Manifest
+    from ims_atlas.catalog.site_catalog import Catalog
+
+EXIT_OK, EXIT_DATA, EXIT_NO_MATCH = 0, 1, 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the catalog sub-commands to the parser."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--catalog", metavar="FILE", type=Path,
+                        help="a user catalog merged over the bundled one (its problems are reported, never fatal)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    p = sub.add_parser("validate", parents=[common], help="check a catalog file and report every problem",
+                       description="Check a catalog against its schema, its rules and the anatomy meshes. "
+                                   "Exit 1 on any error; warnings alone exit 0.")
+    p.add_argument("file", nargs="?", type=Path, metavar="FILE", help="the catalog (default: the bundled one)")
+    p.add_argument("--manifest", type=Path, metavar="FILE",
+                   help="anatomy manifest for the mesh checks (default: the bundled meshes/manifest.json if present)")
+    p.set_defaults(handler=run_validate)
+
+    p = sub.add_parser("conditions", parents=[common], help="list the catalog's conditions")
+    p.set_defaults(handler=run_conditions)
+
+    p = sub.add_parser("plan", parents=[common], help="needling targets for a condition",
+                       description="Local and paraspinal targets, root segments, safety notes and references "
+                                   "for a condition. QUERY is any name, alias or lay term.")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--side", choices=("left", "right", "both"), default="both", help="default: both")
+    p.add_argument("--manifest", type=Path, metavar="FILE", help="anatomy manifest for positions")
+    p.set_defaults(handler=run_plan)
+
+    p = sub.add_parser("muscle", parents=[common], help="a muscle's nerve, roots and conditions")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.set_defaults(handler=run_muscle)
+
+    p = sub.add_parser("segment", parents=[common], help="what a spinal segment supplies and where to needle it")
+    p.add_argument("query", nargs="+", metavar="SEGMENT", help="e.g. C6, 'c 6', 'L5 root'")
+    p.set_defaults(handler=run_segment)
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _default_manifest_path() -> Path | None:
+    from ims_atlas.core.paths import meshes_dir
+
+    path = meshes_dir() / "manifest.json"
+    return path if path.is_file() else None
+
+
+def _manifest(args: argparse.Namespace) -> Manifest | None:
+    """The anatomy manifest for positions, or None (a broken one is reported, not fatal)."""
+    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.core.errors import DataError
+
+    path = getattr(args, "manifest", None) or _default_manifest_path()
+    if path is None:
+        return None
+    try:
+        return load_manifest(path)
+    except DataError as exc:
+        for p in exc.problems:
+            _err(str(p))
+        _err("anatomy manifest not used: positions are left out")
+        return None
+
+
+def _catalog(args: argparse.Namespace) -> Catalog | None:
+    """The bundled catalog with ``--catalog`` merged in; None (reported) if the bundled one is broken."""
+    from ims_atlas.catalog.load import load_catalog_with_user
+    from ims_atlas.core.errors import DataError
+
+    try:
+        catalog, problems = load_catalog_with_user(None, args.catalog)
+    except DataError as exc:
+        for p in exc.problems:
+            _err(str(p))
+        _err("the bundled catalog has errors; run 'ims-atlas validate' for the full report")
+        return None
+    for p in problems:
+        _err(str(p))
+    return catalog
+
+
+def _resolve(catalog: Catalog, words: list[str], kind: str) -> str | None:
+    """The id of the ``kind`` entry a query names, or None after explaining why on stderr."""
+    from ims_atlas.catalog.search import CatalogSearch
+
+    query = " ".join(words)
+    if kind == "condition" and catalog.has_condition(query):
+        return query
+    if kind == "muscle" and catalog.has_muscle(query):
+        return query
+    search = CatalogSearch(catalog)
+    hits = search.search(query, limit=5, kinds=[kind])
+    if hits:
+        best = hits[0]
+        ties = [h for h in hits if h.score == best.score]
+        if len(ties) > 1:
+            names = ", ".join(f"{h.label} ({h.id})" for h in ties)
+            _err(f"{query!r} matches several {kind}s equally: {names}; be more specific")
+            return None
+        tier = int(best.score * 4)  # exact, prefix, all words, fuzzy: see search.Hit
+        others = [h for h in hits[1:] if int(h.score * 4) == tier]
+        if best.score < 0.75 and others:  # not an exact match: say what was chosen, and over what
+            also = ", ".join(f"{h.label} ({h.id})" for h in others)
+            _err(f"{query!r}: showing {best.label} ({best.id}), matched on {best.matched!r}; also close: {also}")
+        return best.id
+    message = f"no {kind} matches {query!r}"
+    suggestions = search.closest(query, 3, kinds=[kind])
+    if suggestions:
+        message += "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in suggestions)
+    elif kind == "condition":
+        message += "; run 'ims-atlas conditions' for the list"
+    _err(message)
+    return None
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """``ims-atlas validate [FILE]``: print every problem, then a summary."""
+    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.catalog.json_views import problems_view
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.catalog.validate import has_errors, validate_file
+    from ims_atlas.core.errors import DataError, Problem
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    file = args.file or bundled_catalog_path()
+    problems: list[Problem] = []
+    manifest = None
+    manifest_path = args.manifest or _default_manifest_path()
+    if manifest_path is not None:
+        try:
+            manifest = load_manifest(manifest_path)
+        except DataError as exc:
+            problems += exc.problems
+    problems += validate_file(file, manifest)
+    if args.catalog is not None:
+        if has_errors(problems):
+            problems.append(Problem(str(args.catalog), "", f"not checked: {file} has errors to fix first", "warning"))
+        else:
+            base = load_catalog(file)
+            problems += validate_file(args.catalog, manifest, user=True, base=base)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if args.json:
+        _print_json(problems_view(problems))
+    else:
+        for p in problems:
+            print(p)
+        checked = f"{file}" + (f" and {args.catalog}" if args.catalog else "")
+        meshes = "" if manifest is not None else " (no anatomy manifest: mesh checks skipped)"
+        verdict = "OK" if not errors else "FAILED"
+        print(f"{verdict}: {checked}: {errors} error(s), {warnings} warning(s){meshes}")
+    return EXIT_DATA if errors else EXIT_OK
+
+
+def run_conditions(args: argparse.Namespace) -> int:
+    """``ims-atlas conditions``: every condition with its aliases."""
+    from ims_atlas.catalog.json_views import conditions_view
+    from ims_atlas.catalog.text_views import conditions_text
+
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    view = conditions_view(catalog)
+    if args.json:
+        _print_json(view)
+    else:
+        print(conditions_text(view))
+    return EXIT_OK
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """``ims-atlas plan QUERY [--side ...]``: the treatment plan for a condition."""
+    from ims_atlas.catalog.json_views import plan_view
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.catalog.text_views import plan_text
+
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    condition_id = _resolve(catalog, args.query, "condition")
+    if condition_id is None:
+        return EXIT_NO_MATCH
+    view = plan_view(catalog, treatment_plan(catalog, _manifest(args), condition_id, args.side))
+    if args.json:
+        _print_json(view)
+    else:
+        print(plan_text(view))
+    return EXIT_OK
+
+
+def run_muscle(args: argparse.Namespace) -> int:
+    """``ims-atlas muscle QUERY``: a muscle's nerve, roots, sources and conditions."""
+    from ims_atlas.catalog.json_views import muscle_view
+    from ims_atlas.catalog.text_views import muscle_text
+
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    muscle_id = _resolve(catalog, args.query, "muscle")
+    if muscle_id is None:
+        return EXIT_NO_MATCH
+    view = muscle_view(catalog, muscle_id)
+    if args.json:
+        _print_json(view)
+    else:
+        print(muscle_text(view))
+    return EXIT_OK
+
+
+def run_segment(args: argparse.Namespace) -> int:
+    """``ims-atlas segment C6``: muscles supplied, paraspinal level, conditions."""
+    from ims_atlas.catalog.json_views import segment_view
+    from ims_atlas.catalog.text_views import segment_text
+    from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
+
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    query = " ".join(args.query)
+    words = [w for w in query.split() if w.lower() not in ("root", "roots", "nerve", "segment", "level")]
+    name = normalise_segment(" ".join(words))
+    if name is None:
+        _err(f"no segment matches {query!r}; segments are C1-C8, T1-T12, L1-L5 and S1-S5")
+        return EXIT_NO_MATCH
+    if name not in CATALOG_SEGMENTS:
+        _err(f"segment {name} is not covered by the catalog, which covers C1-S2")
+        return EXIT_NO_MATCH
+    view = segment_view(catalog, name)
+    if args.json:
+        _print_json(view)
+    else:
+        print(segment_text(view))
+    return EXIT_OK

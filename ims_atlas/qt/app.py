@@ -34,7 +34,35 @@ def _unwritable(target: Path) -> str | None:
     return None
 
 
-def run(screenshot: Path | None = None, size: tuple[int, int] | None = None) -> int:
+def _load_catalog(manifest, user_catalog: Path | None):
+    """The merged catalog and every problem met; (None, problems) if the bundled one is broken."""
+    from ims_atlas.catalog.load import load_catalog_with_user
+    from ims_atlas.core.paths import user_catalog_path
+
+    explicit = user_catalog is not None
+    try:
+        catalog, problems = load_catalog_with_user(
+            None, user_catalog if explicit else user_catalog_path(), manifest, missing_ok=not explicit
+        )
+    except DataError as exc:
+        return None, list(exc.problems)
+    return catalog, [p for p in problems if p.severity == "error" or explicit]
+
+
+def _find_condition(catalog, query: str) -> tuple[str | None, str]:
+    """The best condition for a query, or None and a message with suggestions."""
+    from ims_atlas.catalog.search import CatalogSearch
+
+    search = CatalogSearch(catalog)
+    hits = search.search(query, limit=1, kinds=["condition"])
+    if hits:
+        return hits[0].id, ""
+    near = ", ".join(h.label for h in search.closest(query, 3, kinds=["condition"]))
+    return None, f"no condition matches {query!r}" + (f"; did you mean: {near}" if near else "")
+
+
+def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, condition: str | None = None,
+        side: str | None = None, user_catalog: Path | None = None) -> int:
     """Open the window; with ``screenshot``, save a PNG of the whole window after the first frame and quit."""
     if not has_display():
         print(
@@ -66,7 +94,21 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None) -> 
         QMessageBox.critical(None, "IMS Atlas: anatomy missing", str(exc))
         print(f"ims-atlas: {exc}", file=sys.stderr)
         return 1
-    window = MainWindow(manifest)
+    catalog, problems = _load_catalog(manifest, user_catalog)
+    for p in problems:
+        print(f"ims-atlas: {p}", file=sys.stderr)
+    condition_id = None
+    if condition:
+        if catalog is None:
+            print("ims-atlas: --condition needs the clinical catalog, which could not be loaded", file=sys.stderr)
+            return 1
+        condition_id, message = _find_condition(catalog, condition)
+        if condition_id is None:
+            print(f"ims-atlas: {message}", file=sys.stderr)
+            return 2
+    window = MainWindow(manifest, catalog, problems)
+    if condition_id:
+        window.first_frame.connect(lambda: window.show_condition(condition_id, side or "right"))
     window.resize(*(size or (1400, 880)))
     status = {"code": 0}
 

@@ -123,7 +123,7 @@ class SceneController:
             glyph = pv.Sphere(radius=0.009) if role == "local" else pv.Cube(x_length=0.016, y_length=0.016, z_length=0.016)
             actor = self._plotter.add_mesh(
                 cloud.glyph(geom=glyph, scale=False, orient=False),
-                color=getattr(self._palette, role),
+                color=getattr(self._palette, f"{role}_marker"),
                 smooth_shading=True,
                 name=f"markers:{role}",
                 reset_camera=False,
@@ -146,6 +146,37 @@ class SceneController:
         self.view = name
         if render:
             self._plotter.render()
+
+    def frame(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25,
+              render: bool = True) -> None:
+        """Point the camera along ``direction`` (focus -> eye) so that every point is in view."""
+        from ims_atlas.scene.views import frame_points
+
+        w, h = self._plotter.window_size
+        aspect = min(max(w / max(h, 1), 0.5), 3.0)
+        pos, focal, up = frame_points(np.asarray(points, dtype=float), direction, aspect=aspect, margin=margin)
+        cam = self._plotter.camera
+        cam.position, cam.focal_point, cam.up = pos, focal, up
+        cam.view_angle = 30.0
+        self._plotter.reset_camera_clipping_range()
+        self.view = "custom"
+        if render:
+            self._plotter.render()
+
+    def structure_points(self, structure_ids) -> np.ndarray:
+        """Corner points of the bounding boxes of some structures (for framing)."""
+        corners = []
+        for sid in structure_ids:
+            where = self._blocks.get(sid)
+            if where is None:
+                continue
+            layer, idx = where
+            block = self._actors[layer].mapper.dataset
+            mesh = block[idx - 1]
+            b = mesh.bounds
+            corners.append([b[0], b[2], b[4]])
+            corners.append([b[1], b[3], b[5]])
+        return np.asarray(corners, dtype=float).reshape(-1, 3)
 
     def screenshot(self) -> np.ndarray:
         """Render and return the current frame as an (h, w, 3) uint8 array."""

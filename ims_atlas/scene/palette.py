@@ -28,7 +28,13 @@ class Palette:
     local: RGB = hex_rgb("#E69F00")
     paraspinal: RGB = hex_rgb("#0072B2")
     root: RGB = hex_rgb("#F0E442")
+    # Markers: darker than the muscles they sit in, so an epicentre stands out on its muscle.
+    local_marker: RGB = hex_rgb("#D55E00")
+    paraspinal_marker: RGB = hex_rgb("#0072B2")
+    # A minor root contribution: the local hue, much lighter (told apart by lightness).
+    minor: RGB = hex_rgb("#F7D9A0")
     context_opacity: float = 0.18
+    marked_opacity: float = 0.55
     muscle_opacity: float = 1.0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ims_atlas.anatomy.manifest import LAYERS, Manifest, Structure
 from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
 
-ROLES = ("base", "context", "local", "paraspinal", "root")
+ROLES = ("base", "context", "local", "minor", "paraspinal", "root")
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def plan_for(
     a role (``local``, ``paraspinal``, ``root``); when any highlight is present every other
     structure becomes translucent ``context`` so the targets stand out but the body still orients.
     """
+    markers = tuple(markers)
     shown = {layer: True for layer in LAYERS}
     shown.update(layers or {})
     highlights = dict(highlights or {})
@@ -77,7 +78,9 @@ def plan_for(
         role = highlights.get(s.id)
         if role is not None:
             color = getattr(palette, role)
-            styles[s.id] = StructureStyle(role, color, 1.0, True)
+            # Epicentre markers lie inside their muscle: let them show through it.
+            opacity = palette.marked_opacity if (role == "local" and markers) else 1.0
+            styles[s.id] = StructureStyle(role, color, opacity, True)
             continue
         visible = shown.get(s.layer, True)
         if dim:
@@ -86,4 +89,4 @@ def plan_for(
         else:
             opacity = palette.muscle_opacity if s.kind == "muscle" else 1.0
             styles[s.id] = StructureStyle("base", base_color(s, palette), opacity, visible)
-    return HighlightPlan(styles=styles, markers=tuple(markers))
+    return HighlightPlan(styles=styles, markers=markers)

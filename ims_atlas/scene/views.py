@@ -55,3 +55,28 @@ def camera_for(view: str, bounds: tuple[float, float, float, float, float, float
     dist = half / math.tan(math.radians(view_angle_deg) / 2) + depth / 2
     pos = tuple(c + dist * k for c, k in zip(centre, d))
     return pos, centre, up  # type: ignore[return-value]
+
+
+def frame_points(points, direction: Vec, aspect: float = 1.6, view_angle_deg: float = 30.0,
+                 margin: float = 1.25, up: Vec = (0.0, 0.0, 1.0)) -> tuple[Vec, Vec, Vec]:
+    """Camera ``(position, focal_point, view_up)`` looking along ``-direction`` at all ``points``."""
+    import math
+
+    import numpy as np
+
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    d = np.asarray(direction, dtype=float)
+    d /= np.linalg.norm(d)
+    u = np.asarray(up, dtype=float)
+    u = u - d * float(np.dot(u, d))
+    u /= np.linalg.norm(u)
+    r = np.cross(u, d)
+    centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+    rel = pts - centre
+    half_h = max(float(np.abs(rel @ u).max()), 0.05)
+    half_w = max(float(np.abs(rel @ r).max()), 0.05)
+    depth = float(np.abs(rel @ d).max())
+    half = max(half_h, half_w / max(aspect, 1e-3)) * margin
+    dist = half / math.tan(math.radians(view_angle_deg) / 2) + depth
+    pos = centre + dist * d
+    return tuple(pos), tuple(centre), tuple(u)  # type: ignore[return-value]

@@ -44,3 +44,30 @@ def test_camera_looks_at_the_centre_from_the_preset_side(view):
     norm = sum(x * x for x in d) ** 0.5
     assert all(abs(a / norm - b) < 1e-9 for a, b in zip(d, direction))
     assert 1.0 < norm < 10.0
+
+
+def test_neck_targets_never_light_lumbar_multifidus(manifest):
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.scene.highlight import plan_highlights
+
+    catalog = load_catalog(None, manifest)
+    roles, markers = plan_highlights(treatment_plan(catalog, manifest, "neck_pain_whiplash", "right"), manifest)
+    assert not [sid for sid in roles if sid.startswith("multifidus_l")]
+    assert any(m.role == "paraspinal" for m in markers)
+    roles, _ = plan_highlights(treatment_plan(catalog, manifest, "low_back_pain", "right"), manifest)
+    lit = {sid for sid, role in roles.items() if sid.startswith("multifidus_l")}
+    assert lit and all(sid.endswith("_right") for sid in lit)
+
+
+def test_tennis_elbow_plan_lights_forearm_and_neck_levels(manifest):
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.scene.highlight import plan_highlights
+
+    catalog = load_catalog(None, manifest)
+    roles, markers = plan_highlights(treatment_plan(catalog, manifest, "tennis_elbow", "right"), manifest)
+    assert roles["extensor_carpi_radialis_brevis_right"] == "local"
+    assert "extensor_carpi_radialis_brevis_left" not in roles
+    assert roles["vertebra_c6"] == "root"
+    assert {m.role for m in markers} == {"local", "paraspinal"}

@@ -1,0 +1,116 @@
+"""Read a JSON data file defensively: every failure becomes one clear :class:`Problem`.
+
+A catalog is edited by hand, often by someone who is not a programmer, so a broken file must
+give a message naming the file and saying what to fix, never a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from ims_atlas.core.errors import Problem
+
+#: Larger files are refused before parsing (the bundled catalog is well under 1 MB).
+MAX_BYTES = 20 * 1024 * 1024
+#: Deeper nesting than this is not a catalog (the format needs 5 levels).
+MAX_DEPTH = 32
+
+
+class _BadConstant(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> float:
+    raise _BadConstant(f"{name} is not allowed in a catalog (JSON numbers must be finite)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadConstant(f"the number {text[:30]} is too large")
+    return value
+
+
+def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
+    """Parse a JSON file.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+
+    Returns
+    -------
+    tuple
+        ``(document, problems)``: the parsed document (None if it could not be read) and the
+        problems found while reading (empty on success; warnings such as duplicate keys may be
+        reported alongside a document).
+    """
+    path = Path(path)
+    fname = str(path)
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # bounded: a device or a giant file must not exhaust memory
+    except FileNotFoundError:
+        return None, [Problem(fname, "", "file not found")]
+    except IsADirectoryError:
+        return None, [Problem(fname, "", "is a folder, not a JSON file")]
+    except OSError as exc:
+        return None, [Problem(fname, "", f"cannot read the file: {exc.strerror or exc}")]
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(fname, "", f"file is too large (a catalog is at most {MAX_BYTES // 2**20} MB)")]
+    try:
+        text = raw.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(fname, "", f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} (byte {exc.start}); save the file as UTF-8")]
+    duplicates: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, object]]) -> dict:
+        out: dict = {}
+        for key, value in pairs:
+            if key in out:
+                duplicates.append(key)
+            out[key] = value
+        return out
+
+    try:
+        doc = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        if not text.strip():
+            msg = "file is empty"
+        elif exc.msg.startswith("Unterminated string") or not text[exc.pos :].strip():
+            # an unterminated string runs to the end of the file: both mean the end is missing
+            msg = f"not valid JSON: the file ends too early (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        else:
+            msg = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        return None, [Problem(fname, "", msg)]
+    except RecursionError:
+        return None, [Problem(fname, "", f"JSON nested too deeply (a catalog nests at most {MAX_DEPTH} levels)")]
+    except _BadConstant as exc:
+        return None, [Problem(fname, "", f"not valid JSON: {exc}")]
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return None, [Problem(fname, "", f"not valid JSON: {str(exc)[:120]}")]
+    if _too_deep(doc, MAX_DEPTH):
+        return None, [Problem(fname, "", f"JSON nested too deeply (a catalog nests at most {MAX_DEPTH} levels)")]
+    problems = [
+        Problem(fname, "", f"key {key[:60]!r} appears twice in one object; only the last value is used", "warning")
+        for key in dict.fromkeys(duplicates)
+    ]
+    return doc, problems
+
+
+def _too_deep(doc: object, limit: int) -> bool:
+    """True if containers nest deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+    return False

@@ -1,0 +1,203 @@
+"""Catalog rules beyond the schema: unique ids, known references, segment coverage and levels.
+
+Works on the raw parsed document and tolerates any shape (the schema reports wrong types;
+these rules skip what they cannot read), so one pass reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ims_atlas.catalog.schema import format_path, short
+from ims_atlas.core.errors import Problem
+from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES, foramen_between
+
+if TYPE_CHECKING:
+    from ims_atlas.catalog.site_catalog import Catalog
+
+_KINDS = {"muscles": "muscle", "segments": "segment", "conditions": "condition"}
+
+
+def paraspinal_level_for(segment: str) -> str:
+    """Where a segment's root leaves the spine, as the catalog writes it.
+
+    ``"C1"`` -> ``"occiput-C1"``, ``"C6"`` -> ``"C5-C6"``, ``"C8"`` -> ``"C7-T1"``,
+    ``"L5"`` -> ``"L5-S1"``, ``"S1"`` -> ``"S1 foramen"`` (see :func:`core.ids.foramen_between`).
+    """
+    upper, lower = foramen_between(segment)
+    if upper == "S":
+        return f"{segment} foramen"
+    return f"{upper}-{'S1' if lower == 'S' else lower}"
+
+
+def _entries(doc: dict, key: str) -> Iterator[tuple[int, dict]]:
+    items = doc.get(key)
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _strings(value: object) -> Iterator[tuple[int, str]]:
+    if isinstance(value, list):
+        for j, s in enumerate(value):
+            if isinstance(s, str):
+                yield j, s
+
+
+def _hint(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Checker:
+    """One pass over one document, collecting problems."""
+
+    def __init__(self, doc: dict, file: str, user: bool, base: Catalog | None) -> None:
+        self.doc = doc
+        self.file = file
+        self.user = user
+        self.problems: list[Problem] = []
+        src = doc.get("sources")
+        self.sources = set(src) if isinstance(src, dict) else set()
+        self.muscle_ids = {m["id"] for _, m in _entries(doc, "muscles") if isinstance(m.get("id"), str)}
+        if base is not None:
+            self.sources |= set(base.sources)
+            self.muscle_ids |= {m.id for m in base.muscles}
+        self.cited: set[str] = set()
+
+    def add(self, parts: list, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.file, format_path(parts), message, severity))
+
+    def source_ref(self, parts: list, source: str) -> None:
+        self.cited.add(source)
+        if source not in self.sources:
+            self.add(parts, f"unknown source {short(source)!r}{_hint(source, self.sources)}; add it to $.sources or fix the id")
+
+    def source_refs(self, parts: list, value: object) -> None:
+        for j, s in _strings(value):
+            self.source_ref([*parts, j], s)
+
+    def muscle_ref(self, parts: list, muscle: str) -> None:
+        if muscle not in self.muscle_ids:
+            self.add(parts, f"unknown muscle {short(muscle)!r}{_hint(muscle, self.muscle_ids)}; add it to $.muscles or fix the id")
+
+    def unique_ids(self, key: str) -> None:
+        first: dict[str, int] = {}
+        for i, item in _entries(self.doc, key):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                self.add([key, i, "id"], f"duplicate {_KINDS[key]} id {short(ident)!r} (first at {format_path([key, first[ident]])})")
+            else:
+                first[ident] = i
+
+    def check_muscles(self) -> None:
+        self.unique_ids("muscles")
+        for i, m in _entries(self.doc, "muscles"):
+            seen: set[str] = set()
+            for j, root in _entries(m, "roots"):
+                seg = root.get("segment")
+                if isinstance(seg, str) and seg in SEGMENT_NAMES:
+                    if seg in seen:
+                        self.add(["muscles", i, "roots", j, "segment"], f"root {seg} is listed twice")
+                    seen.add(seg)
+            self.source_refs(["muscles", i, "sources"], m.get("sources"))
+
+    def check_segments(self) -> None:
+        if self.user:
+            if isinstance(self.doc.get("segments"), list) and self.doc["segments"]:
+                self.add(["segments"], "a user catalog cannot change segments; these entries are ignored", "warning")
+            return
+        self.unique_ids("segments")
+        present = set()
+        for i, s in _entries(self.doc, "segments"):
+            seg = s.get("id")
+            if not isinstance(seg, str) or seg not in SEGMENT_NAMES:
+                continue  # the schema reports it
+            present.add(seg)
+            if seg not in CATALOG_SEGMENTS:
+                self.add(["segments", i, "id"], f"segment {seg} is outside the catalog's range C1-S2")
+            level = s.get("paraspinal_level")
+            expected = paraspinal_level_for(seg)
+            if isinstance(level, str) and level != expected:
+                self.add(["segments", i, "paraspinal_level"],
+                         f"{short(level)!r} is not where the {seg} root leaves the spine; expected {expected!r}")
+            for j, mid in _strings(s.get("paraspinal_muscles")):
+                self.muscle_ref(["segments", i, "paraspinal_muscles", j], mid)
+            self.source_refs(["segments", i, "sources"], s.get("sources"))
+        if isinstance(self.doc.get("segments"), list):
+            missing = [seg for seg in CATALOG_SEGMENTS if seg not in present]
+            if missing:
+                self.add(["segments"], f"missing segment entries: {', '.join(missing)} (every segment C1-S2 needs exactly one)")
+
+    def check_conditions(self) -> None:
+        self.unique_ids("conditions")
+        for i, c in _entries(self.doc, "conditions"):
+            here = ["conditions", i]
+            for j, t in _entries(c, "local_targets"):
+                if isinstance(t.get("muscle"), str):
+                    self.muscle_ref([*here, "local_targets", j, "muscle"], t["muscle"])
+                self.source_refs([*here, "local_targets", j, "sources"], t.get("sources"))
+            rs = c.get("root_segments")
+            if isinstance(rs, dict):
+                self.condition_segments([*here, "root_segments"], rs)
+                self.source_refs([*here, "root_segments", "sources"], rs.get("sources"))
+            for j, note in _entries(c, "safety"):
+                self.source_refs([*here, "safety", j, "sources"], note.get("sources"))
+            for j, ref in _entries(c, "references"):
+                if isinstance(ref.get("source"), str):
+                    self.source_ref([*here, "references", j, "source"], ref["source"])
+
+    def condition_segments(self, parts: list, rs: dict) -> None:
+        order: list[int] = []
+        listed: set[str] = set()
+        for j, seg in _strings(rs.get("segments")):
+            if seg not in SEGMENT_NAMES:
+                continue  # the schema reports it
+            if seg not in CATALOG_SEGMENTS:
+                self.add([*parts, "segments", j], f"segment {seg} is outside the catalog's range C1-S2")
+            if seg in listed:
+                self.add([*parts, "segments", j], f"segment {seg} is listed twice")
+            listed.add(seg)
+            order.append(SEGMENT_NAMES.index(seg))
+        if order != sorted(order):
+            self.add([*parts, "segments"], "segments must be in cranio-caudal order (C1 first)")
+        for j, seg in _strings(rs.get("core")):
+            if seg in SEGMENT_NAMES and seg not in listed:
+                self.add([*parts, "core", j], f"core segment {seg} is not one of the condition's segments")
+
+    def check_unused_sources(self) -> None:
+        if self.user or not isinstance(self.doc.get("sources"), dict):
+            return
+        for key in self.doc["sources"]:
+            if key not in self.cited:
+                self.add(["sources", key], f"source {short(key)!r} is never cited", "warning")
+
+
+def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog | None = None) -> list[Problem]:
+    """Every rule violation in a parsed catalog document.
+
+    Parameters
+    ----------
+    doc
+        The parsed JSON document (any shape).
+    file
+        The file name to report.
+    user
+        A user catalog: segments are not required (and are ignored), sources are not
+        reported as unused.
+    base
+        The catalog a user catalog is merged over: its muscle and source ids count as known.
+    """
+    if not isinstance(doc, dict):
+        return []  # the schema reports "must be an object"
+    check = _Checker(doc, file, user, base)
+    check.check_muscles()
+    check.check_segments()
+    check.check_conditions()
+    check.check_unused_sources()
+    return check.problems

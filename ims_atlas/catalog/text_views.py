@@ -1,0 +1,102 @@
+"""Plain-text versions of the JSON views, for reading in a terminal.
+
+Built from the dictionaries of :mod:`~ims_atlas.catalog.json_views`, so the text and the JSON
+always say the same thing.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+_WIDTH = 92
+
+
+def _wrap(text: str | None, indent: str = "  ") -> list[str]:
+    if not text:
+        return []
+    hang = indent + ("  " if text.startswith("- ") else "")  # bullet text lines up after "- "
+    return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=hang)
+
+
+def _pos(p: list[float] | None) -> str:
+    return "(not placed yet)" if p is None else "[" + ", ".join(f"{v:.4f}" for v in p) + "]"
+
+
+def _roots(roots: list[dict[str, str]]) -> str:
+    return ", ".join(f"{r['segment']}{'' if r['contribution'] == 'major' else ' (minor)'}" for r in roots) or "none"
+
+
+def _cite(sources: list[dict[str, str]]) -> str:
+    return "; ".join(s["id"] for s in sources)
+
+
+def conditions_text(view: list[dict[str, Any]]) -> str:
+    """One line per condition: id, name, aliases."""
+    width = max((len(c["id"]) for c in view), default=0)
+    lines = [f"{c['id']:<{width}}  {c['name']}" + (f"  ({', '.join(c['aliases'])})" if c["aliases"] else "") for c in view]
+    return "\n".join(lines + [f"{len(view)} conditions"])
+
+
+def plan_text(view: dict[str, Any]) -> str:
+    """A readable treatment plan."""
+    c = view["condition"]
+    title = c["name"] + (f" ({c['clinical_name']})" if c.get("clinical_name") else "")
+    out = [f"{title}: {view['side']} side{'s' if view['side'] == 'both' else ''}", f"  In plain words: {c['lay_name']}"]
+    out += _wrap(c.get("explanation"))
+    core = f" (core {', '.join(view['core_segments'])})" if view.get("core_segments") else ""
+    out += ["", f"Root segments: {', '.join(view['segments'])}{core}, {view['derivation']}"]
+    out += _wrap(view.get("rationale"))
+    out += ["", "Local targets:"]
+    for t in view["local_targets"]:
+        m = t["muscle"]
+        out.append(f"  {t['side']:<5}  {m['name']}: {t['nerve']} ({_roots(t['roots'])})")
+        out += _wrap(t["epicentre"]["description"], " " * 9)
+        out.append(f"         position {_pos(t['epicentre']['position'])}; sources: {_cite(t['sources'])}")
+        out += _wrap(t.get("note") and f"Note: {t['note']}", " " * 9)
+    out += ["", "Paraspinal targets:"]
+    for p in view["paraspinal_targets"]:
+        muscles = ", ".join(m["name"] for m in p["muscles"]) or "-"
+        out.append(f"  {p['level']:<3} {p['paraspinal_level']:<11} {p['side']:<5}  {muscles}  {_pos(p['position'])}")
+    if view["safety"]:
+        out += ["", "Safety:"]
+        for s in view["safety"]:
+            out += _wrap(f"- {s['text']} [{_cite(s['sources'])}]")
+    if view["references"]:
+        out += ["", "References:"]
+        for r in view["references"]:
+            out += _wrap(f"- {r['source']['citation'] or r['source']['id']}")
+            out += _wrap(r["evidence"], "    ")
+    if c.get("evidence_note"):
+        out += ["", "Evidence:"] + _wrap(c["evidence_note"])
+    return "\n".join(out)
+
+
+def muscle_text(view: dict[str, Any]) -> str:
+    """A readable muscle entry."""
+    out = [f"{view['name']} ({view['id']})"]
+    if view["aliases"]:
+        out.append(f"  Also: {', '.join(view['aliases'])}")
+    out.append(f"  In plain words: {view['lay_name']}")
+    out.append(f"  Nerve: {view['nerve']}" + (f"; cranial nerve {view['cranial_nerve']}" if view.get("cranial_nerve") else ""))
+    out.append(f"  Roots: {_roots(view['roots'])}")
+    out += _wrap(view.get("disagreement") and f"Sources disagree: {view['disagreement']}")
+    out.append(f"  Conditions: {', '.join(c['name'] for c in view['conditions']) or 'none in the catalog'}")
+    out.append("  Sources:")
+    out += [line for s in view["sources"] for line in _wrap(f"- {s['citation'] or s['id']}", "    ")]
+    return "\n".join(out)
+
+
+def segment_text(view: dict[str, Any]) -> str:
+    """A readable segment entry."""
+    out = [f"Segment {view['segment']}: the root leaves at {view['paraspinal_level']}"]
+    para = ", ".join(m["name"] for m in view["paraspinal_muscles"]) or "-"
+    out.append(f"  Paraspinal muscles needled there: {para}")
+    out.append("  Muscles it supplies:")
+    for m in view["muscles"]:
+        out.append(f"    {m['name']}" + ("" if m["contribution"] == "major" else " (minor)"))
+    if not view["muscles"]:
+        out.append("    none in the catalog")
+    out.append(f"  Conditions: {', '.join(c['name'] for c in view['conditions']) or 'none in the catalog'}")
+    out += _wrap(view.get("notes"))
+    return "\n".join(out)

@@ -1,0 +1,97 @@
+"""Check a catalog file and report every problem at once, each with its JSON path.
+
+Three passes over one parsed document: the JSON Schema, the catalog's own rules
+(:mod:`~ims_atlas.catalog.rules`) and, given the anatomy manifest, the placement checks
+(:mod:`~ims_atlas.catalog.placement`). A pass never stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ims_atlas.anatomy.manifest import Manifest, load_manifest
+from ims_atlas.catalog.json_file import read_json
+from ims_atlas.catalog.placement import placement_problems
+from ims_atlas.catalog.rules import rule_problems
+from ims_atlas.catalog.schema import schema_problems
+from ims_atlas.core.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from ims_atlas.catalog.site_catalog import Catalog
+
+_PATH_TOKEN = re.compile(r"\[(\d+)\]|\.([^.\[]+)|\[(\"[^\"]*\")\]")
+
+
+def _path_key(problem: Problem) -> tuple:
+    """Sort key: document order, with list indices compared as numbers."""
+    key: list[tuple[int, object]] = []
+    for index, name, quoted in _PATH_TOKEN.findall(problem.path):
+        key.append((0, int(index)) if index else (1, name or quoted))
+    return (problem.file, key)
+
+
+def validate_document(doc: object, file: str, manifest: Manifest | None = None, *,
+                      user: bool = False, base: Catalog | None = None) -> list[Problem]:
+    """Every problem in a parsed catalog document, in document order.
+
+    Parameters
+    ----------
+    doc
+        The parsed JSON.
+    file
+        The file name to report.
+    manifest
+        The anatomy manifest; None skips the mesh checks.
+    user
+        Check as a user catalog (top-level lists optional, no segment coverage).
+    base
+        For a user catalog: the catalog it is merged over, whose ids count as known.
+    """
+    try:
+        problems = schema_problems(doc, file, user=user)
+        problems += rule_problems(doc, file, user=user, base=base)
+        if manifest is not None:
+            problems += placement_problems(doc, file, manifest)
+    except RecursionError:  # read_json bounds the depth; this is a last line of defence
+        return [Problem(file, "", "JSON nested too deeply")]
+    return sorted(problems, key=_path_key)
+
+
+def validate_file(path: str | Path, manifest: Manifest | str | Path | None = None, user: bool = False,
+                  base: Catalog | None = None) -> list[Problem]:
+    """Every problem in a catalog file (errors and warnings), each with its JSON path.
+
+    Parameters
+    ----------
+    path
+        The catalog file.
+    manifest
+        The anatomy manifest (loaded, or the path of ``manifest.json``); None skips the mesh
+        checks. A manifest that cannot be loaded adds its own problems.
+    user
+        Check as a user catalog.
+    base
+        For a user catalog: the catalog it is merged over.
+
+    Returns
+    -------
+    list of Problem
+        Empty if the file is fine.
+    """
+    doc, problems = read_json(path)
+    if doc is None:
+        return problems
+    if manifest is not None and not isinstance(manifest, Manifest):
+        try:
+            manifest = load_manifest(manifest)
+        except DataError as exc:
+            problems += exc.problems
+            manifest = None
+    return problems + validate_document(doc, str(path), manifest, user=user, base=base)
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """True if any problem is an error (warnings alone do not reject a file)."""
+    return any(p.severity == "error" for p in problems)

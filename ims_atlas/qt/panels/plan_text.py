@@ -1,0 +1,124 @@
+"""The plan panel's text as HTML: plain words first, the Latin beside it, sources named."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.plan import TreatmentPlan
+from ims_atlas.catalog.site_catalog import Catalog
+
+_CSS = "<style>h2{margin:0 0 4px 0} h3{margin:10px 0 2px 0} li{margin-bottom:4px} .src{color:#777;font-size:small}</style>"
+
+
+def _sources(catalog: Catalog, ids) -> str:
+    names = []
+    for sid in ids:
+        src = catalog.source(sid)
+        names.append(escape(src.citation if src else sid))
+    return f"<div class='src'>Sources: {'; '.join(names)}</div>" if names else ""
+
+
+def _roots(roots) -> str:
+    parts = [r.segment if r.contribution == "major" else f"({r.segment})" for r in roots]
+    return ", ".join(parts) or "cranial nerve"
+
+
+def _muscle_label(muscle, lay_names: bool) -> str:
+    lay = getattr(muscle, "lay_name", "") or ""
+    if lay_names and lay:
+        return f"<b>{escape(lay)}</b> <i>({escape(muscle.name)})</i>"
+    return f"<b>{escape(muscle.name)}</b>" + (f" <i>({escape(lay)})</i>" if lay else "")
+
+
+def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False) -> str:
+    """A condition's plan in plain words."""
+    c = plan.condition
+    side = {"left": "left side", "right": "right side", "both": "both sides"}[plan.side]
+    out = [_CSS, f"<h2>{escape(c.name)} — {side}</h2>"]
+    if c.clinical_name:
+        out.append(f"<i>{escape(c.clinical_name)}</i><br>")
+    out.append(f"<p>{escape(c.explanation)}</p>")
+    rs = c.root_segments
+    seg_text = ", ".join(plan.segments) or "none"
+    core = f" (mainly {', '.join(plan.core_segments)})" if plan.core_segments else ""
+    out.append(f"<h3>Nerve roots: {escape(seg_text)}{escape(core)}</h3><p>{escape(rs.rationale)}</p>")
+    if rs.derivation == "derived":
+        out.append("<div class='src'>Derived from the muscles' roots and the sources below, not stated as such in one source.</div>")
+    out.append(_sources(catalog, rs.sources))
+    out.append("<h3>Local targets <span style='color:#E69F00'>●</span></h3><ul>")
+    seen = set()
+    for t in plan.local_targets:
+        if t.muscle.id in seen:
+            continue
+        seen.add(t.muscle.id)
+        note = f"<br><i>{escape(t.target.note)}</i>" if t.target.note else ""
+        out.append(
+            f"<li>{_muscle_label(t.muscle, lay_names)}: {escape(t.description)}"
+            f"<br>Nerve: {escape(t.nerve)}; roots {escape(_roots(t.roots))}{note}"
+            f"{_sources(catalog, t.target.sources)}</li>"
+        )
+    out.append("</ul><h3>Beside the spine <span style='color:#0072B2'>■</span></h3><ul>")
+    done = set()
+    for p in plan.paraspinal_targets:
+        if p.segment in done:
+            continue
+        done.add(p.segment)
+        muscles = ", ".join(m.name for m in p.muscles) or "paraspinal muscles"
+        out.append(f"<li><b>{escape(p.segment)}</b> root, at {escape(p.paraspinal_level)}: {escape(muscles)}</li>")
+    out.append("</ul><h3>Safety</h3><ul>")
+    for note in plan.safety:
+        out.append(f"<li>{escape(note.text)}{_sources(catalog, note.sources)}</li>")
+    out.append("</ul><h3>Evidence</h3>")
+    if c.evidence_note:
+        out.append(f"<p>{escape(c.evidence_note)}</p>")
+    out.append("<ul>")
+    for ref in plan.references:
+        src = catalog.source(ref.source)
+        out.append(f"<li>{escape(src.citation if src else ref.source)}<br><i>{escape(ref.evidence)}</i></li>")
+    out.append("</ul>")
+    return "".join(out)
+
+
+def segment_html(segment: str, catalog: Catalog, lay_names: bool = False) -> str:
+    """What a root segment supplies and where its paraspinal level is."""
+    out = [_CSS, f"<h2>Segment {escape(segment)}</h2>"]
+    try:
+        entry = catalog.segment(segment)
+        out.append(f"<p>Leaves the spine at <b>{escape(entry.paraspinal_level)}</b>; needled beside it: "
+                   f"{escape(', '.join(entry.paraspinal_muscles) or '—')}.</p>")
+        if entry.notes:
+            out.append(f"<p>{escape(entry.notes)}</p>")
+    except KeyError:
+        out.append("<p>Not in the catalog.</p>")
+    out.append("<h3>Muscles it supplies</h3><ul>")
+    for muscle, contribution in catalog.muscles_for_segment(segment):
+        tag = "" if contribution == "major" else " <i>(minor contribution)</i>"
+        out.append(f"<li>{_muscle_label(muscle, lay_names)}{tag}: {escape(muscle.nerve)}</li>")
+    out.append("</ul><h3>Conditions</h3><ul>")
+    for c in catalog.conditions_for_segment(segment):
+        out.append(f"<li>{escape(c.name)}</li>")
+    out.append("</ul>")
+    return "".join(out)
+
+
+def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_names: bool = False) -> str:
+    """A structure picked in the 3D view: its name, nerve, roots and conditions."""
+    s = manifest.get(structure_id)
+    if s is None:
+        return ""
+    out = [_CSS, f"<h2>{escape(s.name)}</h2>"]
+    if s.muscle and catalog.has_muscle(s.muscle):
+        m = catalog.muscle(s.muscle)
+        out.append(f"<p>{_muscle_label(m, lay_names)}</p>")
+        out.append(f"<p>Nerve: {escape(m.nerve)}<br>Roots: {escape(_roots(m.roots))}</p>")
+        if m.disagreement:
+            out.append(f"<p><i>Sources disagree: {escape(m.disagreement)}</i></p>")
+        conditions = catalog.conditions_for_muscle(m.id)
+        out.append("<h3>Conditions</h3><ul>" + "".join(f"<li>{escape(c.name)}</li>" for c in conditions) + "</ul>")
+        out.append(_sources(catalog, m.sources))
+    elif s.muscle:
+        out.append("<p>Not in the clinical catalog yet.</p>")
+    else:
+        out.append(f"<p>{escape(s.kind.capitalize())}, {escape(s.region)}.</p>")
+    return "".join(out)

@@ -1,0 +1,83 @@
+"""Pure rules from a treatment plan or a segment to scene highlights (structure roles, markers).
+
+- local muscles of the condition, on the plan's sides: ``local`` (orange), epicentres as spheres;
+- paraspinal muscles at the root's level (per-level meshes such as lumbar multifidus L4),
+  on the plan's sides: ``paraspinal`` (blue), needle points as cubes;
+- the vertebrae that bound each root's foramen: ``root`` (yellow), standing in for the root
+  until the anatomy library has nerve roots.
+"""
+
+from __future__ import annotations
+
+from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.plan import TreatmentPlan
+from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.core.ids import foramen_between
+from ims_atlas.scene.plan import Marker
+
+
+def _root_structures(manifest: Manifest, segment: str) -> list[str]:
+    """Ids of the roots for a segment, or of the vertebrae bounding its foramen."""
+    roots = [s.id for s in manifest.by_kind("root") if s.level == segment]
+    if roots:
+        return roots
+    out = []
+    for level in dict.fromkeys(foramen_between(segment)):
+        v = manifest.vertebra(level)
+        if v is not None:
+            out.append(v.id)
+    return out
+
+
+def plan_highlights(plan: TreatmentPlan, manifest: Manifest) -> tuple[dict[str, str], list[Marker]]:
+    """Roles per structure id and the markers to draw for a treatment plan."""
+    roles: dict[str, str] = {}
+    markers: list[Marker] = []
+    for seg in plan.segments:
+        for sid in _root_structures(manifest, seg):
+            roles[sid] = "root"
+    for target in plan.paraspinal_targets:
+        for muscle in target.muscles:
+            for s in manifest.muscle_structures(muscle.id, sides=[target.side]):
+                if s.level == target.segment:
+                    roles[s.id] = "paraspinal"
+        if target.position is not None:
+            markers.append(Marker("paraspinal", target.position, f"{target.segment} {target.side}"))
+    for target in plan.local_targets:
+        for s in manifest.muscle_structures(target.muscle.id, sides=[target.side]):
+            # A muscle modelled level by level (lumbar multifidus) lights only at the plan's
+            # levels: neck targets must never light the lower back.
+            if s.level is not None and s.level not in plan.segments:
+                continue
+            roles[s.id] = "local"
+        if target.position is not None:
+            markers.append(Marker("local", target.position, f"{target.muscle.name} ({target.side})"))
+    return roles, markers
+
+
+def segment_highlights(catalog: Catalog, manifest: Manifest, segment: str, sides: tuple[str, ...] = ("left", "right")
+                       ) -> tuple[dict[str, str], dict[str, str]]:
+    """For a segment: roles per structure id, and each lit muscle's contribution (major/minor).
+
+    Muscles the segment supplies are ``local`` (major) or ``context_minor`` callers may style
+    differently; here minor contributions get the role ``minor``.
+    """
+    roles: dict[str, str] = {}
+    contribution: dict[str, str] = {}
+    for sid in _root_structures(manifest, segment):
+        roles[sid] = "root"
+    try:
+        entry = catalog.segment(segment)
+        for muscle_id in entry.paraspinal_muscles:
+            for s in manifest.muscle_structures(muscle_id, sides=sides):
+                if s.level == segment:
+                    roles[s.id] = "paraspinal"
+    except KeyError:
+        pass
+    for muscle, contrib in catalog.muscles_for_segment(segment):
+        for s in manifest.muscle_structures(muscle.id, sides=sides):
+            if s.level is not None and s.level != segment:
+                continue
+            roles[s.id] = "local" if contrib == "major" else "minor"
+            contribution[s.id] = contrib
+    return roles, contribution

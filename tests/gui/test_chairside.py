@@ -1,0 +1,110 @@
+"""Chair-side flow in the real window: type a condition, pick a side, see both target colours."""
+
+import os
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.gui3d
+
+if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    pytest.skip("needs an X server (pytest-xvfb or xvfb-run)", allow_module_level=True)
+
+from PyQt6.QtCore import Qt  # noqa: E402
+
+from ims_atlas.scene.palette import DEFAULT_PALETTE  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def catalog(manifest):
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(None, manifest)
+
+
+@pytest.fixture
+def window(qtbot, manifest, catalog):
+    from ims_atlas.qt.main_window import MainWindow
+
+    w = MainWindow(manifest, catalog)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    with qtbot.waitSignal(w.first_frame, timeout=10000):
+        w.show()
+    yield w
+    w.close()
+
+
+def _mask(img, rgb, tol=0.22):
+    """Pixels whose chromaticity matches a palette colour (shading scales brightness only)."""
+    img = img[..., :3].astype(float)
+    s = img.sum(axis=2, keepdims=True) + 1e-6
+    chroma = img / s
+    want = np.array(rgb, float)
+    want = want / want.sum()
+    close = np.abs(chroma - want).sum(axis=2) < tol
+    return close & (img.max(axis=2) > 60)
+
+
+def test_type_tennis_elbow_pick_right_shows_local_and_paraspinal(window, qtbot):
+    qtbot.mouseClick(window.search_panel.side_buttons["right"], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.search_panel.box, "tennis elbow")
+    assert window.search_panel.results.count() > 0
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)
+    assert window.state.current.condition_id == "tennis_elbow"
+    assert window.state.current.side == "right"
+    img = np.asarray(window.scene.plotter.screenshot(return_img=True))
+    h, w = img.shape[:2]
+    local = _mask(img, DEFAULT_PALETTE.local)
+    para = _mask(img, DEFAULT_PALETTE.paraspinal)
+    assert local.sum() > 200, "the local (orange) targets must show"
+    assert para.sum() > 50, "the paraspinal (blue) targets must show"
+    # The cervical paraspinal targets are above the forearm, near the midline.
+    py, px = np.nonzero(para)
+    ly, lx = np.nonzero(local)
+    assert py.mean() < ly.mean()
+    # Seen from behind, the subject's right is the viewer's right: the forearm is right of the spine.
+    assert lx.mean() > px.mean()
+    html = window.plan_view.toPlainText()
+    assert "Extensor carpi radialis brevis" in html and "C6" in html
+
+
+def test_left_side_moves_the_targets(window, qtbot):
+    window.show_condition("tennis_elbow", "right")
+    right = np.nonzero(_mask(np.asarray(window.scene.plotter.screenshot(return_img=True)), DEFAULT_PALETTE.local))[1].mean()
+    qtbot.mouseClick(window.search_panel.side_buttons["left"], Qt.MouseButton.LeftButton)
+    assert window.state.current.side == "left"
+    style = window.scene.block_style("extensor_carpi_radialis_brevis_left")
+    assert np.allclose(style[0], DEFAULT_PALETTE.local, atol=1e-3)
+    other = window.scene.block_style("extensor_carpi_radialis_brevis_right")
+    assert not np.allclose(other[0], DEFAULT_PALETTE.local, atol=1e-3)
+    left = np.nonzero(_mask(np.asarray(window.scene.plotter.screenshot(return_img=True)), DEFAULT_PALETTE.local))[1].mean()
+    assert left < right
+
+
+def test_segment_c6_lights_the_muscles_it_supplies(window, qtbot, catalog):
+    window.segment_box.setFocus()
+    window.segment_box.setCurrentIndex(window.segment_box.findData("C6"))
+    assert window.state.current.segment == "C6"
+    supplied = {m.id for m, c in catalog.muscles_for_segment("C6") if c == "major"}
+    lit = [sid for sid in window.scene.structure_ids
+           if np.allclose(window.scene.block_style(sid)[0], DEFAULT_PALETTE.local, atol=1e-3)]
+    lit_muscles = {window._manifest[sid].muscle for sid in lit}
+    assert "extensor_carpi_radialis_brevis" in lit_muscles or "biceps_brachii" in lit_muscles
+    assert lit_muscles <= supplied
+    assert "Segment C6" in window.plan_view.toPlainText()
+
+
+def test_nonsense_search_says_so_and_changes_nothing(window, qtbot):
+    qtbot.keyClicks(window.search_panel.box, "xqzzv###")
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)
+    assert window.state.current.condition_id is None
+    assert "Nothing matches" in window.search_panel.message.text()
+
+
+def test_escape_clears(window, qtbot):
+    window.show_condition("sciatica", "both")
+    assert window.state.current.condition_id == "sciatica"
+    window.clear()
+    assert window.state.current.condition_id is None
+    assert window.scene.block_style("femur_left")[1] == 1.0
