@@ -110,18 +110,10 @@ def _shown(value: object) -> str:
 
 def describe_type(value: object) -> str:
     """The JSON type of a Python value in plain words (``"a list"``)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
+    for types, name in ((type(None), "null"), (bool, "boolean"), ((int, float), "number"), (str, "string"),
+                        (list, "array"), (dict, "object")):
+        if isinstance(value, types):
+            return _JSON_TYPES[name]
     return type(value).__name__
 
 

@@ -14,12 +14,13 @@ from ims_atlas.core.ids import SEGMENT_NAMES, normalise_segment
 _CONTRIBUTION_ORDER = {"major": 0, "minor": 1}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalog:
     """Conditions, muscles, segments and sources, with lookups by id.
 
     Which muscles a segment supplies is not stored: it is derived from the muscles' roots,
-    so the two can never disagree.
+    so the two can never disagree. Compared and hashed by identity, so a catalog can key a
+    cache of plans.
     """
 
     sources: Mapping[str, Source]
@@ -29,7 +30,7 @@ class Catalog:
     schema_version: int = 1
     catalog_version: str = ""
     #: Warnings found while loading (e.g. muscles without a mesh yet); errors never get here.
-    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    warnings: tuple[Problem, ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))

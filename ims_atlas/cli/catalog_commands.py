@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,7 +25,9 @@ EXIT_OK, EXIT_DATA, EXIT_NO_MATCH = 0, 1, 2
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the catalog sub-commands to the parser."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--catalog", metavar="FILE", type=Path,
+    # SUPPRESS: a sub-command's unset option must not overwrite the same option given before the
+    # sub-command name (``ims-atlas --catalog F plan ...``); handlers read them with getattr.
+    common.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                         help="a user catalog merged over the bundled one (its problems are reported, never fatal)")
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -43,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Local and paraspinal targets, root segments, safety notes and references "
                                    "for a condition. QUERY is any name, alias or lay term.")
     p.add_argument("query", nargs="+", metavar="QUERY")
-    p.add_argument("--side", choices=("left", "right", "both"), default="both", help="default: both")
+    p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS, help="default: both")
     p.add_argument("--manifest", type=Path, metavar="FILE", help="anatomy manifest for positions")
     p.set_defaults(handler=run_plan)
 
@@ -65,6 +68,15 @@ def _err(message: str) -> None:
 
 def _print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _show(args: argparse.Namespace, view: Any, as_text: Callable[[Any], str]) -> int:
+    """Print a view as JSON (``--json``) or as text; the command succeeded."""
+    if args.json:
+        _print_json(view)
+    else:
+        print(as_text(view))
+    return EXIT_OK
 
 
 def _default_manifest_path() -> Path | None:
@@ -97,7 +109,7 @@ def _catalog(args: argparse.Namespace) -> Catalog | None:
     from ims_atlas.core.errors import DataError
 
     try:
-        catalog, problems = load_catalog_with_user(None, args.catalog)
+        catalog, problems = load_catalog_with_user(None, getattr(args, "catalog", None))
     except DataError as exc:
         for p in exc.problems:
             _err(str(p))
@@ -164,12 +176,12 @@ def run_validate(args: argparse.Namespace) -> int:
         except DataError as exc:
             problems += exc.problems
     problems += validate_file(file, manifest)
-    if args.catalog is not None:
+    user_file = getattr(args, "catalog", None)
+    if user_file is not None:
         if has_errors(problems):
-            problems.append(Problem(str(args.catalog), "", f"not checked: {file} has errors to fix first", "warning"))
+            problems.append(Problem(str(user_file), "", f"not checked: {file} has errors to fix first", "warning"))
         else:
-            base = load_catalog(file)
-            problems += validate_file(args.catalog, manifest, user=True, base=base)
+            problems += validate_file(user_file, manifest, user=True, base=load_catalog(file))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if args.json:
@@ -177,7 +189,7 @@ def run_validate(args: argparse.Namespace) -> int:
     else:
         for p in problems:
             print(p)
-        checked = f"{file}" + (f" and {args.catalog}" if args.catalog else "")
+        checked = f"{file}" + (f" and {user_file}" if user_file else "")
         meshes = "" if manifest is not None else " (no anatomy manifest: mesh checks skipped)"
         verdict = "OK" if not errors else "FAILED"
         print(f"{verdict}: {checked}: {errors} error(s), {warnings} warning(s){meshes}")
@@ -193,11 +205,7 @@ def run_conditions(args: argparse.Namespace) -> int:
     if catalog is None:
         return EXIT_DATA
     view = conditions_view(catalog)
-    if args.json:
-        _print_json(view)
-    else:
-        print(conditions_text(view))
-    return EXIT_OK
+    return _show(args, view, conditions_text)
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -212,12 +220,9 @@ def run_plan(args: argparse.Namespace) -> int:
     condition_id = _resolve(catalog, args.query, "condition")
     if condition_id is None:
         return EXIT_NO_MATCH
-    view = plan_view(catalog, treatment_plan(catalog, _manifest(args), condition_id, args.side))
-    if args.json:
-        _print_json(view)
-    else:
-        print(plan_text(view))
-    return EXIT_OK
+    side = getattr(args, "side", None) or "both"
+    view = plan_view(catalog, treatment_plan(catalog, _manifest(args), condition_id, side))
+    return _show(args, view, plan_text)
 
 
 def run_muscle(args: argparse.Namespace) -> int:
@@ -232,11 +237,7 @@ def run_muscle(args: argparse.Namespace) -> int:
     if muscle_id is None:
         return EXIT_NO_MATCH
     view = muscle_view(catalog, muscle_id)
-    if args.json:
-        _print_json(view)
-    else:
-        print(muscle_text(view))
-    return EXIT_OK
+    return _show(args, view, muscle_text)
 
 
 def run_segment(args: argparse.Namespace) -> int:
@@ -258,8 +259,4 @@ def run_segment(args: argparse.Namespace) -> int:
         _err(f"segment {name} is not covered by the catalog, which covers C1-S2")
         return EXIT_NO_MATCH
     view = segment_view(catalog, name)
-    if args.json:
-        _print_json(view)
-    else:
-        print(segment_text(view))
-    return EXIT_OK
+    return _show(args, view, segment_text)

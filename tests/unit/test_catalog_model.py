@@ -31,6 +31,11 @@ def test_lookups(catalog):
         catalog.muscle("nope")
 
 
+def test_catalog_and_entries_are_hashable(catalog):
+    assert {catalog: 1}[catalog] == 1
+    assert len({catalog.condition("tennis_elbow"), catalog.muscle("soleus"), catalog.segment("C6")}) == 3
+
+
 def test_entries_are_immutable(catalog):
     with pytest.raises(dataclasses.FrozenInstanceError):
         catalog.condition("tennis_elbow").name = "x"  # type: ignore[misc]

@@ -245,3 +245,13 @@ def test_catalog_commands_import_no_gui_or_vtk(small_data):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(small_data), cwd=ROOT,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_options_before_the_sub_command_are_kept(capsys):
+    """``ims-atlas --catalog F plan ...``: the sub-command must not reset the window's options."""
+    user = str(DATA / "user" / "adds_condition.json")
+    code, out, err = run(capsys, "--catalog", user, "plan", "typing wrist", "--json")
+    assert code == 0, err
+    assert json.loads(out)["condition"]["id"] == "wrist_pain"
+    code, out, _ = run(capsys, "--side", "left", "plan", "tennis elbow", "--json")
+    assert {t["side"] for t in json.loads(out)["local_targets"]} == {"left"}
