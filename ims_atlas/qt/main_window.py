@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.lay_box.toggled.connect(lambda on: self.state.update(lay_names=on))
         llayout.addWidget(self.lay_box)
         layout.addWidget(layers)
-        hint = QLabel("Drag to rotate · wheel or right-drag to zoom · shift-drag to pan · click a muscle to name it", panel)
+        hint = QLabel("Drag to rotate · wheel or right-drag to zoom · shift-drag to pan", panel)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(1)
