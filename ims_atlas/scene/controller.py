@@ -29,7 +29,6 @@ class SceneController:
         self._mappers: dict[str, object] = {}
         self._actors: dict[str, object] = {}
         self._marker_actors: list[object] = []
-        self._plan: HighlightPlan | None = None
         self.view = DEFAULT_VIEW
         self.problems: list[Problem] = []
         self._build()
@@ -106,7 +105,6 @@ class SceneController:
             attr.opacity = style.opacity
             attr.visible = style.visible
         self._set_markers(plan.markers)
-        self._plan = plan
         if render:
             self._plotter.render()
 

@@ -59,8 +59,8 @@ def segment_highlights(catalog: Catalog, manifest: Manifest, segment: str, sides
                        ) -> tuple[dict[str, str], dict[str, str]]:
     """For a segment: roles per structure id, and each lit muscle's contribution (major/minor).
 
-    Muscles the segment supplies are ``local`` (major) or ``context_minor`` callers may style
-    differently; here minor contributions get the role ``minor``.
+    Muscles the segment supplies get the role ``local`` for a major contribution and
+    ``minor`` for a minor one; the paraspinal muscles at its level ``paraspinal``.
     """
     roles: dict[str, str] = {}
     contribution: dict[str, str] = {}

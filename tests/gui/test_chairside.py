@@ -23,16 +23,8 @@ def catalog(manifest):
 
 
 @pytest.fixture
-def window(qtbot, manifest, catalog):
-    from ims_atlas.qt.main_window import MainWindow
-
-    w = MainWindow(manifest, catalog)
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    with qtbot.waitSignal(w.first_frame, timeout=10000):
-        w.show()
-    yield w
-    w.close()
+def window(open_window, catalog):
+    return open_window(catalog, (1400, 900))
 
 
 def _mask(img, rgb, tol=0.22):

@@ -23,16 +23,8 @@ def _grab(window) -> np.ndarray:
 
 
 @pytest.fixture
-def window(qtbot, manifest):
-    from ims_atlas.qt.main_window import MainWindow
-
-    w = MainWindow(manifest)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    with qtbot.waitSignal(w.first_frame, timeout=10000):
-        w.show()
-    yield w
-    w.close()
+def window(open_window):
+    return open_window()
 
 
 def test_window_opens_with_body_visible(window):
