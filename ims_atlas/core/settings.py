@@ -1,0 +1,387 @@
+"""The user's settings: clinic branding for exports, window geometry, the last view, presets.
+
+Stored as JSON in :func:`ims_atlas.core.paths.user_dir` ``/settings.json``. Data only: the
+file is parsed with :mod:`json` and every value is checked; nothing in it is ever executed.
+A broken or partly wrong file never stops the app: :func:`load_settings` keeps what is valid,
+uses defaults for the rest and returns one :class:`~ims_atlas.core.errors.Problem` per thing
+it dropped (file + JSON path + what). Writes are atomic. Patient names are never stored here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from ims_atlas.core.atomic_file import atomic_write_text
+from ims_atlas.core.errors import Problem, json_path
+from ims_atlas.core.state import LAYER_NAMES
+
+SETTINGS_VERSION = 1
+MAX_FILE_BYTES = 2_000_000
+MAX_TEXT = 2_000
+MAX_PRESETS = 50
+SIDES = ("left", "right", "both")
+VIEW_NAMES = ("anterior", "posterior", "left", "right", "superior")
+
+Vec3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """What a clinic puts on its exports."""
+
+    name: str = ""
+    contact: str = ""  # address, phone, web: free text, one item per line
+    logo: str = ""  # path to a PNG or JPEG logo, or empty
+    handout_note: str = ""  # an extra paragraph the clinic adds to every handout
+
+
+@dataclass(frozen=True)
+class Camera:
+    """A camera pose in scene coordinates (metres)."""
+
+    position: Vec3
+    focal_point: Vec3
+    up: Vec3
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named view: condition, side, segment, layers, opacities and camera."""
+
+    name: str
+    condition_id: str | None = None
+    side: str = "right"
+    segment: str | None = None
+    layers: tuple[tuple[str, bool], ...] = tuple((name, True) for name in LAYER_NAMES)
+    opacity: tuple[tuple[str, float], ...] = ()
+    view: str = "anterior"
+    camera: Camera | None = None
+
+
+@dataclass(frozen=True)
+class WindowGeometry:
+    """Where the main window was and how big."""
+
+    width: int = 1400
+    height: int = 900
+    x: int | None = None
+    y: int | None = None
+    maximized: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything remembered between sessions."""
+
+    clinic: Clinic = field(default_factory=Clinic)
+    window: WindowGeometry = field(default_factory=WindowGeometry)
+    last_view: str = "anterior"
+    last_camera: Camera | None = None
+    lay_names: bool = False
+    labels: bool = True
+    opacity: tuple[tuple[str, float], ...] = ()
+    presets: tuple[Preset, ...] = ()
+
+    def preset(self, name: str) -> Preset | None:
+        """The preset with this name (case-insensitive), if any."""
+        key = name.strip().casefold()
+        return next((p for p in self.presets if p.name.casefold() == key), None)
+
+    def with_preset(self, preset: Preset) -> Settings:
+        """A copy with ``preset`` added, replacing one of the same name in place."""
+        key = preset.name.casefold()
+        presets = list(self.presets)
+        for i, p in enumerate(presets):
+            if p.name.casefold() == key:
+                presets[i] = preset
+                break
+        else:
+            presets.append(preset)
+        return replace(self, presets=tuple(presets[-MAX_PRESETS:]))
+
+    def without_preset(self, name: str) -> Settings:
+        """A copy without the preset of this name."""
+        key = name.strip().casefold()
+        return replace(self, presets=tuple(p for p in self.presets if p.name.casefold() != key))
+
+
+def settings_path() -> Path:
+    """Where the settings live (resolved when called)."""
+    from ims_atlas.core.paths import user_dir
+
+    return user_dir() / "settings.json"
+
+
+# --------------------------------------------------------------------------------------------
+# Reading: every value checked, problems collected, defaults kept for what is wrong.
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, parts: tuple, message: str) -> None:
+        self.problems.append(Problem(self.file, json_path(*parts), message, "warning"))
+
+    def obj(self, value, parts: tuple) -> dict | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(parts, f"expected an object, found {_kind(value)}; ignored")
+            return None
+        return value
+
+    def text(self, data: dict, key: str, parts: tuple, default: str = "") -> str:
+        if key not in data:
+            return default
+        value = data[key]
+        if not isinstance(value, str):
+            self.problem((*parts, key), f"expected text, found {_kind(value)}; ignored")
+            return default
+        if len(value) > MAX_TEXT:
+            self.problem((*parts, key), f"text longer than {MAX_TEXT} characters; ignored")
+            return default
+        return value
+
+    def boolean(self, data: dict, key: str, parts: tuple, default: bool) -> bool:
+        if key not in data:
+            return default
+        value = data[key]
+        if not isinstance(value, bool):
+            self.problem((*parts, key), f"expected true or false, found {_kind(value)}; ignored")
+            return default
+        return value
+
+    def integer(self, data: dict, key: str, parts: tuple, default, lo: int, hi: int):
+        if key not in data:
+            return default
+        value = data[key]
+        if value is None and default is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            self.problem((*parts, key), f"expected a whole number from {lo} to {hi}; ignored")
+            return default
+        return value
+
+    def choice(self, data: dict, key: str, parts: tuple, options, default):
+        if key not in data:
+            return default
+        value = data[key]
+        if value is None and default is None:
+            return None
+        if not isinstance(value, str) or value not in options:
+            self.problem((*parts, key), f"expected one of {', '.join(options)}; ignored")
+            return default
+        return value
+
+    def optional_id(self, data: dict, key: str, parts: tuple) -> str | None:
+        if key not in data or data[key] is None:
+            return None
+        value = data[key]
+        if not isinstance(value, str) or not value or len(value) > 200:
+            self.problem((*parts, key), "expected an id (text) or null; ignored")
+            return None
+        return value
+
+    def vec3(self, value, parts: tuple) -> Vec3 | None:
+        ok = (
+            isinstance(value, list)
+            and len(value) == 3
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            and all(math.isfinite(v) and abs(v) < 1e6 for v in value)
+        )
+        if not ok:
+            self.problem(parts, "expected three finite numbers; ignored")
+            return None
+        return (float(value[0]), float(value[1]), float(value[2]))
+
+    def camera(self, value, parts: tuple) -> Camera | None:
+        data = self.obj(value, parts)
+        if data is None:
+            return None
+        got = [self.vec3(data.get(k), (*parts, k)) for k in ("position", "focal_point", "up")]
+        if any(v is None for v in got):
+            return None
+        position, focal, up = got
+        if position == focal or up == (0.0, 0.0, 0.0):
+            self.problem(parts, "degenerate camera (position equals focal point, or no up); ignored")
+            return None
+        return Camera(position, focal, up)
+
+    def layers(self, value, parts: tuple) -> tuple[tuple[str, bool], ...]:
+        shown = {name: True for name in LAYER_NAMES}
+        data = self.obj(value, parts)
+        for key, on in (data or {}).items():
+            if key not in shown:
+                self.problem((*parts, key), f"unknown layer (known: {', '.join(LAYER_NAMES)}); ignored")
+            elif not isinstance(on, bool):
+                self.problem((*parts, key), "expected true or false; ignored")
+            else:
+                shown[key] = on
+        return tuple(shown.items())
+
+    def opacity(self, value, parts: tuple) -> tuple[tuple[str, float], ...]:
+        out: list[tuple[str, float]] = []
+        data = self.obj(value, parts)
+        for key, alpha in (data or {}).items():
+            if key not in LAYER_NAMES:
+                self.problem((*parts, key), f"unknown layer (known: {', '.join(LAYER_NAMES)}); ignored")
+            elif (
+                isinstance(alpha, bool)
+                or not isinstance(alpha, (int, float))
+                or not math.isfinite(alpha)
+                or not 0.0 <= alpha <= 1.0
+            ):
+                self.problem((*parts, key), "expected an opacity from 0 to 1; ignored")
+            else:
+                out.append((key, float(alpha)))
+        return tuple(out)
+
+    def preset(self, value, parts: tuple) -> Preset | None:
+        data = self.obj(value, parts)
+        if data is None:
+            return None
+        name = self.text(data, "name", parts).strip()
+        if not name or len(name) > 80:
+            self.problem((*parts, "name"), "a preset needs a name of 1 to 80 characters; preset ignored")
+            return None
+        return Preset(
+            name=name,
+            condition_id=self.optional_id(data, "condition_id", parts),
+            side=self.choice(data, "side", parts, SIDES, "right"),
+            segment=self.optional_id(data, "segment", parts),
+            layers=self.layers(data.get("layers"), (*parts, "layers")),
+            opacity=self.opacity(data.get("opacity"), (*parts, "opacity")),
+            view=self.choice(data, "view", parts, VIEW_NAMES, "anterior"),
+            camera=self.camera(data.get("camera"), (*parts, "camera")),
+        )
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
+
+
+def parse_settings(raw: bytes, file: str = "settings.json") -> tuple[Settings, list[Problem]]:
+    """Settings from the bytes of a settings file, with the problems found. Never raises."""
+    reader = _Reader(file)
+    if len(raw) > MAX_FILE_BYTES:
+        reader.problem((), f"file larger than {MAX_FILE_BYTES // 1_000_000} MB; defaults used")
+        return Settings(), reader.problems
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        reader.problem((), f"not UTF-8 text (byte {exc.start}); defaults used")
+        return Settings(), reader.problems
+    except RecursionError:
+        reader.problem((), "nested too deeply; defaults used")
+        return Settings(), reader.problems
+    except ValueError as exc:
+        reader.problem((), f"not valid JSON ({exc}); defaults used")
+        return Settings(), reader.problems
+    data = reader.obj(document, ())
+    if data is None:
+        return Settings(), reader.problems
+    known = {"version", "clinic", "window", "last_view", "last_camera", "lay_names", "labels", "opacity", "presets"}
+    for key in data:
+        if key not in known:
+            reader.problem((key,), "unknown setting; ignored")
+    version = data.get("version", SETTINGS_VERSION)
+    if version != SETTINGS_VERSION:
+        reader.problem(("version",), f"version {version!r} is not {SETTINGS_VERSION}; read as far as possible")
+    clinic_data = reader.obj(data.get("clinic"), ("clinic",)) or {}
+    clinic = Clinic(
+        name=reader.text(clinic_data, "name", ("clinic",)),
+        contact=reader.text(clinic_data, "contact", ("clinic",)),
+        logo=reader.text(clinic_data, "logo", ("clinic",)),
+        handout_note=reader.text(clinic_data, "handout_note", ("clinic",)),
+    )
+    win = reader.obj(data.get("window"), ("window",)) or {}
+    window = WindowGeometry(
+        width=reader.integer(win, "width", ("window",), 1400, 320, 20000),
+        height=reader.integer(win, "height", ("window",), 900, 240, 20000),
+        x=reader.integer(win, "x", ("window",), None, -20000, 20000),
+        y=reader.integer(win, "y", ("window",), None, -20000, 20000),
+        maximized=reader.boolean(win, "maximized", ("window",), False),
+    )
+    presets: list[Preset] = []
+    raw_presets = data.get("presets", [])
+    if not isinstance(raw_presets, list):
+        reader.problem(("presets",), f"expected a list, found {_kind(raw_presets)}; ignored")
+        raw_presets = []
+    for i, item in enumerate(raw_presets[:MAX_PRESETS]):
+        preset = reader.preset(item, ("presets", i))
+        if preset is not None and all(p.name.casefold() != preset.name.casefold() for p in presets):
+            presets.append(preset)
+    if len(raw_presets) > MAX_PRESETS:
+        reader.problem(("presets",), f"more than {MAX_PRESETS} presets; the rest ignored")
+    settings = Settings(
+        clinic=clinic,
+        window=window,
+        last_view=reader.choice(data, "last_view", (), VIEW_NAMES, "anterior"),
+        last_camera=reader.camera(data.get("last_camera"), ("last_camera",)) if data.get("last_camera") is not None else None,
+        lay_names=reader.boolean(data, "lay_names", (), False),
+        labels=reader.boolean(data, "labels", (), True),
+        opacity=reader.opacity(data.get("opacity"), ("opacity",)),
+        presets=tuple(presets),
+    )
+    return settings, reader.problems
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
+    """Read the settings file; a missing file gives the defaults and no problems. Never raises."""
+    path = Path(path) if path is not None else settings_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as exc:
+        return Settings(), [Problem(str(path), "", f"could not be read ({exc.strerror or exc}); defaults used", "warning")]
+    return parse_settings(raw, str(path))
+
+
+def settings_to_json(settings: Settings) -> dict:
+    """The JSON document for ``settings`` (what :func:`parse_settings` reads back)."""
+
+    def camera(c: Camera | None):
+        return None if c is None else {"position": list(c.position), "focal_point": list(c.focal_point), "up": list(c.up)}
+
+    def preset(p: Preset) -> dict:
+        return {
+            "name": p.name,
+            "condition_id": p.condition_id,
+            "side": p.side,
+            "segment": p.segment,
+            "layers": dict(p.layers),
+            "opacity": dict(p.opacity),
+            "view": p.view,
+            "camera": camera(p.camera),
+        }
+
+    return {
+        "version": SETTINGS_VERSION,
+        "clinic": asdict(settings.clinic),
+        "window": asdict(settings.window),
+        "last_view": settings.last_view,
+        "last_camera": camera(settings.last_camera),
+        "lay_names": settings.lay_names,
+        "labels": settings.labels,
+        "opacity": dict(settings.opacity),
+        "presets": [preset(p) for p in settings.presets],
+    }
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically, creating the user folder if needed.
+
+    Raises :class:`~ims_atlas.core.atomic_file.WriteError` with the path and the reason.
+    """
+    path = Path(path) if path is not None else settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
+    return atomic_write_text(path, text)
