@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
@@ -23,7 +22,6 @@ from pyvistaqt import QtInteractor
 
 from ims_atlas import __version__
 from ims_atlas.anatomy.manifest import Manifest
-from ims_atlas.catalog.plan import treatment_plan
 from ims_atlas.catalog.search import CatalogSearch
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import Problem
@@ -32,13 +30,10 @@ from ims_atlas.core.state import AppState, ViewState
 from ims_atlas.qt.panels.plan_text import plan_html, segment_html, structure_html
 from ims_atlas.qt.panels.search_panel import SearchPanel
 from ims_atlas.scene.controller import SceneController, scene_theme
-from ims_atlas.scene.highlight import plan_highlights, segment_highlights
-from ims_atlas.scene.plan import plan_for
+from ims_atlas.scene.picture import picture_for
 from ims_atlas.scene.views import VIEWS
 
 _LAYER_LABELS = {"bones": "Bones", "spine": "Spine", "muscles": "Muscles", "nerves": "Nerves"}
-# Looking from behind and a little above, turned towards the treated side.
-_PLAN_DIRECTION = {"right": (-0.55, 1.0, 0.25), "left": (0.55, 1.0, 0.25), "both": (0.0, 1.0, 0.2)}
 
 
 class MainWindow(QMainWindow):
@@ -253,35 +248,19 @@ class MainWindow(QMainWindow):
                 self.segment_box.blockSignals(True)
                 self.segment_box.setCurrentIndex(max(idx, 0))
                 self.segment_box.blockSignals(False)
-        layers = dict(new.layers)
-        roles: dict[str, str] = {}
-        markers = []
+        picture = picture_for(new, self._manifest, self._catalog)
         html = self._welcome_html()
-        frame_ids: list[str] = []
-        if new.condition_id and self._catalog is not None:
-            plan = treatment_plan(self._catalog, self._manifest, new.condition_id, new.side)
-            roles, markers = plan_highlights(plan, self._manifest)
+        if picture.treatment is not None:
+            plan = picture.treatment
             html = plan_html(plan, self._catalog, new.lay_names)
-            frame_ids = list(roles)
             self.statusBar().showMessage(f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}")
         elif new.segment and self._catalog is not None:
-            sides = ("left", "right") if new.side == "both" else (new.side,)
-            roles, _ = segment_highlights(self._catalog, self._manifest, new.segment, sides)
             html = segment_html(new.segment, self._catalog, new.lay_names)
-            frame_ids = list(roles)
-        if new.selection:
-            roles = dict(roles)
-            roles[new.selection] = "local"
-            if self._catalog is not None:
-                html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
+        if new.selection and self._catalog is not None:
+            html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
         self.plan_view.setHtml(html)
-        self.scene.apply(plan_for(self._manifest, layers=layers, highlights=roles, markers=markers), render=False)
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
-        if plan_changed and frame_ids:
-            points = self.scene.structure_points(frame_ids)
-            if markers:
-                points = np.vstack([points, np.array([m.position for m in markers])])
-            self.scene.frame(points, _PLAN_DIRECTION[new.side], render=False)
+        self.scene.show(picture, frame=plan_changed, render=False)
         self.scene.plotter.render()
 
     # -- misc -----------------------------------------------------------------------------

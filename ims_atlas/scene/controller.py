@@ -9,6 +9,7 @@ from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene.meshes import load_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
+from ims_atlas.scene.picture import Picture
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, camera_for
 
@@ -105,6 +106,19 @@ class SceneController:
             attr.opacity = style.opacity
             attr.visible = style.visible
         self._set_markers(plan.markers)
+        if render:
+            self._plotter.render()
+
+    def show(self, picture: Picture, frame: bool = True, render: bool = True) -> None:
+        """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
+        so that its highlighted structures and markers are all in view."""
+        self.apply(picture.highlight, render=False)
+        if frame and picture.frame_ids and picture.direction is not None:
+            points = self.structure_points(picture.frame_ids)
+            if picture.markers:
+                points = np.vstack([points, np.array([m.position for m in picture.markers])])
+            if len(points):
+                self.frame(points, picture.direction, render=False)
         if render:
             self._plotter.render()
 

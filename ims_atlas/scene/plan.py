@@ -61,32 +61,44 @@ def plan_for(
     highlights: Mapping[str, str] | None = None,
     markers: Iterable[Marker] = (),
     palette: Palette = DEFAULT_PALETTE,
+    hidden: Iterable[str] = (),
+    isolate: Iterable[str] = (),
+    opacity: Mapping[str, float] | None = None,
 ) -> HighlightPlan:
     """Compute a plan.
 
     ``layers`` switches layers on/off (all on by default). ``highlights`` maps structure id to
     a role (``local``, ``paraspinal``, ``root``); when any highlight is present every other
     structure becomes translucent ``context`` so the targets stand out but the body still orients.
+    ``hidden`` ids are not drawn; a non-empty ``isolate`` draws only those ids (and the
+    markers). ``opacity`` maps a layer to a factor (0-1) for its structures that are not
+    highlighted, so a student can see the bones through the muscles.
     """
     markers = tuple(markers)
     shown = {layer: True for layer in LAYERS}
     shown.update(layers or {})
     highlights = dict(highlights or {})
     dim = bool(highlights)
+    hidden = set(hidden)
+    isolate = set(isolate)
+    factor = {layer: min(max(float(v), 0.0), 1.0) for layer, v in (opacity or {}).items()}
     styles: dict[str, StructureStyle] = {}
     for s in manifest:
+        drawn = s.id not in hidden and (not isolate or s.id in isolate)
         role = highlights.get(s.id)
         if role is not None:
             color = getattr(palette, role)
             # Epicentre markers lie inside their muscle: let them show through it.
-            opacity = palette.marked_opacity if (role == "local" and markers) else 1.0
-            styles[s.id] = StructureStyle(role, color, opacity, True)
+            alpha = palette.marked_opacity if (role == "local" and markers) else 1.0
+            styles[s.id] = StructureStyle(role, color, alpha, drawn)
             continue
-        visible = shown.get(s.layer, True)
-        if dim:
-            opacity = palette.context_opacity if s.kind == "muscle" else 0.55
-            styles[s.id] = StructureStyle("context", base_color(s, palette), opacity, visible)
+        visible = shown.get(s.layer, True) and drawn
+        if dim and not isolate:
+            alpha = palette.context_opacity if s.kind == "muscle" else 0.55
+            role = "context"
         else:
-            opacity = palette.muscle_opacity if s.kind == "muscle" else 1.0
-            styles[s.id] = StructureStyle("base", base_color(s, palette), opacity, visible)
+            alpha = palette.muscle_opacity if s.kind == "muscle" else 1.0
+            role = "base"
+        alpha *= factor.get(s.layer, 1.0)
+        styles[s.id] = StructureStyle(role, base_color(s, palette), alpha, visible and alpha > 0.0)
     return HighlightPlan(styles=styles, markers=markers)
