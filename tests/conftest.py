@@ -24,10 +24,11 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def manifest():
-    """The bundled anatomy manifest."""
+    """The bundled anatomy manifest (or the one IMS_ATLAS_MESHES points at)."""
     from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.core.paths import meshes_dir
 
-    return load_manifest(REPO / "meshes" / "manifest.json")
+    return load_manifest(meshes_dir() / "manifest.json")
 
 
 def colour_fractions(img: np.ndarray) -> dict[str, float]:

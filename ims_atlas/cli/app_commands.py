@@ -27,7 +27,11 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--condition", metavar="QUERY",
                         help="open with a condition's plan shown (any name, alias or lay term)")
     parser.add_argument("--side", choices=["left", "right", "both"], default=None,
-                        help="side for --condition (default right)")
+                        help="side for --condition (default right) or --segment (default both)")
+    parser.add_argument("--segment", metavar="SEGMENT",
+                        help="open with a segment's muscles, root and paraspinal level lit (C1-S2)")
+    parser.add_argument("--view", choices=["anterior", "posterior", "left", "right", "superior"],
+                        help="start from this view")
     parser.add_argument("--catalog", metavar="FILE", type=Path,
                         help="a user catalog merged over the bundled one (default: the one in your settings folder)")
 
@@ -42,7 +46,7 @@ def run_window(args: argparse.Namespace) -> int:
 
     try:
         return run(screenshot=args.screenshot, size=args.size, condition=args.condition,
-                   side=args.side, user_catalog=args.catalog)
+                   side=args.side, user_catalog=args.catalog, segment=args.segment, view=args.view)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -42,7 +42,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, force: bool = True) -> Path:
     """
     path = Path(path)
     check_writable(path, force=force)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise WriteError(f"{path}: could not be written ({exc.strerror or exc})") from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -10,7 +10,7 @@ it dropped (file + JSON path + what). Writes are atomic. Patient names are never
 from __future__ import annotations
 
 import json
-import math
+import stat
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -125,6 +125,8 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def problem(self, parts: tuple, message: str) -> None:
+        # A key is quoted in the path as written, but never at full length (a key may be 1 MB).
+        parts = tuple(p if isinstance(p, int) else p[:60] + "..." if len(p) > 60 else p for p in parts)
         self.problems.append(Problem(self.file, json_path(*parts), message, "warning"))
 
     def obj(self, value, parts: tuple) -> dict | None:
@@ -144,6 +146,9 @@ class _Reader:
             return default
         if len(value) > MAX_TEXT:
             self.problem((*parts, key), f"text longer than {MAX_TEXT} characters; ignored")
+            return default
+        if not _savable(value):
+            self.problem((*parts, key), "text with an invalid character (an unpaired surrogate) that cannot be saved; ignored")
             return default
         return value
 
@@ -182,7 +187,7 @@ class _Reader:
         if key not in data or data[key] is None:
             return None
         value = data[key]
-        if not isinstance(value, str) or not value or len(value) > 200:
+        if not isinstance(value, str) or not value or len(value) > 200 or not _savable(value):
             self.problem((*parts, key), "expected an id (text) or null; ignored")
             return None
         return value
@@ -192,7 +197,7 @@ class _Reader:
             isinstance(value, list)
             and len(value) == 3
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-            and all(math.isfinite(v) and abs(v) < 1e6 for v in value)
+            and all(abs(v) < 1e6 for v in value)  # False for NaN and inf; never converts a huge int
         )
         if not ok:
             self.problem(parts, "expected three finite numbers; ignored")
@@ -230,12 +235,8 @@ class _Reader:
         for key, alpha in (data or {}).items():
             if key not in LAYER_NAMES:
                 self.problem((*parts, key), f"unknown layer (known: {', '.join(LAYER_NAMES)}); ignored")
-            elif (
-                isinstance(alpha, bool)
-                or not isinstance(alpha, (int, float))
-                or not math.isfinite(alpha)
-                or not 0.0 <= alpha <= 1.0
-            ):
+            elif isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha <= 1.0:
+                # the range test is False for NaN and never converts a huge int (math.isfinite would raise)
                 self.problem((*parts, key), "expected an opacity from 0 to 1; ignored")
             else:
                 out.append((key, float(alpha)))
@@ -261,6 +262,15 @@ class _Reader:
         )
 
 
+def _savable(text: str) -> bool:
+    """True if ``text`` can be written back as UTF-8 (JSON escapes can hold unpaired surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _kind(value) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
@@ -284,16 +294,18 @@ def parse_settings(raw: bytes, file: str = "settings.json") -> tuple[Settings, l
     except ValueError as exc:
         reader.problem((), f"not valid JSON ({exc}); defaults used")
         return Settings(), reader.problems
-    data = reader.obj(document, ())
-    if data is None:
+    if not isinstance(document, dict):
+        reader.problem((), f"expected an object, found {_kind(document)}; defaults used")
         return Settings(), reader.problems
+    data = document
     known = {"version", "clinic", "window", "last_view", "last_camera", "lay_names", "labels", "opacity", "presets"}
     for key in data:
         if key not in known:
             reader.problem((key,), "unknown setting; ignored")
     version = data.get("version", SETTINGS_VERSION)
     if version != SETTINGS_VERSION:
-        reader.problem(("version",), f"version {version!r} is not {SETTINGS_VERSION}; read as far as possible")
+        shown = repr(version)[:40] if isinstance(version, (str, int, float)) else _kind(version)
+        reader.problem(("version",), f"version {shown} is not {SETTINGS_VERSION}; read as far as possible")
     clinic_data = reader.obj(data.get("clinic"), ("clinic",)) or {}
     clinic = Clinic(
         name=reader.text(clinic_data, "name", ("clinic",)),
@@ -337,7 +349,10 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
     """Read the settings file; a missing file gives the defaults and no problems. Never raises."""
     path = Path(path) if path is not None else settings_path()
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):  # a folder, or a pipe that would block for ever
+            return Settings(), [Problem(str(path), "", "is not a regular file; defaults used", "warning")]
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # bounded: never the whole of a giant file
     except FileNotFoundError:
         return Settings(), []
     except OSError as exc:

@@ -20,10 +20,18 @@ class ViewState:
     layers: tuple[tuple[str, bool], ...] = tuple((name, True) for name in LAYER_NAMES)
     view: str = "anterior"
     lay_names: bool = False
+    labels: bool = True  # names beside the target markers
+    hidden: frozenset[str] = frozenset()  # structure ids the user hid
+    isolated: frozenset[str] = frozenset()  # when not empty, only these structures are drawn
+    opacity: tuple[tuple[str, float], ...] = tuple((name, 1.0) for name in LAYER_NAMES)
 
     def layer_on(self, layer: str) -> bool:
         """Whether a layer is shown."""
         return dict(self.layers).get(layer, True)
+
+    def layer_opacity(self, layer: str) -> float:
+        """The opacity factor (0-1) of a layer."""
+        return dict(self.opacity).get(layer, 1.0)
 
 
 Observer = Callable[[ViewState, ViewState], None]
@@ -59,3 +67,9 @@ class AppState:
         """Show or hide one layer."""
         layers = tuple((name, on if name == layer else value) for name, value in self.current.layers)
         return self.update(layers=layers)
+
+    def set_opacity(self, layer: str, value: float) -> bool:
+        """Set one layer's opacity factor (clamped to 0-1)."""
+        value = min(max(float(value), 0.0), 1.0)
+        opacity = tuple((name, value if name == layer else v) for name, v in self.current.opacity)
+        return self.update(opacity=opacity)

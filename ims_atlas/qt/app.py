@@ -62,8 +62,12 @@ def _find_condition(catalog, query: str) -> tuple[str | None, str]:
 
 
 def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, condition: str | None = None,
-        side: str | None = None, user_catalog: Path | None = None) -> int:
-    """Open the window; with ``screenshot``, save a PNG of the whole window after the first frame and quit."""
+        side: str | None = None, user_catalog: Path | None = None, segment: str | None = None,
+        view: str | None = None) -> int:
+    """Open the window; with ``screenshot``, save a PNG of the whole window after the first frame and quit.
+
+    A screenshot run neither reads nor writes the user's settings, so it is reproducible.
+    """
     if not has_display():
         print(
             "ims-atlas: no display found (DISPLAY is not set). Run it on a desktop, or under a virtual "
@@ -97,6 +101,14 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     catalog, problems = _load_catalog(manifest, user_catalog)
     for p in problems:
         print(f"ims-atlas: {p}", file=sys.stderr)
+    if segment:
+        from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
+
+        name = normalise_segment(segment)
+        if name not in CATALOG_SEGMENTS:
+            print(f"ims-atlas: --segment: {segment!r} is not a segment from C1 to S2", file=sys.stderr)
+            return 2
+        segment = name
     condition_id = None
     if condition:
         if catalog is None:
@@ -106,10 +118,28 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
         if condition_id is None:
             print(f"ims-atlas: {message}", file=sys.stderr)
             return 2
-    window = MainWindow(manifest, catalog, problems)
+    from ims_atlas.core.settings import Settings, load_settings, settings_path
+    from ims_atlas.qt.crash_handler import CrashHandler
+
+    if screenshot is None:
+        settings, setting_problems = load_settings()
+        for p in setting_problems:
+            print(f"ims-atlas: {p}", file=sys.stderr)
+        problems = problems + setting_problems
+        settings_file = settings_path()
+    else:
+        settings, settings_file = Settings(), None
+    window = MainWindow(manifest, catalog, problems, settings=settings, settings_file=settings_file,
+                        animate=screenshot is None)
+    crash = CrashHandler(lambda: window, show_dialog=screenshot is None).install()
+    if view:
+        window.first_frame.connect(lambda: window.set_view(view))
     if condition_id:
         window.first_frame.connect(lambda: window.show_condition(condition_id, side or "right"))
-    window.resize(*(size or (1400, 880)))
+    elif segment:
+        window.first_frame.connect(lambda: (window.state.update(side=side or "both"), window.show_segment(segment)))
+    if size or screenshot is not None:
+        window.resize(*(size or (1400, 880)))
     status = {"code": 0}
 
     if screenshot is not None:
@@ -137,4 +167,5 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
         window.first_frame.connect(lambda: QTimer.singleShot(200, save))
     window.show()
     app.exec()
+    crash.uninstall()
     return status["code"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDockWidget,
     QGroupBox,
@@ -15,46 +17,64 @@ from PyQt6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTextBrowser,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 from pyvistaqt import QtInteractor
 
-from ims_atlas import __version__
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.search import CatalogSearch
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS
+from ims_atlas.core.settings import Camera, Settings, WindowGeometry, save_settings
 from ims_atlas.core.state import AppState, ViewState
+from ims_atlas.qt.about import about_html
+from ims_atlas.qt.camera_motion import CameraMotion
+from ims_atlas.qt.panels.layers_panel import LayersPanel
 from ims_atlas.qt.panels.plan_text import plan_html, segment_html, structure_html
 from ims_atlas.qt.panels.search_panel import SearchPanel
+from ims_atlas.qt.presets import PresetsMenu
+from ims_atlas.qt.scene_mouse import SceneMouse
 from ims_atlas.scene.controller import SceneController, scene_theme
 from ims_atlas.scene.picture import picture_for
 from ims_atlas.scene.views import VIEWS
 
-_LAYER_LABELS = {"bones": "Bones", "spine": "Spine", "muscles": "Muscles", "nerves": "Nerves"}
-
 
 class MainWindow(QMainWindow):
-    """IMS Atlas's window: search, the 3D anatomy, and the plan in plain words."""
+    """IMS Atlas's window: search, the 3D anatomy, and the plan in plain words.
+
+    ``settings`` are the user's remembered settings; with ``settings_file`` they are saved
+    there when something worth remembering changes and when the window closes (without it,
+    nothing is written: tests and screenshots leave no trace). ``animate`` turns smooth
+    camera moves on.
+    """
 
     #: Emitted once the 3D view has painted its first frame.
     first_frame = pyqtSignal()
 
     def __init__(self, manifest: Manifest, catalog: Catalog | None = None, problems: list[Problem] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, settings: Settings | None = None,
+                 settings_file: Path | None = None, animate: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle("IMS Atlas")
         self._manifest = manifest
         self._catalog = catalog
         self._closed = False
-        self.state = AppState()
+        self.settings = settings or Settings()
+        self._settings_file = settings_file
+        self.state = AppState(ViewState(lay_names=self.settings.lay_names, labels=self.settings.labels,
+                                        opacity=self._opacity_from(self.settings.opacity)))
 
         # The window owns the interactor (composition, never inheritance).
         self.interactor = QtInteractor(self, auto_update=False, multi_samples=0, theme=scene_theme())
         self.setCentralWidget(self.interactor.interactor)
         self.scene = SceneController(self.interactor, manifest)
+        self.camera = CameraMotion(self.scene, self, enabled=animate)
+        self.mouse = SceneMouse(self.interactor, self.scene, self)
+        self.mouse.clicked.connect(self.select)
+        self.mouse.hovered.connect(self._show_hover)
         self.problems = list(problems or []) + list(self.scene.problems)
 
         self._build_left_panel()
@@ -62,7 +82,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._unsubscribe = self.state.subscribe(self._on_state_changed)
+        self.layers_panel.sync(self.state.current)
+        geometry = self.settings.window
+        self.resize(geometry.width, geometry.height)
+        if geometry.x is not None and geometry.y is not None:
+            self.move(geometry.x, geometry.y)
+        self.scene.apply(picture_for(self.state.current, manifest, catalog).highlight, render=False)
         QTimer.singleShot(0, self._announce_first_frame)
+
+    @staticmethod
+    def _opacity_from(saved) -> tuple[tuple[str, float], ...]:
+        values = dict(saved)
+        return tuple((name, values.get(name, 1.0)) for name, _ in ViewState().opacity)
 
     # -- UI construction ----------------------------------------------------------------
     def _build_left_panel(self) -> None:
@@ -75,9 +106,11 @@ class MainWindow(QMainWindow):
             self.search_panel.picked.connect(self.pick)
             self.search_panel.side_changed.connect(lambda side: self.state.update(side=side))
             flayout.addWidget(self.search_panel)
-            flayout.addWidget(QLabel("Segment (study):", find))
+            label = QLabel("&Segment (study):", find)
+            flayout.addWidget(label)
             self.segment_box = QComboBox(find)
             self.segment_box.setObjectName("segment-box")
+            label.setBuddy(self.segment_box)
             self.segment_box.addItem("—", None)
             for seg in CATALOG_SEGMENTS:
                 self.segment_box.addItem(seg, seg)
@@ -99,24 +132,18 @@ class MainWindow(QMainWindow):
             vlayout.addWidget(button)
             self.view_buttons[name] = button
         layout.addWidget(views)
-        layers = QGroupBox("Layers", panel)
-        llayout = QVBoxLayout(layers)
-        self.layer_boxes: dict[str, QCheckBox] = {}
-        present = {s.layer for s in self._manifest}
-        for layer, label in _LAYER_LABELS.items():
-            box = QCheckBox(label, layers)
-            box.setChecked(True)
-            box.setEnabled(layer in present)
-            if layer not in present:
-                box.setToolTip("Not in the bundled anatomy yet")
-            box.toggled.connect(lambda on, name=layer: self.state.set_layer(name, on))
-            llayout.addWidget(box)
-            self.layer_boxes[layer] = box
-        self.lay_box = QCheckBox("Plain names first", layers)
-        self.lay_box.toggled.connect(lambda on: self.state.update(lay_names=on))
-        llayout.addWidget(self.lay_box)
-        layout.addWidget(layers)
-        hint = QLabel("Drag to rotate · wheel or right-drag to zoom · shift-drag to pan", panel)
+        self.layers_panel = LayersPanel({s.layer for s in self._manifest}, panel)
+        self.layers_panel.layer_toggled.connect(self.state.set_layer)
+        self.layers_panel.opacity_changed.connect(self.state.set_opacity)
+        self.layers_panel.lay_names_toggled.connect(lambda on: self.state.update(lay_names=on))
+        self.layers_panel.labels_toggled.connect(lambda on: self.state.update(labels=on))
+        self.layers_panel.isolate_requested.connect(self.isolate_selection)
+        self.layers_panel.hide_requested.connect(self.hide_selection)
+        self.layers_panel.show_all_requested.connect(self.show_all)
+        self.layer_boxes = self.layers_panel.boxes
+        layout.addWidget(self.layers_panel)
+        hint = QLabel("Click a structure to name it · drag to rotate · wheel or right-drag to zoom · "
+                      "shift-drag to pan", panel)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addStretch(1)
@@ -150,42 +177,49 @@ class MainWindow(QMainWindow):
             return "<h2>IMS Atlas</h2><p>The clinical catalog could not be loaded; the anatomy is shown alone.</p>"
         return ("<h2>IMS Atlas</h2><p>Type a condition or a word a patient uses (<i>tennis elbow</i>, <i>sore heel</i>), "
                 "a muscle (<i>ECRB</i>) or a segment (<i>C6</i>) in the search box, and press Enter.</p>"
+                "<p>Click any structure in the 3D view to see its name, nerve and roots.</p>"
                 "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "
                 "<span style='color:#0072B2'>■</span> targets beside the spine &nbsp; "
                 "<span style='color:#C8B400'>▮</span> spinal level of the root</p>")
 
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.export_image_action = self._action(file_menu, "Export &image…", self.export_image,
+                                                QKeySequence("Ctrl+E"), "export-image")
+        self.export_handout_action = self._action(file_menu, "Export &handout (PDF)…", self.export_handout,
+                                                  QKeySequence("Ctrl+Shift+E"), "export-handout")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view_menu = bar.addMenu("&View")
         self.view_actions: dict[str, QAction] = {}
         for name, preset in VIEWS.items():
-            action = QAction(preset.label, self)
-            action.setShortcut(QKeySequence(preset.shortcut))
-            action.triggered.connect(lambda _=False, n=name: self.set_view(n))
-            view_menu.addAction(action)
-            self.view_actions[name] = action
+            self.view_actions[name] = self._action(view_menu, preset.label, lambda n=name: self.set_view(n),
+                                                   preset.shortcut)
         view_menu.addSeparator()
-        reset = QAction("&Reset view", self)
-        reset.setShortcut(QKeySequence("R"))
-        reset.triggered.connect(lambda: self.set_view("anterior"))
-        view_menu.addAction(reset)
-        clear = QAction("&Clear highlight", self)
-        clear.setShortcut(QKeySequence("Esc"))
-        clear.triggered.connect(self.clear)
-        view_menu.addAction(clear)
-        find = QAction("&Find…", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        view_menu.addAction(find)
+        self._action(view_menu, "&Reset view", lambda: self.set_view("anterior"), "R")
+        self._action(view_menu, "&Clear highlight", self.clear, "Esc")
+        self._action(view_menu, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
+        view_menu.addSeparator()
+        self.labels_action = self._action(view_menu, "&Labels", lambda: self.state.update(labels=not self.state.current.labels), "L")
+        self.labels_action.setCheckable(True)
+        self.labels_action.setChecked(self.state.current.labels)
+        self._action(view_menu, "&Isolate selection", self.isolate_selection, "I")
+        self._action(view_menu, "&Hide selection", self.hide_selection, "H")
+        self._action(view_menu, "Show &all", self.show_all, "A")
+        self.presets_menu = PresetsMenu(self, bar.addMenu("&Presets"))
         help_menu = bar.addMenu("&Help")
-        about = QAction("&About IMS Atlas", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        self._action(help_menu, "&About IMS Atlas", self.show_about)
 
     def _build_status_bar(self) -> None:
         src = self._manifest.source
@@ -203,7 +237,8 @@ class MainWindow(QMainWindow):
         elif kind == "segment":
             self.show_segment(ident)
         elif kind == "muscle":
-            structures = self._manifest.muscle_structures(ident, sides=[self.state.current.side] if self.state.current.side != "both" else None)
+            side = self.state.current.side
+            structures = self._manifest.muscle_structures(ident, sides=[side] if side != "both" else None)
             sid = structures[0].id if structures else None
             self.state.update(condition_id=None, segment=None, selection=sid)
             if sid is None and self._catalog is not None:
@@ -220,9 +255,35 @@ class MainWindow(QMainWindow):
         """Light every muscle a segment supplies."""
         self.state.update(segment=segment, condition_id=None, selection=None)
 
+    def select(self, structure_id: str) -> None:
+        """Select a structure (as a click in the 3D view does); "" clears the selection."""
+        ids = {s.id for s in self._manifest}
+        self.state.update(selection=structure_id if structure_id in ids else None)
+
     def clear(self) -> None:
         """Back to the whole body."""
         self.state.update(condition_id=None, segment=None, selection=None)
+
+    def isolate_selection(self) -> None:
+        """Show only the selected structure (and the targets' markers)."""
+        sel = self.state.current.selection
+        if sel:
+            self.state.update(isolated=frozenset({sel}), hidden=self.state.current.hidden - {sel})
+        else:
+            self.statusBar().showMessage("Click a structure first, then isolate it.", 4000)
+
+    def hide_selection(self) -> None:
+        """Hide the selected structure."""
+        sel = self.state.current.selection
+        if sel:
+            self.state.update(hidden=self.state.current.hidden | {sel}, selection=None,
+                              isolated=self.state.current.isolated - {sel})
+        else:
+            self.statusBar().showMessage("Click a structure first, then hide it.", 4000)
+
+    def show_all(self) -> None:
+        """Show every structure again."""
+        self.state.update(hidden=frozenset(), isolated=frozenset())
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""
@@ -231,12 +292,26 @@ class MainWindow(QMainWindow):
             self.search_panel.box.selectAll()
 
     def set_view(self, name: str) -> None:
-        """Move the camera to a named view."""
-        self.scene.set_view(name)
+        """Turn the camera to a named view."""
+        self.camera.move_to(self.scene.view_pose(name))
+        self.scene.view = name
+        self.state.update(view=name)
 
     def set_layer(self, layer: str, on: bool) -> None:
         """Show or hide a layer."""
-        self.layer_boxes[layer].setChecked(on)
+        self.state.set_layer(layer, on)
+
+    def export_image(self) -> None:
+        """File > Export image…"""
+        from ims_atlas.qt.export_hooks import export_image
+
+        export_image(self)
+
+    def export_handout(self) -> None:
+        """File > Export handout…"""
+        from ims_atlas.qt.export_hooks import export_handout
+
+        export_handout(self)
 
     # -- state -> picture and panels -------------------------------------------------------
     def _on_state_changed(self, old: ViewState, new: ViewState) -> None:
@@ -248,6 +323,8 @@ class MainWindow(QMainWindow):
                 self.segment_box.blockSignals(True)
                 self.segment_box.setCurrentIndex(max(idx, 0))
                 self.segment_box.blockSignals(False)
+        self.layers_panel.sync(new)
+        self.labels_action.setChecked(new.labels)
         picture = picture_for(new, self._manifest, self._catalog)
         html = self._welcome_html()
         if picture.treatment is not None:
@@ -258,40 +335,81 @@ class MainWindow(QMainWindow):
             html = segment_html(new.segment, self._catalog, new.lay_names)
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
-        self.plan_view.setHtml(html)
+        if html != self.plan_view.toHtml():
+            self.plan_view.setHtml(html)
+        self.scene.show(picture, frame=False, render=False)
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
-        self.scene.show(picture, frame=plan_changed, render=False)
-        self.scene.plotter.render()
+        pose = self.scene.picture_pose(picture) if plan_changed else None
+        if pose is not None:
+            self.scene.view = "custom"
+            self.camera.move_to(pose)  # renders
+        else:
+            self.scene.plotter.render()
+        self._remember(old, new)
+
+    def _show_hover(self, structure_id: str) -> None:
+        name = ""
+        if structure_id:
+            structure = next((s for s in self._manifest if s.id == structure_id), None)
+            name = structure.name if structure is not None else structure_id
+        self.statusBar().showMessage(name, 3000) if name else self.statusBar().clearMessage()
+        self.interactor.interactor.setToolTip(name)
+        if not name:
+            QToolTip.hideText()
+
+    # -- settings ---------------------------------------------------------------------------
+    def _remember(self, old: ViewState, new: ViewState) -> None:
+        if (old.lay_names, old.labels, old.opacity) != (new.lay_names, new.labels, new.opacity):
+            self.settings = replace(self.settings, lay_names=new.lay_names, labels=new.labels,
+                                    opacity=tuple(new.opacity))
+
+    def save_settings(self) -> bool:
+        """Write the settings (if this window has a settings file); report a failure in the status bar."""
+        if self._settings_file is None:
+            return False
+        try:
+            save_settings(self.settings, self._settings_file)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Settings not saved: {exc}", 8000)
+            return False
+        return True
+
+    def current_camera(self) -> Camera:
+        """The 3D view's camera as a settings value."""
+        return Camera(*self.scene.camera_pose())
 
     # -- misc -----------------------------------------------------------------------------
     def show_about(self) -> None:
         """The About box: version, data sources and licences."""
-        src = self._manifest.source
-        problems = "".join(f"<li>{p}</li>" for p in self.problems[:20])
-        catalog = ""
-        if self._catalog is not None:
-            catalog = f"<p>Clinical catalog {self._catalog.catalog_version}: sources cited entry by entry.</p>"
-        QMessageBox.about(
-            self,
-            "About IMS Atlas",
-            f"<h3>IMS Atlas {__version__}</h3>"
-            "<p>A 3D atlas linking needling sites to their nerve-root segments and paraspinal targets.</p>"
-            f"<p>Anatomy: {src.get('package', '?')} {src.get('version', '')}, model {src.get('model', '?')}, "
-            f"{src.get('licence', '?')} (MyoSuite / myo-sim authors). See NOTICE.</p>{catalog}"
-            "<p>IMS Atlas is open source under the Apache-2.0 licence. It sends nothing over the network.</p>"
-            + (f"<p>Problems found in the data:</p><ul>{problems}</ul>" if problems else ""),
-        )
+        QMessageBox.about(self, "About IMS Atlas", about_html(self._manifest, self._catalog, self.problems))
 
     def _announce_first_frame(self) -> None:
-        # Frame the body again now that the view has its real size.
-        self.scene.set_view(self.scene.view if self.scene.view in VIEWS else "anterior")
+        # Frame the body again now that the view has its real size; restore the last camera.
+        last = self.settings.last_camera
+        if last is not None and self.state.current.condition_id is None:
+            self.scene.set_camera_pose((last.position, last.focal_point, last.up), render=False)
+            self.scene.view = "custom"
+        else:
+            self.scene.set_view(self.settings.last_view if self.settings.last_view in VIEWS else "anterior",
+                                render=False)
+        self.scene.plotter.render()
         self.first_frame.emit()
 
     # -- lifetime -------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        """Close the scene and the plotter with the window (a live interactor can crash at exit)."""
+        """Remember the window and the view; close the scene and the plotter with the window."""
         if not self._closed:
             self._closed = True
+            geo = self.normalGeometry() if self.isMaximized() else self.geometry()
+            self.settings = replace(
+                self.settings,
+                window=WindowGeometry(max(geo.width(), 320), max(geo.height(), 240), geo.x(), geo.y(), self.isMaximized()),
+                last_view=self.scene.view if self.scene.view in VIEWS else self.settings.last_view,
+                last_camera=self.current_camera(),
+            )
+            self.save_settings()
+            self.camera.stop()
+            self.mouse.detach()
             self._unsubscribe()
             self.scene.close()
             self.interactor.close()

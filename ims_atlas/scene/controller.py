@@ -9,9 +9,14 @@ from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene.meshes import load_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
+from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
-from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, camera_for
+from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
+
+
+#: How far (metres) a marker's label sits outside the marker.
+LABEL_OFFSET = 0.045
 
 
 class SceneController:
@@ -30,6 +35,8 @@ class SceneController:
         self._mappers: dict[str, object] = {}
         self._actors: dict[str, object] = {}
         self._marker_actors: list[object] = []
+        self._styles: dict[str, object] = {}
+        self._pickables: dict[str, Pickable] = {}
         self.view = DEFAULT_VIEW
         self.problems: list[Problem] = []
         self._build()
@@ -105,7 +112,8 @@ class SceneController:
             attr.color = style.color
             attr.opacity = style.opacity
             attr.visible = style.visible
-        self._set_markers(plan.markers)
+        self._styles = dict(plan.styles)
+        self._set_markers(plan.markers, plan.labels)
         if render:
             self._plotter.render()
 
@@ -113,16 +121,14 @@ class SceneController:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
         so that its highlighted structures and markers are all in view."""
         self.apply(picture.highlight, render=False)
-        if frame and picture.frame_ids and picture.direction is not None:
-            points = self.structure_points(picture.frame_ids)
-            if picture.markers:
-                points = np.vstack([points, np.array([m.position for m in picture.markers])])
-            if len(points):
-                self.frame(points, picture.direction, render=False)
+        pose = self.picture_pose(picture) if frame else None
+        if pose is not None:
+            self.set_camera_pose(pose, render=False)
+            self.view = "custom"
         if render:
             self._plotter.render()
 
-    def _set_markers(self, markers: tuple[Marker, ...]) -> None:
+    def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
         for actor in self._marker_actors:
             self._plotter.remove_actor(actor, render=False)
         self._marker_actors = []
@@ -142,38 +148,86 @@ class SceneController:
                 render=False,
             )
             self._marker_actors.append(actor)
+        if labels and markers:
+            # Each label sits a little outside its marker (away from the midline) with a thin
+            # leader line, so the text never covers the point it names.
+            midline = self._manifest.midline_x
+            anchors = []
+            for m in markers:
+                outward = 1.0 if m.position[0] >= midline else -1.0
+                anchors.append((m.position[0] + outward * LABEL_OFFSET, m.position[1], m.position[2]))
+            lines = pv.PolyData()
+            lines.points = np.asarray([p for m, a in zip(markers, anchors) for p in (m.position, a)], dtype=float)
+            lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(markers))])
+            self._marker_actors.append(self._plotter.add_mesh(
+                lines, color="white", line_width=1.5, name="markers:leaders", reset_camera=False, render=False,
+                lighting=False,
+            ))
+            actor = self._plotter.add_point_labels(
+                np.asarray(anchors, dtype=float),
+                [m.label for m in markers],
+                font_size=14,
+                text_color="white",
+                shape_color=self._palette.background_bottom,
+                shape_opacity=0.65,
+                show_points=False,
+                always_visible=True,
+                name="markers:labels",
+                reset_camera=False,
+                render=False,
+            )
+            self._marker_actors.append(actor)
 
-    def set_view(self, name: str, render: bool = True) -> None:
-        """Move the camera to a named preset that frames the whole body."""
-        if name not in VIEWS:
-            raise ValueError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+    def _aspect(self) -> float:
         w, h = self._plotter.window_size
         # Before a Qt widget is laid out its size can be 1 pixel wide: keep the aspect sane.
-        aspect = min(max(w / max(h, 1), 0.5), 3.0)
-        pos, focal, up = camera_for(name, self.bounds(), aspect=aspect)
+        return min(max(w / max(h, 1), 0.5), 3.0)
+
+    def view_pose(self, name: str) -> Pose:
+        """The camera pose of a named view that frames the whole body."""
+        if name not in VIEWS:
+            raise ValueError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+        return camera_for(name, self.bounds(), aspect=self._aspect())
+
+    def frame_pose(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25) -> Pose:
+        """The camera pose looking along ``direction`` (focus -> eye) with every point in view."""
+        return frame_points(np.asarray(points, dtype=float), direction, aspect=self._aspect(), margin=margin)
+
+    def camera_pose(self) -> Pose:
+        """The camera's current ``(position, focal_point, up)``."""
         cam = self._plotter.camera
-        cam.position, cam.focal_point, cam.up = pos, focal, up
+        return tuple(cam.position), tuple(cam.focal_point), tuple(cam.up)  # type: ignore[return-value]
+
+    def set_camera_pose(self, pose: Pose, render: bool = True) -> None:
+        """Put the camera at ``pose``."""
+        cam = self._plotter.camera
+        cam.position, cam.focal_point, cam.up = pose
         cam.view_angle = 30.0
         self._plotter.reset_camera_clipping_range()
-        self.view = name
         if render:
             self._plotter.render()
+
+    def set_view(self, name: str, render: bool = True) -> None:
+        """Move the camera to a named view that frames the whole body."""
+        self.set_camera_pose(self.view_pose(name), render=render)
+        self.view = name
 
     def frame(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25,
               render: bool = True) -> None:
         """Point the camera along ``direction`` (focus -> eye) so that every point is in view."""
-        from ims_atlas.scene.views import frame_points
-
-        w, h = self._plotter.window_size
-        aspect = min(max(w / max(h, 1), 0.5), 3.0)
-        pos, focal, up = frame_points(np.asarray(points, dtype=float), direction, aspect=aspect, margin=margin)
-        cam = self._plotter.camera
-        cam.position, cam.focal_point, cam.up = pos, focal, up
-        cam.view_angle = 30.0
-        self._plotter.reset_camera_clipping_range()
+        self.set_camera_pose(self.frame_pose(points, direction, margin), render=render)
         self.view = "custom"
-        if render:
-            self._plotter.render()
+
+    def picture_pose(self, picture: Picture) -> Pose | None:
+        """The pose that frames a picture's highlighted structures and markers, if it has any."""
+        if not picture.frame_ids or picture.direction is None:
+            return None
+        points = self.structure_points(picture.frame_ids)
+        if picture.markers:
+            points = np.vstack([points, np.array([m.position for m in picture.markers])])
+        if not len(points):
+            return None
+        return self.frame_pose(points, picture.direction)
 
     def structure_points(self, structure_ids) -> np.ndarray:
         """Corner points of the bounding boxes of some structures (for framing)."""
@@ -190,6 +244,56 @@ class SceneController:
             corners.append([b[1], b[3], b[5]])
         return np.asarray(corners, dtype=float).reshape(-1, 3)
 
+    def pick(self, x: float, y: float) -> str | None:
+        """The structure drawn at display position ``(x, y)`` (pixels, origin bottom-left), if any.
+
+        Hidden structures are never picked; a faint context structure does not hide a
+        clearly drawn one behind it (see :mod:`ims_atlas.scene.picking`).
+        """
+        renderer = self._plotter.renderer
+        ends = []
+        for z in (0.0, 1.0):
+            renderer.SetDisplayPoint(float(x), float(y), z)
+            renderer.DisplayToWorld()
+            wx, wy, wz, w = renderer.GetWorldPoint()
+            if w == 0:
+                return None
+            ends.append(np.array([wx, wy, wz]) / w)
+        origin, far = ends
+        direction = far - origin
+        if not np.any(direction):
+            return None
+        candidates = []
+        for sid in self._blocks:
+            style = self._styles.get(sid)
+            if style is None or not style.visible or style.opacity <= 0.0:
+                continue
+            layer = self._blocks[sid][0]
+            actor = self._actors.get(layer)
+            if actor is None or not actor.GetVisibility():
+                continue
+            item = self._pickable(sid)
+            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity))
+        return pick(origin, direction, candidates)
+
+    def _pickable(self, sid: str) -> Pickable:
+        item = self._pickables.get(sid)
+        if item is None:
+            layer, idx = self._blocks[sid]
+            mesh = self._actors[layer].mapper.dataset[idx - 1]
+            faces = np.asarray(mesh.faces).reshape(-1, 4)[:, 1:]
+            item = Pickable(sid, np.asarray(mesh.points), faces, tuple(mesh.bounds))
+            self._pickables[sid] = item
+        return item
+
+    def project(self, point) -> tuple[float, float]:
+        """Display position (pixels, origin bottom-left) of a world point."""
+        renderer = self._plotter.renderer
+        renderer.SetWorldPoint(float(point[0]), float(point[1]), float(point[2]), 1.0)
+        renderer.WorldToDisplay()
+        x, y, _ = renderer.GetDisplayPoint()
+        return float(x), float(y)
+
     def screenshot(self) -> np.ndarray:
         """Render and return the current frame as an (h, w, 3) uint8 array."""
         self._plotter.render()
@@ -201,6 +305,8 @@ class SceneController:
         self._mappers.clear()
         self._marker_actors.clear()
         self._blocks.clear()
+        self._pickables.clear()
+        self._styles.clear()
 
 
 def scene_theme() -> pv.themes.Theme:

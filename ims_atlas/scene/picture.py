@@ -45,14 +45,13 @@ def sides_of(side: str) -> tuple[str, ...]:
 
 
 def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
-                palette: Palette = DEFAULT_PALETTE, hidden: frozenset[str] = frozenset(),
-                isolate: frozenset[str] = frozenset(), opacity: dict[str, float] | None = None) -> Picture:
+                palette: Palette = DEFAULT_PALETTE) -> Picture:
     """What to show for ``state``.
 
     A condition lights its local and paraspinal targets and roots with markers; a segment
     lights the muscles it supplies (major and minor told apart), its roots and its paraspinal
-    level; a selection is lit on top of either. ``hidden`` structures are not drawn;
-    ``isolate``, when not empty, draws only those structures. ``opacity`` scales each layer.
+    level; a selection is lit on top of either. The state's ``hidden`` structures are not
+    drawn; ``isolated``, when not empty, draws only those; ``opacity`` scales each layer.
     """
     roles: dict[str, str] = {}
     markers: list[Marker] = []
@@ -70,5 +69,6 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
         roles = dict(roles)
         roles[state.selection] = "local" if not roles.get(state.selection) else roles[state.selection]
     highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, markers=markers, palette=palette,
-                         hidden=hidden, isolate=isolate, opacity=opacity or {})
+                         hidden=state.hidden, isolate=state.isolated, opacity=dict(state.opacity),
+                         labels=state.labels)
     return Picture(highlight, roles, frame_ids, direction, treatment)

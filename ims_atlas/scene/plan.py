@@ -40,6 +40,7 @@ class HighlightPlan:
 
     styles: Mapping[str, StructureStyle]
     markers: tuple[Marker, ...] = field(default_factory=tuple)
+    labels: bool = False  # draw each marker's label beside it
 
 
 def base_color(structure: Structure, palette: Palette) -> RGB:
@@ -64,6 +65,7 @@ def plan_for(
     hidden: Iterable[str] = (),
     isolate: Iterable[str] = (),
     opacity: Mapping[str, float] | None = None,
+    labels: bool = False,
 ) -> HighlightPlan:
     """Compute a plan.
 
@@ -101,4 +103,4 @@ def plan_for(
             role = "base"
         alpha *= factor.get(s.layer, 1.0)
         styles[s.id] = StructureStyle(role, base_color(s, palette), alpha, visible and alpha > 0.0)
-    return HighlightPlan(styles=styles, markers=markers)
+    return HighlightPlan(styles=styles, markers=markers, labels=labels)

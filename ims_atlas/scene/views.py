@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 Vec = tuple[float, float, float]
+Pose = tuple[Vec, Vec, Vec]  # (position, focal point, view up)
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,46 @@ def frame_points(points, direction: Vec, aspect: float = 1.6, view_angle_deg: fl
     dist = half / math.tan(math.radians(view_angle_deg) / 2) + depth
     pos = centre + dist * d
     return tuple(pos), tuple(centre), tuple(u)  # type: ignore[return-value]
+
+
+def interpolate_pose(start: Pose, end: Pose, t: float) -> Pose:
+    """The camera pose a fraction ``t`` (0-1) of the way from ``start`` to ``end``.
+
+    The focal point moves in a straight line; the viewing direction turns along the great
+    circle and the distance changes smoothly, so the body turns under the camera rather than
+    the camera cutting through it. ``t`` is eased (slow-in, slow-out).
+    """
+    import numpy as np
+
+    t = min(max(float(t), 0.0), 1.0)
+    t = t * t * (3.0 - 2.0 * t)
+    p0, f0, u0 = (np.asarray(v, dtype=float) for v in start)
+    p1, f1, u1 = (np.asarray(v, dtype=float) for v in end)
+    focal = f0 + (f1 - f0) * t
+    d0, d1 = p0 - f0, p1 - f1
+    r0, r1 = np.linalg.norm(d0), np.linalg.norm(d1)
+    direction = _slerp(d0 / max(r0, 1e-12), d1 / max(r1, 1e-12), t)
+    up = _slerp(u0 / max(np.linalg.norm(u0), 1e-12), u1 / max(np.linalg.norm(u1), 1e-12), t)
+    position = focal + direction * (r0 + (r1 - r0) * t)
+    return tuple(position), tuple(focal), tuple(up)  # type: ignore[return-value]
+
+
+def _slerp(a, b, t: float):
+    import numpy as np
+
+    dot = float(np.clip(np.dot(a, b), -1.0, 1.0))
+    if dot > 0.9995:
+        v = a + (b - a) * t
+        return v / np.linalg.norm(v)
+    if dot < -0.9995:
+        # Opposite directions: turn about any axis perpendicular to a.
+        axis = np.cross(a, [0.0, 0.0, 1.0])
+        if np.linalg.norm(axis) < 1e-6:
+            axis = np.cross(a, [1.0, 0.0, 0.0])
+        b = axis / np.linalg.norm(axis)
+        theta = np.pi * t
+        return a * np.cos(theta) + b * np.sin(theta)
+    theta = np.arccos(dot) * t
+    rel = b - a * dot
+    rel /= np.linalg.norm(rel)
+    return a * np.cos(theta) + rel * np.sin(theta)

@@ -10,8 +10,9 @@ def open_window(qtbot, manifest):
 
     opened = []
 
-    def _open(catalog=None, size=(1200, 800)):
-        w = MainWindow(manifest, catalog)
+    def _open(catalog=None, size=(1200, 800), **kwargs):
+        kwargs.setdefault("animate", False)
+        w = MainWindow(manifest, catalog, **kwargs)
         qtbot.addWidget(w)
         w.resize(*size)
         with qtbot.waitSignal(w.first_frame, timeout=10000):

@@ -71,3 +71,37 @@ def test_tennis_elbow_plan_lights_forearm_and_neck_levels(manifest):
     assert "extensor_carpi_radialis_brevis_left" not in roles
     assert roles["vertebra_c6"] == "root"
     assert {m.role for m in markers} == {"local", "paraspinal"}
+
+
+def test_hidden_structures_are_not_drawn_and_isolate_keeps_only_those(manifest):
+    plan = plan_for(manifest, hidden=["femur_left"])
+    assert not plan.styles["femur_left"].visible and plan.styles["femur_right"].visible
+    target = "gluteus_maximus_right"
+    plan = plan_for(manifest, highlights={target: "local"}, isolate=[target])
+    assert [sid for sid, st in plan.styles.items() if st.visible] == [target]
+
+
+def test_layer_opacity_scales_only_that_layer(manifest):
+    plan = plan_for(manifest, opacity={"muscles": 0.25})
+    assert plan.styles["gluteus_maximus_right"].opacity == pytest.approx(0.25)
+    assert plan.styles["femur_left"].opacity == 1.0
+    plan = plan_for(manifest, opacity={"muscles": 0.0})
+    assert not plan.styles["gluteus_maximus_right"].visible  # fully transparent is not drawn at all
+
+
+def test_picture_for_condition_segment_and_selection(manifest):
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    pic = picture_for(ViewState(condition_id="tennis_elbow", side="right"), manifest, catalog)
+    assert {"local", "root"} <= set(pic.roles.values()) and pic.direction is not None
+    assert {m.role for m in pic.markers} == {"local", "paraspinal"}
+    assert pic.highlight.labels  # labels on by default
+    pic = picture_for(ViewState(segment="C6", side="both"), manifest, catalog)
+    assert pic.treatment is None and "local" in pic.roles.values()
+    pic = picture_for(ViewState(selection="femur_left"), manifest, catalog)
+    assert pic.roles == {"femur_left": "local"} and pic.frame_ids == ()
+    pic = picture_for(ViewState(condition_id="no_such_condition"), manifest, catalog)
+    assert pic.roles == {} and pic.treatment is None
