@@ -21,11 +21,13 @@ per-level muscle or a root, a segment.
 from __future__ import annotations
 
 import json
+import math
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from ims_atlas.core.errors import DataError, Problem, json_path
+from ims_atlas.core.errors import DataError, Problem
 
 KINDS = ("bone", "vertebra", "muscle", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
@@ -127,88 +129,297 @@ class Manifest:
 
 
 def load_manifest(path: str | Path) -> Manifest:
-    """Read and check a manifest, raising :class:`DataError` with every problem found."""
+    """Read and check a manifest.
+
+    Parameters
+    ----------
+    path
+        The ``manifest.json`` file.
+
+    Returns
+    -------
+    Manifest
+        Every structure, checked.
+
+    Raises
+    ------
+    DataError
+        With every problem found (each names the file and a JSON path), if there is any.
+    """
+    manifest, problems = open_manifest(path)
+    if problems:
+        raise DataError(problems)
+    return manifest
+
+
+def open_manifest(path: str | Path) -> tuple[Manifest, list[Problem]]:
+    """Read a manifest, keeping what can be used. Never raises.
+
+    For the app, which must start even when the anatomy is damaged: a structure with a problem
+    is left out, and an unreadable file gives an empty manifest (no structures) at ``path``.
+
+    Parameters
+    ----------
+    path
+        The ``manifest.json`` file.
+
+    Returns
+    -------
+    tuple
+        ``(manifest, problems)``: the sound structures and one problem per thing left out.
+    """
     path = Path(path)
-    fname = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(Problem(fname, "", "the anatomy manifest is missing; run scripts/build_meshes.py")) from None
-    except OSError as exc:
-        raise DataError(Problem(fname, "", f"cannot read the anatomy manifest: {exc.strerror or exc}")) from None
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataError(Problem(fname, "", f"not UTF-8 text (byte {exc.start})")) from None
-    except json.JSONDecodeError as exc:
-        raise DataError(Problem(fname, "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")) from None
-    except RecursionError:
-        raise DataError(Problem(fname, "", "JSON nested too deeply")) from None
-    return manifest_from_dict(doc, path)
+    doc, problems = _read_document(path)
+    if doc is None:
+        return Manifest(path=path, frame={}, source={}, structures=()), problems
+    return _build(doc, path)
 
 
 def manifest_from_dict(doc: object, path: Path) -> Manifest:
-    """Build a :class:`Manifest` from parsed JSON, collecting every problem."""
+    """Build a :class:`Manifest` from parsed JSON, raising :class:`DataError` with every problem."""
+    manifest, problems = _build(doc, Path(path))
+    if problems:
+        raise DataError(problems)
+    return manifest
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+#: A manifest is ~100 kB; anything this large is not one (and must not be read into memory whole).
+MAX_BYTES = 50 * 1024 * 1024
+#: The format nests 4 levels; the frame and source objects are free-form but shallow.
+MAX_DEPTH = 16
+FORMAT_VERSION = 1
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> float:
+    raise _BadNumber(f"{name} is not allowed (numbers must be finite)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(f"the number {text[:30]} is too large")
+    return value
+
+
+def _float_sized_int(text: str) -> int:
+    if len(text) > 400 or abs(value := int(text)) >= 10**308:
+        raise _BadNumber(f"the number {text[:20]}... ({len(text.lstrip('-'))} digits) is too large")
+    return value
+
+
+def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
+    """The parsed file, or None and the one problem that says why it cannot be read."""
     fname = str(path)
+
+    def fail(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(fname, "", message)]
+
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return fail("the anatomy manifest is a folder, not a JSON file")
+        if not stat.S_ISREG(mode):  # a pipe would block for ever, a device never end
+            return fail("the anatomy manifest is not a regular file (a device or a pipe?)")
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return fail("the anatomy manifest is missing; run scripts/build_meshes.py")
+    except OSError as exc:
+        return fail(f"cannot read the anatomy manifest: {exc.strerror or exc}")
+    if len(raw) > MAX_BYTES:
+        return fail(f"file is too large for an anatomy manifest (at most {MAX_BYTES // 2**20} MB)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if exc.end == len(raw) and exc.reason == "unexpected end of data":
+            return fail(f"not valid JSON: the file ends too early (truncated?) in the middle of a character (line {line})")
+        return fail(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} (byte {exc.start})")
+    if not text.strip():
+        return fail("file is empty; run scripts/build_meshes.py")
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_float_sized_int)
+    except json.JSONDecodeError as exc:
+        where = f"(line {exc.lineno}, column {exc.colno})"
+        if _ends_early(text, exc):
+            return fail(f"not valid JSON: the file ends too early (truncated?): {exc.msg} {where}")
+        return fail(f"not valid JSON: {exc.msg} {where}")
+    except RecursionError:
+        return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
+    except ValueError as exc:  # _BadNumber
+        return fail(f"not valid JSON: {str(exc)[:120]}")
+    if _too_deep(doc, MAX_DEPTH):
+        return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
+    return doc, []
+
+
+def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
+    """True if the parser stopped because the text ends inside a value (a truncated file)."""
+    rest = text[exc.pos :]
+    if not rest.strip() or exc.msg.startswith("Unterminated string"):
+        return True
+    # cut inside a literal, a number or an escape: "tru", "-", "1.", "\\u12" and then nothing
+    return len(rest) <= 12 and '"' not in rest and not any(c.isspace() or c in "{}[],:" for c in rest)
+
+
+def _too_deep(doc: object, limit: int) -> bool:
+    """True if containers nest deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list)))
+    return False
+
+
+# -- checking ------------------------------------------------------------------------------------
+
+
+def _where(*parts: str | int) -> str:
+    """A JSON path; keys that are not plain names are quoted and cut short."""
+    out = "$"
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        elif p.isidentifier() and len(p) <= 60:
+            out += f".{p}"
+        else:
+            out += f"[{json.dumps(p[:57] + '...' if len(p) > 60 else p)}]"
+    return out
+
+
+def _shown(value: object) -> str:
+    """A value for a message, never longer than about 60 characters."""
+    text = repr(value) if isinstance(value, str) else type(value).__name__ if isinstance(value, (dict, list)) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_text(value: object) -> bool:
+    """A string that can be written back as UTF-8 (no unpaired surrogates)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _finite_xyz(value: object) -> bool:
+    return (isinstance(value, list) and len(value) == 3
+            and all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in value))
+
+
+def _safe_file(file: str) -> bool:
+    """A relative path inside the mesh folder: no drive, no root, no ``..``."""
+    pure = PurePosixPath(file)
+    return not (pure.is_absolute() or ".." in pure.parts or "\\" in file or "\x00" in file or ":" in file)
+
+
+def _structure(item: object, i: int, fname: str, seen: set[str]) -> tuple[Structure | None, list[Problem]]:
+    """One entry of ``structures``: the structure, or None and what is wrong with it."""
+    where = _where("structures", i)
+    if not isinstance(item, dict):
+        return None, [Problem(fname, where, "must be an object")]
     problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(fname, f"{where}.{key}", message))
+
+    for key in ("id", "name", "kind", "layer", "side", "file"):
+        value = item.get(key)
+        if not _is_text(value) or not value:
+            bad(key, "missing or not a non-empty string")
+        elif len(value) > 500:
+            bad(key, f"is too long ({len(value)} characters; at most 500)")
+    for key in ("region", "source", "licence", "level", "muscle"):
+        if item.get(key) is not None and not _is_text(item[key]):
+            bad(key, f"must be a string or null, not {_shown(item[key])}")
+    if problems:
+        return None, problems
+    for key, allowed in (("kind", KINDS), ("layer", LAYERS), ("side", SIDES)):
+        if item[key] not in allowed:
+            bad(key, f"unknown {key} {_shown(item[key])}; expected one of {', '.join(allowed)}")
+    if not _safe_file(item["file"]):
+        bad("file", f"{_shown(item['file'])} must be a path inside the mesh folder (relative, without '..')")
+    if item["id"] in seen:
+        bad("id", f"duplicate structure id {_shown(item['id'])}")
+    seen.add(item["id"])
+    triangles = item.get("triangles", 0)
+    if isinstance(triangles, bool) or not isinstance(triangles, int) or triangles < 0:
+        bad("triangles", f"must be a whole number of triangles, not {_shown(triangles)}")
+    parts = item.get("parts") or []
+    if not isinstance(parts, list) or not all(_is_text(p) for p in parts):
+        bad("parts", "must be a list of strings")
+    landmarks: dict[str, tuple[float, float, float]] = {}
+    raw_landmarks = item.get("landmarks") or {}
+    if not isinstance(raw_landmarks, dict):
+        bad("landmarks", "must be an object of named [x, y, z] points")
+    else:
+        for name, point in raw_landmarks.items():
+            if _finite_xyz(point):
+                landmarks[name] = (float(point[0]), float(point[1]), float(point[2]))
+            else:
+                problems.append(Problem(fname, _where("structures", i, "landmarks", name), "must be [x, y, z] (finite numbers)"))
+    if problems:
+        return None, problems
+    return Structure(
+        id=item["id"],
+        name=item["name"],
+        kind=item["kind"],
+        layer=item["layer"],
+        side=item["side"],
+        region=item.get("region") or "",
+        file=item["file"],
+        triangles=triangles,
+        level=item.get("level"),
+        muscle=item.get("muscle"),
+        parts=tuple(parts),
+        source=item.get("source") or "",
+        licence=item.get("licence") or "",
+        landmarks=landmarks,
+    ), []
+
+
+def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
+    """The sound part of a parsed manifest and a problem for everything left out."""
+    fname = str(path)
+    empty = Manifest(path=path, frame={}, source={}, structures=())
     if not isinstance(doc, dict):
-        raise DataError(Problem(fname, "$", "the manifest must be a JSON object"))
+        return empty, [Problem(fname, "$", "the manifest must be a JSON object")]
+    version = doc.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        return empty, [Problem(fname, "$.format_version",
+                               f"format {_shown(version)} is not the one this IMS Atlas reads ({FORMAT_VERSION}); "
+                               "run scripts/build_meshes.py")]
     items = doc.get("structures")
     if not isinstance(items, list):
-        raise DataError(Problem(fname, "$.structures", "must be a list of structures"))
+        return empty, [Problem(fname, "$.structures", "must be a list of structures")]
+    problems: list[Problem] = []
+    frame = doc.get("frame") or {}
+    if not isinstance(frame, dict):
+        problems.append(Problem(fname, "$.frame", "must be an object"))
+        frame = {}
+    elif "midline_x" in frame and not (isinstance(frame["midline_x"], (int, float)) and not isinstance(frame["midline_x"], bool)):
+        problems.append(Problem(fname, "$.frame.midline_x", f"must be a number, not {_shown(frame['midline_x'])}"))
+        frame = {k: v for k, v in frame.items() if k != "midline_x"}
+    source = doc.get("source") or {}
+    if not isinstance(source, dict):
+        problems.append(Problem(fname, "$.source", "must be an object"))
+        source = {}
     structures: list[Structure] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        where = json_path("structures", i)
-        if not isinstance(item, dict):
-            problems.append(Problem(fname, where, "must be an object"))
-            continue
-        bad = False
-        for key in ("id", "name", "kind", "layer", "side", "file"):
-            if not isinstance(item.get(key), str) or not item.get(key):
-                problems.append(Problem(fname, f"{where}.{key}", "missing or not a non-empty string"))
-                bad = True
-        if bad:
-            continue
-        if item["kind"] not in KINDS:
-            problems.append(Problem(fname, f"{where}.kind", f"unknown kind {item['kind']!r}; expected one of {', '.join(KINDS)}"))
-        if item["layer"] not in LAYERS:
-            problems.append(Problem(fname, f"{where}.layer", f"unknown layer {item['layer']!r}; expected one of {', '.join(LAYERS)}"))
-        if item["side"] not in SIDES:
-            problems.append(Problem(fname, f"{where}.side", f"unknown side {item['side']!r}"))
-        if item["id"] in seen:
-            problems.append(Problem(fname, f"{where}.id", f"duplicate structure id {item['id']!r}"))
-        seen.add(item["id"])
-        tri = item.get("triangles", 0)
-        landmarks = {}
-        for k, v in (item.get("landmarks") or {}).items():
-            if isinstance(v, list) and len(v) == 3 and all(isinstance(c, (int, float)) for c in v):
-                landmarks[k] = (float(v[0]), float(v[1]), float(v[2]))
-            else:
-                problems.append(Problem(fname, f"{where}.landmarks.{k}", "must be [x, y, z]"))
-        structures.append(
-            Structure(
-                id=item["id"],
-                name=item["name"],
-                kind=item["kind"],
-                layer=item["layer"],
-                side=item["side"],
-                region=str(item.get("region") or ""),
-                file=item["file"],
-                triangles=int(tri) if isinstance(tri, int) else 0,
-                level=item.get("level") if isinstance(item.get("level"), str) else None,
-                muscle=item.get("muscle") if isinstance(item.get("muscle"), str) else None,
-                parts=tuple(p for p in item.get("parts") or () if isinstance(p, str)),
-                source=str(item.get("source") or ""),
-                licence=str(item.get("licence") or ""),
-                landmarks=landmarks,
-            )
-        )
-    if problems:
-        raise DataError(problems)
-    return Manifest(
-        path=path,
-        frame=doc.get("frame") if isinstance(doc.get("frame"), dict) else {},
-        source=doc.get("source") if isinstance(doc.get("source"), dict) else {},
-        structures=tuple(structures),
-    )
+        structure, found = _structure(item, i, fname, seen)
+        problems += found
+        if structure is not None:
+            structures.append(structure)
+    return Manifest(path=path, frame=frame, source=source, structures=tuple(structures)), problems

@@ -10,10 +10,14 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ims_atlas.core.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from ims_atlas.anatomy.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -27,24 +31,86 @@ class MeshData:
 
 
 def read_mesh(path: str | Path) -> MeshData:
-    """Load a mesh file, raising :class:`DataError` naming the file if it is missing or broken."""
+    """Load a mesh file.
+
+    Parameters
+    ----------
+    path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    MeshData
+        Finite float64 points, int64 faces that index them, and the centre path.
+
+    Raises
+    ------
+    DataError
+        With one problem naming the file if it is missing, damaged or not a mesh.
+    """
     path = Path(path)
+
+    def broken(message: str) -> DataError:
+        return DataError(Problem(str(path), "", message))
+
+    if not path.exists():
+        raise broken("mesh file is missing")
+    if not path.is_file():
+        raise broken("is not a mesh file (a folder, a device or a pipe?)")
     try:
-        with np.load(path, allow_pickle=False) as z:
-            points = np.asarray(z["points"], dtype=np.float64)
-            faces = np.asarray(z["faces"], dtype=np.int64)
-            centre = np.asarray(z["path"], dtype=np.float64) if "path" in z.files else np.zeros((0, 3))
-    except FileNotFoundError:
-        raise DataError(Problem(str(path), "", "mesh file is missing")) from None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-        raise DataError(Problem(str(path), "", f"mesh file is unreadable or corrupt ({type(exc).__name__}: {exc})")) from None
-    if points.ndim != 2 or points.shape[1] != 3 or faces.ndim != 2 or faces.shape[1] != 3:
-        raise DataError(Problem(str(path), "", "mesh file has points or faces of the wrong shape"))
+        loaded = np.load(path, allow_pickle=False)  # never unpickle: a mesh file is data only
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ValueError("a single .npy array, not an .npz archive")
+        with loaded as z:
+            missing = [name for name in ("points", "faces") if name not in z.files]
+            if missing:
+                raise KeyError(f"no {' or '.join(missing)} array")
+            points, faces = z["points"], z["faces"]
+            centre = z["path"] if "path" in z.files else np.zeros((0, 3))
+    except Exception as exc:  # noqa: BLE001 - a damaged archive fails in zipfile, zlib or NumPy in many ways
+        # (BadZipFile, zlib.error, EOFError, a header claiming terabytes -> MemoryError, ...):
+        # all mean the same to the user.
+        raise broken(f"mesh file is unreadable or corrupt ({type(exc).__name__}: {str(exc)[:160]})") from None
+    for name, array, kinds in (("points", points, "fiu"), ("faces", faces, "iu"), ("path", centre, "fiu")):
+        if array.dtype.kind not in kinds:
+            raise broken(f"mesh file has {name} of the wrong type ({array.dtype})")
+        if array.ndim != 2 or array.shape[1] != 3:
+            if not (name == "path" and array.size == 0):
+                raise broken(f"mesh file has {name} of the wrong shape {array.shape}; expected (n, 3)")
+    points = points.astype(np.float64)
+    centre = centre.astype(np.float64).reshape(-1, 3)
     if len(faces) and (faces.min() < 0 or faces.max() >= len(points)):
-        raise DataError(Problem(str(path), "", "mesh file has triangles that point past its vertices"))
-    if not np.isfinite(points).all():
-        raise DataError(Problem(str(path), "", "mesh file has non-finite coordinates"))
-    return MeshData(points=points, faces=faces, path=centre.reshape(-1, 3))
+        raise broken("mesh file has triangles that point past its vertices")
+    if not (np.isfinite(points).all() and np.isfinite(centre).all()):
+        raise broken("mesh file has non-finite coordinates")
+    return MeshData(points=points, faces=faces.astype(np.int64), path=centre)
+
+
+def mesh_file_problems(manifest: Manifest) -> list[Problem]:
+    """Read every structure's mesh file; one problem for each that is missing, broken or empty.
+
+    Parameters
+    ----------
+    manifest
+        The anatomy manifest; its files are read relative to its folder.
+
+    Returns
+    -------
+    list of Problem
+        Each names the mesh file and the structure that needs it; empty if every mesh loads.
+    """
+    problems: list[Problem] = []
+    for s in manifest:
+        path = manifest.file_path(s)
+        listed = f"(structure {s.id!r} in {manifest.path.name})"
+        try:
+            mesh = read_mesh(path)
+        except DataError as exc:
+            problems += [Problem(p.file, p.path, f"{p.message} {listed}", p.severity) for p in exc.problems]
+            continue
+        if len(mesh.faces) == 0:
+            problems.append(Problem(str(path), "", f"mesh file has no triangles {listed}"))
+    return problems
 
 
 def write_mesh(path: str | Path, points: np.ndarray, faces: np.ndarray, centre: np.ndarray | None = None) -> None:

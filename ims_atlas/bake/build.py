@@ -13,6 +13,7 @@ import numpy as np
 
 from ims_atlas.anatomy.mesh_file import write_mesh
 from ims_atlas.bake import names, tubes
+from ims_atlas.bake.authored import build_authored
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
 from ims_atlas.core.ids import MIDLINE_X
 
@@ -222,6 +223,7 @@ def build_meshes(out: str | Path) -> dict:
         for old in sorted((out / sub).glob("*.npz")):
             old.unlink()
     structures = _bones(bone_meshes(model, data), out, source) + _muscles(out, model, data, source)
+    structures += build_authored(out, structures, MIDLINE_X)
     manifest = {
         "format_version": 1,
         "frame": {
@@ -242,7 +244,10 @@ def build_meshes(out: str | Path) -> dict:
             "notes": "Bones: myo-sim STL meshes placed at the default pose; the cervical spine split into C1-C7 by "
             "connectivity; the MyoSuite logo disc removed from the ribcage; the hands decimated. Muscles: one "
             "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force. "
-            "Sides come from the geometry (myo-sim's rect_abd_r lies mostly left of the midline, rect_abd_l right).",
+            "Sides come from the geometry (myo-sim's rect_abd_r lies mostly left of the midline, rect_abd_l right). "
+            "Authored for IMS Atlas (not from myo-sim; each structure's own source names its references): nerve "
+            "roots C1-S2, cervical and thoracic multifidus by level, the neck, shoulder-girdle, jaw and foot muscles "
+            "myo-sim lacks, and peripheral nerves, generated from ims_atlas/bake/authored_anatomy.json.",
         },
         "structures": structures,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from pathlib import Path
 
 from ims_atlas.core.errors import Problem
@@ -33,6 +34,14 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _float_sized_int(text: str) -> int:
+    # More digits than a double holds is not a catalog number, and would fail later when
+    # converted (OverflowError) or at once past Python's 4,300-digit limit (ValueError).
+    if len(text) > 400 or abs(value := int(text)) >= 10**308:
+        raise _BadConstant(f"the number {text[:20]}... ({len(text.lstrip('-'))} digits) is too large")
+    return value
+
+
 def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
     """Parse a JSON file.
 
@@ -44,19 +53,23 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
     Returns
     -------
     tuple
-        ``(document, problems)``: the parsed document (None if it could not be read) and the
-        problems found while reading (empty on success; warnings such as duplicate keys may be
-        reported alongside a document).
+        ``(document, problems)``: the parsed document and the problems found while reading
+        (empty on success; warnings such as duplicate keys may be reported alongside a
+        document). The document is None if the file could not be read or holds only ``null``;
+        then the problems say why.
     """
     path = Path(path)
     fname = str(path)
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return None, [Problem(fname, "", "is a folder, not a JSON file")]
+        if not stat.S_ISREG(mode):  # a pipe would block for ever, a device never end
+            return None, [Problem(fname, "", "is not a regular file (a device or a pipe?)")]
         with path.open("rb") as f:
-            raw = f.read(MAX_BYTES + 1)  # bounded: a device or a giant file must not exhaust memory
+            raw = f.read(MAX_BYTES + 1)  # bounded: a giant file must not exhaust memory
     except FileNotFoundError:
         return None, [Problem(fname, "", "file not found")]
-    except IsADirectoryError:
-        return None, [Problem(fname, "", "is a folder, not a JSON file")]
     except OSError as exc:
         return None, [Problem(fname, "", f"cannot read the file: {exc.strerror or exc}")]
     if len(raw) > MAX_BYTES:
@@ -65,7 +78,12 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
         text = raw.decode("utf-8-sig")  # tolerate the byte-order mark some Windows editors add
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(fname, "", f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} (byte {exc.start}); save the file as UTF-8")]
+        if exc.end == len(raw) and exc.reason == "unexpected end of data":
+            # cut inside a multi-byte character: the file is truncated, not in another encoding
+            return None, [Problem(fname, "", f"not valid JSON: the file ends too early (truncated?) "
+                                             f"in the middle of a character (line {line})")]
+        return None, [Problem(fname, "", f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} "
+                                         f"(byte {exc.start}); save the file as UTF-8")]
     duplicates: list[str] = []
 
     def pairs_hook(pairs: list[tuple[str, object]]) -> dict:
@@ -77,12 +95,12 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
         return out
 
     try:
-        doc = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float)
+        doc = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float,
+                         parse_int=_float_sized_int)
     except json.JSONDecodeError as exc:
         if not text.strip():
             msg = "file is empty"
-        elif exc.msg.startswith("Unterminated string") or not text[exc.pos :].strip():
-            # an unterminated string runs to the end of the file: both mean the end is missing
+        elif _ends_early(text, exc):
             msg = f"not valid JSON: the file ends too early (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})"
         else:
             msg = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
@@ -95,11 +113,22 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
         return None, [Problem(fname, "", f"not valid JSON: {str(exc)[:120]}")]
     if _too_deep(doc, MAX_DEPTH):
         return None, [Problem(fname, "", f"JSON nested too deeply (a catalog nests at most {MAX_DEPTH} levels)")]
+    if doc is None:  # None is this function's "unreadable": say why instead of passing it on silently
+        return None, [Problem(fname, "$", "must be an object, not null")]
     problems = [
         Problem(fname, "", f"key {key[:60]!r} appears twice in one object; only the last value is used", "warning")
         for key in dict.fromkeys(duplicates)
     ]
     return doc, problems
+
+
+def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
+    """True if the parser stopped because the text ends inside a value (a truncated file)."""
+    rest = text[exc.pos :]
+    if not rest.strip() or exc.msg.startswith("Unterminated string"):
+        return True
+    # cut inside a literal, a number or an escape: "tru", "-", "1.", "\\u12" and then nothing
+    return len(rest) <= 12 and '"' not in rest and not any(c.isspace() or c in "{}[],:" for c in rest)
 
 
 def _too_deep(doc: object, limit: int) -> bool:

@@ -74,7 +74,7 @@ def schema_problems(doc: object, file: str, *, user: bool = False, limit: int = 
                 seen.add((path, message))
                 problems.append(Problem(file, path, message))
         if len(problems) >= limit:
-            problems.append(Problem(file, "", f"more than {limit} schema problems; stopped here"))
+            problems.append(Problem(file, "$", f"more than {limit} schema problems; stopped here"))
             break
     return problems
 

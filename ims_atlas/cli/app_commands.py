@@ -30,6 +30,8 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
                         help="side for --condition (default right) or --segment (default both)")
     parser.add_argument("--segment", metavar="SEGMENT",
                         help="open with a segment's muscles, root and paraspinal level lit (C1-S2)")
+    parser.add_argument("--quit-after-first-frame", action="store_true",
+                        help="print 'first frame' when the 3D view has painted, then quit (for start-up benchmarks and smoke tests)")
     parser.add_argument("--view", choices=["anterior", "posterior", "left", "right", "superior"],
                         help="start from this view")
     parser.add_argument("--catalog", metavar="FILE", type=Path,
@@ -46,7 +48,8 @@ def run_window(args: argparse.Namespace) -> int:
 
     try:
         return run(screenshot=args.screenshot, size=args.size, condition=args.condition,
-                   side=args.side, user_catalog=args.catalog, segment=args.segment, view=args.view)
+                   side=args.side, user_catalog=args.catalog, segment=args.segment, view=args.view,
+                   quit_after_first_frame=args.quit_after_first_frame)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -159,22 +159,26 @@ def _resolve(catalog: Catalog, words: list[str], kind: str) -> str | None:
 
 def run_validate(args: argparse.Namespace) -> int:
     """``ims-atlas validate [FILE]``: print every problem, then a summary."""
-    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.anatomy.manifest import open_manifest
+    from ims_atlas.anatomy.mesh_file import mesh_file_problems
     from ims_atlas.catalog.json_views import problems_view
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.catalog.validate import has_errors, validate_file
-    from ims_atlas.core.errors import DataError, Problem
-    from ims_atlas.core.paths import bundled_catalog_path
+    from ims_atlas.core.errors import Problem
+    from ims_atlas.core.paths import bundled_catalog_path, meshes_dir
 
     file = args.file or bundled_catalog_path()
     problems: list[Problem] = []
     manifest = None
     manifest_path = args.manifest or _default_manifest_path()
+    if manifest_path is None and meshes_dir().is_dir():
+        manifest_path = meshes_dir() / "manifest.json"  # a mesh folder without its manifest is an error
     if manifest_path is not None:
-        try:
-            manifest = load_manifest(manifest_path)
-        except DataError as exc:
-            problems += exc.problems
+        # Every structure the manifest can describe must have a mesh file that loads; the
+        # catalog's positions are checked only against a manifest without problems.
+        anatomy, manifest_problems = open_manifest(manifest_path)
+        problems += manifest_problems + mesh_file_problems(anatomy)
+        manifest = anatomy if not manifest_problems else None
     problems += validate_file(file, manifest)
     user_file = getattr(args, "catalog", None)
     if user_file is not None:
@@ -190,7 +194,12 @@ def run_validate(args: argparse.Namespace) -> int:
         for p in problems:
             print(p)
         checked = f"{file}" + (f" and {user_file}" if user_file else "")
-        meshes = "" if manifest is not None else " (no anatomy manifest: mesh checks skipped)"
+        if manifest is not None:
+            meshes = ""
+        elif manifest_path is not None:
+            meshes = " (the anatomy manifest has errors: positions not checked against the meshes)"
+        else:
+            meshes = " (no anatomy manifest: mesh checks skipped)"
         verdict = "OK" if not errors else "FAILED"
         print(f"{verdict}: {checked}: {errors} error(s), {warnings} warning(s){meshes}")
     return EXIT_DATA if errors else EXIT_OK

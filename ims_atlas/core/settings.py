@@ -126,7 +126,7 @@ class _Reader:
 
     def problem(self, parts: tuple, message: str) -> None:
         # A key is quoted in the path as written, but never at full length (a key may be 1 MB).
-        parts = tuple(p if isinstance(p, int) else p[:60] + "..." if len(p) > 60 else p for p in parts)
+        parts = tuple(p if isinstance(p, int) else _printable(p[:60] + "..." if len(p) > 60 else p) for p in parts)
         self.problems.append(Problem(self.file, json_path(*parts), message, "warning"))
 
     def obj(self, value, parts: tuple) -> dict | None:
@@ -269,6 +269,12 @@ def _savable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _printable(key: str) -> str:
+    """A key as a problem can quote it: an unpaired surrogate written as ``\\udxxx``, so that the
+    message can be printed and logged as UTF-8."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _kind(value) -> str:

@@ -63,7 +63,7 @@ def _find_condition(catalog, query: str) -> tuple[str | None, str]:
 
 def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, condition: str | None = None,
         side: str | None = None, user_catalog: Path | None = None, segment: str | None = None,
-        view: str | None = None) -> int:
+        view: str | None = None, quit_after_first_frame: bool = False) -> int:
     """Open the window; with ``screenshot``, save a PNG of the whole window after the first frame and quit.
 
     A screenshot run neither reads nor writes the user's settings, so it is reproducible.
@@ -121,7 +121,7 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     from ims_atlas.core.settings import Settings, load_settings, settings_path
     from ims_atlas.qt.crash_handler import CrashHandler
 
-    if screenshot is None:
+    if screenshot is None and not quit_after_first_frame:
         settings, setting_problems = load_settings()
         for p in setting_problems:
             print(f"ims-atlas: {p}", file=sys.stderr)
@@ -165,6 +165,12 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
             window.close()
 
         window.first_frame.connect(lambda: QTimer.singleShot(200, save))
+    if quit_after_first_frame:
+        def first_frame_then_quit() -> None:
+            print("first frame", flush=True)
+            window.close()
+
+        window.first_frame.connect(first_frame_then_quit)
     window.show()
     app.exec()
     crash.uninstall()

@@ -35,6 +35,7 @@ class SceneController:
         self._mappers: dict[str, object] = {}
         self._actors: dict[str, object] = {}
         self._marker_actors: list[object] = []
+        self._overlay = None
         self._styles: dict[str, object] = {}
         self._pickables: dict[str, Pickable] = {}
         self.view = DEFAULT_VIEW
@@ -128,10 +129,31 @@ class SceneController:
         if render:
             self._plotter.render()
 
+    def _overlay_renderer(self):
+        """A renderer drawn over the anatomy with the same camera: markers and their labels stay
+        visible through the muscles in front of them (a needle point hidden by the trapezius is
+        no use chair-side). Created on first use."""
+        if self._overlay is None:
+            from vtkmodules.vtkRenderingCore import vtkRenderer
+
+            render_window = self._plotter.render_window
+            overlay = vtkRenderer()
+            overlay.SetLayer(1)
+            overlay.InteractiveOff()
+            overlay.SetActiveCamera(self._plotter.renderer.GetActiveCamera())
+            render_window.SetNumberOfLayers(max(render_window.GetNumberOfLayers(), 2))
+            render_window.AddRenderer(overlay)
+            self._overlay = overlay
+        return self._overlay
+
     def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
+        overlay = self._overlay_renderer() if markers or self._marker_actors else None
         for actor in self._marker_actors:
-            self._plotter.remove_actor(actor, render=False)
+            if overlay is not None:
+                overlay.RemoveViewProp(actor)
         self._marker_actors = []
+        if not markers:
+            return
         for role in ("local", "paraspinal"):
             pts = [m.position for m in markers if m.role == role]
             if not pts:
@@ -139,16 +161,14 @@ class SceneController:
             cloud = pv.PolyData(np.asarray(pts, dtype=np.float32))
             # Different glyph shapes as well as colours: spheres for local, cubes for paraspinal.
             glyph = pv.Sphere(radius=0.009) if role == "local" else pv.Cube(x_length=0.016, y_length=0.016, z_length=0.016)
-            actor = self._plotter.add_mesh(
-                cloud.glyph(geom=glyph, scale=False, orient=False),
-                color=getattr(self._palette, f"{role}_marker"),
-                smooth_shading=True,
-                name=f"markers:{role}",
-                reset_camera=False,
-                render=False,
-            )
+            actor = pv.Actor(mapper=pv.DataSetMapper(cloud.glyph(geom=glyph, scale=False, orient=False)))
+            actor.mapper.scalar_visibility = False
+            actor.prop.color = getattr(self._palette, f"{role}_marker")
+            actor.prop.interpolation = "phong"
+            actor.prop.specular = 0.3
+            overlay.AddActor(actor)
             self._marker_actors.append(actor)
-        if labels and markers:
+        if labels:
             # Each label sits a little outside its marker (away from the midline) with a thin
             # leader line, so the text never covers the point it names.
             midline = self._manifest.midline_x
@@ -159,11 +179,13 @@ class SceneController:
             lines = pv.PolyData()
             lines.points = np.asarray([p for m, a in zip(markers, anchors) for p in (m.position, a)], dtype=float)
             lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(markers))])
-            self._marker_actors.append(self._plotter.add_mesh(
-                lines, color="white", line_width=1.5, name="markers:leaders", reset_camera=False, render=False,
-                lighting=False,
-            ))
-            actor = self._plotter.add_point_labels(
+            leaders = pv.Actor(mapper=pv.DataSetMapper(lines))
+            leaders.prop.color = "white"
+            leaders.prop.line_width = 1.5
+            leaders.prop.lighting = False
+            overlay.AddActor(leaders)
+            self._marker_actors.append(leaders)
+            text = self._plotter.add_point_labels(
                 np.asarray(anchors, dtype=float),
                 [m.label for m in markers],
                 font_size=14,
@@ -176,7 +198,15 @@ class SceneController:
                 reset_camera=False,
                 render=False,
             )
-            self._marker_actors.append(actor)
+            # Move the labels into the overlay too, so they are drawn over the markers' layer.
+            self._plotter.remove_actor(text, reset_camera=False, render=False)
+            overlay.AddViewProp(text)
+            self._marker_actors.append(text)
+
+    @property
+    def marker_props(self) -> list[object]:
+        """The markers, leaders and labels now drawn (in the overlay)."""
+        return list(self._marker_actors)
 
     def _aspect(self) -> float:
         w, h = self._plotter.window_size
@@ -303,6 +333,10 @@ class SceneController:
         """Drop references to actors; the owner closes the plotter."""
         self._actors.clear()
         self._mappers.clear()
+        if self._overlay is not None:
+            self._overlay.RemoveAllViewProps()
+            self._plotter.render_window.RemoveRenderer(self._overlay)
+            self._overlay = None
         self._marker_actors.clear()
         self._blocks.clear()
         self._pickables.clear()

@@ -3,8 +3,8 @@
 - local muscles of the condition, on the plan's sides: ``local`` (orange), epicentres as spheres;
 - paraspinal muscles at the root's level (per-level meshes such as lumbar multifidus L4),
   on the plan's sides: ``paraspinal`` (blue), needle points as cubes;
-- the vertebrae that bound each root's foramen: ``root`` (yellow), standing in for the root
-  until the anatomy library has nerve roots.
+- the spinal nerve roots of the plan's segments on its sides: ``root`` (yellow); where the
+  anatomy has no root for a segment, the vertebrae that bound its foramen stand in.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from ims_atlas.core.ids import foramen_between
 from ims_atlas.scene.plan import Marker
 
 
-def _root_structures(manifest: Manifest, segment: str) -> list[str]:
-    """Ids of the roots for a segment, or of the vertebrae bounding its foramen."""
-    roots = [s.id for s in manifest.by_kind("root") if s.level == segment]
+def _root_structures(manifest: Manifest, segment: str, sides: tuple[str, ...] = ("left", "right")) -> list[str]:
+    """Ids of the roots for a segment on some sides, or of the vertebrae bounding its foramen."""
+    roots = [s.id for s in manifest.by_kind("root") if s.level == segment and s.side in sides]
     if roots:
         return roots
     out = []
@@ -33,8 +33,9 @@ def plan_highlights(plan: TreatmentPlan, manifest: Manifest) -> tuple[dict[str, 
     """Roles per structure id and the markers to draw for a treatment plan."""
     roles: dict[str, str] = {}
     markers: list[Marker] = []
+    sides = ("left", "right") if plan.side == "both" else (plan.side,)
     for seg in plan.segments:
-        for sid in _root_structures(manifest, seg):
+        for sid in _root_structures(manifest, seg, sides):
             roles[sid] = "root"
     for target in plan.paraspinal_targets:
         for muscle in target.muscles:
@@ -64,7 +65,7 @@ def segment_highlights(catalog: Catalog, manifest: Manifest, segment: str, sides
     """
     roles: dict[str, str] = {}
     contribution: dict[str, str] = {}
-    for sid in _root_structures(manifest, segment):
+    for sid in _root_structures(manifest, segment, sides):
         roles[sid] = "root"
     try:
         entry = catalog.segment(segment)

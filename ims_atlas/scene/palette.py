@@ -23,14 +23,16 @@ class Palette:
     vertebra: RGB = hex_rgb("#F3EBD8")
     disc: RGB = hex_rgb("#9FB7C9")
     muscle: RGB = hex_rgb("#B0574A")
-    nerve: RGB = hex_rgb("#F0E442")
+    # Resting nerves: a pale straw, so a lit root (Okabe-Ito yellow) still stands out.
+    nerve: RGB = hex_rgb("#D8CFA0")
     # Highlight roles (Okabe-Ito): local target orange, paraspinal target blue, root yellow.
     local: RGB = hex_rgb("#E69F00")
     paraspinal: RGB = hex_rgb("#0072B2")
     root: RGB = hex_rgb("#F0E442")
     # Markers: darker than the muscles they sit in, so an epicentre stands out on its muscle.
     local_marker: RGB = hex_rgb("#D55E00")
-    paraspinal_marker: RGB = hex_rgb("#0072B2")
+    # Sky blue: lighter than the blue paraspinal muscle it sits in.
+    paraspinal_marker: RGB = hex_rgb("#56B4E9")
     # A minor root contribution: the local hue, much lighter (told apart by lightness).
     minor: RGB = hex_rgb("#F7D9A0")
     context_opacity: float = 0.18

@@ -96,7 +96,8 @@ def plan_for(
             continue
         visible = shown.get(s.layer, True) and drawn
         if dim and not isolate:
-            alpha = palette.context_opacity if s.kind == "muscle" else 0.55
+            # Soft tissue fades to a whisper; bones stay half-solid to orient by.
+            alpha = palette.context_opacity if s.kind in ("muscle", "nerve", "root") else 0.55
             role = "context"
         else:
             alpha = palette.muscle_opacity if s.kind == "muscle" else 1.0

@@ -48,7 +48,8 @@ def test_type_tennis_elbow_pick_right_shows_local_and_paraspinal(window, qtbot):
     img = np.asarray(window.scene.plotter.screenshot(return_img=True))
     h, w = img.shape[:2]
     local = _mask(img, DEFAULT_PALETTE.local)
-    para = _mask(img, DEFAULT_PALETTE.paraspinal)
+    # The paraspinal targets: the blue muscles at the levels and their sky-blue needle points.
+    para = _mask(img, DEFAULT_PALETTE.paraspinal) | _mask(img, DEFAULT_PALETTE.paraspinal_marker)
     assert local.sum() > 200, "the local (orange) targets must show"
     assert para.sum() > 50, "the paraspinal (blue) targets must show"
     # The cervical paraspinal targets are above the forearm, near the midline.

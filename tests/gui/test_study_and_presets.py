@@ -126,7 +126,7 @@ def test_labels_toggle_with_l(open_window, catalog, qtbot):
     _focus_scene(window, qtbot)
 
     def labelled():
-        return any(name.startswith("markers:labels") for name in window.scene.plotter.actors)
+        return any(prop.IsA("vtkActor2D") for prop in window.scene.marker_props)
 
     assert labelled()
     qtbot.keyClick(window, Qt.Key.Key_L)

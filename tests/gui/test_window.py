@@ -98,3 +98,23 @@ def test_screenshot_to_unwritable_path_fails_cleanly(tmp_path):
     )
     assert proc.returncode == 1
     assert "cannot save screenshot" in proc.stderr
+
+
+def test_one_render_per_frame_while_rotating(window, qtbot):
+    """pyvistaqt would render twice per frame; the window keeps it to one, and the screen follows."""
+    assert window.single_render
+    widget = window.interactor.interactor
+    renders = []
+    window.scene.plotter.render_window.AddObserver("StartEvent", lambda *_: renders.append(1))
+    before = widget.grabFramebuffer()
+    centre = QPoint(widget.width() // 2, widget.height() // 2)
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=centre)
+    moves = 10
+    for i in range(1, moves + 1):
+        qtbot.mouseMove(widget, QPoint(centre.x() + 8 * i, centre.y()))
+        qtbot.wait(1)
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(centre.x() + 8 * moves, centre.y()))
+    qtbot.wait(50)
+    assert moves <= len(renders) <= moves + 2, f"{len(renders)} renders for {moves} frames"
+    after = widget.grabFramebuffer()
+    assert after != before, "the picture on screen must follow the rotation"

@@ -54,3 +54,102 @@ def test_bundled_catalog_search_finds_conditions_by_name():
         assert search.search(c.name)[0].id == c.id, c.name
     for query, cid in [("tenis elbo", "tennis_elbow"), ("sciatca", "sciatica"), ("plantar fascitis", "plantar_heel_pain")]:
         assert search.search(query, kinds=["condition"])[0].id == cid, query
+
+
+# Every muscle named in ../shared/research/conditions.md and segments.md (issue 4), by catalog id.
+# Named groups without a single muscle (intercostals, abdominal wall, hypothenar, diaphragm) and the
+# eye muscles named for headache (superior oblique, lateral rectus) are not listed.
+RESEARCH_MUSCLES = [
+    "extensor_carpi_radialis_brevis", "extensor_carpi_radialis_longus", "brachioradialis", "supinator",
+    "extensor_digitorum", "biceps_brachii", "triceps_brachii", "pronator_teres", "flexor_carpi_radialis",
+    "palmaris_longus", "flexor_digitorum_superficialis", "flexor_digitorum_profundus", "flexor_carpi_ulnaris",
+    "supraspinatus", "infraspinatus", "teres_minor", "teres_major", "deltoid", "subscapularis", "trapezius",
+    "levator_scapulae", "splenius_capitis", "semispinalis_capitis", "multifidus", "sternocleidomastoid", "scalenes",
+    "suboccipitals", "masseter", "temporalis", "lateral_pterygoid", "rhomboid_major", "rhomboid_minor",
+    "iliocostalis_lumborum", "longissimus_thoracis", "quadratus_lumborum", "gluteus_medius", "gluteus_minimus",
+    "gluteus_maximus", "tensor_fasciae_latae", "psoas_major", "iliacus", "piriformis", "biceps_femoris_long_head",
+    "biceps_femoris_short_head", "semitendinosus", "semimembranosus", "sartorius", "gracilis", "adductor_longus",
+    "adductor_brevis", "adductor_magnus", "rectus_femoris", "vastus_lateralis", "vastus_medialis", "vastus_intermedius",
+    "gastrocnemius", "soleus", "tibialis_anterior", "tibialis_posterior", "fibularis_longus", "fibularis_brevis",
+    "extensor_hallucis_longus", "extensor_digitorum_longus", "flexor_hallucis_longus", "flexor_digitorum_longus",
+    "abductor_hallucis", "flexor_digitorum_brevis", "flexor_hallucis_brevis", "quadratus_plantae", "adductor_hallucis",
+    "abductor_pollicis_brevis", "opponens_pollicis", "flexor_pollicis_brevis", "pronator_quadratus",
+    "abductor_pollicis_longus", "extensor_pollicis_brevis", "lumbricals_hand", "interossei_hand",
+]
+
+# Local targets the research links to each condition (conditions.md), added in issue 4.
+RESEARCH_TARGETS = {
+    "tennis_elbow": ["biceps_brachii", "triceps_brachii"],
+    "headache": ["temporalis"],
+    "jaw_pain": ["masseter", "temporalis", "lateral_pterygoid"],
+    "knee_pain": ["sartorius", "gracilis", "semitendinosus"],
+    "achilles_tendinopathy": ["gastrocnemius", "soleus", "tibialis_posterior"],
+    "plantar_heel_pain": ["adductor_hallucis"],
+    "metatarsalgia": ["extensor_hallucis_longus", "extensor_digitorum_longus", "flexor_hallucis_longus",
+                      "flexor_digitorum_longus", "adductor_hallucis"],
+    "carpal_tunnel": ["pronator_quadratus", "flexor_pollicis_brevis"],
+}
+
+
+def _bundled():
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(BUNDLED)
+
+
+def test_bundled_catalog_has_every_research_muscle_with_sources():
+    catalog = _bundled()
+    missing = [m for m in RESEARCH_MUSCLES if not catalog.has_muscle(m)]
+    assert missing == []
+    for mid in RESEARCH_MUSCLES:
+        muscle = catalog.muscle(mid)
+        assert muscle.sources and all(catalog.source(s) is not None for s in muscle.sources), mid
+
+
+def test_bundled_catalog_spinal_muscles_have_roots_and_cranial_ones_do_not():
+    catalog = _bundled()
+    for mid in RESEARCH_MUSCLES:
+        muscle = catalog.muscle(mid)
+        if muscle.cranial_nerve and not muscle.roots:
+            continue
+        assert muscle.root_segments("major"), mid
+    for mid in ("temporalis", "lateral_pterygoid"):
+        assert catalog.muscle(mid).roots == () and "V3" in catalog.muscle(mid).cranial_nerve
+
+
+def test_bundled_catalog_new_roots_match_the_sources_read():
+    catalog = _bundled()
+    expected = {
+        "palmaris_longus": ("C7", "C8"), "pronator_quadratus": ("C7", "C8", "T1"), "biceps_brachii": ("C5", "C6", "C7"),
+        "triceps_brachii": ("C6", "C7", "C8", "T1"), "sartorius": ("L2", "L3", "L4"), "gracilis": ("L2", "L3", "L4"),
+        "extensor_hallucis_longus": ("L4", "L5", "S1"), "tibialis_posterior": ("L4", "L5", "S1"),
+        "biceps_femoris_short_head": ("L5", "S1", "S2"), "adductor_hallucis": ("S1", "S2", "S3"),
+    }
+    for mid, segments in expected.items():
+        assert catalog.muscle(mid).root_segments() == segments, mid
+    assert catalog.muscle("triceps_brachii").root_segments("major") == ("C7",)
+    assert catalog.muscle("extensor_hallucis_longus").root_segments("minor") == ("L4",)
+
+
+def test_bundled_catalog_disputed_roots_carry_a_disagreement_note():
+    catalog = _bundled()
+    for mid in ("sartorius", "gracilis", "biceps_brachii", "triceps_brachii", "tibialis_posterior", "flexor_hallucis_longus",
+                "flexor_digitorum_longus", "extensor_hallucis_longus", "extensor_digitorum_longus", "fibularis_brevis",
+                "adductor_hallucis", "pronator_quadratus"):
+        assert catalog.muscle(mid).disagreement, mid
+
+
+def test_bundled_catalog_conditions_have_the_researched_targets():
+    catalog = _bundled()
+    for cid, muscles in RESEARCH_TARGETS.items():
+        targets = {t.muscle for t in catalog.condition(cid).local_targets}
+        assert set(muscles) <= targets, (cid, set(muscles) - targets)
+
+
+def test_bundled_catalog_aliases_find_the_new_muscles():
+    from ims_atlas.catalog.search import CatalogSearch
+
+    search = CatalogSearch(_bundled())
+    for query, mid in [("EHL", "extensor_hallucis_longus"), ("peroneus brevis", "fibularis_brevis"), ("FHL", "flexor_hallucis_longus"),
+                       ("tib post", "tibialis_posterior"), ("triceps", "triceps_brachii"), ("tailor's muscle", "sartorius")]:
+        assert search.search(query, kinds=["muscle"])[0].id == mid, query

@@ -69,8 +69,21 @@ def test_tennis_elbow_plan_lights_forearm_and_neck_levels(manifest):
     roles, markers = plan_highlights(treatment_plan(catalog, manifest, "tennis_elbow", "right"), manifest)
     assert roles["extensor_carpi_radialis_brevis_right"] == "local"
     assert "extensor_carpi_radialis_brevis_left" not in roles
-    assert roles["vertebra_c6"] == "root"
+    # The roots of the plan's segments light on the treated side only; the paraspinal muscles
+    # at those levels too.
+    assert roles["root_c6_right"] == "root" and "root_c6_left" not in roles
+    assert roles["multifidus_c6_right"] == "paraspinal" and "multifidus_c6_left" not in roles
     assert {m.role for m in markers} == {"local", "paraspinal"}
+
+
+def test_roots_stand_in_vertebrae_when_the_anatomy_has_no_root(manifest):
+    from dataclasses import replace
+
+    from ims_atlas.scene.highlight import _root_structures
+
+    assert _root_structures(manifest, "C6", ("right",)) == ["root_c6_right"]
+    without_roots = replace(manifest, structures=tuple(s for s in manifest if s.kind != "root"))
+    assert set(_root_structures(without_roots, "C6", ("right",))) == {"vertebra_c5", "vertebra_c6"}
 
 
 def test_hidden_structures_are_not_drawn_and_isolate_keeps_only_those(manifest):

@@ -1,0 +1,91 @@
+"""Bake the authored anatomy (``authored_anatomy.json``) next to myo-sim's structures.
+
+Reads the bones already written to ``meshes/``, generates roots, per-level multifidus, the
+muscles and the peripheral nerves, writes one ``.npz`` each and returns their manifest entries.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
+from ims_atlas.bake import drawn, spinal
+from ims_atlas.bake.spinal import Solid
+
+DATA = Path(__file__).with_name("authored_anatomy.json")
+LICENCE = "Apache-2.0"
+
+
+def load_data(path: str | Path = DATA) -> dict:
+    """The authored anatomy data file, parsed."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def cite(data: dict, keys: list[str]) -> str:
+    """A manifest ``source`` string from source keys of the data file."""
+    sources = data["sources"]
+    missing = [k for k in keys if k not in sources]
+    if missing:
+        raise KeyError(f"authored_anatomy.json: unknown source(s) {missing}")
+    return "Authored for IMS Atlas from: " + "; ".join(f"{sources[k]['title']} <{sources[k]['url']}>" for k in keys)
+
+
+def _bones(out: Path, entries: list[dict]) -> tuple[dict, dict, dict]:
+    """Meshes of the vertebrae (by level) and of the other bones (by id), and vertebra landmarks."""
+    vertebrae, bones, landmarks = {}, {}, {}
+    for e in entries:
+        if e["kind"] not in ("bone", "vertebra"):
+            continue
+        mesh = read_mesh(out / e["file"])
+        pair = (mesh.points.astype(np.float64), mesh.faces)
+        if e["kind"] == "vertebra":
+            vertebrae[e["level"]] = pair
+            landmarks[e["level"]] = e.get("landmarks", {})
+        else:
+            bones[e["id"]] = pair
+    return vertebrae, bones, landmarks
+
+
+def _entry(solid: Solid, file: str) -> dict:
+    e = {
+        "id": solid.id, "name": solid.name, "kind": solid.kind, "layer": solid.layer, "side": solid.side,
+        "region": solid.region, "level": solid.level, "muscle": solid.muscle, "parts": list(solid.parts),
+        "file": file, "triangles": int(len(solid.faces)), "source": solid.source, "licence": LICENCE,
+    }
+    if solid.landmarks:
+        e["landmarks"] = solid.landmarks
+    return e
+
+
+def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict | None = None) -> list[dict]:
+    """Generate, write and describe every authored structure.
+
+    Parameters
+    ----------
+    out
+        The ``meshes/`` folder, holding the bones already baked.
+    entries
+        Manifest entries written so far (the bones and vertebrae are read from them).
+    midline_x
+        x of the mid-sagittal plane.
+    data
+        The parsed data file (default: the bundled ``authored_anatomy.json``).
+    """
+    data = data or load_data()
+    vertebrae, bones, landmarks = _bones(out, entries)
+    solids: list[Solid] = []
+    solids += spinal.multifidus(vertebrae, landmarks, data["multifidus"],
+                                cite(data, data["multifidus"]["sources"]), midline_x)
+    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite)
+    solids += spinal.roots(vertebrae, data["roots"], cite(data, data["roots"]["sources"]), midline_x)
+    solids += drawn.nerves(data, bones, vertebrae, landmarks, midline_x, cite)
+    result = []
+    for s in solids:
+        sub = "nerves" if s.layer == "nerves" else "muscles"
+        file = f"{sub}/{s.id}.npz"
+        write_mesh(out / file, s.points, s.faces, s.path)
+        result.append(_entry(s, file))
+    return result

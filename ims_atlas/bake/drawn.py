@@ -1,0 +1,84 @@
+"""Authored muscles (sheets between landmark lines) and peripheral nerves (cables along landmarks).
+
+Each muscle in ``authored_anatomy.json`` has one or more ``parts``; a part is a sheet whose
+fibres run from its ``origin`` line through any ``via`` lines to its ``insertion`` line. The
+parts of a muscle are one structure (the trapezius's upper, middle and lower fibres). The
+centre path stored with the mesh is the centre fibre of the muscle's ``path_part``, origin
+first, so a catalog epicentre's ``along`` fraction lands on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ims_atlas.bake.landmarks import Landmarks, body_vector
+from ims_atlas.bake.solids import cable, fibre_grid, mirror, sheet
+from ims_atlas.bake.spinal import Solid
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    pts, fcs, offset = [], [], 0
+    for p, f in parts:
+        pts.append(p)
+        fcs.append(f + offset)
+        offset += len(p)
+    return np.vstack(pts), np.vstack(fcs)
+
+
+def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid]:
+    lp, lf = mirror(points, faces, midline_x)
+    lpath = np.array(path, dtype=np.float64)
+    lpath[:, 0] = 2.0 * midline_x - lpath[:, 0]
+    out = []
+    for side, p, f, c in (("right", points, faces, path), ("left", lp, lf, lpath)):
+        fields = dict(base)
+        fields["id"] = f"{base['id']}_{side}"
+        fields["name"] = f"{base['name']} ({side})"
+        out.append(Solid(side=side, points=p, faces=f, path=c, **fields))
+    return out
+
+
+def part_grid(part: dict, lm: Landmarks) -> np.ndarray:
+    """The fibre grid ``(fibres, stations, 3)`` of one muscle part."""
+    lines = [lm.line(part["origin"])] + [lm.line(v) for v in part.get("via", [])] + [lm.line(part["insertion"])]
+    return fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)))
+
+
+def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
+    """Every authored muscle, both sides."""
+    lm = Landmarks(bones, vertebrae, landmarks, midline_x)
+    out = []
+    for m in data.get("muscles", []):
+        solids, path = [], None
+        for i, part in enumerate(m["parts"]):
+            grid = part_grid(part, lm)
+            solids.append(sheet(grid, float(part["thickness"]), body_vector(part["outward"]),
+                                tendon=float(part.get("tendon", 0.25)), edge=float(part.get("edge", 0.35)),
+                                bias=float(part.get("bias", 0.0))))
+            if i == int(m.get("path_part", 0)):
+                path = grid[len(grid) // 2]
+        points, faces = _merge(solids)
+        base = {"id": m["id"], "name": m["name"], "kind": "muscle", "layer": "muscles", "region": m["region"],
+                "muscle": m["id"], "parts": tuple(p["name"] for p in m["parts"]),
+                "source": cite(data, m["sources"])}
+        out += _both_sides(base, points, faces, path, midline_x)
+    return out
+
+
+def nerves(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
+    """Every authored peripheral nerve, both sides; branches are part of their nerve's structure."""
+    lm = Landmarks(bones, vertebrae, landmarks, midline_x)
+    out = []
+    for n in data.get("nerves", []):
+        cables, path = [], None
+        for branch in n["branches"]:
+            controls = lm.line(branch["points"])
+            cables.append(cable(controls, float(branch.get("radius", n["radius"])), sides=8, spacing=0.012))
+            if path is None:
+                path = controls
+        points, faces = _merge(cables)
+        base = {"id": f"nerve_{n['id']}", "name": n["name"], "kind": "nerve", "layer": "nerves",
+                "region": n["region"], "parts": tuple(b["name"] for b in n["branches"]),
+                "source": cite(data, n["sources"])}
+        out += _both_sides(base, points, faces, path, midline_x)
+    return out

@@ -1,0 +1,128 @@
+"""Turn the data file's named landmarks into points on the baked bones (right side).
+
+See ``conventions.point`` in ``authored_anatomy.json`` for the forms a landmark takes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ims_atlas.bake.foramina import surface_samples
+
+#: Body directions on the right side (+X is the subject's left, so lateral is -X).
+DIRECTIONS = {
+    "lateral": (-1.0, 0.0, 0.0), "medial": (1.0, 0.0, 0.0), "anterior": (0.0, -1.0, 0.0),
+    "posterior": (0.0, 1.0, 0.0), "superior": (0.0, 0.0, 1.0), "inferior": (0.0, 0.0, -1.0),
+}
+#: Spacing of the surface samples landmarks snap to (metres).
+SAMPLE_SPACING = 0.0015
+
+
+def direction(text: str) -> np.ndarray:
+    """``"posterior+superior"`` -> a unit vector in the mesh frame (right side)."""
+    v = np.sum([DIRECTIONS[w.strip()] for w in text.split("+")], axis=0).astype(np.float64)
+    return v / np.linalg.norm(v)
+
+
+def body_vector(v: list[float]) -> np.ndarray:
+    """``[lateral, posterior, superior]`` (right side) -> mesh-frame vector."""
+    return np.array([-v[0], v[1], v[2]], dtype=np.float64)
+
+
+class Landmarks:
+    """Resolve landmark specs against the bones.
+
+    Parameters
+    ----------
+    bones
+        Bone id (``scapula_right``, ``skull`` ...) -> ``(points, faces)``.
+    vertebrae
+        Level -> ``(points, faces)``.
+    vertebra_landmarks
+        Level -> the vertebra's manifest landmarks.
+    midline_x
+        x of the mid-sagittal plane.
+    """
+
+    def __init__(self, bones: dict, vertebrae: dict, vertebra_landmarks: dict, midline_x: float) -> None:
+        self._bones = bones
+        self._vertebrae = vertebrae
+        self._vlm = vertebra_landmarks
+        self._mid = midline_x
+        self._samples: dict[str, np.ndarray] = {}
+
+    def bone_id(self, name: str) -> str:
+        """The baked id of a bone named in the data (``scapula`` -> ``scapula_right``)."""
+        for candidate in (f"{name}_right", name):
+            if candidate in self._bones:
+                return candidate
+        raise KeyError(f"authored_anatomy.json: unknown bone {name!r}")
+
+    def samples(self, bone_id: str) -> np.ndarray:
+        """Points spread over a bone's surface (cached)."""
+        if bone_id not in self._samples:
+            if bone_id.startswith("vertebra_"):
+                p, f = self._vertebrae[bone_id.split("_", 1)[1].upper()]
+            else:
+                p, f = self._bones[bone_id]
+            self._samples[bone_id] = surface_samples(p, f, SAMPLE_SPACING)
+        return self._samples[bone_id]
+
+    def _box(self, bone_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Corners of the bone's box as (medial/anterior/bottom, lateral/posterior/top) in x, y, z."""
+        s = self.samples(bone_id)
+        lo, hi = s.min(axis=0), s.max(axis=0)
+        medial = hi[0] if bone_id.endswith("_right") else self._mid
+        return np.array([medial, lo[1], lo[2]]), np.array([lo[0], hi[1], hi[2]])
+
+    def _to_box(self, bone_id: str, uvw: np.ndarray) -> np.ndarray:
+        a, b = self._box(bone_id)
+        return a + np.asarray(uvw, dtype=np.float64) * (b - a)
+
+    def point(self, spec: dict) -> np.ndarray:
+        """The mesh-frame point a landmark spec names (right side)."""
+        if "between" in spec:
+            a, b = (self.point(s) for s in spec["between"])
+            p = a + float(spec.get("t", 0.5)) * (b - a)
+        elif "vertebra" in spec:
+            p = self._vertebra_point(spec["vertebra"], spec.get("at", "centroid"))
+        else:
+            bone = self.bone_id(spec["bone"])
+            s = self.samples(bone)
+            if "extreme" in spec:
+                if "within" in spec:
+                    a, b = self._box(bone)
+                    rel = (s - a) / np.where(np.abs(b - a) > 1e-9, b - a, 1.0)
+                    lo, hi = np.asarray(spec["within"], dtype=np.float64)
+                    s = s[np.all((rel >= lo) & (rel <= hi), axis=1)]
+                    if len(s) == 0:
+                        raise ValueError(f"authored_anatomy.json: empty 'within' box on {bone}: {spec}")
+                p = s[np.argmax(s @ direction(spec["extreme"]))]
+            else:
+                target = self._to_box(bone, spec["box"])
+                p = s[np.argmin(np.linalg.norm(s - target, axis=1))]
+        if "offset" in spec:
+            p = p + body_vector(spec["offset"])
+        return np.asarray(p, dtype=np.float64)
+
+    def line(self, specs: list[dict]) -> np.ndarray:
+        """Several landmarks as a polyline."""
+        return np.array([self.point(s) for s in specs])
+
+    def _vertebra_point(self, level: str, at: str) -> np.ndarray:
+        lm = self._vlm[level]
+        if at == "lamina":
+            return np.array(lm["lamina_right"], dtype=np.float64)
+        if at == "transverse_tip":
+            p = self._vertebrae[level][0]
+            return p[np.argmin(p[:, 0])].astype(np.float64)
+        return np.array(lm[at], dtype=np.float64)
+
+    def distance_to_bones(self, point: np.ndarray, bone_names: list[str]) -> float:
+        """Distance from a point to the nearest surface sample of any named bone."""
+        best = np.inf
+        for name in bone_names:
+            bid = f"vertebra_{name.lower()}" if name[:1] in "CTL" and name[1:].isdigit() else self.bone_id(name)
+            s = self.samples(bid)
+            best = min(best, float(np.linalg.norm(s - point, axis=1).min()))
+        return best

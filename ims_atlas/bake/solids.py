@@ -1,0 +1,161 @@
+"""Closed solids for authored anatomy: lofted rings, muscle sheets and nerve cables (NumPy only).
+
+Every generator returns ``(points, faces)``: a watertight triangle surface, oriented outwards,
+in float64. A solid is a stack of closed rings joined by quads and capped at both ends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ims_atlas.bake.tubes import belly_profile, resample, smooth
+
+#: Thinnest wall a sheet keeps at its edges and ends (metres): keeps every ring non-degenerate.
+MIN_THICKNESS = 0.0006
+
+
+def loft(rings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Join closed rings ``(n, k, 3)`` into one closed surface, capping both ends with fans.
+
+    Parameters
+    ----------
+    rings
+        ``n >= 2`` rings of ``k >= 3`` points each; ring ``i`` point ``j`` lies next to ring
+        ``i + 1`` point ``j``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(points, faces)``, faces oriented so the enclosed volume is positive.
+    """
+    rings = np.asarray(rings, dtype=np.float64)
+    n, k = rings.shape[:2]
+    points = np.vstack([rings.reshape(-1, 3), rings[0].mean(axis=0)[None], rings[-1].mean(axis=0)[None]])
+    start, end = n * k, n * k + 1
+    j = np.arange(k)
+    faces = []
+    for i in range(n - 1):
+        a, b = i * k + j, i * k + (j + 1) % k
+        faces.append(np.stack([a, b, b + k], axis=1))
+        faces.append(np.stack([a, b + k, a + k], axis=1))
+    faces.append(np.stack([np.full(k, start), (j + 1) % k, j], axis=1))
+    last = (n - 1) * k
+    faces.append(np.stack([np.full(k, end), last + j, last + (j + 1) % k], axis=1))
+    faces = np.vstack(faces).astype(np.int64)
+    v0, v1, v2 = points[faces[:, 0]], points[faces[:, 1]], points[faces[:, 2]]
+    if np.einsum("ij,ij->i", v0, np.cross(v1, v2)).sum() < 0:
+        faces = faces[:, ::-1]
+    return points, faces
+
+
+def curve(controls: np.ndarray, count: int, iterations: int = 3) -> np.ndarray:
+    """A smooth curve through the ends of a control polygon, ``count`` points evenly spaced."""
+    return resample(smooth(np.asarray(controls, dtype=np.float64), iterations), count)
+
+
+def _frames(centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parallel-transported normal and binormal along a polyline (no twist)."""
+    tangents = np.gradient(centre, axis=0)
+    tangents /= np.maximum(np.linalg.norm(tangents, axis=1, keepdims=True), 1e-12)
+    ref = np.array([0.0, 0.0, 1.0]) if abs(tangents[0, 2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    normal = np.cross(tangents[0], ref)
+    normal /= np.linalg.norm(normal)
+    normals = np.empty_like(centre)
+    for i, tan in enumerate(tangents):
+        normal = normal - tan * np.dot(normal, tan)
+        length = np.linalg.norm(normal)
+        if length < 1e-9:
+            normal = np.cross(tan, ref)
+            length = np.linalg.norm(normal)
+        normal = normal / length
+        normals[i] = normal
+    return normals, np.cross(tangents, normals)
+
+
+def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 0.008,
+          taper: float = 0.08) -> tuple[np.ndarray, np.ndarray]:
+    """A nerve: a round tube of even ``radius`` along a smoothed path, rounded off at both ends.
+
+    Parameters
+    ----------
+    controls
+        Control points, first to last (the tube passes through both ends).
+    radius
+        Tube radius (metres).
+    sides
+        Points per ring.
+    spacing
+        Target distance between rings (metres); at least 6 rings.
+    taper
+        Fraction of the length over which each end narrows.
+    """
+    rough = smooth(np.asarray(controls, dtype=np.float64), 3)
+    length = float(np.linalg.norm(np.diff(rough, axis=0), axis=1).sum())
+    count = int(np.clip(round(length / spacing), 6, 80))
+    centre = resample(rough, count)
+    t = np.linspace(0.0, 1.0, count)
+    ends = np.clip(np.minimum(t, 1.0 - t) / taper, 0.0, 1.0)
+    radii = radius * (0.45 + 0.55 * np.sqrt(ends))
+    normals, binormals = _frames(centre)
+    ang = np.linspace(0.0, 2.0 * np.pi, sides, endpoint=False)
+    rings = centre[:, None, :] + radii[:, None, None] * (
+        np.cos(ang)[None, :, None] * normals[:, None, :] + np.sin(ang)[None, :, None] * binormals[:, None, :]
+    )
+    return loft(rings)
+
+
+def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
+          edge: float = 0.35, bias: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """A flat muscle: a closed solid of thickness around a grid of fibre points.
+
+    Parameters
+    ----------
+    grid
+        ``(m, n, 3)``: ``m >= 2`` fibres side by side, each ``n >= 2`` points from origin to
+        insertion.
+    thickness
+        Peak thickness (metres), reached mid-belly in the middle of the sheet.
+    outward
+        A direction pointing away from the bones the sheet lies on; the sheet thickens that way.
+    tendon
+        Relative thickness at the origin and insertion (tapered ends).
+    edge
+        Relative thickness at the two free borders.
+    bias
+        Share of the thickness put on the deep side of the grid (0: the grid is the deep surface).
+    """
+    grid = np.asarray(grid, dtype=np.float64)
+    m, n = grid.shape[:2]
+    du = np.gradient(grid, axis=0)
+    dv = np.gradient(grid, axis=1)
+    normal = np.cross(du, dv)
+    normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
+    if np.einsum("ijk,k->", normal, np.asarray(outward, dtype=np.float64)) < 0:
+        normal = -normal
+    along = belly_profile(np.linspace(0.0, 1.0, n), tendon)
+    across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
+    t = np.maximum(thickness * across[:, None] * along[None, :], MIN_THICKNESS)[..., None]
+    top = grid + normal * t * (1.0 - bias)
+    bottom = grid - normal * t * bias
+    # Ring i goes along the top from fibre 0 to fibre m-1 and back along the bottom.
+    rings = np.concatenate([top, bottom[::-1]], axis=0).transpose(1, 0, 2)
+    return loft(rings)
+
+
+def fibre_grid(lines: list[np.ndarray], fibres: int, stations: int) -> np.ndarray:
+    """Fibres from the first line (origin) through any middle lines to the last (insertion).
+
+    Each line is a polyline across the width of the muscle; every line is smoothed and
+    resampled to ``fibres`` points, and fibre ``j`` joins point ``j`` of each line by a smooth
+    curve of ``stations`` points.
+    """
+    across = [curve(line, fibres, 2) if len(line) > 1 else np.repeat(np.asarray(line, float), fibres, 0) for line in lines]
+    stack = np.stack(across, axis=1)  # (fibres, lines, 3)
+    return np.stack([curve(stack[j], stations) for j in range(fibres)], axis=0)
+
+
+def mirror(points: np.ndarray, faces: np.ndarray, midline_x: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mirror a solid across the mid-sagittal plane, keeping it oriented outwards."""
+    p = np.array(points, dtype=np.float64)
+    p[:, 0] = 2.0 * midline_x - p[:, 0]
+    return p, np.asarray(faces)[:, ::-1].copy()

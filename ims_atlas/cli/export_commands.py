@@ -1,0 +1,163 @@
+"""``ims-atlas export``: an annotated picture (.png) or a patient handout (.pdf), off screen.
+
+Exit status: 0 written; 1 the output cannot be written (unknown suffix, missing or read-only
+folder, file exists without ``--force``; all checked before rendering), the data cannot be
+loaded, or rendering failed; 2 the query matched nothing (closest suggestions on stderr).
+Heavy modules (VTK, Pillow, ReportLab) are imported inside the handler only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH = 0, 1, 2
+_SEGMENT_WORDS = {"root", "roots", "nerve", "segment", "level", "spinal"}
+
+
+def _size(text: str) -> tuple[int, int]:
+    from ims_atlas.export.formats import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``export`` sub-command to the parser."""
+    p = sub.add_parser(
+        "export",
+        help="save an annotated picture (.png) or a patient handout (.pdf), without a display",
+        description="Render a condition's treatment plan off screen and save it: FILE.png is an annotated "
+                    "picture (title, labels, legend, clinic name), FILE.pdf an A4 large-print patient handout. "
+                    "QUERY is any condition name, alias or lay term, or a segment such as C6 (pictures only).",
+    )
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    # SUPPRESS: these options also exist before the sub-command (the window's); an unset one
+    # here must not overwrite a value given there.
+    p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
+                   help="which side to treat (default: right; both for a segment)")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write: .png or .pdf")
+    p.add_argument("--size", type=_size, metavar="WxH", default=argparse.SUPPRESS,
+                   help="picture size in pixels, e.g. 1920x1080 (default: --preset)")
+    p.add_argument("--preset", choices=("slides", "a4"), default="slides",
+                   help="picture size: slides 1920x1080 (default) or a4 2480x3508 (A4 at 300 dpi)")
+    p.add_argument("--transparent", action="store_true", help="transparent background (pictures only)")
+    p.add_argument("--clinic-name", metavar="TEXT", default=None,
+                   help="the clinic's name on the export (default: the one in your settings)")
+    p.add_argument("--patient-name", metavar="TEXT", default=None,
+                   help="printed on the handout only; never stored, never written into pictures or metadata")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                   help="a user catalog merged over the bundled one")
+    p.set_defaults(handler=run_export)
+
+
+def _err(message: str) -> None:
+    print(f"ims-atlas export: {message}", file=sys.stderr)
+
+
+def _segment_of(words: list[str]) -> str | None:
+    """The segment a query names (``C6``, ``c 6``, ``L5 root``), if it names one the catalog covers."""
+    from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
+
+    kept = [w for w in " ".join(words).split() if w.lower() not in _SEGMENT_WORDS]
+    name = normalise_segment(" ".join(kept)) if kept else None
+    return name if name in CATALOG_SEGMENTS else None
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``ims-atlas export QUERY --out FILE``: check the file, find the plan, render, write."""
+    from ims_atlas.export.formats import PRESETS, ExportError, check_output
+
+    out: Path = args.out
+    try:
+        kind = check_output(out, force=args.force)
+    except ExportError as exc:
+        _err(f"{exc}; nothing was written")
+        return EXIT_FAILED
+    size = getattr(args, "size", None) or PRESETS[args.preset]
+    if kind == "pdf" and (getattr(args, "size", None) or args.transparent):
+        _err("note: --size and --transparent apply to pictures (.png); the handout is A4")
+    if kind == "png" and args.patient_name:
+        _err("note: a patient's name is printed on handouts (.pdf) only; it is not put into pictures")
+
+    from ims_atlas.cli.catalog_commands import _catalog, _resolve
+
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_FAILED
+    segment = _segment_of(args.query)
+    condition_id = None
+    if segment is None:
+        condition_id = _resolve(catalog, args.query, "condition")
+        if condition_id is None:
+            return EXIT_NO_MATCH
+    elif kind == "pdf":
+        _err(f"{segment} is a spinal segment; handouts are made for a condition (export a .png for a segment)")
+        return EXIT_NO_MATCH
+    side = getattr(args, "side", None) or ("both" if segment else "right")
+    return _render(args, out, kind, size, condition_id, segment, side, catalog)
+
+
+def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int], condition_id: str | None,
+            segment: str | None, side: str, catalog) -> int:
+    """Load the anatomy and settings, render and write; report on stderr and return the status."""
+    from dataclasses import replace
+
+    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.core.paths import meshes_dir
+    from ims_atlas.core.settings import load_settings
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.formats import ExportError
+    from ims_atlas.export.render import RenderError
+
+    try:
+        manifest = load_manifest(meshes_dir() / "manifest.json")
+    except DataError as exc:
+        for p in exc.problems:
+            _err(str(p))
+        _err(f"cannot export {out}: the anatomy could not be loaded; nothing was written")
+        return EXIT_FAILED
+    settings, problems = load_settings()
+    for p in problems:
+        _err(f"settings: {p}")
+    clinic = settings.clinic
+    if args.clinic_name is not None:
+        clinic = replace(clinic, name=args.clinic_name)
+    state = ViewState(condition_id=condition_id, segment=segment, side=side, view="posterior")
+    try:
+        if kind == "pdf":
+            from ims_atlas.export.handout import HandoutOptions, export_handout
+
+            handout = export_handout(out, manifest, catalog, state,
+                                     HandoutOptions(clinic=clinic, patient_name=args.patient_name or ""),
+                                     force=args.force)
+            for warning in handout.warnings:
+                _err(f"note: {warning}")
+            print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words})")
+        else:
+            from ims_atlas.export.image_export import ImageOptions, export_image
+
+            result = export_image(out, manifest, catalog, state,
+                                  ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
+                                  force=args.force)
+            if result.problems:
+                _err(f"note: {len(result.problems)} structure(s) could not be drawn, e.g. {result.problems[0]}")
+            if result.unlabelled:
+                _err(f"note: {len(result.unlabelled)} target(s) could not be labelled in a {size[0]}x{size[1]} "
+                     "picture (try a larger --size)")
+            print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''})")
+    except (ExportError, RenderError) as exc:
+        _err(f"cannot export {out}: {exc}; nothing was written")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - any failure is reported with the file, never a half-written file
+        _err(f"cannot export {out}: {type(exc).__name__}: {exc}; nothing was written")
+        return EXIT_FAILED
+    return EXIT_OK

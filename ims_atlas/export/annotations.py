@@ -1,0 +1,204 @@
+"""What is written on an exported picture: title, labelled targets and legend. Pure.
+
+Built from the same :class:`~ims_atlas.scene.picture.Picture` the window shows, so an export
+names exactly what is lit: a condition's local targets (one label per muscle and side) and
+its paraspinal targets (one per root segment and side); for a segment, the muscles it
+supplies and its paraspinal level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.core.errors import DataError
+from ims_atlas.core.state import ViewState
+from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
+from ims_atlas.scene.picture import Picture, sides_of
+
+Point3 = tuple[float, float, float]
+
+SIDE_WORDS = {"left": "left side", "right": "right side", "both": "both sides"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A labelled point: ``position`` if known, else the centre of ``structures``."""
+
+    key: str
+    role: str  # "local" | "paraspinal" | "minor"
+    title: str
+    detail: str
+    position: Point3 | None
+    structures: tuple[str, ...] = ()
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend entry: a shape (``circle``, ``square``, ``swatch``, ``bar``), its colour, words."""
+
+    shape: str
+    color: RGB
+    text: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """Everything written on a picture besides the anatomy itself."""
+
+    title: str
+    subtitle: str
+    targets: tuple[Target, ...] = ()
+    legend: tuple[LegendItem, ...] = ()
+
+
+def export_state(state: ViewState) -> ViewState:
+    """``state`` for an exported picture: the scene's own marker labels are turned off,
+    because the export draws its own (legible at print size, never overlapping)."""
+    if "labels" in {f.name for f in fields(state)}:
+        return replace(state, labels=False)
+    return state
+
+
+def role_color(role: str, palette: Palette = DEFAULT_PALETTE) -> RGB:
+    """The colour a label of this role is marked with (the marker colour where there is one)."""
+    return {"local": palette.local_marker, "paraspinal": palette.paraspinal_marker,
+            "minor": palette.minor, "root": palette.root}.get(role, palette.local)
+
+
+def _muscle_words(muscle, lay_names: bool) -> tuple[str, str]:
+    """(title, detail) for a muscle: anatomical name first, or plain words first."""
+    lay = (muscle.lay_name or "").strip()
+    if lay_names and lay:
+        return lay[:1].upper() + lay[1:], muscle.name
+    return muscle.name, lay
+
+
+def _side_suffix(side: str, plan_side: str) -> str:
+    return f", {side}" if plan_side == "both" else ""
+
+
+def condition_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]:
+    """Legend for a condition's picture."""
+    return (
+        LegendItem("swatch", palette.local, "Muscle to treat"),
+        LegendItem("circle", palette.local_marker, "Needle point in the muscle"),
+        LegendItem("square", palette.paraspinal_marker, "Needle point beside the spine"),
+        LegendItem("bar", palette.root, "Spinal level of the nerve root"),
+    )
+
+
+def segment_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]:
+    """Legend for a segment's picture."""
+    return (
+        LegendItem("swatch", palette.local, "Muscle the root supplies (major)"),
+        LegendItem("swatch", palette.minor, "Minor supply"),
+        LegendItem("swatch", palette.paraspinal, "Beside the spine at its level"),
+        LegendItem("bar", palette.root, "Spinal level of the root"),
+    )
+
+
+def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = False,
+                      roles: tuple[str, ...] = ("local", "paraspinal")) -> tuple[Target, ...]:
+    """Labelled targets of a condition's picture: local ones first, then paraspinal ones."""
+    plan = picture.treatment
+    if plan is None:
+        return ()
+    out: list[Target] = []
+    if "local" in roles:
+        seen: set[tuple[str, str]] = set()
+        for t in plan.local_targets:
+            if (t.muscle.id, t.side) in seen:
+                continue
+            seen.add((t.muscle.id, t.side))
+            title, detail = _muscle_words(t.muscle, lay_names)
+            ids = tuple(s.id for s in manifest.muscle_structures(t.muscle.id, sides=[t.side]))
+            out.append(Target(f"local:{t.muscle.id}:{t.side}", "local", title + _side_suffix(t.side, plan.side),
+                              detail, t.position, ids, priority=0))
+    if "paraspinal" in roles:
+        for p in plan.paraspinal_targets:
+            muscles = ", ".join(m.name.lower() for m in p.muscles)
+            level = f"the {p.paraspinal_level}" if p.paraspinal_level.endswith("foramen") else p.paraspinal_level
+            where = f"{muscles} beside the spine at {level}" if muscles else f"beside the spine at {level}"
+            ids = tuple(s.id for m in p.muscles for s in manifest.muscle_structures(m.id, sides=[p.side])
+                        if s.level == p.segment)
+            out.append(Target(f"paraspinal:{p.segment}:{p.side}", "paraspinal",
+                              f"{p.segment} nerve root{_side_suffix(p.side, plan.side)}",
+                              where[:1].upper() + where[1:], p.position, ids, priority=1))
+    return tuple(out)
+
+
+def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifest,
+                    lay_names: bool = False) -> tuple[Target, ...]:
+    """Labelled targets of a segment's picture: the muscles it supplies (major first) and its
+    paraspinal level, on each side shown."""
+    out: list[Target] = []
+    sides = sides_of(side)
+    try:
+        entry = catalog.segment(segment)
+    except KeyError:
+        entry = None
+    beside_spine = set(entry.paraspinal_muscles) if entry is not None else set()
+    for muscle, contribution in catalog.muscles_for_segment(segment):
+        if muscle.id in beside_spine:
+            continue  # labelled once, as the paraspinal target below
+        title, detail = _muscle_words(muscle, lay_names)
+        for s in sides:
+            ids = tuple(st.id for st in manifest.muscle_structures(muscle.id, sides=[s])
+                        if st.level is None or st.level == segment)
+            if not ids:
+                continue
+            role = "local" if contribution == "major" else "minor"
+            out.append(Target(f"{role}:{muscle.id}:{s}", role, title + _side_suffix(s, side),
+                              detail if contribution == "major" else f"{detail} (minor supply)".strip(),
+                              None, ids, priority=1 if contribution == "major" else 2))
+    if entry is None:
+        return tuple(out)
+    from ims_atlas.anatomy.spine import paraspinal_point
+
+    for s in sides:
+        try:
+            point = paraspinal_point(manifest, segment, s)
+        except (DataError, LookupError, ValueError):
+            point = None  # the manifest lacks the vertebrae for this level
+        ids = tuple(st.id for m in entry.paraspinal_muscles for st in manifest.muscle_structures(m, sides=[s])
+                    if st.level == segment)
+        if point is None and not ids:
+            continue
+        out.append(Target(f"paraspinal:{segment}:{s}", "paraspinal", f"{segment} nerve root{_side_suffix(s, side)}",
+                          f"Beside the spine at {entry.paraspinal_level}",
+                          None if point is None else (float(point[0]), float(point[1]), float(point[2])), ids, priority=0))
+    return tuple(out)
+
+
+def annotation_for(picture: Picture, state: ViewState, catalog: Catalog | None, manifest: Manifest,
+                   roles: tuple[str, ...] = ("local", "paraspinal"), palette: Palette = DEFAULT_PALETTE) -> Annotation:
+    """Title, labels and legend for a picture of ``state``.
+
+    ``roles`` limits which targets of a condition are labelled (a close-up of the forearm
+    labels only the local targets).
+    """
+    side_words = SIDE_WORDS.get(state.side, state.side)
+    if picture.treatment is not None:
+        plan = picture.treatment
+        c = plan.condition
+        roots = ", ".join(plan.segments) or "none"
+        subtitle = f"{c.lay_name} · nerve roots {roots}" if c.lay_name else f"Nerve roots {roots}"
+        return Annotation(f"{c.name} — {side_words}", subtitle,
+                          condition_targets(picture, manifest, state.lay_names, roles), condition_legend(palette))
+    if state.segment and catalog is not None:
+        try:
+            level = f" · needled beside the spine at {catalog.segment(state.segment).paraspinal_level}"
+        except KeyError:
+            level = ""
+        return Annotation(f"Segment {state.segment} — {side_words}",
+                          f"Muscles supplied by the {state.segment} nerve root{level}",
+                          segment_targets(state.segment, state.side, catalog, manifest, state.lay_names),
+                          segment_legend(palette))
+    if state.selection and state.selection in manifest:
+        s = manifest[state.selection]
+        target = Target(f"selection:{s.id}", "local", s.name, "", None, (s.id,))
+        return Annotation(s.name, f"{s.kind.capitalize()}, {s.region}".strip(", "), (target,), ())
+    return Annotation("IMS Atlas", "The whole body: bones, spine and muscles")

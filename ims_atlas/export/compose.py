@@ -1,0 +1,354 @@
+"""Draw the annotations onto a rendered picture with Pillow: title, labels with leader lines,
+legend and the clinic's name.
+
+The picture is planned before it is rendered (:func:`plan_regions`: where the title, the
+legend, the label columns and the anatomy go, sized from the fonts), so the renderer can
+frame the anatomy inside its box; :func:`compose` then draws everything on top. Text and
+cards are sized from the picture's area, so slides, A4 prints and custom sizes all read well.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ims_atlas.export.annotations import Annotation, LegendItem, Target, role_color
+from ims_atlas.export.fonts import pil_font
+from ims_atlas.export.label_layout import Box, LabelLayout, LabelRequest, columns_for, place_labels
+
+INK = (28, 32, 40, 255)
+INK_SOFT = (70, 76, 90, 255)
+CARD = (255, 255, 255, 236)
+EDGE = (150, 158, 172, 255)
+HALO = (255, 255, 255, 230)
+
+#: Label sizes tried in turn until every label fits: (text scale, with the plain-words line).
+FIT_STEPS = ((1.0, True), (0.88, True), (1.0, False), (0.86, False), (0.74, False))
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes (pixels) of text and spacing on one picture."""
+
+    title_px: int
+    subtitle_px: int
+    label_px: int
+    detail_px: int
+    legend_px: int
+    small_px: int
+    margin: int
+    pad: int
+    gap: int
+    radius: int
+    line: int
+    gutter: float  # width of one label column, as a fraction of the picture's width
+    header: bool = True
+    footer: bool = True
+    details: bool = True  # a second, plain-words line under each label's name
+
+
+def style_for(size: tuple[int, int], header: bool = True, footer: bool = True, text_scale: float = 1.0,
+              details: bool = True, gutter: float | None = None) -> Style:
+    """The style for a picture of ``size``: text grows with the square root of the area
+    (so an A4 print at 300 dpi gets about 13 pt labels), scaled by ``text_scale``; ``gutter``
+    overrides the width of a label column (a fraction of the picture's width)."""
+    w, h = size
+    u = min(max(math.sqrt(w * h / (1920 * 1080)), 0.4), 3.5) * text_scale
+    px = lambda v: max(int(round(v * u)), 8)  # noqa: E731
+    return Style(title_px=px(50), subtitle_px=px(29), label_px=px(27), detail_px=px(22), legend_px=px(24),
+                 small_px=px(18), margin=px(18), pad=px(12), gap=px(9), radius=px(12), line=max(int(round(3 * u)), 2),
+                 gutter=gutter if gutter is not None else (0.235 if w >= h else 0.285),
+                 header=header, footer=footer, details=details)
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Where things go on the picture."""
+
+    size: tuple[int, int]
+    header: Box | None
+    footer: Box | None
+    view: Box
+    left: Box
+    right: Box
+
+
+def _line_h(px: int) -> int:
+    return int(round(px * 1.28))
+
+
+def wrap(text: str, font, width: float) -> list[str]:
+    """Greedy word wrap to ``width`` pixels (a word longer than a line is cut)."""
+    return wrap_checked(text, font, width)[0]
+
+
+def wrap_checked(text: str, font, width: float) -> tuple[list[str], bool]:
+    """Word wrap, and whether a word had to be cut to fit."""
+    cut_any = False
+    lines: list[str] = []
+    for paragraph in (text or "").split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            if font.getlength(candidate) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+            while font.getlength(line) > width and len(line) > 1:
+                cut_any = True
+                cut = len(line)
+                while cut > 1 and font.getlength(line[:cut]) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        if line:
+            lines.append(line)
+    return lines, cut_any
+
+
+def _legend_rows(items: tuple[LegendItem, ...], style: Style, width: float) -> list[list[tuple[LegendItem, float]]]:
+    """Legend items flowed into rows that fit ``width``: each with its drawn width."""
+    font = pil_font(style.legend_px)
+    rows: list[list[tuple[LegendItem, float]]] = [[]]
+    used = 0.0
+    for item in items:
+        w = style.legend_px * 1.6 + style.gap + font.getlength(item.text)
+        if rows[-1] and used + style.gap * 3 + w > width:
+            rows.append([])
+            used = 0.0
+        used += (style.gap * 3 if rows[-1] else 0) + w
+        rows[-1].append((item, w))
+    return [r for r in rows if r]
+
+
+def _footer_right(clinic: str, app_line: str, style: Style) -> float:
+    return max(pil_font(style.legend_px, True).getlength(clinic) if clinic else 0.0,
+               pil_font(style.small_px).getlength(app_line) if app_line else 0.0)
+
+
+def plan_regions(size: tuple[int, int], style: Style, annotation: Annotation, clinic: str = "", app_line: str = "",
+                 labels: bool = True, content_aspect: float | None = None) -> Regions:
+    """Where the title, the legend, the label columns and the anatomy go.
+
+    ``content_aspect`` (width / height of what will be framed, seen from the camera) lets
+    the label columns grow beside narrow content (a whole leg), up to 36% of the width each.
+    """
+    w, h = size
+    m = style.margin
+    header = footer = None
+    top, bottom = m, h - m
+    if style.header:
+        hh = 2 * style.pad + _line_h(style.title_px) + (_line_h(style.subtitle_px) if annotation.subtitle else 0)
+        header = Box(m, m, w - 2 * m, hh)
+        top = header.bottom + m
+    if style.footer and (annotation.legend or clinic or app_line):
+        inner = w - 2 * m - 2 * style.pad
+        right_w = _footer_right(clinic, app_line, style)
+        rows = _legend_rows(annotation.legend, style, max(inner - right_w - 4 * style.gap, inner * 0.4))
+        right_lines = (1 if clinic else 0) + (1 if app_line else 0)
+        fh = 2 * style.pad + max(len(rows) * _line_h(style.legend_px) + _line_h(style.small_px),
+                                 right_lines * _line_h(style.legend_px))
+        footer = Box(m, h - m - fh, w - 2 * m, fh)
+        bottom = footer.y - m
+    gutter = style.gutter * w if labels and annotation.targets else 0.0
+    if gutter and content_aspect is not None and content_aspect > 0:
+        needed = (bottom - top) * content_aspect * 1.15
+        gutter = max(gutter, min((w - 2 * m - needed) / 2 - m, 0.36 * w))
+    view = Box(gutter + m, top, max(w - 2 * (gutter + m), 1.0), max(bottom - top, 1.0))
+    left, right = columns_for(size, view, m)
+    return Regions(size, header, footer, view, left, right)
+
+
+# -- labels ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelText:
+    """A label's wrapped lines and its size at one text scale."""
+
+    title: tuple[str, ...]
+    detail: tuple[str, ...]
+    title_px: int
+    detail_px: int
+    size: tuple[float, float]
+    cut: bool = False  # a word was too long for the column and was cut
+
+
+def measure_label(target: Target, style: Style, max_width: float, scale: float, details: bool) -> LabelText:
+    """Wrap a label's text to ``max_width`` and return its lines and box size."""
+    tpx, dpx = max(int(style.label_px * scale), 8), max(int(style.detail_px * scale), 8)
+    stripe = max(style.pad // 2, 3)
+    inner = max(max_width - 2 * style.pad - stripe, 10)
+    title, cut = wrap_checked(target.title, pil_font(tpx, True), inner)
+    detail, cut_detail = wrap_checked(target.detail, pil_font(dpx), inner) if details and target.detail else ([], False)
+    width = max([pil_font(tpx, True).getlength(t) for t in title] + [pil_font(dpx).getlength(d) for d in detail] + [1])
+    height = len(title) * _line_h(tpx) + len(detail) * _line_h(dpx) + 2 * style.pad * 0.8
+    return LabelText(tuple(title), tuple(detail), tpx, dpx, (width + 2 * style.pad + stripe, height), cut or cut_detail)
+
+
+def fit_labels(targets: tuple[Target, ...], anchors: dict[str, tuple[float, float]], regions: Regions,
+               style: Style) -> tuple[LabelLayout, dict[str, LabelText]]:
+    """Place the labels of ``targets`` whose points are in ``anchors`` (pixels), trying smaller
+    text and then titles only until none is left out and no word is cut."""
+    best: tuple[LabelLayout, dict[str, LabelText]] | None = None
+    best_cost = 1 << 30
+    shown = [t for t in targets if t.key in anchors]
+    hidden = tuple(t.key for t in targets if t.key not in anchors)
+    width = max(regions.left.w, regions.right.w)
+    steps = [(scale, details) for scale, details in FIT_STEPS if style.details or not details]
+    for rank, (scale, details) in enumerate(steps):
+        texts = {t.key: measure_label(t, style, width, scale, details) for t in shown}
+        requests = [LabelRequest(t.key, anchors[t.key], texts[t.key].size, t.priority) for t in shown]
+        layout = place_labels(requests, regions.left, regions.right, gap=style.gap)
+        # Leaving a label out is worst, then a word cut in two, then a leader line across the
+        # picture (to the far column); each smaller text step costs a little too.
+        cost = 1000 * len(layout.dropped) + 100 * sum(t.cut for t in texts.values()) + 2 * layout.moved + rank
+        if best is None or cost < best_cost:
+            best, best_cost = (layout, texts), cost
+        if cost == rank:
+            break
+    assert best is not None
+    layout, texts = best
+    return LabelLayout(layout.placed, layout.dropped + hidden), texts
+
+
+def _rgba(rgb, alpha: int = 255) -> tuple[int, int, int, int]:
+    return (int(rgb[0] * 255), int(rgb[1] * 255), int(rgb[2] * 255), alpha)
+
+
+def _draw_label(draw: ImageDraw.ImageDraw, box: Box, text: LabelText, color, style: Style) -> None:
+    stripe = max(style.pad // 2, 3)
+    # A card in the role's colour, covered but for a stripe on its left by the white card;
+    # a thin grey edge keeps it apart from a light background.
+    draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius, fill=color)
+    draw.rounded_rectangle([box.x + stripe, box.y, box.right, box.bottom], radius=style.radius, fill=CARD,
+                           corners=(False, True, True, False))
+    draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius, outline=EDGE, width=1)
+    x = box.x + stripe + style.pad
+    y = box.y + style.pad * 0.8
+    for line in text.title:
+        draw.text((x, y), line, font=pil_font(text.title_px, True), fill=INK)
+        y += _line_h(text.title_px)
+    for line in text.detail:
+        draw.text((x, y), line, font=pil_font(text.detail_px), fill=INK_SOFT)
+        y += _line_h(text.detail_px)
+
+
+def _draw_leader(draw: ImageDraw.ImageDraw, start, end, color, style: Style) -> None:
+    lw = style.line
+    draw.line([start, end], fill=HALO, width=lw + 2 * max(lw // 2, 1))
+    draw.line([start, end], fill=color, width=lw)
+    r = lw * 1.6
+    x, y = end
+    draw.ellipse([x - r - 1, y - r - 1, x + r + 1, y + r + 1], fill=HALO)
+    draw.ellipse([x - r * 0.6, y - r * 0.6, x + r * 0.6, y + r * 0.6], fill=color)
+
+
+def _draw_shape(draw: ImageDraw.ImageDraw, item: LegendItem, x: float, y: float, s: float) -> float:
+    """Draw a legend shape of height ``s`` at (x, y) (top-left); return its width."""
+    fill = _rgba(item.color)
+    outline = INK_SOFT
+    if item.shape == "circle":
+        draw.ellipse([x, y, x + s, y + s], fill=fill, outline=outline, width=1)
+        return s
+    if item.shape == "square":
+        draw.rectangle([x + s * 0.08, y + s * 0.08, x + s * 0.92, y + s * 0.92], fill=fill, outline=outline, width=1)
+        return s
+    if item.shape == "bar":
+        draw.rectangle([x + s * 0.3, y, x + s * 0.7, y + s], fill=fill, outline=outline, width=1)
+        return s
+    draw.rounded_rectangle([x, y + s * 0.15, x + s * 1.6, y + s * 0.85], radius=s * 0.2, fill=fill, outline=outline, width=1)
+    return s * 1.6
+
+
+def _draw_header(draw: ImageDraw.ImageDraw, box: Box, annotation: Annotation, style: Style) -> None:
+    draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius, fill=CARD, outline=EDGE, width=1)
+    room = box.w - 2 * style.pad
+    px = style.title_px
+    while px > 10 and pil_font(px, True).getlength(annotation.title) > room:
+        px -= 1
+    draw.text((box.x + style.pad, box.y + style.pad), annotation.title, font=pil_font(px, True), fill=INK)
+    if annotation.subtitle:
+        spx = style.subtitle_px
+        while spx > 8 and pil_font(spx).getlength(annotation.subtitle) > room:
+            spx -= 1
+        draw.text((box.x + style.pad, box.y + style.pad + _line_h(style.title_px)), annotation.subtitle,
+                  font=pil_font(spx), fill=INK_SOFT)
+
+
+def _draw_footer(draw: ImageDraw.ImageDraw, box: Box, legend: tuple[LegendItem, ...], note: str, clinic: str,
+                 app_line: str, style: Style) -> None:
+    draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius, fill=CARD, outline=EDGE, width=1)
+    right_w = _footer_right(clinic, app_line, style)
+    inner = box.w - 2 * style.pad
+    rows = _legend_rows(legend, style, max(inner - right_w - 4 * style.gap, inner * 0.4))
+    font = pil_font(style.legend_px)
+    y = box.y + style.pad
+    for row in rows:
+        x = box.x + style.pad
+        for item, width in row:
+            shape_w = _draw_shape(draw, item, x, y + style.legend_px * 0.12, style.legend_px)
+            draw.text((x + shape_w + style.gap, y), item.text, font=font, fill=INK)
+            x += width + style.gap * 3
+        y += _line_h(style.legend_px)
+    if note:
+        draw.text((box.x + style.pad, y), note, font=pil_font(style.small_px), fill=INK_SOFT)
+    ry = box.y + style.pad
+    if clinic:
+        f = pil_font(style.legend_px, True)
+        draw.text((box.right - style.pad - f.getlength(clinic), ry), clinic, font=f, fill=INK)
+        ry += _line_h(style.legend_px)
+    if app_line:
+        f = pil_font(style.small_px)
+        draw.text((box.right - style.pad - f.getlength(app_line), ry), app_line, font=f, fill=INK_SOFT)
+
+
+def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors: dict[str, tuple[float, float]],
+            style: Style, clinic: str = "", app_line: str = "") -> tuple[Image.Image, LabelLayout]:
+    """Draw title, labels, leader lines and legend onto a rendered RGBA picture.
+
+    Parameters
+    ----------
+    image
+        The rendered picture, (height, width, 4) uint8 with straight alpha.
+    regions
+        From :func:`plan_regions` for the same size and style.
+    annotation
+        Title, targets and legend.
+    anchors
+        Pixel position of each visible target, by target key.
+    style
+        Text sizes.
+    clinic, app_line
+        The clinic's name and a small line naming the app and catalog versions.
+
+    Returns
+    -------
+    tuple
+        The RGBA picture and the label layout (with the targets that were left out).
+    """
+    base = Image.fromarray(np.ascontiguousarray(image), "RGBA")
+    overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    layout, texts = fit_labels(annotation.targets, anchors, regions, style) if annotation.targets else (LabelLayout(()), {})
+    roles = {t.key: t.role for t in annotation.targets}
+    for p in layout.placed:
+        _draw_leader(draw, p.leader_start, p.anchor, _rgba(role_color(roles[p.key])), style)
+    for p in layout.placed:
+        _draw_label(draw, p.box, texts[p.key], _rgba(role_color(roles[p.key])), style)
+    if regions.header is not None:
+        _draw_header(draw, regions.header, annotation, style)
+    if regions.footer is not None:
+        n = len(layout.dropped)
+        note = f"{n} more target{'s' if n != 1 else ''} not labelled here: see the plan" if n else ""
+        _draw_footer(draw, regions.footer, annotation.legend, note, clinic, app_line, style)
+    return Image.alpha_composite(base, overlay), layout
+
+
+def without_header(style: Style) -> Style:
+    """The same style with no title card (pictures inside a handout)."""
+    return replace(style, header=False)

@@ -1,0 +1,181 @@
+"""Patient handout export (PDF): pictures rendered off screen, words from the catalog, A4
+large print, written atomically. The patient's name goes into that one file and nowhere else."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
+from ims_atlas.core.settings import Clinic
+from ims_atlas.core.state import ViewState
+from ims_atlas.export.annotations import annotation_for, export_state
+from ims_atlas.export.compose import style_for
+from ims_atlas.export.formats import ExportError, check_output
+from ims_atlas.export.handout_content import HandoutContent, and_list, handout_content
+from ims_atlas.export.handout_pdf import ClinicHeader, HandoutPicture, handout_pdf
+from ims_atlas.export.image_export import check_state
+from ims_atlas.export.pictures import Shot, extent_aspect, take
+from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
+from ims_atlas.scene.picture import picture_for
+
+if TYPE_CHECKING:  # VTK is imported only when something is rendered
+    from ims_atlas.export.render import OffscreenScene
+
+#: Pixel size of the close-ups (printed about 174 mm wide: some 230 dpi) and of the overview
+#: (printed about 64 mm wide beside the explanation).
+PICTURE_SIZE = (1600, 900)
+TALL_PICTURE_SIZE = (1600, 1450)  # for targets that stand tall (a whole leg)
+OVERVIEW_SIZE = (800, 1200)
+#: Labels on the close-ups print at about 13 pt.
+PICTURE_TEXT_SCALE = 1.75
+#: Printed pictures: the same highlight colours on a light background (saves ink, reads on paper).
+PRINT_PALETTE = replace(DEFAULT_PALETTE, background_top=hex_rgb("#FFFFFF"), background_bottom=hex_rgb("#D9E0E8"))
+#: Straight from behind and a little above: the spine upright in the middle.
+BEHIND = (0.0, 1.0, 0.12)
+MAX_LOGO_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class HandoutOptions:
+    """What goes on a handout besides the plan: the clinic, the patient's name, the date."""
+
+    clinic: Clinic = Clinic()
+    patient_name: str = ""
+    date: datetime.date | None = None  # None: today
+    overview: bool = True  # a third, whole-plan picture on the first page
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A finished handout: the PDF bytes, its pictures and words, and what to tell the user."""
+
+    pdf: bytes
+    pictures: tuple[Image.Image, ...]
+    content: HandoutContent
+    warnings: tuple[str, ...] = ()
+
+
+def read_logo(path: str) -> tuple[bytes | None, str | None]:
+    """A clinic's logo as PNG bytes (at most 1200 pixels a side), or None and why not.
+
+    Never raises: a missing, huge or broken logo is skipped with a message.
+    """
+    if not (path or "").strip():
+        return None, None
+    p = Path(path).expanduser()
+    try:
+        if p.stat().st_size > MAX_LOGO_BYTES:
+            raise ValueError(f"larger than {MAX_LOGO_BYTES // 1_000_000} MB")
+        with Image.open(p) as probe:
+            probe.verify()
+        with Image.open(p) as img:
+            img.load()
+            logo = img.convert("RGBA")
+        logo.thumbnail((1200, 1200))
+        out = io.BytesIO()
+        logo.save(out, "PNG")
+        return out.getvalue(), None
+    except Exception as exc:  # noqa: BLE001 - any unreadable logo is skipped, never fatal
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return None, f"logo {p} could not be read ({reason}); the handout was made without it"
+
+
+def picture_size_for(points, direction) -> tuple[int, int]:
+    """A wide picture for targets that spread sideways, a tall one for targets that stand
+    tall (seen along ``direction``), so labels have room beside them either way."""
+    aspect = extent_aspect(points, direction)
+    return TALL_PICTURE_SIZE if aspect is not None and aspect < 1 / 1.2 else PICTURE_SIZE
+
+
+def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, options: HandoutOptions = HandoutOptions(),
+                  scene: OffscreenScene | None = None) -> Handout:
+    """Render the pictures and lay out the handout for ``state``'s condition; nothing is written.
+
+    Raises
+    ------
+    ExportError
+        If ``state`` has no condition, or one the catalog does not have.
+    ~ims_atlas.export.render.RenderError
+        If rendering fails.
+    """
+    if not state.condition_id:
+        raise ExportError("a handout is made for a condition: pick one first")
+    check_state(state, catalog)
+    picture = picture_for(export_state(state), manifest, catalog, palette=PRINT_PALETTE)
+    if picture.treatment is None:
+        raise ExportError(f"no treatment plan for {state.condition_id!r}")
+    content = handout_content(picture.treatment, catalog)
+    local_ids = tuple(sid for sid, role in picture.roles.items() if role == "local")
+    spine_ids = tuple(sid for sid, role in picture.roles.items() if role in ("paraspinal", "root"))
+    style = style_for(PICTURE_SIZE, header=False, footer=False, text_scale=PICTURE_TEXT_SCALE, details=False, gutter=0.26)
+    side = content.side_words
+    own = scene is None
+    if scene is None:
+        from ims_atlas.export.render import OffscreenScene
+
+        scene = OffscreenScene(manifest, PICTURE_SIZE, PRINT_PALETTE)
+    try:
+        local_size = picture_size_for(scene.frame_points_of(picture, local_ids, ("local",)), picture.direction)
+        # (how to frame it, what to write on it, its size, its caption)
+        shots = [
+            (Shot(frame_ids=local_ids, marker_roles=("local",), margin=1.1),
+             annotation_for(picture, state, catalog, manifest, roles=("local",)), local_size,
+             f"The needle points in the muscles (orange dots), {side}."),
+            (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
+             annotation_for(picture, state, catalog, manifest, roles=("paraspinal",)), PICTURE_SIZE,
+             f"The needle points beside the spine (blue squares) for the {and_list(content.segments)} nerve roots, "
+             "seen from behind. The spinal levels are yellow."),
+        ]
+        if options.overview:
+            shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
+                          "The whole plan, from behind: muscles to treat in orange, spinal levels in yellow."))
+        pictures = tuple(HandoutPicture(take(scene, picture, annotation, size, style, shot).image, caption)
+                         for shot, annotation, size, caption in shots)
+    finally:
+        if own:
+            scene.close()
+    clinic = options.clinic
+    logo, problem = read_logo(clinic.logo)
+    warnings = [problem] if problem else []
+    day = options.date or datetime.date.today()
+    pdf = handout_pdf(
+        content,
+        pictures,
+        ClinicHeader(clinic.name.strip(), clinic.contact, logo, clinic.handout_note),
+        patient_name=options.patient_name,
+        date_text=f"{day.day} {day.strftime('%B %Y')}",
+        catalog_version=catalog.catalog_version,
+    )
+    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings))
+
+
+def export_handout(path: Path, manifest: Manifest, catalog: Catalog, state: ViewState,
+                   options: HandoutOptions = HandoutOptions(), force: bool = False,
+                   scene: OffscreenScene | None = None) -> Handout:
+    """Check ``path``, make the handout and write it atomically.
+
+    Raises
+    ------
+    ExportError
+        Before any rendering, if ``path`` is not a ``.pdf`` file that can be written (or it
+        exists and ``force`` is false) or ``state`` has no condition; after, if the write fails.
+    ~ims_atlas.export.render.RenderError
+        If rendering fails.
+    """
+    path = Path(path)
+    if check_output(path, force=force) != "pdf":
+        raise ExportError(f"{path}: a handout must be a .pdf file")
+    handout = build_handout(manifest, catalog, state, options, scene)
+    try:
+        atomic_write_bytes(path, handout.pdf, force=force)
+    except WriteError as exc:
+        raise ExportError(str(exc)) from None
+    return handout

@@ -1,0 +1,181 @@
+"""The words of a patient handout, from a treatment plan: pure, no layout.
+
+Plain words first with the anatomical (Latin) names beside them; every sourced statement
+carries reference numbers, numbered in order of first citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ims_atlas.catalog.entries import Muscle, Source
+from ims_atlas.catalog.plan import TreatmentPlan
+from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.export.annotations import SIDE_WORDS
+from ims_atlas.export.patient_text import ABOUT_IMS, EXTRA_SOURCES, WHAT_TO_EXPECT, Statement
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One target in plain words: ``plain`` (lay name) and ``name`` (anatomical), with nerve."""
+
+    plain: str
+    name: str
+    latin: str
+    nerve: str
+    side: str = ""
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A paragraph and the numbers of its references."""
+
+    text: str
+    refs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A numbered reference."""
+
+    number: int
+    citation: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class HandoutContent:
+    """Everything a handout says, in order."""
+
+    condition_id: str
+    title: str
+    side: str
+    side_words: str
+    lay_name: str
+    clinical_name: str
+    explanation: str
+    segments: tuple[str, ...]
+    core_segments: tuple[str, ...]
+    roots_text: Cited
+    local: tuple[TargetLine, ...]
+    paraspinal: tuple[TargetLine, ...]
+    about_ims: tuple[Cited, ...]
+    expect: tuple[Cited, ...]
+    safety: tuple[Cited, ...]
+    evidence: tuple[Cited, ...]
+    references: tuple[Reference, ...] = field(default=())
+
+
+def _capital(text: str) -> str:
+    text = (text or "").strip()
+    return text[:1].upper() + text[1:]
+
+
+def roots_words(muscle: Muscle) -> str:
+    """``"C6, C7"``; a minor root in brackets; ``"cranial nerve"`` if it has no spinal root."""
+    parts = [r.segment if r.contribution == "major" else f"({r.segment})" for r in muscle.roots]
+    return ", ".join(parts) or "cranial nerve"
+
+
+def plain_nerve(nerve: str) -> str:
+    """A nerve's name without the anatomist's asides in brackets (kept in the catalog)."""
+    return re.sub(r"\s*\([^()]*\)", "", nerve or "").strip() or (nerve or "")
+
+
+def and_list(items) -> str:
+    """``["C5", "C6", "C7"]`` -> ``"C5, C6 and C7"``."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class _Citations:
+    """Numbers sources in order of first citation."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.numbers: dict[str, int] = {}
+        self.sources: list[Source | str] = []
+
+    def source(self, source_id: str) -> Source | None:
+        return self._catalog.source(source_id) or EXTRA_SOURCES.get(source_id)
+
+    def cite(self, text: str, source_ids) -> Cited:
+        refs = []
+        for sid in source_ids:
+            if sid not in self.numbers:
+                self.numbers[sid] = len(self.numbers) + 1
+                self.sources.append(self.source(sid) or sid)
+            refs.append(self.numbers[sid])
+        return Cited(text, tuple(dict.fromkeys(refs)))
+
+    def statement(self, s: Statement) -> Cited:
+        return self.cite(s.text, s.sources)
+
+    def references(self) -> tuple[Reference, ...]:
+        out = []
+        for number, src in enumerate(self.sources, 1):
+            if isinstance(src, Source):
+                out.append(Reference(number, src.citation, src.url or ""))
+            else:
+                out.append(Reference(number, f"[{src}] (source not found in the catalog)"))
+        return tuple(out)
+
+
+def handout_content(plan: TreatmentPlan, catalog: Catalog) -> HandoutContent:
+    """The handout's words for a treatment plan."""
+    c = plan.condition
+    cites = _Citations(catalog)
+    show_side = plan.side == "both"
+    local: list[TargetLine] = []
+    seen: set[tuple[str, str]] = set()
+    for t in plan.local_targets:
+        key = (t.muscle.id, t.side if show_side else "")
+        if key in seen:
+            continue
+        seen.add(key)
+        m = t.muscle
+        local.append(TargetLine(_capital(m.lay_name) or m.name, m.name, m.latin or "",
+                                f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}", t.side if show_side else ""))
+    paraspinal: list[TargetLine] = []
+    for p in plan.paraspinal_targets:
+        if show_side and p.side != "left" and any(q.segment == p.segment and q.side == "left" for q in plan.paraspinal_targets):
+            continue  # one line per level, "both sides"
+        names = and_list([m.name.lower() for m in p.muscles]) or "the paraspinal muscles"
+        latins = "; ".join(m.latin for m in p.muscles if m.latin)
+        level = p.paraspinal_level if not p.paraspinal_level.endswith("foramen") else f"the {p.paraspinal_level}"
+        paraspinal.append(TargetLine(f"Beside the spine at {level}", _capital(names), latins,
+                                     f"for the {p.segment} nerve root", "both sides" if show_side else ""))
+    rs = c.root_segments
+    core = f" (mainly {and_list(plan.core_segments)})" if plan.core_segments else ""
+    roots_text = cites.cite(
+        f"The nerve roots involved are {and_list(plan.segments)}{core}. {rs.rationale}", rs.sources)
+    about = tuple(cites.statement(s) for s in ABOUT_IMS)
+    expect = tuple(cites.statement(s) for s in WHAT_TO_EXPECT)
+    safety = tuple(cites.cite(n.text, n.sources) for n in plan.safety)
+    evidence = []
+    if c.evidence_note:
+        evidence.append(Cited(c.evidence_note))
+    for ref in plan.references:
+        evidence.append(cites.cite(ref.evidence, (ref.source,)))
+    return HandoutContent(
+        condition_id=c.id,
+        title=c.name,
+        side=plan.side,
+        side_words=SIDE_WORDS.get(plan.side, plan.side),
+        lay_name=c.lay_name,
+        clinical_name=c.clinical_name or "",
+        explanation=c.explanation,
+        segments=plan.segments,
+        core_segments=plan.core_segments,
+        roots_text=roots_text,
+        local=tuple(local),
+        paraspinal=tuple(paraspinal),
+        about_ims=about,
+        expect=expect,
+        safety=safety,
+        evidence=tuple(evidence),
+        references=cites.references(),
+    )

@@ -1,0 +1,134 @@
+"""Annotated picture export (PNG): the state's picture, off screen, with title, labels, legend
+and the clinic's name, written atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
+from ims_atlas.core.settings import Camera
+from ims_atlas.core.state import ViewState
+from ims_atlas.export.annotations import annotation_for, export_state
+from ims_atlas.export.compose import style_for
+from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
+from ims_atlas.export.label_layout import LabelLayout
+from ims_atlas.export.pictures import Shot, app_line, take
+from ims_atlas.export.png_file import png_bytes, png_metadata
+from ims_atlas.scene.picture import picture_for
+
+if TYPE_CHECKING:  # VTK is imported only when something is rendered
+    from ims_atlas.export.render import OffscreenScene
+
+
+@dataclass(frozen=True)
+class ImageOptions:
+    """How to export a picture.
+
+    ``camera``: the window's current view, used as is; None frames the targets (or, with
+    nothing highlighted, the whole body from ``state.view``).
+    """
+
+    size: tuple[int, int] = PRESETS["slides"]
+    transparent: bool = False
+    clinic_name: str = ""
+    camera: Camera | None = None
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """An exported picture: the PNG bytes, the picture (RGBA if transparent, else RGB), its
+    metadata, where its labels went, and what to report (targets left unlabelled, meshes
+    that did not load)."""
+
+    png: bytes
+    image: Image.Image
+    metadata: dict[str, str]
+    layout: LabelLayout
+    unlabelled: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def check_state(state: ViewState, catalog: Catalog | None) -> None:
+    """Raise :class:`ExportError` if ``state`` names a condition the catalog does not have."""
+    if state.condition_id and (catalog is None or not catalog.has_condition(state.condition_id)):
+        raise ExportError(f"condition {state.condition_id!r} is not in the catalog")
+
+
+def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, options: ImageOptions = ImageOptions(),
+                 scene: OffscreenScene | None = None) -> ImageResult:
+    """Render and annotate the picture of ``state``; nothing is written.
+
+    Parameters
+    ----------
+    manifest, catalog
+        The anatomy and the clinical catalog.
+    state
+        What to show: a condition and side, a segment, or a selection.
+    options
+        Size, transparency, clinic name, camera.
+    scene
+        An off-screen scene to reuse (one is made and closed otherwise).
+
+    Raises
+    ------
+    ExportError
+        For a size out of range or a condition the catalog does not have.
+    ~ims_atlas.export.render.RenderError
+        If rendering fails.
+    """
+    try:
+        size = check_size(options.size)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
+    check_state(state, catalog)
+    own = scene is None
+    if scene is None:
+        from ims_atlas.export.render import OffscreenScene
+
+        scene = OffscreenScene(manifest, size)
+    try:
+        picture = picture_for(export_state(state), manifest, catalog)
+        annotation = annotation_for(picture, state, catalog, manifest)
+        line = app_line(catalog.catalog_version if catalog is not None else "")
+        shot = Shot(camera=options.camera, fallback_view=state.view)
+        result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
+                      options.clinic_name.strip(), line)
+        problems = tuple(str(p) for p in scene.problems)
+    finally:
+        if own:
+            scene.close()
+    meta = png_metadata(state, picture, catalog, options.clinic_name)
+    dpi = 300 if size == PRESETS["a4"] else None
+    image = result.image if options.transparent else result.image.convert("RGB")
+    return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,
+                       tuple(map(str, result.layout.dropped)), problems)
+
+
+def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state: ViewState,
+                 options: ImageOptions = ImageOptions(), force: bool = False,
+                 scene: OffscreenScene | None = None) -> ImageResult:
+    """Check ``path``, render the picture and write it atomically.
+
+    Raises
+    ------
+    ExportError
+        Before any rendering, if ``path`` is not a ``.png`` file that can be written (or it
+        exists and ``force`` is false); after rendering, if the write fails.
+    ~ims_atlas.export.render.RenderError
+        If rendering fails.
+    """
+    path = Path(path)
+    if check_output(path, force=force) != "png":
+        raise ExportError(f"{path}: a picture export must be a .png file")
+    result = render_image(manifest, catalog, state, options, scene)
+    try:
+        atomic_write_bytes(path, result.png, force=force)
+    except WriteError as exc:
+        raise ExportError(str(exc)) from None
+    return result

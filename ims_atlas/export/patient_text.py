@@ -1,0 +1,85 @@
+"""What a handout says about IMS and what to expect: plain words, every statement sourced.
+
+Each statement cites sources by id. Ids of the bundled catalog are used where the catalog has
+the source; :data:`EXTRA_SOURCES` holds the few read for the handout alone (the catalog's
+entry wins if it gains one with the same id). Numbers are the sources' own: nothing here is
+rounded up or invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ims_atlas.catalog.entries import Source
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence or two of patient text and the sources that support it."""
+
+    text: str
+    sources: tuple[str, ...]
+
+
+#: Sources cited here that the bundled catalog does not hold.
+EXTRA_SOURCES: dict[str, Source] = {
+    "martin_pintado2018": Source(
+        "martin_pintado2018",
+        "Martín-Pintado-Zugasti A, Mayoral del Moral O, Gerwin RD, Fernández-Carnero J. Post-needling soreness after "
+        "myofascial trigger point dry needling: current status and future research. J Bodyw Mov Ther "
+        "2018;22(4):941-946. doi:10.1016/j.jbmt.2018.01.003.",
+        "https://pubmed.ncbi.nlm.nih.gov/30368339/",
+        "Read: abstract (PubMed). 'Postneedling soreness is a very frequent effect after deep dry needling, usually "
+        "lasting less than 72 h.'",
+    ),
+}
+
+#: What IMS is.
+ABOUT_IMS: tuple[Statement, ...] = (
+    Statement(
+        "IMS (intramuscular stimulation) was developed by Dr C. Chan Gunn in the 1970s. It sees long-lasting muscle "
+        "pain as coming from an irritated nerve root near the spine.",
+        ("goodman_choma_ims",),
+    ),
+    Statement(
+        "When a nerve root is irritated, the muscles it supplies can go into spasm and become tight.",
+        ("salus_ims",),
+    ),
+    Statement(
+        "The treatment is dry needling: a needle is placed in the centre of a tight, tender band of muscle, or "
+        "near the spine where the nerve root may be irritated. Nothing is injected.",
+        ("totalbodymedical_ims",),
+    ),
+)
+
+#: What to expect during and after treatment.
+WHAT_TO_EXPECT: tuple[Statement, ...] = (
+    Statement(
+        "A needle in a normal muscle is painless. A shortened, over-sensitive muscle 'grasps' the needle, which "
+        "feels like a cramp.",
+        ("totalbodymedical_ims",),
+    ),
+    Statement(
+        "The muscle may also twitch briefly when the needle reaches a sensitive spot (a 'local twitch response').",
+        ("kalichman2010",),
+    ),
+    Statement(
+        "Soreness in the treated muscles afterwards is very common. It usually lasts less than three days (72 hours).",
+        ("martin_pintado2018",),
+    ),
+    Statement(
+        "Mild effects such as bleeding, bruising or pain from the needle are common (in 19% of 7,629 treatments in "
+        "one report). Serious problems are rare (estimated at 0.04% or less).",
+        ("brady_via_structureandfunction", "valera_calero_rhomboid"),
+    ),
+    Statement(
+        "Tell your practitioner at once if you feel a stinging or burning pain, or a shooting pain, while a needle "
+        "is in: the needle will be taken out.",
+        ("acts_vessels_nerves",),
+    ),
+    Statement(
+        "How many sessions: in Gunn's trial of needling for long-standing low back pain, patients were treated once "
+        "or twice a week, 7.9 times on average. Your practitioner will tell you what is likely in your case.",
+        ("gunn1980",),
+    ),
+)

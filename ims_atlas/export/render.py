@@ -1,0 +1,207 @@
+"""Render pictures off screen: the app's own scene controller on an off-screen plotter.
+
+The only module of :mod:`ims_atlas.export` that touches VTK. It frames the camera so that
+what matters fits inside a *view box* (the part of the picture not covered by the title,
+legend and label columns), renders, and hands back the pixels with a
+:class:`~ims_atlas.export.projection.Projector` for placing labels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.core.settings import Camera
+from ims_atlas.export.annotations import Target
+from ims_atlas.export.label_layout import Box
+from ims_atlas.export.projection import Projector
+from ims_atlas.scene.controller import SceneController, offscreen_plotter
+from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
+from ims_atlas.scene.picture import Picture
+from ims_atlas.scene.views import VIEWS, camera_for, frame_points
+
+Vec3 = tuple[float, float, float]
+VIEW_ANGLE = 30.0
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A rendered picture: RGBA pixels (straight alpha) and how world points map onto them."""
+
+    image: np.ndarray
+    projector: Projector
+
+
+class RenderError(RuntimeError):
+    """The off-screen renderer failed (no OpenGL, out of memory, ...)."""
+
+
+def unpremultiply(rgba: np.ndarray) -> np.ndarray:
+    """Straight-alpha RGBA from a render over a black, fully transparent background.
+
+    OpenGL blends colours onto the black background (so they come out multiplied by their
+    coverage) while alpha accumulates coverage; dividing by alpha restores the true colours.
+    """
+    img = rgba.astype(np.float32)
+    alpha = img[..., 3:4] / 255.0
+    rgb = np.where(alpha > 0, img[..., :3] / np.maximum(alpha, 1e-6), 0.0)
+    out = np.concatenate([np.clip(rgb, 0, 255), img[..., 3:4]], axis=-1)
+    return out.round().astype(np.uint8)
+
+
+def shift_camera(position: Vec3, focal: Vec3, up: Vec3, size: tuple[int, int], view: Box,
+                 view_angle: float = VIEW_ANGLE) -> tuple[Vec3, Vec3]:
+    """Move a camera sideways so that what is at the image centre appears at the view box's centre."""
+    pos, foc, upv = (np.asarray(v, dtype=float) for v in (position, focal, up))
+    forward = foc - pos
+    dist = float(np.linalg.norm(forward))
+    forward /= max(dist, 1e-12)
+    right = np.cross(forward, upv)
+    right /= max(float(np.linalg.norm(right)), 1e-12)
+    true_up = np.cross(right, forward)
+    width, height = size
+    per_pixel = 2.0 * dist * math.tan(math.radians(view_angle) / 2) / height
+    cx, cy = view.centre
+    delta = -(cx - width / 2) * per_pixel * right + (cy - height / 2) * per_pixel * true_up
+    return tuple(pos + delta), tuple(foc + delta)  # type: ignore[return-value]
+
+
+class OffscreenScene:
+    """One off-screen plotter and scene controller, reused for several pictures.
+
+    Parameters
+    ----------
+    manifest
+        The anatomy.
+    size
+        Picture size in pixels (width, height); :meth:`resize` changes it.
+    palette
+        The colours (the app's by default).
+
+    Raises
+    ------
+    RenderError
+        If the plotter cannot be created.
+    """
+
+    def __init__(self, manifest: Manifest, size: tuple[int, int] = (1920, 1080),
+                 palette: Palette = DEFAULT_PALETTE) -> None:
+        self.palette = palette
+        try:
+            self.plotter = offscreen_plotter(tuple(size))
+            # Alpha bit planes let a transparent background come through in screenshots.
+            self.plotter.render_window.SetAlphaBitPlanes(1)
+            self.controller = SceneController(self.plotter, manifest, palette)
+        except Exception as exc:  # noqa: BLE001 - VTK raises many kinds; say what happened
+            raise RenderError(f"the off-screen renderer could not start: {type(exc).__name__}: {exc}") from exc
+        self.problems = list(self.controller.problems)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Picture size (width, height)."""
+        w, h = self.plotter.window_size
+        return int(w), int(h)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Change the picture size."""
+        self.plotter.window_size = [int(size[0]), int(size[1])]
+
+    def centre_of(self, structure_ids) -> Vec3 | None:
+        """The centre of the bounding box of some structures, or None if none is loaded."""
+        pts = self.controller.structure_points(structure_ids)
+        if not len(pts):
+            return None
+        c = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        return (float(c[0]), float(c[1]), float(c[2]))
+
+    def anchors(self, targets: tuple[Target, ...]) -> dict[str, Vec3]:
+        """World points for labels: each target's own point, else its structures' centre."""
+        out: dict[str, Vec3] = {}
+        for t in targets:
+            point = t.position if t.position is not None else self.centre_of(t.structures)
+            if point is not None:
+                out[t.key] = point
+        return out
+
+    def frame_points_of(self, picture: Picture, ids=None, markers: tuple[str, ...] = ("local", "paraspinal")) -> np.ndarray:
+        """Points that must be in view: corners of the structures and the markers of some roles."""
+        pts = self.controller.structure_points(picture.frame_ids if ids is None else ids)
+        extra = [m.position for m in picture.markers if m.role in markers]
+        if extra:
+            pts = np.vstack([pts, np.asarray(extra, dtype=float)])
+        return pts
+
+    def set_camera(self, camera: Camera) -> None:
+        """Use a given camera pose (e.g. the window's current view)."""
+        cam = self.plotter.camera
+        cam.position, cam.focal_point, cam.up = camera.position, camera.focal_point, camera.up
+        cam.view_angle = VIEW_ANGLE
+        self.plotter.reset_camera_clipping_range()
+
+    def aim(self, points: np.ndarray | None, direction: Vec3 | None, view: Box, margin: float = 1.12,
+            fallback_view: str = "anterior") -> None:
+        """Point the camera along ``direction`` so ``points`` fill ``view`` (a box of the picture);
+        without points or a direction, frame the whole body from a named view."""
+        width, height = self.size
+        cam = self.plotter.camera
+        if points is not None and len(points) and direction is not None:
+            aspect = view.w / max(view.h, 1.0)
+            pos, focal, up = frame_points(points, direction, aspect=aspect, margin=margin * height / max(view.h, 1.0))
+        else:
+            name = fallback_view if fallback_view in VIEWS else "anterior"
+            bounds = self.controller.bounds()
+            pos, focal, up = camera_for(name, bounds, aspect=view.w / max(view.h, 1.0), margin=1.04)
+            # camera_for fills the whole picture; widen so the body fills the view box instead.
+            scale = max(height / max(view.h, 1.0), 1.0)
+            pos = tuple(f + (p - f) * scale for p, f in zip(pos, focal))
+        pos, focal = shift_camera(pos, focal, up, (width, height), view)
+        cam.position, cam.focal_point, cam.up = pos, focal, up
+        cam.view_angle = VIEW_ANGLE
+        self.plotter.reset_camera_clipping_range()
+
+    def render(self, picture: Picture, transparent: bool = False) -> Frame:
+        """Apply ``picture`` (the camera is left as set) and render it.
+
+        Raises
+        ------
+        RenderError
+            If VTK fails to render.
+        """
+        pl = self.plotter
+        width, height = self.size
+        try:
+            self.controller.show(picture, frame=False, render=False)
+            renderer = pl.renderer
+            if transparent:
+                renderer.GradientBackgroundOff()
+                renderer.SetBackground(0.0, 0.0, 0.0)
+                renderer.SetBackgroundAlpha(0.0)
+            pl.render()
+            shot = np.asarray(pl.screenshot(transparent_background=transparent, return_img=True))
+            matrix = pl.camera.GetCompositeProjectionTransformMatrix(width / height, -1, 1)
+            m = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
+        except Exception as exc:  # noqa: BLE001 - VTK raises many kinds; say what happened
+            raise RenderError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            if transparent:
+                pl.renderer.SetBackgroundAlpha(1.0)
+                pl.set_background(self.palette.background_bottom, top=self.palette.background_top)
+        if shot.shape[2] == 3:
+            shot = np.concatenate([shot, np.full(shot.shape[:2] + (1,), 255, np.uint8)], axis=-1)
+        elif transparent:
+            shot = unpremultiply(shot)
+        return Frame(shot, Projector.from_array(m, (width, height)))
+
+    def close(self) -> None:
+        """Release the controller and the plotter."""
+        self.controller.close()
+        self.plotter.close()
+
+    def __enter__(self) -> OffscreenScene:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,394 @@
+"""Benchmark IMS Atlas against the import floor and a naive renderer, all in one run.
+
+    python scripts/bench.py --json            # one JSON object on stdout
+    python scripts/bench.py --json --quick    # fewer repetitions (a smoke run)
+
+Starts its own Xvfb when there is no display. Every figure is the median of repeated
+measurements made in this run; see BENCHMARKS.md for what each one means and the targets.
+The app's figures come from a worker process that is the app (MainWindow in a real Qt
+window), so its peak RSS is the app's; the naive renderer runs in a separate worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WINDOW = (1280, 800)
+ROTATE_STEPS = 40
+PIXELS_PER_STEP = 6
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _median(values) -> float:
+    return float(statistics.median(values))
+
+
+def _p95(values) -> float:
+    ordered = sorted(values)
+    return float(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))])
+
+
+def _ensure_display() -> subprocess.Popen | None:
+    """Start Xvfb on a free display when none is set; return the process to stop later."""
+    if os.environ.get("DISPLAY"):
+        return None
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        sys.exit("bench: no DISPLAY and no Xvfb (apt-get install xvfb)")
+    for number in range(90, 140):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        proc = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                os.environ["DISPLAY"] = f":{number}"
+                return proc
+            time.sleep(0.05)
+        proc.kill()
+    sys.exit("bench: could not start Xvfb")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "xcb"
+    env.setdefault("IMS_ATLAS_HOME", tempfile.mkdtemp(prefix="ims-atlas-bench-home-"))
+    return env
+
+
+def _time_process(cmd: list[str], until: str | None = None) -> float:
+    """Wall seconds from start until ``until`` appears on stdout (or the process exits)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env(), text=True)
+    elapsed = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if until and until in line:
+            elapsed = time.perf_counter() - start
+            break
+    proc.wait(timeout=120)
+    if elapsed is None:
+        if until:
+            raise RuntimeError(f"{' '.join(cmd)} never printed {until!r}")
+        elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, None):
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}")
+    return elapsed
+
+
+def _worker(kind: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--worker", kind], capture_output=True, text=True, env=_env(),
+                         timeout=600)
+    if out.returncode != 0:
+        raise RuntimeError(f"{kind} worker failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# workers (run in their own processes)
+
+
+def _rotate(app, widget, steps: int) -> tuple[list[float], int]:
+    """Drag-rotate the view the way a user does; per-frame wall times and the renders done."""
+    from PyQt6.QtCore import QPoint, Qt
+    from PyQt6.QtTest import QTest
+
+    render_window = widget._RenderWindow if hasattr(widget, "_RenderWindow") else widget.GetRenderWindow()
+    count = [0]
+    tag = render_window.AddObserver("StartEvent", lambda *_: count.__setitem__(0, count[0] + 1))
+    centre = QPoint(widget.width() // 2, widget.height() // 2)
+    QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    app.processEvents()
+    times = []
+    count[0] = 0
+    for i in range(1, steps + 1):
+        start = time.perf_counter()
+        QTest.mouseMove(widget, QPoint(centre.x() + PIXELS_PER_STEP * i, centre.y()))
+        app.processEvents()
+        times.append(time.perf_counter() - start)
+    renders = count[0]
+    QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(centre.x() + PIXELS_PER_STEP * steps, centre.y()))
+    app.processEvents()
+    render_window.RemoveObserver(tag)
+    return times, renders
+
+
+def _settle(app, seconds: float = 0.5) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def worker_app(quick: bool) -> dict:
+    """The app itself: frames while rotating, highlight switches, search keystrokes."""
+    from PyQt6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.catalog.search import CatalogSearch
+    from ims_atlas.catalog.site_catalog import Catalog
+    from ims_atlas.core.paths import bundled_catalog_path, meshes_dir
+    from ims_atlas.qt.main_window import MainWindow
+
+    manifest = load_manifest(meshes_dir() / "manifest.json")
+    catalog = load_catalog(None, manifest)
+    window = MainWindow(manifest, catalog, animate=False)
+    window.resize(*WINDOW)
+    window.show()
+    _settle(app, 1.0)
+    conditions = [c.id for c in catalog.conditions]
+    window.show_condition("tennis_elbow", "right")
+    _settle(app)
+    # Frames while rotating, with a condition highlighted (context translucent, targets lit).
+    widget = window.interactor.interactor
+    steps = ROTATE_STEPS // 2 if quick else ROTATE_STEPS
+    _rotate(app, widget, 5)  # warm-up
+    frame_times, renders = _rotate(app, widget, steps)
+    # Highlight: from picking another condition to its frame on screen.
+    highlight = []
+    picks = conditions * (1 if quick else 2)
+    for i, cid in enumerate(picks):
+        side = ("right", "left", "both")[i % 3]
+        start = time.perf_counter()
+        window.show_condition(cid, side)
+        app.processEvents()
+        highlight.append(time.perf_counter() - start)
+    # Search, per keystroke: the search-as-you-type panel (search + result list).
+    queries = ["tennis elbow", "sore heel", "sciatica", "extensor carpi radialis brevis", "ECRB", "C6",
+               "low back pain", "plantar fasciitis", "whiplash", "jaw pain", "frozen shoulder", "mouse arm",
+               "piriformis", "knee pain", "achilles", "carpal tunnel", "golfers elbow", "headache"]
+    box = window.search_panel.box
+    keystrokes = []
+    for q in queries:
+        box.clear()
+        app.processEvents()
+        for n in range(1, len(q) + 1):
+            start = time.perf_counter()
+            box.setText(q[:n])
+            app.processEvents()
+            keystrokes.append(time.perf_counter() - start)
+    # The same keystrokes over a generated catalog ten times larger (search only).
+    big = Catalog.from_json(_ten_times(json.loads(bundled_catalog_path().read_text(encoding="utf-8"))))
+    search = CatalogSearch(big)
+    small = CatalogSearch(catalog)
+    key_small, key_big = [], []
+    for q in queries:
+        for n in range(1, len(q) + 1):
+            start = time.perf_counter()
+            small.search(q[:n], limit=12)
+            key_small.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            search.search(q[:n], limit=12)
+            key_big.append(time.perf_counter() - start)
+    structures = len(window.scene.structure_ids)
+    window.close()
+    app.processEvents()
+    return {
+        "frame_ms": _median(frame_times) * 1000,
+        "frame_ms_p95": _p95(frame_times) * 1000,
+        "renders_per_frame": renders / steps,
+        "frames_measured": steps,
+        "highlight_ms": _median(highlight) * 1000,
+        "highlight_switches": len(highlight),
+        "search_ms_p95": _p95(keystrokes) * 1000,
+        "search_only_ms_p95": _p95(key_small) * 1000,
+        "search_ms_p95_10x": _p95(key_big) * 1000,
+        "keystrokes": len(keystrokes),
+        "catalog_10x": {"conditions": len(big.conditions), "muscles": len(big.muscles)},
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "structures": structures,
+        "triangles": sum(s.triangles for s in manifest),
+        "gl_renderer": _gl_renderer(),
+    }
+
+
+def _gl_renderer() -> str:
+    import pyvista as pv
+
+    pl = pv.Plotter(off_screen=True, window_size=(64, 64))
+    try:
+        info = pl.render_window.ReportCapabilities()
+    finally:
+        pl.close()
+    for line in info.splitlines():
+        if "OpenGL renderer string" in line:
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def _ten_times(doc: dict) -> dict:
+    """The catalog with nine renamed copies of every condition and muscle added."""
+    out = dict(doc)
+    conditions, muscles = list(doc["conditions"]), list(doc["muscles"])
+    words = ["northern", "upper", "chronic", "recurrent", "bilateral", "acute", "lower", "deep", "lateral"]
+    for k, word in enumerate(words, start=1):
+        for c in doc["conditions"]:
+            copy = json.loads(json.dumps(c))
+            copy["id"] = f"{c['id']}_{k}"
+            copy["name"] = f"{c['name']} ({word})"
+            copy["aliases"] = [f"{a} {word}" for a in c.get("aliases", [])]
+            conditions.append(copy)
+        for m in doc["muscles"]:
+            copy = json.loads(json.dumps(m))
+            copy["id"] = f"{m['id']}_{k}"
+            copy["name"] = f"{m['name']} {word}"
+            copy["aliases"] = [f"{a} {word}" for a in m.get("aliases", [])]
+            muscles.append(copy)
+    out["conditions"], out["muscles"] = conditions, muscles
+    return out
+
+
+def worker_naive(quick: bool) -> dict:
+    """What a short script would do: myo-sim's meshes and muscle paths, one pyvista actor each,
+    pyvista's defaults, in the same Qt window size, rotated the same way."""
+    from PyQt6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication([sys.argv[0]])
+    import pyvista as pv
+    from pyvistaqt import QtInteractor
+
+    from ims_atlas.bake.myosim import bone_meshes, fascicles, load_default_pose
+
+    model, data = load_default_pose()
+    window = QMainWindow()
+    plotter = QtInteractor(window)  # pyvista's default theme (MSAA), pyvistaqt's defaults
+    window.setCentralWidget(plotter.interactor)
+    start = time.perf_counter()
+    for bone in bone_meshes(model, data):
+        faces = [[3, *f] for f in bone.faces]
+        plotter.add_mesh(pv.PolyData(bone.points, faces), color="ivory")
+    for f in fascicles(model, data):
+        radius = max(0.002, min(0.02, 0.0006 * f.peak_force ** 0.5))
+        plotter.add_mesh(pv.lines_from_points(f.path).tube(radius=radius), color="firebrick")
+    build_s = time.perf_counter() - start
+    plotter.view_xz()
+    window.resize(*WINDOW)
+    window.show()
+    _settle(app, 1.0)
+    widget = plotter.interactor
+    steps = ROTATE_STEPS // 2 if quick else ROTATE_STEPS
+    _rotate(app, widget, 5)
+    frame_times, renders = _rotate(app, widget, steps)
+    result = {
+        "naive_frame_ms": _median(frame_times) * 1000,
+        "naive_renders_per_frame": renders / steps,
+        "naive_actors": len(plotter.renderer.actors),
+        "naive_build_s": build_s,
+    }
+    plotter.close()
+    window.close()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# orchestration
+
+
+def run(quick: bool) -> dict:
+    xvfb = _ensure_display()
+    try:
+        reps = 3 if quick else 5
+        python = sys.executable
+        floor = [_time_process([python, "-c", "import pyvista, PyQt6.QtWidgets, pyvistaqt"]) for _ in range(reps)]
+        first = [_time_process([python, "-m", "ims_atlas", "--quit-after-first-frame", "--size", "1280x800"],
+                               until="first frame") for _ in range(reps)]
+        app = _worker("app" + ("-quick" if quick else ""))
+        naive = _worker("naive" + ("-quick" if quick else ""))
+        exports = _exports(2 if quick else 3)
+        result = {
+            "import_floor_s": _median(floor),
+            "first_frame_s": _median(first),
+            **app,
+            **naive,
+            **exports,
+        }
+        result["ratios"] = {
+            "frame_vs_naive": result["frame_ms"] / result["naive_frame_ms"],
+            "first_frame_vs_floor": result["first_frame_s"] / result["import_floor_s"],
+            "highlight_vs_frame": result["highlight_ms"] / result["frame_ms"],
+        }
+        result["machine"] = _machine(result.pop("gl_renderer"))
+        return result
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+
+
+def _exports(reps: int) -> dict:
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, name, extra in (
+            ("export_png_s", "shot.png", ["--size", "1920x1080"]),
+            ("export_pdf_s", "handout.pdf", []),
+        ):
+            cmd = [sys.executable, "-m", "ims_atlas", "export", "tennis elbow", "--side", "right",
+                   "--out", str(Path(tmp) / name), "--force", *extra]
+            times = [_time_process(cmd) for _ in range(reps)]
+            out[key] = _median(times)
+    out["export_note"] = "wall time of the `ims-atlas export` command, start to finish (includes its imports)"
+    return out
+
+
+def _machine(gl_renderer: str) -> dict:
+    import numpy
+    import PyQt6.QtCore
+    import pyvista
+    import vtk
+
+    from ims_atlas import __version__
+
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "opengl_renderer": gl_renderer,
+        "versions": {"ims_atlas": __version__, "pyvista": pyvista.__version__, "vtk": vtk.vtkVersion.GetVTKVersion(),
+                     "qt": PyQt6.QtCore.QT_VERSION_STR, "pyqt": PyQt6.QtCore.PYQT_VERSION_STR,
+                     "numpy": numpy.__version__},
+        "load_average_at_end": list(os.getloadavg()),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, _, quick = args.worker.partition("-")
+        result = worker_app(bool(quick)) if kind == "app" else worker_naive(bool(quick))
+        print(json.dumps(result))
+        return 0
+    started = time.perf_counter()
+    result = run(args.quick)
+    result["bench_wall_s"] = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

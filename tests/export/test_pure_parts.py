@@ -1,0 +1,161 @@
+"""Pure parts of export: projection, file checks and sizes, PNG metadata, handout words."""
+
+import os
+
+import numpy as np
+import pytest
+
+from ims_atlas.export.formats import PRESETS, ExportError, check_output, default_file_name, output_kind, parse_size
+from ims_atlas.export.projection import Projector
+
+
+# -- projection ---------------------------------------------------------------------------------
+
+def _perspective(fov_deg=30.0, aspect=1.5, near=0.1, far=10.0):
+    """An OpenGL-style camera at the origin looking down -Z."""
+    f = 1.0 / np.tan(np.radians(fov_deg) / 2)
+    return np.array([[f / aspect, 0, 0, 0], [0, f, 0, 0],
+                     [0, 0, (far + near) / (near - far), 2 * far * near / (near - far)], [0, 0, -1, 0]])
+
+
+def test_projection_maps_the_axis_to_the_centre_and_up_to_up():
+    proj = Projector.from_array(_perspective(), (300, 200))
+    xy, visible = proj.project([(0, 0, -2), (0, 0.2, -2), (0.2, 0, -2), (0, 0, 2)])
+    assert visible.tolist() == [True, True, True, False]  # the last point is behind the camera
+    assert xy[0] == pytest.approx((150, 100))
+    assert xy[1][1] < 100  # up in the world is up in the picture (smaller y)
+    assert xy[2][0] > 150
+    far_out, vis = proj.project([(50, 0, -2)])
+    assert not vis[0]  # outside the picture
+
+
+def test_projection_scales_with_distance():
+    proj = Projector.from_array(_perspective(), (400, 400))
+    xy, _ = proj.project([(0.1, 0, -1), (0.1, 0, -2)])
+    assert abs(xy[0][0] - 200) == pytest.approx(2 * abs(xy[1][0] - 200), rel=1e-6)
+
+
+# -- files and sizes ------------------------------------------------------------------------------
+
+def test_output_kinds_and_unknown_suffixes(tmp_path):
+    assert output_kind(tmp_path / "a.PNG") == "png"
+    assert output_kind(tmp_path / "a.pdf") == "pdf"
+    with pytest.raises(ExportError, match=r"a\.jpg.*\.png.*\.pdf"):
+        output_kind(tmp_path / "a.jpg")
+    with pytest.raises(ExportError, match="no suffix"):
+        output_kind(tmp_path / "a")
+
+
+def test_check_output_names_the_file_and_the_reason(tmp_path):
+    with pytest.raises(ExportError, match=r"missing.*does not exist"):
+        check_output(tmp_path / "missing" / "a.png")
+    existing = tmp_path / "a.png"
+    existing.write_bytes(b"old")
+    with pytest.raises(ExportError, match=r"a\.png: already exists.*--force"):
+        check_output(existing)
+    assert check_output(existing, force=True) == "png"
+    (tmp_path / "dir.png").mkdir()
+    with pytest.raises(ExportError, match="folder"):
+        check_output(tmp_path / "dir.png", force=True)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write into read-only folders")
+def test_check_output_read_only_folder(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        with pytest.raises(ExportError, match="not writable"):
+            check_output(ro / "a.png")
+    finally:
+        ro.chmod(0o755)
+
+
+def test_sizes():
+    assert parse_size("1920x1080") == (1920, 1080)
+    assert parse_size(" 800 X 600 ") == (800, 600)
+    assert parse_size("a4") == PRESETS["a4"] == (2480, 3508)
+    assert parse_size("slides") == (1920, 1080)
+    for bad in ("big", "10x10", "90000x800", "800"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+
+
+def test_default_file_name():
+    assert default_file_name("Tennis elbow", "right", ".png") == "tennis-elbow-right.png"
+    assert default_file_name("Golfer's elbow", None, ".pdf") == "golfer-s-elbow.pdf"
+
+
+# -- words ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def catalog():
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(None)
+
+
+def test_png_metadata_names_the_plan_and_versions(catalog):
+    from ims_atlas import __version__
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.png_file import png_metadata
+    from ims_atlas.scene.picture import Picture
+    from ims_atlas.scene.plan import HighlightPlan
+
+    plan = treatment_plan(catalog, None, "sciatica", "left")
+    meta = png_metadata(ViewState(condition_id="sciatica", side="left"), Picture(HighlightPlan({}), treatment=plan),
+                        catalog, "Harbour Physio")
+    assert meta["Condition"] == "Sciatica" and meta["Side"] == "left"
+    assert meta["Segments"] == ", ".join(plan.segments)
+    assert meta["Catalog-Version"] == catalog.catalog_version and meta["App-Version"] == __version__
+    assert meta["Author"] == "Harbour Physio"
+    for value in meta.values():
+        value.encode("latin-1")  # plain tEXt chunks
+
+
+@pytest.mark.parametrize("condition_id", ["tennis_elbow", "sciatica", "headache"])
+def test_handout_words_cover_the_plan_and_number_every_reference(catalog, condition_id):
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+
+    plan = treatment_plan(catalog, None, condition_id, "both")
+    content = handout_content(plan, catalog)
+    names = {t.name for t in content.local}
+    assert names == {t.muscle.name for t in plan.local_targets}
+    assert all(t.plain and t.nerve for t in content.local)
+    assert len(content.paraspinal) == len(plan.segments)  # one line per level, "both sides"
+    assert all(seg in content.roots_text.text for seg in plan.segments)
+    numbers = [r.number for r in content.references]
+    assert numbers == list(range(1, len(numbers) + 1))
+    cited = {n for part in (content.roots_text, *content.about_ims, *content.expect, *content.safety, *content.evidence)
+             for n in part.refs}
+    assert cited == set(numbers)  # every reference is cited, every citation listed
+    assert not any("not found in the catalog" in r.citation for r in content.references)
+    assert len(content.safety) == len(plan.safety)
+
+
+def test_patient_statements_are_all_sourced(catalog):
+    from ims_atlas.export.patient_text import ABOUT_IMS, EXTRA_SOURCES, WHAT_TO_EXPECT
+
+    for s in ABOUT_IMS + WHAT_TO_EXPECT:
+        assert s.sources
+        for sid in s.sources:
+            assert catalog.source(sid) is not None or sid in EXTRA_SOURCES, sid
+    text = " ".join(s.text for s in WHAT_TO_EXPECT)
+    for must in ("grasp", "twitch", "three days", "sessions"):
+        assert must in text
+
+
+def test_extent_aspect_and_handout_picture_shape():
+    from ims_atlas.export.handout import PICTURE_SIZE, TALL_PICTURE_SIZE, picture_size_for
+    from ims_atlas.export.pictures import extent_aspect
+
+    leg = [(0.1, 0.0, 0.0), (0.15, 0.05, 0.9)]  # tall and thin, seen from behind
+    arms = [(-0.8, 0.0, 1.4), (0.8, 0.05, 1.5)]  # wide
+    behind = (0.0, 1.0, 0.0)
+    assert extent_aspect(leg, behind) == pytest.approx(0.05 / 0.9)
+    assert extent_aspect(arms, behind) > 10
+    assert extent_aspect(leg, (0.0, 0.0, 1.0)) is None  # from straight above: no "up"
+    assert picture_size_for(leg, behind) == TALL_PICTURE_SIZE
+    assert picture_size_for(arms, behind) == PICTURE_SIZE
