@@ -160,7 +160,7 @@ class SceneController:
                 continue
             cloud = pv.PolyData(np.asarray(pts, dtype=np.float32))
             # Different glyph shapes as well as colours: spheres for local, cubes for paraspinal.
-            glyph = pv.Sphere(radius=0.009) if role == "local" else pv.Cube(x_length=0.016, y_length=0.016, z_length=0.016)
+            glyph = pv.Sphere(radius=0.0065) if role == "local" else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011)
             actor = pv.Actor(mapper=pv.DataSetMapper(cloud.glyph(geom=glyph, scale=False, orient=False)))
             actor.mapper.scalar_visibility = False
             actor.prop.color = getattr(self._palette, f"{role}_marker")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.anatomy.spine import paraspinal_point
 from ims_atlas.catalog.plan import TreatmentPlan, treatment_plan
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.state import ViewState
@@ -64,6 +65,11 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     elif state.segment and catalog is not None:
         roles, _ = segment_highlights(catalog, manifest, state.segment, sides_of(state.side))
         direction = PLAN_DIRECTION.get(state.side, PLAN_DIRECTION["both"])
+        # The paraspinal needle points at the segment's level, as in a treatment plan.
+        for side in sides_of(state.side):
+            point = paraspinal_point(manifest, state.segment, side)
+            if point is not None:
+                markers.append(Marker("paraspinal", tuple(point), f"{state.segment} {side}"))
     frame_ids = tuple(roles)
     if state.selection and state.selection in {s.id for s in manifest}:
         roles = dict(roles)

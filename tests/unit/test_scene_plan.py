@@ -114,6 +114,8 @@ def test_picture_for_condition_segment_and_selection(manifest):
     assert pic.highlight.labels  # labels on by default
     pic = picture_for(ViewState(segment="C6", side="both"), manifest, catalog)
     assert pic.treatment is None and "local" in pic.roles.values()
+    assert sorted(m.label for m in pic.markers) == ["C6 left", "C6 right"]  # the needle points at the level
+    assert {"root_c6_left", "root_c6_right"} <= set(pic.roles)
     pic = picture_for(ViewState(selection="femur_left"), manifest, catalog)
     assert pic.roles == {"femur_left": "local"} and pic.frame_ids == ()
     pic = picture_for(ViewState(condition_id="no_such_condition"), manifest, catalog)
