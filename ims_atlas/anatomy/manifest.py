@@ -239,7 +239,8 @@ def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         if exc.end == len(raw) and exc.reason == "unexpected end of data":
-            return fail(f"not valid JSON: the file ends too early (truncated?) in the middle of a character (line {line})")
+            return fail(f"not valid JSON: the file ends too early (truncated?) in the middle of a character "
+                        f"(line {line})")
         return fail(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} (byte {exc.start})")
     if not text.strip():
         return fail("file is empty; run scripts/build_meshes.py")
@@ -298,7 +299,9 @@ def _where(*parts: str | int) -> str:
 
 def _shown(value: object) -> str:
     """A value for a message, never longer than about 60 characters."""
-    text = repr(value) if isinstance(value, str) else type(value).__name__ if isinstance(value, (dict, list)) else str(value)
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -313,9 +316,13 @@ def _is_text(value: object) -> bool:
     return True
 
 
+def _is_number(value: object) -> bool:
+    """A JSON number (the parser has already refused NaN, infinities and huge integers)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _finite_xyz(value: object) -> bool:
-    return (isinstance(value, list) and len(value) == 3
-            and all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in value))
+    return isinstance(value, list) and len(value) == 3 and all(_is_number(c) and math.isfinite(c) for c in value)
 
 
 def _safe_file(file: str) -> bool:
@@ -368,7 +375,8 @@ def _structure(item: object, i: int, fname: str, seen: set[str]) -> tuple[Struct
             if _finite_xyz(point):
                 landmarks[name] = (float(point[0]), float(point[1]), float(point[2]))
             else:
-                problems.append(Problem(fname, _where("structures", i, "landmarks", name), "must be [x, y, z] (finite numbers)"))
+                problems.append(Problem(fname, _where("structures", i, "landmarks", name),
+                                        "must be [x, y, z] (finite numbers)"))
     if problems:
         return None, problems
     return Structure(
@@ -408,7 +416,7 @@ def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
     if not isinstance(frame, dict):
         problems.append(Problem(fname, "$.frame", "must be an object"))
         frame = {}
-    elif "midline_x" in frame and not (isinstance(frame["midline_x"], (int, float)) and not isinstance(frame["midline_x"], bool)):
+    elif "midline_x" in frame and not _is_number(frame["midline_x"]):
         problems.append(Problem(fname, "$.frame.midline_x", f"must be a number, not {_shown(frame['midline_x'])}"))
         frame = {k: v for k, v in frame.items() if k != "midline_x"}
     source = doc.get("source") or {}

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.json_file import read_json
-from ims_atlas.catalog.placement import placement_problems
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.catalog.validate import has_errors, validate_document
 from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.paths import bundled_catalog_path
 
 
-def load_catalog(path: str | Path | None = None, manifest: Manifest | None = None) -> Catalog:
+def load_catalog(path: str | Path | None = None, manifest: Manifest | None = None, *,
+                 use_cache: bool = False) -> Catalog:
     """Read and validate a full catalog.
 
     Parameters
@@ -34,6 +34,10 @@ def load_catalog(path: str | Path | None = None, manifest: Manifest | None = Non
     manifest
         The anatomy manifest; given, epicentres are checked against the meshes (what that
         finds is a warning).
+    use_cache
+        Skip validating a catalog whose bytes (with the schema, the manifest and this code)
+        validated cleanly before (see :mod:`ims_atlas.catalog.validation_cache`). The app
+        starts this way; the ``validate`` command and the tests never do.
 
     Returns
     -------
@@ -49,14 +53,39 @@ def load_catalog(path: str | Path | None = None, manifest: Manifest | None = Non
     doc, problems = read_json(path)
     if doc is None:
         raise DataError(problems)
-    problems += _checked(doc, str(path), manifest)
+    key = _cache_key(path, manifest) if use_cache and not problems else ""
+    if key:
+        from ims_atlas.catalog.validation_cache import cached_warnings
+
+        known = cached_warnings(key)
+        if known is not None:
+            try:
+                return Catalog.from_json(doc, warnings=tuple(known))  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001 - a stale cache must never hide a problem: validate instead
+                pass
+    problems += validate_document(doc, str(path), manifest, anatomy_as_warnings=True)
     if has_errors(problems):
         raise DataError(problems)
-    return Catalog.from_json(doc, warnings=tuple(problems))  # type: ignore[arg-type]
+    catalog = Catalog.from_json(doc, warnings=tuple(problems))  # type: ignore[arg-type]
+    if key:
+        from ims_atlas.catalog.validation_cache import remember
+
+        remember(key, problems)
+    return catalog
+
+
+def _cache_key(path: Path, manifest: Manifest | None) -> str:
+    from ims_atlas.catalog.validation_cache import validation_key
+
+    try:
+        return validation_key(path.read_bytes(), manifest.path if manifest is not None else None)
+    except OSError:
+        return ""
 
 
 def load_catalog_with_user(bundled_path: str | Path | None = None, user_path: str | Path | None = None,
-                           manifest: Manifest | None = None, *, missing_ok: bool = False) -> tuple[Catalog, list[Problem]]:
+                           manifest: Manifest | None = None, *, missing_ok: bool = False,
+                           use_cache: bool = False) -> tuple[Catalog, list[Problem]]:
     """The bundled catalog with a user catalog's conditions, muscles and sources merged in.
 
     Parameters
@@ -69,6 +98,8 @@ def load_catalog_with_user(bundled_path: str | Path | None = None, user_path: st
         The anatomy manifest, for the mesh checks (what they find is a warning).
     missing_ok
         A missing user file is not a problem (the app's default user catalog rarely exists).
+    use_cache
+        Reuse a clean validation of the same bundled catalog (see :func:`load_catalog`).
 
     Returns
     -------
@@ -81,7 +112,7 @@ def load_catalog_with_user(bundled_path: str | Path | None = None, user_path: st
     DataError
         Only if the *bundled* catalog is broken.
     """
-    bundled = load_catalog(bundled_path, manifest)
+    bundled = load_catalog(bundled_path, manifest, use_cache=use_cache)
     if user_path is None:
         return bundled, []
     user_path = Path(user_path)
@@ -91,20 +122,10 @@ def load_catalog_with_user(bundled_path: str | Path | None = None, user_path: st
     try:
         doc, problems = read_json(user_path)
         if doc is not None:
-            problems += _checked(doc, fname, manifest, user=True, base=bundled)
+            problems += validate_document(doc, fname, manifest, user=True, base=bundled, anatomy_as_warnings=True)
         if doc is None or has_errors(problems):
             problems.append(Problem(fname, "", "the user catalog was not applied; fix the errors above"))
             return bundled, problems
         return bundled.merged_with(Catalog.from_json(doc)), problems  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - a user's file must never stop the app
         return bundled, [Problem(fname, "", f"the user catalog was not applied: {type(exc).__name__}: {str(exc)[:200]}")]
-
-
-def _checked(doc: object, file: str, manifest: Manifest | None, *, user: bool = False,
-             base: Catalog | None = None) -> list[Problem]:
-    """The document's own problems, then the anatomy's findings as warnings."""
-    problems = validate_document(doc, file, None, user=user, base=base)
-    if manifest is not None:
-        problems += [Problem(p.file, p.path, p.message, "warning")
-                     for p in placement_problems(doc, file, manifest)]
-    return problems

@@ -7,6 +7,7 @@ Three passes over one parsed document: the JSON Schema, the catalog's own rules
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from ims_atlas.anatomy.manifest import Manifest, load_manifest
 from ims_atlas.catalog.json_file import read_json
 from ims_atlas.catalog.placement import placement_problems
 from ims_atlas.catalog.rules import rule_problems
-from ims_atlas.catalog.schema import schema_problems
+from ims_atlas.catalog.schema import format_path, schema_problems
 from ims_atlas.core.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ def _path_key(problem: Problem) -> tuple:
 
 
 def validate_document(doc: object, file: str, manifest: Manifest | None = None, *,
-                      user: bool = False, base: Catalog | None = None) -> list[Problem]:
+                      user: bool = False, base: Catalog | None = None,
+                      anatomy_as_warnings: bool = False) -> list[Problem]:
     """Every problem in a parsed catalog document, in document order.
 
     Parameters
@@ -48,15 +50,41 @@ def validate_document(doc: object, file: str, manifest: Manifest | None = None, 
         Check as a user catalog (top-level lists optional, no segment coverage).
     base
         For a user catalog: the catalog it is merged over, whose ids count as known.
+    anatomy_as_warnings
+        Report what the mesh checks find as warnings (the app's loader: damaged anatomy must
+        not reject a catalog); ``validate`` keeps them errors.
     """
     try:
         problems = schema_problems(doc, file, user=user)
         problems += rule_problems(doc, file, user=user, base=base)
         if manifest is not None:
-            problems += placement_problems(doc, file, manifest)
+            found = placement_problems(_placeable(doc, problems), file, manifest)
+            if anatomy_as_warnings:
+                found = [Problem(p.file, p.path, p.message, "warning") for p in found]
+            problems += found
     except RecursionError:  # read_json bounds the depth; this is a last line of defence
         return [Problem(file, "", "JSON nested too deeply")]
     return sorted(problems, key=_path_key)
+
+
+def _placeable(doc: object, problems: list[Problem]) -> object:
+    """``doc`` as the mesh checks see it: epicentre positions the schema rejected are left out.
+
+    The schema error already says what is wrong with such a position (not three numbers, or
+    beyond 10 m); testing it against the meshes would only add noise, or overflow.
+    """
+    rejected = {p.path for p in problems if ".epicentre.position" in p.path}
+    if not rejected or not isinstance(doc, dict) or not isinstance(doc.get("conditions"), list):
+        return doc
+    doc = copy.deepcopy(doc)
+    for i, condition in enumerate(doc["conditions"]):
+        targets = condition.get("local_targets") if isinstance(condition, dict) else None
+        for j, target in enumerate(targets if isinstance(targets, list) else []):
+            where = format_path(["conditions", i, "local_targets", j, "epicentre", "position"])
+            epicentre = target.get("epicentre") if isinstance(target, dict) else None
+            if isinstance(epicentre, dict) and any(r == where or r.startswith(where + "[") for r in rejected):
+                epicentre["position"] = None
+    return doc
 
 
 def validate_file(path: str | Path, manifest: Manifest | str | Path | None = None, user: bool = False,

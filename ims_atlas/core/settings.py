@@ -148,7 +148,8 @@ class _Reader:
             self.problem((*parts, key), f"text longer than {MAX_TEXT} characters; ignored")
             return default
         if not _savable(value):
-            self.problem((*parts, key), "text with an invalid character (an unpaired surrogate) that cannot be saved; ignored")
+            self.problem((*parts, key), "text with an invalid character (an unpaired surrogate), which cannot be "
+                                        "saved; ignored")
             return default
         return value
 

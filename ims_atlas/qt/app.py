@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from ims_atlas.anatomy.manifest import load_manifest
+from ims_atlas.anatomy.manifest import open_manifest
 from ims_atlas.core.errors import DataError
 from ims_atlas.core.paths import meshes_dir
 
@@ -42,7 +42,8 @@ def _load_catalog(manifest, user_catalog: Path | None):
     explicit = user_catalog is not None
     try:
         catalog, problems = load_catalog_with_user(
-            None, user_catalog if explicit else user_catalog_path(), manifest, missing_ok=not explicit
+            None, user_catalog if explicit else user_catalog_path(), manifest, missing_ok=not explicit,
+            use_cache=True,
         )
     except DataError as exc:
         return None, list(exc.problems)
@@ -84,21 +85,18 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
             print(f"ims-atlas: cannot save screenshot to {screenshot}: {problem}", file=sys.stderr)
             return 1
     from PyQt6.QtCore import QTimer
-    from PyQt6.QtWidgets import QApplication, QMessageBox
+    from PyQt6.QtWidgets import QApplication
 
     from ims_atlas.qt.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("IMS Atlas")
     app.setOrganizationName("IMS Atlas")
-    manifest_path = meshes_dir() / "manifest.json"
-    try:
-        manifest = load_manifest(manifest_path)
-    except DataError as exc:
-        QMessageBox.critical(None, "IMS Atlas: anatomy missing", str(exc))
-        print(f"ims-atlas: {exc}", file=sys.stderr)
-        return 1
-    catalog, problems = _load_catalog(manifest, user_catalog)
+    # A missing or broken manifest never stops the app: it opens with what could be read and
+    # says what is wrong (in the window and on stderr).
+    manifest, problems = open_manifest(meshes_dir() / "manifest.json")
+    catalog, catalog_problems = _load_catalog(manifest if len(manifest) else None, user_catalog)
+    problems = problems + catalog_problems
     for p in problems:
         print(f"ims-atlas: {p}", file=sys.stderr)
     if segment:

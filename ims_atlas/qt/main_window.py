@@ -175,9 +175,19 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
 
     def _welcome_html(self) -> str:
+        errors = [p for p in self.problems if p.severity == "error"]
+        notice = ""
+        if errors:
+            from html import escape
+
+            items = "".join(f"<li>{escape(str(p))}</li>" for p in errors[:6])
+            more = f"<li>… and {len(errors) - 6} more (Help › About)</li>" if len(errors) > 6 else ""
+            notice = (f"<h3 style='color:#B00020'>Some data could not be loaded</h3><ul>{items}{more}</ul>"
+                      "<p>IMS Atlas shows what it could read. Reinstalling restores the bundled files.</p>")
         if self._catalog is None:
-            return "<h2>IMS Atlas</h2><p>The clinical catalog could not be loaded; the anatomy is shown alone.</p>"
-        return ("<h2>IMS Atlas</h2><p>Type a condition or a word a patient uses (<i>tennis elbow</i>, <i>sore heel</i>), "
+            return ("<h2>IMS Atlas</h2><p>The clinical catalog could not be loaded; the anatomy is shown alone.</p>"
+                    + notice)
+        return notice + ("<h2>IMS Atlas</h2><p>Type a condition or a word a patient uses (<i>tennis elbow</i>, <i>sore heel</i>), "
                 "a muscle (<i>ECRB</i>) or a segment (<i>C6</i>) in the search box, and press Enter.</p>"
                 "<p>Click any structure in the 3D view to see its name, nerve and roots.</p>"
                 "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "

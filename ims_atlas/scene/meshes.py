@@ -14,9 +14,11 @@ def vertex_normals(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """Area-weighted vertex normals (fast, NumPy only)."""
     v0, v1, v2 = points[faces[:, 0]], points[faces[:, 1]], points[faces[:, 2]]
     fn = np.cross(v1 - v0, v2 - v0)
-    normals = np.zeros_like(points)
-    for k in range(3):
-        np.add.at(normals, faces[:, k], fn)
+    # Sum each face normal into its three corners: bincount is many times faster than np.add.at.
+    corners = faces.ravel()
+    n = len(points)
+    normals = np.stack([np.bincount(corners, weights=np.repeat(fn[:, axis], 3), minlength=n) for axis in range(3)],
+                       axis=1)
     length = np.linalg.norm(normals, axis=1, keepdims=True)
     return normals / np.maximum(length, 1e-12)
 

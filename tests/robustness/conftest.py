@@ -25,7 +25,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.section("documents tried per loader")
     for loader, n in counts.items():
         terminalreporter.write_line(f"{loader:<28} {n:>8}")
-    terminalreporter.write_line(f"{'total':<28} {sum(counts.values()):>8}   (more: {FUZZ_EXAMPLES_ENV}=N runs N per test)")
+    terminalreporter.write_line(f"{'total':<28} {sum(counts.values()):>8}")
+    terminalreporter.write_line(f"(a larger run: {FUZZ_EXAMPLES_ENV}=N runs N examples in every fuzz test)")
     file = getattr(TRIED, "file", None)
     if file is not None:
         file.write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")

@@ -320,6 +320,18 @@ def mutations(doc: object, keys: list[str]) -> st.SearchStrategy:
     return st.lists(one(), min_size=1, max_size=3)
 
 
+#: Numbers at the edges of what a double holds, and things that are almost numbers.
+ODD_NUMBERS = [*RAW_VALUES, 1e308, -1e308, 2**63, -(2**63), 2**1000, 10**307, 5e-324, -0.0, 0, True, None, "1", [1]]
+
+
+def number_swaps(doc: object) -> st.SearchStrategy:
+    """Strategy: 1-3 numbers of ``doc`` replaced by odd numbers (where overflow bugs live)."""
+    paths = [p for p in all_paths(doc) if json_type(get_at(doc, p)) == "number"]
+    swap = st.builds(lambda path, value: Mutation("replace", path, value), st.sampled_from(paths),
+                     st.sampled_from(ODD_NUMBERS))
+    return st.lists(swap, min_size=1, max_size=3)
+
+
 # -- byte-level damage to a real file -----------------------------------------------------------------
 
 

@@ -188,7 +188,8 @@ def marker(tmp_path) -> Path:
 def _payload_user_catalog(marker: Path) -> dict:
     """A user catalog with a payload in every text field (and as ids where ids are free text)."""
     texts = payloads(marker)
-    seed = json.loads((DATA / "user" / "adds_condition.json").read_text(encoding="utf-8").replace('"lasts"', '"clinic_notes"'))
+    text = (DATA / "user" / "adds_condition.json").read_text(encoding="utf-8")
+    seed = json.loads(text.replace('"lasts"', '"clinic_notes"'))  # a source of the small catalog only
     seed["sources"]["clinic_notes"] = {"citation": texts[0], "notes": texts[1], "url": f"http://x/{texts[2]}"}
     muscle = seed["muscles"][0]
     muscle.update(name=texts[3], lay_name=texts[4], aliases=texts[:8], region=texts[5], nerve=texts[6],

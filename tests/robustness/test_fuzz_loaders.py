@@ -68,7 +68,7 @@ from tests.robustness.documents import (
     fuzz_settings,
     json_values,
     mutations,
-    nested,
+    number_swaps,
     serialise,
     watchdog,
 )
@@ -265,7 +265,7 @@ catalog_documents = st.one_of(
 )
 
 
-@fuzz_settings(150)
+@fuzz_settings(120)
 @given(doc=catalog_documents, ascii_only=st.booleans())
 def test_bundled_catalog_generated_documents(tmp_path, doc, ascii_only):
     check_bundled(_write(tmp_path, "catalog.json", serialise(doc, ascii_only=ascii_only)))
@@ -321,6 +321,12 @@ def test_small_catalog_mutated_with_meshes(tmp_path, change, small_anatomy):
     """With an anatomy manifest the epicentres are also checked against the meshes."""
     doc = apply(_real(SMALL), change)
     check_bundled(_write(tmp_path, "catalog.json", serialise(doc)), small_anatomy)
+
+
+@fuzz_settings(60)
+@given(change=number_swaps(_real(SMALL)))
+def test_catalog_odd_numbers_where_numbers_belong(tmp_path, change, small_anatomy):
+    check_bundled(_write(tmp_path, "catalog.json", serialise(apply(_real(SMALL), change))), small_anatomy)
 
 
 @fuzz_settings(100)
@@ -386,13 +392,13 @@ def test_bundled_catalog_not_a_file(tmp_path):
 # -- a user catalog -------------------------------------------------------------------------------------
 
 
-@fuzz_settings(100)
+@fuzz_settings(80)
 @given(doc=catalog_documents, ascii_only=st.booleans())
 def test_user_catalog_generated_documents(tmp_path, doc, ascii_only):
     check_user(SMALL, _write(tmp_path, "user.json", serialise(doc, ascii_only=ascii_only)))
 
 
-@fuzz_settings(150)
+@fuzz_settings(100)
 @given(seed=st.sampled_from(USER_SEEDS), data=st.data())
 def test_user_catalog_mutated_at_random_paths(tmp_path, seed, data):
     change = data.draw(mutations(_real(seed), CATALOG_KEYS), label="change")
@@ -444,7 +450,8 @@ def _rich_settings() -> Settings:
                opacity=(("bones", 0.5),), view="posterior", camera=camera)
         for i in range(3)
     )
-    return Settings(clinic=Clinic("Clinic", "1 Road\nTown", "/logo.png", "Note"), window=WindowGeometry(1200, 800, 10, 20),
+    return Settings(clinic=Clinic("Clinic", "1 Road\nTown", "/logo.png", "Note"),
+                    window=WindowGeometry(1200, 800, 10, 20),
                     last_view="left", last_camera=camera, lay_names=True, labels=False, opacity=(("muscles", 0.7),),
                     presets=presets)
 
@@ -456,7 +463,7 @@ settings_documents = st.one_of(
 )
 
 
-@fuzz_settings(250)
+@fuzz_settings(200)
 @given(doc=settings_documents, ascii_only=st.booleans())
 def test_settings_generated_documents(tmp_path, doc, ascii_only):
     check_settings(serialise(doc, ascii_only=ascii_only), tmp_path)
@@ -466,6 +473,12 @@ def test_settings_generated_documents(tmp_path, doc, ascii_only):
 @given(change=mutations(SETTINGS_DOC, SETTINGS_KEYS), ascii_only=st.booleans())
 def test_settings_mutated_at_random_paths(tmp_path, change, ascii_only):
     check_settings(serialise(apply(SETTINGS_DOC, change), ascii_only=ascii_only), tmp_path)
+
+
+@fuzz_settings(100)
+@given(change=number_swaps(SETTINGS_DOC))
+def test_settings_odd_numbers_where_numbers_belong(tmp_path, change):
+    check_settings(serialise(apply(SETTINGS_DOC, change)), tmp_path)
 
 
 @fuzz_settings(200)
@@ -519,6 +532,12 @@ def test_manifest_mutated_at_random_paths(tmp_path, change, ascii_only):
     check_manifest(_write(tmp_path, "manifest.json", serialise(apply(_real(MANIFEST), change), ascii_only=ascii_only)))
 
 
+@fuzz_settings(60)
+@given(change=number_swaps(_real(MANIFEST)))
+def test_manifest_odd_numbers_where_numbers_belong(tmp_path, change):
+    check_manifest(_write(tmp_path, "manifest.json", serialise(apply(_real(MANIFEST), change))))
+
+
 @fuzz_settings(120)
 @given(data=st.data())
 def test_manifest_damaged_or_truncated(tmp_path, data):
@@ -535,7 +554,8 @@ def test_manifest_damaged_or_truncated(tmp_path, data):
         check_manifest(_write(tmp_path, "manifest.json", data.draw(damaged_bytes(raw), label="raw")))
 
 
-@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'{"structures": [' + b"[" * 5000 + b"]" * 5000 + b"]}",
+@pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000,
+                                 b'{"structures": [' + b"[" * 5000 + b"]" * 5000 + b"]}",
                                  b"\xff", b"", b'{"structures": [{"landmarks": {"c": [' + b"1" * 400 + b', 0, 0]}}]}'],
                          ids=["100k-lists", "5000-deep", "bad-utf8", "empty", "huge-int"])
 def test_manifest_extremes(tmp_path, raw):

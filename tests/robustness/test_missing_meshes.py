@@ -296,8 +296,6 @@ def test_the_window_opens_without_any_anatomy(tmp_path, qtbot):
 
 @gui
 @pytest.mark.gui3d
-@pytest.mark.xfail(run=False, strict=True,
-                   reason="qt/app.py still stops when the manifest is missing; enable once it uses open_manifest")
 def test_the_app_starts_without_its_manifest(tmp_path):
     """The whole app, as a user starts it, with no ``manifest.json``: it opens and says why it is empty."""
     env = dict(os.environ, IMS_ATLAS_MESHES=str(tmp_path / "meshes"), IMS_ATLAS_HOME=str(tmp_path / "home"))
