@@ -127,3 +127,31 @@ def test_an_off_screen_render_offline(no_network):
         assert colour_fractions(scene.screenshot())["muscle"] > 0.005
     finally:
         plotter.close()
+
+
+@pytest.mark.scene
+@pytest.mark.parametrize("name", ["plan.png", "handout.pdf"])
+def test_exports_offline_and_the_patient_name_only_in_the_handout(no_network, tmp_path, capsys, name, monkeypatch):
+    """The export command (picture and handout) works offline; the patient's name goes into the
+    handout it was typed for and nowhere else (not the console, not the settings folder)."""
+    from ims_atlas.cli import main
+
+    monkeypatch.setenv("IMS_ATLAS_HOME", str(tmp_path / "home"))
+    patient = "Zebedee Quartermain"
+    out = tmp_path / name
+    code = main(["export", "tennis elbow", "--out", str(out), "--size", "800x500", "--patient-name", patient,
+                 "--clinic-name", "Offline Clinic"])
+    assert code == 0 and out.is_file()
+    printed = capsys.readouterr()
+    assert patient not in printed.out + printed.err
+    home = tmp_path / "home"
+    for path in (home.rglob("*") if home.exists() else []):
+        if path.is_file():
+            assert patient.encode() not in path.read_bytes(), path
+    if name.endswith(".pdf"):
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert patient in text
+    else:
+        assert patient.encode() not in out.read_bytes()
