@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ims_atlas.core.json_numbers import NUMBER_RULES
 from ims_atlas.core.errors import DataError, Problem
 
 KINDS = ("bone", "vertebra", "muscle", "nerve", "root")
@@ -192,25 +193,6 @@ MAX_DEPTH = 16
 FORMAT_VERSION = 1
 
 
-class _BadNumber(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> float:
-    raise _BadNumber(f"{name} is not allowed (numbers must be finite)")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _BadNumber(f"the number {text[:30]} is too large")
-    return value
-
-
-def _float_sized_int(text: str) -> int:
-    if len(text) > 400 or abs(value := int(text)) >= 10**308:
-        raise _BadNumber(f"the number {text[:20]}... ({len(text.lstrip('-'))} digits) is too large")
-    return value
 
 
 def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
@@ -245,7 +227,7 @@ def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
     if not text.strip():
         return fail("file is empty; run scripts/build_meshes.py")
     try:
-        doc = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_float_sized_int)
+        doc = json.loads(text, **NUMBER_RULES)
     except json.JSONDecodeError as exc:
         where = f"(line {exc.lineno}, column {exc.colno})"
         if _ends_early(text, exc):
@@ -253,7 +235,7 @@ def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
         return fail(f"not valid JSON: {exc.msg} {where}")
     except RecursionError:
         return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
-    except ValueError as exc:  # _BadNumber
+    except ValueError as exc:  # BadNumber included
         return fail(f"not valid JSON: {str(exc)[:120]}")
     if _too_deep(doc, MAX_DEPTH):
         return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")

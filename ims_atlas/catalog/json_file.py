@@ -7,10 +7,10 @@ give a message naming the file and saying what to fix, never a traceback or a ha
 from __future__ import annotations
 
 import json
-import math
 import stat
 from pathlib import Path
 
+from ims_atlas.core.json_numbers import NUMBER_RULES, BadNumber
 from ims_atlas.core.errors import Problem
 
 #: Larger files are refused before parsing (the bundled catalog is well under 1 MB).
@@ -19,27 +19,6 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
 
 
-class _BadConstant(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> float:
-    raise _BadConstant(f"{name} is not allowed in a catalog (JSON numbers must be finite)")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _BadConstant(f"the number {text[:30]} is too large")
-    return value
-
-
-def _float_sized_int(text: str) -> int:
-    # More digits than a double holds is not a catalog number, and would fail later when
-    # converted (OverflowError) or at once past Python's 4,300-digit limit (ValueError).
-    if len(text) > 400 or abs(value := int(text)) >= 10**308:
-        raise _BadConstant(f"the number {text[:20]}... ({len(text.lstrip('-'))} digits) is too large")
-    return value
 
 
 def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
@@ -95,8 +74,7 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
         return out
 
     try:
-        doc = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float,
-                         parse_int=_float_sized_int)
+        doc = json.loads(text, object_pairs_hook=pairs_hook, **NUMBER_RULES)
     except json.JSONDecodeError as exc:
         if not text.strip():
             msg = "file is empty"
@@ -107,7 +85,7 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
         return None, [Problem(fname, "", msg)]
     except RecursionError:
         return None, [Problem(fname, "", f"JSON nested too deeply (a catalog nests at most {MAX_DEPTH} levels)")]
-    except _BadConstant as exc:
+    except BadNumber as exc:
         return None, [Problem(fname, "", f"not valid JSON: {exc}")]
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         return None, [Problem(fname, "", f"not valid JSON: {str(exc)[:120]}")]
