@@ -62,7 +62,10 @@ class SceneController:
                 color=self._palette.bone,
                 scalars=None,
                 show_scalar_bar=False,
-                smooth_shading=True,
+                # The meshes carry their own vertex normals (scene.meshes): pyvista's
+                # smooth_shading would recompute them over every block (0.3 s at start-up,
+                # and a second copy of the geometry), so shading is set on the property below.
+                smooth_shading=False,
                 specular=0.25,
                 specular_power=18,
                 diffuse=0.85,
@@ -72,6 +75,7 @@ class SceneController:
                 render=False,
             )
             mapper.scalar_visibility = False  # colours come from block attributes, never from data
+            actor.prop.interpolation = "gouraud"  # smooth, from the stored point normals
             self._actors[layer] = actor
             self._mappers[layer] = mapper
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
