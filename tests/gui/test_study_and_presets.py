@@ -212,3 +212,27 @@ def test_unexpected_error_is_logged_and_the_app_goes_on(open_window, catalog, qt
     assert "boom in a slot" in (tmp_path / "logs" / "ims-atlas.log").read_text()
     window.show_condition("tennis_elbow", "right")  # still usable
     assert window.state.current.condition_id == "tennis_elbow"
+
+
+def test_file_menu_exports_hand_the_window_state_and_keep_the_clinic(open_window, catalog, qtbot, monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    from ims_atlas.core.settings import Clinic
+    from ims_atlas.qt import export_hooks
+    from ims_atlas.qt.export_dialogs import ExportOutcome
+
+    window = open_window(catalog, (1000, 700))
+    window.show_condition("sciatica", "left")
+    calls = []
+
+    def fake_dialog(parent, manifest, catalog_, state, camera=None, settings=None, settings_file=None):
+        calls.append((parent, state, camera, settings))
+        return ExportOutcome(tmp_path / "x.png", replace(settings, clinic=Clinic(name="Harbour Physio")))
+
+    monkeypatch.setattr(export_hooks, "image_dialog", fake_dialog)
+    window.export_image_action.trigger()
+    parent, state, camera, _ = calls[0]
+    assert parent is window and (state.condition_id, state.side) == ("sciatica", "left")
+    assert camera is not None and camera.position == window.scene.camera_pose()[0]
+    assert window.settings.clinic.name == "Harbour Physio"  # kept for the next export
+    assert "x.png" in window.statusBar().currentMessage()
