@@ -11,7 +11,7 @@ from ims_atlas.scene.meshes import load_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
-from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
+from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
 
 
@@ -195,12 +195,16 @@ class SceneController:
             self._marker_actors.append(actor)
         if labels:
             # Each label sits a little outside its marker (away from the midline) with a thin
-            # leader line, so the text never covers the point it names.
+            # leader line, so the text never covers the point it names. Needle points beside
+            # the spine on one side share one label ("C5-C7 right"): level labels 2 cm apart
+            # would collide, and the label placer would silently drop some of them.
             midline = self._manifest.midline_x
+            labelled = label_groups(markers)
             anchors = []
-            for m in markers:
+            for m in labelled:
                 outward = 1.0 if m.position[0] >= midline else -1.0
                 anchors.append((m.position[0] + outward * LABEL_OFFSET, m.position[1], m.position[2]))
+            markers = labelled
             lines = pv.PolyData()
             lines.points = np.asarray([p for m, a in zip(markers, anchors) for p in (m.position, a)], dtype=float)
             lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(markers))])

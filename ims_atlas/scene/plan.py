@@ -105,3 +105,21 @@ def plan_for(
         alpha *= factor.get(s.layer, 1.0)
         styles[s.id] = StructureStyle(role, base_color(s, palette), alpha, visible and alpha > 0.0)
     return HighlightPlan(styles=styles, markers=markers, labels=labels)
+
+
+def label_groups(markers: tuple[Marker, ...]) -> list[Marker]:
+    """The markers to label: every local marker, and one label per side for the paraspinal
+    markers ("C5-C7 right" on the middle one of the group)."""
+    out = [m for m in markers if m.role != "paraspinal"]
+    by_side: dict[str, list[Marker]] = {}
+    for m in markers:
+        if m.role == "paraspinal":
+            level, _, side = m.label.rpartition(" ")
+            by_side.setdefault(side, []).append(m)
+    for side, group in by_side.items():
+        group = sorted(group, key=lambda m: -m.position[2])  # top to bottom
+        levels = [m.label.rpartition(" ")[0] for m in group]
+        text = levels[0] if len(levels) == 1 else f"{levels[0]}-{levels[-1]}"
+        middle = group[len(group) // 2]
+        out.append(Marker("paraspinal", middle.position, f"{text} {side}".strip()))
+    return out

@@ -120,3 +120,19 @@ def test_picture_for_condition_segment_and_selection(manifest):
     assert pic.roles == {"femur_left": "local"} and pic.frame_ids == ()
     pic = picture_for(ViewState(condition_id="no_such_condition"), manifest, catalog)
     assert pic.roles == {} and pic.treatment is None
+
+
+def test_paraspinal_labels_grouped_per_side_local_labels_kept():
+    from ims_atlas.scene.plan import Marker, label_groups
+
+    markers = (
+        Marker("local", (0.1, 0.0, 1.0), "Supinator (right)"),
+        Marker("paraspinal", (-0.04, 0.2, 1.50), "C6 right"),
+        Marker("paraspinal", (-0.04, 0.2, 1.52), "C5 right"),
+        Marker("paraspinal", (-0.04, 0.2, 1.48), "C7 right"),
+        Marker("paraspinal", (0.0, 0.2, 1.50), "C6 left"),
+    )
+    labels = [m.label for m in label_groups(markers)]
+    assert labels == ["Supinator (right)", "C5-C7 right", "C6 left"]
+    middle = next(m for m in label_groups(markers) if m.label == "C5-C7 right")
+    assert middle.position[2] == 1.50  # on the middle level
