@@ -27,8 +27,11 @@ def _triangles(points: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.nd
     return pts[f[:, 0]], pts[f[:, 1]], pts[f[:, 2]]
 
 
-def _crossings(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray, direction: np.ndarray) -> int:
-    """How many triangles the ray ``origin + t * direction`` (t > 0) passes through (Moller-Trumbore)."""
+def ray_hits(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray,
+             direction: np.ndarray) -> np.ndarray:
+    """Distances ``t`` (in units of ``direction``) at which the ray ``origin + t * direction``
+    passes through each triangle (corner ``a``, edges ``e1``, ``e2``); NaN where it misses or
+    t <= 0. Moller-Trumbore on all triangles at once; both faces count."""
     pvec = np.cross(direction, e2)
     det = np.einsum("ij,ij->i", e1, pvec)
     ok = np.abs(det) > 1e-15
@@ -40,7 +43,12 @@ def _crossings(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray
     v = (qvec @ direction) * inv
     t = np.einsum("ij,ij->i", e2, qvec) * inv
     hit = ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0) & (t > 0.0)
-    return int(np.count_nonzero(hit))
+    return np.where(hit, t, np.nan)
+
+
+def _crossings(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray, direction: np.ndarray) -> int:
+    """How many triangles the ray ``origin + t * direction`` (t > 0) passes through."""
+    return int(np.count_nonzero(~np.isnan(ray_hits(a, e1, e2, origin, direction))))
 
 
 def contains_point(points: np.ndarray, faces: np.ndarray, point: np.ndarray | tuple[float, float, float]) -> bool:

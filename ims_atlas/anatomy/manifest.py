@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ims_atlas.core.json_numbers import NUMBER_RULES
+from ims_atlas.core.strict_json import NUMBER_RULES, ends_early, too_deep
 from ims_atlas.core.errors import DataError, Problem
 
 KINDS = ("bone", "vertebra", "muscle", "nerve", "root")
@@ -193,8 +193,6 @@ MAX_DEPTH = 16
 FORMAT_VERSION = 1
 
 
-
-
 def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
     """The parsed file, or None and the one problem that says why it cannot be read."""
     fname = str(path)
@@ -230,37 +228,16 @@ def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
         doc = json.loads(text, **NUMBER_RULES)
     except json.JSONDecodeError as exc:
         where = f"(line {exc.lineno}, column {exc.colno})"
-        if _ends_early(text, exc):
+        if ends_early(text, exc):
             return fail(f"not valid JSON: the file ends too early (truncated?): {exc.msg} {where}")
         return fail(f"not valid JSON: {exc.msg} {where}")
     except RecursionError:
         return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
     except ValueError as exc:  # BadNumber included
         return fail(f"not valid JSON: {str(exc)[:120]}")
-    if _too_deep(doc, MAX_DEPTH):
+    if too_deep(doc, MAX_DEPTH):
         return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
     return doc, []
-
-
-def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
-    """True if the parser stopped because the text ends inside a value (a truncated file)."""
-    rest = text[exc.pos :]
-    if not rest.strip() or exc.msg.startswith("Unterminated string"):
-        return True
-    # cut inside a literal, a number or an escape: "tru", "-", "1.", "\\u12" and then nothing
-    return len(rest) <= 12 and '"' not in rest and not any(c.isspace() or c in "{}[],:" for c in rest)
-
-
-def _too_deep(doc: object, limit: int) -> bool:
-    """True if containers nest deeper than ``limit`` (checked without recursion)."""
-    stack: list[tuple[object, int]] = [(doc, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list)))
-    return False
 
 
 # -- checking ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ims_atlas.bake.tubes import belly_profile, resample, smooth
+from ims_atlas.bake.tubes import belly_profile, resample, smooth, transport_frames
 
 #: Thinnest wall a sheet keeps at its edges and ends (metres): keeps every ring non-degenerate.
 MIN_THICKNESS = 0.0006
@@ -53,25 +53,6 @@ def curve(controls: np.ndarray, count: int, iterations: int = 3) -> np.ndarray:
     return resample(smooth(np.asarray(controls, dtype=np.float64), iterations), count)
 
 
-def _frames(centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Parallel-transported normal and binormal along a polyline (no twist)."""
-    tangents = np.gradient(centre, axis=0)
-    tangents /= np.maximum(np.linalg.norm(tangents, axis=1, keepdims=True), 1e-12)
-    ref = np.array([0.0, 0.0, 1.0]) if abs(tangents[0, 2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    normal = np.cross(tangents[0], ref)
-    normal /= np.linalg.norm(normal)
-    normals = np.empty_like(centre)
-    for i, tan in enumerate(tangents):
-        normal = normal - tan * np.dot(normal, tan)
-        length = np.linalg.norm(normal)
-        if length < 1e-9:
-            normal = np.cross(tan, ref)
-            length = np.linalg.norm(normal)
-        normal = normal / length
-        normals[i] = normal
-    return normals, np.cross(tangents, normals)
-
-
 def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 0.008,
           taper: float = 0.08) -> tuple[np.ndarray, np.ndarray]:
     """A nerve: a round tube of even ``radius`` along a smoothed path, rounded off at both ends.
@@ -96,7 +77,7 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
     t = np.linspace(0.0, 1.0, count)
     ends = np.clip(np.minimum(t, 1.0 - t) / taper, 0.0, 1.0)
     radii = radius * (0.45 + 0.55 * np.sqrt(ends))
-    normals, binormals = _frames(centre)
+    normals, binormals = transport_frames(centre)
     ang = np.linspace(0.0, 2.0 * np.pi, sides, endpoint=False)
     rings = centre[:, None, :] + radii[:, None, None] * (
         np.cos(ang)[None, :, None] * normals[:, None, :] + np.sin(ang)[None, :, None] * binormals[:, None, :]

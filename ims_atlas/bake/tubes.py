@@ -39,6 +39,25 @@ def belly_profile(t: np.ndarray, tendon: float = 0.18) -> np.ndarray:
     return np.clip(tendon + (1.0 - tendon) * core, tendon, 1.0)
 
 
+def transport_frames(centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Parallel-transported normal and binormal along a polyline (no twist)."""
+    tangents = np.gradient(centre, axis=0)
+    tangents /= np.maximum(np.linalg.norm(tangents, axis=1, keepdims=True), 1e-12)
+    ref = np.array([0.0, 0.0, 1.0]) if abs(tangents[0, 2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    normal = np.cross(tangents[0], ref)
+    normal /= np.linalg.norm(normal)
+    normals = np.empty_like(centre)
+    for i, tan in enumerate(tangents):
+        normal = normal - tan * np.dot(normal, tan)
+        length = np.linalg.norm(normal)
+        if length < 1e-9:
+            normal = np.cross(tan, ref)
+            length = np.linalg.norm(normal)
+        normal = normal / length
+        normals[i] = normal
+    return normals, np.cross(tangents, normals)
+
+
 def sweep(path: np.ndarray, radius: float, rings: int = 24, sides: int = 12) -> tuple[np.ndarray, np.ndarray]:
     """Sweep a closed tube with a belly profile along ``path``.
 
@@ -46,22 +65,7 @@ def sweep(path: np.ndarray, radius: float, rings: int = 24, sides: int = 12) -> 
     Frames are parallel-transported so the surface does not twist.
     """
     centre = resample(smooth(path), rings)
-    tangents = np.gradient(centre, axis=0)
-    tangents /= np.maximum(np.linalg.norm(tangents, axis=1, keepdims=True), 1e-12)
-    # Parallel transport of a normal vector along the path.
-    ref = np.array([0.0, 0.0, 1.0]) if abs(tangents[0, 2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    normal = np.cross(tangents[0], ref)
-    normal /= np.linalg.norm(normal)
-    normals = np.empty_like(centre)
-    for i, tan in enumerate(tangents):
-        normal = normal - tan * np.dot(normal, tan)
-        n = np.linalg.norm(normal)
-        if n < 1e-9:
-            normal = np.cross(tan, ref)
-            n = np.linalg.norm(normal)
-        normal /= n
-        normals[i] = normal
-    binormals = np.cross(tangents, normals)
+    normals, binormals = transport_frames(centre)
     radii = radius * belly_profile(np.linspace(0.0, 1.0, rings))
     angles = np.linspace(0.0, 2.0 * np.pi, sides, endpoint=False)
     cos, sin = np.cos(angles), np.sin(angles)

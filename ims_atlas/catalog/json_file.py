@@ -10,15 +10,13 @@ import json
 import stat
 from pathlib import Path
 
-from ims_atlas.core.json_numbers import NUMBER_RULES, BadNumber
+from ims_atlas.core.strict_json import NUMBER_RULES, BadNumber, ends_early, too_deep
 from ims_atlas.core.errors import Problem
 
 #: Larger files are refused before parsing (the bundled catalog is well under 1 MB).
 MAX_BYTES = 20 * 1024 * 1024
 #: Deeper nesting than this is not a catalog (the format needs 5 levels).
 MAX_DEPTH = 32
-
-
 
 
 def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
@@ -78,7 +76,7 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
     except json.JSONDecodeError as exc:
         if not text.strip():
             msg = "file is empty"
-        elif _ends_early(text, exc):
+        elif ends_early(text, exc):
             msg = f"not valid JSON: the file ends too early (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})"
         else:
             msg = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
@@ -89,7 +87,7 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
         return None, [Problem(fname, "", f"not valid JSON: {exc}")]
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         return None, [Problem(fname, "", f"not valid JSON: {str(exc)[:120]}")]
-    if _too_deep(doc, MAX_DEPTH):
+    if too_deep(doc, MAX_DEPTH):
         return None, [Problem(fname, "", f"JSON nested too deeply (a catalog nests at most {MAX_DEPTH} levels)")]
     if doc is None:  # None is this function's "unreadable": say why instead of passing it on silently
         return None, [Problem(fname, "$", "must be an object, not null")]
@@ -100,24 +98,3 @@ def read_json(path: str | Path) -> tuple[object | None, list[Problem]]:
     return doc, problems
 
 
-def _ends_early(text: str, exc: json.JSONDecodeError) -> bool:
-    """True if the parser stopped because the text ends inside a value (a truncated file)."""
-    rest = text[exc.pos :]
-    if not rest.strip() or exc.msg.startswith("Unterminated string"):
-        return True
-    # cut inside a literal, a number or an escape: "tru", "-", "1.", "\\u12" and then nothing
-    return len(rest) <= 12 and '"' not in rest and not any(c.isspace() or c in "{}[],:" for c in rest)
-
-
-def _too_deep(doc: object, limit: int) -> bool:
-    """True if containers nest deeper than ``limit`` (checked without recursion)."""
-    stack: list[tuple[object, int]] = [(doc, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
-    return False

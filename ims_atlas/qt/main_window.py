@@ -337,6 +337,8 @@ class MainWindow(QMainWindow):
                 self.segment_box.blockSignals(False)
         self.layers_panel.sync(new)
         self.labels_action.setChecked(new.labels)
+        if replace(old, view=new.view) == new:
+            return  # only the camera's name changed: the camera motion draws it
         picture = picture_for(new, self._manifest, self._catalog)
         html = self._welcome_html()
         if picture.treatment is not None:

@@ -36,6 +36,7 @@ class SceneController:
         self._actors: dict[str, object] = {}
         self._marker_actors: list[object] = []
         self._overlay = None
+        self._marker_key: tuple = ((), False)
         self._styles: dict[str, object] = {}
         self._block_objects: dict[tuple[str, int], object] = {}
         self._pickables: dict[str, Pickable] = {}
@@ -172,6 +173,9 @@ class SceneController:
         return block
 
     def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
+        if (markers, labels) == self._marker_key:
+            return  # unchanged (a view change, an opacity change): keep the actors as they are
+        self._marker_key = (markers, labels)
         overlay = self._overlay_renderer() if markers or self._marker_actors else None
         for actor in self._marker_actors:
             if overlay is not None:
@@ -367,6 +371,7 @@ class SceneController:
             self._plotter.render_window.RemoveRenderer(self._overlay)
             self._overlay = None
         self._marker_actors.clear()
+        self._marker_key = ((), False)
         self._blocks.clear()
         self._pickables.clear()
         self._styles.clear()

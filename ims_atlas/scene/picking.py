@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ims_atlas.anatomy.geometry import ray_hits
+
 #: Structures drawn at least this opaque win over fainter ones in front of them.
 SOLID_OPACITY = 0.5
 
@@ -52,27 +54,13 @@ def ray_box(origin: np.ndarray, direction: np.ndarray, bounds) -> bool:
 def ray_triangles(origin: np.ndarray, direction: np.ndarray, points: np.ndarray, faces: np.ndarray) -> float | None:
     """Distance along the ray (in units of ``direction``) to the nearest triangle hit, or None.
 
-    Möller-Trumbore on all triangles at once; both faces of a triangle count.
+    Both faces of a triangle count (:func:`ims_atlas.anatomy.geometry.ray_hits`).
     """
     if len(faces) == 0:
         return None
-    v0 = points[faces[:, 0]].astype(float)
-    e1 = points[faces[:, 1]] - v0
-    e2 = points[faces[:, 2]] - v0
-    p = np.cross(direction, e2)
-    det = np.einsum("ij,ij->i", e1, p)
-    ok = np.abs(det) > 1e-14
-    inv = np.zeros_like(det)
-    inv[ok] = 1.0 / det[ok]
-    s = origin - v0
-    u = np.einsum("ij,ij->i", s, p) * inv
-    q = np.cross(s, e1)
-    v = (q @ direction) * inv
-    t = np.einsum("ij,ij->i", e2, q) * inv
-    hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t > 0)
-    if not hit.any():
-        return None
-    return float(t[hit].min())
+    a = points[faces[:, 0]].astype(float)
+    t = ray_hits(a, points[faces[:, 1]] - a, points[faces[:, 2]] - a, origin, direction)
+    return None if np.all(np.isnan(t)) else float(np.nanmin(t))
 
 
 def pick(origin, direction, structures: Iterable[Pickable]) -> str | None:

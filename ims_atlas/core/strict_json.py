@@ -1,5 +1,6 @@
-"""Number rules for reading data files with :func:`json.loads`: finite numbers a double can
-hold, nothing else. Shared by the catalog, manifest and settings readers.
+"""Rules for reading hand-edited JSON data files strictly, shared by the catalog and manifest
+readers: numbers must be finite and fit a double; nesting has a limit; a file cut short is
+told apart from one that is malformed.
 
 Python's JSON parser accepts ``NaN`` and ``Infinity`` and turns 1e999 into infinity and a
 5,000-digit integer into an exception of its own; a data file must instead say which number
@@ -8,6 +9,7 @@ is wrong. Pass these as ``parse_constant``, ``parse_float`` and ``parse_int``.
 
 from __future__ import annotations
 
+import json
 import math
 
 
@@ -41,3 +43,24 @@ def float_sized_int(text: str) -> int:
 
 #: Keyword arguments for :func:`json.loads`.
 NUMBER_RULES = {"parse_constant": reject_constant, "parse_float": finite_float, "parse_int": float_sized_int}
+
+
+def ends_early(text: str, exc: json.JSONDecodeError) -> bool:
+    """True if the parser stopped because the text ends inside a value (a truncated file)."""
+    rest = text[exc.pos :]
+    if not rest.strip() or exc.msg.startswith("Unterminated string"):
+        return True
+    # cut inside a literal, a number or an escape: "tru", "-", "1.", "\\u12" and then nothing
+    return len(rest) <= 12 and '"' not in rest and not any(c.isspace() or c in "{}[],:" for c in rest)
+
+
+def too_deep(doc: object, limit: int) -> bool:
+    """True if containers nest deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list)))
+    return False
