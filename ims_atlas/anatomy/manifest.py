@@ -32,6 +32,10 @@ from ims_atlas.core.errors import DataError, Problem
 
 KINDS = ("bone", "vertebra", "muscle", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
+#: Layers whose every surface is closed and wound outward (the bake makes them so and the tests
+#: check it), so their back faces are never seen and a renderer may skip them. myo-sim's bone
+#: meshes are not all closed, so the bones and spine layers are not in this list.
+CLOSED_LAYERS = ("muscles", "nerves")
 SIDES = ("left", "right", "midline")
 
 

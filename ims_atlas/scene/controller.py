@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyvista as pv
 
-from ims_atlas.anatomy.manifest import LAYERS, Manifest
+from ims_atlas.anatomy.manifest import CLOSED_LAYERS, LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene.meshes import load_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
@@ -77,6 +77,10 @@ class SceneController:
             )
             mapper.scalar_visibility = False  # colours come from block attributes, never from data
             actor.prop.interpolation = "gouraud"  # smooth, from the stored point normals
+            # Closed surfaces: skipping their back faces halves the triangles the software
+            # rasteriser bins each frame (about 50 MB less peak memory, and less work) and a
+            # translucent muscle shows one skin, not its far side through it.
+            actor.prop.backface_culling = layer in CLOSED_LAYERS
             self._actors[layer] = actor
             self._mappers[layer] = mapper
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)

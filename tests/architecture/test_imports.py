@@ -16,6 +16,7 @@ BUDGET = {
     "ims_atlas.anatomy.spine": set(),
     "ims_atlas.scene.plan": set(),
     "ims_atlas.scene.views": set(),
+    "ims_atlas.scene.mesh_cache": set(),
     "ims_atlas.scene.controller": {"pyvista", "vtkmodules"},
 }
 
