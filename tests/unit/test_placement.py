@@ -26,4 +26,5 @@ def test_point_along_lies_in_the_muscle(manifest, fraction):
 
 def test_no_point_for_muscles_split_by_level_or_unmodelled(manifest):
     assert point_along(manifest, "multifidus", "right", 0.5) is None
-    assert point_along(manifest, "adductor_hallucis", "right", 0.5) is None
+    assert not manifest.muscle_structures("opponens_digiti_minimi", sides=["right"])
+    assert point_along(manifest, "opponens_digiti_minimi", "right", 0.5) is None
