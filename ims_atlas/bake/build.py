@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ims_atlas.anatomy.mesh_file import write_mesh
-from ims_atlas.bake import names, tubes
+from ims_atlas.bake import fascicle_columns, fascicle_sheets, names, tubes
 from ims_atlas.bake.authored import build_authored
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
 from ims_atlas.core.ids import MIDLINE_X
@@ -24,7 +24,7 @@ MAX_RADIUS = 0.028
 SOURCE = "myo-sim {version} ({model}, default pose), Apache-2.0"
 LICENCE = "Apache-2.0"
 #: Triangles kept per hand after decimation (the raw hands are 228k of 288k bone triangles).
-HAND_TRIANGLES = 12000
+HAND_TRIANGLES = 6000
 
 
 def _side_of(points: np.ndarray) -> str:
@@ -175,7 +175,32 @@ def _bones(meshes: list[BoneMesh], out: Path, source: str) -> list[dict]:
     return entries
 
 
-def _muscles(out: Path, model, data, source: str) -> list[dict]:
+def _chest_wall(meshes: list[BoneMesh]) -> np.ndarray:
+    """The ribcage's convex hull (planes, inside <= 0): broad trunk muscles lie on or outside it."""
+    from scipy.spatial import ConvexHull
+
+    rib = next(m for m in meshes if m.name == "torso_geom_13_ribcage_s")
+    return ConvexHull(_drop_logo(rib.points, rib.faces)[0]).equations
+
+
+def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A broad muscle (one side) as one closed sheet per head; the centre path is the main head's."""
+    by_name = {g.name: g for g in group}
+    origin_end = names.SHEETS[mid][0]
+    sheets = []
+    for head in names.sheet_heads(mid, list(by_name)):
+        fas = [by_name[n] for n in head]
+        sheets.append(fascicle_sheets.fascicle_sheet([g.path for g in fas], [g.peak_force for g in fas], origin_end,
+                                                     MIDLINE_X, bone_points, SPECIFIC_TENSION, wall,
+                                                     names.SHEET_DEPTH.get(mid, fascicle_sheets.BIAS)))
+    p, f = _merge([(s.points, s.faces) for s in sheets])
+    main = max(range(len(sheets)), key=lambda i: len(sheets[i].grid))
+    return p, f, sheets[main].centre
+
+
+def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> list[dict]:
+    bone_points = np.vstack([m.points for m in meshes])
+    wall = _chest_wall(meshes)
     groups: dict[tuple[str, str, str | None], list] = defaultdict(list)
     for fas in fascicles(model, data):
         mid = names.muscle_for(fas.name)
@@ -192,14 +217,23 @@ def _muscles(out: Path, model, data, source: str) -> list[dict]:
         groups[(mid, side, names.level_for(fas.name))].append(fas)
     entries = []
     for (mid, side, level), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
-        parts = []
-        for fas in group:
-            length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
-            radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
-            parts.append(tubes.sweep(fas.path, radius))
-        p, f = _merge(parts)
-        main = max(group, key=lambda g: g.peak_force)
-        centre = tubes.resample(tubes.smooth(main.path), 24)
+        if mid in names.SHEETS and len(group) >= 3:
+            p, f, centre = _sheet_muscle(mid, group, bone_points, wall)
+        elif mid in names.COLUMNS and len(group) >= 3:
+            keep_off = None if side == "midline" else (MIDLINE_X, 1.0 if side == "left" else -1.0)
+            p, f = fascicle_columns.column([g.path for g in group], [g.peak_force for g in group], SPECIFIC_TENSION,
+                                           keep_off)
+            main = max(group, key=lambda g: g.peak_force)
+            centre = tubes.resample(tubes.smooth(main.path), 24)
+        else:
+            parts = []
+            for fas in group:
+                length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
+                radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
+                parts.append(tubes.sweep(fas.path, radius))
+            p, f = _merge(parts)
+            main = max(group, key=lambda g: g.peak_force)
+            centre = tubes.resample(tubes.smooth(main.path), 24)
         name, region = names.MUSCLES[mid]
         sid = f"{mid}_{level.lower()}_{side}" if level else f"{mid}_{side}"
         label = f"{name} {level}" if level else name
@@ -222,7 +256,8 @@ def build_meshes(out: str | Path) -> dict:
     for sub in ("bones", "spine", "muscles", "nerves"):
         for old in sorted((out / sub).glob("*.npz")):
             old.unlink()
-    structures = _bones(bone_meshes(model, data), out, source) + _muscles(out, model, data, source)
+    meshes = bone_meshes(model, data)
+    structures = _bones(meshes, out, source) + _muscles(out, model, data, source, meshes)
     structures += build_authored(out, structures, MIDLINE_X)
     manifest = {
         "format_version": 1,
@@ -243,7 +278,11 @@ def build_meshes(out: str | Path) -> dict:
             "licence": LICENCE,
             "notes": "Bones: myo-sim STL meshes placed at the default pose; the cervical spine split into C1-C7 by "
             "connectivity; the MyoSuite logo disc removed from the ribcage; the hands decimated. Muscles: one "
-            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force. "
+            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force; the broad "
+            "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
+            "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
+            "ribcage's convex hull where myo-sim's straight lines cut inside the chest; the stacked trunk columns "
+            "(iliocostalis, longissimus, quadratus lumborum, psoas) as one solid around all their fascicles. "
             "Sides come from the geometry (myo-sim's rect_abd_r lies mostly left of the midline, rect_abd_l right). "
             "Authored for IMS Atlas (not from myo-sim; each structure's own source names its references): nerve "
             "roots C1-S2, cervical and thoracic multifidus by level, the neck, shoulder-girdle, jaw and foot muscles "

@@ -2,9 +2,11 @@
 
 Each muscle in ``authored_anatomy.json`` has one or more ``parts``; a part is a sheet whose
 fibres run from its ``origin`` line through any ``via`` lines to its ``insertion`` line. The
-parts of a muscle are one structure (the trapezius's upper, middle and lower fibres). The
-centre path stored with the mesh is the centre fibre of the muscle's ``path_part``, origin
-first, so a catalog epicentre's ``along`` fraction lands on it.
+parts of a muscle are one structure (the trapezius's upper, middle and lower fibres). A part
+with a ``drape`` is lifted off the closed bones it names (``Landmarks.drape``), so a sheet on a
+curved bone (temporalis on the skull) lies on it instead of cutting through. The centre path
+stored with the mesh is the centre fibre of the muscle's ``path_part``, origin first, so a
+catalog epicentre's ``along`` fraction lands on it.
 """
 
 from __future__ import annotations
@@ -41,7 +43,12 @@ def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid
 def part_grid(part: dict, lm: Landmarks) -> np.ndarray:
     """The fibre grid ``(fibres, stations, 3)`` of one muscle part."""
     lines = [lm.line(part["origin"])] + [lm.line(v) for v in part.get("via", [])] + [lm.line(part["insertion"])]
-    return fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)))
+    grid = fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)))
+    if "drape" in part:
+        d = part["drape"]
+        inner = lm.drape(grid[:, 1:-1], d["bones"], body_vector(part["outward"]), float(d.get("clearance", 0.002)))
+        grid = np.concatenate([grid[:, :1], inner, grid[:, -1:]], axis=1)
+    return grid
 
 
 def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ims_atlas.anatomy.geometry import contains_point, ray_hits
 from ims_atlas.bake.foramina import surface_samples
 
 #: Body directions on the right side (+X is the subject's left, so lateral is -X).
@@ -89,7 +90,9 @@ class Landmarks:
         else:
             bone = self.bone_id(spec["bone"])
             s = self.samples(bone)
-            if "extreme" in spec:
+            if "hit" in spec:
+                p = self._hit(bone, spec)
+            elif "extreme" in spec:
                 if "within" in spec:
                     a, b = self._box(bone)
                     rel = (s - a) / np.where(np.abs(b - a) > 1e-9, b - a, 1.0)
@@ -104,6 +107,54 @@ class Landmarks:
         if "offset" in spec:
             p = p + body_vector(spec["offset"])
         return np.asarray(p, dtype=np.float64)
+
+    def _mesh(self, bone_id: str) -> tuple[np.ndarray, np.ndarray]:
+        if bone_id.startswith("vertebra_"):
+            return self._vertebrae[bone_id.split("_", 1)[1].upper()]
+        return self._bones[bone_id]
+
+    def _hit(self, bone_id: str, spec: dict) -> np.ndarray:
+        """The first surface point a ray travelling in direction ``hit`` meets, the ray passing
+        through the ``box`` point and starting outside the bone's box (the outer surface seen
+        from that side)."""
+        d = direction(spec["hit"])
+        target = self._to_box(bone_id, spec["box"])
+        lo, hi = self._box(bone_id)
+        start = target - d * (2.0 * float(np.linalg.norm(hi - lo)) + 0.05)
+        p, f = self._mesh(bone_id)
+        p = np.asarray(p, dtype=np.float64)
+        a = p[f[:, 0]]
+        t = ray_hits(a, p[f[:, 1]] - a, p[f[:, 2]] - a, start, d)
+        if np.all(np.isnan(t)):
+            s = self.samples(bone_id)
+            return s[np.argmin(np.linalg.norm(s - target, axis=1))]
+        return start + float(np.nanmin(t)) * d
+
+    def drape(self, grid: np.ndarray, bone_names: list[str], outward: np.ndarray, clearance: float) -> np.ndarray:
+        """Lift the points of a fibre grid that lie inside (or closer than ``clearance`` to) a
+        closed bone out along ``outward``, so a sheet lies on the bone instead of cutting through it."""
+        grid = np.array(grid, dtype=np.float64)
+        d = np.asarray(outward, dtype=np.float64)
+        d = d / np.linalg.norm(d)
+        for name in bone_names:
+            bid = self.bone_id(name)
+            p, f = self._mesh(bid)
+            p = np.asarray(p, dtype=np.float64)
+            a = p[f[:, 0]]
+            e1, e2 = p[f[:, 1]] - a, p[f[:, 2]] - a
+            s = self.samples(bid)
+            flat = grid.reshape(-1, 3)
+            for i, q in enumerate(flat):
+                if contains_point(p, f, q):
+                    t = ray_hits(a, e1, e2, q, d)
+                    if not np.all(np.isnan(t)):
+                        flat[i] = q + (float(np.nanmin(t)) + clearance) * d
+                        continue
+                gap = float(np.linalg.norm(s - q, axis=1).min())
+                if gap < clearance:
+                    flat[i] = q + (clearance - gap) * d
+            grid = flat.reshape(grid.shape)
+        return grid
 
     def line(self, specs: list[dict]) -> np.ndarray:
         """Several landmarks as a polyline."""

@@ -132,6 +132,39 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+#: Broad muscles drawn as continuous sheets between their fascicles (``bake/fascicle_sheets``):
+#: muscle id -> (which end is the origin, heads). A head is a tuple of fascicle abbreviations
+#: (side suffix removed) drawn as a sheet of its own; ``None`` draws every fascicle as one sheet.
+SHEETS: dict[str, tuple[str, tuple[tuple[str, ...], ...] | None]] = {
+    "gluteus_maximus": ("medial", None),
+    "gluteus_medius": ("medial", None),
+    "gluteus_minimus": ("medial", None),
+    "latissimus_dorsi": ("medial", None),
+    "pectoralis_major": ("medial", None),
+    "external_oblique": ("lateral", None),
+    "internal_oblique": ("lateral", None),
+}
+
+
+#: Muscle columns drawn as one solid around all their fascicles (``bake/fascicle_columns``):
+#: stacked, overlapping bundles that a sheet would fold through.
+COLUMNS = frozenset({"iliocostalis_lumborum", "longissimus_thoracis", "quadratus_lumborum", "psoas_major"})
+
+
+#: Share of a sheet's thickness put deep to its fascicles, where it is not
+#: ``fascicle_sheets.BIAS``: myo-sim's oblique lines of action cross each other, so the external
+#: oblique is built outwards from them and the internal oblique inwards, one over the other.
+SHEET_DEPTH: dict[str, float] = {"external_oblique": 0.0, "internal_oblique": 1.0}
+
+
+def sheet_heads(muscle: str, actuators: list[str]) -> list[list[str]]:
+    """The actuators of a sheet muscle (one side) grouped by head, in a fixed order."""
+    heads = SHEETS[muscle][1]
+    if heads is None:
+        return [sorted(actuators)]
+    return [sorted(a for a in actuators if strip_side(a) in head) for head in heads]
+
+
 _MF_LEVEL = re.compile(r"^MF_m(\d)")
 
 

@@ -14,14 +14,19 @@ from ims_atlas.bake.tubes import belly_profile, resample, smooth, transport_fram
 MIN_THICKNESS = 0.0006
 
 
-def loft(rings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Join closed rings ``(n, k, 3)`` into one closed surface, capping both ends with fans.
+def loft(rings: np.ndarray, strip_caps: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Join closed rings ``(n, k, 3)`` into one closed surface, capping both ends with fans
+    (or strips, see ``strip_caps``).
 
     Parameters
     ----------
     rings
         ``n >= 2`` rings of ``k >= 3`` points each; ring ``i`` point ``j`` lies next to ring
         ``i + 1`` point ``j``.
+    strip_caps
+        Close the ends with a strip joining point ``j`` to point ``k - 1 - j`` instead of a fan
+        from the ring's centre. For a ring that goes along a sheet's top and back along its
+        bottom (``k`` even): a fan folds over where the sheet curves across, a strip cannot.
 
     Returns
     -------
@@ -30,17 +35,24 @@ def loft(rings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     rings = np.asarray(rings, dtype=np.float64)
     n, k = rings.shape[:2]
-    points = np.vstack([rings.reshape(-1, 3), rings[0].mean(axis=0)[None], rings[-1].mean(axis=0)[None]])
-    start, end = n * k, n * k + 1
     j = np.arange(k)
+    last = (n - 1) * k
     faces = []
     for i in range(n - 1):
         a, b = i * k + j, i * k + (j + 1) % k
         faces.append(np.stack([a, b, b + k], axis=1))
         faces.append(np.stack([a, b + k, a + k], axis=1))
-    faces.append(np.stack([np.full(k, start), (j + 1) % k, j], axis=1))
-    last = (n - 1) * k
-    faces.append(np.stack([np.full(k, end), last + j, last + (j + 1) % k], axis=1))
+    if strip_caps:
+        points = rings.reshape(-1, 3)
+        t = np.arange(k // 2 - 1)
+        top, top1, bottom, bottom1 = t, t + 1, k - 1 - t, k - 2 - t
+        faces += [np.stack([bottom, bottom1, top1], axis=1), np.stack([bottom, top1, top], axis=1)]
+        faces += [last + np.stack([top, top1, bottom1], axis=1), last + np.stack([top, bottom1, bottom], axis=1)]
+    else:
+        points = np.vstack([rings.reshape(-1, 3), rings[0].mean(axis=0)[None], rings[-1].mean(axis=0)[None]])
+        start, end = n * k, n * k + 1
+        faces.append(np.stack([np.full(k, start), (j + 1) % k, j], axis=1))
+        faces.append(np.stack([np.full(k, end), last + j, last + (j + 1) % k], axis=1))
     faces = np.vstack(faces).astype(np.int64)
     v0, v1, v2 = points[faces[:, 0]], points[faces[:, 1]], points[faces[:, 2]]
     if np.einsum("ij,ij->i", v0, np.cross(v1, v2)).sum() < 0:
@@ -86,7 +98,7 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
-          edge: float = 0.35, bias: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """A flat muscle: a closed solid of thickness around a grid of fibre points.
 
     Parameters
@@ -104,6 +116,8 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
         Relative thickness at the two free borders.
     bias
         Share of the thickness put on the deep side of the grid (0: the grid is the deep surface).
+    strip_caps
+        Close the two ends with strips, not fans (see :func:`loft`): for sheets curved across.
     """
     grid = np.asarray(grid, dtype=np.float64)
     m, n = grid.shape[:2]
@@ -120,7 +134,7 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     bottom = grid - normal * t * bias
     # Ring i goes along the top from fibre 0 to fibre m-1 and back along the bottom.
     rings = np.concatenate([top, bottom[::-1]], axis=0).transpose(1, 0, 2)
-    return loft(rings)
+    return loft(rings, strip_caps=strip_caps)
 
 
 def fibre_grid(lines: list[np.ndarray], fibres: int, stations: int) -> np.ndarray:

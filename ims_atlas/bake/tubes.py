@@ -58,7 +58,7 @@ def transport_frames(centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return normals, np.cross(tangents, normals)
 
 
-def sweep(path: np.ndarray, radius: float, rings: int = 24, sides: int = 12) -> tuple[np.ndarray, np.ndarray]:
+def sweep(path: np.ndarray, radius: float, rings: int = 18, sides: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """Sweep a closed tube with a belly profile along ``path``.
 
     Returns ``(points, faces)``: a watertight, consistently outward-oriented triangle surface.

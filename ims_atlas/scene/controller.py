@@ -17,6 +17,10 @@ from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_p
 
 #: How far (metres) a marker's label sits outside the marker.
 LABEL_OFFSET = 0.045
+#: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
+#: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
+#: rasteriser's memory per frame grows with the translucent triangles it bins.
+COARSE_OPACITY = 0.25
 
 
 class SceneController:
@@ -32,8 +36,11 @@ class SceneController:
         self._manifest = manifest
         self._palette = palette
         self._blocks: dict[str, tuple[str, int]] = {}  # structure id -> (layer, flat block index)
-        self._mappers: dict[str, object] = {}
-        self._actors: dict[str, object] = {}
+        # Coarse copies drawn instead when a structure is faint context: id -> (group, index).
+        self._coarse_blocks: dict[str, tuple[str, int]] = {}
+        self._mappers: dict[str, object] = {}  # draw group (a layer, or "<layer>:coarse") -> mapper
+        self._actors: dict[str, object] = {}  # layer -> actor (the full-detail surfaces)
+        self._coarse_actors: dict[str, object] = {}
         self._marker_actors: list[object] = []
         self._overlay = None
         self._marker_key: tuple = ((), False)
@@ -56,42 +63,55 @@ class SceneController:
         # and a compositing pass: slower frames and 5-10 MB more peak memory on software GL.
         pl.renderer.SetUseOIT(False)
         all_structures = list(self._manifest)
-        meshes, self.problems = load_structures(self._manifest, all_structures)
+        meshes, coarse, self.problems = load_structures(self._manifest, all_structures)
         for layer in LAYERS:
             members = [s for s in all_structures if s.layer == layer and s.id in meshes]
             if not members:
                 continue
-            block = pv.MultiBlock()
-            for s in members:
-                block.append(meshes[s.id], s.id)
-                self._blocks[s.id] = (layer, len(block))  # flat index: 0 is the root
-            actor, mapper = pl.add_composite(
-                block,
-                color=self._palette.bone,
-                scalars=None,
-                show_scalar_bar=False,
-                # The meshes carry their own vertex normals (scene.meshes): pyvista's
-                # smooth_shading would recompute them over every block (0.3 s at start-up,
-                # and a second copy of the geometry), so shading is set on the property below.
-                smooth_shading=False,
-                specular=0.25,
-                specular_power=18,
-                diffuse=0.85,
-                ambient=0.12,
-                name=f"layer:{layer}",
-                reset_camera=False,
-                render=False,
-            )
-            mapper.scalar_visibility = False  # colours come from block attributes, never from data
-            actor.prop.interpolation = "gouraud"  # smooth, from the stored point normals
-            # Closed surfaces: skipping their back faces halves the triangles the software
-            # rasteriser bins each frame (about 50 MB less peak memory, and less work) and a
-            # translucent muscle shows one skin, not its far side through it.
-            actor.prop.backface_culling = layer in CLOSED_LAYERS
-            self._actors[layer] = actor
-            self._mappers[layer] = mapper
+            self._actors[layer] = self._add_group(layer, members, meshes, self._blocks)
+            # Drawn right after its layer, so translucent context keeps the layer's place in
+            # the drawing order.
+            faint = [s for s in members if s.id in coarse]
+            if faint:
+                self._coarse_actors[layer] = self._add_group(f"{layer}:coarse", faint, coarse, self._coarse_blocks)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
+
+    def _add_group(self, group: str, members, meshes, index: dict[str, tuple[str, int]]):
+        """One composite actor drawing ``members`` (per-block colour, opacity, visibility)."""
+        layer = group.split(":")[0]
+        block = pv.MultiBlock()
+        for s in members:
+            block.append(meshes[s.id], s.id)
+            index[s.id] = (group, len(block))  # flat index: 0 is the root
+        actor, mapper = self._plotter.add_composite(
+            block,
+            color=self._palette.bone,
+            scalars=None,
+            show_scalar_bar=False,
+            # The meshes carry their own vertex normals (scene.meshes): pyvista's
+            # smooth_shading would recompute them over every block (0.3 s at start-up,
+            # and a second copy of the geometry), so shading is set on the property below.
+            smooth_shading=False,
+            specular=0.25,
+            specular_power=18,
+            diffuse=0.85,
+            ambient=0.12,
+            name=f"layer:{group}",
+            reset_camera=False,
+            render=False,
+        )
+        mapper.scalar_visibility = False  # colours come from block attributes, never from data
+        actor.prop.interpolation = "gouraud"  # smooth, from the stored point normals
+        # Closed surfaces: skipping their back faces halves the triangles the software
+        # rasteriser bins each frame (about 50 MB less peak memory, and less work) and a
+        # translucent muscle shows one skin, not its far side through it.
+        actor.prop.backface_culling = layer in CLOSED_LAYERS
+        if group != layer:
+            for i in range(1, len(block) + 1):  # coarse copies start hidden
+                mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self._block_object(group, i, mapper), False)
+        self._mappers[group] = mapper
+        return actor
 
     # -- queries ------------------------------------------------------------------------
     @property
@@ -114,9 +134,22 @@ class SceneController:
 
     def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
         """The colour, opacity and visibility a structure is drawn with now."""
-        layer, idx = self._blocks[structure_id]
-        attr = self._mappers[layer].block_attr[idx]
+        group, idx = self._drawn_block(structure_id)
+        attr = self._mappers[group].block_attr[idx]
         return tuple(attr.color.float_rgb), float(attr.opacity), bool(attr.visible)
+
+    def _drawn_block(self, structure_id: str) -> tuple[str, int]:
+        """The block that draws a structure now: its coarse copy while that is shown."""
+        coarse = self._coarse_blocks.get(structure_id)
+        if coarse is not None:
+            mapper = self._mappers[coarse[0]]
+            if mapper.GetCompositeDataDisplayAttributes().GetBlockVisibility(self._block_object(*coarse)):
+                return coarse
+        return self._blocks[structure_id]
+
+    def uses_coarse(self, structure_id: str) -> bool:
+        """Whether a structure is drawn from its coarse copy now (faint context)."""
+        return self._drawn_block(structure_id) != self._blocks[structure_id]
 
     # -- effects ------------------------------------------------------------------------
     def apply(self, plan: HighlightPlan, render: bool = True) -> None:
@@ -131,16 +164,20 @@ class SceneController:
             where = self._blocks.get(sid)
             if where is None:
                 continue
-            layer, idx = where
-            attrs = self._mappers[layer].GetCompositeDataDisplayAttributes()
-            block = self._block_object(layer, idx)
-            attrs.SetBlockColor(block, tuple(float(c) for c in style.color))
-            attrs.SetBlockOpacity(block, float(style.opacity))
-            attrs.SetBlockVisibility(block, bool(style.visible))
-            touched.add(layer)
-        for layer in touched:
-            self._mappers[layer].GetCompositeDataDisplayAttributes().Modified()
-            self._mappers[layer].Modified()
+            coarse = self._coarse_blocks.get(sid)
+            # Faint context is drawn from the coarse copy: its detail cannot be seen there.
+            use_coarse = coarse is not None and style.visible and style.opacity <= COARSE_OPACITY
+            targets = [(where, style.visible and not use_coarse)] + ([(coarse, use_coarse)] if coarse else [])
+            for (group, idx), shown in targets:
+                attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
+                block = self._block_object(group, idx)
+                attrs.SetBlockColor(block, tuple(float(c) for c in style.color))
+                attrs.SetBlockOpacity(block, float(style.opacity))
+                attrs.SetBlockVisibility(block, bool(shown))
+                touched.add(group)
+        for group in touched:
+            self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
+            self._mappers[group].Modified()
         self._styles = dict(plan.styles)
         self._set_markers(plan.markers, plan.labels)
         if render:
@@ -174,11 +211,11 @@ class SceneController:
             self._overlay = overlay
         return self._overlay
 
-    def _block_object(self, layer: str, idx: int):
-        key = (layer, idx)
+    def _block_object(self, group: str, idx: int, mapper=None):
+        key = (group, idx)
         block = self._block_objects.get(key)
         if block is None:
-            mapper = self._mappers[layer]
+            mapper = mapper if mapper is not None else self._mappers[group]
             block = mapper.GetCompositeDataDisplayAttributes().DataObjectFromIndex(idx, mapper.GetInputDataObject(0, 0))
             self._block_objects[key] = block
         return block
@@ -376,7 +413,9 @@ class SceneController:
     def close(self) -> None:
         """Drop references to actors; the owner closes the plotter."""
         self._actors.clear()
+        self._coarse_actors.clear()
         self._mappers.clear()
+        self._coarse_blocks.clear()
         if self._overlay is not None:
             self._overlay.RemoveAllViewProps()
             self._plotter.render_window.RemoveRenderer(self._overlay)

@@ -4,7 +4,8 @@ Reading the 355 small mesh files (each a zip of NumPy arrays, checked on the way
 computing their normals takes about 0.4 s of every start. The result depends only on the
 bytes of the manifest and of the mesh files, so those are hashed into a key; when a start finds
 a pack with the same key it reads that instead. The pack holds only data (no pickles): the
-concatenated float32 points and normals, int32 faces and the per-structure offsets.
+concatenated float32 points and normals, int32 faces and the per-structure offsets, for the
+surfaces and for their coarse versions (``scene.meshes``: drawn for faint context).
 
 The cache is best effort: a missing, unreadable, corrupt or stale pack only means reading the
 mesh files again; a start that met any problem in the mesh files writes no pack, so problems
@@ -25,7 +26,7 @@ import numpy as np
 from ims_atlas import __version__
 
 #: The pack's own layout; bump when it changes so old packs are ignored.
-FORMAT = 1
+FORMAT = 2
 PREFIX = "meshes-"
 
 
@@ -45,13 +46,14 @@ def cache_dir() -> Path:
     return user_dir() / "cache"
 
 
-def pack_key(manifest_path: Path, files: list[Path]) -> str:
-    """A hash of everything the surfaces depend on: the manifest and every mesh file's bytes.
+def pack_key(manifest_path: Path, files: list[Path], salt: str = "") -> str:
+    """A hash of everything the surfaces depend on: the manifest, every mesh file's bytes and
+    ``salt`` (the parameters of whatever the caller derives from them).
 
     Empty when a file cannot be read (then no pack is used or written).
     """
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{__version__}/{FORMAT}".encode())
+    digest.update(f"{__version__}/{FORMAT}/{salt}".encode())
     try:
         digest.update(Path(manifest_path).read_bytes())
         for f in files:
@@ -67,19 +69,12 @@ def _pack_path(key: str) -> Path:
     return cache_dir() / f"{PREFIX}{key}.npz"
 
 
-def read_pack(key: str, ids: list[str]) -> dict[str, Surface] | None:
-    """The surfaces of ``ids`` stored under ``key``, or None when there is no usable pack."""
-    if not key:
+def _unpack(z, group: str, ids: list[str]) -> dict[str, Surface] | None:
+    stored = json.loads(bytes(z[f"{group}_ids"]).decode("utf-8"))
+    if stored != ids:
         return None
-    try:
-        with np.load(_pack_path(key), allow_pickle=False) as z:
-            stored = json.loads(bytes(z["ids"]).decode("utf-8"))
-            if stored != ids:
-                return None
-            points, normals, faces = z["points"], z["normals"], z["faces"]
-            point_at, face_at = z["point_offsets"], z["face_offsets"]
-    except Exception:  # noqa: BLE001 - missing, damaged or foreign pack: read the mesh files instead
-        return None
+    points, normals, faces = z[f"{group}_points"], z[f"{group}_normals"], z[f"{group}_faces"]
+    point_at, face_at = z[f"{group}_point_offsets"], z[f"{group}_face_offsets"]
     n = len(ids)
     if (points.dtype != np.float32 or normals.shape != points.shape or faces.dtype != np.int32
             or points.ndim != 2 or points.shape[1:] != (3,) or faces.ndim != 2 or faces.shape[1:] != (3,)
@@ -98,22 +93,45 @@ def read_pack(key: str, ids: list[str]) -> dict[str, Surface] | None:
     return out
 
 
-def write_pack(key: str, surfaces: dict[str, Surface]) -> None:
-    """Store ``surfaces`` under ``key`` (best effort) and remove packs of other keys."""
+def read_pack(key: str, ids: list[str]) -> tuple[dict[str, Surface], dict[str, Surface]] | None:
+    """The surfaces of ``ids`` and their coarse versions stored under ``key``, or None when
+    there is no usable pack."""
+    if not key:
+        return None
+    try:
+        with np.load(_pack_path(key), allow_pickle=False) as z:
+            fine = _unpack(z, "fine", ids)
+            coarse_ids = json.loads(bytes(z["coarse_ids"]).decode("utf-8"))
+            if fine is None or not isinstance(coarse_ids, list) or not set(coarse_ids) <= set(ids):
+                return None
+            coarse = _unpack(z, "coarse", coarse_ids)
+    except Exception:  # noqa: BLE001 - missing, damaged or foreign pack: read the mesh files instead
+        return None
+    return (fine, coarse) if coarse is not None else None
+
+
+def _group(group: str, surfaces: dict[str, Surface]) -> dict[str, np.ndarray]:
+    items = list(surfaces.values())
+
+    def cat(arrays, dtype):
+        return np.concatenate(arrays).astype(dtype) if arrays else np.zeros((0, 3), dtype)
+
+    return {
+        f"{group}_ids": np.frombuffer(json.dumps(list(surfaces)).encode("utf-8"), dtype=np.uint8),
+        f"{group}_points": cat([s.points for s in items], np.float32),
+        f"{group}_normals": cat([s.normals for s in items], np.float32),
+        f"{group}_faces": cat([s.faces for s in items], np.int32),
+        f"{group}_point_offsets": np.cumsum([0] + [len(s.points) for s in items]).astype(np.int64),
+        f"{group}_face_offsets": np.cumsum([0] + [len(s.faces) for s in items]).astype(np.int64),
+    }
+
+
+def write_pack(key: str, surfaces: dict[str, Surface], coarse: dict[str, Surface] | None = None) -> None:
+    """Store ``surfaces`` and their ``coarse`` versions under ``key`` (best effort) and remove
+    packs of other keys."""
     if not key:
         return
-    ids = list(surfaces)
-    items = [surfaces[i] for i in ids]
-    point_at = np.cumsum([0] + [len(s.points) for s in items]).astype(np.int64)
-    face_at = np.cumsum([0] + [len(s.faces) for s in items]).astype(np.int64)
-    arrays = {
-        "ids": np.frombuffer(json.dumps(ids).encode("utf-8"), dtype=np.uint8),
-        "points": np.concatenate([s.points for s in items]).astype(np.float32) if items else np.zeros((0, 3), np.float32),
-        "normals": np.concatenate([s.normals for s in items]).astype(np.float32) if items else np.zeros((0, 3), np.float32),
-        "faces": np.concatenate([s.faces for s in items]).astype(np.int32) if items else np.zeros((0, 3), np.int32),
-        "point_offsets": point_at,
-        "face_offsets": face_at,
-    }
+    arrays = {**_group("fine", surfaces), **_group("coarse", coarse or {})}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)  # uncompressed: reading it back is a copy, not a decompression
     try:

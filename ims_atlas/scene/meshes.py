@@ -37,17 +37,40 @@ def to_polydata(points: np.ndarray, faces: np.ndarray, normals: np.ndarray | Non
     return mesh
 
 
-def read_surfaces(manifest: Manifest, structures: list[Structure],
-                  use_cache: bool = True) -> tuple[dict[str, Surface], list[Problem]]:
-    """Read the structures' mesh files (or the pack of them a clean earlier start left); the
-    surfaces that loaded and a problem for each that did not."""
+#: Layers whose structures also get a coarse surface, drawn when a structure is faint context.
+COARSE_LAYERS = ("muscles",)
+#: The coarse surface keeps this share of the triangles (of surfaces with at least COARSE_MIN).
+COARSE_KEEP = 0.3
+COARSE_MIN = 300
+
+
+def coarse_surface(surface: Surface) -> Surface:
+    """A decimated copy (about ``COARSE_KEEP`` of the triangles; shape and volume kept) for
+    structures drawn as faint context, where the detail cannot be seen: fewer triangles for
+    the software rasteriser to bin, which is most of a frame's memory."""
+    mesh = pv.PolyData.from_regular_faces(surface.points, surface.faces)
+    out = mesh.decimate(1.0 - COARSE_KEEP, volume_preservation=True)
+    points = np.asarray(out.points, dtype=np.float64)
+    faces = out.regular_faces
+    return Surface(points.astype(np.float32), faces.astype(np.int32), vertex_normals(points, faces).astype(np.float32))
+
+
+def read_surfaces(manifest: Manifest, structures: list[Structure], use_cache: bool = True
+                  ) -> tuple[dict[str, Surface], dict[str, Surface], list[Problem]]:
+    """Read the structures' mesh files (or the pack of them a clean earlier start left).
+
+    Returns the surfaces that loaded, coarse versions of those in ``COARSE_LAYERS`` with at
+    least ``COARSE_MIN`` triangles, and a problem for each structure that did not load.
+    """
     files = [manifest.file_path(s) for s in structures]
     ids = [s.id for s in structures]
-    key = mesh_cache.pack_key(manifest.path, files) if use_cache else ""
+    salt = f"coarse {COARSE_LAYERS} {COARSE_KEEP} {COARSE_MIN}"
+    key = mesh_cache.pack_key(manifest.path, files, salt) if use_cache else ""
     packed = mesh_cache.read_pack(key, ids)
     if packed is not None:
-        return packed, []
+        return packed[0], packed[1], []
     surfaces: dict[str, Surface] = {}
+    coarse: dict[str, Surface] = {}
     problems: list[Problem] = []
     for s, path in zip(structures, files):
         try:
@@ -60,13 +83,20 @@ def read_surfaces(manifest: Manifest, structures: list[Structure],
             continue
         surfaces[s.id] = Surface(data.points.astype(np.float32), data.faces.astype(np.int32),
                                  vertex_normals(data.points, data.faces).astype(np.float32))
+        if s.layer in COARSE_LAYERS and len(data.faces) >= COARSE_MIN:
+            coarse[s.id] = coarse_surface(surfaces[s.id])
     if not problems:
-        mesh_cache.write_pack(key, surfaces)
-    return surfaces, problems
+        mesh_cache.write_pack(key, surfaces, coarse)
+    return surfaces, coarse, problems
 
 
-def load_structures(manifest: Manifest, structures: list[Structure],
-                    use_cache: bool = True) -> tuple[dict[str, pv.PolyData], list[Problem]]:
-    """Load the given structures; return the meshes that loaded and a problem for each that did not."""
-    surfaces, problems = read_surfaces(manifest, structures, use_cache)
-    return {sid: to_polydata(s.points, s.faces, s.normals) for sid, s in surfaces.items()}, problems
+def load_structures(manifest: Manifest, structures: list[Structure], use_cache: bool = True
+                    ) -> tuple[dict[str, pv.PolyData], dict[str, pv.PolyData], list[Problem]]:
+    """Load the given structures: the meshes that loaded, the coarse meshes drawn for faint
+    context (see :func:`read_surfaces`), and a problem for each structure that did not load."""
+    surfaces, coarse, problems = read_surfaces(manifest, structures, use_cache)
+
+    def polydata(items):
+        return {sid: to_polydata(s.points, s.faces, s.normals) for sid, s in items.items()}
+
+    return polydata(surfaces), polydata(coarse), problems

@@ -280,6 +280,8 @@ def apply(doc: object, mutations: list[Mutation]) -> object:
             current = parent[last]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed or retyped this path
+        if not isinstance(parent, (dict, list)):
+            continue  # an earlier mutation retyped a container into a string: its path is gone
         if m.kind == "delete":
             del parent[last]
         elif m.kind in ("replace", "retype"):

@@ -26,10 +26,11 @@ def scene(manifest):
     plotter.close()
 
 
-def test_everything_loads_in_four_layers_or_fewer(scene, manifest):
+def test_everything_loads_in_a_few_composite_actors(scene, manifest):
     assert scene.problems == []
     assert set(scene.structure_ids) == {s.id for s in manifest}
-    assert len(scene.plotter.renderer.actors) <= 4  # one composite actor per layer
+    # One composite actor per layer, and one for the muscles' coarse copies.
+    assert len(scene.plotter.renderer.actors) <= 5
 
 
 @pytest.mark.parametrize("view", ["anterior", "posterior", "left", "right", "superior"])
@@ -51,6 +52,33 @@ def test_highlight_changes_block_colours_without_new_geometry(scene):
     _, dim, _ = scene.block_style("femur_right")
     assert dim < 1.0
     assert set(scene.plotter.renderer.actors) == actors_before
+
+
+def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, manifest):
+    target = "extensor_carpi_radialis_brevis_right"
+    context = "biceps_femoris_long_head_right" if "biceps_femoris_long_head_right" in scene.structure_ids else None
+    context = context or next(s.id for s in manifest if s.layer == "muscles" and s.id != target
+                              and s.triangles >= 300)
+    plan = plan_for(manifest, highlights={target: "local"})
+    scene.apply(plan)
+    assert not scene.uses_coarse(target)
+    assert scene.uses_coarse(context)
+    # The coarse copy carries the context style; the full surface is hidden meanwhile.
+    colour, opacity, visible = scene.block_style(context)
+    assert visible and opacity == plan.styles[context].opacity <= 0.25
+    assert np.allclose(colour, plan.styles[context].color)
+    layer, idx = scene._blocks[context]
+    assert not scene._mappers[layer].block_attr[idx].visible
+    # Back to the plain scene: everything in full detail again.
+    scene.apply(plan_for(manifest))
+    assert not scene.uses_coarse(context)
+    assert scene.block_style(context)[1:] == (1.0, True)
+    # A hidden structure is drawn by neither copy.
+    scene.apply(plan_for(manifest, highlights={target: "local"}, hidden=frozenset({context})))
+    assert not scene.block_style(context)[2]
+    coarse_group, coarse_idx = scene._coarse_blocks[context]
+    assert not scene._mappers[coarse_group].block_attr[coarse_idx].visible
+    scene.apply(plan_for(manifest))
 
 
 def test_highlighted_muscle_shows_its_colour_where_it_projects(scene, manifest):

@@ -159,3 +159,100 @@ def test_every_authored_muscle_and_nerve_is_in_the_manifest(manifest):
     for n in data["nerves"]:
         for side in ("left", "right"):
             assert manifest[f"nerve_{n['id']}_{side}"].kind == "nerve"
+
+
+#: Structures added for issue 3 item 3 (muscle ids double as catalog muscle ids).
+NEW_MUSCLES = ["splenius_cervicis", "abductor_pollicis_brevis", "flexor_pollicis_brevis", "flexor_hallucis_brevis",
+               "adductor_hallucis"]
+NEW_NERVES = ["spinal_accessory", "femoral"]
+
+
+@pytest.mark.parametrize("sid", [f"{m}_{side}" for m in NEW_MUSCLES for side in ("left", "right")]
+                         + [f"nerve_{n}_{side}" for n in NEW_NERVES for side in ("left", "right")])
+def test_new_structures_load_closed_and_cited(manifest, sid):
+    s = manifest[sid]
+    mesh = read_mesh(manifest.file_path(s))
+    assert len(mesh.faces) > 50 and np.isfinite(mesh.points).all()
+    assert (_edge_use(mesh.faces) == 2).all(), f"{sid} has open or non-manifold edges"
+    assert "<http" in s.source and s.source.startswith("Authored")
+    side = -1 if s.side == "right" else 1
+    assert (side * (mesh.points[:, 0] - manifest.midline_x) > 0).mean() > 0.9, f"{sid} lies on the wrong side"
+
+
+def test_catalog_muscles_authored_here_resolve_to_meshes(manifest):
+    """The authored muscles the bundled catalog names (APB, FPB, FHB and adductor hallucis had
+    'no mesh') link to their meshes by id."""
+    import json
+
+    from ims_atlas.bake.authored import load_data
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    catalog = {m["id"] for m in json.loads(bundled_catalog_path().read_text(encoding="utf-8"))["muscles"]}
+    authored = {m["id"] for m in load_data()["muscles"]}
+    assert {"abductor_pollicis_brevis", "flexor_pollicis_brevis", "flexor_hallucis_brevis",
+            "adductor_hallucis"} <= catalog & authored
+    with_mesh = manifest.muscle_ids()
+    for mid in catalog & authored:
+        assert mid in with_mesh
+        assert {s.side for s in manifest.muscle_structures(mid)} == {"left", "right"}, mid
+
+
+def _inside_share(manifest, bone: str, structure: str) -> float:
+    b = read_mesh(manifest.file_path(manifest[bone]))
+    m = read_mesh(manifest.file_path(manifest[structure]))
+    return float(np.mean([geometry.contains_point(b.points, b.faces, p) for p in m.points]))
+
+
+@pytest.mark.parametrize("muscle, most", [("temporalis", 0.1), ("masseter", 0.15), ("lateral_pterygoid", 0.15)])
+def test_jaw_muscles_lie_outside_the_skull(manifest, muscle, most):
+    """Temporalis lies on the temporal fossa, masseter on the ramus and lateral pterygoid in the
+    infratemporal fossa: (almost) none of their surface lies within the skull's closed surface."""
+    for side in ("left", "right"):
+        assert _inside_share(manifest, "skull", f"{muscle}_{side}") < most, f"{muscle} {side} is inside the skull"
+
+
+def test_temporalis_covers_the_temporal_fossa_and_reaches_the_coronoid(manifest):
+    lm = _landmarks(manifest)
+    m = read_mesh(manifest.file_path(manifest["temporalis_right"]))
+    skull = lm.samples("skull")
+    # A broad fan on the side of the head: at least 5 cm from front to back and 4 cm high.
+    assert np.ptp(m.points[:, 1]) > 0.05 and np.ptp(m.points[:, 2]) > 0.04
+    # Its top lies against the skull (not floating off it); its lower end on the mandible.
+    top = m.points[m.points[:, 2] > np.quantile(m.points[:, 2], 0.8)]
+    gaps = np.array([np.linalg.norm(skull - p, axis=1).min() for p in top])
+    assert np.median(gaps) < 0.012
+    assert lm.distance_to_bones(m.path[-1], ["mandible"]) < 0.006
+
+
+def test_upper_trapezius_lies_low_over_the_shoulder(manifest):
+    """No tent: beyond the neck (more than 7 cm from the midline) the trapezius stays within
+    3.5 cm above the acromion, and it reaches from the occiput to the shoulder."""
+    lm = _landmarks(manifest)
+    acromion = lm.point({"bone": "scapula", "extreme": "superior", "within": [[0.75, 0, 0.7], [1, 1, 1]]})
+    for side in ("left", "right"):
+        p = read_mesh(manifest.file_path(manifest[f"trapezius_{side}"])).points
+        lateral = np.abs(p[:, 0] - manifest.midline_x)
+        assert p[lateral > 0.07, 2].max() < acromion[2] + 0.035, side
+        assert lateral.max() > abs(acromion[0] - manifest.midline_x) - 0.01, side
+    skull = read_mesh(manifest.file_path(manifest["skull"])).points
+    assert p[:, 2].max() > skull[:, 2].min() + 0.04, "the upper fibres start on the occiput"
+
+
+def test_spinal_accessory_runs_from_the_skull_base_to_the_deep_surface_of_trapezius(manifest):
+    lm = _landmarks(manifest)
+    path = read_mesh(manifest.file_path(manifest["nerve_spinal_accessory_right"])).path
+    assert lm.distance_to_bones(path[0], ["skull"]) < 0.006, "leaves the skull at the jugular foramen"
+    assert path[0][2] > manifest.vertebra("C1").landmarks["centroid"][2]
+    end = path[-1]
+    trapezius = read_mesh(manifest.file_path(manifest["trapezius_right"])).points
+    near = trapezius[np.linalg.norm(trapezius[:, [0, 2]] - end[[0, 2]], axis=1) < 0.01]
+    assert len(near) and end[1] < near[:, 1].max(), "ends deep to (in front of) trapezius"
+
+
+def test_femoral_nerve_runs_from_the_lumbar_spine_into_the_front_of_the_thigh(manifest):
+    path = read_mesh(manifest.file_path(manifest["nerve_femoral_right"])).path
+    l2, l4 = (manifest.vertebra(v).landmarks["centroid"][2] for v in ("L2", "L4"))
+    assert l4 - 0.01 < path[0][2] < l2 + 0.01, "starts in psoas at the L2-L4 level"
+    femur = read_mesh(manifest.file_path(manifest["femur_right"])).points
+    assert path[-1][2] < femur[:, 2].max() - 0.02, "ends below the inguinal ligament"
+    assert path[-1][1] < femur[:, 1].min() + 0.01, "ends in front of the femur (anterior thigh)"

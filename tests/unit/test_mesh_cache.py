@@ -41,13 +41,21 @@ def test_a_pack_round_trips_exactly(home, tmp_path):
     manifest, files = _files(tmp_path)
     key = mesh_cache.pack_key(manifest, files)
     surfaces = _surfaces()
-    mesh_cache.write_pack(key, surfaces)
+    coarse = {"b": surfaces["a"]}
+    mesh_cache.write_pack(key, surfaces, coarse)
     back = mesh_cache.read_pack(key, ["a", "b"])
-    assert back is not None and list(back) == ["a", "b"]
-    for sid, s in surfaces.items():
-        np.testing.assert_array_equal(back[sid].points, s.points)
-        np.testing.assert_array_equal(back[sid].faces, s.faces)
-        np.testing.assert_array_equal(back[sid].normals, s.normals)
+    assert back is not None and list(back[0]) == ["a", "b"] and list(back[1]) == ["b"]
+    for stored, read in ((surfaces, back[0]), (coarse, back[1])):
+        for sid, s in stored.items():
+            np.testing.assert_array_equal(read[sid].points, s.points)
+            np.testing.assert_array_equal(read[sid].faces, s.faces)
+            np.testing.assert_array_equal(read[sid].normals, s.normals)
+
+
+def test_a_pack_without_coarse_copies_reads_back_an_empty_set(home):
+    mesh_cache.write_pack("4" * 32, _surfaces())
+    fine, coarse = mesh_cache.read_pack("4" * 32, ["a", "b"])
+    assert list(fine) == ["a", "b"] and coarse == {}
 
 
 def test_the_key_changes_with_any_mesh_or_manifest_byte(tmp_path):
@@ -57,6 +65,7 @@ def test_the_key_changes_with_any_mesh_or_manifest_byte(tmp_path):
     assert mesh_cache.pack_key(manifest, files) != key
     files[1].write_bytes(b"b" * 10)
     assert mesh_cache.pack_key(manifest, files) == key
+    assert mesh_cache.pack_key(manifest, files, "other parameters") != key
     manifest.write_text("{ }")
     assert mesh_cache.pack_key(manifest, files) != key
 
@@ -98,8 +107,8 @@ def test_a_damaged_pack_is_ignored(home, tmp_path, damage):
         with np.load(path) as z:
             arrays = dict(z)
         if damage == "bad_offsets":
-            arrays["point_offsets"] = arrays["point_offsets"][::-1].copy()
+            arrays["fine_point_offsets"] = arrays["fine_point_offsets"][::-1].copy()
         else:
-            arrays["faces"][0, 0] = 10_000
+            arrays["fine_faces"][0, 0] = 10_000
         np.savez(path, **arrays)
     assert mesh_cache.read_pack(key, ["a", "b"]) is None
