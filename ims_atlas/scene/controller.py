@@ -7,7 +7,7 @@ import pyvista as pv
 
 from ims_atlas.anatomy.manifest import CLOSED_LAYERS, LAYERS, Manifest
 from ims_atlas.core.errors import Problem
-from ims_atlas.scene.meshes import load_structures
+from ims_atlas.scene.meshes import load_structures, to_polydata
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
@@ -44,6 +44,7 @@ class SceneController:
         self._marker_actors: list[object] = []
         self._overlay = None
         self._marker_key: tuple = ((), False)
+        self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._styles: dict[str, object] = {}
         self._block_objects: dict[tuple[str, int], object] = {}
         self._pickables: dict[str, Pickable] = {}
@@ -177,7 +178,7 @@ class SceneController:
                 touched.add(group)
         for group in touched:
             self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
-            self._mappers[group].Modified()
+            pass  # self._mappers[group].Modified()
         self._styles = dict(plan.styles)
         self._set_markers(plan.markers, plan.labels)
         if render:
@@ -235,14 +236,11 @@ class SceneController:
             pts = [m.position for m in markers if m.role == role]
             if not pts:
                 continue
-            cloud = pv.PolyData(np.asarray(pts, dtype=np.float32))
-            # Different glyph shapes as well as colours: spheres for local, cubes for paraspinal.
-            glyph = pv.Sphere(radius=0.0065) if role == "local" else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011)
-            actor = pv.Actor(mapper=pv.DataSetMapper(cloud.glyph(geom=glyph, scale=False, orient=False)))
-            actor.mapper.scalar_visibility = False
-            actor.prop.color = getattr(self._palette, f"{role}_marker")
-            actor.prop.interpolation = "phong"
-            actor.prop.specular = 0.3
+            actor = self._surface_actor(self._glyphs(role, np.asarray(pts, dtype=np.float64)))
+            prop = actor.GetProperty()
+            prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
+            prop.SetInterpolationToPhong()
+            prop.SetSpecular(0.3)
             overlay.AddActor(actor)
             self._marker_actors.append(actor)
         if labels:
@@ -260,10 +258,10 @@ class SceneController:
             lines = pv.PolyData()
             lines.points = np.asarray([p for m, a in zip(markers, anchors) for p in (m.position, a)], dtype=float)
             lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(markers))])
-            leaders = pv.Actor(mapper=pv.DataSetMapper(lines))
-            leaders.prop.color = "white"
-            leaders.prop.line_width = 1.5
-            leaders.prop.lighting = False
+            leaders = self._surface_actor(lines)
+            leaders.GetProperty().SetColor(1.0, 1.0, 1.0)
+            leaders.GetProperty().SetLineWidth(1.5)
+            leaders.GetProperty().LightingOff()
             overlay.AddActor(leaders)
             self._marker_actors.append(leaders)
             text = self._plotter.add_point_labels(
@@ -283,6 +281,37 @@ class SceneController:
             self._plotter.remove_actor(text, reset_camera=False, render=False)
             overlay.AddViewProp(text)
             self._marker_actors.append(text)
+
+    def _glyphs(self, role: str, positions: np.ndarray) -> pv.PolyData:
+        """One surface with a marker shape at each position: spheres for local needle points,
+        cubes for paraspinal ones (shape as well as colour tells them apart). The shapes are
+        made once and copied with NumPy (a VTK glyph filter per switch cost most of a
+        highlight's Python time)."""
+        template = self._glyph_templates.get(role)
+        if template is None:
+            shape = (pv.Sphere(radius=0.0065) if role == "local"
+                     else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011).triangulate())
+            shape = shape.compute_normals(split_vertices=True, auto_orient_normals=True)
+            template = (np.asarray(shape.points, dtype=np.float64), shape.regular_faces,
+                        np.asarray(shape.point_data["Normals"], dtype=np.float32))
+            self._glyph_templates[role] = template
+        points, faces, normals = template
+        k, n = len(positions), len(points)
+        all_points = (points[None, :, :] + positions[:, None, :]).reshape(-1, 3)
+        all_faces = (faces[None, :, :] + (np.arange(k) * n)[:, None, None]).reshape(-1, 3)
+        return to_polydata(all_points, all_faces, np.tile(normals, (k, 1)))
+
+    @staticmethod
+    def _surface_actor(data: pv.PolyData):
+        """A plain actor drawing ``data`` in one colour (no lookup table, no scalars)."""
+        from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(data)
+        mapper.ScalarVisibilityOff()
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        return actor
 
     @property
     def marker_props(self) -> list[object]:
