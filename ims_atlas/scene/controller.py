@@ -177,8 +177,8 @@ class SceneController:
                 attrs.SetBlockVisibility(block, bool(shown))
                 touched.add(group)
         for group in touched:
+            # The attributes' own time stamp is enough for the mapper to redraw with them.
             self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
-            pass  # self._mappers[group].Modified()
         self._styles = dict(plan.styles)
         self._set_markers(plan.markers, plan.labels)
         if render:
