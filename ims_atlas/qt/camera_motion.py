@@ -43,26 +43,32 @@ class CameraMotion(QObject):
             return
         self._start, self._end = self._scene.camera_pose(), pose
         self._t0 = time.monotonic()
+        self._scene.set_moving(True)  # coarse copies while the camera travels
         self._timer.start()
         self._step()
 
     def finish(self) -> None:
         """Jump to the end of the current move, if any."""
         if self._timer.isActive() and self._end is not None:
-            self._timer.stop()
-            self._scene.set_camera_pose(self._end)
+            self._arrive(self._end)
 
     def stop(self) -> None:
         """Stop where the camera is."""
+        if self._timer.isActive():
+            self._arrive(self._scene.camera_pose())
+
+    def _arrive(self, pose: Pose) -> None:
         self._timer.stop()
+        self._scene.set_moving(False)  # full detail at rest
+        self._scene.set_camera_pose(pose)
 
     def _step(self) -> None:
         if self._start is None or self._end is None:
             self._timer.stop()
+            self._scene.set_moving(False)
             return
         t = (time.monotonic() - self._t0) * 1000.0 / DURATION_MS
         if t >= 1.0:
-            self._timer.stop()
-            self._scene.set_camera_pose(self._end)
+            self._arrive(self._end)
             return
         self._scene.set_camera_pose(interpolate_pose(self._start, self._end, t))

@@ -77,6 +77,9 @@ class MainWindow(QMainWindow):
         self.mouse = SceneMouse(self.interactor, self.scene, self)
         self.mouse.clicked.connect(self.select)
         self.mouse.hovered.connect(self._show_hover)
+        # While the hand turns the model, draw the coarse copies; full detail again at rest.
+        self.mouse.drag_started.connect(lambda: self.scene.set_moving(True))
+        self.mouse.drag_ended.connect(lambda: self.scene.set_moving(False))  # the style renders next
         self.problems = list(problems or []) + list(self.scene.problems)
 
         self._build_left_panel()

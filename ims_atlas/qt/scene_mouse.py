@@ -22,6 +22,11 @@ class SceneMouse(QObject):
     clicked = pyqtSignal(str)
     #: A structure id under a resting mouse, or "" when it rests on the background.
     hovered = pyqtSignal(str)
+    #: The hand started turning, panning or zooming the camera by dragging (the style has
+    #: drawn the first moved frame).
+    drag_started = pyqtSignal()
+    #: The drag ended; the style renders the frame at rest right after this signal.
+    drag_ended = pyqtSignal()
 
     def __init__(self, interactor, scene: SceneController, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +39,7 @@ class SceneMouse(QObject):
         self._buttons_down = 0
         self._last_move: tuple[int, int] | None = None
         self._last_hover = ""
+        self._dragging = False
         self._hover_timer = QTimer(self)
         self._hover_timer.setSingleShot(True)
         self._hover_timer.setInterval(HOVER_DELAY_MS)
@@ -46,6 +52,11 @@ class SceneMouse(QObject):
             (self._style, self._style.AddObserver("RightButtonReleaseEvent", self._on_other_release, 100.0)),
             (self._iren, self._iren.AddObserver("MiddleButtonPressEvent", self._on_other_press, 100.0)),
             (self._style, self._style.AddObserver("MiddleButtonReleaseEvent", self._on_other_release, 100.0)),
+            # The style's own interaction events: one per moved frame of a drag, and one when
+            # the drag ends, just before the style renders the frame at rest. (A wheel step
+            # zooms without them.)
+            (self._style, self._style.AddObserver("InteractionEvent", self._on_interaction)),
+            (self._style, self._style.AddObserver("EndInteractionEvent", self._on_end_interaction)),
         ]
 
     def detach(self) -> None:
@@ -73,6 +84,16 @@ class SceneMouse(QObject):
         x, y = self._iren.GetEventPosition()
         if abs(x - start[0]) <= CLICK_SLOP and abs(y - start[1]) <= CLICK_SLOP:
             self.clicked.emit(self.pick_at(x, y))
+
+    def _on_interaction(self, _obj, _event) -> None:
+        if not self._dragging:
+            self._dragging = True
+            self.drag_started.emit()
+
+    def _on_end_interaction(self, _obj, _event) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.drag_ended.emit()
 
     def _on_other_press(self, _obj, _event) -> None:
         self._buttons_down += 1

@@ -45,6 +45,7 @@ class SceneController:
         self._overlay = None
         self._marker_key: tuple = ((), False)
         self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._moving = False
         self._styles: dict[str, object] = {}
         self._block_objects: dict[tuple[str, int], object] = {}
         self._pickables: dict[str, Pickable] = {}
@@ -158,31 +159,56 @@ class SceneController:
         changed (straight on VTK's display attributes: a switch touches tens of blocks, not
         hundreds), and redraw the markers."""
         previous = self._styles
-        touched = set()
+        touched: set[str] = set()
         for sid, style in plan.styles.items():
-            if previous.get(sid) == style:
-                continue
-            where = self._blocks.get(sid)
-            if where is None:
-                continue
-            coarse = self._coarse_blocks.get(sid)
-            # Faint context is drawn from the coarse copy: its detail cannot be seen there.
-            use_coarse = coarse is not None and style.visible and style.opacity <= COARSE_OPACITY
-            targets = [(where, style.visible and not use_coarse)] + ([(coarse, use_coarse)] if coarse else [])
-            for (group, idx), shown in targets:
-                attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
-                block = self._block_object(group, idx)
-                attrs.SetBlockColor(block, tuple(float(c) for c in style.color))
-                attrs.SetBlockOpacity(block, float(style.opacity))
-                attrs.SetBlockVisibility(block, bool(shown))
-                touched.add(group)
-        for group in touched:
-            # The attributes' own time stamp is enough for the mapper to redraw with them.
-            self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
+            if previous.get(sid) != style and sid in self._blocks:
+                self._draw(sid, style, touched)
+        self._modified(touched)
         self._styles = dict(plan.styles)
         self._set_markers(plan.markers, plan.labels)
         if render:
             self._plotter.render()
+
+    def set_moving(self, moving: bool) -> None:
+        """While the camera moves (a drag, an animated view change), draw every structure
+        that has a coarse copy from it: on a software renderer that is the difference between
+        a model that follows the hand and one that lags. At rest the full surfaces return;
+        the caller renders (a moving camera renders anyway)."""
+        if moving == self._moving:
+            return
+        self._moving = moving
+        touched: set[str] = set()
+        for sid in self._coarse_blocks:
+            style = self._styles.get(sid)
+            if style is not None:
+                self._draw(sid, style, touched)
+        self._modified(touched)
+
+    @property
+    def moving(self) -> bool:
+        """Whether the scene is drawn for a moving camera (see :meth:`set_moving`)."""
+        return self._moving
+
+    def _draw(self, sid: str, style, touched: set[str]) -> None:
+        """Set one structure's blocks to ``style``: the coarse copy while it is faint context
+        (its detail cannot be seen there) or while the camera moves, else the full surface."""
+        where = self._blocks[sid]
+        coarse = self._coarse_blocks.get(sid)
+        use_coarse = (coarse is not None and style.visible
+                      and (self._moving or style.opacity <= COARSE_OPACITY))
+        targets = [(where, style.visible and not use_coarse)] + ([(coarse, use_coarse)] if coarse else [])
+        for (group, idx), shown in targets:
+            attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
+            block = self._block_object(group, idx)
+            attrs.SetBlockColor(block, tuple(float(c) for c in style.color))
+            attrs.SetBlockOpacity(block, float(style.opacity))
+            attrs.SetBlockVisibility(block, bool(shown))
+            touched.add(group)
+
+    def _modified(self, groups: set[str]) -> None:
+        for group in groups:
+            # The attributes' own time stamp is enough for the mapper to redraw with them.
+            self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
 
     def show(self, picture: Picture, frame: bool = True, render: bool = True) -> None:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera

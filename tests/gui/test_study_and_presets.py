@@ -74,10 +74,21 @@ def test_drag_rotates_instead_of_selecting(open_window, catalog, qtbot):
     widget = window.interactor.interactor
     before = window.scene.camera_pose()
     centre = QPoint(widget.width() // 2, widget.height() // 2)
+    muscle = next(sid for sid in window.scene.structure_ids if window.scene._coarse_blocks.get(sid))
+    assert not window.scene.moving and not window.scene.uses_coarse(muscle)
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=centre)
-    for dx in range(0, 120, 20):
+    assert not window.scene.moving  # a press alone is not a drag
+    during = []
+    for dx in range(20, 120, 20):
         qtbot.mouseMove(widget, QPoint(centre.x() + dx, centre.y()))
+        during.append(window.scene.uses_coarse(muscle))
+    assert window.scene.moving and all(during[1:])  # coarse copies while the hand turns the model
+    renders = []
+    tag = window.interactor.render_window.AddObserver("EndEvent", lambda *_: renders.append(1))
     qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(centre.x() + 120, centre.y()))
+    qtbot.waitUntil(lambda: bool(renders), timeout=3000)
+    window.interactor.render_window.RemoveObserver(tag)
+    assert not window.scene.moving and not window.scene.uses_coarse(muscle)  # full detail at rest, redrawn
     assert window.state.current.selection is None
     assert window.scene.camera_pose() != before
 

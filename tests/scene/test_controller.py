@@ -81,6 +81,26 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
     scene.apply(plan_for(manifest))
 
 
+def test_a_moving_camera_draws_coarse_copies_and_rest_restores_the_full_surfaces(scene, manifest):
+    target = "extensor_carpi_radialis_brevis_right"
+    plan = plan_for(manifest, highlights={target: "local"}, hidden=frozenset({"gluteus_maximus_right"}))
+    scene.apply(plan)
+    with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
+    assert target in with_copies
+    before = {sid: scene.block_style(sid) for sid in with_copies}
+    scene.set_moving(True)
+    assert scene.moving
+    shown = [sid for sid in with_copies if before[sid][2]]
+    assert all(scene.uses_coarse(sid) for sid in shown)
+    # Same colours, opacities and visibility; only the surface drawing them changed.
+    assert {sid: scene.block_style(sid) for sid in with_copies} == before
+    assert not scene.block_style("gluteus_maximus_right")[2]
+    scene.set_moving(False)
+    assert not scene.uses_coarse(target)
+    assert {sid: scene.block_style(sid) for sid in with_copies} == before
+    scene.apply(plan_for(manifest))
+
+
 def test_highlighted_muscle_shows_its_colour_where_it_projects(scene, manifest):
     """Pixel probe: the highlighted right ECRB is drawn in the local colour on the right forearm."""
     target = "extensor_carpi_radialis_brevis_right"
