@@ -13,7 +13,7 @@ import numpy as np
 
 from ims_atlas.anatomy.mesh_file import write_mesh
 from ims_atlas.bake import fascicle_columns, fascicle_sheets, names, tubes
-from ims_atlas.bake.authored import build_authored
+from ims_atlas.bake.authored import build_authored, load_data
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
 from ims_atlas.core.ids import MIDLINE_X
 
@@ -201,10 +201,13 @@ def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarr
 def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> list[dict]:
     bone_points = np.vstack([m.points for m in meshes])
     wall = _chest_wall(meshes)
+    # A muscle authored in authored_anatomy.json replaces myo-sim's fascicles of the same id
+    # (infraspinatus and supraspinatus fill their fossae; myo-sim has one thin line each).
+    authored = {m["id"] for m in load_data()["muscles"]}
     groups: dict[tuple[str, str, str | None], list] = defaultdict(list)
     for fas in fascicles(model, data):
         mid = names.muscle_for(fas.name)
-        if mid is None:
+        if mid is None or mid in authored:
             continue
         # Side from the geometry: myo-sim's own suffixes are not always right (its rect_abd_r
         # lies mostly left of the midline). Only a fascicle within 4 mm of the midline falls

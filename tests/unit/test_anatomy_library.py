@@ -256,3 +256,55 @@ def test_femoral_nerve_runs_from_the_lumbar_spine_into_the_front_of_the_thigh(ma
     femur = read_mesh(manifest.file_path(manifest["femur_right"])).points
     assert path[-1][2] < femur[:, 2].max() - 0.02, "ends below the inguinal ligament"
     assert path[-1][1] < femur[:, 1].min() + 0.01, "ends in front of the femur (anterior thigh)"
+
+
+# --- The shoulder: rotator cuff muscles filling their fossae -------------
+
+
+def _first_hit(manifest, start, direction, structures):
+    """Which of ``structures`` a ray from ``start`` travelling along ``direction`` meets first."""
+    best, first = np.inf, None
+    for sid in structures:
+        m = read_mesh(manifest.file_path(manifest[sid]))
+        p = np.asarray(m.points, dtype=np.float64)
+        a = p[m.faces[:, 0]]
+        t = geometry.ray_hits(a, p[m.faces[:, 1]] - a, p[m.faces[:, 2]] - a, start, direction)
+        if not np.all(np.isnan(t)) and float(np.nanmin(t)) < best:
+            best, first = float(np.nanmin(t)), sid
+    return first
+
+
+@pytest.mark.parametrize("muscle", ["infraspinatus", "supraspinatus"])
+def test_rotator_cuff_muscle_is_one_authored_structure_per_side(manifest, muscle):
+    """The authored muscle replaces myo-sim's single line of the same id: exactly one structure
+    per side, under the id the catalog uses, with the authored source."""
+    for side in ("left", "right"):
+        found = [s for s in manifest.muscle_structures(muscle) if s.side == side]
+        assert [s.id for s in found] == [f"{muscle}_{side}"], found
+        assert found[0].source.startswith("Authored") and "<http" in found[0].source
+
+
+def test_infraspinatus_fills_the_infraspinous_fossa_seen_from_behind(manifest):
+    """From behind, rays into the infraspinous fossa (below the spine, medial to the lateral
+    border) meet infraspinatus before the scapula: the fossa no longer shows as bare bone."""
+    lm = _landmarks(manifest)
+    hits = []
+    for u in (0.1, 0.2, 0.3, 0.4):
+        for w in (0.35, 0.45, 0.55, 0.65):
+            target = lm.point({"bone": "scapula", "box": [u, 1, w], "hit": "anterior"})
+            start = target + np.array([0.0, 0.15, 0.0])
+            hits.append(_first_hit(manifest, start, np.array([0.0, -1.0, 0.0]),
+                                   ["infraspinatus_right", "scapula_right"]) == "infraspinatus_right")
+    assert np.mean(hits) >= 0.9, f"infraspinatus covers {np.mean(hits):.0%} of its fossa"
+
+
+def test_supraspinatus_runs_from_its_fossa_over_the_top_of_the_humeral_head(manifest):
+    """Above the spine of the scapula, then over the top of the shoulder joint to the greater
+    tubercle: a ray straight down onto the humeral head meets supraspinatus first."""
+    hum = read_mesh(manifest.file_path(manifest["humerus_right"])).points
+    top = hum[np.argmax(hum[:, 2])]
+    first = _first_hit(manifest, top + np.array([0.0, 0.0, 0.05]), np.array([0.0, 0.0, -1.0]),
+                       ["supraspinatus_right", "humerus_right"])
+    assert first == "supraspinatus_right"
+    path = read_mesh(manifest.file_path(manifest["supraspinatus_right"])).path
+    assert abs(path[0][0] - manifest.midline_x) < abs(path[-1][0] - manifest.midline_x), "origin (medial) first"
