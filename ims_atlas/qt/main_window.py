@@ -170,7 +170,8 @@ class MainWindow(QMainWindow):
         self.plan_view.setObjectName("plan-panel")
         self.plan_view.setOpenExternalLinks(False)
         self.plan_view.setMinimumWidth(340)
-        self.plan_view.setHtml(self._welcome_html())
+        self._plan_html = self._welcome_html()
+        self.plan_view.setHtml(self._plan_html)
         dock = QDockWidget("Plan", self)
         dock.setObjectName("plan-dock")
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
@@ -257,7 +258,8 @@ class MainWindow(QMainWindow):
             sid = structures[0].id if structures else None
             self.state.update(condition_id=None, segment=None, selection=sid)
             if sid is None and self._catalog is not None:
-                self.plan_view.setHtml(f"<h2>{self._catalog.muscle(ident).name}</h2><p>No 3D model of this muscle yet.</p>")
+                self._plan_html = f"<h2>{self._catalog.muscle(ident).name}</h2><p>No 3D model of this muscle yet.</p>"
+                self.plan_view.setHtml(self._plan_html)
 
     def show_condition(self, condition_id: str, side: str | None = None) -> None:
         """Highlight a condition's plan on a side."""
@@ -352,7 +354,8 @@ class MainWindow(QMainWindow):
             html = segment_html(new.segment, self._catalog, new.lay_names)
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
-        if html != self.plan_view.toHtml():
+        if html != self._plan_html:  # (comparing with toHtml() serialised the whole document)
+            self._plan_html = html
             self.plan_view.setHtml(html)
         self.scene.show(picture, frame=False, render=False)
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
