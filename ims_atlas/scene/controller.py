@@ -176,12 +176,13 @@ class SceneController:
         the caller renders (a moving camera renders anyway)."""
         if moving == self._moving:
             return
+        # Only structures whose drawing changes: faint context is coarse either way.
+        changing = [sid for sid in self._coarse_blocks if sid in self._styles
+                    and self._coarse_for(self._styles[sid], moving) != self._coarse_for(self._styles[sid], self._moving)]
         self._moving = moving
         touched: set[str] = set()
-        for sid in self._coarse_blocks:
-            style = self._styles.get(sid)
-            if style is not None:
-                self._draw(sid, style, touched)
+        for sid in changing:
+            self._draw(sid, self._styles[sid], touched)
         self._modified(touched)
 
     @property
@@ -194,8 +195,7 @@ class SceneController:
         (its detail cannot be seen there) or while the camera moves, else the full surface."""
         where = self._blocks[sid]
         coarse = self._coarse_blocks.get(sid)
-        use_coarse = (coarse is not None and style.visible
-                      and (self._moving or style.opacity <= COARSE_OPACITY))
+        use_coarse = coarse is not None and self._coarse_for(style, self._moving)
         targets = [(where, style.visible and not use_coarse)] + ([(coarse, use_coarse)] if coarse else [])
         for (group, idx), shown in targets:
             attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
@@ -204,6 +204,11 @@ class SceneController:
             attrs.SetBlockOpacity(block, float(style.opacity))
             attrs.SetBlockVisibility(block, bool(shown))
             touched.add(group)
+
+    @staticmethod
+    def _coarse_for(style, moving: bool) -> bool:
+        """Whether a structure with a coarse copy is drawn from it, in ``style``."""
+        return bool(style.visible) and (moving or style.opacity <= COARSE_OPACITY)
 
     def _modified(self, groups: set[str]) -> None:
         for group in groups:
