@@ -202,7 +202,8 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
     bone_points = np.vstack([m.points for m in meshes])
     wall = _chest_wall(meshes)
     # A muscle authored in authored_anatomy.json replaces myo-sim's fascicles of the same id
-    # (infraspinatus and supraspinatus fill their fossae; myo-sim has one thin line each).
+    # (infraspinatus and supraspinatus fill their fossae; myo-sim has one thin line each; the
+    # deltoid is one cap over the humeral head instead of myo-sim's three spindles).
     authored = {m["id"] for m in load_data()["muscles"]}
     groups: dict[tuple[str, str, str | None], list] = defaultdict(list)
     for fas in fascicles(model, data):
@@ -289,7 +290,8 @@ def build_meshes(out: str | Path) -> dict:
             "Sides come from the geometry (myo-sim's rect_abd_r lies mostly left of the midline, rect_abd_l right). "
             "Authored for IMS Atlas (not from myo-sim; each structure's own source names its references): nerve "
             "roots C1-S2, cervical and thoracic multifidus by level, the neck, shoulder-girdle, jaw and foot muscles "
-            "myo-sim lacks, and peripheral nerves, generated from ims_atlas/bake/authored_anatomy.json.",
+            "myo-sim lacks, the deltoid, supraspinatus and infraspinatus (replacing myo-sim's lines of the same "
+            "muscles), and peripheral nerves, generated from ims_atlas/bake/authored_anatomy.json.",
         },
         "structures": structures,
     }

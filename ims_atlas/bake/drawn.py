@@ -5,8 +5,11 @@ fibres run from its ``origin`` line through any ``via`` lines to its ``insertion
 parts of a muscle are one structure (the trapezius's upper, middle and lower fibres). A part
 with a ``drape`` is lifted off the closed bones it names (``Landmarks.drape``), so a sheet on a
 curved bone (temporalis on the skull) lies on it instead of cutting through. The centre path
-stored with the mesh is the centre fibre of the muscle's ``path_part``, origin first, so a
-catalog epicentre's ``along`` fraction lands on it.
+stored with the mesh is the centre fibre of the muscle's ``path_part`` (or the fibre at its
+``path_fibre`` fraction across the width), origin first, so a catalog epicentre's ``along``
+fraction lands on it. A part's optional ``divisions`` name the parts one continuous sheet is
+made of (the deltoid's clavicular, acromial and spinal parts), for the manifest's ``parts``.
+A drape with an ``axis`` (two landmarks) lifts away from that line (round the humerus).
 """
 
 from __future__ import annotations
@@ -46,7 +49,9 @@ def part_grid(part: dict, lm: Landmarks) -> np.ndarray:
     grid = fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)))
     if "drape" in part:
         d = part["drape"]
-        inner = lm.drape(grid[:, 1:-1], d["bones"], body_vector(part["outward"]), float(d.get("clearance", 0.002)))
+        axis = (lm.point(d["axis"][0]), lm.point(d["axis"][1])) if "axis" in d else None
+        inner = lm.drape(grid[:, 1:-1], d["bones"], body_vector(part["outward"]), float(d.get("clearance", 0.002)),
+                         axis)
         grid = np.concatenate([grid[:, :1], inner, grid[:, -1:]], axis=1)
     return grid
 
@@ -61,12 +66,13 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
             grid = part_grid(part, lm)
             solids.append(sheet(grid, float(part["thickness"]), body_vector(part["outward"]),
                                 tendon=float(part.get("tendon", 0.25)), edge=float(part.get("edge", 0.35)),
-                                bias=float(part.get("bias", 0.0))))
+                                bias=float(part.get("bias", 0.0)), strip_caps=bool(part.get("strip_caps", False))))
             if i == int(m.get("path_part", 0)):
-                path = grid[len(grid) // 2]
+                fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
+                path = grid[fibre]
         points, faces = _merge(solids)
         base = {"id": m["id"], "name": m["name"], "kind": "muscle", "layer": "muscles", "region": m["region"],
-                "muscle": m["id"], "parts": tuple(p["name"] for p in m["parts"]),
+                "muscle": m["id"], "parts": tuple(n for p in m["parts"] for n in p.get("divisions", [p["name"]])),
                 "source": cite(data, m["sources"])}
         out += _both_sides(base, points, faces, path, midline_x)
     return out

@@ -130,12 +130,22 @@ class Landmarks:
             return s[np.argmin(np.linalg.norm(s - target, axis=1))]
         return start + float(np.nanmin(t)) * d
 
-    def drape(self, grid: np.ndarray, bone_names: list[str], outward: np.ndarray, clearance: float) -> np.ndarray:
+    def drape(self, grid: np.ndarray, bone_names: list[str], outward: np.ndarray, clearance: float,
+              axis: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Lift the points of a fibre grid that lie inside (or closer than ``clearance`` to) a
-        closed bone out along ``outward``, so a sheet lies on the bone instead of cutting through it."""
+        closed bone out along ``outward``, so a sheet lies on the bone instead of cutting through it.
+
+        With an ``axis`` (two points), each point is lifted straight away from that line instead:
+        a sheet wrapped round a long bone (the deltoid round the humeral head and shaft) is lifted
+        outwards all round, not to one side.
+        """
         grid = np.array(grid, dtype=np.float64)
-        d = np.asarray(outward, dtype=np.float64)
-        d = d / np.linalg.norm(d)
+        d0 = np.asarray(outward, dtype=np.float64)
+        d0 = d0 / np.linalg.norm(d0)
+        if axis is not None:
+            a0 = np.asarray(axis[0], dtype=np.float64)
+            along = np.asarray(axis[1], dtype=np.float64) - a0
+            along = along / np.linalg.norm(along)
         for name in bone_names:
             bid = self.bone_id(name)
             p, f = self._mesh(bid)
@@ -145,6 +155,10 @@ class Landmarks:
             s = self.samples(bid)
             flat = grid.reshape(-1, 3)
             for i, q in enumerate(flat):
+                d = d0
+                if axis is not None:
+                    r = (q - a0) - np.dot(q - a0, along) * along
+                    d = r / max(float(np.linalg.norm(r)), 1e-9)
                 if contains_point(p, f, q):
                     t = ray_hits(a, e1, e2, q, d)
                     if not np.all(np.isnan(t)):

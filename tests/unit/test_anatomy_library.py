@@ -308,3 +308,81 @@ def test_supraspinatus_runs_from_its_fossa_over_the_top_of_the_humeral_head(mani
     assert first == "supraspinatus_right"
     path = read_mesh(manifest.file_path(manifest["supraspinatus_right"])).path
     assert abs(path[0][0] - manifest.midline_x) < abs(path[-1][0] - manifest.midline_x), "origin (medial) first"
+
+
+# --- The shoulder: the deltoid as one cap over the humeral head ----------
+
+
+def _shoulder_muscles(manifest, side="right"):
+    """Every muscle of one side with a vertex within 8 cm of the top of the humerus."""
+    top = read_mesh(manifest.file_path(manifest[f"humerus_{side}"])).points
+    top = top[np.argmax(top[:, 2])]
+    out = []
+    for s in manifest.by_kind("muscle"):
+        if s.side == side and np.linalg.norm(read_mesh(manifest.file_path(s)).points - top, axis=1).min() < 0.08:
+            out.append(s.id)
+    return out
+
+
+def test_deltoid_is_one_authored_cap_with_three_parts(manifest):
+    """One structure per side, made of the clavicular, acromial and spinal parts as one connected
+    closed piece (myo-sim's three separate spindles were three pieces), folded nowhere."""
+    from tests.unit.test_muscle_sheets import _components, _turn
+
+    for side in ("left", "right"):
+        found = [s for s in manifest.muscle_structures("deltoid") if s.side == side]
+        assert [s.id for s in found] == [f"deltoid_{side}"], found
+        s = found[0]
+        assert s.source.startswith("Authored") and "<http" in s.source
+        assert [p.split()[0] for p in s.parts] == ["clavicular", "acromial", "spinal"], s.parts
+        m = read_mesh(manifest.file_path(s))
+        assert _components(m.points, m.faces) == 1, f"{s.id} is not one connected piece"
+        cos = _turn(m.points, m.faces)
+        assert cos > -0.85, f"{s.id}: neighbouring triangles turn by {np.degrees(np.arccos(cos)):.0f} deg"
+
+
+def test_deltoid_caps_the_humeral_head_from_the_front_side_and_back(manifest):
+    """Rays onto the humeral head from in front, from the side and from behind (and the two
+    obliques between) meet the deltoid before any other muscle or the bone: the cap covers the
+    head and the rotator cuff tendons on it. On myo-sim's three spindles the rays passed between
+    them onto the cuff or the bone."""
+    hum = read_mesh(manifest.file_path(manifest["humerus_right"])).points
+    top = hum[np.argmax(hum[:, 2])]
+    head = hum[hum[:, 2] > top[2] - 0.045]
+    centre = (head.min(axis=0) + head.max(axis=0)) / 2
+    candidates = _shoulder_muscles(manifest) + ["humerus_right"]
+    assert "deltoid_right" in candidates and "supraspinatus_right" in candidates
+    # Body directions on the right side: lateral -X, anterior -Y, posterior +Y.
+    for name, towards in (("anterior", (0, -1, 0)), ("anterolateral", (-1, -1, 0)), ("lateral", (-1, 0, 0)),
+                          ("posterolateral", (-1, 1, 0)), ("posterior", (0, 1, 0))):
+        d = np.asarray(towards, dtype=np.float64)
+        d /= np.linalg.norm(d)
+        for dz in (-0.01, 0.0, 0.01):
+            target = centre + np.array([0.0, 0.0, dz])
+            first = _first_hit(manifest, target + 0.2 * d, -d, candidates)
+            assert first == "deltoid_right", f"from {name} ({dz * 1000:+.0f} mm) the ray meets {first} first"
+
+
+def test_deltoid_spinal_part_reaches_medially_along_the_spine_of_the_scapula(manifest):
+    """The spinal part arises from the spine of the scapula well medial to the acromion (the
+    sources: the lower lip of the spine), not from the acromion's corner alone: deltoid lies
+    within 5 mm of the crest of the spine of the scapula halfway along it."""
+    lm = _landmarks(manifest)
+    delt = read_mesh(manifest.file_path(manifest["deltoid_right"]))
+    for u in (0.4, 0.55, 0.7):
+        crest = lm.point({"bone": "scapula", "extreme": "posterior+superior",
+                          "within": [[u - 0.05, 0, 0.5], [u + 0.05, 1, 0.95]]})
+        gap = geometry.distance_to_mesh(delt.points, delt.faces, crest)
+        assert gap < 0.005, f"no deltoid within {gap * 1000:.0f} mm of the spine of the scapula at u={u}"
+
+
+def test_deltoid_centre_path_runs_from_the_acromion_to_the_deltoid_tuberosity(manifest):
+    """Origin first: the stored centre path starts on the acromion (above the humeral head) and
+    ends on the lateral humeral shaft a little above its middle, where the catalog's epicentre
+    'in the muscle belly over the shoulder cap' at along=0.4 lands over the head."""
+    path = read_mesh(manifest.file_path(manifest["deltoid_right"])).path
+    hum = read_mesh(manifest.file_path(manifest["humerus_right"])).points
+    lo, hi = hum[:, 2].min(), hum[:, 2].max()
+    assert path[0][2] > hi, "starts above the humeral head (acromion)"
+    assert lo + 0.5 * (hi - lo) < path[-1][2] < lo + 0.65 * (hi - lo), "ends a little above mid-shaft"
+    assert path[-1][0] < hum[:, 0].min() + 0.025, "ends on the lateral side of the shaft"
