@@ -258,8 +258,7 @@ class MainWindow(QMainWindow):
             sid = structures[0].id if structures else None
             self.state.update(condition_id=None, segment=None, selection=sid)
             if sid is None and self._catalog is not None:
-                self._plan_html = f"<h2>{self._catalog.muscle(ident).name}</h2><p>No 3D model of this muscle yet.</p>"
-                self.plan_view.setHtml(self._plan_html)
+                self._show_plan_html(f"<h2>{self._catalog.muscle(ident).name}</h2><p>No 3D model of this muscle yet.</p>")
 
     def show_condition(self, condition_id: str, side: str | None = None) -> None:
         """Highlight a condition's plan on a side."""
@@ -354,9 +353,6 @@ class MainWindow(QMainWindow):
             html = segment_html(new.segment, self._catalog, new.lay_names)
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
-        if html != self._plan_html:  # (comparing with toHtml() serialised the whole document)
-            self._plan_html = html
-            self.plan_view.setHtml(html)
         self.scene.show(picture, frame=False, render=False)
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
         pose = self.scene.picture_pose(picture) if plan_changed else None
@@ -365,7 +361,14 @@ class MainWindow(QMainWindow):
             self.camera.move_to(pose)  # renders
         else:
             self.scene.plotter.render()
+        # The text after the picture: the 3D frame is drawn first.
+        self._show_plan_html(html)
         self._remember(old, new)
+
+    def _show_plan_html(self, html: str) -> None:
+        if html != self._plan_html:  # (comparing with toHtml() would serialise the whole document)
+            self._plan_html = html
+            self.plan_view.setHtml(html)
 
     def _show_hover(self, structure_id: str) -> None:
         name = ""
