@@ -21,6 +21,8 @@ LABEL_OFFSET = 0.045
 #: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
 #: rasteriser's memory per frame grows with the translucent triangles it bins.
 COARSE_OPACITY = 0.25
+#: Roles of structures that are not highlighted (``scene.plan.ROLES``).
+UNHIGHLIGHTED = ("base", "context")
 
 
 class SceneController:
@@ -170,10 +172,10 @@ class SceneController:
             self._plotter.render()
 
     def set_moving(self, moving: bool) -> None:
-        """While the camera moves (a drag, an animated view change), draw every structure
-        that has a coarse copy from it: on a software renderer that is the difference between
-        a model that follows the hand and one that lags. At rest the full surfaces return;
-        the caller renders (a moving camera renders anyway)."""
+        """While the camera moves (a drag, an animated view change), draw the structures that
+        are not highlighted from their coarse copies: on a software renderer that is the
+        difference between a model that follows the hand and one that lags. At rest the full
+        surfaces return; the caller renders (a moving camera renders anyway)."""
         if moving == self._moving:
             return
         # Only structures whose drawing changes: faint context is coarse either way.
@@ -207,8 +209,11 @@ class SceneController:
 
     @staticmethod
     def _coarse_for(style, moving: bool) -> bool:
-        """Whether a structure with a coarse copy is drawn from it, in ``style``."""
-        return bool(style.visible) and (moving or style.opacity <= COARSE_OPACITY)
+        """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
+        faint, or while the camera moves unless it is highlighted (the muscles being shown
+        to the patient keep their detail as the model turns)."""
+        return bool(style.visible) and ((moving and style.role in UNHIGHLIGHTED)
+                                        or style.opacity <= COARSE_OPACITY)
 
     def _modified(self, groups: set[str]) -> None:
         for group in groups:
