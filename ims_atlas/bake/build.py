@@ -15,6 +15,7 @@ from ims_atlas.anatomy.mesh_file import write_mesh
 from ims_atlas.bake import fascicle_columns, fascicle_sheets, names, tubes
 from ims_atlas.bake.authored import build_authored, load_data
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
+from ims_atlas.bake.solids import merge
 from ims_atlas.core.ids import MIDLINE_X
 
 #: Specific tension used to turn peak force into a belly cross-section (N per m^2).
@@ -51,15 +52,6 @@ def _submesh(points: np.ndarray, faces: np.ndarray, face_idx: np.ndarray) -> tup
     f = faces[face_idx]
     used, inverse = np.unique(f.reshape(-1), return_inverse=True)
     return points[used], inverse.reshape(-1, 3)
-
-
-def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    pts, fcs, offset = [], [], 0
-    for p, f in parts:
-        pts.append(p)
-        fcs.append(f + offset)
-        offset += len(p)
-    return np.vstack(pts), np.vstack(fcs)
 
 
 def _decimate(points: np.ndarray, faces: np.ndarray, target: int) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +155,7 @@ def _bones(meshes: list[BoneMesh], out: Path, source: str) -> list[dict]:
     display["hand_bones"] = ("Bones of the hand", "hand")
     display["cervical_discs"] = ("Cervical intervertebral discs", "cervical spine")
     for (base, side), parts in sorted(groups.items()):
-        p, f = _merge(parts)
+        p, f = merge(parts)
         if base == "hand_bones":
             p, f = _decimate(p, f, HAND_TRIANGLES)
         sid = base if side == "midline" else f"{base}_{side}"
@@ -193,7 +185,7 @@ def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarr
         sheets.append(fascicle_sheets.fascicle_sheet([g.path for g in fas], [g.peak_force for g in fas], origin_end,
                                                      MIDLINE_X, bone_points, SPECIFIC_TENSION, wall,
                                                      names.SHEET_DEPTH.get(mid, fascicle_sheets.BIAS)))
-    p, f = _merge([(s.points, s.faces) for s in sheets])
+    p, f = merge([(s.points, s.faces) for s in sheets])
     main = max(range(len(sheets)), key=lambda i: len(sheets[i].grid))
     return p, f, sheets[main].centre
 
@@ -235,7 +227,7 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
                 length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
                 radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
                 parts.append(tubes.sweep(fas.path, radius))
-            p, f = _merge(parts)
+            p, f = merge(parts)
             main = max(group, key=lambda g: g.peak_force)
             centre = tubes.resample(tubes.smooth(main.path), 24)
         name, region = names.MUSCLES[mid]

@@ -17,17 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from ims_atlas.bake.landmarks import Landmarks, body_vector
-from ims_atlas.bake.solids import cable, fibre_grid, mirror, sheet
+from ims_atlas.bake.solids import cable, fibre_grid, merge, mirror, sheet
 from ims_atlas.bake.spinal import Solid
-
-
-def _merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    pts, fcs, offset = [], [], 0
-    for p, f in parts:
-        pts.append(p)
-        fcs.append(f + offset)
-        offset += len(p)
-    return np.vstack(pts), np.vstack(fcs)
 
 
 def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid]:
@@ -70,7 +61,7 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
             if i == int(m.get("path_part", 0)):
                 fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
                 path = grid[fibre]
-        points, faces = _merge(solids)
+        points, faces = merge(solids)
         base = {"id": m["id"], "name": m["name"], "kind": "muscle", "layer": "muscles", "region": m["region"],
                 "muscle": m["id"], "parts": tuple(n for p in m["parts"] for n in p.get("divisions", [p["name"]])),
                 "source": cite(data, m["sources"])}
@@ -89,7 +80,7 @@ def nerves(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x:
             cables.append(cable(controls, float(branch.get("radius", n["radius"])), sides=8, spacing=0.012))
             if path is None:
                 path = controls
-        points, faces = _merge(cables)
+        points, faces = merge(cables)
         base = {"id": f"nerve_{n['id']}", "name": n["name"], "kind": "nerve", "layer": "nerves",
                 "region": n["region"], "parts": tuple(b["name"] for b in n["branches"]),
                 "source": cite(data, n["sources"])}

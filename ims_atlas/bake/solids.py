@@ -149,6 +149,16 @@ def fibre_grid(lines: list[np.ndarray], fibres: int, stations: int) -> np.ndarra
     return np.stack([curve(stack[j], stations) for j in range(fibres)], axis=0)
 
 
+def merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """One triangle surface from several ``(points, faces)`` parts (faces re-indexed)."""
+    pts, fcs, offset = [], [], 0
+    for p, f in parts:
+        pts.append(p)
+        fcs.append(f + offset)
+        offset += len(p)
+    return np.vstack(pts), np.vstack(fcs)
+
+
 def mirror(points: np.ndarray, faces: np.ndarray, midline_x: float) -> tuple[np.ndarray, np.ndarray]:
     """Mirror a solid across the mid-sagittal plane, keeping it oriented outwards."""
     p = np.array(points, dtype=np.float64)
