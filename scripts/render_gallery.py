@@ -40,6 +40,9 @@ class View:
     up: tuple[float, float, float] = (0.0, 0.0, 1.0)
     margin: float = 1.04
     portrait: float | None = None  #: width / height of a portrait picture (full-body views)
+    #: When set, only structures of these manifest regions are drawn (a close-up of a limb
+    #: without the trunk behind it, as an atlas plate would show it).
+    regions: tuple[str, ...] | None = None
 
 
 _CERVICAL = tuple(f"vertebra_c{i}" for i in range(1, 8))
@@ -59,7 +62,7 @@ VIEWS = {
     # Elbow to wrist from the lateral side: the extensor group from the lateral epicondyle.
     "forearm-right-lateral": View(
         (("humerus_right", 0.0, 0.22), "radius_right", "ulna_right", ("hand_bones_right", 0.75, 1.0)),
-        (-1.0, 0.05, 0.0), margin=1.06),
+        (-1.0, 0.05, 0.0), margin=1.06, regions=("arm", "arm and forearm", "elbow", "forearm", "hand")),
     # T12 to the sacrum from behind and to the right: multifidus, longissimus, iliocostalis,
     # quadratus lumborum.
     "lumbar-posterior-oblique": View(
@@ -67,7 +70,8 @@ VIEWS = {
          ("hip_bone_left", 0.35, 1.0)), (-0.55, 1.0, 0.35), margin=1.06),
     # The right sole from below, toes to the left and the big toe up (the foot's length along the
     # picture's width): plantar fascia, abductor hallucis, flexor digitorum brevis.
-    "plantar-foot-right": View(("foot_bones_right",), (0.0, 0.0, -1.0), up=(1.0, 0.0, 0.0), margin=1.06),
+    "plantar-foot-right": View(("foot_bones_right",), (0.0, 0.0, -1.0), up=(1.0, 0.0, 0.0), margin=1.06,
+                               regions=("foot", "leg")),
 }
 
 
@@ -119,6 +123,7 @@ def render(out: Path, size: tuple[int, int], only: list[str] | None = None) -> l
     from ims_atlas.anatomy.manifest import load_manifest
     from ims_atlas.core.paths import meshes_dir
     from ims_atlas.scene.controller import SceneController, offscreen_plotter
+    from ims_atlas.scene.plan import plan_for
 
     manifest = load_manifest(meshes_dir() / "manifest.json")
     plotter = offscreen_plotter(size)
@@ -135,6 +140,8 @@ def render(out: Path, size: tuple[int, int], only: list[str] | None = None) -> l
             else:
                 w, h = size
             plotter.window_size = [w, h]
+            isolate = frozenset(st.id for st in manifest if view.regions and st.region in view.regions)
+            scene.apply(plan_for(manifest, isolate=isolate), render=False)
             pose = fit_camera(view_points(manifest, view.frame), view.direction, view.up, w / h, view.margin)
             cam = plotter.camera
             cam.position, cam.focal_point, cam.up = pose
