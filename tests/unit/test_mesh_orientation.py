@@ -7,7 +7,6 @@ wound mesh there would show holes or vanish, so these tests guard that choice.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from ims_atlas.anatomy.manifest import CLOSED_LAYERS
 from ims_atlas.anatomy.mesh_file import read_mesh
