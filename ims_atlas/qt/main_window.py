@@ -361,7 +361,10 @@ class MainWindow(QMainWindow):
             self.camera.move_to(pose)  # renders
         else:
             self.scene.plotter.render()
-        # The text after the picture: the 3D frame is drawn first.
+        # The text after the picture: the new 3D frame goes on screen first (a synchronous
+        # paint of the 3D view), then the panel lays out its text.
+        if html != self._plan_html:
+            self.interactor.repaint()
         self._show_plan_html(html)
         self._remember(old, new)
 

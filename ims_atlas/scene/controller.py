@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyvista as pv
+from vtkmodules.vtkCommonCore import vtkStringArray
 
 from ims_atlas.anatomy.manifest import CLOSED_LAYERS, LAYERS, Manifest
 from ims_atlas.core.errors import Problem
+from ims_atlas.scene.draw_groups import group_layer, partition
 from ims_atlas.scene.meshes import load_structures, to_polydata
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
@@ -37,13 +39,17 @@ class SceneController:
         self._plotter = plotter
         self._manifest = manifest
         self._palette = palette
-        self._blocks: dict[str, tuple[str, int]] = {}  # structure id -> (layer, flat block index)
+        self._blocks: dict[str, tuple[str, int]] = {}  # structure id -> (draw group, flat block index)
         # Coarse copies drawn instead when a structure is faint context: id -> (group, index).
         self._coarse_blocks: dict[str, tuple[str, int]] = {}
-        self._mappers: dict[str, object] = {}  # draw group (a layer, or "<layer>:coarse") -> mapper
-        self._actors: dict[str, object] = {}  # layer -> actor (the full-detail surfaces)
+        # Draw groups (see scene.draw_groups: a layer, or a layer's zone and side; with
+        # ":coarse" for the coarse copies) -> mapper / actor.
+        self._mappers: dict[str, object] = {}
+        self._actors: dict[str, object] = {}  # group -> actor (the full-detail surfaces)
         self._coarse_actors: dict[str, object] = {}
-        self._marker_actors: list[object] = []
+        self._marker_actors: list[object] = []  # those of _marker_set now shown
+        self._marker_set: dict[str, object] = {}
+        self._label_hierarchy = None
         self._overlay = None
         self._marker_key: tuple = ((), False)
         self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -70,20 +76,20 @@ class SceneController:
         meshes, coarse, self.problems = load_structures(self._manifest, all_structures)
         for layer in LAYERS:
             members = [s for s in all_structures if s.layer == layer and s.id in meshes]
-            if not members:
-                continue
-            self._actors[layer] = self._add_group(layer, members, meshes, self._blocks)
-            # Drawn right after its layer, so translucent context keeps the layer's place in
-            # the drawing order.
-            faint = [s for s in members if s.id in coarse]
-            if faint:
-                self._coarse_actors[layer] = self._add_group(f"{layer}:coarse", faint, coarse, self._coarse_blocks)
+            for group, part in partition(members).items():
+                self._actors[group] = self._add_group(group, part, meshes, self._blocks)
+                # Drawn right after its group, so translucent context keeps the layer's place
+                # in the drawing order.
+                faint = [s for s in part if s.id in coarse]
+                if faint:
+                    self._coarse_actors[group] = self._add_group(f"{group}:coarse", faint, coarse,
+                                                                 self._coarse_blocks)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
 
     def _add_group(self, group: str, members, meshes, index: dict[str, tuple[str, int]]):
         """One composite actor drawing ``members`` (per-block colour, opacity, visibility)."""
-        layer = group.split(":")[0]
+        layer = group_layer(group)
         block = pv.MultiBlock()
         for s in members:
             block.append(meshes[s.id], s.id)
@@ -111,7 +117,7 @@ class SceneController:
         # rasteriser bins each frame (about 50 MB less peak memory, and less work) and a
         # translucent muscle shows one skin, not its far side through it.
         actor.prop.backface_culling = layer in CLOSED_LAYERS
-        if group != layer:
+        if group.endswith(":coarse"):
             for i in range(1, len(block) + 1):  # coarse copies start hidden
                 mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self._block_object(group, i, mapper), False)
         self._mappers[group] = mapper
@@ -258,28 +264,22 @@ class SceneController:
         return block
 
     def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
+        """Show ``markers`` (and their labels): the overlay's actors are made once and given
+        new geometry on each switch (new actors meant new mappers, text renderers and GPU
+        buffers every time)."""
         if (markers, labels) == self._marker_key:
             return  # unchanged (a view change, an opacity change): keep the actors as they are
         self._marker_key = (markers, labels)
-        overlay = self._overlay_renderer() if markers or self._marker_actors else None
-        for actor in self._marker_actors:
-            if overlay is not None:
-                overlay.RemoveViewProp(actor)
-        self._marker_actors = []
-        if not markers:
+        if not markers and not self._marker_actors:
             return
+        actors = self._marker_props()
+        shown: set[str] = set()
         for role in ("local", "paraspinal"):
             pts = [m.position for m in markers if m.role == role]
-            if not pts:
-                continue
-            actor = self._surface_actor(self._glyphs(role, np.asarray(pts, dtype=np.float64)))
-            prop = actor.GetProperty()
-            prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
-            prop.SetInterpolationToPhong()
-            prop.SetSpecular(0.3)
-            overlay.AddActor(actor)
-            self._marker_actors.append(actor)
-        if labels:
+            if pts:
+                actors[role].GetMapper().SetInputData(self._glyphs(role, np.asarray(pts, dtype=np.float64)))
+                shown.add(role)
+        if labels and markers:
             # Each label sits a little outside its marker (away from the midline) with a thin
             # leader line, so the text never covers the point it names. Needle points beside
             # the spine on one side share one label ("C5-C7 right"): level labels 2 cm apart
@@ -290,33 +290,65 @@ class SceneController:
             for m in labelled:
                 outward = 1.0 if m.position[0] >= midline else -1.0
                 anchors.append((m.position[0] + outward * LABEL_OFFSET, m.position[1], m.position[2]))
-            markers = labelled
             lines = pv.PolyData()
-            lines.points = np.asarray([p for m, a in zip(markers, anchors) for p in (m.position, a)], dtype=float)
-            lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(markers))])
-            leaders = self._surface_actor(lines)
-            leaders.GetProperty().SetColor(1.0, 1.0, 1.0)
-            leaders.GetProperty().SetLineWidth(1.5)
-            leaders.GetProperty().LightingOff()
-            overlay.AddActor(leaders)
-            self._marker_actors.append(leaders)
-            text = self._plotter.add_point_labels(
-                np.asarray(anchors, dtype=float),
-                [m.label for m in markers],
-                font_size=14,
-                text_color="white",
-                shape_color=self._palette.background_bottom,
-                shape_opacity=0.65,
-                show_points=False,
-                always_visible=True,
-                name="markers:labels",
-                reset_camera=False,
-                render=False,
-            )
-            # Move the labels into the overlay too, so they are drawn over the markers' layer.
-            self._plotter.remove_actor(text, reset_camera=False, render=False)
-            overlay.AddViewProp(text)
-            self._marker_actors.append(text)
+            lines.points = np.asarray([p for m, a in zip(labelled, anchors) for p in (m.position, a)], dtype=float)
+            lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(labelled))])
+            actors["leaders"].GetMapper().SetInputData(lines)
+            text = pv.PolyData(np.asarray(anchors, dtype=float))
+            names = vtkStringArray()
+            names.SetName("labels")
+            for m in labelled:
+                names.InsertNextValue(m.label)
+            text.GetPointData().AddArray(names)
+            self._label_hierarchy.SetInputData(text)
+            shown |= {"leaders", "labels"}
+        for name, actor in actors.items():
+            actor.SetVisibility(name in shown)
+        self._marker_actors = [actors[name] for name in actors if name in shown]
+
+    def _marker_props(self) -> dict[str, object]:
+        """The overlay's marker, leader and label actors, made on first use."""
+        if self._marker_set:
+            return self._marker_set
+        from vtkmodules.vtkRenderingCore import vtkActor2D
+        from vtkmodules.vtkRenderingLabel import vtkLabelPlacementMapper, vtkPointSetToLabelHierarchy
+
+        overlay = self._overlay_renderer()
+        for role in ("local", "paraspinal"):
+            actor = self._surface_actor(pv.PolyData())
+            prop = actor.GetProperty()
+            prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
+            prop.SetInterpolationToPhong()
+            prop.SetSpecular(0.3)
+            self._marker_set[role] = actor
+        leaders = self._surface_actor(pv.PolyData())
+        leaders.GetProperty().SetColor(1.0, 1.0, 1.0)
+        leaders.GetProperty().SetLineWidth(1.5)
+        leaders.GetProperty().LightingOff()
+        self._marker_set["leaders"] = leaders
+        # The labels: bold white text on a rounded, part-transparent box of the background
+        # colour.
+        hierarchy = vtkPointSetToLabelHierarchy()
+        hierarchy.SetLabelArrayName("labels")
+        text = pv.TextProperty(bold=True, font_size=14, color="white")
+        hierarchy.SetTextProperty(text)
+        hierarchy.SetInputData(pv.PolyData())
+        placer = vtkLabelPlacementMapper()
+        placer.SetInputConnection(hierarchy.GetOutputPort())
+        placer.SetShapeToRoundedRect()
+        placer.SetStyleToFilled()
+        placer.SetBackgroundColor(pv.Color(self._palette.background_bottom).float_rgb)
+        placer.SetBackgroundOpacity(0.65)
+        placer.SetMargin(3)
+        label_actor = vtkActor2D()
+        label_actor.SetMapper(placer)
+        label_actor.PickableOff()
+        self._label_hierarchy = hierarchy
+        self._marker_set["labels"] = label_actor
+        for actor in self._marker_set.values():
+            actor.SetVisibility(False)
+            overlay.AddViewProp(actor)
+        return self._marker_set
 
     def _glyphs(self, role: str, positions: np.ndarray) -> pv.PolyData:
         """One surface with a marker shape at each position: spheres for local needle points,
@@ -412,8 +444,8 @@ class SceneController:
             where = self._blocks.get(sid)
             if where is None:
                 continue
-            layer, idx = where
-            block = self._actors[layer].mapper.dataset
+            group, idx = where
+            block = self._actors[group].mapper.dataset
             mesh = block[idx - 1]
             b = mesh.bounds
             corners.append([b[0], b[2], b[4]])
@@ -444,8 +476,7 @@ class SceneController:
             style = self._styles.get(sid)
             if style is None or not style.visible or style.opacity <= 0.0:
                 continue
-            layer = self._blocks[sid][0]
-            actor = self._actors.get(layer)
+            actor = self._actors.get(self._blocks[sid][0])
             if actor is None or not actor.GetVisibility():
                 continue
             item = self._pickable(sid)
@@ -455,8 +486,8 @@ class SceneController:
     def _pickable(self, sid: str) -> Pickable:
         item = self._pickables.get(sid)
         if item is None:
-            layer, idx = self._blocks[sid]
-            mesh = self._actors[layer].mapper.dataset[idx - 1]
+            group, idx = self._blocks[sid]
+            mesh = self._actors[group].mapper.dataset[idx - 1]
             faces = np.asarray(mesh.faces).reshape(-1, 4)[:, 1:]
             item = Pickable(sid, np.asarray(mesh.points), faces, tuple(mesh.bounds))
             self._pickables[sid] = item
@@ -486,6 +517,8 @@ class SceneController:
             self._plotter.render_window.RemoveRenderer(self._overlay)
             self._overlay = None
         self._marker_actors.clear()
+        self._marker_set.clear()
+        self._label_hierarchy = None
         self._marker_key = ((), False)
         self._blocks.clear()
         self._pickables.clear()

@@ -12,6 +12,7 @@ pv = pytest.importorskip("pyvista")
 
 from ims_atlas.anatomy.manifest import load_manifest  # noqa: E402
 from ims_atlas.scene.controller import SceneController, offscreen_plotter  # noqa: E402
+from ims_atlas.scene.draw_groups import draw_group, partition  # noqa: E402
 from ims_atlas.scene.palette import DEFAULT_PALETTE  # noqa: E402
 from ims_atlas.scene.plan import plan_for  # noqa: E402
 from tests.conftest import colour_fractions  # noqa: E402
@@ -29,8 +30,27 @@ def scene(manifest):
 def test_everything_loads_in_a_few_composite_actors(scene, manifest):
     assert scene.problems == []
     assert set(scene.structure_ids) == {s.id for s in manifest}
-    # One composite actor per layer, and one for the muscles' coarse copies.
-    assert len(scene.plotter.renderer.actors) <= 5
+    # One composite actor per draw group (a layer, or a zone and side of the muscles), and
+    # one more per group with coarse copies: tens of actors for hundreds of structures.
+    groups = partition(list(manifest))
+    assert len(scene.plotter.renderer.actors) <= 2 * len(groups) <= 40
+    assert all(actor.mapper.IsA("vtkCompositePolyDataMapper") for actor in scene.plotter.renderer.actors.values())
+
+
+def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, manifest):
+    """VTK rebuilds a composite actor's buffers when any of its blocks changes: a switch from
+    a forearm target to a heel target must leave the trunk, neck and thigh actors alone."""
+    by_id = {s.id: s for s in manifest}
+    forearm, heel = "extensor_carpi_radialis_brevis_right", "abductor_hallucis_right"
+    assert {forearm, heel} <= set(scene.structure_ids)
+    scene.apply(plan_for(manifest, highlights={forearm: "local"}), render=False)
+    stamps = {g: m.GetCompositeDataDisplayAttributes().GetMTime() for g, m in scene._mappers.items()}
+    scene.apply(plan_for(manifest, highlights={heel: "local"}), render=False)
+    changed = {g for g, m in scene._mappers.items() if m.GetCompositeDataDisplayAttributes().GetMTime() != stamps[g]}
+    expected = {draw_group(by_id[forearm]), draw_group(by_id[heel])}
+    assert {g.split(":")[0] for g in changed} == expected
+    assert len(changed) <= 4  # each group's full surfaces and coarse copies at most
+    assert len(scene._mappers) - len(changed) >= 10  # most of the body is not touched
 
 
 @pytest.mark.parametrize("view", ["anterior", "posterior", "left", "right", "superior"])

@@ -1,0 +1,54 @@
+"""Which composite actor draws each structure (pure: no VTK).
+
+A highlight changes the colour, opacity and visibility of a few blocks of a composite actor,
+but VTK's batched composite mapper then rebuilds the vertex and index buffers of that whole
+actor (every visible block's points and triangles are copied again; measured with ``perf``:
+the time goes to ``AppendTrianglesFunctor`` and ``vtkAppendVBOWorker``). With all the muscles
+in one actor a condition switch re-copied every muscle of the body.
+
+So the muscles are drawn by a few actors, one per body zone and side: a switch only rebuilds
+the zones whose structures changed (a tennis elbow's forearm and its cervical paraspinals,
+not the legs). Each actor costs a little per frame, so the zones stay few and large. Layers
+with few blocks (bones, spine, nerves) keep one actor each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ims_atlas.anatomy.manifest import Structure
+
+#: Layers whose structures are split into zones (the others are one actor each).
+ZONED_LAYERS = ("muscles",)
+
+#: Body zone of each manifest region (regions not listed fall in "other").
+ZONES: dict[str, str] = {
+    **dict.fromkeys(("head", "jaw", "neck", "cervical spine", "neck and upper back"), "head-neck"),
+    **dict.fromkeys(("shoulder", "upper back", "chest", "chest wall", "arm", "elbow"), "shoulder-arm"),
+    **dict.fromkeys(("forearm", "hand", "wrist"), "forearm-hand"),
+    **dict.fromkeys(("back", "thoracic spine", "thoracolumbar spine", "lumbar spine", "abdomen"), "trunk"),
+    **dict.fromkeys(("hip", "pelvis", "thigh", "knee"), "hip-thigh"),
+    **dict.fromkeys(("leg", "ankle", "foot"), "leg-foot"),
+}
+
+
+def draw_group(structure: Structure) -> str:
+    """The name of the actor that draws ``structure``: its layer, or ``layer/zone/side``."""
+    if structure.layer not in ZONED_LAYERS:
+        return structure.layer
+    zone = ZONES.get(structure.region, "other")
+    side = structure.side if structure.side in ("left", "right") else "midline"
+    return f"{structure.layer}/{zone}/{side}"
+
+
+def group_layer(group: str) -> str:
+    """The layer a draw group belongs to (``muscles/trunk/left:coarse`` -> ``muscles``)."""
+    return group.split(":")[0].split("/")[0]
+
+
+def partition(structures: Iterable[Structure]) -> dict[str, list[Structure]]:
+    """Structures by draw group, groups in a fixed order (sorted), members in input order."""
+    groups: dict[str, list[Structure]] = {}
+    for s in structures:
+        groups.setdefault(draw_group(s), []).append(s)
+    return {name: groups[name] for name in sorted(groups)}
