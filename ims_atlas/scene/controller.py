@@ -25,6 +25,13 @@ LABEL_OFFSET = 0.045
 COARSE_OPACITY = 0.25
 #: Roles of structures that are not highlighted (``scene.plan.ROLES``).
 UNHIGHLIGHTED = ("base", "context")
+#: The largest distance (metres) between a coarse copy and its full surface, over the bundled
+#: meshes (tests/scene/test_mesh_loading.py measures it): where that is at most
+#: ``COARSE_PIXELS`` pixels on screen, as in a whole-body view, the copy looks the same and an
+#: unhighlighted muscle is drawn from it at rest too (the full surface costs time and memory
+#: and adds nothing visible). Close up, the full surfaces return.
+COARSE_ERROR = 0.0035
+COARSE_PIXELS = 1.5
 
 
 class SceneController:
@@ -54,6 +61,10 @@ class SceneController:
         self._marker_key: tuple = ((), False)
         self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._moving = False
+        self._far: frozenset[str] = frozenset()  # small enough on screen to draw from the coarse copy
+        self._coarse_ids: list[str] = []
+        self._coarse_centres = np.zeros((0, 3))
+        self._far_observer = None
         self._styles: dict[str, object] = {}
         self._block_objects: dict[tuple[str, int], object] = {}
         self._pickables: dict[str, Pickable] = {}
@@ -84,8 +95,12 @@ class SceneController:
                 if faint:
                     self._coarse_actors[group] = self._add_group(f"{group}:coarse", faint, coarse,
                                                                  self._coarse_blocks)
+        self._coarse_ids = list(self._coarse_blocks)
+        self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
+        # Before each frame: which structures are small enough on screen for their coarse copy.
+        self._far_observer = pl.renderer.AddObserver("StartEvent", lambda *_: self._update_far())
 
     def _add_group(self, group: str, members, meshes, index: dict[str, tuple[str, int]]):
         """One composite actor drawing ``members`` (per-block colour, opacity, visibility)."""
@@ -184,14 +199,41 @@ class SceneController:
         surfaces return; the caller renders (a moving camera renders anyway)."""
         if moving == self._moving:
             return
-        # Only structures whose drawing changes: faint context is coarse either way.
-        changing = [sid for sid in self._coarse_blocks if sid in self._styles
-                    and self._coarse_for(self._styles[sid], moving) != self._coarse_for(self._styles[sid], self._moving)]
-        self._moving = moving
+        self._redraw_detail(lambda: setattr(self, "_moving", moving), self._coarse_blocks)
+
+    def _redraw_detail(self, change, candidates) -> None:
+        """Make ``change`` (to ``_moving`` or ``_far``) and redraw those of ``candidates``
+        whose choice between full surface and coarse copy it changed: only they are touched,
+        so only their draw groups rebuild their buffers."""
+        before = {sid: self._coarse_for(sid, self._styles[sid]) for sid in candidates if sid in self._styles}
+        change()
         touched: set[str] = set()
-        for sid in changing:
-            self._draw(sid, self._styles[sid], touched)
+        for sid, was in before.items():
+            if self._coarse_for(sid, self._styles[sid]) != was:
+                self._draw(sid, self._styles[sid], touched)
         self._modified(touched)
+
+    def pixel_size(self, points: np.ndarray) -> np.ndarray:
+        """Metres per pixel on screen at each of ``points`` (n x 3), for the current camera."""
+        renderer = self._plotter.renderer
+        camera = renderer.GetActiveCamera()
+        height = max(int(renderer.GetSize()[1]), 1)
+        points = np.asarray(points, dtype=float).reshape(-1, 3)
+        if camera.GetParallelProjection():
+            return np.full(len(points), 2.0 * camera.GetParallelScale() / height)
+        position = np.array(camera.GetPosition())
+        direction = np.array(camera.GetDirectionOfProjection())
+        depth = np.maximum((points - position) @ direction, 1e-6)
+        return 2.0 * depth * np.tan(np.radians(camera.GetViewAngle()) / 2.0) / height
+
+    def _update_far(self) -> None:
+        if not self._coarse_ids:
+            return
+        far = self.pixel_size(self._coarse_centres) * COARSE_PIXELS >= COARSE_ERROR
+        now = frozenset(sid for sid, f in zip(self._coarse_ids, far) if f)
+        if now != self._far:
+            changed = now ^ self._far
+            self._redraw_detail(lambda: setattr(self, "_far", now), changed)
 
     @property
     def moving(self) -> bool:
@@ -203,7 +245,7 @@ class SceneController:
         (its detail cannot be seen there) or while the camera moves, else the full surface."""
         where = self._blocks[sid]
         coarse = self._coarse_blocks.get(sid)
-        use_coarse = coarse is not None and self._coarse_for(style, self._moving)
+        use_coarse = coarse is not None and self._coarse_for(sid, style)
         targets = [(where, style.visible and not use_coarse)] + ([(coarse, use_coarse)] if coarse else [])
         for (group, idx), shown in targets:
             attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
@@ -213,12 +255,12 @@ class SceneController:
             attrs.SetBlockVisibility(block, bool(shown))
             touched.add(group)
 
-    @staticmethod
-    def _coarse_for(style, moving: bool) -> bool:
+    def _coarse_for(self, sid: str, style) -> bool:
         """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
-        faint, or while the camera moves unless it is highlighted (the muscles being shown
-        to the patient keep their detail as the model turns)."""
-        return bool(style.visible) and ((moving and style.role in UNHIGHLIGHTED)
+        faint; and, unless it is highlighted (the muscles shown to the patient keep their
+        detail), while the camera moves or when it is too small on screen for the difference
+        to show."""
+        return bool(style.visible) and (((self._moving or sid in self._far) and style.role in UNHIGHLIGHTED)
                                         or style.opacity <= COARSE_OPACITY)
 
     def _modified(self, groups: set[str]) -> None:
@@ -508,6 +550,10 @@ class SceneController:
 
     def close(self) -> None:
         """Drop references to actors; the owner closes the plotter."""
+        if self._far_observer is not None and self._plotter.renderer is not None:
+            self._plotter.renderer.RemoveObserver(self._far_observer)
+            self._far_observer = None
+        self._coarse_ids = []
         self._actors.clear()
         self._coarse_actors.clear()
         self._mappers.clear()

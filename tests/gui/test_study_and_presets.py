@@ -72,9 +72,11 @@ def test_click_a_muscle_names_it_with_nerve_and_roots(open_window, catalog, qtbo
 def test_drag_rotates_instead_of_selecting(open_window, catalog, qtbot):
     window = open_window(catalog, (1200, 800))
     widget = window.interactor.interactor
-    before = window.scene.camera_pose()
     centre = QPoint(widget.width() // 2, widget.height() // 2)
     muscle = next(sid for sid in window.scene.structure_ids if window.scene._coarse_blocks.get(sid))
+    # Close up on it (in a whole-body view it is drawn from its coarse copy even at rest).
+    window.scene.frame(window.scene.structure_points([muscle]), (0.0, -1.0, 0.0), margin=1.5)
+    before = window.scene.camera_pose()
     assert not window.scene.moving and not window.scene.uses_coarse(muscle)
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=centre)
     assert not window.scene.moving  # a press alone is not a drag

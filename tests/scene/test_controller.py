@@ -80,6 +80,7 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
     context = context or next(s.id for s in manifest if s.layer == "muscles" and s.id != target
                               and s.triangles >= 300)
     plan = plan_for(manifest, highlights={target: "local"})
+    _close_up(scene, context)
     scene.apply(plan)
     assert not scene.uses_coarse(target)
     assert scene.uses_coarse(context)
@@ -104,6 +105,7 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
 def test_a_moving_camera_draws_coarse_copies_and_rest_restores_the_full_surfaces(scene, manifest):
     target = "extensor_carpi_radialis_brevis_right"
     plan = plan_for(manifest, highlights={target: "local"}, hidden=frozenset({"gluteus_maximus_right"}))
+    _close_up(scene, "brachioradialis_right")
     scene.apply(plan)
     with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
     assert target in with_copies
@@ -120,6 +122,38 @@ def test_a_moving_camera_draws_coarse_copies_and_rest_restores_the_full_surfaces
     assert not scene.uses_coarse(target)
     assert {sid: scene.block_style(sid) for sid in with_copies} == before
     scene.apply(plan_for(manifest))
+
+
+def _close_up(scene, structure_id):
+    """Turn the camera onto one structure, filling the view (then render, as a frame would)."""
+    scene.frame(scene.structure_points([structure_id]), (0.0, -1.0, 0.0), margin=1.1, render=True)
+
+
+def test_a_whole_body_view_draws_unhighlighted_muscles_coarse_and_a_close_up_in_full(scene, manifest):
+    """Where a coarse copy's error is at most a pixel or two (a whole-body view), unhighlighted
+    muscles are drawn from it at rest; close up, the full surfaces return. Highlighted
+    muscles always keep their detail; styles never change with the detail."""
+    target = "extensor_carpi_radialis_brevis_right"
+    with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
+    scene.apply(plan_for(manifest, highlights={target: "local"}), render=False)
+    scene.apply(plan_for(manifest), render=False)
+    scene.set_view("anterior", render=True)
+    body = scene.bounds()
+    # A whole-body view: about the body's height over the view's height in pixels.
+    metres_per_pixel = scene.pixel_size(np.array([[0.0, 0.0, 1.0]]))[0]
+    assert (body[5] - body[4]) / 480 < metres_per_pixel < 3.0 * (body[5] - body[4]) / 480
+    before = {sid: scene.block_style(sid) for sid in with_copies}
+    far = [sid for sid in with_copies if scene.uses_coarse(sid)]
+    assert len(far) >= 0.9 * len(with_copies)
+    scene.apply(plan_for(manifest, highlights={target: "local", "brachioradialis_right": "local"}), render=True)
+    assert not scene.uses_coarse(target) and not scene.uses_coarse("brachioradialis_right")
+    scene.apply(plan_for(manifest), render=True)
+    assert {sid: scene.block_style(sid) for sid in with_copies} == before  # same colours, opacity, visibility
+    _close_up(scene, "brachioradialis_right")
+    assert not scene.uses_coarse("brachioradialis_right")
+    assert scene.pixel_size(np.array([[0.0, 0.0, 1.0]]))[0] < metres_per_pixel / 3
+    scene.set_view("anterior", render=True)
+    assert scene.uses_coarse("brachioradialis_right")
 
 
 def test_highlighted_muscle_shows_its_colour_where_it_projects(scene, manifest):
