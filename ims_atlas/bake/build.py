@@ -218,7 +218,7 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
         elif mid in names.COLUMNS and len(group) >= 3:
             keep_off = None if side == "midline" else (MIDLINE_X, 1.0 if side == "left" else -1.0)
             p, f = fascicle_columns.column([g.path for g in group], [g.peak_force for g in group], SPECIFIC_TENSION,
-                                           keep_off)
+                                           keep_off, mid in names.FAN_COLUMNS)
             main = max(group, key=lambda g: g.peak_force)
             centre = tubes.resample(tubes.smooth(main.path), 24)
         else:
@@ -278,12 +278,13 @@ def build_meshes(out: str | Path) -> dict:
             "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
             "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
             "ribcage's convex hull where myo-sim's straight lines cut inside the chest; the stacked trunk columns "
-            "(iliocostalis, longissimus, quadratus lumborum, psoas) as one solid around all their fascicles. "
+            "(iliocostalis, longissimus, quadratus lumborum, psoas; lumbar multifidus level by level) as one solid "
+            "around all their fascicles. "
             "Sides come from the geometry (myo-sim's rect_abd_r lies mostly left of the midline, rect_abd_l right). "
             "Authored for IMS Atlas (not from myo-sim; each structure's own source names its references): nerve "
             "roots C1-S2, cervical and thoracic multifidus by level, the neck, shoulder-girdle, jaw and foot muscles "
-            "myo-sim lacks, the deltoid, supraspinatus and infraspinatus (replacing myo-sim's lines of the same "
-            "muscles), and peripheral nerves, generated from ims_atlas/bake/authored_anatomy.json.",
+            "myo-sim lacks, the deltoid, supraspinatus, infraspinatus and rectus abdominis (replacing myo-sim's lines "
+            "of the same muscles), and peripheral nerves, generated from ims_atlas/bake/authored_anatomy.json.",
         },
         "structures": structures,
     }

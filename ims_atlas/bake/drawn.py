@@ -9,7 +9,10 @@ stored with the mesh is the centre fibre of the muscle's ``path_part`` (or the f
 ``path_fibre`` fraction across the width), origin first, so a catalog epicentre's ``along``
 fraction lands on it. A part's optional ``divisions`` name the parts one continuous sheet is
 made of (the deltoid's clavicular, acromial and spinal parts), for the manifest's ``parts``.
-A drape with an ``axis`` (two landmarks) lifts away from that line (round the humerus).
+A drape with an ``axis`` (two landmarks) lifts away from that line (round the humerus). A
+part's optional ``taper`` makes it a strap of even thickness (thinning only over that fraction
+at each end), and its optional ``intersections`` cut shallow grooves across it (the tendinous
+intersections of the rectus abdominis).
 """
 
 from __future__ import annotations
@@ -47,6 +50,29 @@ def part_grid(part: dict, lm: Landmarks) -> np.ndarray:
     return grid
 
 
+def intersection_scale(grid: np.ndarray, part: dict, lm: Landmarks) -> np.ndarray | None:
+    """Thickness factors ``(fibres, stations)`` for a part's tendinous ``intersections``, or None.
+
+    ``intersections``: ``{"levels": [landmark, ...], "depth": 0.3, "width": 0.008}``. Each level
+    is a landmark whose height along the muscle (its projection on the line from the middle of
+    the origin to the middle of the insertion) marks a band straight across the muscle; the
+    thickness dips by ``depth`` (a fraction) there, fading over ``width`` metres (a Gaussian's
+    standard deviation) on either side: a shallow groove on the surface, as the intersections
+    of the rectus abdominis show through the skin.
+    """
+    spec = part.get("intersections")
+    if not spec:
+        return None
+    axis = grid[:, -1].mean(axis=0) - grid[:, 0].mean(axis=0)
+    axis /= np.linalg.norm(axis)
+    s = grid @ axis
+    dip = np.zeros(grid.shape[:2])
+    for level in spec["levels"]:
+        d = (s - float(lm.point(level) @ axis)) / float(spec.get("width", 0.008))
+        dip = np.maximum(dip, np.exp(-0.5 * d * d))
+    return 1.0 - float(spec.get("depth", 0.3)) * dip
+
+
 def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
     """Every authored muscle, both sides."""
     lm = Landmarks(bones, vertebrae, landmarks, midline_x)
@@ -55,9 +81,11 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
         solids, path = [], None
         for i, part in enumerate(m["parts"]):
             grid = part_grid(part, lm)
+            taper = float(part["taper"]) if "taper" in part else None
             solids.append(sheet(grid, float(part["thickness"]), body_vector(part["outward"]),
                                 tendon=float(part.get("tendon", 0.25)), edge=float(part.get("edge", 0.35)),
-                                bias=float(part.get("bias", 0.0)), strip_caps=bool(part.get("strip_caps", False))))
+                                bias=float(part.get("bias", 0.0)), strip_caps=bool(part.get("strip_caps", False)),
+                                taper=taper, scale=intersection_scale(grid, part, lm)))
             if i == int(m.get("path_part", 0)):
                 fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
                 path = grid[fibre]

@@ -1,4 +1,4 @@
-"""A myo-sim muscle column (erector spinae, quadratus lumborum, psoas) as one closed solid
+"""A myo-sim muscle column (erector spinae, quadratus lumborum, psoas, lumbar multifidus) as one closed solid
 around all of its fascicles.
 
 myo-sim draws these as bundles of thin lines of action stacked over each other (the
@@ -74,7 +74,7 @@ def _outline(flat: np.ndarray, directions: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def column(paths: list[np.ndarray], forces: list[float], specific_tension: float,
-           midline: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+           midline: tuple[float, float] | None = None, fan: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """One closed solid around the fascicle ``paths`` (origin first or not; any number >= 1).
 
     Parameters
@@ -89,6 +89,12 @@ def column(paths: list[np.ndarray], forces: list[float], specific_tension: float
     midline
         ``(x, sign)``: the mid-sagittal plane and the muscle's side (+1 left, -1 right); the
         solid is kept ``MIDLINE_GAP`` off the plane. None: no limit.
+    fan
+        The fascicles spread from one end like a fan (one level of the lumbar multifidus, from
+        one spinous process to several levels below), so a slice cuts a thin sliver whose tips
+        rays from its centre miss: each slice's outline is then the polygon of its support lines
+        (it holds the whole convex outline, tips and all), moved out by the margin, and it is
+        widened along the axis but not smoothed (the slices' centres move sideways).
 
     Returns
     -------
@@ -120,18 +126,33 @@ def column(paths: list[np.ndarray], forces: list[float], specific_tension: float
         if len(pts) == 0:  # cannot happen inside the range, but keep the slice well defined
             pts = every[np.argsort(np.abs(along - level))[:3]]
         flat = np.stack([(pts - middle) @ u, (pts - middle) @ v], axis=1)
-        centres[k], reach[k] = _outline(flat, directions)
+        if fan:
+            centres[k] = 0.5 * (flat.min(axis=0) + flat.max(axis=0))
+            reach[k] = np.maximum((flat - centres[k]) @ directions.T, 0.0).max(axis=0)
+        else:
+            centres[k], reach[k] = _outline(flat, directions)
     from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 
     # Smooth along the axis without letting any fascicle out: widen first, then smooth.
-    reach = gaussian_filter1d(maximum_filter1d(reach, 3, axis=0, mode="nearest"), 1.0, axis=0, mode="nearest")
+    reach = maximum_filter1d(reach, 3, axis=0, mode="nearest")
+    if not fan:
+        reach = gaussian_filter1d(reach, 1.0, axis=0, mode="nearest")
     margin = float(np.clip(0.5 * np.sqrt(np.sum(forces) / specific_tension / np.pi), *MARGIN_LIMITS))
     # The margin narrows towards the ends (the outline itself never shrinks: every fascicle,
     # and so a catalog epicentre on one, stays inside).
     t = np.linspace(0.0, 1.0, SLICES)
     taper = END_WIDTH + (1.0 - END_WIDTH) * np.sqrt(np.sin(np.pi * t))
     radii = reach + margin * taper[:, None]
-    ring2d = centres[:, None, :] + radii[..., None] * directions[None]
+    if fan:
+        # Corners where neighbouring support lines x . d_i = r_i and x . d_i+1 = r_i+1 meet.
+        nxt = np.roll(directions, -1, axis=0)
+        det = directions[:, 0] * nxt[:, 1] - directions[:, 1] * nxt[:, 0]
+        r1, r2 = radii, np.roll(radii, -1, axis=1)
+        corners = np.stack([(r1 * nxt[:, 1] - r2 * directions[:, 1]) / det,
+                            (r2 * directions[:, 0] - r1 * nxt[:, 0]) / det], axis=-1)
+        ring2d = centres[:, None, :] + corners
+    else:
+        ring2d = centres[:, None, :] + radii[..., None] * directions[None]
     rings = middle + levels[:, None, None] * axis + ring2d[..., :1] * u + ring2d[..., 1:] * v
     if midline is not None:
         # Keep to the muscle's own side, clear of the spinous processes.

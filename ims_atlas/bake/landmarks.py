@@ -104,6 +104,9 @@ class Landmarks:
             else:
                 target = self._to_box(bone, spec["box"])
                 p = s[np.argmin(np.linalg.norm(s - target, axis=1))]
+        if spec.get("midline"):
+            p = np.array(p, dtype=np.float64)
+            p[0] = self._mid
         if "offset" in spec:
             p = p + body_vector(spec["offset"])
         return np.asarray(p, dtype=np.float64)

@@ -147,8 +147,14 @@ SHEETS: dict[str, tuple[str, tuple[tuple[str, ...], ...] | None]] = {
 
 
 #: Muscle columns drawn as one solid around all their fascicles (``bake/fascicle_columns``):
-#: stacked, overlapping bundles that a sheet would fold through.
-COLUMNS = frozenset({"iliocostalis_lumborum", "longissimus_thoracis", "quadratus_lumborum", "psoas_major"})
+#: stacked, overlapping bundles that a sheet would fold through. The lumbar multifidus is one
+#: column per level and side (its fascicles grouped by the spinous process they leave, ``level_for``),
+#: so each level's structure keeps its own id.
+COLUMNS = frozenset({"iliocostalis_lumborum", "longissimus_thoracis", "quadratus_lumborum", "psoas_major",
+                     "multifidus"})
+#: Columns whose fascicles fan out from one end (``fascicle_columns.column``'s ``fan``): one level
+#: of the lumbar multifidus runs from one spinous process to several levels below.
+FAN_COLUMNS = frozenset({"multifidus"})
 
 
 #: Share of a sheet's thickness put deep to its fascicles, where it is not

@@ -98,7 +98,8 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
-          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False) -> tuple[np.ndarray, np.ndarray]:
+          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False, taper: float | None = None,
+          scale: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A flat muscle: a closed solid of thickness around a grid of fibre points.
 
     Parameters
@@ -118,6 +119,13 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
         Share of the thickness put on the deep side of the grid (0: the grid is the deep surface).
     strip_caps
         Close the two ends with strips, not fans (see :func:`loft`): for sheets curved across.
+    taper
+        A strap instead of a belly: full thickness along the whole length but for this fraction
+        at each end, over which it thins to ``tendon`` (default: a fusiform belly,
+        :func:`~ims_atlas.bake.tubes.belly_profile`).
+    scale
+        ``(m, n)`` factors on the thickness at each grid point (shallow grooves across a strap
+        muscle where tendinous intersections cross it); the surface stays one closed piece.
     """
     grid = np.asarray(grid, dtype=np.float64)
     m, n = grid.shape[:2]
@@ -127,9 +135,16 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
     if np.einsum("ijk,k->", normal, np.asarray(outward, dtype=np.float64)) < 0:
         normal = -normal
-    along = belly_profile(np.linspace(0.0, 1.0, n), tendon)
+    v = np.linspace(0.0, 1.0, n)
+    if taper is None:
+        along = belly_profile(v, tendon)
+    else:
+        along = tendon + (1.0 - tendon) * np.sqrt(np.clip(np.minimum(v, 1.0 - v) / taper, 0.0, 1.0))
     across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
-    t = np.maximum(thickness * across[:, None] * along[None, :], MIN_THICKNESS)[..., None]
+    t = thickness * across[:, None] * along[None, :]
+    if scale is not None:
+        t = t * np.asarray(scale, dtype=np.float64)
+    t = np.maximum(t, MIN_THICKNESS)[..., None]
     top = grid + normal * t * (1.0 - bias)
     bottom = grid - normal * t * bias
     # Ring i goes along the top from fibre 0 to fibre m-1 and back along the bottom.

@@ -386,3 +386,212 @@ def test_deltoid_centre_path_runs_from_the_acromion_to_the_deltoid_tuberosity(ma
     assert path[0][2] > hi, "starts above the humeral head (acromion)"
     assert lo + 0.5 * (hi - lo) < path[-1][2] < lo + 0.65 * (hi - lo), "ends a little above mid-shaft"
     assert path[-1][0] < hum[:, 0].min() + 0.025, "ends on the lateral side of the shaft"
+
+
+# --- The abdominal wall: rectus abdominis as a strap ---------------------
+
+
+#: The xiphoid process's tip and the top of the pubic symphysis, as the data file names them.
+XIPHOID_TIP = {"bone": "ribcage", "extreme": "inferior", "within": [[0, 0, 0.25], [0.06, 0.3, 0.4]]}
+PUBIC_SYMPHYSIS = {"bone": "hip_bone", "extreme": "anterior+superior", "within": [[0, 0, 0.2], [0.05, 1, 0.35]]}
+
+
+def _umbilicus_z(manifest) -> float:
+    """The umbilical plane: the disc between L3 and L4 (Rawling; the data file's level)."""
+    return 0.5 * (manifest.vertebra("L3").landmarks["inferior"][2] + manifest.vertebra("L4").landmarks["superior"][2])
+
+
+def _band(points, z, half=0.006):
+    """Points of a mesh within ``half`` of the height ``z``."""
+    return points[np.abs(points[:, 2] - z) < half]
+
+
+def test_rectus_abdominis_is_one_authored_strap_per_side(manifest):
+    """The authored strap replaces myo-sim's single thin line (rect_abd): one structure per side
+    under the id the catalog would use, one closed piece that folds nowhere."""
+    from tests.unit.test_muscle_sheets import _components, _turn
+
+    for side in ("left", "right"):
+        found = [s for s in manifest.muscle_structures("rectus_abdominis") if s.side == side]
+        assert [s.id for s in found] == [f"rectus_abdominis_{side}"], found
+        s = found[0]
+        assert s.source.startswith("Authored") and "<http" in s.source
+        m = read_mesh(manifest.file_path(s))
+        assert (_edge_use(m.faces) == 2).all() and _components(m.points, m.faces) == 1, s.id
+        cos = _turn(m.points, m.faces)
+        assert cos > -0.85, f"{s.id}: neighbouring triangles turn by {np.degrees(np.arccos(cos)):.0f} deg"
+
+
+def test_rectus_abdominis_is_broad_beside_the_linea_alba_and_wider_above(manifest):
+    """At the umbilicus the lateral border (linea semilunaris) lies about 7 cm from the midline
+    (Gray 1918) and the medial border within 1 cm of it (the linea alba; inter-recti distance
+    about 10 mm there), never across it; the muscle is broader above than below (its pubic
+    end under half its width at the umbilicus). myo-sim's line was 1.5-3 cm across."""
+    mid = manifest.midline_x
+    z_u = _umbilicus_z(manifest)
+    for side in ("left", "right"):
+        p = read_mesh(manifest.file_path(manifest[f"rectus_abdominis_{side}"])).points
+        off = np.abs(p[:, 0] - mid)
+        sign = 1.0 if side == "left" else -1.0
+        assert (sign * (p[:, 0] - mid) > 0).all(), f"{side} crosses the midline"
+        at_u = off[np.abs(p[:, 2] - z_u) < 0.006]
+        assert at_u.max() - at_u.min() >= 0.055, f"{side}: {(at_u.max() - at_u.min()) * 1000:.0f} mm wide at the umbilicus"
+        assert 0.06 <= at_u.max() <= 0.08 and at_u.min() <= 0.01, side
+        low = off[p[:, 2] < p[:, 2].min() + 0.03]
+        assert low.max() - low.min() < 0.5 * (at_u.max() - at_u.min()), f"{side}: not narrower at the pubis"
+
+
+def test_rectus_abdominis_runs_from_the_pubis_to_the_xiphoid_and_costal_cartilages(manifest):
+    """Origin first: the centre path starts on the pubis (crest and symphysis) and ends on the
+    costal cartilages, each within 7 mm of its bone; the insertion reaches from beside the
+    xiphoid process up and out onto the cartilages (its highest point above the xiphoid's tip,
+    on the ribcage)."""
+    lm = _landmarks(manifest)
+    xiphoid = lm.point(XIPHOID_TIP)
+    pubis = lm.point(PUBIC_SYMPHYSIS)
+    for side in ("left", "right"):
+        m = read_mesh(manifest.file_path(manifest[f"rectus_abdominis_{side}"]))
+        hip = read_mesh(manifest.file_path(manifest[f"hip_bone_{side}"]))
+        rib = read_mesh(manifest.file_path(manifest["ribcage"]))
+        assert geometry.distance_to_mesh(hip.points, hip.faces, m.path[0]) < 0.007, f"{side}: origin off the pubis"
+        assert geometry.distance_to_mesh(rib.points, rib.faces, m.path[-1]) < 0.007, f"{side}: insertion off the ribs"
+        assert abs(m.path[0][2] - pubis[2]) < 0.015 and m.path[-1][2] > xiphoid[2] - 0.01
+        top = m.points[np.argmax(m.points[:, 2])]
+        assert top[2] > xiphoid[2] + 0.03, f"{side}: the lateral insertion does not rise onto the cartilages"
+        assert geometry.distance_to_mesh(rib.points, rib.faces, top) < 0.01, f"{side}: its top is off the ribcage"
+        medial_top = m.points[np.abs(m.points[:, 0] - manifest.midline_x) < 0.015]
+        assert abs(medial_top[:, 2].max() - xiphoid[2]) < 0.02, f"{side}: the medial fibres do not reach the xiphoid"
+
+
+def test_rectus_abdominis_lies_in_front_of_the_obliques_and_the_ribcage(manifest):
+    """Rays from in front onto the abdominal wall between the pubis and the xiphoid, from beside
+    the linea alba to 6 cm out: every ray that passes through the rectus meets it before the
+    obliques, the ribcage or the pelvis, and most of them do pass through it (it covers the
+    front of the abdomen); none of its surface lies inside the obliques. myo-sim's thin line lay
+    behind the obliques' sheets."""
+    lm = _landmarks(manifest)
+    mid = manifest.midline_x
+    z0, z1 = lm.point(PUBIC_SYMPHYSIS)[2] + 0.03, lm.point(XIPHOID_TIP)[2] - 0.005
+    down = np.array([0.0, 1.0, 0.0])
+    for side in ("left", "right"):
+        sign = 1.0 if side == "left" else -1.0
+        sid = f"rectus_abdominis_{side}"
+        others = [f"external_oblique_{side}", f"internal_oblique_{side}", "ribcage", f"hip_bone_{side}"]
+        behind, through, total = [], 0, 0
+        for z in np.linspace(z0, z1, 9):
+            for dx in (0.012, 0.025, 0.04, 0.055):
+                start = np.array([mid + sign * dx, -0.5, z])
+                total += 1
+                if _first_hit(manifest, start, down, [sid]) is None:
+                    continue
+                through += 1
+                first = _first_hit(manifest, start, down, [sid] + others)
+                if first != sid:
+                    behind.append((round(dx * 1000), round(float(z), 3), first))
+        assert not behind, f"{side}: the rectus lies behind another structure at (mm out, z): {behind}"
+        assert through >= 0.75 * total, f"{side}: only {through} of {total} rays pass through the rectus"
+        ra = read_mesh(manifest.file_path(manifest[f"rectus_abdominis_{side}"])).points
+        for other in others[:2]:
+            o = read_mesh(manifest.file_path(manifest[other]))
+            inside = np.mean([geometry.contains_point(o.points, o.faces, q) for q in ra])
+            assert inside < 0.01, f"{side}: {inside:.1%} of the rectus lies inside {other}"
+
+
+def test_rectus_abdominis_shows_its_tendinous_intersections_as_grooves(manifest):
+    """Gray 1918: three tendinous intersections, at the umbilicus, at the tip of the xiphoid and
+    midway between. Down the middle of the strap, the front surface dips back (+Y) at the
+    umbilicus and midway up, by at least 1.5 mm against 2.5 cm above and below: grooves, the
+    surface still one closed piece (checked above)."""
+    lm = _landmarks(manifest)
+    mid = manifest.midline_x
+    z_u = _umbilicus_z(manifest)
+    z_x = lm.point(XIPHOID_TIP)[2]
+    for side in ("left", "right"):
+        sign = 1.0 if side == "left" else -1.0
+        sid = f"rectus_abdominis_{side}"
+
+        def front(z):
+            start = np.array([mid + sign * 0.035, -0.5, z])
+            m = read_mesh(manifest.file_path(manifest[sid]))
+            a = m.points[m.faces[:, 0]].astype(np.float64)
+            t = geometry.ray_hits(a, m.points[m.faces[:, 1]] - a, m.points[m.faces[:, 2]] - a, start,
+                                  np.array([0.0, 1.0, 0.0]))
+            assert not np.all(np.isnan(t)), f"{sid}: no surface at z={z:.3f}"
+            return -0.5 + float(np.nanmin(t))
+
+        for z in (z_u, 0.5 * (z_u + z_x)):
+            groove = front(z)
+            assert groove - max(front(z - 0.025), front(z + 0.025)) >= 0.0015, f"{sid}: no groove at z={z:.3f}"
+
+
+# --- The back of the neck: the two trapezius meet on the midline ---------
+
+
+def _neck_candidates(manifest):
+    out = ["trapezius_left", "trapezius_right", "skull"] + [f"vertebra_c{i}" for i in range(1, 8)]
+    for s in manifest.by_kind("muscle"):
+        if s.muscle in ("semispinalis_capitis", "splenius_capitis", "splenius_cervicis", "suboccipitals",
+                        "levator_scapulae", "multifidus") and s.level in (None,) + tuple(f"C{i}" for i in range(1, 8)):
+            out.append(s.id)
+    return out
+
+
+def test_trapezius_halves_meet_along_the_ligamentum_nuchae_up_to_the_occiput(manifest):
+    """From C7 up to the external occipital protuberance, a ray from behind along the midline
+    (and 1.5 mm either side) meets a trapezius first: no V-shaped gap between the two sides at
+    the occiput and no gap down the neck. The surface there is not a crease: on the midline it
+    lies within 3 mm (front to back) of where it lies 8 mm to either side."""
+    lm = _landmarks(manifest)
+    mid = manifest.midline_x
+    eop = lm.point({"bone": "skull", "extreme": "posterior", "within": [[0, 0, 0.1], [0.08, 1, 0.6]]})
+    c7 = manifest.vertebra("C7").landmarks["spinous_tip"][2]
+    candidates = _neck_candidates(manifest)
+    problems = []
+    for z in np.arange(c7 + 0.005, eop[2] - 0.004, 0.008):
+        depth = {}
+        for dx in (-0.008, -0.0015, 0.0, 0.0015, 0.008):
+            start = np.array([mid + dx, 0.6, z])
+            first = _first_hit(manifest, start, np.array([0.0, -1.0, 0.0]), candidates)
+            if first not in ("trapezius_left", "trapezius_right"):
+                problems.append((round(z, 3), dx, first))
+                continue
+            m = read_mesh(manifest.file_path(manifest[first]))
+            a = m.points[m.faces[:, 0]].astype(np.float64)
+            t = geometry.ray_hits(a, m.points[m.faces[:, 1]] - a, m.points[m.faces[:, 2]] - a, start,
+                                  np.array([0.0, -1.0, 0.0]))
+            depth[dx] = 0.6 - float(np.nanmin(t))
+        if 0.0 in depth and -0.008 in depth and 0.008 in depth:
+            crease = max(depth[-0.008], depth[0.008]) - depth[0.0]
+            if crease > 0.003:
+                problems.append((round(z, 3), "crease", round(crease * 1000, 1)))
+    assert not problems, f"the back of the neck is not continuous: {problems}"
+
+
+def test_trapezius_halves_do_not_overlap_across_the_midline(manifest):
+    """Each side crosses the midline by at most 3 mm (its origin is carried 2 mm across so the
+    two meet without a seam), and the upper fibres' origin follows the occiput to the midline:
+    near the occiput no neighbouring triangles face opposite ways (the old fan cap folded
+    into a dark wedge there)."""
+    mid = manifest.midline_x
+    c2 = manifest.vertebra("C2").landmarks["spinous_tip"][2]
+    for side in ("left", "right"):
+        m = read_mesh(manifest.file_path(manifest[f"trapezius_{side}"]))
+        sign = 1.0 if side == "left" else -1.0
+        across = -sign * (m.points[:, 0] - mid)
+        assert across.max() <= 0.003, f"{side} reaches {across.max() * 1000:.1f} mm across the midline"
+        cos = _turn_above(m.points, m.faces, c2)
+        assert cos > -0.85, f"{side}: above C2 neighbouring triangles turn by {np.degrees(np.arccos(cos)):.0f} deg"
+
+
+def _turn_above(points, faces, z):
+    """Smallest cosine between the normals of two edge-sharing triangles lying wholly above ``z``
+    (``test_muscle_sheets._turn`` restricted to part of a closed surface)."""
+    v0, v1, v2 = (points[faces[:, k]] for k in range(3))
+    n = np.cross(v1 - v0, v2 - v0)
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    face = np.tile(np.arange(len(faces)), 3)
+    pairs = face[np.lexsort((e[:, 1], e[:, 0]))].reshape(-1, 2)
+    high = (points[faces][:, :, 2] > z).all(axis=1)
+    pairs = pairs[high[pairs[:, 0]] & high[pairs[:, 1]]]
+    return float(np.einsum("ij,ij->i", n[pairs[:, 0]], n[pairs[:, 1]]).min()) if len(pairs) else 1.0

@@ -34,7 +34,6 @@ OFF_BONE = {
     ("external_oblique", 1): (0.10, "inserts into the linea alba, an aponeurosis with no bone"),
     ("internal_oblique", 0): (0.045, "myo-sim's sites sit 2-4 cm above the iliac crest"),
     ("internal_oblique", 1): (0.03, "the centre fibre ends between ribs 10-12 and the linea alba"),
-    ("rectus_abdominis", 0): (0.042, "arises from costal cartilages 5-7, which the rib mesh lacks"),
     ("iliocostalis_lumborum", 0): (0.042, "myo-sim's origin site is on the thoracolumbar fascia"),
     ("quadratus_lumborum", 0): (0.04, "myo-sim's origin site is on the iliolumbar ligament, off the crest"),
     ("psoas_major", 0): (0.036, "the leg psoas's origin site stands in front of the lumbar bodies"),
@@ -317,3 +316,21 @@ def test_trunk_columns_hold_every_one_of_their_fascicles(manifest, myosim_fascic
                     continue
                 gap = geometry.distance_outside(m.points, m.faces, point)
                 assert gap <= 0.003, f"{s.id}: {name} is {gap * 1000:.1f} mm outside"
+
+
+def test_lumbar_multifidus_is_one_solid_per_level_and_side(manifest):
+    """Each level of the lumbar multifidus (myo-sim's fascicles leaving one spinous process,
+    L1-L5) is one closed solid a side, under its per-level id (the highlight of a segment's
+    paraspinal muscle lights that level only), no longer five separate strands; it holds its
+    fascicles (test_trunk_columns_hold_every_one_of_their_fascicles) and fills the space between
+    them: at least 4 cm^3 (L1-L4; L5's short fan at least 2 cm^3)."""
+    for level in ("L1", "L2", "L3", "L4", "L5"):
+        for side in ("left", "right"):
+            s = manifest[f"multifidus_{level.lower()}_{side}"]
+            assert s.muscle == "multifidus" and s.level == level and s.source.startswith("myo-sim")
+            assert len(s.parts) == 5 and all(p.startswith(f"MF_m{level[1]}") for p in s.parts), s.parts
+            m = _mesh(manifest, s)
+            assert _components(m.points, m.faces) == 1, f"{s.id} is {_components(m.points, m.faces)} pieces"
+            v0, v1, v2 = (m.points[m.faces[:, k]] for k in range(3))
+            volume = np.einsum("ij,ij->i", v0, np.cross(v1, v2)).sum() / 6.0
+            assert volume >= (2e-6 if level == "L5" else 4e-6), f"{s.id}: {volume * 1e6:.1f} cm^3"
