@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ims_atlas.anatomy.mesh_file import write_mesh
-from ims_atlas.bake import fascicle_columns, fascicle_sheets, names, tubes
+from ims_atlas.bake import bellies, fascicle_columns, fascicle_sheets, names, tubes
 from ims_atlas.bake.authored import build_authored, load_data
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
 from ims_atlas.bake.solids import merge
@@ -22,6 +22,11 @@ from ims_atlas.core.ids import MIDLINE_X
 #: myo-sim's forces come from PCSA; 1 MPa keeps the summed bellies inside the body outline.
 SPECIFIC_TENSION = 1.0e6
 MAX_RADIUS = 0.028
+#: A sourced belly is at most this thick for its length (peak radius / belly length): a belly's
+#: width is at most a fifth of its length, as in a fusiform muscle; a short belly that would
+#: need more to hold its muscle's volume is capped (and loses that volume, like MAX_RADIUS), but
+#: never below the radius of the default spindle it replaces.
+BELLY_SLENDERNESS = 0.1
 SOURCE = "myo-sim {version} ({model}, default pose), Apache-2.0"
 LICENCE = "Apache-2.0"
 #: Triangles kept per hand after decimation (the raw hands are 228k of 288k bone triangles).
@@ -190,6 +195,28 @@ def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarr
     return p, f, sheets[main].centre
 
 
+def _tube(mid: str, side: str, fas, segments) -> tuple[np.ndarray, np.ndarray]:
+    """One fascicle as a swept tube.
+
+    The spindle radius comes from peak force (``SPECIFIC_TENSION``). A muscle in the sourced
+    belly table (``bake/muscle_bellies.json``) keeps that spindle's volume but gathers it into
+    its belly, which is correspondingly thicker (still at most ``MAX_RADIUS``), and runs on as a
+    thin tendon; every other muscle is the symmetric spindle over its whole path. The belly's
+    peak radius is capped by ``MAX_RADIUS`` and ``BELLY_SLENDERNESS`` (the latter never below the
+    spindle's own radius).
+    """
+    length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
+    radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
+    belly = bellies.belly_range(mid, side, tubes.smooth(fas.path), segments)
+    if belly is None:
+        return tubes.sweep(fas.path, radius)
+    tendon = tubes.tendon_radius(radius)
+    peak = tubes.peak_for_volume(tubes.spindle_volume(radius, length), length, belly, tendon)
+    # Slender, but never thinner than the spindle it replaces.
+    peak = min(max(min(peak, BELLY_SLENDERNESS * (belly[1] - belly[0]) * length), radius), MAX_RADIUS)
+    return tubes.sweep(fas.path, max(peak, tendon), rings=tubes.BELLY_RINGS, belly=belly, tendon=tendon)
+
+
 def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> list[dict]:
     bone_points = np.vstack([m.points for m in meshes])
     wall = _chest_wall(meshes)
@@ -211,6 +238,7 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
         else:
             side = {"_r": "right", "_l": "left"}.get(fas.name[-2:], "midline")
         groups[(mid, side, names.level_for(fas.name))].append(fas)
+    segments = bellies.segments(model, data)
     entries = []
     for (mid, side, level), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         if mid in names.SHEETS and len(group) >= 3:
@@ -222,11 +250,7 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
             main = max(group, key=lambda g: g.peak_force)
             centre = tubes.resample(tubes.smooth(main.path), 24)
         else:
-            parts = []
-            for fas in group:
-                length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
-                radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
-                parts.append(tubes.sweep(fas.path, radius))
+            parts = [_tube(mid, side, fas, segments) for fas in group]
             p, f = merge(parts)
             main = max(group, key=lambda g: g.peak_force)
             centre = tubes.resample(tubes.smooth(main.path), 24)
@@ -274,7 +298,9 @@ def build_meshes(out: str | Path) -> dict:
             "licence": LICENCE,
             "notes": "Bones: myo-sim STL meshes placed at the default pose; the cervical spine split into C1-C7 by "
             "connectivity; the MyoSuite logo disc removed from the ribcage; the hands decimated. Muscles: one "
-            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force; the broad "
+            "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force; the long "
+            "forearm and leg muscles in ims_atlas/bake/muscle_bellies.json (sourced belly ends) as a belly of the "
+            "same volume ending where the sources put it and a thin tendon beyond; the broad "
             "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
             "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
             "ribcage's convex hull where myo-sim's straight lines cut inside the chest; the stacked trunk columns "
