@@ -98,7 +98,8 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
-          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False) -> tuple[np.ndarray, np.ndarray]:
+          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False, peak: float | None = None,
+          taper: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A flat muscle: a closed solid of thickness around a grid of fibre points.
 
     Parameters
@@ -118,6 +119,12 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
         Share of the thickness put on the deep side of the grid (0: the grid is the deep surface).
     strip_caps
         Close the two ends with strips, not fans (see :func:`loft`): for sheets curved across.
+    peak
+        Where along the fibres (0 origin, 1 insertion) the belly is thickest (default: halfway):
+        a muscle whose fleshy part lies near its origin and whose long tendon runs on.
+    taper
+        Instead of a belly, a band thickest at its origin that thins evenly to this share of
+        ``thickness`` at its insertion (an aponeurosis).
     """
     grid = np.asarray(grid, dtype=np.float64)
     m, n = grid.shape[:2]
@@ -127,7 +134,13 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
     if np.einsum("ijk,k->", normal, np.asarray(outward, dtype=np.float64)) < 0:
         normal = -normal
-    along = belly_profile(np.linspace(0.0, 1.0, n), tendon)
+    t = np.linspace(0.0, 1.0, n)
+    if taper is not None:
+        along = 1.0 - (1.0 - float(taper)) * t
+    else:
+        if peak is not None:
+            t = t ** (np.log(0.5) / np.log(float(peak)))
+        along = belly_profile(t, tendon)
     across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
     t = np.maximum(thickness * across[:, None] * along[None, :], MIN_THICKNESS)[..., None]
     top = grid + normal * t * (1.0 - bias)
