@@ -4,9 +4,10 @@ Off-screen, through the app's own SceneController, so the pictures look like the
 The anatomy is the app's (``meshes/``, or the folder ``IMS_ATLAS_MESHES`` names).
 Run: `python scripts/render_gallery.py [--out DIR] [--size 1200x900] [--only NAME ...]`.
 
-The full-body views (anterior, posterior, lateral) are portrait pictures whose height is the
-longer side of ``--size`` (a standing body is three to five times taller than it is wide); the
-close-ups use ``--size``. Every view is framed on the mesh points it names so they fill the picture.
+The full-body views (anterior, posterior, lateral) and the plates of the sole are portrait
+pictures whose height is the longer side of ``--size`` (a standing body is three to five times
+taller than it is wide, a foot about two and a half times longer); the other close-ups use
+``--size``. Every view is framed on the mesh points it names so they fill the picture.
 """
 
 from __future__ import annotations
@@ -43,9 +44,15 @@ class View:
     #: When set, only structures of these manifest regions are drawn (a close-up of a limb
     #: without the trunk behind it, as an atlas plate would show it).
     regions: tuple[str, ...] | None = None
+    #: When set (with ``regions``), only the structures of these sides are drawn (one foot, not both).
+    sides: tuple[str, ...] | None = None
+    #: Structures hidden as the window's Hide does (a dissection plate with a layer taken away).
+    hidden: tuple[str, ...] = ()
 
 
 _CERVICAL = tuple(f"vertebra_c{i}" for i in range(1, 8))
+#: The right foot's long axis, from the calcaneal tuberosity towards the second toe, in the baked frame.
+_FOOT_AXIS = (-0.127, -1.0, 0.0)
 VIEWS = {
     "anterior": View(("*",), (0.0, -1.0, 0.0), portrait=0.5),
     "posterior": View(("*",), (0.0, 1.0, 0.0), portrait=0.5),
@@ -68,10 +75,19 @@ VIEWS = {
     "lumbar-posterior-oblique": View(
         ("vertebra_t12", "vertebra_l1", "vertebra_l3", "vertebra_l5", "sacrum", ("hip_bone_right", 0.35, 1.0),
          ("hip_bone_left", 0.35, 1.0)), (-0.55, 1.0, 0.35), margin=1.06),
-    # The right sole from below, toes to the left and the big toe up (the foot's length along the
-    # picture's width): plantar fascia, abductor hallucis, flexor digitorum brevis.
-    "plantar-foot-right": View(("foot_bones_right",), (0.0, 0.0, -1.0), up=(1.0, 0.0, 0.0), margin=1.06,
-                               regions=("foot", "leg")),
+    # The right sole from straight below, toes up along the foot's long axis (heel to second toe,
+    # turned about 7 degrees from -Y in myo-sim's pose), a portrait plate as in an atlas: the
+    # plantar aponeurosis with its five processes, abductor hallucis along the medial border (on
+    # the right of the picture), abductor digiti minimi along the lateral border. Only the right
+    # foot's own structures: the leg's muscles and the other foot are left out.
+    "plantar-foot-right": View(("foot_bones_right",), (0.0, 0.0, -1.0), up=_FOOT_AXIS, margin=1.03, portrait=0.5,
+                               regions=("foot",), sides=("right",)),
+    # The same plate with the aponeurosis taken away (hidden, as the window's Hide does): the first
+    # layer (abductor hallucis, flexor digitorum brevis and its four tendons, abductor digiti
+    # minimi) with flexor hallucis brevis and adductor hallucis in the forefoot.
+    "plantar-foot-right-first-layer": View(("foot_bones_right",), (0.0, 0.0, -1.0), up=_FOOT_AXIS, margin=1.03,
+                                           portrait=0.5, regions=("foot",), sides=("right",),
+                                           hidden=("plantar_fascia_right",)),
 }
 
 
@@ -140,8 +156,9 @@ def render(out: Path, size: tuple[int, int], only: list[str] | None = None) -> l
             else:
                 w, h = size
             plotter.window_size = [w, h]
-            isolate = frozenset(st.id for st in manifest if view.regions and st.region in view.regions)
-            scene.apply(plan_for(manifest, isolate=isolate), render=False)
+            isolate = frozenset(st.id for st in manifest if view.regions and st.region in view.regions
+                                and (view.sides is None or st.side in view.sides))
+            scene.apply(plan_for(manifest, isolate=isolate, hidden=view.hidden), render=False)
             pose = fit_camera(view_points(manifest, view.frame), view.direction, view.up, w / h, view.margin)
             cam = plotter.camera
             cam.position, cam.focal_point, cam.up = pose

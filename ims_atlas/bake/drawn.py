@@ -10,16 +10,19 @@ stored with the mesh is the centre fibre of the muscle's ``path_part`` (or the f
 fraction lands on it. A part's optional ``divisions`` name the parts one continuous sheet is
 made of (the deltoid's clavicular, acromial and spinal parts), for the manifest's ``parts``.
 A drape with an ``axis`` (two landmarks) lifts away from that line (round the humerus). A
-part's optional ``taper`` makes it a strap of even thickness (thinning only over that fraction
+part's optional ``strap`` makes it a strap of even thickness (thinning only over that fraction
 at each end), and its optional ``intersections`` cut shallow grooves across it (the tendinous
-intersections of the rectus abdominis).
+intersections of the rectus abdominis). A part with a ``wrap`` is laid on the outer surface of
+muscles built before it and of bones, seen from its ``outward`` side (``landmarks.wrap``): the
+plantar aponeurosis on the first layer of the sole; its ``taper`` thins it evenly from origin
+to insertion, and ``peak`` moves a belly's thickest point along the fibres.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ims_atlas.bake.landmarks import Landmarks, body_vector
+from ims_atlas.bake.landmarks import Landmarks, body_vector, wrap
 from ims_atlas.bake.solids import cable, fibre_grid, merge, mirror, sheet
 from ims_atlas.bake.spinal import Solid
 
@@ -37,8 +40,9 @@ def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid
     return out
 
 
-def part_grid(part: dict, lm: Landmarks) -> np.ndarray:
-    """The fibre grid ``(fibres, stations, 3)`` of one muscle part."""
+def part_grid(part: dict, lm: Landmarks, built: dict | None = None) -> np.ndarray:
+    """The fibre grid ``(fibres, stations, 3)`` of one muscle part (``built``: muscle id ->
+    ``(points, faces)`` of the right-side muscles made so far, for a ``wrap``)."""
     lines = [lm.line(part["origin"])] + [lm.line(v) for v in part.get("via", [])] + [lm.line(part["insertion"])]
     grid = fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)))
     if "drape" in part:
@@ -47,6 +51,11 @@ def part_grid(part: dict, lm: Landmarks) -> np.ndarray:
         inner = lm.drape(grid[:, 1:-1], d["bones"], body_vector(part["outward"]), float(d.get("clearance", 0.002)),
                          axis)
         grid = np.concatenate([grid[:, :1], inner, grid[:, -1:]], axis=1)
+    if "wrap" in part:
+        w = part["wrap"]
+        meshes = [built[m] for m in w.get("muscles", [])] + [lm.mesh(b) for b in w.get("bones", [])]
+        grid = wrap(grid, meshes, body_vector(part["outward"]), float(w.get("clearance", 0.0005)),
+                    int(w.get("relax", 4)), bool(w.get("ends", False)), float(w.get("reach", np.inf)))
     return grid
 
 
@@ -75,21 +84,25 @@ def intersection_scale(grid: np.ndarray, part: dict, lm: Landmarks) -> np.ndarra
 
 def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
     """Every authored muscle, both sides."""
-    lm = Landmarks(bones, vertebrae, landmarks, midline_x)
-    out = []
+    lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"))
+    out, built = [], {}
     for m in data.get("muscles", []):
         solids, path = [], None
         for i, part in enumerate(m["parts"]):
-            grid = part_grid(part, lm)
-            taper = float(part["taper"]) if "taper" in part else None
+            grid = part_grid(part, lm, built)
+            peak, taper, strap = part.get("peak"), part.get("taper"), part.get("strap")
             solids.append(sheet(grid, float(part["thickness"]), body_vector(part["outward"]),
                                 tendon=float(part.get("tendon", 0.25)), edge=float(part.get("edge", 0.35)),
                                 bias=float(part.get("bias", 0.0)), strip_caps=bool(part.get("strip_caps", False)),
-                                taper=taper, scale=intersection_scale(grid, part, lm)))
+                                peak=None if peak is None else float(peak),
+                                taper=None if taper is None else float(taper),
+                                strap=None if strap is None else float(strap),
+                                scale=intersection_scale(grid, part, lm)))
             if i == int(m.get("path_part", 0)):
                 fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
                 path = grid[fibre]
         points, faces = merge(solids)
+        built[m["id"]] = (points, faces)
         base = {"id": m["id"], "name": m["name"], "kind": "muscle", "layer": "muscles", "region": m["region"],
                 "muscle": m["id"], "parts": tuple(n for p in m["parts"] for n in p.get("divisions", [p["name"]])),
                 "source": cite(data, m["sources"])}
@@ -99,7 +112,7 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
 
 def nerves(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
     """Every authored peripheral nerve, both sides; branches are part of their nerve's structure."""
-    lm = Landmarks(bones, vertebrae, landmarks, midline_x)
+    lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"))
     out = []
     for n in data.get("nerves", []):
         cables, path = [], None

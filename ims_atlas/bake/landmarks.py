@@ -1,6 +1,8 @@
 """Turn the data file's named landmarks into points on the baked bones (right side).
 
-See ``conventions.point`` in ``authored_anatomy.json`` for the forms a landmark takes.
+See ``conventions.point`` in ``authored_anatomy.json`` for the forms a landmark takes. A bone
+mesh made of several separate bones (``foot_bones``, ``hand_bones``) can name its pieces in the
+data file's ``pieces`` table; a landmark with ``"piece"`` then works on that one bone alone.
 """
 
 from __future__ import annotations
@@ -43,14 +45,20 @@ class Landmarks:
         Level -> the vertebra's manifest landmarks.
     midline_x
         x of the mid-sagittal plane.
+    pieces
+        Bone name -> piece name -> a ``box`` point ``[u, v, w]`` of the whole bone mesh: the
+        piece is the connected part of the mesh (one bone of the foot) nearest that point.
     """
 
-    def __init__(self, bones: dict, vertebrae: dict, vertebra_landmarks: dict, midline_x: float) -> None:
+    def __init__(self, bones: dict, vertebrae: dict, vertebra_landmarks: dict, midline_x: float,
+                 pieces: dict | None = None) -> None:
         self._bones = bones
         self._vertebrae = vertebrae
         self._vlm = vertebra_landmarks
         self._mid = midline_x
+        self._pieces = pieces or {}
         self._samples: dict[str, np.ndarray] = {}
+        self._piece_meshes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def bone_id(self, name: str) -> str:
         """The baked id of a bone named in the data (``scapula`` -> ``scapula_right``)."""
@@ -60,20 +68,45 @@ class Landmarks:
         raise KeyError(f"authored_anatomy.json: unknown bone {name!r}")
 
     def samples(self, bone_id: str) -> np.ndarray:
-        """Points spread over a bone's surface (cached)."""
+        """Points spread over a bone's (or a piece's, ``bone_id:piece``) surface (cached)."""
         if bone_id not in self._samples:
-            if bone_id.startswith("vertebra_"):
-                p, f = self._vertebrae[bone_id.split("_", 1)[1].upper()]
-            else:
-                p, f = self._bones[bone_id]
+            p, f = self._mesh(bone_id)
             self._samples[bone_id] = surface_samples(p, f, SAMPLE_SPACING)
         return self._samples[bone_id]
+
+    def target(self, spec: dict) -> str:
+        """The mesh a landmark spec works on: ``scapula_right``, or ``foot_bones_right:calcaneus``."""
+        bone = self.bone_id(spec["bone"])
+        if "piece" not in spec:
+            return bone
+        name = spec["piece"]
+        table = self._pieces.get(spec["bone"], {})
+        if name not in table:
+            raise KeyError(f"authored_anatomy.json: unknown piece {name!r} of {spec['bone']!r}")
+        key = f"{bone}:{name}"
+        if key not in self._piece_meshes:
+            self._piece_meshes[key] = self._piece(bone, table[name])
+        return key
+
+    def _piece(self, bone_id: str, box: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """The connected part of a bone mesh nearest a point of its box."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        p, f = self._bones[bone_id]
+        n = len(p)
+        edges = np.concatenate([f[:, [0, 1]], f[:, [1, 2]]])
+        _, labels = connected_components(coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)),
+                                         directed=False)
+        seed = self._to_box(bone_id, box)
+        label = labels[np.argmin(np.linalg.norm(np.asarray(p) - seed, axis=1))]
+        return p, f[labels[f[:, 0]] == label]
 
     def _box(self, bone_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Corners of the bone's box as (medial/anterior/bottom, lateral/posterior/top) in x, y, z."""
         s = self.samples(bone_id)
         lo, hi = s.min(axis=0), s.max(axis=0)
-        medial = hi[0] if bone_id.endswith("_right") else self._mid
+        medial = hi[0] if bone_id.split(":")[0].endswith("_right") else self._mid
         return np.array([medial, lo[1], lo[2]]), np.array([lo[0], hi[1], hi[2]])
 
     def _to_box(self, bone_id: str, uvw: np.ndarray) -> np.ndarray:
@@ -88,7 +121,7 @@ class Landmarks:
         elif "vertebra" in spec:
             p = self._vertebra_point(spec["vertebra"], spec.get("at", "centroid"))
         else:
-            bone = self.bone_id(spec["bone"])
+            bone = self.target(spec)
             s = self.samples(bone)
             if "hit" in spec:
                 p = self._hit(bone, spec)
@@ -111,9 +144,15 @@ class Landmarks:
             p = p + body_vector(spec["offset"])
         return np.asarray(p, dtype=np.float64)
 
+    def mesh(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The ``(points, faces)`` of a bone named in the data (``foot_bones``)."""
+        return self._mesh(self.bone_id(name))
+
     def _mesh(self, bone_id: str) -> tuple[np.ndarray, np.ndarray]:
         if bone_id.startswith("vertebra_"):
             return self._vertebrae[bone_id.split("_", 1)[1].upper()]
+        if ":" in bone_id:
+            return self._piece_meshes[bone_id]
         return self._bones[bone_id]
 
     def _hit(self, bone_id: str, spec: dict) -> np.ndarray:
@@ -194,3 +233,44 @@ class Landmarks:
             s = self.samples(bid)
             best = min(best, float(np.linalg.norm(s - point, axis=1).min()))
         return best
+
+
+def wrap(grid: np.ndarray, meshes: list[tuple[np.ndarray, np.ndarray]], outward: np.ndarray, clearance: float,
+         relax: int = 4, ends: bool = False, reach: float = np.inf) -> np.ndarray:
+    """Lay a fibre grid on the outer surface of some closed meshes, seen from ``outward``.
+
+    Each point moves along ``outward`` to lie ``clearance`` outside the first surface a ray
+    coming from far outside meets on the line through it (a point whose line meets nothing
+    keeps its place). ``relax`` rounds of averaging each point's depth with its neighbours'
+    (never deeper than the surface under it) then bridge the grooves between the meshes, as a
+    taut membrane would: a fascia laid over the muscles under it. The first and last station of
+    every fibre (the attachments) stay where they are, unless ``ends``: then they too are laid
+    on the surface (but the averaging does not move them). No point is drawn further in than
+    ``reach`` from where the grid put it: a groove between two muscles is bridged, not followed
+    down to the bone at its floor.
+    """
+    grid = np.array(grid, dtype=np.float64)
+    d = np.asarray(outward, dtype=np.float64)
+    d = d / np.linalg.norm(d)
+    tris = []
+    for p, f in meshes:
+        p = np.asarray(p, dtype=np.float64)
+        a = p[f[:, 0]]
+        tris.append((a, p[f[:, 1]] - a, p[f[:, 2]] - a))
+    far = 0.25
+    depth = grid @ -d  # how deep each point lies (larger: further inside)
+    limit = depth.copy()
+    m, n = grid.shape[:2]
+    for i in range(m):
+        for j in range(0 if ends else 1, n if ends else n - 1):
+            start = grid[i, j] + far * d
+            hits = [np.nanmin(t) for t in (ray_hits(a, e1, e2, start, -d) for a, e1, e2 in tris)
+                    if not np.all(np.isnan(t))]
+            if hits:
+                limit[i, j] = min(depth[i, j] - far + min(hits) - clearance, depth[i, j] + reach)
+    h = limit.copy()
+    for _ in range(int(relax)):
+        padded = np.pad(h, ((1, 1), (0, 0)), mode="edge")
+        avg = (padded[:-2, 1:-1] + padded[2:, 1:-1] + h[:, :-2] + h[:, 2:]) / 4.0
+        h[:, 1:-1] = np.minimum(avg, limit[:, 1:-1])
+    return grid + (depth - h)[..., None] * d

@@ -98,7 +98,8 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
-          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False, taper: float | None = None,
+          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False, peak: float | None = None,
+          taper: float | None = None, strap: float | None = None,
           scale: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A flat muscle: a closed solid of thickness around a grid of fibre points.
 
@@ -119,10 +120,15 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
         Share of the thickness put on the deep side of the grid (0: the grid is the deep surface).
     strip_caps
         Close the two ends with strips, not fans (see :func:`loft`): for sheets curved across.
+    peak
+        Where along the fibres (0 origin, 1 insertion) the belly is thickest (default: halfway):
+        a muscle whose fleshy part lies near its origin and whose long tendon runs on.
     taper
-        A strap instead of a belly: full thickness along the whole length but for this fraction
-        at each end, over which it thins to ``tendon`` (default: a fusiform belly,
-        :func:`~ims_atlas.bake.tubes.belly_profile`).
+        Instead of a belly, a band thickest at its origin that thins evenly to this share of
+        ``thickness`` at its insertion (an aponeurosis).
+    strap
+        Instead of a belly, a strap: full thickness along the whole length but for this fraction
+        at each end, over which it thins to ``tendon``.
     scale
         ``(m, n)`` factors on the thickness at each grid point (shallow grooves across a strap
         muscle where tendinous intersections cross it); the surface stays one closed piece.
@@ -136,10 +142,13 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     if np.einsum("ijk,k->", normal, np.asarray(outward, dtype=np.float64)) < 0:
         normal = -normal
     v = np.linspace(0.0, 1.0, n)
-    if taper is None:
-        along = belly_profile(v, tendon)
+    if taper is not None:
+        along = 1.0 - (1.0 - float(taper)) * v
+    elif strap is not None:
+        along = tendon + (1.0 - tendon) * np.sqrt(np.clip(np.minimum(v, 1.0 - v) / strap, 0.0, 1.0))
     else:
-        along = tendon + (1.0 - tendon) * np.sqrt(np.clip(np.minimum(v, 1.0 - v) / taper, 0.0, 1.0))
+        t = v if peak is None else v ** (np.log(0.5) / np.log(float(peak)))
+        along = belly_profile(t, tendon)
     across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
     t = thickness * across[:, None] * along[None, :]
     if scale is not None:

@@ -111,6 +111,7 @@ def test_authored_structures_cite_sources(manifest):
 
 
 def _landmarks(manifest):
+    from ims_atlas.bake.authored import load_data
     from ims_atlas.bake.landmarks import Landmarks
 
     bones = {s.id: (read_mesh(manifest.file_path(s)).points, read_mesh(manifest.file_path(s)).faces)
@@ -118,7 +119,7 @@ def _landmarks(manifest):
     verts = {s.level: (read_mesh(manifest.file_path(s)).points, read_mesh(manifest.file_path(s)).faces)
              for s in manifest.by_kind("vertebra")}
     lms = {s.level: {k: list(v) for k, v in s.landmarks.items()} for s in manifest.by_kind("vertebra")}
-    return Landmarks(bones, verts, lms, manifest.midline_x)
+    return Landmarks(bones, verts, lms, manifest.midline_x, load_data().get("pieces"))
 
 
 def _to_polyline(point, line):
