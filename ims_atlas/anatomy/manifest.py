@@ -12,7 +12,8 @@ Shape (``format_version`` 1)::
          "file": "muscles/extensor_carpi_radialis_brevis_right.npz", "triangles": 1234,
          "source": "...", "licence": "Apache-2.0"}, ...]}
 
-``kind`` is one of ``bone``, ``vertebra``, ``muscle``, ``nerve``, ``root``; ``layer`` one of
+``kind`` is one of ``bone``, ``vertebra``, ``muscle``, ``fascia`` (a sheet of dense connective
+tissue drawn with the muscles, such as the plantar aponeurosis), ``nerve``, ``root``; ``layer`` one of
 ``bones``, ``spine``, ``muscles``, ``nerves``. ``muscle`` links a muscle structure to the
 catalog's muscle id. ``level`` is a vertebral level (``C6``, ``S`` for the sacrum) or, for a
 per-level muscle or a root, a segment.
@@ -30,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from ims_atlas.core.strict_json import NUMBER_RULES, ends_early, too_deep
 from ims_atlas.core.errors import DataError, Problem
 
-KINDS = ("bone", "vertebra", "muscle", "nerve", "root")
+KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
 #: Layers whose every surface is closed and wound outward (the bake makes them so and the tests
 #: check it), so their back faces are never seen and a renderer may skip them. myo-sim's bone

@@ -103,7 +103,7 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
                 path = grid[fibre]
         points, faces = merge(solids)
         built[m["id"]] = (points, faces)
-        base = {"id": m["id"], "name": m["name"], "kind": "muscle", "layer": "muscles", "region": m["region"],
+        base = {"id": m["id"], "name": m["name"], "kind": m.get("kind", "muscle"), "layer": "muscles", "region": m["region"],
                 "muscle": m["id"], "parts": tuple(n for p in m["parts"] for n in p.get("divisions", [p["name"]])),
                 "source": cite(data, m["sources"])}
         out += _both_sides(base, points, faces, path, midline_x)

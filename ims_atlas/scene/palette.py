@@ -23,6 +23,9 @@ class Palette:
     vertebra: RGB = hex_rgb("#F3EBD8")
     disc: RGB = hex_rgb("#9FB7C9")
     muscle: RGB = hex_rgb("#B0574A")
+    # Fascia (the plantar aponeurosis): silvery blue-white (told apart from bone), part-transparent so the muscles
+    # under it show through, as an atlas draws it.
+    fascia: RGB = hex_rgb("#C9D8E6")
     # Resting nerves: a pale straw, so a lit root (Okabe-Ito yellow) still stands out.
     nerve: RGB = hex_rgb("#D8CFA0")
     # Highlight roles (Okabe-Ito): local target orange, paraspinal target blue, root yellow.
@@ -38,6 +41,7 @@ class Palette:
     context_opacity: float = 0.18
     marked_opacity: float = 0.55
     muscle_opacity: float = 1.0
+    fascia_opacity: float = 0.7
 
 
 DEFAULT_PALETTE = Palette()

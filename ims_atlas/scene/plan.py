@@ -51,6 +51,8 @@ def base_color(structure: Structure, palette: Palette) -> RGB:
         return palette.disc
     if structure.kind == "muscle":
         return palette.muscle
+    if structure.kind == "fascia":
+        return palette.fascia
     if structure.kind in ("nerve", "root"):
         return palette.nerve
     return palette.bone
@@ -97,10 +99,10 @@ def plan_for(
         visible = shown.get(s.layer, True) and drawn
         if dim and not isolate:
             # Soft tissue fades to a whisper; bones stay half-solid to orient by.
-            alpha = palette.context_opacity if s.kind in ("muscle", "nerve", "root") else 0.55
+            alpha = palette.context_opacity if s.kind in ("muscle", "fascia", "nerve", "root") else 0.55
             role = "context"
         else:
-            alpha = palette.muscle_opacity if s.kind == "muscle" else 1.0
+            alpha = {"muscle": palette.muscle_opacity, "fascia": palette.fascia_opacity}.get(s.kind, 1.0)
             role = "base"
         alpha *= factor.get(s.layer, 1.0)
         styles[s.id] = StructureStyle(role, base_color(s, palette), alpha, visible and alpha > 0.0)

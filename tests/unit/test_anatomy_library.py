@@ -156,7 +156,7 @@ def test_every_authored_muscle_and_nerve_is_in_the_manifest(manifest):
     for m in data["muscles"]:
         for side in ("left", "right"):
             s = manifest[f"{m['id']}_{side}"]
-            assert s.kind == "muscle" and s.muscle == m["id"] and s.parts
+            assert s.kind == m.get("kind", "muscle") and s.muscle == m["id"] and s.parts
     for n in data["nerves"]:
         for side in ("left", "right"):
             assert manifest[f"nerve_{n['id']}_{side}"].kind == "nerve"

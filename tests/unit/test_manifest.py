@@ -37,7 +37,7 @@ def _edge_use(faces):
 
 
 def test_muscle_surfaces_are_closed(manifest):
-    for s in manifest.by_kind("muscle"):
+    for s in manifest.by_kind("muscle", "fascia"):
         mesh = read_mesh(manifest.file_path(s))
         assert (_edge_use(mesh.faces) == 2).all(), f"{s.id} has open or non-manifold edges"
 

@@ -10,7 +10,10 @@ from ims_atlas.scene.views import VIEWS, camera_for
 def test_default_plan_shows_everything_opaque(manifest):
     plan = plan_for(manifest)
     assert set(plan.styles) == {s.id for s in manifest}
-    assert all(st.visible and st.opacity == 1.0 and st.role == "base" for st in plan.styles.values())
+    kind = {s.id: s.kind for s in manifest}
+    # Everything opaque but fascia (part-transparent so the muscles under it show).
+    assert all(st.visible and st.opacity == 1.0 and st.role == "base"
+               for sid, st in plan.styles.items() if kind[sid] != "fascia")
 
 
 def test_highlight_dims_the_rest_but_keeps_it(manifest):
@@ -136,3 +139,18 @@ def test_paraspinal_labels_grouped_per_side_local_labels_kept():
     assert labels == ["Supinator (right)", "C5-C7 right", "C6 left"]
     middle = next(m for m in label_groups(markers) if m.label == "C5-C7 right")
     assert middle.position[2] == 1.50  # on the middle level
+
+
+def test_fascia_rests_pearly_and_part_transparent_over_the_muscles(manifest):
+    fasciae = manifest.by_kind("fascia")
+    assert sorted(s.id for s in fasciae) == ["plantar_fascia_left", "plantar_fascia_right"]
+    plan = plan_for(manifest)
+    for s in fasciae:
+        style = plan.styles[s.id]
+        assert style.color == DEFAULT_PALETTE.fascia != DEFAULT_PALETTE.muscle
+        assert 0.3 <= style.opacity < 1.0 and style.visible and style.role == "base"
+    # Context like the other soft tissue once something is highlighted; the muscles layer's
+    # switch hides it with them.
+    lit = plan_for(manifest, highlights={"flexor_digitorum_brevis_right": "local"})
+    assert lit.styles["plantar_fascia_right"].opacity == DEFAULT_PALETTE.context_opacity
+    assert not plan_for(manifest, layers={"muscles": False}).styles["plantar_fascia_right"].visible
