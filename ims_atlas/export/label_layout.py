@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 
+from ims_atlas.scene.label_spread import spread
+
 Point = tuple[float, float]
 
 
@@ -97,38 +99,7 @@ def _spread(items: list[LabelRequest], top: float, bottom: float, gap: float) ->
 
     ``items`` must be sorted by anchor y and fit between ``top`` and ``bottom``.
     """
-    # Clusters of consecutive labels: (first index, last index, top of the cluster).
-    clusters: list[list[float]] = []
-
-    def height(i: int, j: int) -> float:
-        return _stack_height(items[i : j + 1], gap)
-
-    def ideal_top(i: int, j: int) -> float:
-        # The top that puts the cluster's labels, on average, level with their anchors.
-        offsets, acc = [], 0.0
-        for r in items[i : j + 1]:
-            offsets.append(r.anchor[1] - r.size[1] / 2 - acc)
-            acc += r.size[1] + gap
-        t = sum(offsets) / len(offsets)
-        return min(max(t, top), bottom - height(i, j))
-
-    for k in range(len(items)):
-        clusters.append([k, k, ideal_top(k, k)])
-        # Merge with the cluster above while they overlap.
-        while len(clusters) > 1:
-            a, b = clusters[-2], clusters[-1]
-            if a[2] + height(int(a[0]), int(a[1])) + gap <= b[2] + 1e-9:
-                break
-            merged = [a[0], b[1], 0.0]
-            merged[2] = ideal_top(int(merged[0]), int(merged[1]))
-            clusters[-2:] = [merged]
-    tops: list[float] = []
-    for first, last, t in clusters:
-        y = t
-        for r in items[int(first) : int(last) + 1]:
-            tops.append(y)
-            y += r.size[1] + gap
-    return tops
+    return spread([r.anchor[1] for r in items], [r.size[1] for r in items], top, bottom, gap)
 
 
 def _stack(items: list[LabelRequest], name: str, col: Box, gap: float) -> list[PlacedLabel]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyvista as pv
-from vtkmodules.vtkCommonCore import vtkStringArray
 
 from ims_atlas.anatomy.manifest import CLOSED_LAYERS, LAYERS, Manifest
 from ims_atlas.core.errors import Problem
@@ -14,11 +13,10 @@ from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
 from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
+from ims_atlas.scene.target_labels import TargetLabels
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
 
 
-#: How far (metres) a marker's label sits outside the marker.
-LABEL_OFFSET = 0.045
 #: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
 #: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
 #: rasteriser's memory per frame grows with the translucent triangles it bins.
@@ -56,7 +54,7 @@ class SceneController:
         self._coarse_actors: dict[str, object] = {}
         self._marker_actors: list[object] = []  # those of _marker_set now shown
         self._marker_set: dict[str, object] = {}
-        self._label_hierarchy = None
+        self._labels: TargetLabels | None = None
         self._overlay = None
         self._marker_key: tuple = ((), False)
         self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -89,18 +87,17 @@ class SceneController:
             members = [s for s in all_structures if s.layer == layer and s.id in meshes]
             for group, part in partition(members).items():
                 self._actors[group] = self._add_group(group, part, meshes, self._blocks)
-                # Drawn right after its group, so translucent context keeps the layer's place
-                # in the drawing order.
-                faint = [s for s in part if s.id in coarse]
-                if faint:
-                    self._coarse_actors[group] = self._add_group(f"{group}:coarse", faint, coarse,
-                                                                 self._coarse_blocks)
+            # Drawn right after their layer, so translucent context keeps the layer's place in
+            # the drawing order.
+            faint = [s for s in members if s.id in coarse]
+            for group, part in partition(faint, "coarse").items():
+                self._coarse_actors[group] = self._add_group(group, part, coarse, self._coarse_blocks)
         self._coarse_ids = list(self._coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
         # Before each frame: which structures are small enough on screen for their coarse copy.
-        self._far_observer = pl.renderer.AddObserver("StartEvent", lambda *_: self._update_far())
+        self._far_observer = pl.renderer.AddObserver("StartEvent", lambda *_: self._before_frame())
 
     def _add_group(self, group: str, members, meshes, index: dict[str, tuple[str, int]]):
         """One composite actor drawing ``members`` (per-block colour, opacity, visibility)."""
@@ -226,6 +223,11 @@ class SceneController:
         depth = np.maximum((points - position) @ direction, 1e-6)
         return 2.0 * depth * np.tan(np.radians(camera.GetViewAngle()) / 2.0) / height
 
+    def _before_frame(self) -> None:
+        self._update_far()
+        if self._labels is not None:
+            self._labels.layout()
+
     def _update_far(self) -> None:
         if not self._coarse_ids:
             return
@@ -312,7 +314,7 @@ class SceneController:
         if (markers, labels) == self._marker_key:
             return  # unchanged (a view change, an opacity change): keep the actors as they are
         self._marker_key = (markers, labels)
-        if not markers and not self._marker_actors:
+        if not markers and not self._marker_set:
             return
         actors = self._marker_props()
         shown: set[str] = set()
@@ -321,40 +323,19 @@ class SceneController:
             if pts:
                 actors[role].GetMapper().SetInputData(self._glyphs(role, np.asarray(pts, dtype=np.float64)))
                 shown.add(role)
-        if labels and markers:
-            # Each label sits a little outside its marker (away from the midline) with a thin
-            # leader line, so the text never covers the point it names. Needle points beside
-            # the spine on one side share one label ("C5-C7 right"): level labels 2 cm apart
-            # would collide, and the label placer would silently drop some of them.
-            midline = self._manifest.midline_x
-            labelled = label_groups(markers)
-            anchors = []
-            for m in labelled:
-                outward = 1.0 if m.position[0] >= midline else -1.0
-                anchors.append((m.position[0] + outward * LABEL_OFFSET, m.position[1], m.position[2]))
-            lines = pv.PolyData()
-            lines.points = np.asarray([p for m, a in zip(labelled, anchors) for p in (m.position, a)], dtype=float)
-            lines.lines = np.hstack([[2, 2 * i, 2 * i + 1] for i in range(len(labelled))])
-            actors["leaders"].GetMapper().SetInputData(lines)
-            text = pv.PolyData(np.asarray(anchors, dtype=float))
-            names = vtkStringArray()
-            names.SetName("labels")
-            for m in labelled:
-                names.InsertNextValue(m.label)
-            text.GetPointData().AddArray(names)
-            self._label_hierarchy.SetInputData(text)
-            shown |= {"leaders", "labels"}
         for name, actor in actors.items():
             actor.SetVisibility(name in shown)
-        self._marker_actors = [actors[name] for name in actors if name in shown]
+        # Needle points beside the spine on one side share one label ("C5-C7 right"): level
+        # labels 2 cm apart would stack into a tall column of near-identical names.
+        labelled = label_groups(markers) if labels else []
+        self._labels.set([m.label for m in labelled], np.array([m.position for m in labelled]).reshape(-1, 3),
+                         self._manifest.midline_x)
+        self._marker_actors = [actors[name] for name in actors if name in shown] + self._labels.props
 
     def _marker_props(self) -> dict[str, object]:
-        """The overlay's marker, leader and label actors, made on first use."""
+        """The overlay's marker actors and the labels, made on first use."""
         if self._marker_set:
             return self._marker_set
-        from vtkmodules.vtkRenderingCore import vtkActor2D
-        from vtkmodules.vtkRenderingLabel import vtkLabelPlacementMapper, vtkPointSetToLabelHierarchy
-
         overlay = self._overlay_renderer()
         for role in ("local", "paraspinal"):
             actor = self._surface_actor(pv.PolyData())
@@ -362,34 +343,10 @@ class SceneController:
             prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
             prop.SetInterpolationToPhong()
             prop.SetSpecular(0.3)
-            self._marker_set[role] = actor
-        leaders = self._surface_actor(pv.PolyData())
-        leaders.GetProperty().SetColor(1.0, 1.0, 1.0)
-        leaders.GetProperty().SetLineWidth(1.5)
-        leaders.GetProperty().LightingOff()
-        self._marker_set["leaders"] = leaders
-        # The labels: bold white text on a rounded, part-transparent box of the background
-        # colour.
-        hierarchy = vtkPointSetToLabelHierarchy()
-        hierarchy.SetLabelArrayName("labels")
-        text = pv.TextProperty(bold=True, font_size=14, color="white")
-        hierarchy.SetTextProperty(text)
-        hierarchy.SetInputData(pv.PolyData())
-        placer = vtkLabelPlacementMapper()
-        placer.SetInputConnection(hierarchy.GetOutputPort())
-        placer.SetShapeToRoundedRect()
-        placer.SetStyleToFilled()
-        placer.SetBackgroundColor(pv.Color(self._palette.background_bottom).float_rgb)
-        placer.SetBackgroundOpacity(0.65)
-        placer.SetMargin(3)
-        label_actor = vtkActor2D()
-        label_actor.SetMapper(placer)
-        label_actor.PickableOff()
-        self._label_hierarchy = hierarchy
-        self._marker_set["labels"] = label_actor
-        for actor in self._marker_set.values():
             actor.SetVisibility(False)
             overlay.AddViewProp(actor)
+            self._marker_set[role] = actor
+        self._labels = TargetLabels(overlay, (1.0, 1.0, 1.0), pv.Color(self._palette.background_bottom).float_rgb)
         return self._marker_set
 
     def _glyphs(self, role: str, positions: np.ndarray) -> pv.PolyData:
@@ -564,7 +521,9 @@ class SceneController:
             self._overlay = None
         self._marker_actors.clear()
         self._marker_set.clear()
-        self._label_hierarchy = None
+        if self._labels is not None:
+            self._labels.clear()
+            self._labels = None
         self._marker_key = ((), False)
         self._blocks.clear()
         self._pickables.clear()

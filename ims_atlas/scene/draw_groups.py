@@ -20,6 +20,10 @@ from ims_atlas.anatomy.manifest import Structure
 
 #: Layers whose structures are split into zones (the others are one actor each).
 ZONED_LAYERS = ("muscles",)
+#: Which copies are split: the full surfaces, the coarse copies (see scene.meshes).
+ZONED_COPIES = {"full": True, "coarse": True}
+#: Split each zone further into left, right and midline.
+SPLIT_SIDES = True
 
 #: Body zone of each manifest region (regions not listed fall in "other").
 ZONES: dict[str, str] = {
@@ -32,13 +36,17 @@ ZONES: dict[str, str] = {
 }
 
 
-def draw_group(structure: Structure) -> str:
-    """The name of the actor that draws ``structure``: its layer, or ``layer/zone/side``."""
-    if structure.layer not in ZONED_LAYERS:
-        return structure.layer
+def draw_group(structure: Structure, copy: str = "full") -> str:
+    """The name of the actor that draws ``copy`` ("full" or "coarse") of ``structure``: its
+    layer, or ``layer/zone`` (``layer/zone/side``); coarse copies' groups end in ":coarse"."""
+    suffix = ":coarse" if copy == "coarse" else ""
+    if structure.layer not in ZONED_LAYERS or not ZONED_COPIES[copy]:
+        return structure.layer + suffix
     zone = ZONES.get(structure.region, "other")
+    if not SPLIT_SIDES:
+        return f"{structure.layer}/{zone}{suffix}"
     side = structure.side if structure.side in ("left", "right") else "midline"
-    return f"{structure.layer}/{zone}/{side}"
+    return f"{structure.layer}/{zone}/{side}{suffix}"
 
 
 def group_layer(group: str) -> str:
@@ -46,9 +54,9 @@ def group_layer(group: str) -> str:
     return group.split(":")[0].split("/")[0]
 
 
-def partition(structures: Iterable[Structure]) -> dict[str, list[Structure]]:
+def partition(structures: Iterable[Structure], copy: str = "full") -> dict[str, list[Structure]]:
     """Structures by draw group, groups in a fixed order (sorted), members in input order."""
     groups: dict[str, list[Structure]] = {}
     for s in structures:
-        groups.setdefault(draw_group(s), []).append(s)
+        groups.setdefault(draw_group(s, copy), []).append(s)
     return {name: groups[name] for name in sorted(groups)}

@@ -196,3 +196,36 @@ def test_manifest_on_disk_unchanged(manifest):
     # The controller must never write to the bundled data.
     doc = json.loads((manifest.directory / "manifest.json").read_text())
     assert len(doc["structures"]) == len(manifest)
+
+
+def test_every_target_gets_a_label_and_no_two_labels_overlap(scene, manifest):
+    """A crowded picture (sciatica, both sides: buttock, hamstring and calf targets close
+    together) keeps every name: none is dropped, none covers another, each sits beside its
+    marker on the side away from the midline."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+    from ims_atlas.scene.plan import label_groups
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="sciatica", side="both"), manifest, catalog)
+    scene.show(picture)
+    scene.screenshot()  # a frame: the labels are laid out before each one
+    labels = scene._labels
+    wanted = label_groups(picture.markers)
+    assert len(wanted) >= 20
+    assert len(labels.boxes) == len(wanted)
+    for i, a in enumerate(labels.boxes):
+        assert a[2] > 20 and a[3] > 8  # a real text box
+        for b in labels.boxes[i + 1:]:
+            separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+            assert separate, (a, b)
+    midline = manifest.midline_x
+    for marker, box in zip(wanted, labels.boxes):
+        x, _ = scene.project(marker.position)
+        mirror_x, _ = scene.project((2 * midline - marker.position[0], *marker.position[1:]))
+        if abs(x - mirror_x) > 5:
+            # On the side away from the midline: the box starts beyond the marker, or ends before it.
+            assert (box[0] >= x) if x > mirror_x else (box[0] + box[2] <= x)
+    scene.apply(plan_for(manifest))
+    assert labels.boxes == [] and not scene.marker_props

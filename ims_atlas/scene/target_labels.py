@@ -1,0 +1,165 @@
+"""Names beside the target markers in the 3D view, laid out on screen before every frame.
+
+VTK's label placer hides a label that would overlap another, so a crowded picture (sciatica:
+buttock, hamstring and calf targets close together) lost names without saying so. Here every
+label is kept: before each frame the markers are projected to the screen, each label goes on
+the side of its marker away from the body's midline, and the labels on one side are stacked
+in the order of their markers and pushed apart only as far as needed
+(:func:`ims_atlas.scene.label_spread.spread`). A thin leader joins each label to its marker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D, vtkTextActor
+
+from ims_atlas.scene.label_spread import spread
+
+#: Pixels between a marker and the near edge of its label.
+OFFSET_PX = 28
+#: Pixels between stacked labels, and kept clear at the edges of the view.
+GAP_PX = 3
+MARGIN_PX = 4
+FONT_SIZE = 14
+
+
+class TargetLabels:
+    """The labels and their leader lines, drawn in ``renderer`` (the overlay)."""
+
+    def __init__(self, renderer, text_rgb: tuple[float, float, float], box_rgb: tuple[float, float, float],
+                 box_opacity: float = 0.65) -> None:
+        self._renderer = renderer
+        self._text_rgb = text_rgb
+        self._box_rgb = box_rgb
+        self._box_opacity = box_opacity
+        self._texts: list[vtkTextActor] = []
+        self._positions = np.zeros((0, 3))
+        self._mirrors = np.zeros((0, 3))
+        self._sizes: dict[str, tuple[float, float]] = {}
+        self._leader_points = vtkPoints()
+        self._leader_data = vtkPolyData()
+        self._leader_data.SetPoints(self._leader_points)
+        self._leader_data.SetLines(vtkCellArray())
+        mapper = vtkPolyDataMapper2D()
+        mapper.SetInputData(self._leader_data)
+        self._leaders = vtkActor2D()
+        self._leaders.SetMapper(mapper)
+        self._leaders.GetProperty().SetColor(1.0, 1.0, 1.0)
+        self._leaders.GetProperty().SetLineWidth(1.5)
+        self._leaders.PickableOff()
+        self._leaders.SetVisibility(False)
+        renderer.AddViewProp(self._leaders)
+        #: The screen boxes of the labels after the last layout: (x, y, w, h), y up, as VTK.
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    @property
+    def props(self) -> list[object]:
+        """The VTK props now shown (labels and leaders)."""
+        return ([self._leaders] if self._texts else []) + list(self._texts)
+
+    def set(self, texts: Sequence[str], positions: np.ndarray, midline_x: float) -> None:
+        """Label ``positions`` (world, n x 3) with ``texts``; an empty list removes them."""
+        for actor in self._texts[len(texts):]:
+            self._renderer.RemoveViewProp(actor)
+        del self._texts[len(texts):]
+        while len(self._texts) < len(texts):
+            self._texts.append(self._new_text())
+        for actor, text in zip(self._texts, texts):
+            if actor.GetInput() != f" {text} ":
+                actor.SetInput(f" {text} ")
+        self._positions = np.asarray(positions, dtype=float).reshape(-1, 3)
+        # Each marker's mirror image across the midline: a label goes on the side of its marker
+        # away from its mirror image on screen, that is away from the body's midline.
+        self._mirrors = self._positions.copy()
+        self._mirrors[:, 0] = 2.0 * midline_x - self._mirrors[:, 0]
+        self._leaders.SetVisibility(bool(self._texts))
+        self.boxes = []
+
+    def _new_text(self) -> vtkTextActor:
+        actor = vtkTextActor()
+        prop = actor.GetTextProperty()
+        prop.SetFontSize(FONT_SIZE)
+        prop.BoldOn()
+        prop.SetColor(*self._text_rgb)
+        prop.SetBackgroundColor(*self._box_rgb)
+        prop.SetBackgroundOpacity(self._box_opacity)
+        prop.SetVerticalJustificationToBottom()
+        prop.SetJustificationToLeft()
+        actor.PickableOff()
+        self._renderer.AddViewProp(actor)
+        return actor
+
+    def _size(self, actor: vtkTextActor) -> tuple[float, float]:
+        text = actor.GetInput()
+        size = self._sizes.get(text)
+        if size is None:
+            box = [0.0] * 4
+            actor.GetBoundingBox(self._renderer, box)
+            size = (box[1] - box[0], box[3] - box[2])
+            if size[0] > 0 and size[1] > 0:
+                self._sizes[text] = size
+        return size
+
+    def _project(self, points: np.ndarray) -> np.ndarray:
+        out = np.empty((len(points), 2))
+        renderer = self._renderer
+        for i, p in enumerate(points):
+            renderer.SetWorldPoint(p[0], p[1], p[2], 1.0)
+            renderer.WorldToDisplay()
+            out[i] = renderer.GetDisplayPoint()[:2]
+        return out
+
+    def layout(self) -> None:
+        """Place every label for the current camera (call before each frame)."""
+        if not self._texts:
+            return
+        width, height = self._renderer.GetSize()
+        if width <= 1 or height <= 1:
+            return
+        # The overlay shares the scene's camera, so its projection is the scene's.
+        ox, oy = self._renderer.GetOrigin()
+        marks = self._project(self._positions)
+        mirrors = self._project(self._mirrors)
+        sizes = [self._size(a) for a in self._texts]
+        right = marks[:, 0] >= mirrors[:, 0] - 0.5
+        boxes: list[tuple[float, float, float, float] | None] = [None] * len(self._texts)
+        for side in (True, False):
+            idx = [i for i in range(len(self._texts)) if bool(right[i]) == side]
+            if not idx:
+                continue
+            # Image coordinates (y down) for the stacking, back to VTK's (y up) for drawing.
+            idx.sort(key=lambda i: height - (marks[i, 1] - oy))
+            anchors = [height - (marks[i, 1] - oy) for i in idx]
+            tops = spread(anchors, [sizes[i][1] for i in idx], MARGIN_PX, height - MARGIN_PX, GAP_PX)
+            for i, top in zip(idx, tops):
+                w, h = sizes[i]
+                x = marks[i, 0] - ox + OFFSET_PX if side else marks[i, 0] - ox - OFFSET_PX - w
+                x = min(max(x, MARGIN_PX), width - MARGIN_PX - w)
+                boxes[i] = (ox + x, oy + height - top - h, w, h)
+        points = self._leader_points
+        points.SetNumberOfPoints(2 * len(self._texts))
+        lines = vtkCellArray()
+        for i, (actor, box) in enumerate(zip(self._texts, boxes)):
+            x, y, w, h = box
+            actor.SetDisplayPosition(int(round(x)), int(round(y)))
+            near_x = x if right[i] else x + w
+            points.SetPoint(2 * i, marks[i, 0], marks[i, 1], 0.0)
+            points.SetPoint(2 * i + 1, near_x, y + h / 2, 0.0)
+            lines.InsertNextCell(2)
+            lines.InsertCellPoint(2 * i)
+            lines.InsertCellPoint(2 * i + 1)
+        self._leader_data.SetLines(lines)
+        points.Modified()
+        self._leader_data.Modified()
+        self.boxes = [b for b in boxes if b is not None]
+
+    def clear(self) -> None:
+        """Remove every prop from the renderer."""
+        for actor in self._texts:
+            self._renderer.RemoveViewProp(actor)
+        self._texts.clear()
+        self._renderer.RemoveViewProp(self._leaders)
