@@ -6,10 +6,14 @@ actor (every visible block's points and triangles are copied again; measured wit
 the time goes to ``AppendTrianglesFunctor`` and ``vtkAppendVBOWorker``). With all the muscles
 in one actor a condition switch re-copied every muscle of the body.
 
-So the muscles are drawn by a few actors, one per body zone and side: a switch only rebuilds
-the zones whose structures changed (a tennis elbow's forearm and its cervical paraspinals,
-not the legs). Each actor costs a little per frame, so the zones stay few and large. Layers
-with few blocks (bones, spine, nerves) keep one actor each.
+In a highlighted picture nearly every muscle is faint context, drawn from its coarse copy
+(scene.meshes), while the full surfaces shown are only the few targets. So the coarse copies
+are drawn by a few actors, one per body zone: a switch rebuilds only the zones whose muscles
+changed (a tennis elbow's forearm and neck, not the legs), and the full surfaces' actor, which
+then holds only the targets, rebuilds cheaply. Every actor costs memory in the software
+rasteriser's per-frame bins (measured: about 0.5 MB each; splitting the full surfaces too, and
+by side, cost 6-9 MB more for no faster switch), so the zones stay few and large. Layers with
+few blocks (bones, spine, nerves) keep one actor each.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from ims_atlas.anatomy.manifest import Structure
 #: Layers whose structures are split into zones (the others are one actor each).
 ZONED_LAYERS = ("muscles",)
 #: Which copies are split: the full surfaces, the coarse copies (see scene.meshes).
-ZONED_COPIES = {"full": True, "coarse": True}
+ZONED_COPIES = {"full": False, "coarse": True}
 #: Split each zone further into left, right and midline.
-SPLIT_SIDES = True
+SPLIT_SIDES = False
 
 #: Body zone of each manifest region (regions not listed fall in "other").
 ZONES: dict[str, str] = {
