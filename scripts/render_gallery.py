@@ -69,7 +69,8 @@ VIEWS = {
     # Elbow to wrist from the lateral side: the extensor group from the lateral epicondyle.
     "forearm-right-lateral": View(
         (("humerus_right", 0.0, 0.22), "radius_right", "ulna_right", ("hand_bones_right", 0.75, 1.0)),
-        (-1.0, 0.05, 0.0), margin=1.06, regions=("arm", "arm and forearm", "elbow", "forearm", "hand")),
+        (-1.0, 0.05, 0.0), margin=1.06, regions=("arm", "arm and forearm", "elbow", "forearm", "hand"),
+        sides=("right",)),
     # T12 to the sacrum from behind and to the right: multifidus, longissimus, iliocostalis,
     # quadratus lumborum.
     "lumbar-posterior-oblique": View(
