@@ -585,14 +585,7 @@ def test_trapezius_halves_do_not_overlap_across_the_midline(manifest):
 
 
 def _turn_above(points, faces, z):
-    """Smallest cosine between the normals of two edge-sharing triangles lying wholly above ``z``
-    (``test_muscle_sheets._turn`` restricted to part of a closed surface)."""
-    v0, v1, v2 = (points[faces[:, k]] for k in range(3))
-    n = np.cross(v1 - v0, v2 - v0)
-    n /= np.linalg.norm(n, axis=1, keepdims=True)
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    face = np.tile(np.arange(len(faces)), 3)
-    pairs = face[np.lexsort((e[:, 1], e[:, 0]))].reshape(-1, 2)
-    high = (points[faces][:, :, 2] > z).all(axis=1)
-    pairs = pairs[high[pairs[:, 0]] & high[pairs[:, 1]]]
-    return float(np.einsum("ij,ij->i", n[pairs[:, 0]], n[pairs[:, 1]]).min()) if len(pairs) else 1.0
+    """Smallest cosine between the normals of two edge-sharing triangles lying wholly above ``z``."""
+    from tests.unit.test_muscle_sheets import _turn
+
+    return _turn(points, faces, above=z)

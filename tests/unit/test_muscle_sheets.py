@@ -173,15 +173,19 @@ def test_each_broad_muscle_is_one_connected_sheet_per_head(manifest):
         assert _components(m.points, m.faces) == len(heads), s.id
 
 
-def _turn(points, faces):
-    """Smallest cosine between the normals of two triangles that share an edge."""
+def _turn(points, faces, above: float | None = None):
+    """Smallest cosine between the normals of two triangles that share an edge (with
+    ``above``: only triangles lying wholly above that height)."""
     v0, v1, v2 = (points[faces[:, k]] for k in range(3))
     n = np.cross(v1 - v0, v2 - v0)
     n /= np.linalg.norm(n, axis=1, keepdims=True)
     e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
     face = np.tile(np.arange(len(faces)), 3)
     pairs = face[np.lexsort((e[:, 1], e[:, 0]))].reshape(-1, 2)
-    return float(np.einsum("ij,ij->i", n[pairs[:, 0]], n[pairs[:, 1]]).min())
+    if above is not None:
+        high = (points[faces][:, :, 2] > above).all(axis=1)
+        pairs = pairs[high[pairs[:, 0]] & high[pairs[:, 1]]]
+    return float(np.einsum("ij,ij->i", n[pairs[:, 0]], n[pairs[:, 1]]).min()) if len(pairs) else 1.0
 
 
 def test_sheets_do_not_fold(manifest):
