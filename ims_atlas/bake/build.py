@@ -189,7 +189,8 @@ def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarr
         fas = [by_name[n] for n in head]
         sheets.append(fascicle_sheets.fascicle_sheet([g.path for g in fas], [g.peak_force for g in fas], origin_end,
                                                      MIDLINE_X, bone_points, SPECIFIC_TENSION, wall,
-                                                     names.SHEET_DEPTH.get(mid, fascicle_sheets.BIAS)))
+                                                     names.SHEET_DEPTH.get(mid, fascicle_sheets.BIAS),
+                                                     names.SHEET_CORNERS.get(mid, fascicle_sheets.CORNER_CUT)))
     p, f = merge([(s.points, s.faces) for s in sheets])
     main = max(range(len(sheets)), key=lambda i: len(sheets[i].grid))
     return p, f, sheets[main].centre

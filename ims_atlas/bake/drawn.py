@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from ims_atlas.bake.landmarks import Landmarks, body_vector, wrap
-from ims_atlas.bake.solids import cable, fibre_grid, merge, mirror, sheet
+from ims_atlas.bake.solids import (border_spacing, cable, fibre_grid, merge, mirror, profile, rounded_profile, sheet,
+                                   smooth_grid)
 from ims_atlas.bake.spinal import Solid
 
 
@@ -42,15 +43,31 @@ def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid
 
 def part_grid(part: dict, lm: Landmarks, built: dict | None = None) -> np.ndarray:
     """The fibre grid ``(fibres, stations, 3)`` of one muscle part (``built``: muscle id ->
-    ``(points, faces)`` of the right-side muscles made so far, for a ``wrap``)."""
+    ``(points, faces)`` of the right-side muscles made so far, for a ``wrap``).
+
+    A ``drape`` lifts the stations between the two ends off its bones (and the origin's too
+    with ``"origin": true``); its ``snap`` lays the stations within that distance of the bone
+    down on it, up to the ``snap_to`` share of the stations from the origin. A part's
+    ``smooth`` (iterations) then smooths the grid, draped again so nothing sinks back in. A
+    ``wrap`` lays the grid on the outer surface of muscles built before it and of bones.
+    """
     lines = [lm.line(part["origin"])] + [lm.line(v) for v in part.get("via", [])] + [lm.line(part["insertion"])]
-    grid = fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)))
+    grid = fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)), bool(part.get("rounded", False)))
     if "drape" in part:
         d = part["drape"]
         axis = (lm.point(d["axis"][0]), lm.point(d["axis"][1])) if "axis" in d else None
-        inner = lm.drape(grid[:, 1:-1], d["bones"], body_vector(part["outward"]), float(d.get("clearance", 0.002)),
-                         axis)
-        grid = np.concatenate([grid[:, :1], inner, grid[:, -1:]], axis=1)
+        first = 0 if d.get("origin", False) else 1
+        outward, clearance = body_vector(part["outward"]), float(d.get("clearance", 0.002))
+        snap = float(d.get("snap", 0.0))
+        last = 1 + int(round(float(d.get("snap_to", 1.0)) * (grid.shape[1] - 2))) if snap else first
+        if snap:
+            grid[:, first:last] = lm.drape(grid[:, first:last], d["bones"], outward, clearance, axis, snap)
+        grid[:, first:-1] = lm.drape(grid[:, first:-1], d["bones"], outward, clearance, axis)
+        if part.get("smooth"):
+            grid = smooth_grid(grid, int(part["smooth"]), keep=(not d.get("origin", False), True))
+            grid[:, first:-1] = lm.drape(grid[:, first:-1], d["bones"], outward, clearance, axis)
+    elif part.get("smooth"):
+        grid = smooth_grid(grid, int(part["smooth"]))
     if "wrap" in part:
         w = part["wrap"]
         meshes = [built[m] for m in w.get("muscles", [])] + [lm.mesh(b) for b in w.get("bones", [])]
@@ -82,6 +99,24 @@ def intersection_scale(grid: np.ndarray, part: dict, lm: Landmarks) -> np.ndarra
     return 1.0 - float(spec.get("depth", 0.3)) * dip
 
 
+def part_profiles(part: dict, fibres: int, stations: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """A part's relative thickness along its fibres and across them, from its ``along`` and
+    ``across`` knots (``[[fraction, value], ...]``, :func:`solids.profile`) and its ``round``
+    borders (``{"border": value at the edge, "rim": share of the width}``); None where the
+    part gives none (:func:`solids.sheet` then uses ``tendon``, ``peak``, ``taper``, ``strap``
+    and ``edge``)."""
+    rounded = bool(part.get("rounded", False))
+    v = border_spacing(stations) if rounded else np.linspace(0.0, 1.0, stations)
+    u = border_spacing(fibres) if rounded else np.linspace(0.0, 1.0, fibres)
+    along = profile(part["along"], v) if "along" in part else None
+    across = None
+    if "across" in part or "round" in part:
+        across = profile(part["across"], u) if "across" in part else np.ones(fibres)
+        if "round" in part:
+            across = across * rounded_profile(u, float(part["round"]["border"]), float(part["round"].get("rim", 0.25)))
+    return along, across
+
+
 def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
     """Every authored muscle, both sides."""
     lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"))
@@ -90,6 +125,7 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
         solids, path = [], None
         for i, part in enumerate(m["parts"]):
             grid = part_grid(part, lm, built)
+            along, across = part_profiles(part, grid.shape[0], grid.shape[1])
             peak, taper, strap = part.get("peak"), part.get("taper"), part.get("strap")
             solids.append(sheet(grid, float(part["thickness"]), body_vector(part["outward"]),
                                 tendon=float(part.get("tendon", 0.25)), edge=float(part.get("edge", 0.35)),
@@ -97,7 +133,7 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
                                 peak=None if peak is None else float(peak),
                                 taper=None if taper is None else float(taper),
                                 strap=None if strap is None else float(strap),
-                                scale=intersection_scale(grid, part, lm)))
+                                scale=intersection_scale(grid, part, lm), along=along, across=across))
             if i == int(m.get("path_part", 0)):
                 fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
                 path = grid[fibre]

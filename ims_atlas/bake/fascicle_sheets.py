@@ -6,10 +6,13 @@ way, origin first, ordered across the muscle, resampled to the same number of st
 joined by a smooth spline across, which gives a fibre grid ``(fibres, stations, 3)`` that
 passes through every fascicle. Where the fascicles converge on one tendon the grid becomes a
 flat band of a tendon's width (:func:`widen_tendons`); where myo-sim's straight lines cut
-inside the chest the grid is lifted onto the ribcage's hull (:func:`lift_off_wall`). The
-authored-muscle generator :func:`solids.sheet` then gives the grid its thickness (from the
-summed peak force) away from the bones beneath, closing the ends with strips rather than fans
-so a sheet curved across cannot fold. Plain NumPy and SciPy; deterministic.
+inside the chest the grid is lifted onto the ribcage's hull (:func:`lift_off_wall`). A muscle
+myo-sim draws with only a few fascicles gets more fibres between them (MIN_FIBRES), the grid
+is smoothed and its corners rounded off (:func:`round_corners`), so the sheet curves instead of
+showing facets and points. The authored-muscle generator :func:`solids.sheet` then gives the
+grid its thickness (from the summed peak force) away from the bones beneath, thinning to a
+rounded lip at the free borders, closing the ends with strips rather than fans so a sheet
+curved across cannot fold. Plain NumPy and SciPy; deterministic.
 """
 
 from __future__ import annotations
@@ -18,13 +21,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ims_atlas.bake.solids import sheet
-from ims_atlas.bake.tubes import resample, smooth
+from ims_atlas.bake.solids import rounded_profile, sheet, smooth_grid
+from ims_atlas.bake.tubes import belly_profile, resample, smooth
 
-#: Points along every fibre, origin to insertion (the swept tubes use as many rings).
-STATIONS = 24
+#: Points along every fibre, origin to insertion.
+STATIONS = 28
 #: Extra fibres interpolated in each gap between neighbouring fascicles.
 FIBRES_PER_GAP = 4
+#: Fewest fibres across a sheet: a muscle myo-sim draws with three fascicles (the glutei,
+#: latissimus dorsi, pectoralis major) gets more in each gap, so it curves smoothly across
+#: instead of in a few broad facets.
+MIN_FIBRES = 17
+#: Rounds of grid smoothing (:func:`solids.smooth_grid`, ends held): takes out the kinks of
+#: myo-sim's wrapped paths and of the tendon blending, which showed as creases.
+SMOOTHING = 2
 #: Peak sheet thickness is kept between these (metres): a broad muscle is a few millimetres
 #: (the obliques) to about two centimetres (gluteus maximus) thick.
 THICKNESS_LIMITS = (0.003, 0.02)
@@ -32,9 +42,17 @@ THICKNESS_LIMITS = (0.003, 0.02)
 #: widest station, and never under 12 mm, so the tendon stays a flat band, not a line.
 TENDON_WIDTH_SHARE = 0.15
 MIN_TENDON_WIDTH = 0.012
-#: Relative thickness at the tendons and at the free borders (see :func:`solids.sheet`).
-TENDON = 0.25
-EDGE = 0.4
+#: Relative thickness at the tendons and at the free borders (see :func:`solids.sheet`). The
+#: borders are rounded (:func:`solids.rounded_profile`): the sheet thins over the outer RIM
+#: share of its width to EDGE, a round lip rather than a cut wall.
+TENDON = 0.15
+EDGE = 0.1
+RIM = 0.3
+#: The four corners of a sheet (where a free border meets an attachment) are rounded off:
+#: over CORNER_LENGTH of the length at each end the rows narrow towards the centre fibre, by
+#: up to CORNER_CUT of their half-width at the very end, along a quarter circle.
+CORNER_LENGTH = 0.15
+CORNER_CUT = 0.25
 #: Gap kept between a sheet and the chest wall (metres), and the share of the length at each
 #: end over which the lift off the wall fades out, so the ends stay on their bones.
 WALL_CLEARANCE = 0.003
@@ -149,6 +167,24 @@ def widen_tendons(grid: np.ndarray) -> np.ndarray:
     return grid
 
 
+def round_corners(grid: np.ndarray, length: float = CORNER_LENGTH, cut: float = CORNER_CUT) -> np.ndarray:
+    """Round off the sheet's corners: near each end the stations narrow towards the centre
+    fibre (which stays where it is), so the outline turns into the attachment along a curve
+    instead of meeting it at a point. Each station's fibres slide along the station's own
+    line across the sheet, so a sheet curved across keeps its curve."""
+    grid = grid.copy()
+    m, n = grid.shape[:2]
+    v = np.linspace(0.0, 1.0, n)
+    d = np.clip(np.minimum(v, 1.0 - v) / length, 0.0, 1.0)
+    scale = 1.0 - cut * (1.0 - np.sqrt(1.0 - (1.0 - d) ** 2))
+    for k in np.flatnonzero(scale < 1.0):
+        row = grid[:, k]
+        arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(row, axis=0), axis=1))])
+        at = arc[m // 2] + scale[k] * (arc - arc[m // 2])
+        grid[:, k] = np.stack([np.interp(at, arc, row[:, c]) for c in range(3)], axis=1)
+    return grid
+
+
 def lift_off_wall(grid: np.ndarray, planes: np.ndarray, rounds: int = 4) -> np.ndarray:
     """Move fibre points that lie inside a convex wall (``planes``: rows ``a, b, c, d`` with
     ``a x + b y + c z + d <= 0`` inside, e.g. the ribcage's convex hull) out onto it.
@@ -196,7 +232,7 @@ def peak_thickness(cross_section: float, grid: np.ndarray) -> float:
 
 def fascicle_sheet(paths: list[np.ndarray], forces: list[float], origin_end: str, midline_x: float,
                    bone_points: np.ndarray, specific_tension: float, wall: np.ndarray | None = None,
-                   bias: float = BIAS) -> Sheet:
+                   bias: float = BIAS, corners: float = CORNER_CUT) -> Sheet:
     """One closed sheet through the fascicle ``paths`` (2 or more) of one muscle or head.
 
     Parameters
@@ -218,14 +254,21 @@ def fascicle_sheet(paths: list[np.ndarray], forces: list[float], origin_end: str
         Optional convex wall the sheet must lie on, as hull planes (see :func:`lift_off_wall`).
     bias
         Share of the thickness put deep to the fascicles (see :func:`solids.sheet`).
+    corners
+        How much the corners are rounded off (:func:`round_corners`; 0 leaves them square).
     """
     main = paths[int(np.argmax(forces))]
     turned = origin_first(same_way(paths, main), origin_end, midline_x)
     stations = np.stack([resample(smooth(p), STATIONS) for p in turned])
-    grid = widen_tendons(fibre_grid(stations[across_order(stations)]))
+    per_gap = max(FIBRES_PER_GAP, -(-(MIN_FIBRES - 1) // max(len(paths) - 1, 1)))
+    grid = widen_tendons(fibre_grid(stations[across_order(stations)], per_gap))
+    if corners > 0.0:
+        grid = round_corners(grid, cut=corners)
+    grid = smooth_grid(grid, SMOOTHING)
     if wall is not None:
         grid = lift_off_wall(grid, wall)
     thickness = peak_thickness(float(np.sum(forces)) / specific_tension, grid)
-    points, faces = sheet(grid, thickness, outward_from_bones(grid, bone_points), tendon=TENDON, edge=EDGE, bias=bias,
-                           strip_caps=True)
+    across = rounded_profile(np.linspace(0.0, 1.0, len(grid)), EDGE, RIM)
+    points, faces = sheet(grid, thickness, outward_from_bones(grid, bone_points), bias=bias, strip_caps=True,
+                          along=belly_profile(np.linspace(0.0, 1.0, grid.shape[1]), TENDON), across=across)
     return Sheet(points=points, faces=faces, grid=grid)

@@ -173,13 +173,16 @@ class Landmarks:
         return start + float(np.nanmin(t)) * d
 
     def drape(self, grid: np.ndarray, bone_names: list[str], outward: np.ndarray, clearance: float,
-              axis: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+              axis: tuple[np.ndarray, np.ndarray] | None = None, snap: float = 0.0) -> np.ndarray:
         """Lift the points of a fibre grid that lie inside (or closer than ``clearance`` to) a
         closed bone out along ``outward``, so a sheet lies on the bone instead of cutting through it.
 
         With an ``axis`` (two points), each point is lifted straight away from that line instead:
         a sheet wrapped round a long bone (the deltoid round the humeral head and shaft) is lifted
-        outwards all round, not to one side.
+        outwards all round, not to one side. With ``snap`` (metres), a point outside the bone
+        whose way back against ``outward`` meets the bone within half that distance is laid down
+        on it too (partly, fading out, up to the whole distance): the sheet then follows a hollow
+        (the temporal fossa, the ramus under the masseter) instead of bridging it.
         """
         grid = np.array(grid, dtype=np.float64)
         d0 = np.asarray(outward, dtype=np.float64)
@@ -205,6 +208,15 @@ class Landmarks:
                     t = ray_hits(a, e1, e2, q, d)
                     if not np.all(np.isnan(t)):
                         flat[i] = q + (float(np.nanmin(t)) + clearance) * d
+                        continue
+                if snap > 0.0:
+                    t = ray_hits(a, e1, e2, q, -d)
+                    if not np.all(np.isnan(t)) and float(np.nanmin(t)) < snap:
+                        # All the way down within half the distance, fading to nothing at
+                        # it, so the sheet bends onto the bone instead of stepping down.
+                        gap = float(np.nanmin(t))
+                        pull = min(1.0, 2.0 - 2.0 * gap / snap)
+                        flat[i] = q - pull * (gap - clearance) * d
                         continue
                 gap = float(np.linalg.norm(s - q, axis=1).min())
                 if gap < clearance:

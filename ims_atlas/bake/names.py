@@ -162,6 +162,11 @@ FAN_COLUMNS = frozenset({"multifidus"})
 #: oblique is built outwards from them and the internal oblique inwards, one over the other.
 SHEET_DEPTH: dict[str, float] = {"external_oblique": 0.0, "internal_oblique": 1.0}
 
+#: How much a sheet's corners are rounded off (``fascicle_sheets.round_corners``), where not
+#: ``fascicle_sheets.CORNER_CUT``: the obliques are left square, as their rows curve round the
+#: flank through wide gaps between fascicles and the rounding folds them there.
+SHEET_CORNERS: dict[str, float] = {"external_oblique": 0.0, "internal_oblique": 0.0}
+
 
 def sheet_heads(muscle: str, actuators: list[str]) -> list[list[str]]:
     """The actuators of a sheet muscle (one side) grouped by head, in a fixed order."""

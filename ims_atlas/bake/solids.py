@@ -99,8 +99,8 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
           edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False, peak: float | None = None,
-          taper: float | None = None, strap: float | None = None,
-          scale: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+          taper: float | None = None, strap: float | None = None, scale: np.ndarray | None = None,
+          along: np.ndarray | None = None, across: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A flat muscle: a closed solid of thickness around a grid of fibre points.
 
     Parameters
@@ -132,6 +132,11 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     scale
         ``(m, n)`` factors on the thickness at each grid point (shallow grooves across a strap
         muscle where tendinous intersections cross it); the surface stays one closed piece.
+    along, across
+        Optional relative thickness at each station (``n``) and at each fibre (``m``), in place
+        of the belly profile (``tendon``, ``peak``, ``taper``, ``strap``) and the border profile
+        of ``edge`` (see :func:`profile`): a muscle that thins onto its bone at one end
+        (temporalis) or whose borders are rounded.
     """
     grid = np.asarray(grid, dtype=np.float64)
     m, n = grid.shape[:2]
@@ -141,15 +146,17 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
     if np.einsum("ijk,k->", normal, np.asarray(outward, dtype=np.float64)) < 0:
         normal = -normal
-    v = np.linspace(0.0, 1.0, n)
-    if taper is not None:
-        along = 1.0 - (1.0 - float(taper)) * v
-    elif strap is not None:
-        along = tendon + (1.0 - tendon) * np.sqrt(np.clip(np.minimum(v, 1.0 - v) / strap, 0.0, 1.0))
-    else:
-        t = v if peak is None else v ** (np.log(0.5) / np.log(float(peak)))
-        along = belly_profile(t, tendon)
-    across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
+    if along is None:
+        v = np.linspace(0.0, 1.0, n)
+        if taper is not None:
+            along = 1.0 - (1.0 - float(taper)) * v
+        elif strap is not None:
+            along = tendon + (1.0 - tendon) * np.sqrt(np.clip(np.minimum(v, 1.0 - v) / strap, 0.0, 1.0))
+        else:
+            along = belly_profile(v if peak is None else v ** (np.log(0.5) / np.log(float(peak))), tendon)
+    if across is None:
+        across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
+    along, across = np.asarray(along, dtype=np.float64), np.asarray(across, dtype=np.float64)
     t = thickness * across[:, None] * along[None, :]
     if scale is not None:
         t = t * np.asarray(scale, dtype=np.float64)
@@ -161,16 +168,77 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     return loft(rings, strip_caps=strip_caps)
 
 
-def fibre_grid(lines: list[np.ndarray], fibres: int, stations: int) -> np.ndarray:
+def fibre_grid(lines: list[np.ndarray], fibres: int, stations: int, rounded: bool = False) -> np.ndarray:
     """Fibres from the first line (origin) through any middle lines to the last (insertion).
 
     Each line is a polyline across the width of the muscle; every line is smoothed and
     resampled to ``fibres`` points, and fibre ``j`` joins point ``j`` of each line by a smooth
-    curve of ``stations`` points.
+    curve of ``stations`` points. With ``rounded`` the fibres (and the stations) are spaced
+    closer towards the borders (and the ends), :func:`border_spacing`, so a rounded border has
+    the points to be round.
     """
-    across = [curve(line, fibres, 2) if len(line) > 1 else np.repeat(np.asarray(line, float), fibres, 0) for line in lines]
+    u = border_spacing(fibres) if rounded else None
+    across = [_spaced(curve(line, 4 * fibres, 2), u) if u is not None and len(line) > 1
+              else curve(line, fibres, 2) if len(line) > 1 else np.repeat(np.asarray(line, float), fibres, 0)
+              for line in lines]
     stack = np.stack(across, axis=1)  # (fibres, lines, 3)
-    return np.stack([curve(stack[j], stations) for j in range(fibres)], axis=0)
+    v = border_spacing(stations) if rounded else None
+    return np.stack([_spaced(curve(stack[j], 4 * stations), v) if v is not None else curve(stack[j], stations)
+                     for j in range(fibres)], axis=0)
+
+
+def border_spacing(count: int, share: float = 0.5) -> np.ndarray:
+    """``count`` fractions from 0 to 1, closer together towards both ends: a blend (``share``
+    of cosine spacing) of even and cosine spacing, so a profile that falls to a thin border
+    (:func:`rounded_profile`) is drawn with several points over its curve."""
+    t = np.linspace(0.0, 1.0, count)
+    return (1.0 - share) * t + share * 0.5 * (1.0 - np.cos(np.pi * t))
+
+
+def _spaced(polyline: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+    """Points at the given fractions of a polyline's arc length."""
+    s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(polyline, axis=0), axis=1))])
+    t = np.asarray(fractions, dtype=np.float64) * s[-1]
+    return np.stack([np.interp(t, s, polyline[:, k]) for k in range(3)], axis=1)
+
+
+def profile(knots: list[list[float]], t: np.ndarray) -> np.ndarray:
+    """A relative thickness from ``[[fraction, value], ...]`` knots at fractions ``t``:
+    piecewise linear between the knots, eased (smoothstep) so the surface has no crease."""
+    k = np.asarray(knots, dtype=np.float64)
+    t = np.clip(np.asarray(t, dtype=np.float64), k[0, 0], k[-1, 0])
+    i = np.clip(np.searchsorted(k[:, 0], t, side="right") - 1, 0, len(k) - 2)
+    w = (t - k[i, 0]) / np.maximum(k[i + 1, 0] - k[i, 0], 1e-12)
+    w = w * w * (3.0 - 2.0 * w)
+    return k[i, 1] + w * (k[i + 1, 1] - k[i, 1])
+
+
+def rounded_profile(t: np.ndarray, border: float, rim: float = 0.25) -> np.ndarray:
+    """Relative thickness across a sheet whose two free borders are rounded: 1 in the middle,
+    falling over the outer ``rim`` share of the width on each side to ``border`` at the edge,
+    steeply at the edge (a round lip instead of a cut) and leaving the flat middle without a
+    kink (``sqrt(1 - (1 - d)^3)``: no change of slope or curvature where the rim begins, so
+    the shading shows no line there)."""
+    t = np.asarray(t, dtype=np.float64)
+    d = np.clip(np.minimum(t, 1.0 - t) / rim, 0.0, 1.0)
+    return border + (1.0 - border) * np.sqrt(1.0 - (1.0 - d) ** 3)
+
+
+def smooth_grid(grid: np.ndarray, iterations: int, keep: tuple[bool, bool] = (True, True)) -> np.ndarray:
+    """Laplacian smoothing of a fibre grid ``(m, n, 3)`` (half-step per iteration), the two
+    border fibres sliding only along themselves and, with ``keep``, the origin / insertion
+    stations held (they lie on their attachments)."""
+    g = np.array(grid, dtype=np.float64)
+    for _ in range(iterations):
+        new = g.copy()
+        new[1:-1, 1:-1] = 0.5 * g[1:-1, 1:-1] + 0.125 * (g[:-2, 1:-1] + g[2:, 1:-1] + g[1:-1, :-2] + g[1:-1, 2:])
+        new[[0, -1], 1:-1] = 0.5 * g[[0, -1], 1:-1] + 0.25 * (g[[0, -1], :-2] + g[[0, -1], 2:])
+        if not keep[0]:
+            new[1:-1, 0] = 0.5 * g[1:-1, 0] + 0.25 * (g[:-2, 0] + g[2:, 0])
+        if not keep[1]:
+            new[1:-1, -1] = 0.5 * g[1:-1, -1] + 0.25 * (g[:-2, -1] + g[2:, -1])
+        g = new
+    return g
 
 
 def merge(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:

@@ -225,6 +225,79 @@ def test_temporalis_covers_the_temporal_fossa_and_reaches_the_coronoid(manifest)
     assert lm.distance_to_bones(m.path[-1], ["mandible"]) < 0.006
 
 
+def _signed_to_bone(bone, pts):
+    """Distance of each point to a closed bone's surface, negative inside it."""
+    a, b, c = (bone.points[bone.faces[:, k]].astype(np.float64) for k in range(3))
+    out = []
+    for q in pts:
+        d = float(geometry.triangle_distances(q, a, b, c).min())
+        out.append(-d if geometry.contains_point(bone.points, bone.faces, q) else d)
+    return np.array(out)
+
+
+def test_temporalis_lies_on_the_temporal_fossa_and_thins_onto_the_bone(manifest):
+    """Temporalis lies on the bone of the temporal fossa (it arises from the whole fossa, Gray
+    1918): its surface (vertices and face centres) stays outside the skull, nowhere sunk into
+    it, and its upper margin, on the temporal lines, lies thin on the bone rather than ending
+    in a wall; it stands furthest off the bone low down, above the zygomatic arch."""
+    skull = read_mesh(manifest.file_path(manifest["skull"]))
+    m = read_mesh(manifest.file_path(manifest["temporalis_right"]))
+    p = m.points.astype(np.float64)
+    centres = p[m.faces].mean(axis=1)
+    d = _signed_to_bone(skull, np.vstack([p, centres]))
+    assert (d < 0).mean() < 0.02, f"{(d < 0).mean():.0%} of temporalis lies inside the skull"
+    assert d.min() > -0.0015, f"temporalis sinks {-d.min() * 1000:.1f} mm into the skull"
+    dv = d[: len(p)]
+    z = p[:, 2]
+    top = z > np.quantile(z, 0.95)
+    assert np.abs(dv[top]).max() < 0.003, "the upper margin stands off the bone (a wall, not a thin edge)"
+    low = (z < np.quantile(z, 0.5)) & (z > np.quantile(z, 0.15))
+    assert dv[low].max() > 2.0 * np.abs(dv[top]).max(), "not thickest low down"
+
+
+def test_masseter_has_its_two_parts_from_the_arch_to_the_ramus(manifest):
+    """Gray 1918: a superficial part (from the zygomatic process of the maxilla and the anterior
+    two-thirds of the lower border of the arch, fibres down and back to the angle and lower
+    ramus) and a deep part (from the posterior third of the arch, to the upper ramus). Its
+    centre fibre (the superficial part's) starts within 7 mm of the arch and ends within 7 mm
+    of the mandible, running down and back. Over the lower ramus, where it lies on the bone,
+    it is about a centimetre thick (ultrasound at rest: men 9.7 +/- 1.5 mm, women 8.7 +/- 1.6 mm,
+    Kiliaridis and Kalebo 1991; 9-15 mm in a review): 7-15 mm across, side to side, three
+    quarters of the way down its centre fibre."""
+    lm = _landmarks(manifest)
+    s = manifest["masseter_right"]
+    assert set(s.parts) == {"superficial part", "deep part"}
+    m = read_mesh(manifest.file_path(s))
+    path = m.path.astype(np.float64)
+    assert lm.distance_to_bones(path[0], ["skull"]) < 0.007
+    assert lm.distance_to_bones(path[-1], ["mandible"]) < 0.007
+    assert path[-1][2] < path[0][2] - 0.02 and path[-1][1] > path[0][1] + 0.005, "fibres run down and back"
+    p = m.points.astype(np.float64)
+    at = path[int(0.75 * (len(path) - 1))]
+    near = p[np.linalg.norm(p[:, 1:] - at[1:], axis=1) < 0.005]
+    assert len(near) >= 4
+    thickness = float(np.ptp(near[:, 0]))
+    assert 0.007 < thickness < 0.015, f"{thickness * 1000:.1f} mm thick over the lower ramus"
+
+
+def test_semispinalis_capitis_lies_deep_to_trapezius(manifest):
+    """Semispinalis capitis lies deep (under splenius and trapezius): seen from behind, none
+    of it comes out through trapezius (its thoracic fibres drawn in straight lines from the
+    transverse processes to the occiput did, as two spikes beside T1)."""
+    from ims_atlas.bake.solids import merge
+
+    for side in ("left", "right"):
+        t = read_mesh(manifest.file_path(manifest[f"trapezius_{side}"]))
+        pts, faces = merge([(t.points.astype(np.float64), t.faces)])
+        a = pts[faces[:, 0]]
+        e1, e2 = pts[faces[:, 1]] - a, pts[faces[:, 2]] - a
+        semi = read_mesh(manifest.file_path(manifest[f"semispinalis_capitis_{side}"])).points.astype(np.float64)
+        back, front = np.array([0.0, 1.0, 0.0]), np.array([0.0, -1.0, 0.0])
+        out = [q for q in semi if np.all(np.isnan(geometry.ray_hits(a, e1, e2, q, back)))
+               and not np.all(np.isnan(geometry.ray_hits(a, e1, e2, q, front)))]
+        assert not out, f"{len(out)} points of semispinalis capitis ({side}) lie behind trapezius"
+
+
 def test_upper_trapezius_lies_low_over_the_shoulder(manifest):
     """No tent: beyond the neck (more than 7 cm from the midline) the trapezius stays within
     3.5 cm above the acromion, and it reaches from the occiput to the shoulder."""

@@ -256,6 +256,22 @@ def test_sheets_fill_the_space_between_neighbouring_fascicles(manifest, myosim_f
                     assert gap <= allowed, f"{s.id}: {gap * 1000:.0f} mm gap between fascicles"
 
 
+def test_gluteal_sheets_are_smooth_in_the_middle(manifest):
+    """The glutei are smooth curved sheets, not a few flat facets: over the middle of each
+    (a fifth to four fifths along, the inner two fifths of its width) the outer surface turns
+    by less than 12 degrees from one quad to the next. myo-sim draws each with three
+    fascicles; nine fibres across them left gluteus maximus turning by 20 degrees at once."""
+    from ims_atlas.bake.fascicle_sheets import STATIONS
+    from tests.unit.sheet_shape import middle_bends, top_surface
+
+    for s in _sheet_structures(manifest):
+        if not s.muscle.startswith("gluteus"):
+            continue
+        bends = middle_bends(top_surface(_mesh(manifest, s).points, STATIONS))
+        assert len(bends) > 100, s.id
+        assert bends.max() < 12.0, f"{s.id}: the surface turns by {bends.max():.0f} deg between neighbouring quads"
+
+
 def test_sheet_thickness_comes_from_force_within_believable_limits(manifest):
     """Measured through the sheet at mid-belly: a few mm (obliques) to about 2 cm (glutei)."""
     for s in _sheet_structures(manifest):
