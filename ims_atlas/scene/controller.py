@@ -356,7 +356,10 @@ class SceneController:
         highlight's Python time)."""
         template = self._glyph_templates.get(role)
         if template is None:
-            shape = (pv.Sphere(radius=0.0065) if role == "local"
+            # 16 x 16 facets: round at the 10-20 pixels a marker covers, and a quarter of the
+            # triangles of pyvista's default sphere (a crowded plan draws twenty of them, and
+            # the software rasteriser's memory grows with every triangle).
+            shape = (pv.Sphere(radius=0.0065, theta_resolution=16, phi_resolution=16) if role == "local"
                      else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011).triangulate())
             shape = shape.compute_normals(split_vertices=True, auto_orient_normals=True)
             template = (np.asarray(shape.points, dtype=np.float64), shape.regular_faces,
