@@ -51,7 +51,8 @@ def _bones(out: Path, entries: list[dict]) -> tuple[dict, dict, dict]:
 
 def _deep_muscles(out: Path, entries: list[dict], data: dict) -> dict:
     """Right-side meshes of the myo-sim muscles the authored muscles are wrapped on, by muscle id."""
-    wanted = {m for mus in data.get("muscles", []) for part in mus["parts"] for m in part.get("wrap", {}).get("muscles", [])}
+    wanted = {m for mus in data.get("muscles", []) for part in mus["parts"]
+              for m in part.get("wrap", {}).get("muscles", [])}
     deep = {}
     for e in entries:
         if e["kind"] == "muscle" and e["side"] == "right" and e["level"] is None and e["muscle"] in wanted:
@@ -94,7 +95,8 @@ def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict 
     solids: list[Solid] = []
     solids += spinal.multifidus(vertebrae, landmarks, data["multifidus"],
                                 cite(data, data["multifidus"]["sources"]), midline_x)
-    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite, _deep_muscles(out, entries, data), segments)
+    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite, _deep_muscles(out, entries, data),
+                            segments)
     solids += spinal.roots(vertebrae, data["roots"], cite(data, data["roots"]["sources"]), midline_x)
     solids += drawn.nerves(data, bones, vertebrae, landmarks, midline_x, cite)
     result = []

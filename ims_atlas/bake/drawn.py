@@ -151,6 +151,8 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
         for i, part in enumerate(m["parts"]):
             belly = None
             if "belly" in part:
+                # The sourced level is found on the grid as its landmarks draw it, before the wrap
+                # lays it on the surface (which moves it round the limb, not along it).
                 plain = {k: v for k, v in part.items() if k not in ("wrap", "drape")}
                 belly = belly_range(part, m["id"], part_grid(plain, lm), segments)
             grid = part_grid(part, lm, built, deep, belly)

@@ -98,7 +98,8 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
-          edge: float | tuple[float, float] = 0.35, bias: float = 0.0, strip_caps: bool = False, peak: float | None = None,
+          edge: float | tuple[float, float] = 0.35, bias: float = 0.0, strip_caps: bool = False,
+          peak: float | None = None,
           taper: float | None = None, strap: float | None = None,
           scale: np.ndarray | None = None, belly: tuple[float, float] | None = None,
           fullness: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
