@@ -49,6 +49,18 @@ def _bones(out: Path, entries: list[dict]) -> tuple[dict, dict, dict]:
     return vertebrae, bones, landmarks
 
 
+def _deep_muscles(out: Path, entries: list[dict], data: dict) -> dict:
+    """Right-side meshes of the myo-sim muscles the authored muscles are wrapped on, by muscle id."""
+    wanted = {m for mus in data.get("muscles", []) for part in mus["parts"]
+              for m in part.get("wrap", {}).get("muscles", [])}
+    deep = {}
+    for e in entries:
+        if e["kind"] == "muscle" and e["side"] == "right" and e["level"] is None and e["muscle"] in wanted:
+            mesh = read_mesh(out / e["file"])
+            deep[e["muscle"]] = (mesh.points.astype(np.float64), mesh.faces)
+    return deep
+
+
 def _entry(solid: Solid, file: str) -> dict:
     e = {
         "id": solid.id, "name": solid.name, "kind": solid.kind, "layer": solid.layer, "side": solid.side,
@@ -60,7 +72,8 @@ def _entry(solid: Solid, file: str) -> dict:
     return e
 
 
-def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict | None = None) -> list[dict]:
+def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict | None = None,
+                   segments: dict | None = None) -> list[dict]:
     """Generate, write and describe every authored structure.
 
     Parameters
@@ -73,13 +86,17 @@ def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict 
         x of the mid-sagittal plane.
     data
         The parsed data file (default: the bundled ``authored_anatomy.json``).
+    segments
+        The model's forearm and leg segments (``bellies.segments``), for muscles whose belly
+        ends where the sourced table (``muscle_bellies.json``) says.
     """
     data = data or load_data()
     vertebrae, bones, landmarks = _bones(out, entries)
     solids: list[Solid] = []
     solids += spinal.multifidus(vertebrae, landmarks, data["multifidus"],
                                 cite(data, data["multifidus"]["sources"]), midline_x)
-    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite)
+    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite, _deep_muscles(out, entries, data),
+                            segments)
     solids += spinal.roots(vertebrae, data["roots"], cite(data, data["roots"]["sources"]), midline_x)
     solids += drawn.nerves(data, bones, vertebrae, landmarks, midline_x, cite)
     result = []

@@ -279,7 +279,7 @@ def build_meshes(out: str | Path) -> dict:
             old.unlink()
     meshes = bone_meshes(model, data)
     structures = _bones(meshes, out, source) + _muscles(out, model, data, source, meshes)
-    structures += build_authored(out, structures, MIDLINE_X)
+    structures += build_authored(out, structures, MIDLINE_X, segments=bellies.segments(model, data))
     manifest = {
         "format_version": 1,
         "frame": {
@@ -311,7 +311,11 @@ def build_meshes(out: str | Path) -> dict:
             "Authored for IMS Atlas (not from myo-sim; each structure's own source names its references): nerve "
             "roots C1-S2, cervical and thoracic multifidus by level, the neck, shoulder-girdle, jaw and foot muscles "
             "myo-sim lacks, the deltoid, supraspinatus, infraspinatus and rectus abdominis (replacing myo-sim's lines "
-            "of the same muscles), and peripheral nerves, generated from ims_atlas/bake/authored_anatomy.json.",
+            "of the same muscles), the superficial muscles of the back and radial side of the forearm (brachioradialis, "
+            "the radial wrist extensors, extensor digitorum, extensor digiti minimi, extensor carpi ulnaris, anconeus: "
+            "flattened bellies laid side by side round the forearm on its bones and deep muscles, each belly ending "
+            "where muscle_bellies.json says, replacing myo-sim's tubes), and peripheral nerves, generated from "
+            "ims_atlas/bake/authored_anatomy.json.",
         },
         "structures": structures,
     }

@@ -15,17 +15,28 @@ at each end), and its optional ``intersections`` cut shallow grooves across it (
 intersections of the rectus abdominis). A part with a ``wrap`` is laid on the outer surface of
 muscles built before it and of bones, seen from its ``outward`` side (``landmarks.wrap``): the
 plantar aponeurosis on the first layer of the sole; its ``taper`` thins it evenly from origin
-to insertion, and ``peak`` moves a belly's thickest point along the fibres.
+to insertion, and ``peak`` moves a belly's thickest point along the fibres. A wrap may also
+name myo-sim's own muscles (the deep layer a superficial muscle lies on) and give an ``axis``:
+then each point is laid on the surface straight out from that line (a forearm muscle on the
+bones and deep muscles round them). A part's ``belly`` (``"table"``: the sourced belly end of
+``muscle_bellies.json``, or a ``[start, end]`` range) makes it a fleshy belly there and an even
+tendon beyond (its ``fullness`` rounds the belly out), and its ``tendon_width`` narrows the grid
+to that width where the belly ends.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ims_atlas.bake import bellies
 from ims_atlas.bake.landmarks import Landmarks, body_vector, wrap
 from ims_atlas.bake.solids import (border_spacing, cable, fibre_grid, merge, mirror, profile, rounded_profile, sheet,
                                    smooth_grid)
 from ims_atlas.bake.spinal import Solid
+from ims_atlas.bake.tubes import _smootherstep
+
+#: Share of a fibre's length over which a grid narrows from its belly's width to its tendon's.
+TENDON_NECK = 0.12
 
 
 def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid]:
@@ -41,9 +52,47 @@ def _both_sides(base: dict, points, faces, path, midline_x: float) -> list[Solid
     return out
 
 
-def part_grid(part: dict, lm: Landmarks, built: dict | None = None) -> np.ndarray:
+def _edge(value) -> float | tuple[float, float]:
+    """A part's ``edge``: one relative thickness for both borders, or ``[first, last]``."""
+    return float(value) if np.isscalar(value) else (float(value[0]), float(value[1]))
+
+
+def belly_range(part: dict, muscle: str, grid: np.ndarray, segments: dict | None) -> tuple[float, float] | None:
+    """The fleshy range (start, end) along a part's fibres, or None (a belly over its whole length).
+
+    ``"belly": "table"`` takes the end the reviewed table (``muscle_bellies.json``) gives for the
+    muscle (or for ``belly_of``), on the part's centre fibre, as for the swept tubes; a list is
+    the range itself."""
+    spec = part.get("belly")
+    if spec is None:
+        return None
+    if spec == "table":
+        found = bellies.belly_range(part.get("belly_of", muscle), "right", grid[len(grid) // 2], segments or {})
+        if found is None:
+            raise ValueError(f"authored_anatomy.json: no sourced belly for {muscle!r}")
+        return found
+    return float(spec[0]), float(spec[1])
+
+
+def narrow_tendon(grid: np.ndarray, belly: tuple[float, float], width: float) -> np.ndarray:
+    """Squeeze the stations past a belly's end towards the centre fibre to ``width`` across (a
+    tendon), blending from the belly's width over ``TENDON_NECK`` of the length before its end."""
+    grid = np.array(grid, dtype=np.float64)
+    centre = grid[len(grid) // 2]
+    v = np.linspace(0.0, 1.0, grid.shape[1])
+    blend = _smootherstep((v - (belly[1] - TENDON_NECK)) / TENDON_NECK)
+    if belly[0] > 0.0:
+        blend = np.maximum(blend, _smootherstep((belly[0] + TENDON_NECK - v) / TENDON_NECK))
+    across = np.linalg.norm(np.diff(grid, axis=0), axis=2).sum(axis=0)
+    factor = 1.0 - blend * (1.0 - np.minimum(1.0, width / np.maximum(across, 1e-9)))
+    return centre[None] + (grid - centre[None]) * factor[None, :, None]
+
+
+def part_grid(part: dict, lm: Landmarks, built: dict | None = None, deep: dict | None = None,
+              belly: tuple[float, float] | None = None) -> np.ndarray:
     """The fibre grid ``(fibres, stations, 3)`` of one muscle part (``built``: muscle id ->
-    ``(points, faces)`` of the right-side muscles made so far, for a ``wrap``).
+    ``(points, faces)`` of the right-side muscles made so far, and ``deep``: the same for
+    myo-sim's muscles, for a ``wrap``; ``belly``: the fleshy range, for a ``tendon_width``).
 
     A ``drape`` lifts the stations between the two ends off its bones (and the origin's too
     with ``"origin": true``); its ``snap`` lays the stations within that distance of the bone
@@ -53,6 +102,8 @@ def part_grid(part: dict, lm: Landmarks, built: dict | None = None) -> np.ndarra
     """
     lines = [lm.line(part["origin"])] + [lm.line(v) for v in part.get("via", [])] + [lm.line(part["insertion"])]
     grid = fibre_grid(lines, int(part.get("fibres", 8)), int(part.get("stations", 18)), bool(part.get("rounded", False)))
+    if belly is not None and "tendon_width" in part:
+        grid = narrow_tendon(grid, belly, float(part["tendon_width"]))
     if "drape" in part:
         d = part["drape"]
         axis = (lm.point(d["axis"][0]), lm.point(d["axis"][1])) if "axis" in d else None
@@ -70,9 +121,15 @@ def part_grid(part: dict, lm: Landmarks, built: dict | None = None) -> np.ndarra
         grid = smooth_grid(grid, int(part["smooth"]))
     if "wrap" in part:
         w = part["wrap"]
-        meshes = [built[m] for m in w.get("muscles", [])] + [lm.mesh(b) for b in w.get("bones", [])]
+        known = {**(deep or {}), **(built or {})}
+        missing = [m for m in w.get("muscles", []) if m not in known]
+        if missing:
+            raise KeyError(f"authored_anatomy.json: wrap on unknown muscle(s) {missing}")
+        meshes = [known[m] for m in w.get("muscles", [])] + [lm.mesh(b) for b in w.get("bones", [])]
+        axis = lm.axis(w["axis"]) if "axis" in w else None
         grid = wrap(grid, meshes, body_vector(part["outward"]), float(w.get("clearance", 0.0005)),
-                    int(w.get("relax", 4)), bool(w.get("ends", False)), float(w.get("reach", np.inf)))
+                    int(w.get("relax", 4)), bool(w.get("ends", False)), float(w.get("reach", np.inf)), axis,
+                    float(w.get("upto", np.inf)))
     return grid
 
 
@@ -103,8 +160,8 @@ def part_profiles(part: dict, fibres: int, stations: int) -> tuple[np.ndarray | 
     """A part's relative thickness along its fibres and across them, from its ``along`` and
     ``across`` knots (``[[fraction, value], ...]``, :func:`solids.profile`) and its ``round``
     borders (``{"border": value at the edge, "rim": share of the width}``); None where the
-    part gives none (:func:`solids.sheet` then uses ``tendon``, ``peak``, ``taper``, ``strap``
-    and ``edge``)."""
+    part gives none (:func:`solids.sheet` then uses ``tendon``, ``peak``, ``taper``, ``strap``,
+    ``belly`` and ``edge``)."""
     rounded = bool(part.get("rounded", False))
     v = border_spacing(stations) if rounded else np.linspace(0.0, 1.0, stations)
     u = border_spacing(fibres) if rounded else np.linspace(0.0, 1.0, fibres)
@@ -117,23 +174,33 @@ def part_profiles(part: dict, fibres: int, stations: int) -> tuple[np.ndarray | 
     return along, across
 
 
-def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
-    """Every authored muscle, both sides."""
-    lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"))
+def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite,
+            deep: dict | None = None, segments: dict | None = None) -> list[Solid]:
+    """Every authored muscle, both sides (``deep``: myo-sim muscle id -> right-side ``(points,
+    faces)``, for wraps; ``segments``: the forearm and leg segments of ``bellies.segments``, for
+    bellies taken from the sourced table)."""
+    lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"), data.get("landmarks"))
     out, built = [], {}
     for m in data.get("muscles", []):
         solids, path = [], None
         for i, part in enumerate(m["parts"]):
-            grid = part_grid(part, lm, built)
+            belly = None
+            if "belly" in part:
+                # The sourced level is found on the grid as its landmarks draw it, before the wrap
+                # lays it on the surface (which moves it round the limb, not along it).
+                plain = {k: v for k, v in part.items() if k not in ("wrap", "drape")}
+                belly = belly_range(part, m["id"], part_grid(plain, lm), segments)
+            grid = part_grid(part, lm, built, deep, belly)
             along, across = part_profiles(part, grid.shape[0], grid.shape[1])
             peak, taper, strap = part.get("peak"), part.get("taper"), part.get("strap")
             solids.append(sheet(grid, float(part["thickness"]), body_vector(part["outward"]),
-                                tendon=float(part.get("tendon", 0.25)), edge=float(part.get("edge", 0.35)),
+                                tendon=float(part.get("tendon", 0.25)), edge=_edge(part.get("edge", 0.35)),
                                 bias=float(part.get("bias", 0.0)), strip_caps=bool(part.get("strip_caps", False)),
                                 peak=None if peak is None else float(peak),
                                 taper=None if taper is None else float(taper),
                                 strap=None if strap is None else float(strap),
-                                scale=intersection_scale(grid, part, lm), along=along, across=across))
+                                scale=intersection_scale(grid, part, lm), belly=belly,
+                                fullness=float(part.get("fullness", 1.0)), along=along, across=across))
             if i == int(m.get("path_part", 0)):
                 fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
                 path = grid[fibre]
@@ -148,7 +215,7 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
 
 def nerves(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
     """Every authored peripheral nerve, both sides; branches are part of their nerve's structure."""
-    lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"))
+    lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"), data.get("landmarks"))
     out = []
     for n in data.get("nerves", []):
         cables, path = [], None

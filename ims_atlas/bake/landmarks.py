@@ -2,7 +2,11 @@
 
 See ``conventions.point`` in ``authored_anatomy.json`` for the forms a landmark takes. A bone
 mesh made of several separate bones (``foot_bones``, ``hand_bones``) can name its pieces in the
-data file's ``pieces`` table; a landmark with ``"piece"`` then works on that one bone alone.
+data file's ``pieces`` table; a landmark with ``"piece"`` then works on that one bone alone. The
+data file's ``landmarks`` table names landmarks used in several places (the centres of the elbow
+and of the wrist); a landmark given as a plain string is looked up there. An ``around`` landmark
+is a point at an angle round a limb's axis (between two landmarks), for muscles laid side by side
+round the forearm; ``wrap`` with an ``axis`` then lays such a grid on the surface beneath it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ DIRECTIONS = {
 }
 #: Spacing of the surface samples landmarks snap to (metres).
 SAMPLE_SPACING = 0.0015
+#: Share of a limb's axis over which a wrap round it fades out before its ``upto`` level.
+UPTO_FADE = 0.08
 
 
 def direction(text: str) -> np.ndarray:
@@ -48,15 +54,19 @@ class Landmarks:
     pieces
         Bone name -> piece name -> a ``box`` point ``[u, v, w]`` of the whole bone mesh: the
         piece is the connected part of the mesh (one bone of the foot) nearest that point.
+    named
+        Landmark name -> spec (the data file's ``landmarks`` table): a spec that is a plain
+        string is that named landmark.
     """
 
     def __init__(self, bones: dict, vertebrae: dict, vertebra_landmarks: dict, midline_x: float,
-                 pieces: dict | None = None) -> None:
+                 pieces: dict | None = None, named: dict | None = None) -> None:
         self._bones = bones
         self._vertebrae = vertebrae
         self._vlm = vertebra_landmarks
         self._mid = midline_x
         self._pieces = pieces or {}
+        self._named = named or {}
         self._samples: dict[str, np.ndarray] = {}
         self._piece_meshes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -113,9 +123,15 @@ class Landmarks:
         a, b = self._box(bone_id)
         return a + np.asarray(uvw, dtype=np.float64) * (b - a)
 
-    def point(self, spec: dict) -> np.ndarray:
+    def point(self, spec: dict | str) -> np.ndarray:
         """The mesh-frame point a landmark spec names (right side)."""
-        if "between" in spec:
+        if isinstance(spec, str):
+            if spec not in self._named:
+                raise KeyError(f"authored_anatomy.json: unknown named landmark {spec!r}")
+            return self.point(self._named[spec])
+        if "around" in spec:
+            p = self._around(spec)
+        elif "between" in spec:
             a, b = (self.point(s) for s in spec["between"])
             p = a + float(spec.get("t", 0.5)) * (b - a)
         elif "vertebra" in spec:
@@ -143,6 +159,26 @@ class Landmarks:
         if "offset" in spec:
             p = p + body_vector(spec["offset"])
         return np.asarray(p, dtype=np.float64)
+
+    def axis(self, specs: list) -> tuple[np.ndarray, np.ndarray]:
+        """A limb's axis: the points of its two landmarks (proximal first)."""
+        return self.point(specs[0]), self.point(specs[1])
+
+    def _around(self, spec: dict) -> np.ndarray:
+        """The point ``radius`` metres from a limb's axis (``around``: two landmarks, proximal
+        first), at fraction ``t`` along it, at ``angle`` degrees round it: 0 lateral, 90
+        posterior, -90 anterior, 180 medial (right side), in the plane square to the axis."""
+        a, b = self.axis(spec["around"])
+        along = (b - a) / np.linalg.norm(b - a)
+        lateral = direction("lateral")
+        lateral = lateral - along * float(lateral @ along)
+        lateral /= np.linalg.norm(lateral)
+        posterior = np.cross(along, lateral)
+        if posterior @ direction("posterior") < 0:
+            posterior = -posterior
+        theta = np.radians(float(spec.get("angle", 0.0)))
+        centre = a + float(spec.get("t", 0.0)) * (b - a)
+        return centre + float(spec.get("radius", 0.03)) * (np.cos(theta) * lateral + np.sin(theta) * posterior)
 
     def mesh(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The ``(points, faces)`` of a bone named in the data (``foot_bones``)."""
@@ -248,7 +284,8 @@ class Landmarks:
 
 
 def wrap(grid: np.ndarray, meshes: list[tuple[np.ndarray, np.ndarray]], outward: np.ndarray, clearance: float,
-         relax: int = 4, ends: bool = False, reach: float = np.inf) -> np.ndarray:
+         relax: int = 4, ends: bool = False, reach: float = np.inf,
+         axis: tuple[np.ndarray, np.ndarray] | None = None, upto: float = np.inf) -> np.ndarray:
     """Lay a fibre grid on the outer surface of some closed meshes, seen from ``outward``.
 
     Each point moves along ``outward`` to lie ``clearance`` outside the first surface a ray
@@ -260,29 +297,57 @@ def wrap(grid: np.ndarray, meshes: list[tuple[np.ndarray, np.ndarray]], outward:
     on the surface (but the averaging does not move them). No point is drawn further in than
     ``reach`` from where the grid put it: a groove between two muscles is bridged, not followed
     down to the bone at its floor.
+
+    With an ``axis`` (two points on a limb's long axis) each point moves straight away from (or
+    towards) that line instead of along one direction: a muscle laid round the forearm lies on
+    the bones and deep muscles beneath it all the way round, and its depth is its distance from
+    the axis. The rays then start just outside the limb (0.08 m out), so only the meshes near
+    the grid count. Points further along the axis than ``upto`` (a share of the axis's length:
+    1 at its second point) stay where they are (the tendons on the back of the hand, where the
+    radial directions of the forearm mean nothing); the move fades out over ``UPTO_FADE`` of
+    the axis before that, so a tendon runs on smoothly.
     """
     grid = np.array(grid, dtype=np.float64)
-    d = np.asarray(outward, dtype=np.float64)
-    d = d / np.linalg.norm(d)
+    m, n = grid.shape[:2]
+    if axis is None:
+        d = np.asarray(outward, dtype=np.float64)
+        dirs = np.broadcast_to(d / np.linalg.norm(d), grid.shape)
+        depth = grid @ -dirs[0, 0]  # how deep each point lies (larger: further inside)
+        far = 0.25
+    else:
+        a0 = np.asarray(axis[0], dtype=np.float64)
+        along = np.asarray(axis[1], dtype=np.float64) - a0
+        along /= np.linalg.norm(along)
+        r = (grid - a0) - ((grid - a0) @ along)[..., None] * along
+        dist = np.linalg.norm(r, axis=-1)
+        dirs = r / np.maximum(dist, 1e-9)[..., None]
+        depth = -dist
+        far = 0.08
+        axial = ((grid - a0) @ along) / float(np.linalg.norm(np.asarray(axis[1], dtype=np.float64) - a0))
+    lo, hi = grid.reshape(-1, 3).min(axis=0) - far - 0.01, grid.reshape(-1, 3).max(axis=0) + far + 0.01
     tris = []
     for p, f in meshes:
         p = np.asarray(p, dtype=np.float64)
-        a = p[f[:, 0]]
-        tris.append((a, p[f[:, 1]] - a, p[f[:, 2]] - a))
-    far = 0.25
-    depth = grid @ -d  # how deep each point lies (larger: further inside)
+        tri = p[np.asarray(f)]
+        near = np.all((tri.max(axis=1) >= lo) & (tri.min(axis=1) <= hi), axis=1)
+        a = tri[near, 0]
+        tris.append((a, tri[near, 1] - a, tri[near, 2] - a))
     limit = depth.copy()
-    m, n = grid.shape[:2]
+    weight = np.ones((m, n)) if axis is None else np.clip((upto - axial) / UPTO_FADE, 0.0, 1.0)
+    pinned = weight <= 0.0
     for i in range(m):
         for j in range(0 if ends else 1, n if ends else n - 1):
+            if pinned[i, j]:
+                continue
+            d = dirs[i, j]
             start = grid[i, j] + far * d
             hits = [np.nanmin(t) for t in (ray_hits(a, e1, e2, start, -d) for a, e1, e2 in tris)
-                    if not np.all(np.isnan(t))]
+                    if len(a) and not np.all(np.isnan(t))]
             if hits:
                 limit[i, j] = min(depth[i, j] - far + min(hits) - clearance, depth[i, j] + reach)
     h = limit.copy()
     for _ in range(int(relax)):
         padded = np.pad(h, ((1, 1), (0, 0)), mode="edge")
         avg = (padded[:-2, 1:-1] + padded[2:, 1:-1] + h[:, :-2] + h[:, 2:]) / 4.0
-        h[:, 1:-1] = np.minimum(avg, limit[:, 1:-1])
-    return grid + (depth - h)[..., None] * d
+        h[:, 1:-1] = np.where(pinned[:, 1:-1], limit[:, 1:-1], np.minimum(avg, limit[:, 1:-1]))
+    return grid + ((depth - h) * weight)[..., None] * dirs

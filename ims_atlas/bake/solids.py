@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ims_atlas.bake.tubes import belly_profile, resample, smooth, transport_frames
+from ims_atlas.bake.tubes import BELLY_PEAK, belly_profile, belly_shape, resample, smooth, transport_frames
 
 #: Thinnest wall a sheet keeps at its edges and ends (metres): keeps every ring non-degenerate.
 MIN_THICKNESS = 0.0006
@@ -98,8 +98,9 @@ def cable(controls: np.ndarray, radius: float, sides: int = 8, spacing: float = 
 
 
 def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float = 0.25,
-          edge: float = 0.35, bias: float = 0.0, strip_caps: bool = False, peak: float | None = None,
-          taper: float | None = None, strap: float | None = None, scale: np.ndarray | None = None,
+          edge: float | tuple[float, float] = 0.35, bias: float = 0.0, strip_caps: bool = False,
+          peak: float | None = None, taper: float | None = None, strap: float | None = None,
+          scale: np.ndarray | None = None, belly: tuple[float, float] | None = None, fullness: float = 1.0,
           along: np.ndarray | None = None, across: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A flat muscle: a closed solid of thickness around a grid of fibre points.
 
@@ -115,7 +116,8 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     tendon
         Relative thickness at the origin and insertion (tapered ends).
     edge
-        Relative thickness at the two free borders.
+        Relative thickness at the two free borders, or a pair (first fibre's border, last
+        fibre's): a border pressed against a neighbouring belly stays nearly full thickness.
     bias
         Share of the thickness put on the deep side of the grid (0: the grid is the deep surface).
     strip_caps
@@ -132,11 +134,20 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
     scale
         ``(m, n)`` factors on the thickness at each grid point (shallow grooves across a strap
         muscle where tendinous intersections cross it); the surface stays one closed piece.
+    belly
+        Instead of a belly over the whole length, a fleshy belly over this range (start, end)
+        of the fibres (0 origin, 1 insertion) and an even tendon of relative thickness ``tendon``
+        elsewhere: the profile of the swept belly-and-tendon tubes (``tubes.belly_shape``),
+        thickest ``peak`` of the way along the belly (default ``tubes.BELLY_PEAK``).
+    fullness
+        With ``belly``: an exponent on the belly's profile; below 1 the belly stays near its
+        peak thickness over more of its length and rounds off quickly at its ends (a full
+        fusiform belly rather than a spindle).
     along, across
         Optional relative thickness at each station (``n``) and at each fibre (``m``), in place
-        of the belly profile (``tendon``, ``peak``, ``taper``, ``strap``) and the border profile
-        of ``edge`` (see :func:`profile`): a muscle that thins onto its bone at one end
-        (temporalis) or whose borders are rounded.
+        of the belly profile (``tendon``, ``peak``, ``taper``, ``strap``, ``belly``) and the
+        border profile of ``edge`` (see :func:`profile`): a muscle that thins onto its bone at
+        one end (temporalis) or whose borders are rounded.
     """
     grid = np.asarray(grid, dtype=np.float64)
     m, n = grid.shape[:2]
@@ -152,10 +163,15 @@ def sheet(grid: np.ndarray, thickness: float, outward: np.ndarray, tendon: float
             along = 1.0 - (1.0 - float(taper)) * v
         elif strap is not None:
             along = tendon + (1.0 - tendon) * np.sqrt(np.clip(np.minimum(v, 1.0 - v) / strap, 0.0, 1.0))
+        elif belly is not None:
+            along = tendon + (1.0 - tendon) * belly_shape(v, belly, BELLY_PEAK if peak is None else float(peak)) ** fullness
         else:
             along = belly_profile(v if peak is None else v ** (np.log(0.5) / np.log(float(peak))), tendon)
     if across is None:
-        across = edge + (1.0 - edge) * np.sin(np.pi * np.linspace(0.0, 1.0, m)) ** 0.5
+        u = np.linspace(0.0, 1.0, m)
+        e0, e1 = (float(edge), float(edge)) if np.isscalar(edge) else (float(edge[0]), float(edge[1]))
+        border = e0 + (e1 - e0) * u
+        across = border + (1.0 - border) * np.sin(np.pi * u) ** 0.5
     along, across = np.asarray(along, dtype=np.float64), np.asarray(across, dtype=np.float64)
     t = thickness * across[:, None] * along[None, :]
     if scale is not None:

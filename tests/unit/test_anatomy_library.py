@@ -119,7 +119,8 @@ def _landmarks(manifest):
     verts = {s.level: (read_mesh(manifest.file_path(s)).points, read_mesh(manifest.file_path(s)).faces)
              for s in manifest.by_kind("vertebra")}
     lms = {s.level: {k: list(v) for k, v in s.landmarks.items()} for s in manifest.by_kind("vertebra")}
-    return Landmarks(bones, verts, lms, manifest.midline_x, load_data().get("pieces"))
+    data = load_data()
+    return Landmarks(bones, verts, lms, manifest.midline_x, data.get("pieces"), data.get("landmarks"))
 
 
 def _to_polyline(point, line):

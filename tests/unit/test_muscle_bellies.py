@@ -34,6 +34,24 @@ def test_every_table_entry_is_sourced_and_in_range():
         assert mid in names.MUSCLES and why.strip() and mid not in table["muscles"], mid
 
 
+def test_authored_muscles_of_the_table_end_their_belly_where_it_says():
+    """A muscle of the table that is now an authored sheet (the forearm extensors) takes its belly
+    from the table ('belly': 'table'), and the table says it is drawn that way: one source of truth
+    for where each belly ends."""
+    from ims_atlas.bake.authored import load_data
+
+    table = bellies.load_table()["muscles"]
+    authored = {m["id"]: m for m in load_data()["muscles"]}
+    for mid, m in authored.items():
+        for part in m["parts"]:
+            if part.get("belly") == "table":
+                assert part.get("belly_of", mid) in table, mid
+        if mid in table:
+            assert any(part.get("belly") == "table" for part in m["parts"]), mid
+    for mid, entry in table.items():
+        assert ("drawn_by" in entry) == (mid in authored), mid
+
+
 def test_a_segment_level_becomes_a_range_on_the_path():
     seg = bellies.Segment(np.array([0.0, 0.0, 1.0]), np.array([0.0, 0.0, 0.0]))  # 1 m, pointing down
     path = np.array([[0.0, 0.0, 1.2], [0.0, 0.0, 1.0], [0.0, 0.0, -0.2]])  # 1.4 m, starts 0.2 above
