@@ -75,7 +75,10 @@ VIEWS = {
     # quadratus lumborum.
     "lumbar-posterior-oblique": View(
         ("vertebra_t12", "vertebra_l1", "vertebra_l3", "vertebra_l5", "sacrum", ("hip_bone_right", 0.35, 1.0),
-         ("hip_bone_left", 0.35, 1.0)), (-0.55, 1.0, 0.35), margin=1.06),
+         ("hip_bone_left", 0.35, 1.0)), (-0.55, 1.0, 0.35), margin=1.06,
+        # The trunk, pelvis and thighs only: the hanging arms would frame the plate and hide its sides.
+        regions=("lumbar spine", "thoracic spine", "thoracolumbar spine", "back", "upper back", "thorax", "abdomen",
+                 "pelvis", "hip", "buttock", "buttock and thigh", "pelvis and thigh", "thigh")),
     # The right sole from straight below, toes up along the foot's long axis (heel to second toe,
     # turned about 7 degrees from -Y in myo-sim's pose), a portrait plate as in an atlas: the
     # plantar aponeurosis with its five processes, abductor hallucis along the medial border (on
