@@ -47,7 +47,7 @@ class SceneController:
         self._blocks: dict[str, tuple[str, int]] = {}  # structure id -> (draw group, flat block index)
         # Coarse copies drawn instead when a structure is faint context: id -> (group, index).
         self._coarse_blocks: dict[str, tuple[str, int]] = {}
-        # Draw groups (see scene.draw_groups: a layer, or a layer's zone and side; with
+        # Draw groups (see scene.draw_groups: a layer, or a body zone of its coarse copies; with
         # ":coarse" for the coarse copies) -> mapper / actor.
         self._mappers: dict[str, object] = {}
         self._actors: dict[str, object] = {}  # group -> actor (the full-detail surfaces)
@@ -62,7 +62,7 @@ class SceneController:
         self._far: frozenset[str] = frozenset()  # small enough on screen to draw from the coarse copy
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
-        self._far_observer = None
+        self._frame_observer = None
         self._styles: dict[str, object] = {}
         self._block_objects: dict[tuple[str, int], object] = {}
         self._pickables: dict[str, Pickable] = {}
@@ -97,7 +97,7 @@ class SceneController:
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
         # Before each frame: which structures are small enough on screen for their coarse copy.
-        self._far_observer = pl.renderer.AddObserver("StartEvent", lambda *_: self._before_frame())
+        self._frame_observer = pl.renderer.AddObserver("StartEvent", lambda *_: self._before_frame())
 
     def _add_group(self, group: str, members, meshes, index: dict[str, tuple[str, int]]):
         """One composite actor drawing ``members`` (per-block colour, opacity, visibility)."""
@@ -510,9 +510,9 @@ class SceneController:
 
     def close(self) -> None:
         """Drop references to actors; the owner closes the plotter."""
-        if self._far_observer is not None and self._plotter.renderer is not None:
-            self._plotter.renderer.RemoveObserver(self._far_observer)
-            self._far_observer = None
+        if self._frame_observer is not None and self._plotter.renderer is not None:
+            self._plotter.renderer.RemoveObserver(self._frame_observer)
+            self._frame_observer = None
         self._coarse_ids = []
         self._actors.clear()
         self._coarse_actors.clear()
