@@ -33,15 +33,21 @@ def _focus_scene(window, qtbot):
 
 
 def _widget_point(window, structure_id):
-    """A point (Qt widget pixels) where the structure is what the picker sees, or None."""
+    """A point (Qt widget pixels) where the structure is what the picker sees, a few pixels
+    clear of its edges (a click lands on a whole pixel; neighbouring muscles touch), or None."""
     scene = window.scene
     w, h = scene.plotter.window_size
     pts = scene.structure_points([structure_id])
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    for f in np.linspace(0.2, 0.8, 13):
-        x, y = scene.project(lo + (hi - lo) * f)
-        if 0 < x < w and 0 < y < h and scene.pick(x, y) == structure_id:
-            return QPoint(int(round(x)), int(round(h - 1 - y)))
+    corners = np.array([scene.project(p) for p in
+                        [(x, y, z) for x in pts[:, 0] for y in pts[:, 1] for z in pts[:, 2]]])
+    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    for fy in np.linspace(0.1, 0.9, 17):
+        for fx in np.linspace(0.1, 0.9, 9):
+            x, y = round(x0 + (x1 - x0) * fx), round(y0 + (y1 - y0) * fy)
+            if not (3 < x < w - 3 and 3 < y < h - 3) or scene.pick(x, y) != structure_id:
+                continue
+            if all(scene.pick(x + dx, y + dy) == structure_id for dx in (-3, 3) for dy in (-3, 3)):
+                return QPoint(x, h - 1 - y)
     return None
 
 
