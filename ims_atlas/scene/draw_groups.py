@@ -22,12 +22,8 @@ from collections.abc import Iterable
 
 from ims_atlas.anatomy.manifest import Structure
 
-#: Layers whose structures are split into zones (the others are one actor each).
+#: Layers whose coarse copies are split into zones (every other group is one actor per layer).
 ZONED_LAYERS = ("muscles",)
-#: Which copies are split: the full surfaces, the coarse copies (see scene.meshes).
-ZONED_COPIES = {"full": False, "coarse": True}
-#: Split each zone further into left, right and midline.
-SPLIT_SIDES = False
 
 #: Body zone of each manifest region (regions not listed fall in "other").
 ZONES: dict[str, str] = {
@@ -41,20 +37,18 @@ ZONES: dict[str, str] = {
 
 
 def draw_group(structure: Structure, copy: str = "full") -> str:
-    """The name of the actor that draws ``copy`` ("full" or "coarse") of ``structure``: its
-    layer, or ``layer/zone`` (``layer/zone/side``); coarse copies' groups end in ":coarse"."""
-    suffix = ":coarse" if copy == "coarse" else ""
-    if structure.layer not in ZONED_LAYERS or not ZONED_COPIES[copy]:
-        return structure.layer + suffix
-    zone = ZONES.get(structure.region, "other")
-    if not SPLIT_SIDES:
-        return f"{structure.layer}/{zone}{suffix}"
-    side = structure.side if structure.side in ("left", "right") else "midline"
-    return f"{structure.layer}/{zone}/{side}{suffix}"
+    """The name of the actor that draws ``copy`` ("full" or "coarse") of ``structure``: the
+    full surfaces by layer (``muscles``), the coarse copies by layer and body zone
+    (``muscles/trunk:coarse``; ``nerves:coarse`` for a layer not zoned)."""
+    if copy != "coarse":
+        return structure.layer
+    if structure.layer not in ZONED_LAYERS:
+        return f"{structure.layer}:coarse"
+    return f"{structure.layer}/{ZONES.get(structure.region, 'other')}:coarse"
 
 
 def group_layer(group: str) -> str:
-    """The layer a draw group belongs to (``muscles/trunk/left:coarse`` -> ``muscles``)."""
+    """The layer a draw group belongs to (``muscles/trunk:coarse`` -> ``muscles``)."""
     return group.split(":")[0].split("/")[0]
 
 
