@@ -143,6 +143,11 @@ def worker_app(quick: bool) -> dict:
     from PyQt6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
+    phases: dict[str, float] = {}  # peak RSS (MB) reached by the end of each phase
+
+    def phase(name: str) -> None:
+        phases[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
     from ims_atlas.anatomy.manifest import load_manifest
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.catalog.search import CatalogSearch
@@ -156,16 +161,20 @@ def worker_app(quick: bool) -> dict:
     # its full-detail frame at rest.
     window = MainWindow(manifest, catalog, animate=False)
     window.resize(*WINDOW)
+    phase("window_built")
     window.show()
     _settle(app, 1.0)
+    phase("first_frames")
     conditions = [c.id for c in catalog.conditions]
     window.show_condition("tennis_elbow", "right")
     _settle(app)
+    phase("first_highlight")
     # Frames while rotating, with a condition highlighted (context translucent, targets lit).
     widget = window.interactor.interactor
     steps = ROTATE_STEPS // 2 if quick else ROTATE_STEPS
     _rotate(app, widget, 5)  # warm-up
     frame_times, renders = _rotate(app, widget, steps)
+    phase("rotating")
     # Highlight: from picking another condition to its frame on screen.
     # Still frames: the same scene at rest (full detail), the camera turned a step at a time.
     still = []
@@ -202,6 +211,7 @@ def worker_app(quick: bool) -> dict:
         window.interactor.render()
         app.processEvents()
         same_view.append(on_screen(start, time.perf_counter()))
+    phase("highlights")
     # Per keystroke as the user sees it: the search-as-you-type panel (search, result list,
     # and Qt repainting the window).
     queries = ["tennis elbow", "sore heel", "sciatica", "extensor carpi radialis brevis", "ECRB", "C6",
@@ -218,7 +228,8 @@ def worker_app(quick: bool) -> dict:
             app.processEvents()
             keystrokes.append(time.perf_counter() - start)
     # Peak memory of the app so far (the generated catalog below is the benchmark's, not the app's).
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    phase("search_typing")
+    peak_rss_mb = phases["search_typing"]
     # The search itself per keystroke, over the bundled catalog and over a generated catalog
     # ten times larger.
     big = Catalog.from_json(_ten_times(json.loads(bundled_catalog_path().read_text(encoding="utf-8"))))
@@ -252,6 +263,7 @@ def worker_app(quick: bool) -> dict:
         "keystrokes": len(keystrokes),
         "catalog_10x": {"conditions": len(big.conditions), "muscles": len(big.muscles)},
         "peak_rss_mb": peak_rss_mb,
+        "peak_rss_mb_by_phase": phases,
         "peak_rss_mb_with_10x_catalog": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "structures": structures,
         "triangles": sum(s.triangles for s in manifest),
@@ -413,6 +425,7 @@ def _merge_runs(runs: list[dict]) -> dict:
             out[key] = value
     for key in ("frame_ms", "frame_still_ms", "highlight_ms", "peak_rss_mb"):
         out[f"{key}_runs"] = [r[key] for r in runs]
+    out["peak_rss_mb_by_phase"] = [r["peak_rss_mb_by_phase"] for r in runs]
     out["highlight_vs_frame_runs"] = [r["highlight_ms"] / r["frame_ms"] for r in runs]
     out["highlight_vs_frame"] = _median(out["highlight_vs_frame_runs"])
     out["app_runs"] = len(runs)

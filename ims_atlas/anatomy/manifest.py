@@ -34,8 +34,9 @@ from ims_atlas.core.errors import DataError, Problem
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
 #: Layers whose every surface is closed and wound outward (the bake makes them so and the tests
-#: check it), so their back faces are never seen and a renderer may skip them. myo-sim's bone
-#: meshes are not all closed, so the bones and spine layers are not in this list.
+#: check it). myo-sim's bone meshes are not all closed, so the bones and spine layers are not
+#: in this list; the bake winds their pieces outward (``bake.build.wound_outward``, checked by
+#: the tests too), so a renderer may skip back faces on every layer.
 CLOSED_LAYERS = ("muscles", "nerves")
 SIDES = ("left", "right", "midline")
 

@@ -53,6 +53,54 @@ def _components(points: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(face_labels == c) for c in np.unique(face_labels)]
 
 
+def wound_outward(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """``faces`` wound consistently and outwards, piece by piece.
+
+    myo-sim's bone meshes are wound outwards nearly everywhere, but a few patches are not (the
+    cervical discs, a patch of the proximal radius and of the scapula): drawn with back faces
+    culled they vanished, and unculled they showed their dark inner side. Starting from each
+    unvisited triangle, neighbours across an edge shared by exactly two triangles are turned
+    to agree with it (the shared edge must run opposite ways in the two); each piece so found
+    is then turned over as a whole if its signed volume (about its own centre, so open pieces
+    count too) is negative. Pieces that enclose no measurable volume keep their winding.
+    """
+    n = len(faces)
+    directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    owner = np.tile(np.arange(n), 3)
+    _, edge_id, counts = np.unique(np.sort(directed, axis=1), axis=0, return_inverse=True, return_counts=True)
+    edge_id = edge_id.reshape(-1)
+    neighbours: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
+    order = np.argsort(edge_id, kind="stable")
+    for i, j in zip(order[:-1], order[1:]):
+        if edge_id[i] == edge_id[j] and counts[edge_id[i]] == 2:
+            same_way = bool(directed[i, 0] == directed[j, 0])  # agreeing triangles run it opposite ways
+            neighbours[owner[i]].append((int(owner[j]), same_way))
+            neighbours[owner[j]].append((int(owner[i]), same_way))
+    flip = np.zeros(n, dtype=bool)
+    seen = np.zeros(n, dtype=bool)
+    out = faces.copy()
+    for start in range(n):
+        if seen[start]:
+            continue
+        piece, stack = [start], [start]
+        seen[start] = True
+        while stack:
+            f = stack.pop()
+            for g, same_way in neighbours[f]:
+                if not seen[g]:
+                    seen[g] = True
+                    flip[g] = flip[f] ^ same_way
+                    piece.append(g)
+                    stack.append(g)
+        idx = np.array(piece)
+        wound = np.where(flip[idx, None], faces[idx][:, ::-1], faces[idx])
+        centre = points[np.unique(wound)].mean(axis=0)
+        a, b, c = (points[wound[:, k]] - centre for k in range(3))
+        volume = float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum()) / 6.0
+        out[idx] = wound[:, ::-1] if volume < -1e-9 else wound  # 1e-9 m^3 = 1 mm^3
+    return out
+
+
 def _submesh(points: np.ndarray, faces: np.ndarray, face_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     f = faces[face_idx]
     used, inverse = np.unique(f.reshape(-1), return_inverse=True)
@@ -151,6 +199,7 @@ def _bones(meshes: list[BoneMesh], out: Path, source: str) -> list[dict]:
         name = "Sacrum" if level == "S" else f"{level} vertebra"
         region = {"C": "cervical spine", "T": "thoracic spine", "L": "lumbar spine", "S": "pelvis"}[level[0]]
         file = f"spine/{sid}.npz"
+        f = wound_outward(p, f)
         write_mesh(out / file, p, f)
         entries.append(_entry(sid, name, "vertebra", "spine", "midline", region, file, f, level=level,
                               landmarks=_vertebra_landmarks(p), source=source))
@@ -163,6 +212,7 @@ def _bones(meshes: list[BoneMesh], out: Path, source: str) -> list[dict]:
         p, f = merge(parts)
         if base == "hand_bones":
             p, f = _decimate(p, f, HAND_TRIANGLES)
+        f = wound_outward(p, f)
         sid = base if side == "midline" else f"{base}_{side}"
         name, region = display[base]
         layer = "spine" if base == "cervical_discs" else "bones"

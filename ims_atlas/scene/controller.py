@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyvista as pv
 
-from ims_atlas.anatomy.manifest import CLOSED_LAYERS, LAYERS, Manifest
+from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
-from ims_atlas.scene.draw_groups import group_layer, partition
-from ims_atlas.scene.meshes import load_structures, to_polydata
+from ims_atlas.scene.draw_groups import lit_group, partition
+from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures, to_polydata
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
@@ -38,6 +38,14 @@ class SceneController:
     One composite actor per layer (bones, spine, muscles, nerves) holds every structure of
     that layer as a block, so a highlight changes block colours and opacities: it never
     rebuilds geometry, and a frame costs a handful of draw calls, not hundreds.
+
+    The highlighted structures of each layer are drawn by a small actor of their own (its
+    "lit" group), and a block's colour, opacity or visibility is set only when it changes.
+    VTK re-copies every block of a composite actor, shown or hidden, into new vertex and index
+    buffers whenever any block's attributes change: with the targets in the layer's own
+    actor, every switch re-copied all 238 muscles (177k triangles); now the layer actors
+    stay as they are from one highlighted plan to the next, and a switch re-copies the few
+    targets and the coarse copies of the body zones whose targets changed.
     """
 
     def __init__(self, plotter: pv.Plotter, manifest: Manifest, palette: Palette = DEFAULT_PALETTE) -> None:
@@ -65,6 +73,12 @@ class SceneController:
         self._frame_observer = None
         self._styles: dict[str, object] = {}
         self._block_objects: dict[tuple[str, int], object] = {}
+        # What each block is drawn with now: (colour, opacity) while shown, None while hidden.
+        self._block_state: dict[tuple[str, int], tuple | None] = {}
+        self._meshes: dict[str, pv.PolyData] = {}  # full surfaces by id (shared with the layer actors)
+        self._layer_of: dict[str, str] = {}
+        self._lit: dict[str, tuple[str, ...]] = {}  # layer -> the ids its lit actor draws
+        self._lit_blocks: dict[str, tuple[str, int]] = {}  # id -> (lit group, flat index)
         self._pickables: dict[str, Pickable] = {}
         self.view = DEFAULT_VIEW
         self.problems: list[Problem] = []
@@ -83,15 +97,23 @@ class SceneController:
         pl.renderer.SetUseOIT(False)
         all_structures = list(self._manifest)
         meshes, coarse, self.problems = load_structures(self._manifest, all_structures)
+        self._meshes = meshes
+        self._layer_of = {s.id: s.layer for s in all_structures}
         for layer in LAYERS:
             members = [s for s in all_structures if s.layer == layer and s.id in meshes]
             for group, part in partition(members).items():
                 self._actors[group] = self._add_group(group, part, meshes, self._blocks)
             # Drawn right after their layer, so translucent context keeps the layer's place in
-            # the drawing order.
-            faint = [s for s in members if s.id in coarse]
+            # the drawing order. Every structure of a layer with coarse copies has one there: a
+            # small surface (too few triangles to decimate) is its own copy, so that a switch
+            # between highlighted plans never touches the layer's full actor.
+            copies = {s.id: coarse.get(s.id, meshes[s.id]) for s in members if s.id in coarse or layer in COARSE_LAYERS}
+            faint = [s for s in members if s.id in copies]
             for group, part in partition(faint, "coarse").items():
-                self._coarse_actors[group] = self._add_group(group, part, coarse, self._coarse_blocks)
+                self._coarse_actors[group] = self._add_group(group, part, copies, self._coarse_blocks)
+            # The layer's highlighted structures, drawn last in the layer (see the class notes).
+            self._lit[layer] = ()
+            self._add_group(lit_group(layer), [], meshes, {})
         self._coarse_ids = list(self._coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
@@ -101,7 +123,6 @@ class SceneController:
 
     def _add_group(self, group: str, members, meshes, index: dict[str, tuple[str, int]]):
         """One composite actor drawing ``members`` (per-block colour, opacity, visibility)."""
-        layer = group_layer(group)
         block = pv.MultiBlock()
         for s in members:
             block.append(meshes[s.id], s.id)
@@ -125,13 +146,15 @@ class SceneController:
         )
         mapper.scalar_visibility = False  # colours come from block attributes, never from data
         actor.prop.interpolation = "gouraud"  # smooth, from the stored point normals
-        # Closed surfaces: skipping their back faces halves the triangles the software
-        # rasteriser bins each frame (about 50 MB less peak memory, and less work) and a
-        # translucent muscle shows one skin, not its far side through it.
-        actor.prop.backface_culling = layer in CLOSED_LAYERS
+        # Every surface is wound outwards (muscles and nerves are closed; the bake turns the
+        # bones' pieces outwards too): skipping back faces halves the triangles the software
+        # rasteriser bins each frame (less peak memory, less work), and a translucent muscle
+        # or bone shows one skin, not its far side through it.
+        actor.prop.backface_culling = True
         if group.endswith(":coarse"):
             for i in range(1, len(block) + 1):  # coarse copies start hidden
                 mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self._block_object(group, i, mapper), False)
+                self._block_state[(group, i)] = None
         self._mappers[group] = mapper
         return actor
 
@@ -157,11 +180,19 @@ class SceneController:
     def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
         """The colour, opacity and visibility a structure is drawn with now."""
         group, idx = self._drawn_block(structure_id)
-        attr = self._mappers[group].block_attr[idx]
-        return tuple(attr.color.float_rgb), float(attr.opacity), bool(attr.visible)
+        attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
+        block = self._block_object(group, idx)
+        colour = attrs.GetBlockColor(block) if attrs.HasBlockColor(block) else self._palette.bone
+        opacity = attrs.GetBlockOpacity(block) if attrs.HasBlockOpacity(block) else 1.0
+        visible = attrs.GetBlockVisibility(block) if attrs.HasBlockVisibility(block) else True
+        return tuple(float(c) for c in colour), float(opacity), bool(visible)
 
     def _drawn_block(self, structure_id: str) -> tuple[str, int]:
-        """The block that draws a structure now: its coarse copy while that is shown."""
+        """The block that draws a structure now: in its layer's lit actor while highlighted,
+        its coarse copy while that is shown, else its full surface."""
+        lit = self._lit_blocks.get(structure_id)
+        if lit is not None:
+            return lit
         coarse = self._coarse_blocks.get(structure_id)
         if coarse is not None:
             mapper = self._mappers[coarse[0]]
@@ -171,7 +202,7 @@ class SceneController:
 
     def uses_coarse(self, structure_id: str) -> bool:
         """Whether a structure is drawn from its coarse copy now (faint context)."""
-        return self._drawn_block(structure_id) != self._blocks[structure_id]
+        return self._drawn_block(structure_id) == self._coarse_blocks.get(structure_id)
 
     # -- effects ------------------------------------------------------------------------
     def apply(self, plan: HighlightPlan, render: bool = True) -> None:
@@ -179,12 +210,19 @@ class SceneController:
         changed (straight on VTK's display attributes: a switch touches tens of blocks, not
         hundreds), and redraw the markers."""
         previous = self._styles
+        self._styles = dict(plan.styles)
         touched: set[str] = set()
         for sid, style in plan.styles.items():
             if previous.get(sid) != style and sid in self._blocks:
                 self._draw(sid, style, touched)
+        for layer in LAYERS:
+            lit = tuple(sid for sid, style in plan.styles.items()
+                        if self._layer_of.get(sid) == layer and sid in self._blocks and self._is_lit(style))
+            if lit != self._lit[layer]:
+                self._relight(layer, lit)
+            for sid in lit:
+                self._set_block(self._lit_blocks[sid], plan.styles[sid], True, touched)
         self._modified(touched)
-        self._styles = dict(plan.styles)
         self._set_markers(plan.markers, plan.labels)
         if render:
             self._plotter.render()
@@ -243,19 +281,55 @@ class SceneController:
         return self._moving
 
     def _draw(self, sid: str, style, touched: set[str]) -> None:
-        """Set one structure's blocks to ``style``: the coarse copy while it is faint context
-        (its detail cannot be seen there) or while the camera moves, else the full surface."""
-        where = self._blocks[sid]
+        """Set one structure's blocks in its layer's actors to ``style``: none shown while it is
+        highlighted (its layer's lit actor draws it, see :meth:`apply`); the coarse copy while
+        it is faint context (its detail cannot be seen there) or while the camera moves; else
+        the full surface."""
+        lit = self._is_lit(style)
         coarse = self._coarse_blocks.get(sid)
-        use_coarse = coarse is not None and self._coarse_for(sid, style)
-        targets = [(where, style.visible and not use_coarse)] + ([(coarse, use_coarse)] if coarse else [])
-        for (group, idx), shown in targets:
-            attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
-            block = self._block_object(group, idx)
-            attrs.SetBlockColor(block, tuple(float(c) for c in style.color))
-            attrs.SetBlockOpacity(block, float(style.opacity))
-            attrs.SetBlockVisibility(block, bool(shown))
-            touched.add(group)
+        use_coarse = not lit and coarse is not None and self._coarse_for(sid, style)
+        self._set_block(self._blocks[sid], style, bool(style.visible) and not lit and not use_coarse, touched)
+        if coarse is not None:
+            self._set_block(coarse, style, use_coarse, touched)
+
+    @staticmethod
+    def _is_lit(style) -> bool:
+        """Whether a structure in ``style`` is drawn by its layer's lit actor (highlighted)."""
+        return bool(style.visible) and style.role not in UNHIGHLIGHTED
+
+    def _set_block(self, where: tuple[str, int], style, shown: bool, touched: set[str]) -> None:
+        """Show one block in ``style``, or hide it; VTK's attributes are touched (and the draw
+        group marked for a rebuild) only when what is drawn changes."""
+        group, idx = where
+        want = (tuple(float(c) for c in style.color), float(style.opacity)) if shown else None
+        if self._block_state.get(where, "unset") == want:
+            return
+        attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
+        block = self._block_object(group, idx)
+        if want is not None:
+            attrs.SetBlockColor(block, want[0])
+            attrs.SetBlockOpacity(block, want[1])
+        attrs.SetBlockVisibility(block, shown)
+        self._block_state[where] = want
+        touched.add(group)
+
+    def _relight(self, layer: str, ids: tuple[str, ...]) -> None:
+        """Give a layer's lit actor the full surfaces of ``ids`` (shared, not copied)."""
+        group = lit_group(layer)
+        block = pv.MultiBlock()
+        for sid in self._lit[layer]:
+            self._lit_blocks.pop(sid, None)
+        for sid in ids:
+            block.append(self._meshes[sid], sid)
+            self._lit_blocks[sid] = (group, len(block))
+        mapper = self._mappers[group]
+        mapper.SetInputDataObject(0, block)
+        mapper.GetCompositeDataDisplayAttributes().RemoveBlockVisibilities()
+        for key in [k for k in self._block_objects if k[0] == group]:
+            del self._block_objects[key]
+        for key in [k for k in self._block_state if k[0] == group]:
+            del self._block_state[key]
+        self._lit[layer] = ids
 
     def _coarse_for(self, sid: str, style) -> bool:
         """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
@@ -529,6 +603,10 @@ class SceneController:
             self._labels = None
         self._marker_key = ((), False)
         self._blocks.clear()
+        self._lit.clear()
+        self._lit_blocks.clear()
+        self._block_state.clear()
+        self._meshes = {}
         self._pickables.clear()
         self._styles.clear()
         self._block_objects.clear()

@@ -2,18 +2,22 @@
 
 A highlight changes the colour, opacity and visibility of a few blocks of a composite actor,
 but VTK's batched composite mapper then rebuilds the vertex and index buffers of that whole
-actor (every visible block's points and triangles are copied again; measured with ``perf``:
-the time goes to ``AppendTrianglesFunctor`` and ``vtkAppendVBOWorker``). With all the muscles
-in one actor a condition switch re-copied every muscle of the body.
+actor: every block's points and triangles are copied again, hidden blocks included (measured
+with ``perf``: ``AppendTrianglesFunctor`` and ``vtkAppendVBOWorker``; and off screen: one
+colour change in an actor whose 49 of 50 blocks are hidden costs as much as with all shown).
 
-In a highlighted picture nearly every muscle is faint context, drawn from its coarse copy
-(scene.meshes), while the full surfaces shown are only the few targets. So the coarse copies
-are drawn by a few actors, one per body zone: a switch rebuilds only the zones whose muscles
-changed (a tennis elbow's forearm and neck, not the legs), and the full surfaces' actor, which
-then holds only the targets, rebuilds cheaply. Every actor costs memory in the software
-rasteriser's per-frame bins (measured: about 0.5 MB each; splitting the full surfaces too, and
-by side, cost 6-9 MB more for no faster switch), so the zones stay few and large. Layers with
-few blocks (bones, spine, nerves) keep one actor each.
+So a switch should touch few and small actors:
+
+- each layer's full surfaces are one actor that a switch between two highlighted plans does
+  not touch at all: the highlighted structures are drawn by a small actor of their own, the
+  layer's *lit* group (``muscles:lit``), given the targets' surfaces on each switch;
+- in a highlighted picture nearly every muscle is faint context drawn from its coarse copy
+  (scene.meshes), and those copies are drawn by one actor per body zone: a switch rebuilds
+  only the zones whose muscles changed (a tennis elbow's forearm and neck, not the legs).
+
+Every actor costs memory in the software rasteriser's per-frame bins (measured: about 0.5 MB
+each; splitting the full surfaces by zone and side cost 6-9 MB more), so the zones stay few
+and large. Layers with few blocks (bones, spine, nerves) keep one actor each.
 """
 
 from __future__ import annotations
@@ -47,9 +51,9 @@ def draw_group(structure: Structure, copy: str = "full") -> str:
     return f"{structure.layer}/{ZONES.get(structure.region, 'other')}:coarse"
 
 
-def group_layer(group: str) -> str:
-    """The layer a draw group belongs to (``muscles/trunk:coarse`` -> ``muscles``)."""
-    return group.split(":")[0].split("/")[0]
+def lit_group(layer: str) -> str:
+    """The name of the actor that draws a layer's highlighted structures (``muscles:lit``)."""
+    return f"{layer}:lit"
 
 
 def partition(structures: Iterable[Structure], copy: str = "full") -> dict[str, list[Structure]]:

@@ -124,7 +124,8 @@ def test_an_off_screen_render_offline(no_network):
     try:
         scene = SceneController(plotter, manifest)
         scene.show(picture_for(ViewState(condition_id="tennis_elbow", side="right"), manifest, catalog))
-        assert colour_fractions(scene.screenshot())["muscle"] > 0.005
+        # Muscle-coloured pixels (the faint context and the lit targets) in a 400x300 frame.
+        assert colour_fractions(scene.screenshot())["muscle"] > 0.003
     finally:
         plotter.close()
 

@@ -30,27 +30,34 @@ def scene(manifest):
 def test_everything_loads_in_a_few_composite_actors(scene, manifest):
     assert scene.problems == []
     assert set(scene.structure_ids) == {s.id for s in manifest}
-    # One composite actor per layer, and the muscles' coarse copies split into a few zones:
-    # a dozen actors for hundreds of structures.
+    # One composite actor per layer, the muscles' coarse copies split into a few zones, and a
+    # small actor per layer for its highlighted structures: a dozen actors for hundreds of
+    # structures.
     actors = scene.plotter.renderer.actors
-    assert len(actors) <= 4 + len(partition([s for s in manifest if s.layer == "muscles"], "coarse")) <= 12
+    assert len(actors) == 4 + len(partition([s for s in manifest if s.layer == "muscles"], "coarse")) + 4 <= 14
     assert all(actor.mapper.IsA("vtkCompositePolyDataMapper") for actor in actors.values())
 
 
 def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, manifest):
-    """VTK rebuilds a composite actor's buffers when any of its blocks changes: a switch from
-    a forearm target to a heel target must leave the coarse copies of the trunk, neck and
-    thigh alone (the full surfaces' actor then holds only the targets: cheap to rebuild)."""
+    """VTK rebuilds all of a composite actor's buffers, hidden blocks included, when any of its
+    blocks changes: a switch from a forearm target to a heel target must leave every layer's
+    full surfaces alone (the targets are drawn by the small lit actor) and the coarse copies
+    of the trunk, neck and thigh too."""
     by_id = {s.id: s for s in manifest}
     forearm, heel = "extensor_carpi_radialis_brevis_right", "abductor_hallucis_right"
     assert {forearm, heel} <= set(scene.structure_ids)
     scene.apply(plan_for(manifest, highlights={forearm: "local"}), render=False)
-    stamps = {g: m.GetCompositeDataDisplayAttributes().GetMTime() for g, m in scene._mappers.items()}
+    mappers = dict(scene._mappers)
+    stamps = {g: (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) for g, m in mappers.items()}
     scene.apply(plan_for(manifest, highlights={heel: "local"}), render=False)
-    changed = {g for g, m in scene._mappers.items() if m.GetCompositeDataDisplayAttributes().GetMTime() != stamps[g]}
-    assert changed == {"muscles", draw_group(by_id[forearm], "coarse"), draw_group(by_id[heel], "coarse")}
+    changed = {g for g, m in mappers.items() if (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) != stamps[g]}
+    assert changed == {"muscles:lit", draw_group(by_id[forearm], "coarse"), draw_group(by_id[heel], "coarse")}
     untouched = [g for g in scene._mappers if g.endswith(":coarse") and g not in changed]
     assert len(untouched) >= 4  # most of the body's faint context is not rebuilt
+    # The same plan again touches nothing at all.
+    stamps = {g: (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) for g, m in mappers.items()}
+    scene.apply(plan_for(manifest, highlights={heel: "local"}), render=False)
+    assert all((m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) == stamps[g] for g, m in mappers.items())
 
 
 @pytest.mark.parametrize("view", ["anterior", "posterior", "left", "right", "superior"])

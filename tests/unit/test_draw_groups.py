@@ -1,6 +1,6 @@
 """Draw groups: which composite actor draws each structure (pure)."""
 
-from ims_atlas.scene.draw_groups import ZONED_LAYERS, ZONES, draw_group, group_layer, partition
+from ims_atlas.scene.draw_groups import ZONED_LAYERS, ZONES, draw_group, partition
 
 
 def test_every_bundled_muscle_falls_in_a_named_zone(manifest):
@@ -15,15 +15,10 @@ def test_coarse_copies_are_split_by_zone_and_full_surfaces_kept_whole_per_layer(
     full = partition(structures)
     assert sorted(full) == sorted({s.layer for s in structures})
     coarse = partition([s for s in structures if s.layer == "muscles"], "coarse")
-    assert all(name.endswith(":coarse") and group_layer(name) == "muscles" for name in coarse)
+    assert all(name.startswith("muscles/") and name.endswith(":coarse") for name in coarse)
     assert len(coarse) == len(set(ZONES.values()))
     for name, members in coarse.items():
         assert {ZONES[s.region] for s in members} == {name.split("/")[1].split(":")[0]}
     # Few enough actors to keep frames and memory small, enough that a switch rebuilds a part.
     assert max(len(m) for m in coarse.values()) <= 0.4 * sum(len(m) for m in coarse.values())
 
-
-def test_group_layer_reads_coarse_and_zoned_names():
-    assert group_layer("muscles/trunk:coarse") == "muscles"
-    assert group_layer("bones") == "bones"
-    assert group_layer("nerves:coarse") == "nerves"

@@ -1,7 +1,8 @@
-"""Every surface in a layer the renderer back-face culls is closed and wound outward.
+"""Every surface is wound outward, so the renderer may skip back faces everywhere.
 
-The scene skips back faces of the ``CLOSED_LAYERS`` (``scene.controller``); an open or inward
-wound mesh there would show holes or vanish, so these tests guard that choice.
+The scene skips back faces on every layer (``scene.controller``): an inward wound piece would
+vanish. The ``CLOSED_LAYERS`` (muscles, nerves) are also closed; myo-sim's bones are not all
+closed, and the bake winds each of their pieces outward (``bake.build.wound_outward``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import numpy as np
 
 from ims_atlas.anatomy.manifest import CLOSED_LAYERS
 from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.bake.build import wound_outward
 
 
 def orientation_problems(points: np.ndarray, faces: np.ndarray) -> list[str]:
@@ -56,3 +58,36 @@ def test_every_structure_in_a_culled_layer_is_closed_and_wound_outward(manifest)
         if problems:
             bad[s.id] = problems
     assert not bad, bad
+
+
+def _tetrahedron():
+    points = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=float)
+    return points, np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
+
+
+def test_winding_outward_turns_a_stray_triangle_and_an_inward_piece():
+    points, faces = _tetrahedron()
+    assert np.array_equal(wound_outward(points, faces), faces)
+    stray = faces.copy()
+    stray[2] = stray[2, ::-1]
+    assert orientation_problems(points, wound_outward(points, stray)) == []
+    # Two separate pieces, one wound inward: only that one is turned over.
+    far = np.vstack([points, points + 5.0])
+    both = np.vstack([faces, faces[:, ::-1] + 4])
+    fixed = wound_outward(far, both)
+    assert np.array_equal(fixed[:4], faces) and np.array_equal(fixed[4:], faces + 4)
+    # An open piece (a lid-less box) counts too: its volume about its own centre decides.
+    lidless = faces[:3]
+    assert np.array_equal(wound_outward(points, lidless[:, ::-1]), lidless)
+
+
+def test_every_bone_and_vertebra_is_wound_outward_piece_by_piece(manifest):
+    bones = [s for s in manifest if s.layer not in CLOSED_LAYERS]
+    assert {s.layer for s in bones} == {"bones", "spine"} and len(bones) > 40
+    turned = {}
+    for s in bones:
+        data = read_mesh(manifest.file_path(s))
+        changed = int(np.sum(np.any(wound_outward(data.points, data.faces) != data.faces, axis=1)))
+        if changed:
+            turned[s.id] = changed
+    assert not turned, f"triangles that still need turning outward: {turned}"
