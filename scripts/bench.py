@@ -169,24 +169,14 @@ def worker_app(quick: bool) -> dict:
     window.show_condition("tennis_elbow", "right")
     _settle(app)
     phase("first_highlight")
-    # Frames while rotating, with a condition highlighted (context translucent, targets lit).
+    # Frames while rotating, with a condition highlighted (context translucent, targets lit),
+    # and highlight switches, measured in alternating blocks: on a shared machine the speed
+    # drifts over minutes, and the highlight/frame ratio should compare like with like.
     widget = window.interactor.interactor
     steps = ROTATE_STEPS // 2 if quick else ROTATE_STEPS
-    _rotate(app, widget, 5)  # warm-up
-    frame_times, renders = _rotate(app, widget, steps)
-    phase("rotating")
-    # Highlight: from picking another condition to its frame on screen.
-    # Still frames: the same scene at rest (full detail), the camera turned a step at a time.
-    still = []
-    camera = window.scene.plotter.camera
-    for _ in range(10 if quick else 20):
-        camera.Azimuth(3.0)
-        start = time.perf_counter()
-        window.interactor.render()
-        app.processEvents()
-        still.append(time.perf_counter() - start)
-    # Highlight: from picking another condition to its frame on screen (the camera jumps to
-    # frame the new targets), sides alternating.
+    blocks = 2 if quick else 4
+    switches = [(cid, ("right", "left", "both")[i % 3]) for i, cid in enumerate(conditions * (1 if quick else 2))]
+    per_block = -(-len(switches) // blocks)
     # "On screen" is the 3D view's frameSwapped signal (Qt composed the window and swapped its
     # buffers); "settled" is when Qt has also laid out and painted the plan panel's text.
     swaps: list[float] = []
@@ -195,22 +185,44 @@ def worker_app(quick: bool) -> dict:
     def on_screen(start: float, end: float) -> float:
         return (swaps[0] if swaps else end) - start
 
+    frame_times: list[float] = []
+    renders = 0
+    still: list[float] = []
     highlight, settled, same_view = [], [], []
-    for i, cid in enumerate(conditions * (1 if quick else 2)):
-        side = ("right", "left", "both")[i % 3]
-        swaps.clear()
-        start = time.perf_counter()
-        window.show_condition(cid, side)
-        app.processEvents()
-        end = time.perf_counter()
-        highlight.append(on_screen(start, end))
-        settled.append(end - start)
-        # A plain frame of the same view, for comparison (each condition frames its own view).
-        swaps.clear()
-        start = time.perf_counter()
-        window.interactor.render()
-        app.processEvents()
-        same_view.append(on_screen(start, time.perf_counter()))
+    for block in range(blocks):
+        if block:  # back to the rotation's scene: tennis elbow, framed as at the start
+            window.show_condition("tennis_elbow", "right")
+            _settle(app, 0.3)
+        _rotate(app, widget, 3)  # warm-up
+        times, count = _rotate(app, widget, steps // blocks)
+        frame_times += times
+        renders += count
+        if block == 0:
+            phase("rotating")
+            # Still frames: the same scene at rest (full detail), the camera turned a step at a time.
+            camera = window.scene.plotter.camera
+            for _ in range(10 if quick else 20):
+                camera.Azimuth(3.0)
+                start = time.perf_counter()
+                window.interactor.render()
+                app.processEvents()
+                still.append(time.perf_counter() - start)
+        # Highlight: from picking another condition to its frame on screen (the camera jumps to
+        # frame the new targets), sides alternating.
+        for cid, side in switches[block * per_block:(block + 1) * per_block]:
+            swaps.clear()
+            start = time.perf_counter()
+            window.show_condition(cid, side)
+            app.processEvents()
+            end = time.perf_counter()
+            highlight.append(on_screen(start, end))
+            settled.append(end - start)
+            # A plain frame of the same view, for comparison (each condition frames its own view).
+            swaps.clear()
+            start = time.perf_counter()
+            window.interactor.render()
+            app.processEvents()
+            same_view.append(on_screen(start, time.perf_counter()))
     phase("highlights")
     # Per keystroke as the user sees it: the search-as-you-type panel (search, result list,
     # and Qt repainting the window).
@@ -250,8 +262,8 @@ def worker_app(quick: bool) -> dict:
     return {
         "frame_ms": _median(frame_times) * 1000,
         "frame_ms_p95": _p95(frame_times) * 1000,
-        "renders_per_frame": renders / steps,
-        "frames_measured": steps,
+        "renders_per_frame": renders / len(frame_times),
+        "frames_measured": len(frame_times),
         "frame_still_ms": _median(still) * 1000,
         "highlight_ms": _median(highlight) * 1000,
         "highlight_settled_ms": _median(settled) * 1000,
@@ -377,10 +389,16 @@ def run(quick: bool) -> dict:
     try:
         reps = 3 if quick else 5
         python = sys.executable
-        floor = [_time_process([python, "-c", "import pyvista, PyQt6.QtWidgets, pyvistaqt"]) for _ in range(reps)]
+        floor_cmd = [python, "-c", "import pyvista, PyQt6.QtWidgets, pyvistaqt"]
+        first_cmd = [python, "-m", "ims_atlas", "--quit-after-first-frame", "--size", "1280x800"]
         # The first start validates the catalog and caches the result; later starts reuse it.
-        first = [_time_process([python, "-m", "ims_atlas", "--quit-after-first-frame", "--size", "1280x800"],
-                               until="first frame") for _ in range(reps + 1)]
+        # The floor and the warm starts alternate, so that a machine slowing down or speeding
+        # up during the run weighs on both alike.
+        first = [_time_process(first_cmd, until="first frame")]
+        floor = []
+        for _ in range(reps):
+            floor.append(_time_process(floor_cmd))
+            first.append(_time_process(first_cmd, until="first frame"))
         # The app worker runs in fresh processes, several times: its peak memory varies from
         # process to process (by up to about 20 MB: when the software rasteriser's threads
         # happen to overlap two frames), so every app figure is the median over the runs.

@@ -331,6 +331,14 @@ class MainWindow(QMainWindow):
 
     # -- state -> picture and panels -------------------------------------------------------
     def _on_state_changed(self, old: ViewState, new: ViewState) -> None:
+        # The new 3D frame first (only the camera's name changed: the camera motion draws
+        # it), then the controls and the text catch up.
+        if replace(old, view=new.view) != new:
+            self._show_picture(old, new)
+        self._sync_controls(new)
+        self._remember(old, new)
+
+    def _sync_controls(self, new: ViewState) -> None:
         if hasattr(self, "search_panel"):
             self.search_panel.set_side(new.side)
         if hasattr(self, "segment_box"):
@@ -341,18 +349,9 @@ class MainWindow(QMainWindow):
                 self.segment_box.blockSignals(False)
         self.layers_panel.sync(new)
         self.labels_action.setChecked(new.labels)
-        if replace(old, view=new.view) == new:
-            return  # only the camera's name changed: the camera motion draws it
+
+    def _show_picture(self, old: ViewState, new: ViewState) -> None:
         picture = picture_for(new, self._manifest, self._catalog)
-        html = self._welcome_html()
-        if picture.treatment is not None:
-            plan = picture.treatment
-            html = plan_html(plan, self._catalog, new.lay_names)
-            self.statusBar().showMessage(f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}")
-        elif new.segment and self._catalog is not None:
-            html = segment_html(new.segment, self._catalog, new.lay_names)
-        if new.selection and self._catalog is not None:
-            html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
         self.scene.show(picture, frame=False, render=False)
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
         pose = self.scene.picture_pose(picture) if plan_changed else None
@@ -362,11 +361,21 @@ class MainWindow(QMainWindow):
         else:
             self.scene.plotter.render()
         # The text after the picture: the new 3D frame goes on screen first (a synchronous
-        # paint of the 3D view), then the panel lays out its text.
+        # paint of the 3D view), then the panel's text is written and laid out.
+        html, status = self._welcome_html(), ""
+        if picture.treatment is not None:
+            plan = picture.treatment
+            html = plan_html(plan, self._catalog, new.lay_names)
+            status = f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}"
+        elif new.segment and self._catalog is not None:
+            html = segment_html(new.segment, self._catalog, new.lay_names)
+        if new.selection and self._catalog is not None:
+            html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
         if html != self._plan_html:
             self.interactor.repaint()
+        if status:
+            self.statusBar().showMessage(status)
         self._show_plan_html(html)
-        self._remember(old, new)
 
     def _show_plan_html(self, html: str) -> None:
         if html != self._plan_html:  # (comparing with toHtml() would serialise the whole document)

@@ -8,7 +8,7 @@ import pyvista as pv
 from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene.draw_groups import lit_group, partition
-from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures, to_polydata
+from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
@@ -215,12 +215,14 @@ class SceneController:
         for sid, style in plan.styles.items():
             if previous.get(sid) != style and sid in self._blocks:
                 self._draw(sid, style, touched)
-        for layer in LAYERS:
-            lit = tuple(sid for sid, style in plan.styles.items()
-                        if self._layer_of.get(sid) == layer and sid in self._blocks and self._is_lit(style))
-            if lit != self._lit[layer]:
-                self._relight(layer, lit)
-            for sid in lit:
+        lit: dict[str, list[str]] = {layer: [] for layer in self._lit}
+        for sid, style in plan.styles.items():
+            if self._is_lit(style) and sid in self._blocks:
+                lit[self._layer_of[sid]].append(sid)
+        for layer, ids in lit.items():
+            if tuple(ids) != self._lit[layer]:
+                self._relight(layer, tuple(ids))
+            for sid in ids:
                 self._set_block(self._lit_blocks[sid], plan.styles[sid], True, touched)
         self._modified(touched)
         self._set_markers(plan.markers, plan.labels)
@@ -315,13 +317,16 @@ class SceneController:
 
     def _relight(self, layer: str, ids: tuple[str, ...]) -> None:
         """Give a layer's lit actor the full surfaces of ``ids`` (shared, not copied)."""
+        from vtkmodules.vtkCommonDataModel import vtkMultiBlockDataSet
+
         group = lit_group(layer)
-        block = pv.MultiBlock()
+        block = vtkMultiBlockDataSet()  # plain VTK: pyvista's append costs 0.1 ms a block
+        block.SetNumberOfBlocks(len(ids))
         for sid in self._lit[layer]:
             self._lit_blocks.pop(sid, None)
-        for sid in ids:
-            block.append(self._meshes[sid], sid)
-            self._lit_blocks[sid] = (group, len(block))
+        for i, sid in enumerate(ids):
+            block.SetBlock(i, self._meshes[sid])
+            self._lit_blocks[sid] = (group, i + 1)  # flat index: 0 is the root
         mapper = self._mappers[group]
         mapper.SetInputDataObject(0, block)
         mapper.GetCompositeDataDisplayAttributes().RemoveBlockVisibilities()
@@ -423,7 +428,7 @@ class SceneController:
         self._labels = TargetLabels(overlay, (1.0, 1.0, 1.0), pv.Color(self._palette.background_bottom).float_rgb)
         return self._marker_set
 
-    def _glyphs(self, role: str, positions: np.ndarray) -> pv.PolyData:
+    def _glyphs(self, role: str, positions: np.ndarray):
         """One surface with a marker shape at each position: spheres for local needle points,
         cubes for paraspinal ones (shape as well as colour tells them apart). The shapes are
         made once and copied with NumPy (a VTK glyph filter per switch cost most of a
@@ -443,7 +448,7 @@ class SceneController:
         k, n = len(positions), len(points)
         all_points = (points[None, :, :] + positions[:, None, :]).reshape(-1, 3)
         all_faces = (faces[None, :, :] + (np.arange(k) * n)[:, None, None]).reshape(-1, 3)
-        return to_polydata(all_points, all_faces, np.tile(normals, (k, 1)))
+        return _plain_surface(all_points, all_faces, np.tile(normals, (k, 1)))
 
     @staticmethod
     def _surface_actor(data: pv.PolyData):
@@ -517,13 +522,10 @@ class SceneController:
         """Corner points of the bounding boxes of some structures (for framing)."""
         corners = []
         for sid in structure_ids:
-            where = self._blocks.get(sid)
-            if where is None:
+            mesh = self._meshes.get(sid)
+            if mesh is None:
                 continue
-            group, idx = where
-            block = self._actors[group].mapper.dataset
-            mesh = block[idx - 1]
-            b = mesh.bounds
+            b = mesh.GetBounds()
             corners.append([b[0], b[2], b[4]])
             corners.append([b[1], b[3], b[5]])
         return np.asarray(corners, dtype=float).reshape(-1, 3)
@@ -610,6 +612,28 @@ class SceneController:
         self._pickables.clear()
         self._styles.clear()
         self._block_objects.clear()
+
+
+def _plain_surface(points: np.ndarray, faces: np.ndarray, normals: np.ndarray):
+    """A small vtkPolyData with point normals, made with plain VTK (pyvista's wrappers cost
+    0.6 ms for a handful of markers, on every switch)."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+    from vtkmodules.vtkCommonCore import vtkPoints
+    from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+
+    data = vtkPolyData()
+    vtk_points = vtkPoints()
+    vtk_points.SetData(numpy_to_vtk(np.ascontiguousarray(points, dtype=np.float32), deep=True))
+    data.SetPoints(vtk_points)
+    cells = vtkCellArray()
+    offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64)
+    cells.SetData(numpy_to_vtkIdTypeArray(offsets, deep=True),
+                  numpy_to_vtkIdTypeArray(np.ascontiguousarray(faces, dtype=np.int64).ravel(), deep=True))
+    data.SetPolys(cells)
+    vtk_normals = numpy_to_vtk(np.ascontiguousarray(normals, dtype=np.float32), deep=True)
+    vtk_normals.SetName("Normals")
+    data.GetPointData().SetNormals(vtk_normals)
+    return data
 
 
 def scene_theme() -> pv.themes.Theme:
