@@ -89,7 +89,7 @@ class SceneController:
         pl = self._plotter
         pl.set_background(self._palette.background_bottom, top=self._palette.background_top)
         # Translucent structures blend in drawing order: bones, spine, muscles, nerves, each
-        # with its back faces culled (closed layers), which is the true order wherever soft
+        # with its back faces culled, which is the true order wherever soft
         # tissue lies over bone as seen by the camera (the needling views). VTK's default
         # order-independent translucency only approximates the order by weights (vertebrae
         # showed through the muscles in front of them), costs two window-sized float buffers
