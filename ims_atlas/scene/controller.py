@@ -79,6 +79,7 @@ class SceneController:
         self._layer_of: dict[str, str] = {}
         self._lit: dict[str, tuple[str, ...]] = {}  # layer -> the ids its lit actor draws
         self._lit_blocks: dict[str, tuple[str, int]] = {}  # id -> (lit group, flat index)
+        self._own_copy: set[str] = set()  # too small to decimate: the coarse copy is the surface
         self._pickables: dict[str, Pickable] = {}
         self.view = DEFAULT_VIEW
         self.problems: list[Problem] = []
@@ -107,7 +108,8 @@ class SceneController:
             # the drawing order. Every structure of a layer with coarse copies has one there: a
             # small surface (too few triangles to decimate) is its own copy, so that a switch
             # between highlighted plans never touches the layer's full actor.
-            copies = {s.id: coarse.get(s.id, meshes[s.id]) for s in members if s.id in coarse or layer in COARSE_LAYERS}
+            copies = {s.id: coarse.get(s.id, meshes[s.id]) for s in members if layer in COARSE_LAYERS}
+            self._own_copy |= {sid for sid in copies if sid not in coarse}
             faint = [s for s in members if s.id in copies]
             for group, part in partition(faint, "coarse").items():
                 self._coarse_actors[group] = self._add_group(group, part, copies, self._coarse_blocks)
@@ -329,7 +331,10 @@ class SceneController:
             self._lit_blocks[sid] = (group, i + 1)  # flat index: 0 is the root
         mapper = self._mappers[group]
         mapper.SetInputDataObject(0, block)
-        mapper.GetCompositeDataDisplayAttributes().RemoveBlockVisibilities()
+        attrs = mapper.GetCompositeDataDisplayAttributes()
+        attrs.RemoveBlockVisibilities()
+        attrs.RemoveBlockColors()
+        attrs.RemoveBlockOpacities()
         for key in [k for k in self._block_objects if k[0] == group]:
             del self._block_objects[key]
         for key in [k for k in self._block_state if k[0] == group]:
@@ -340,7 +345,10 @@ class SceneController:
         """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
         faint; and, unless it is highlighted (the muscles shown to the patient keep their
         detail), while the camera moves or when it is too small on screen for the difference
-        to show."""
+        to show. A surface that is its own coarse copy is always drawn from there (the same
+        triangles: switching would only make VTK copy the layer's buffers again)."""
+        if sid in self._own_copy:
+            return bool(style.visible)
         return bool(style.visible) and (((self._moving or sid in self._far) and style.role in UNHIGHLIGHTED)
                                         or style.opacity <= COARSE_OPACITY)
 
@@ -607,6 +615,7 @@ class SceneController:
         self._blocks.clear()
         self._lit.clear()
         self._lit_blocks.clear()
+        self._own_copy.clear()
         self._block_state.clear()
         self._meshes = {}
         self._pickables.clear()

@@ -236,3 +236,27 @@ def test_every_target_gets_a_label_and_no_two_labels_overlap(scene, manifest):
             assert (box[0] >= x) if x > mirror_x else (box[0] + box[2] <= x)
     scene.apply(plan_for(manifest))
     assert labels.boxes == [] and not scene.marker_props
+
+
+def test_a_surface_too_small_to_decimate_is_drawn_from_its_zone_actor_near_and_far(scene, manifest):
+    """A small muscle (a cervical multifidus level, a paraspinal target) is its own coarse
+    copy: drawn from its zone's actor close up and far away, so neither zooming nor a switch
+    that lights it or puts it back touches the muscles' full actor."""
+    small = "multifidus_c6_right"
+    assert next(s for s in manifest if s.id == small).triangles < 300
+    scene.apply(plan_for(manifest), render=False)
+    _close_up(scene, small)
+    assert scene.uses_coarse(small)
+    scene.set_view("posterior", render=True)
+    assert scene.uses_coarse(small)
+    full = scene._mappers["muscles"]
+    scene.apply(plan_for(manifest, highlights={small: "paraspinal"}), render=False)
+    assert scene._drawn_block(small)[0] == "muscles:lit"
+    scene.apply(plan_for(manifest, highlights={"multifidus_c7_right": "paraspinal"}), render=False)
+    assert scene.uses_coarse(small)
+    # The plain scene's first highlight hides the other muscles' full surfaces (they turn to
+    # faint context); from then on the full actor is left alone.
+    stamp = (full.GetMTime(), full.GetCompositeDataDisplayAttributes().GetMTime())
+    scene.apply(plan_for(manifest, highlights={small: "paraspinal"}), render=False)
+    assert (full.GetMTime(), full.GetCompositeDataDisplayAttributes().GetMTime()) == stamp
+    scene.apply(plan_for(manifest), render=False)
