@@ -196,10 +196,8 @@ class SceneController:
         if lit is not None:
             return lit
         coarse = self._coarse_blocks.get(structure_id)
-        if coarse is not None:
-            mapper = self._mappers[coarse[0]]
-            if mapper.GetCompositeDataDisplayAttributes().GetBlockVisibility(self._block_object(*coarse)):
-                return coarse
+        if coarse is not None and self._block_state.get(coarse) is not None:  # the copy is shown
+            return coarse
         return self._blocks[structure_id]
 
     def uses_coarse(self, structure_id: str) -> bool:
@@ -572,8 +570,7 @@ class SceneController:
     def _pickable(self, sid: str) -> Pickable:
         item = self._pickables.get(sid)
         if item is None:
-            group, idx = self._blocks[sid]
-            mesh = self._actors[group].mapper.dataset[idx - 1]
+            mesh = self._meshes[sid]
             faces = np.asarray(mesh.faces).reshape(-1, 4)[:, 1:]
             item = Pickable(sid, np.asarray(mesh.points), faces, tuple(mesh.bounds))
             self._pickables[sid] = item
