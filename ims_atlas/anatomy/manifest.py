@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import json
 import math
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ims_atlas.core.strict_json import NUMBER_RULES, ends_early, too_deep
+from ims_atlas.core.json_document import JsonKind, read_json_file
 from ims_atlas.core.errors import DataError, Problem
 
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
@@ -199,51 +198,15 @@ MAX_DEPTH = 16
 FORMAT_VERSION = 1
 
 
+MANIFEST = JsonKind("an anatomy manifest", MAX_BYTES, MAX_DEPTH,
+                    missing="the anatomy manifest is missing; run scripts/build_meshes.py",
+                    empty="file is empty; run scripts/build_meshes.py")
+
+
 def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
     """The parsed file, or None and the one problem that says why it cannot be read."""
-    fname = str(path)
-
-    def fail(message: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(fname, "", message)]
-
-    try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            return fail("the anatomy manifest is a folder, not a JSON file")
-        if not stat.S_ISREG(mode):  # a pipe would block for ever, a device never end
-            return fail("the anatomy manifest is not a regular file (a device or a pipe?)")
-        with path.open("rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return fail("the anatomy manifest is missing; run scripts/build_meshes.py")
-    except OSError as exc:
-        return fail(f"cannot read the anatomy manifest: {exc.strerror or exc}")
-    if len(raw) > MAX_BYTES:
-        return fail(f"file is too large for an anatomy manifest (at most {MAX_BYTES // 2**20} MB)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        if exc.end == len(raw) and exc.reason == "unexpected end of data":
-            return fail(f"not valid JSON: the file ends too early (truncated?) in the middle of a character "
-                        f"(line {line})")
-        return fail(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} (byte {exc.start})")
-    if not text.strip():
-        return fail("file is empty; run scripts/build_meshes.py")
-    try:
-        doc = json.loads(text, **NUMBER_RULES)
-    except json.JSONDecodeError as exc:
-        where = f"(line {exc.lineno}, column {exc.colno})"
-        if ends_early(text, exc):
-            return fail(f"not valid JSON: the file ends too early (truncated?): {exc.msg} {where}")
-        return fail(f"not valid JSON: {exc.msg} {where}")
-    except RecursionError:
-        return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
-    except ValueError as exc:  # BadNumber included
-        return fail(f"not valid JSON: {str(exc)[:120]}")
-    if too_deep(doc, MAX_DEPTH):
-        return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
-    return doc, []
+    doc, problems = read_json_file(path, MANIFEST)
+    return (doc, []) if doc is not None else (None, problems)
 
 
 # -- checking ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from ims_atlas import __version__
 from ims_atlas.core.errors import Problem
 
-_CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_file.py", "load.py",
+_CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_file.py", "load.py", "text_rules.py",
                "site_catalog.schema.json")
 
 

@@ -116,15 +116,17 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
         if condition_id is None:
             print(f"ims-atlas: {message}", file=sys.stderr)
             return 2
-    from ims_atlas.core.settings import Settings, load_settings, settings_path
+    from ims_atlas.core.settings import Settings, keep_if_damaged, load_settings, settings_path
     from ims_atlas.qt.crash_handler import CrashHandler
 
     if screenshot is None and not quit_after_first_frame:
-        settings, setting_problems = load_settings()
+        settings_file = settings_path()
+        settings, setting_problems = load_settings(settings_file)
+        kept = keep_if_damaged(settings_file) if setting_problems else None  # before anything is saved
+        setting_problems += [kept] if kept is not None else []
         for p in setting_problems:
             print(f"ims-atlas: {p}", file=sys.stderr)
         problems = problems + setting_problems
-        settings_file = settings_path()
     else:
         settings, settings_file = Settings(), None
     window = MainWindow(manifest, catalog, problems, settings=settings, settings_file=settings_file,

@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
 
     def _welcome_html(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]
-        notice = ""
+        notice = self._settings_notice()
         if errors:
             from html import escape
 
@@ -197,6 +197,21 @@ class MainWindow(QMainWindow):
                 "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "
                 "<span style='color:#0072B2'>■</span> targets beside the spine &nbsp; "
                 "<span style='color:#C8B400'>▮</span> spinal level of the root</p>")
+
+    def _settings_notice(self) -> str:
+        """What went wrong with the user's settings file, told once (on the first welcome page)."""
+        if self._settings_file is None or getattr(self, "_settings_told", False):
+            return ""
+        self._settings_told = True
+        mine = [p for p in self.problems if p.file == str(self._settings_file)]
+        if not mine:
+            return ""
+        from html import escape
+
+        items = "".join(f"<li>{escape(p.path + ': ' if p.path else '')}{escape(p.message)}</li>" for p in mine[:6])
+        more = f"<li>… and {len(mine) - 6} more (Help › About)</li>" if len(mine) > 6 else ""
+        return (f"<h3 style='color:#B00020'>Your settings file</h3><p>{escape(str(self._settings_file))}</p>"
+                f"<ul>{items}{more}</ul>")
 
     def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
         action = QAction(text, self)
