@@ -196,6 +196,8 @@ MAX_BYTES = 50 * 1024 * 1024
 #: The format nests 4 levels; the frame and source objects are free-form but shallow.
 MAX_DEPTH = 16
 FORMAT_VERSION = 1
+#: No point of a body lies further than this from the origin (metres): a larger value is a mistake.
+MAX_COORD = 10.0
 
 
 MANIFEST = JsonKind("an anatomy manifest", MAX_BYTES, MAX_DEPTH,
@@ -250,7 +252,8 @@ def _is_number(value: object) -> bool:
 
 
 def _finite_xyz(value: object) -> bool:
-    return isinstance(value, list) and len(value) == 3 and all(_is_number(c) and math.isfinite(c) for c in value)
+    return isinstance(value, list) and len(value) == 3 and all(
+        _is_number(c) and math.isfinite(c) and abs(c) <= MAX_COORD for c in value)
 
 
 def _safe_file(file: str) -> bool:
@@ -304,7 +307,7 @@ def _structure(item: object, i: int, fname: str, seen: set[str]) -> tuple[Struct
                 landmarks[name] = (float(point[0]), float(point[1]), float(point[2]))
             else:
                 problems.append(Problem(fname, _where("structures", i, "landmarks", name),
-                                        "must be [x, y, z] (finite numbers)"))
+                                        f"must be [x, y, z] (numbers of metres within {MAX_COORD:g} of the origin)"))
     if problems:
         return None, problems
     return Structure(
@@ -344,8 +347,10 @@ def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
     if not isinstance(frame, dict):
         problems.append(Problem(fname, "$.frame", "must be an object"))
         frame = {}
-    elif "midline_x" in frame and not _is_number(frame["midline_x"]):
-        problems.append(Problem(fname, "$.frame.midline_x", f"must be a number, not {_shown(frame['midline_x'])}"))
+    elif "midline_x" in frame and not (_is_number(frame["midline_x"]) and abs(frame["midline_x"]) <= MAX_COORD):
+        problems.append(Problem(fname, "$.frame.midline_x",
+                                f"must be a number of metres from -{MAX_COORD:g} to {MAX_COORD:g}, not "
+                                f"{_shown(frame['midline_x'])}; the default midline is used"))
         frame = {k: v for k, v in frame.items() if k != "midline_x"}
     source = doc.get("source") or {}
     if not isinstance(source, dict):

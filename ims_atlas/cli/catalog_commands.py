@@ -103,13 +103,18 @@ def _manifest(args: argparse.Namespace) -> Manifest | None:
         return None
 
 
-def _catalog(args: argparse.Namespace) -> Catalog | None:
-    """The bundled catalog with ``--catalog`` merged in; None (reported) if the bundled one is broken."""
+def _catalog(args: argparse.Namespace, manifest=None) -> Catalog | None:
+    """The bundled catalog with ``--catalog`` merged in; None (reported) if the bundled one is broken.
+
+    With the anatomy ``manifest``, the user catalog's positions are checked against the meshes
+    (what is found is reported as a warning, as in the window).
+    """
     from ims_atlas.catalog.load import load_catalog_with_user
     from ims_atlas.core.errors import DataError
 
     try:
-        catalog, problems = load_catalog_with_user(None, getattr(args, "catalog", None))
+        catalog, problems = load_catalog_with_user(None, getattr(args, "catalog", None), manifest,
+                                                   use_cache=manifest is not None)
     except DataError as exc:
         for p in exc.problems:
             _err(str(p))

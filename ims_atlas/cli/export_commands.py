@@ -2,7 +2,9 @@
 
 Exit status: 0 written; 1 the output cannot be written (unknown suffix, missing or read-only
 folder, file exists without ``--force``; all checked before rendering), the data cannot be
-loaded, or rendering failed; 2 the query matched nothing (closest suggestions on stderr).
+loaded, or rendering failed; 2 the query matched nothing (closest suggestions on stderr);
+3 written, but incomplete or misplaced (a target's mesh missing or broken, a needle point off
+the body, a damaged anatomy manifest): the warnings on stderr say what.
 Heavy modules (VTK, Pillow, ReportLab) are imported inside the handler only.
 """
 
@@ -12,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEGMENT_WORDS = {"root", "roots", "nerve", "segment", "level", "spinal"}
 
 
@@ -84,9 +86,19 @@ def run_export(args: argparse.Namespace) -> int:
     if kind == "png" and args.patient_name:
         _err("note: a patient's name is printed on handouts (.pdf) only; it is not put into pictures")
 
+    from ims_atlas.anatomy.manifest import open_manifest
     from ims_atlas.cli.catalog_commands import _catalog, _resolve
+    from ims_atlas.core.paths import meshes_dir
 
-    catalog = _catalog(args)
+    # The sound part of a damaged manifest is used (as the window does), and the export then
+    # says it is incomplete; with no structure at all there is nothing to draw.
+    manifest, manifest_problems = open_manifest(meshes_dir() / "manifest.json")
+    for p in manifest_problems:
+        _err(str(p))
+    if not len(manifest):
+        _err(f"cannot export {out}: the anatomy could not be loaded; nothing was written")
+        return EXIT_FAILED
+    catalog = _catalog(args, manifest)
     if catalog is None:
         return EXIT_FAILED
     segment = _segment_of(args.query)
@@ -99,29 +111,24 @@ def run_export(args: argparse.Namespace) -> int:
         _err(f"{segment} is a spinal segment; handouts are made for a condition (export a .png for a segment)")
         return EXIT_NO_MATCH
     side = getattr(args, "side", None) or ("both" if segment else "right")
-    return _render(args, out, kind, size, condition_id, segment, side, catalog)
+    status = _render(args, out, kind, size, condition_id, segment, side, catalog, manifest)
+    if status == EXIT_OK and manifest_problems:
+        _err(f"warning: {out} was made from a damaged anatomy manifest ({len(manifest_problems)} problem(s) above); "
+             "it may be incomplete")
+        return EXIT_INCOMPLETE
+    return status
 
 
 def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int], condition_id: str | None,
-            segment: str | None, side: str, catalog) -> int:
+            segment: str | None, side: str, catalog, manifest) -> int:
     """Load the anatomy and settings, render and write; report on stderr and return the status."""
     from dataclasses import replace
 
-    from ims_atlas.anatomy.manifest import load_manifest
-    from ims_atlas.core.errors import DataError
-    from ims_atlas.core.paths import meshes_dir
     from ims_atlas.core.settings import load_settings
     from ims_atlas.core.state import ViewState
     from ims_atlas.export.formats import ExportError
     from ims_atlas.export.render import RenderError
 
-    try:
-        manifest = load_manifest(meshes_dir() / "manifest.json")
-    except DataError as exc:
-        for p in exc.problems:
-            _err(str(p))
-        _err(f"cannot export {out}: the anatomy could not be loaded; nothing was written")
-        return EXIT_FAILED
     settings, problems = load_settings()
     for p in problems:
         _err(f"settings: {p}")
@@ -137,8 +144,9 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
                                      HandoutOptions(clinic=clinic, patient_name=args.patient_name or ""),
                                      force=args.force)
             for warning in handout.warnings:
-                _err(f"note: {warning}")
+                _err(f"{'warning' if warning in handout.wrong else 'note'}: {warning}")
             print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words})")
+            wrong = handout.wrong
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image
 
@@ -150,7 +158,10 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
             if result.unlabelled:
                 _err(f"note: {len(result.unlabelled)} target(s) could not be labelled in a {size[0]}x{size[1]} "
                      "picture (try a larger --size)")
+            for warning in result.wrong:
+                _err(f"warning: {warning}")
             print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''})")
+            wrong = result.wrong
     except (ExportError, RenderError) as exc:
         _err(f"cannot export {out}: {exc}; nothing was written")
         return EXIT_FAILED
@@ -160,4 +171,7 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
     except Exception as exc:  # noqa: BLE001 - any failure is reported with the file, never a half-written file
         _err(f"cannot export {out}: {type(exc).__name__}: {exc}; nothing was written")
         return EXIT_FAILED
+    if wrong:
+        _err(f"warning: {out} was written, but it is incomplete or misplaced (see above)")
+        return EXIT_INCOMPLETE
     return EXIT_OK

@@ -52,6 +52,7 @@ class ImageResult:
     layout: LabelLayout
     unlabelled: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()  # what makes the picture incomplete or misplaced (exit status 3)
 
 
 def check_state(state: ViewState, catalog: Catalog | None) -> None:
@@ -100,6 +101,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
                       options.clinic_name.strip(), line)
         problems = tuple(str(p) for p in scene.problems)
+        wrong = tuple(scene.wrong_in(picture))
     finally:
         if own:
             scene.close()
@@ -107,7 +109,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,
-                       tuple(map(str, result.layout.dropped)), problems)
+                       tuple(map(str, result.layout.dropped)), problems, wrong)
 
 
 def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state: ViewState,

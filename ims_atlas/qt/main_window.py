@@ -386,11 +386,26 @@ class MainWindow(QMainWindow):
             html = segment_html(new.segment, self._catalog, new.lay_names)
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
+        wrong = self.wrong_in(picture)
+        if wrong:
+            from html import escape
+
+            html = ("<h3 style='color:#B00020'>This picture is incomplete</h3><ul>"
+                    + "".join(f"<li>{escape(w)}</li>" for w in wrong) + "</ul>" + html)
+            status = f"Warning: {wrong[0]}"
         if html != self._plan_html:
             self.interactor.repaint()
         if status:
             self.statusBar().showMessage(status)
         self._show_plan_html(html)
+
+    def wrong_in(self, picture) -> list[str]:
+        """What makes ``picture`` incomplete or misplaced here (the sentences every export prints)."""
+        from ims_atlas.scene.picture_checks import picture_problems
+
+        ids = self.scene.structure_ids
+        return picture_problems(picture, self._manifest, ids, self.scene.bounds() if ids else None,
+                                self.scene.problems)
 
     def _show_plan_html(self, html: str) -> None:
         if html != self._plan_html:  # (comparing with toHtml() would serialise the whole document)

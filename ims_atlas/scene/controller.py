@@ -12,6 +12,7 @@ from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
+from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
 from ims_atlas.scene.target_labels import TargetLabels
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
@@ -518,8 +519,10 @@ class SceneController:
         if not picture.frame_ids or picture.direction is None:
             return None
         points = self.structure_points(picture.frame_ids)
-        if picture.markers:
-            points = np.vstack([points, np.array([m.position for m in picture.markers])])
+        bounds = self.bounds() if self._blocks else None
+        kept = [m.position for m in picture.markers if on_body(m.position, bounds)]  # a wrong one is reported
+        if kept:
+            points = np.vstack([points, np.array(kept, dtype=float)])
         if not len(points):
             return None
         return self.frame_pose(points, picture.direction)
