@@ -130,7 +130,7 @@ class Manifest:
 
     @property
     def midline_x(self) -> float:
-        """x of the mid-sagittal plane."""
+        """X of the mid-sagittal plane."""
         return float(self.frame.get("midline_x", -0.025))
 
 
