@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ims_atlas.core.json_document import JsonKind, read_json_file
 from ims_atlas.core.errors import DataError, Problem
+from ims_atlas.core.json_document import JsonKind, read_json_file
 
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")

@@ -45,7 +45,8 @@ _ARRAYS = {"points": "fiu", "faces": "iu", "path": "fiu"}
 
 def mesh_file_limit(triangles: int | None) -> int:
     """The largest mesh file (bytes) that can hold ``triangles`` triangles (float64 points and
-    int64 faces stored uncompressed, their largest form, plus room for the archive itself)."""
+    int64 faces stored uncompressed, their largest form, plus room for the archive itself).
+    """
     n = MAX_TRIANGLES if not triangles else min(int(triangles), MAX_TRIANGLES)
     return 24 * (MAX_POINTS_PER_TRIANGLE + 1) * n + 24 * MAX_PATH_POINTS + (1 << 16)
 

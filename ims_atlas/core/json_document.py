@@ -161,6 +161,7 @@ def read_json_file(path: str | Path, kind: JsonKind) -> tuple[object | None, lis
 
 
 def printable(text: str) -> str:
-    """``text`` as a message can quote it: an unpaired surrogate written as ``\\udxxx``, so that
-    the message can always be printed and logged as UTF-8."""
+    r"""``text`` as a message can quote it: an unpaired surrogate written as ``\udxxx``, so that
+    the message can always be printed and logged as UTF-8.
+    """
     return text.encode("utf-8", "backslashreplace").decode("utf-8")

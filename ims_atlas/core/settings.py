@@ -294,7 +294,8 @@ def parse_settings(raw: bytes, file: str = "settings.json") -> tuple[Settings, l
 
 def _parse(raw: bytes, file: str) -> tuple[Settings, list[Problem], dict | None, bool]:
     """``(settings, problems, document, complete)``: ``complete`` is False when anything in the
-    file was not read (then the file must be kept before it is replaced)."""
+    file was not read (then the file must be kept before it is replaced).
+    """
     reader = _Reader(file)
     document, problems = parse_json(raw, file, SETTINGS_JSON)
     if document is None:

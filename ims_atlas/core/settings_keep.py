@@ -61,7 +61,8 @@ def kept_copies(path: Path) -> list[Path]:
 
 def keep_copy(path: Path, raw: bytes) -> Path:
     """Copy ``raw`` (the bytes of ``path``) aside and return where; an identical copy kept before
-    is reused. Raises :class:`WriteError` if no copy can be written."""
+    is reused. Raises :class:`WriteError` if no copy can be written.
+    """
     for old in kept_copies(path)[-_MAX_KEPT_SCAN:]:
         try:
             if old.stat().st_size == len(raw) and read_regular(old, len(raw)) == raw:

@@ -32,13 +32,14 @@ def _names(ids: list[str], manifest: Manifest) -> str:
 
 def on_body(point, bounds: tuple[float, float, float, float, float, float] | None) -> bool:
     """False for a point far outside the loaded body (a wrong catalog position): framing it
-    would shrink the body to a dot. True when nothing is loaded (nothing to compare with)."""
+    would shrink the body to a dot. True when nothing is loaded (nothing to compare with).
+    """
     if bounds is None:
         return True
     lo, hi = (bounds[0], bounds[2], bounds[4]), (bounds[1], bounds[3], bounds[5])
-    size = max(h - low for h, low in zip(hi, lo))
+    size = max(h - low for h, low in zip(hi, lo, strict=True))
     slack = MARGIN * size if math.isfinite(size) else 0.0
-    return all(math.isfinite(c) and low - slack <= c <= h + slack for c, low, h in zip(point, lo, hi))
+    return all(math.isfinite(c) and low - slack <= c <= h + slack for c, low, h in zip(point, lo, hi, strict=True))
 
 
 def picture_problems(picture: Picture, manifest: Manifest, drawn: Collection[str],
