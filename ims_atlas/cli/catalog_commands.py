@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ims_atlas.core.plain_text import echo, terminal_safe
+
 if TYPE_CHECKING:
     from ims_atlas.anatomy.manifest import Manifest
     from ims_atlas.catalog.site_catalog import Catalog
@@ -63,10 +65,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(terminal_safe(message), file=sys.stderr)
 
 
 def _print_json(value: Any) -> None:
+    # ensure_ascii=False keeps names readable; a character the terminal cannot encode is written
+    # as a JSON escape by the stream's error handler (see ims_atlas.cli.main), never a traceback.
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
@@ -75,7 +79,7 @@ def _show(args: argparse.Namespace, view: Any, as_text: Callable[[Any], str]) ->
     if args.json:
         _print_json(view)
     else:
-        print(as_text(view))
+        print(terminal_safe(as_text(view)))
     return EXIT_OK
 
 
@@ -141,15 +145,15 @@ def _resolve(catalog: Catalog, words: list[str], kind: str) -> str | None:
         ties = [h for h in hits if h.score == best.score]
         if len(ties) > 1:
             names = ", ".join(f"{h.label} ({h.id})" for h in ties)
-            _err(f"{query!r} matches several {kind}s equally: {names}; be more specific")
+            _err(f"{echo(query)} matches several {kind}s equally: {names}; be more specific")
             return None
         tier = int(best.score * 4)  # exact, prefix, all words, fuzzy: see search.Hit
         others = [h for h in hits[1:] if int(h.score * 4) == tier]
         if best.score < 0.75 and others:  # not an exact match: say what was chosen, and over what
             also = ", ".join(f"{h.label} ({h.id})" for h in others)
-            _err(f"{query!r}: showing {best.label} ({best.id}), matched on {best.matched!r}; also close: {also}")
+            _err(f"{echo(query)}: showing {best.label} ({best.id}), matched on {best.matched!r}; also close: {also}")
         return best.id
-    message = f"no {kind} matches {query!r}"
+    message = f"no {kind} matches {echo(query)}"
     suggestions = search.closest(query, 3, kinds=[kind])
     if suggestions:
         message += "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in suggestions)
@@ -267,7 +271,7 @@ def run_segment(args: argparse.Namespace) -> int:
     words = [w for w in query.split() if w.lower() not in ("root", "roots", "nerve", "segment", "level")]
     name = normalise_segment(" ".join(words))
     if name is None:
-        _err(f"no segment matches {query!r}; segments are C1-C8, T1-T12, L1-L5 and S1-S5")
+        _err(f"no segment matches {echo(query)}; segments are C1-C8, T1-T12, L1-L5 and S1-S5")
         return EXIT_NO_MATCH
     if name not in CATALOG_SEGMENTS:
         _err(f"segment {name} is not covered by the catalog, which covers C1-S2")

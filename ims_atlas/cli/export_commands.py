@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ims_atlas.core.plain_text import MAX_CLINIC_NAME, MAX_PATIENT_NAME, one_line
+
 EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH, EXIT_INCOMPLETE = 0, 1, 2, 3
 _SEGMENT_WORDS = {"root", "roots", "nerve", "segment", "level", "spinal"}
 
@@ -25,6 +27,18 @@ def _size(text: str) -> tuple[int, int]:
         return parse_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _bounded(flag: str, limit: int):
+    """An argparse type: one line of text of at most ``limit`` characters (the settings' limit)."""
+
+    def text(value: str) -> str:
+        if len(value) > limit:
+            raise argparse.ArgumentTypeError(f"at most {limit} characters (this one has {len(value)})")
+        return one_line(value)
+
+    text.__name__ = flag.lstrip("-").replace("-", " ")
+    return text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,9 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preset", choices=("slides", "a4"), default="slides",
                    help="picture size: slides 1920x1080 (default) or a4 2480x3508 (A4 at 300 dpi)")
     p.add_argument("--transparent", action="store_true", help="transparent background (pictures only)")
-    p.add_argument("--clinic-name", metavar="TEXT", default=None,
+    p.add_argument("--clinic-name", metavar="TEXT", default=None, type=_bounded("--clinic-name", MAX_CLINIC_NAME),
                    help="the clinic's name on the export (default: the one in your settings)")
-    p.add_argument("--patient-name", metavar="TEXT", default=None,
+    p.add_argument("--patient-name", metavar="TEXT", default=None, type=_bounded("--patient-name", MAX_PATIENT_NAME),
                    help="printed on the handout only; never stored, never written into pictures or metadata")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,

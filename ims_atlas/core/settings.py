@@ -16,6 +16,13 @@ from pathlib import Path
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.errors import Problem, json_path
 from ims_atlas.core.json_document import JsonKind, parse_json, printable
+from ims_atlas.core.plain_text import (
+    MAX_CLINIC_NAME,
+    MAX_CONTACT_LINE,
+    MAX_CONTACT_LINES,
+    MAX_HANDOUT_NOTE,
+    cut,
+)
 from ims_atlas.core.safe_file import UnreadableFile, read_regular, reason_of
 from ims_atlas.core.settings_keep import carry_unknown, keep_copy, read_on_disk
 from ims_atlas.core.state import LAYER_NAMES
@@ -139,7 +146,8 @@ class _Reader:
             return None
         return value
 
-    def text(self, data: dict, key: str, parts: tuple, default: str = "") -> str:
+    def text(self, data: dict, key: str, parts: tuple, default: str = "", limit: int = MAX_TEXT,
+             lines: int | None = None) -> str:
         if key not in data:
             return default
         value = data[key]
@@ -149,6 +157,12 @@ class _Reader:
         if len(value) > MAX_TEXT:
             self.problem((*parts, key), f"text longer than {MAX_TEXT} characters; ignored")
             return default
+        if len(value) > limit:  # the same limit as on the command line and in the dialogs
+            self.problem((*parts, key), f"longer than {limit} characters; cut to {limit}")
+            value = cut(value, limit)
+        if lines is not None and len(value.splitlines()) > lines:
+            self.problem((*parts, key), f"more than {lines} lines; the first {lines} kept")
+            value = "\n".join(value.splitlines()[:lines])
         if not _savable(value):
             self.problem((*parts, key), "text with an invalid character (an unpaired surrogate), which cannot be "
                                         "saved; ignored")
@@ -314,10 +328,11 @@ def _parse(raw: bytes, file: str) -> tuple[Settings, list[Problem], dict | None,
         reader.problem(("version",), f"version {shown} is not {SETTINGS_VERSION}; read as far as possible")
     clinic_data = reader.obj(data.get("clinic"), ("clinic",)) or {}
     clinic = Clinic(
-        name=reader.text(clinic_data, "name", ("clinic",)),
-        contact=reader.text(clinic_data, "contact", ("clinic",)),
+        name=reader.text(clinic_data, "name", ("clinic",), limit=MAX_CLINIC_NAME),
+        contact=reader.text(clinic_data, "contact", ("clinic",), limit=MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1),
+                            lines=MAX_CONTACT_LINES),
         logo=reader.text(clinic_data, "logo", ("clinic",)),
-        handout_note=reader.text(clinic_data, "handout_note", ("clinic",)),
+        handout_note=reader.text(clinic_data, "handout_note", ("clinic",), limit=MAX_HANDOUT_NOTE),
     )
     win = reader.obj(data.get("window"), ("window",)) or {}
     window = WindowGeometry(

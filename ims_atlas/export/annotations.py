@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import DataError
+from ims_atlas.core.plain_text import cut, one_line
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
 from ims_atlas.scene.picture import Picture, sides_of
@@ -52,6 +53,20 @@ class Annotation:
     subtitle: str
     targets: tuple[Target, ...] = ()
     legend: tuple[LegendItem, ...] = ()
+
+
+def one_line_annotation(annotation: Annotation) -> Annotation:
+    """``annotation`` with every text on one line (a line break in a name would stop Pillow's
+    text layout), controls removed and unpaired surrogates replaced, names cut at 200 characters.
+    """
+    def tidy(text: str) -> str:
+        return cut(one_line(text), 200)
+
+    return Annotation(
+        tidy(annotation.title), tidy(annotation.subtitle),
+        tuple(replace(t, title=tidy(t.title), detail=tidy(t.detail)) for t in annotation.targets),
+        tuple(replace(item, text=tidy(item.text)) for item in annotation.legend),
+    )
 
 
 def export_state(state: ViewState) -> ViewState:

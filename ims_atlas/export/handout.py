@@ -23,7 +23,7 @@ from ims_atlas.export.annotations import annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import ExportError, check_output
 from ims_atlas.export.handout_content import HandoutContent, and_list, handout_content
-from ims_atlas.export.handout_pdf import ClinicHeader, HandoutPicture, handout_pdf
+from ims_atlas.export.handout_pdf import ClinicHeader, HandoutPicture, handout_pdf, unprintable
 from ims_atlas.export.image_export import check_state
 from ims_atlas.export.pictures import Shot, extent_aspect, take
 from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
@@ -168,6 +168,9 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     clinic = options.clinic
     logo, problem = read_logo(clinic.logo)
     warnings = [problem] if problem else []
+    missing = unprintable([clinic.name, clinic.contact, clinic.handout_note, options.patient_name, content.title,
+                           content.lay_name, content.clinical_name, content.explanation])
+    warnings += [missing] if missing else []
     day = options.date or datetime.date.today()
     pdf = handout_pdf(
         content,

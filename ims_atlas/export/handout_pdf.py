@@ -9,19 +9,41 @@ nowhere else: not into the PDF's metadata, not into any log.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from xml.sax.saxutils import escape as xml_escape
 
 from PIL import Image
 
 from ims_atlas import __version__
+from ims_atlas.core.plain_text import (
+    MAX_CLINIC_NAME,
+    MAX_CONTACT_LINE,
+    MAX_CONTACT_LINES,
+    MAX_HANDOUT_NOTE,
+    MAX_PATIENT_NAME,
+    cut,
+    one_line,
+)
 from ims_atlas.export.fonts import font_file
 from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine
+from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
 INK = "#1C2028"
 ACCENT = "#1B2A3A"
 SOFT = "#555B66"
+
+
+#: The fonts the handout being laid out is set in (their characters are the ones drawn).
+_FONTS: ContextVar[tuple[str, ...]] = ContextVar("handout_fonts", default=("Helvetica",))
+
+
+def escape(text: str) -> str:
+    """``text`` for a ReportLab paragraph: every character drawable in the handout's fonts (a
+    visible mark for those it lacks), then XML-escaped.
+    """
+    return xml_escape(pdf_safe(text, _FONTS.get()))
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,28 @@ def _fonts() -> tuple[str, str, str]:
     addMapping("AtlasSans", 0, 1, names[2])
     addMapping("AtlasSans", 1, 1, names[1])
     return names
+
+
+def handout_fonts() -> tuple[str, ...]:
+    """The fonts the handout is set in (registered with ReportLab on first use)."""
+    return tuple(dict.fromkeys(_fonts()))
+
+
+def unprintable(texts, fonts: tuple[str, ...] | None = None) -> str | None:
+    """A warning naming the characters of ``texts`` the handout's fonts cannot draw (they are
+    printed as a visible mark instead), or None when every one can be drawn.
+    """
+    import unicodedata
+
+    from ims_atlas.export.pdf_text import SUBSTITUTE, missing_characters
+
+    missing = missing_characters(texts, fonts or handout_fonts())
+    if not missing:
+        return None
+    named = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '').title()}".strip() for ch in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    return (f"{len(missing)} character(s) cannot be printed in the handout's font ({named}{more}); "
+            f"each is shown as {SUBSTITUTE}")
 
 
 def _styles(fonts: tuple[str, str, str]) -> dict:
@@ -176,7 +220,16 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts = _fonts()
+    _FONTS.set(tuple(dict.fromkeys(fonts)))
     styles = _styles(fonts)
+    # Cut to the limits the settings, the command line and the dialogs use: a 10,000-character
+    # name cannot stop the layout (a table cell cannot split across pages).
+    patient_name = cut(one_line(patient_name), MAX_PATIENT_NAME)
+    clinic = ClinicHeader(cut(one_line(clinic.name), MAX_CLINIC_NAME),
+                          "\n".join(cut(line, MAX_CONTACT_LINE) for line in clinic.contact.strip().splitlines()
+                                    if line.strip())[: MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1)],
+                          clinic.logo, cut(clinic.note, MAX_HANDOUT_NOTE))
+    clinic = replace(clinic, contact="\n".join(clinic.contact.splitlines()[:MAX_CONTACT_LINES]))
     page_w, page_h = A4
     margin = 18 * mm
     width = page_w - 2 * margin

@@ -13,6 +13,7 @@ from PIL import Image
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
+from ims_atlas.core.plain_text import one_line
 from ims_atlas.core.settings import Camera
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.annotations import annotation_for, export_state
@@ -107,7 +108,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
     finally:
         if own:
             scene.close()
-    meta = png_metadata(state, picture, catalog, options.clinic_name)
+    meta = png_metadata(state, picture, catalog, one_line(options.clinic_name))
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,

@@ -11,8 +11,9 @@ import numpy as np
 from PIL import Image
 
 from ims_atlas import __version__
+from ims_atlas.core.plain_text import cut, one_line
 from ims_atlas.core.settings import Camera
-from ims_atlas.export.annotations import Annotation
+from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Style, compose, plan_regions
 from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.scene.picture import Picture
@@ -73,6 +74,8 @@ def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: 
     ~ims_atlas.export.render.RenderError
         If rendering fails.
     """
+    annotation = one_line_annotation(annotation)
+    clinic = cut(one_line(clinic), 120)
     scene.resize(size)
     if shot.camera is not None:
         regions = plan_regions(size, style, annotation, clinic, footer_line)

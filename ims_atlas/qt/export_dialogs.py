@@ -35,6 +35,7 @@ from PyQt6.QtWidgets import (
 
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.core.plain_text import MAX_CLINIC_NAME, MAX_PATIENT_NAME
 from ims_atlas.core.settings import Camera, Clinic, Settings, load_settings, save_settings
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.formats import MAX_SIDE, MIN_SIDE, PRESETS, default_file_name
@@ -131,6 +132,7 @@ class ImageExportDialog(QDialog):
         self.transparent = QCheckBox("Transparent background (for pasting onto slides)", self)
         form.addRow("", self.transparent)
         self.clinic_name = QLineEdit(settings.clinic.name, self)
+        self.clinic_name.setMaxLength(MAX_CLINIC_NAME)
         self.clinic_name.setPlaceholderText("Shown at the bottom right of the picture")
         form.addRow("&Clinic name:", self.clinic_name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -221,6 +223,7 @@ class HandoutDialog(QDialog):
         clinic = settings.clinic
         form = QFormLayout()
         self.clinic_name = QLineEdit(clinic.name, self)
+        self.clinic_name.setMaxLength(MAX_CLINIC_NAME)
         form.addRow("&Clinic name:", self.clinic_name)
         self.contact = QPlainTextEdit(clinic.contact, self)
         self.contact.setPlaceholderText("Address, phone, web: one per line")
@@ -241,6 +244,7 @@ class HandoutDialog(QDialog):
         self.note.setFixedHeight(56)
         form.addRow("Clinic &note:", self.note)
         self.patient_name = QLineEdit(self)
+        self.patient_name.setMaxLength(MAX_PATIENT_NAME)
         self.patient_name.setPlaceholderText("Optional: printed on this handout only, never saved")
         form.addRow("&Patient name:", self.patient_name)
         self.status = QLabel("Press Preview to see the handout.", self)
