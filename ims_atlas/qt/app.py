@@ -22,6 +22,17 @@ def _unwritable(target: Path) -> str | None:
     """Why ``target`` cannot be written, or None if it can (checked before the window opens)."""
     if target.suffix.lower() != ".png":
         return "the screenshot must be a .png file"
+    try:
+        return _unwritable_path(target)
+    except OSError as exc:  # a name too long, a loop of links
+        from ims_atlas.core.safe_file import reason_of
+
+        return reason_of(exc)
+
+
+def _unwritable_path(target: Path) -> str | None:
+    if len(os.fsencode(target.name)) > 255:
+        return f"the file name is too long ({len(os.fsencode(target.name))} bytes; at most 255)"
     if target.is_dir():
         return "that is a folder"
     parent = target.parent
@@ -84,9 +95,10 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
         if problem:
             print(f"ims-atlas: cannot save screenshot to {screenshot}: {problem}", file=sys.stderr)
             return 1
-    from PyQt6.QtCore import QTimer
+    from PyQt6.QtCore import QBuffer, QIODevice, QTimer
     from PyQt6.QtWidgets import QApplication
 
+    from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
     from ims_atlas.qt.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -148,19 +160,17 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
             app.processEvents()
             image = window.grab()
             target = Path(screenshot)
-            tmp = target.with_name(f".{target.name}.part.png")
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                if not image.save(str(tmp), "PNG"):
-                    raise OSError("Qt could not write the PNG")
-                os.replace(tmp, target)
+                buffer = QBuffer()
+                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                if not image.save(buffer, "PNG"):
+                    raise OSError("Qt could not encode the PNG")
+                atomic_write_bytes(target, bytes(buffer.data()))  # the one atomic writer, with fsync
                 print(f"saved {target} ({image.width()}x{image.height()})")
             except OSError as exc:
-                print(f"ims-atlas: cannot save screenshot to {target}: {exc.strerror or exc}", file=sys.stderr)
-                try:
-                    tmp.unlink(missing_ok=True)
-                except OSError:
-                    pass
+                message = str(exc) if isinstance(exc, WriteError) else f"{target}: {exc.strerror or exc}"
+                print(f"ims-atlas: cannot save screenshot: {message}", file=sys.stderr)
                 status["code"] = 1
             window.close()
 

@@ -78,3 +78,42 @@ def test_a_settings_file_that_cannot_be_read_at_all_is_left_as_it_is(tmp_path, m
     seen = _open_and_quit(monkeypatch, qapp)
     assert "hung" not in seen and seen["code"] == 0
     assert (home / "settings.json").is_fifo() and "not saved" in seen["welcome"]
+
+
+def _deny(monkeypatch, folder):
+    """Make every file call under ``folder`` fail as a folder the user cannot read would (the
+    tests run as root, whom chmod does not stop)."""
+    import os
+
+    prefix = str(folder)
+
+    def guard(real):
+        def call(path, *args, **kwargs):
+            if isinstance(path, (str, os.PathLike)) and os.fspath(path).startswith(prefix):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+
+        return call
+
+    for name in ("open", "stat", "lstat", "listdir", "scandir", "mkdir", "access"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name)))
+
+
+def test_a_settings_folder_that_cannot_be_read_does_not_stop_the_window(tmp_path, monkeypatch, qapp):
+    home = tmp_path / "home"
+    (home / "cache").mkdir(parents=True)
+    monkeypatch.setenv("IMS_ATLAS_HOME", str(home))
+    _deny(monkeypatch, home)
+    seen = _open_and_quit(monkeypatch, qapp)
+    monkeypatch.undo()
+    assert "hung" not in seen and seen["code"] == 0
+    assert "settings" in seen["welcome"].lower() and "permission denied" in seen["welcome"].lower()
+
+
+def test_a_validation_cache_of_100000_nested_brackets_does_not_stop_the_window(tmp_path, monkeypatch, qapp):
+    home = tmp_path / "home"
+    (home / "cache").mkdir(parents=True)
+    (home / "cache" / "catalog-validation.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    monkeypatch.setenv("IMS_ATLAS_HOME", str(home))
+    seen = _open_and_quit(monkeypatch, qapp)
+    assert "hung" not in seen and seen["code"] == 0
