@@ -308,7 +308,7 @@ def _draw_footer(draw: ImageDraw.ImageDraw, box: Box, legend: tuple[LegendItem, 
 
 
 def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors: dict[str, tuple[float, float]],
-            style: Style, clinic: str = "", app_line: str = "") -> tuple[Image.Image, LabelLayout]:
+            style: Style, clinic: str = "", app_line: str = "", dropped: int = 0) -> tuple[Image.Image, LabelLayout]:
     """Draw title, labels, leader lines and legend onto a rendered RGBA picture.
 
     Parameters
@@ -325,6 +325,9 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
         Text sizes.
     clinic, app_line
         The clinic's name and a small line naming the app and catalog versions.
+    dropped
+        Targets left out of labels drawn elsewhere (the panels of a larger picture), to count
+        in the footer's note.
 
     Returns
     -------
@@ -343,7 +346,7 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
     if regions.header is not None:
         _draw_header(draw, regions.header, annotation, style)
     if regions.footer is not None:
-        n = len(layout.dropped)
+        n = len(layout.dropped) + dropped
         note = f"{n} more target{'s' if n != 1 else ''} not labelled here: see the plan" if n else ""
         _draw_footer(draw, regions.footer, annotation.legend, note, clinic, app_line, style)
     return Image.alpha_composite(base, overlay), layout

@@ -18,6 +18,7 @@ from ims_atlas.export.annotations import annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
+from ims_atlas.export.panels import take_views
 from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
 from ims_atlas.scene.picture import picture_for
@@ -96,9 +97,13 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         picture = picture_for(export_state(state), manifest, catalog)
         annotation = annotation_for(picture, state, catalog, manifest)
         line = app_line(catalog.catalog_version if catalog is not None else "")
-        shot = Shot(camera=options.camera, fallback_view=state.view)
-        result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
-                      options.clinic_name.strip(), line)
+        if options.camera is None and picture.views:
+            result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
+                                options.clinic_name.strip(), line)
+        else:
+            shot = Shot(camera=options.camera, fallback_view=state.view)
+            result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
+                          options.clinic_name.strip(), line)
         problems = tuple(str(p) for p in scene.problems)
     finally:
         if own:

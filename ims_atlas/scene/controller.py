@@ -167,6 +167,11 @@ class SceneController:
         return self._plotter
 
     @property
+    def manifest(self) -> Manifest:
+        """The anatomy drawn."""
+        return self._manifest
+
+    @property
     def structure_ids(self) -> list[str]:
         """Ids of every structure that is on screen (loaded)."""
         return list(self._blocks)

@@ -38,6 +38,8 @@ class Palette:
     paraspinal_marker: RGB = hex_rgb("#56B4E9")
     # A minor root contribution: the local hue, much lighter (told apart by lightness).
     minor: RGB = hex_rgb("#F7D9A0")
+    # A nerve the plan names (the sciatic nerve beside piriformis): lit like a root.
+    named_nerve: RGB = hex_rgb("#F0E442")
     context_opacity: float = 0.18
     marked_opacity: float = 0.55
     muscle_opacity: float = 1.0
