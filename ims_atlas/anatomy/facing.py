@@ -54,6 +54,15 @@ def view_directions(manifest: Manifest, side: str) -> dict[str, Vec3]:
     return {k: tuple(float(c) for c in v) for k, v in out.items()}  # type: ignore[misc]
 
 
+def view_up(manifest: Manifest, direction) -> Vec3:
+    """Which way is up on screen for a view along ``direction``: the body's up, or for a view
+    from below or above (the sole) the body's front, so the toes point up the picture."""
+    anterior, _, up = frame_axes(manifest)
+    d = np.asarray(direction, dtype=np.float64)
+    chosen = anterior if abs(float(np.dot(d, up))) > 0.9 * float(np.linalg.norm(d)) else up
+    return (float(chosen[0]), float(chosen[1]), float(chosen[2]))
+
+
 def hidden_for(view: str, manifest: Manifest) -> set[str]:
     """Structures not drawn in a view: a medial view of one side hides the other side's
     structures (the other limb stands between the camera and the target)."""

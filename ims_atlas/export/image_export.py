@@ -53,6 +53,10 @@ class ImageResult:
     layout: LabelLayout
     unlabelled: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    panels: tuple = ()  # export.panels.Panel: where each view went (empty for a fixed camera)
+    header: object = None  # the title's box (export.label_layout.Box), if any
+    footer: object = None  # the legend's box, if any
+    picture: object = None  # the scene.picture.Picture drawn
 
 
 def check_state(state: ViewState, catalog: Catalog | None) -> None:
@@ -112,7 +116,8 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,
-                       tuple(map(str, result.layout.dropped)), problems)
+                       tuple(map(str, result.layout.dropped)), problems, getattr(result, "panels", ()),
+                       getattr(result, "header", None), getattr(result, "footer", None), picture)
 
 
 def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state: ViewState,

@@ -18,6 +18,7 @@ from ims_atlas.export.annotations import Annotation
 from ims_atlas.export.compose import Regions, Style, compose, plan_regions
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
+from ims_atlas.export.projection import Projector
 from ims_atlas.scene.picture import Picture, picture_in_view
 from ims_atlas.scene.target_views import TargetView
 
@@ -40,6 +41,9 @@ class Panel:
     caption: Box | None
     anchors: dict[str, tuple[float, float]]
     region: Box  # the part of the panel the anatomy was framed into
+    projector: Projector | None = None  # world -> the panel's own pixels (add ``box.x``, ``box.y``)
+    eye: tuple[float, float, float] | None = None  # the camera's position
+    shown: Picture | None = None  # what the panel drew (its markers; in a medial view, one side)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np
 
 def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],
            style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
-           ) -> tuple[Image.Image, LabelLayout, Regions, dict]:
+           ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
     (the view's caption as its title, no legend); without, the whole picture."""
     shown = picture_in_view(picture, view, scene.controller.manifest)
@@ -86,9 +90,9 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         panel_style = style
     points = view_points(scene, picture, view)
     regions = plan_regions(size, panel_style, own, clinic, footer_line,
-                           content_aspect=extent_aspect(points, view.direction))
+                           content_aspect=extent_aspect(points, view.direction, view.up))
     scene.resize(size)
-    scene.aim(points if len(points) else None, view.direction, regions.view, margin=1.12)
+    scene.aim(points if len(points) else None, view.direction, regions.view, margin=1.12, up=view.up)
     frame = scene.render(shown, transparent=transparent)
     world = scene.anchors(own.targets)
     anchors: dict[str, tuple[float, float]] = {}
@@ -97,7 +101,8 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         xy, visible = frame.projector.project([world[k] for k in keys])
         anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible) if v}
     image, layout = compose(frame.image, regions, own, anchors, panel_style, clinic, footer_line)
-    return image, layout, regions, anchors
+    extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown}
+    return image, layout, regions, anchors, extra
 
 
 def _shift(box: Box, dx: float, dy: float) -> Box:
@@ -116,9 +121,9 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     """
     views = picture.views
     if len(views) == 1:
-        image, layout, regions, anchors = _panel(scene, picture, annotation, views[0], size, style, transparent, False,
-                                                 clinic, footer_line)
-        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view)
+        image, layout, regions, anchors, extra = _panel(scene, picture, annotation, views[0], size, style, transparent,
+                                                        False, clinic, footer_line)
+        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **extra)
         return PanelPicture(image, layout, (panel,), regions.header, regions.footer)
     full = plan_regions(size, style, Annotation(annotation.title, annotation.subtitle, (), annotation.legend),
                         clinic, footer_line, labels=False)
@@ -134,14 +139,16 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     for i, view in enumerate(views):
         x0 = int(i * width + (m if i else 0) // 1)
         w = int(width if i < len(views) - 1 else size[0] - x0)
-        image, layout, regions, anchors = _panel(scene, picture, annotation, view, (w, height), style, transparent, True)
+        image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
+                                                        transparent, True)
         canvas.paste(image, (x0, int(top)))
         placed += [replace(p, box=_shift(p.box, x0, top), anchor=(p.anchor[0] + x0, p.anchor[1] + top),
                            leader_start=(p.leader_start[0] + x0, p.leader_start[1] + top)) for p in layout.placed]
         dropped += list(layout.dropped)
         panels.append(Panel(view, Box(x0, top, w, height),
                             _shift(regions.header, x0, top) if regions.header is not None else None,
-                            {k: (p[0] + x0, p[1] + top) for k, p in anchors.items()}, _shift(regions.view, x0, top)))
+                            {k: (p[0] + x0, p[1] + top) for k, p in anchors.items()}, _shift(regions.view, x0, top),
+                            **extra))
     background = _background(size, scene, transparent)
     picture_image = Image.alpha_composite(background, canvas)
     framed = Annotation(annotation.title, annotation.subtitle, (), annotation.legend)

@@ -9,6 +9,7 @@ from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene.draw_groups import lit_group, partition
 from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
+from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
@@ -81,7 +82,7 @@ class SceneController:
         self._lit_blocks: dict[str, tuple[str, int]] = {}  # id -> (lit group, flat index)
         self._own_copy: set[str] = set()  # too small to decimate: the coarse copy is the surface
         self._pickables: dict[str, Pickable] = {}
-        self.view = DEFAULT_VIEW
+        self._outline = Outline(plotter.renderer, palette.outline)
         self.problems: list[Problem] = []
         self._build()
 
@@ -343,6 +344,8 @@ class SceneController:
         for key in [k for k in self._block_state if k[0] == group]:
             del self._block_state[key]
         self._lit[layer] = ids
+        if layer == "muscles":
+            self._outline.set_surfaces([self._meshes[sid] for sid in ids])
 
     def _coarse_for(self, sid: str, style) -> bool:
         """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
@@ -621,6 +624,7 @@ class SceneController:
         self._block_state.clear()
         self._meshes = {}
         self._pickables.clear()
+        self._outline.close()
         self._styles.clear()
         self._block_objects.clear()
 

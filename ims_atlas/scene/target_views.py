@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ims_atlas.anatomy.body_meshes import BodyMeshes
-from ims_atlas.anatomy.facing import facing_costs, hidden_for, outward_view, view_directions
+from ims_atlas.anatomy.facing import facing_costs, hidden_for, outward_view, view_directions, view_up
 
 Vec3 = tuple[float, float, float]
 
@@ -49,6 +49,7 @@ class TargetView:
     direction: Vec3  # unit vector, focus -> eye, in the model frame
     targets: tuple[str, ...]  # keys of the targets it shows
     group: str  # "local", "spine" or "all"
+    up: Vec3 = (0.0, 0.0, 1.0)  # up on screen (the body's front for a view from below)
 
     @property
     def caption(self) -> str:
@@ -57,8 +58,12 @@ class TargetView:
 
     def as_json(self) -> dict:
         """The view as the command line's JSON prints it."""
-        return {"name": self.name, "direction": [round(c, 6) for c in self.direction],
+        return {"name": self.name, "direction": [round(c, 6) + 0.0 for c in self.direction],
                 "targets": list(self.targets), "group": self.group}
+
+
+def _view(body: BodyMeshes, name: str, direction: Vec3, targets, group: str) -> TargetView:
+    return TargetView(name, direction, tuple(targets), group, view_up(body.manifest, direction))
 
 
 def _best(costs: dict[str, float]) -> str:
@@ -91,17 +96,17 @@ def choose_views(targets: Sequence[PictureTarget], body: BodyMeshes, side: str) 
     costs = {t.key: facing_costs(body, t.point, one_side, t.structures) for t in local}
     apart = [t for t in local if spine_name is None or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN]
     if not apart:
-        return (TargetView(spine_name, directions[spine_name], tuple(t.key for t in placed), "all"),) if placed else ()
+        return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
     summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
     local_name = _best(summed)
     if local_name == spine_name:
-        return (TargetView(spine_name, directions[spine_name], tuple(t.key for t in placed), "all"),)
+        return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),)
     if spine_name is None:
-        return (TargetView(local_name, directions[local_name], tuple(t.key for t in local), "all"),)
+        return (_view(body, local_name, directions[local_name], (t.key for t in local), "all"),)
     mine = [t for t in local if costs[t.key][local_name] < costs[t.key][spine_name]]
     shared = [t for t in local if t not in mine]
-    return (TargetView(local_name, directions[local_name], tuple(t.key for t in mine), "local"),
-            TargetView(spine_name, directions[spine_name], tuple(t.key for t in shared + spine), "spine"))
+    return (_view(body, local_name, directions[local_name], (t.key for t in mine), "local"),
+            _view(body, spine_name, directions[spine_name], (t.key for t in shared + spine), "spine"))
 
 
 def view_hidden(view: TargetView, body: BodyMeshes) -> set[str]:
