@@ -44,6 +44,7 @@ class Panel:
     projector: Projector | None = None  # world -> the panel's own pixels (add ``box.x``, ``box.y``)
     eye: tuple[float, float, float] | None = None  # the camera's position
     shown: Picture | None = None  # what the panel drew (its markers; in a medial view, one side)
+    rendered: np.ndarray | None = None  # the panel's pixels as rendered, before any text was drawn
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,6 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
            ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
     (the view's caption as its title, no legend); without, the whole picture."""
-    shown = picture_in_view(picture, view, scene.controller.manifest)
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
         own = Annotation(view.caption, "", targets, ())
@@ -93,6 +93,7 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
                            content_aspect=extent_aspect(points, view.direction, view.up))
     scene.resize(size)
     scene.aim(points if len(points) else None, view.direction, regions.view, margin=1.12, up=view.up)
+    shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
     frame = scene.render(shown, transparent=transparent)
     world = scene.anchors(own.targets)
     anchors: dict[str, tuple[float, float]] = {}
@@ -101,7 +102,8 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         xy, visible = frame.projector.project([world[k] for k in keys])
         anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible) if v}
     image, layout = compose(frame.image, regions, own, anchors, panel_style, clinic, footer_line)
-    extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown}
+    extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown,
+             "rendered": frame.image}
     return image, layout, regions, anchors, extra
 
 

@@ -13,7 +13,7 @@ from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
-from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
+from ims_atlas.scene.plan import MARKER_CUBE, MARKER_RADIUS, HighlightPlan, Marker, label_groups, plan_for
 from ims_atlas.scene.target_labels import TargetLabels
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
 
@@ -452,8 +452,8 @@ class SceneController:
             # 16 x 16 facets: round at the 10-20 pixels a marker covers, and a quarter of the
             # triangles of pyvista's default sphere (a crowded plan draws twenty of them, and
             # the software rasteriser's memory grows with every triangle).
-            shape = (pv.Sphere(radius=0.0065, theta_resolution=16, phi_resolution=16) if role == "local"
-                     else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011).triangulate())
+            shape = (pv.Sphere(radius=MARKER_RADIUS, theta_resolution=16, phi_resolution=16) if role == "local"
+                     else pv.Cube(x_length=MARKER_CUBE, y_length=MARKER_CUBE, z_length=MARKER_CUBE).triangulate())
             shape = shape.compute_normals(split_vertices=True, auto_orient_normals=True)
             template = (np.asarray(shape.points, dtype=np.float64), shape.regular_faces,
                         np.asarray(shape.point_data["Normals"], dtype=np.float32))

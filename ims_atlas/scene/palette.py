@@ -46,6 +46,8 @@ class Palette:
     # The outline drawn round each treated muscle, so opaque neighbours stay distinct.
     outline: RGB = hex_rgb("#1B1B1F")
     context_opacity: float = 0.18
+    # A treated muscle lying over another target's needle point, in that view: see-through.
+    covering_opacity: float = 0.45
     marked_opacity: float = 1.0
     muscle_opacity: float = 1.0
     fascia_opacity: float = 0.7

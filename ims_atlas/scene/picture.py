@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ims_atlas.anatomy.belly import belly_point, within_levels
-from ims_atlas.anatomy.body_meshes import BodyMeshes
+from ims_atlas.anatomy.body_meshes import BodyMeshes, crossings
 from ims_atlas.anatomy.facing import frame_axes, hidden_for
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.anatomy.spine import paraspinal_point
@@ -22,14 +22,15 @@ from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import plan_highlights, segment_highlights
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
-from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
+from ims_atlas.scene.plan import MARKER_RADIUS, HighlightPlan, Marker, plan_for
 from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views
 
 Vec3 = tuple[float, float, float]
 
-#: Epicentres closer than this (metres: a marker's width) share one marker and one label that
-#: names them all; apart, three markers would sit on one dot with three leaders meeting there.
-CROWD_M = 0.013
+#: Epicentres closer than this across their view (metres: a little over a marker's width)
+#: share one marker and one label that names them all; apart, three markers would sit on one
+#: dot with three leaders meeting there.
+CROWD_M = 2.4 * MARKER_RADIUS
 
 
 @dataclass(frozen=True)
@@ -61,14 +62,45 @@ class Picture:
         return self.views[0] if self.views and self.views[0].group == "all" else None
 
 
-def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest) -> Picture:
-    """``picture`` as drawn in one of its views: only the view's markers, and in a medial
-    view without the other side (the other limb stands between the camera and the targets)."""
+def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None, eye=None) -> set[str]:
+    """Opaque structures that lie in front of one of ``markers`` (the picture's, by default)
+    as seen along the view's direction (or from the camera at ``eye``): a treated muscle over
+    another's needle point."""
+    styles = picture.highlight.styles
+    targets = {t.key: t for t in picture.targets}
+    d = np.asarray(view.direction, dtype=float)
+    out: set[str] = set()
+    for m in markers if markers is not None else picture.highlight.markers:
+        own = {sid for k in m.key.split("+") if k in targets for sid in targets[k].structures}
+        p = np.asarray(m.position, dtype=float)
+        if eye is not None:
+            d = np.asarray(eye, dtype=float) - p
+        for sid in body.along_ray(p, d):
+            style = styles.get(sid)
+            if sid in own or style is None or not style.visible or style.opacity < 0.9:
+                continue
+            n = crossings(body.surface(sid), p, d)
+            if n and n % 2 == 0:  # entered and left again: it lies in front, not around
+                out.add(sid)
+    return out
+
+
+def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None,
+                    eye=None) -> Picture:
+    """``picture`` as drawn in one of its views: only the view's markers; a treated muscle
+    that lies over one of them made see-through (the point is in the muscle behind, and
+    must look so); in a medial view, without the other side (the other limb stands between
+    the camera and the targets). ``eye``: the camera's position, when known."""
+    body = body if body is not None else body_for(manifest)
     markers = tuple(m for m in picture.highlight.markers if any(k in view.targets for k in m.key.split("+")))
     hidden = hidden_for(view.name, manifest)
-    styles = picture.highlight.styles
-    if hidden:
-        styles = {sid: (replace(st, visible=False) if sid in hidden else st) for sid, st in styles.items()}
+    styles = dict(picture.highlight.styles)
+    for sid in hidden:
+        if sid in styles:
+            styles[sid] = replace(styles[sid], visible=False)
+    shown = replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
+    for sid in covering(shown, view, body, eye=eye):
+        styles[sid] = replace(styles[sid], opacity=DEFAULT_PALETTE.covering_opacity)
     return replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
 
 
@@ -129,25 +161,57 @@ def named_nerves(plan: TreatmentPlan, manifest: Manifest, sides: tuple[str, ...]
     return out
 
 
-def _grouped(markers: list[Marker]) -> list[Marker]:
-    """Local markers closer than :data:`CROWD_M` merged into one that names them all."""
+def _across(a, b, direction) -> float:
+    """Distance between two points seen along ``direction`` (none: in space)."""
+    gap = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if direction is not None:
+        d = np.asarray(direction, dtype=float)
+        gap = gap - d * float(np.dot(gap, d) / np.dot(d, d))
+    return float(np.linalg.norm(gap))
+
+
+def _grouped(markers: list[Marker], views: tuple[TargetView, ...] = ()) -> list[Marker]:
+    """Local markers closer than :data:`CROWD_M` as seen in their view merged into one that
+    names them all."""
     local = [m for m in markers if m.role == "local"]
     rest = [m for m in markers if m.role != "local"]
+    view_of = {k: v for v in views for k in v.targets}
     groups: list[list[Marker]] = []
     for m in local:
-        p = np.asarray(m.position)
-        near = [g for g in groups if any(np.linalg.norm(p - np.asarray(o.position)) < CROWD_M for o in g)]
-        merged = [m] + [o for g in near for o in g]
+        view = view_of.get(m.key)
+        direction = view.direction if view is not None else None
+
+        def close(o: Marker) -> bool:
+            return view_of.get(o.key) is view and _across(m.position, o.position, direction) < CROWD_M
+
+        near = [g for g in groups if any(close(o) for o in g)]
+        merged = [o for g in near for o in g] + [m]
         groups = [g for g in groups if g not in near] + [merged]
     out = []
     for g in groups:
         if len(g) == 1:
             out.append(g[0])
             continue
-        g = sorted(g, key=lambda m: local.index(m))
+        g = sorted(g, key=local.index)
         centre = tuple(float(c) for c in np.mean([m.position for m in g], axis=0))
         out.append(Marker("local", centre, " / ".join(m.label for m in g), "+".join(m.key for m in g)))
-    return sorted(out, key=lambda m: local.index(next(o for o in local if o.key in m.key.split("+")))) + rest
+    first = {m.key: i for i, m in enumerate(local)}
+    out = sorted(out, key=lambda m: first[m.key.split("+")[0]])
+    # A local marker on top of a paraspinal needle point (the semispinalis epicentre beside
+    # C5) joins it: the cube stays, and its label names both.
+    spine = list(rest)
+    kept = []
+    for m in out:
+        view = view_of.get(m.key.split("+")[0])
+        direction = view.direction if view is not None else None
+        i = next((i for i, o in enumerate(spine) if o.role == "paraspinal" and view_of.get(o.key.split("+")[0]) is view
+                  and _across(m.position, o.position, direction) < CROWD_M), None)
+        if i is None:
+            kept.append(m)
+        else:
+            o = spine[i]
+            spine[i] = Marker("paraspinal", o.position, o.label, f"{o.key}+{m.key}")
+    return kept + spine
 
 
 def _condition_targets(plan: TreatmentPlan, manifest: Manifest, body: BodyMeshes, roles: dict[str, str]
@@ -155,13 +219,22 @@ def _condition_targets(plan: TreatmentPlan, manifest: Manifest, body: BodyMeshes
     targets: list[PictureTarget] = []
     markers: list[Marker] = []
     seen: set[str] = set()
+    beside_spine = {s.id for p in plan.paraspinal_targets for m in p.muscles
+                    for s in manifest.muscle_structures(m.id, sides=[p.side]) if s.level == p.segment}
     for t in plan.local_targets:
         key = f"local:{t.muscle.id}:{t.side}"
         if key in seen:
             continue
         seen.add(key)
         ids = tuple(s.id for s in manifest.muscle_structures(t.muscle.id, sides=[t.side]) if roles.get(s.id) == "local")
-        point = t.position if t.position is not None else anchor_of(body, ids, plan.segments)
+        if t.position is not None:
+            point = t.position
+        elif set(ids) & beside_spine:
+            # Lit at the plan's levels, where the paraspinal needle points already are: its
+            # label names the lit levels; a marker of its own would sit on theirs.
+            point = None
+        else:
+            point = anchor_of(body, ids, plan.segments)
         targets.append(PictureTarget(key, "local", t.side, point, ids))
         if point is not None:
             markers.append(Marker("local", tuple(point), f"{t.muscle.name} ({t.side})", key))
@@ -172,7 +245,7 @@ def _condition_targets(plan: TreatmentPlan, manifest: Manifest, body: BodyMeshes
         targets.append(PictureTarget(key, "paraspinal", p.side, p.position, ids))
         if p.position is not None:
             markers.append(Marker("paraspinal", p.position, f"{p.segment} {p.side}", key))
-    return targets, _grouped(markers)
+    return targets, markers
 
 
 def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, segment: str, sides: tuple[str, ...],
@@ -237,6 +310,7 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
         roles, _ = segment_highlights(catalog, manifest, state.segment, sides_of(state.side))
         targets, markers = _segment_targets(catalog, manifest, body, state.segment, sides_of(state.side), roles)
     views = choose_views(targets, body, state.side) if targets else ()
+    markers = _grouped(markers, views)
     frame_ids = tuple(sid for sid, role in roles.items() if role != "nerve")
     direction = views[0].direction if views else None
     if state.selection and state.selection in {s.id for s in manifest}:

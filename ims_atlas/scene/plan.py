@@ -25,6 +25,13 @@ class StructureStyle:
     visible: bool
 
 
+#: Marker sizes (metres): the radius of a local epicentre's sphere, the side of a paraspinal
+#: needle point's cube. Small enough that the needle points of neighbouring levels (1.5-2.5 cm
+#: apart) stay apart; large enough to be seen in a picture of the whole back.
+MARKER_RADIUS = 0.005
+MARKER_CUBE = 0.008
+
+
 @dataclass(frozen=True)
 class Marker:
     """A point to mark in the scene (an epicentre or a paraspinal needle point)."""
