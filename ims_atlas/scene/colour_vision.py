@@ -3,7 +3,8 @@
 The simulation is Machado, Oliveira and Fernandes' physiologically based model (IEEE
 Transactions on Visualization and Computer Graphics 15(6):1291-1298, 2009), at severity 1.0
 (protanopia, deuteranopia, tritanopia): a 3 x 3 matrix applied to linear RGB, the values of
-the paper's table for severity 1.0. Distances are CIE76 colour differences (Delta E*ab) in
+the paper's table for severity 1.0. "Monochrome" keeps the luminance alone (Rec. 709
+weights), as a grey print or achromatopsia shows it. Distances are CIE76 colour differences (Delta E*ab) in
 CIELAB (D65), enough to tell "far apart" from "easily confused".
 """
 
@@ -25,7 +26,7 @@ MACHADO_2009: dict[str, np.ndarray] = {
                             [-0.078411, 0.930809, 0.147602],
                             [0.004733, 0.691367, 0.303900]]),
 }
-VISIONS = ("normal", *MACHADO_2009)
+VISIONS = ("normal", *MACHADO_2009, "monochrome")
 
 
 def to_linear(rgb) -> np.ndarray:
@@ -41,9 +42,14 @@ def to_srgb(linear) -> np.ndarray:
 
 
 def simulate(rgb: RGB, vision: str) -> RGB:
-    """``rgb`` (sRGB 0-1) as seen with ``vision`` (``"normal"`` or a key of :data:`MACHADO_2009`)."""
+    """``rgb`` (sRGB 0-1) as seen with ``vision``: ``"normal"``, a key of
+    :data:`MACHADO_2009`, or ``"monochrome"`` (its luminance only: a grey print)."""
     if vision == "normal":
         return tuple(float(c) for c in rgb)  # type: ignore[return-value]
+    if vision == "monochrome":
+        lin = to_linear(rgb)
+        grey = float(to_srgb(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]))
+        return (grey, grey, grey)
     out = to_srgb(MACHADO_2009[vision] @ to_linear(rgb))
     return (float(out[0]), float(out[1]), float(out[2]))
 
