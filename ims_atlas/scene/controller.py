@@ -13,10 +13,16 @@ from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture
-from ims_atlas.scene.plan import MARKER_CUBE, MARKER_RADIUS, HighlightPlan, Marker, label_groups, plan_for
+from ims_atlas.scene.plan import (
+    MARKER_CUBE,
+    MARKER_RADIUS,
+    HighlightPlan,
+    Marker,
+    label_groups,
+    plan_for,
+)
 from ims_atlas.scene.target_labels import TargetLabels
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
-
 
 #: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
 #: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software

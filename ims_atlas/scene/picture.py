@@ -155,7 +155,7 @@ def named_nerves(plan: TreatmentPlan, manifest: Manifest, sides: tuple[str, ...]
     for s in manifest.by_kind("nerve"):
         if s.side not in sides and s.side != "midline":
             continue
-        name = re.sub(r"\s*\((left|right)\)\s*$", "", s.name, flags=re.I).strip().lower()
+        name = re.sub(r"\s*\((left|right)\)\s*$", "", s.name, flags=re.IGNORECASE).strip().lower()
         if name and re.search(rf"\b{re.escape(name)}\b", words):
             out.append(s.id)
     return out
@@ -180,11 +180,8 @@ def _grouped(markers: list[Marker], views: tuple[TargetView, ...] = ()) -> list[
     for m in local:
         view = view_of.get(m.key)
         direction = view.direction if view is not None else None
-
-        def close(o: Marker) -> bool:
-            return view_of.get(o.key) is view and _across(m.position, o.position, direction) < CROWD_M
-
-        near = [g for g in groups if any(close(o) for o in g)]
+        near = [g for g in groups
+                if any(view_of.get(o.key) is view and _across(m.position, o.position, direction) < CROWD_M for o in g)]
         merged = [o for g in near for o in g] + [m]
         groups = [g for g in groups if g not in near] + [merged]
     out = []

@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ims_atlas.anatomy.body_meshes import BodyMeshes
-from ims_atlas.anatomy.facing import facing_costs, hidden_for, outward_view, view_directions, view_up
+from ims_atlas.anatomy.facing import (
+    facing_costs,
+    hidden_for,
+    outward_view,
+    view_directions,
+    view_up,
+)
 
 Vec3 = tuple[float, float, float]
 

@@ -18,21 +18,20 @@ import pytest
 
 pytest.importorskip("pyvista")
 
-from ims_atlas.anatomy.body_meshes import crossings  # noqa: E402
-from ims_atlas.core.ids import SpinalSegment  # noqa: E402
-from ims_atlas.core.state import ViewState  # noqa: E402
-from ims_atlas.export.image_export import ImageOptions, render_image  # noqa: E402
-from ims_atlas.export.render import OffscreenScene  # noqa: E402
-from ims_atlas.scene.palette import DEFAULT_PALETTE  # noqa: E402
-from ims_atlas.scene.picture import body_for  # noqa: E402
-from ims_atlas.scene.plan import MARKER_CUBE, MARKER_RADIUS  # noqa: E402
+from ims_atlas.anatomy.body_meshes import crossings
+from ims_atlas.core.ids import SpinalSegment
+from ims_atlas.core.state import ViewState
+from ims_atlas.export.image_export import ImageOptions, render_image
+from ims_atlas.export.render import OffscreenScene
+from ims_atlas.scene.palette import DEFAULT_PALETTE
+from ims_atlas.scene.picture import body_for
+from ims_atlas.scene.plan import MARKER_CUBE, MARKER_RADIUS
 
 SIZE = (960, 540)
 #: Half the width of a marker (metres): the local sphere's radius, the paraspinal cube's half side.
 MARKER_HALF = {"local": MARKER_RADIUS, "paraspinal": MARKER_CUBE / 2}
 #: The segments a user can study (the README's C1-S2).
-SEGMENTS = [s for s in ("C1 C2 C3 C4 C5 C6 C7 C8 T1 T2 T3 T4 T5 T6 T7 T8 T9 T10 T11 T12 "
-                        "L1 L2 L3 L4 L5 S1 S2").split()]
+SEGMENTS = [s for s in ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2"]]
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +122,7 @@ def test_picture_is_truthful(state, manifest, catalog, scene):
             assert not front, f"{m.label} is behind opaque {front} in the {view.name} panel"
             xy, half = _marker_px(panel, m)
             centres.append((m, xy, half))
-            x, y = int(round(xy[0])), int(round(xy[1]))
+            x, y = round(xy[0]), round(xy[1])
             px = panel.rendered[y, x, :3].astype(float) / 255.0
             if m.role == "local":
                 assert px.min() > 0.55 and px.max() - px.min() < 0.2, f"{m.label}: no white marker at {x, y} ({px})"

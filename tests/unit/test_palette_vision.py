@@ -11,7 +11,13 @@ import itertools
 
 import pytest
 
-from ims_atlas.scene.colour_vision import MACHADO_2009, VISIONS, closest_pair, delta_e, simulate
+from ims_atlas.scene.colour_vision import (
+    MACHADO_2009,
+    VISIONS,
+    closest_pair,
+    delta_e,
+    simulate,
+)
 from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
 
 ROLES = ("local", "paraspinal", "root", "minor", "bone")
