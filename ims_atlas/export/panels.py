@@ -19,17 +19,11 @@ from ims_atlas.export.compose import Regions, Style, compose, plan_regions
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.picture import Picture, picture_in_view
+from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
 from ims_atlas.scene.target_views import TargetView
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
-
-#: Around a view's targets, how much of their muscles (metres beyond the targets' own box)
-#: is framed too: a long muscle (the erector spinae) must not pull the camera back to show
-#: all of it.
-CONTEXT_M = 0.06
-
 
 @dataclass(frozen=True)
 class Panel:
@@ -62,18 +56,8 @@ def in_view(key: str, view: TargetView) -> bool:
 
 
 def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np.ndarray:
-    """Points to frame for a view: its targets' points and the boxes of their muscles (and of
-    the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets."""
-    targets = [t for t in picture.targets if t.key in view.targets]
-    points = np.array([t.point for t in targets if t.point is not None], dtype=float).reshape(-1, 3)
-    ids = [sid for t in targets for sid in t.structures]
-    if view.group in ("spine", "all"):
-        ids += [sid for sid, role in picture.roles.items() if role == "root"]
-    boxes = scene.controller.structure_points(ids)
-    if len(points) and len(boxes):
-        lo, hi = points.min(axis=0) - CONTEXT_M, points.max(axis=0) + CONTEXT_M
-        boxes = np.clip(boxes, lo, hi)
-    return np.vstack([points, boxes]) if len(boxes) else points
+    """Points to frame for a view (:func:`~ims_atlas.scene.picture.view_frame_points`)."""
+    return view_frame_points(picture, view, scene.controller.manifest)
 
 
 def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],

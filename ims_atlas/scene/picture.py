@@ -104,6 +104,28 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
     return replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
 
 
+#: Around a view's targets, how much of their muscles (metres beyond the targets' own box) is
+#: framed too: a long muscle (the erector spinae) must not pull the camera back to show all of it.
+CONTEXT_M = 0.06
+
+
+def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None
+                      ) -> np.ndarray:
+    """Points to frame for a view: its targets' points and the boxes of their muscles (and
+    of the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets."""
+    body = body if body is not None else body_for(manifest)
+    targets = [t for t in picture.targets if t.key in view.targets]
+    points = np.array([t.point for t in targets if t.point is not None], dtype=float).reshape(-1, 3)
+    ids = [sid for t in targets for sid in t.structures]
+    if view.group in ("spine", "all"):
+        ids += [sid for sid, role in picture.roles.items() if role == "root"]
+    boxes = [c for sid in ids if (s := body.surface(sid)) is not None for c in (s.lo, s.hi)]
+    boxes = np.array(boxes, dtype=float).reshape(-1, 3)
+    if len(points) and len(boxes):
+        boxes = np.clip(boxes, points.min(axis=0) - CONTEXT_M, points.max(axis=0) + CONTEXT_M)
+    return np.vstack([points, boxes])
+
+
 def sides_of(side: str) -> tuple[str, ...]:
     """``"both"`` -> ``("left", "right")``; otherwise the side itself."""
     return ("left", "right") if side == "both" else (side,)
