@@ -20,9 +20,15 @@ def aspect_of(width: float, height: float) -> float:
 
 
 def renderer_aspect(renderer) -> float:
-    """The aspect of a renderer's viewport."""
-    w, h = renderer.GetSize()
-    return aspect_of(w, h)
+    """The aspect of a renderer's viewport, from its window's size and its viewport's extent
+    (a renderer's own size is updated only when it next renders)."""
+    window = renderer.GetRenderWindow()
+    x0, y0, x1, y1 = renderer.GetViewport()
+    if window is None:
+        w, h = renderer.GetSize()
+        return aspect_of(w, h)
+    w, h = window.GetSize()
+    return aspect_of(w * (x1 - x0), h * (y1 - y0))
 
 
 def view_pose(name: str, bounds, aspect: float) -> Pose:

@@ -470,6 +470,8 @@ class SceneController:
     def set_camera_pose(self, pose: Pose, render: bool = True) -> None:
         """Put the camera at ``pose``."""
         camera.put_camera(self._plotter.renderer, pose)
+        # (pyvista resets a camera it believes nobody set on the first render)
+        self._plotter.renderer.camera_set = True
         if render:
             self._plotter.render()
 
