@@ -18,9 +18,9 @@ MAX_LOG_BYTES = 1_000_000
 
 def log_path() -> Path:
     """The error log (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core.paths import log_dir
 
-    return user_dir() / "logs" / "ims-atlas.log"
+    return log_dir() / "ims-atlas.log"
 
 
 def write_log(text: str, path: Path | None = None) -> Path | None:

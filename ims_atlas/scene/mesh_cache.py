@@ -41,9 +41,9 @@ class Surface:
 
 def cache_dir() -> Path:
     """Where packs live (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core import paths
 
-    return user_dir() / "cache"
+    return paths.cache_dir()
 
 
 def pack_key(manifest_path: Path, files: list[Path], salt: str = "") -> str:
