@@ -10,7 +10,11 @@ trap 'rm -rf "$work"' EXIT
 unset PYTHONPATH IMS_ATLAS_DATA IMS_ATLAS_MESHES
 
 echo "wheel: building"
-"$python" -m pip wheel -q --no-deps -w "$work/dist" "$repo"
+"$python" -m pip wheel -v --no-deps -w "$work/dist" "$repo" > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+if grep -E "Warning|!!" "$work/build.log" | grep -v "byte-compiling is disabled"; then
+  echo "wheel: the build printed warnings (above)" >&2
+  exit 1
+fi
 wheel=("$work"/dist/ims_atlas-*.whl)
 if unzip -l "${wheel[0]}" | grep -q "ims_atlas/bake/"; then
   echo "wheel: the build code (ims_atlas/bake) is in the wheel" >&2
@@ -32,7 +36,8 @@ echo "wheel: ims-atlas plan --json"
 "$bin/ims-atlas" plan "tennis elbow" --side right --json > plan.json
 "$bin/python" -c 'import json, sys; d = json.load(open("plan.json")); sys.exit(0 if d else 1)'
 echo "wheel: ims-atlas export"
-"$bin/ims-atlas" export "tennis elbow" --side right --out tennis-elbow.png --size 800x600
+env -u DISPLAY "$bin/ims-atlas" export "tennis elbow" --side right --out tennis-elbow.png --size 800x600 2> export.err
+if [ -s export.err ]; then cat export.err >&2; echo "wheel: the export printed warnings" >&2; exit 1; fi
 echo "wheel: ims-atlas --screenshot"
 xvfb-run -a "$bin/ims-atlas" --screenshot shot.png --size 800x600
 for f in tennis-elbow.png shot.png; do

@@ -665,5 +665,14 @@ def scene_theme() -> pv.themes.Theme:
 
 
 def offscreen_plotter(size: tuple[int, int] = (1280, 800)) -> pv.Plotter:
-    """An off-screen plotter configured like the app's window (for export and tests)."""
+    """An off-screen plotter configured like the app's window (for export and tests).
+
+    With no X display on Linux, VTK is told to render with EGL straight away: left to itself it
+    tries X first and prints a "bad X server connection" warning before falling back to EGL.
+    """
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
     return pv.Plotter(off_screen=True, window_size=list(size), theme=scene_theme())
