@@ -69,4 +69,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ims_atlas.cli import app_commands
 
         return app_commands.run_window(args)
-    return int(handler(args) or 0)
+    try:
+        return int(handler(args) or 0)
+    except BrokenPipeError:
+        # The reader went away (``ims-atlas plan ... | head``): stop quietly, as other tools do.
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

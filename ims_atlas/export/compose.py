@@ -345,10 +345,16 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
     if regions.header is not None:
         _draw_header(draw, regions.header, annotation, style)
     if regions.footer is not None:
-        n = len(layout.dropped)
-        note = f"{n} more target{'s' if n != 1 else ''} not labelled here: see the plan" if n else ""
+        note = unlabelled_note(len(layout.dropped))
         _draw_footer(draw, regions.footer, annotation.legend, note, clinic, app_line, style)
     return Image.alpha_composite(base, overlay), layout
+
+
+def unlabelled_note(n: int) -> str:
+    """The footer's word on targets left unlabelled (the picture stands alone: it names no plan)."""
+    if not n:
+        return ""
+    return f"{n} more target{'s' if n != 1 else ''} not labelled at this size"
 
 
 def without_header(style: Style) -> Style:

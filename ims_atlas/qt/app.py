@@ -70,6 +70,23 @@ def _find_condition(catalog, query: str) -> tuple[str | None, str]:
     return None, f"no condition matches {query!r}" + (f"; did you mean: {near}" if near else "")
 
 
+def open_on(window, condition_id: str | None, segment: str | None, side: str | None, view: str | None) -> None:
+    """Show what the command line asked for, in order: the plan or segment first, then the view.
+
+    A plan moves the camera to its own view; a ``--view`` given with it must come after, or the
+    plan's view would replace it. A condition's side defaults as for ``plan`` and ``export``.
+    """
+    from ims_atlas.core.ids import DEFAULT_SIDE
+
+    if condition_id:
+        window.show_condition(condition_id, side or DEFAULT_SIDE)
+    elif segment:
+        window.state.update(side=side or "both")
+        window.show_segment(segment)
+    if view:
+        window.set_view(view)
+
+
 def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, condition: str | None = None,
         side: str | None = None, user_catalog: Path | None = None, segment: str | None = None,
         view: str | None = None, quit_after_first_frame: bool = False) -> int:
@@ -137,12 +154,7 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     window = MainWindow(manifest, catalog, problems, settings=settings, settings_file=settings_file,
                         animate=screenshot is None)
     crash = CrashHandler(lambda: window, show_dialog=screenshot is None).install()
-    if view:
-        window.first_frame.connect(lambda: window.set_view(view))
-    if condition_id:
-        window.first_frame.connect(lambda: window.show_condition(condition_id, side or "right"))
-    elif segment:
-        window.first_frame.connect(lambda: (window.state.update(side=side or "both"), window.show_segment(segment)))
+    window.first_frame.connect(lambda: open_on(window, condition_id, segment, side, view))
     if size or screenshot is not None:
         window.resize(*(size or (1400, 880)))
     status = {"code": 0}

@@ -25,9 +25,9 @@ def test_catalog_commands_print_no_warnings(tmp_path, args):
 def test_an_export_without_a_display_prints_no_warnings(tmp_path):
     """VTK would try X first and warn "bad X server connection"; it is sent to EGL instead."""
     out = tmp_path / "plan.png"
-    proc = _run(["export", "tennis elbow", "--side", "right", "--out", str(out), "--size", "640x480"],
-                tmp_path, tmp_path / "home")
+    proc = _run(["export", "tennis elbow", "--out", str(out), "--size", "640x480"], tmp_path, tmp_path / "home")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
-    assert proc.stdout.strip() == f"saved {out} (640x480)"
+    # the side is stated, and that it is the default (plan and the window's --condition share it)
+    assert proc.stdout.strip() == f"saved {out} (640x480, right side (the default; --side left, right or both))"
     assert Image.open(out).size == (640, 480)
