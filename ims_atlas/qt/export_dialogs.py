@@ -371,7 +371,8 @@ def export_handout(parent: QWidget | None, manifest: Manifest, catalog: Catalog 
         The window's current :class:`ViewState`; it must show a condition.
     settings
         The window's settings (loaded from disk if None): the clinic's details are taken from
-        them and, once a handout is saved, saved back if changed. The patient's name never is.
+        them and saved back if changed, whether or not a handout is saved. The patient's name
+        never is.
     settings_file
         Where changed settings are saved (the window's settings file); None saves nothing,
         the caller keeps :attr:`ExportOutcome.settings`.
@@ -383,8 +384,7 @@ def export_handout(parent: QWidget | None, manifest: Manifest, catalog: Catalog 
         return ExportOutcome(None, settings)
     dialog = HandoutDialog(parent, manifest, catalog, state, settings)
     dialog.exec()
-    path = dialog.saved_path
-    clinic = dialog.clinic()
-    if path is not None:
-        settings = _save_clinic(parent, settings, clinic, settings_file)
-    return ExportOutcome(path, settings)
+    # The clinic's details are kept however the dialog closes (typed, previewed, then closed
+    # without saving a handout, they are there next time); the patient's name never is.
+    settings = _save_clinic(parent, settings, dialog.clinic(), settings_file)
+    return ExportOutcome(dialog.saved_path, settings)

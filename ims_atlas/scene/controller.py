@@ -574,7 +574,7 @@ class SceneController:
             if actor is None or not actor.GetVisibility():
                 continue
             item = self._pickable(sid)
-            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity))
+            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity, style.role))
         return pick(origin, direction, candidates)
 
     def _pickable(self, sid: str) -> Pickable:
