@@ -48,6 +48,15 @@ def manifest():
     return load_manifest(meshes_dir() / "manifest.json")
 
 
+@pytest.fixture(scope="session")
+def catalog(manifest):
+    """The bundled catalog, checked against the bundled anatomy (loaded once per worker; a
+    test module with a catalog of its own defines its own ``catalog``)."""
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(None, manifest)
+
+
 def colour_fractions(img: np.ndarray) -> dict[str, float]:
     """Share of pixels that look like bone (ivory), muscle (red-brown) or background (blue-grey)."""
     rgb = img[..., :3].astype(int)

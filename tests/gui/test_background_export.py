@@ -17,13 +17,6 @@ from ims_atlas.export.job import Job  # noqa: E402
 from ims_atlas.qt.background_export import ExportRunner  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
 def _png_job(manifest, catalog, condition="tennis_elbow"):
     return Job("png", manifest, catalog, ViewState(condition_id=condition), ImageOptions(size=(480, 360)))
 

@@ -26,12 +26,6 @@ from ims_atlas.qt.export_dialogs import (  # noqa: E402
 PATIENT = "Zebedee Quarrington"
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None)
-
 
 @pytest.fixture
 def messages(qapp, monkeypatch):

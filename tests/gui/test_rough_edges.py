@@ -13,13 +13,6 @@ if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
 from PyQt6.QtCore import Qt  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
 def _direction(pose):
     position, focal, _ = pose
     d = np.subtract(position, focal)
