@@ -60,7 +60,8 @@ def style_for(size: tuple[int, int], header: bool = True, footer: bool = True, t
               details: bool = True, gutter: float | None = None) -> Style:
     """The style for a picture of ``size``: text grows with the square root of the area
     (so an A4 print at 300 dpi gets about 13 pt labels), scaled by ``text_scale``; ``gutter``
-    overrides the width of a label column (a fraction of the picture's width)."""
+    overrides the width of a label column (a fraction of the picture's width).
+    """
     w, h = size
     u = min(max(math.sqrt(w * h / (1920 * 1080)), 0.4), 3.5) * text_scale
     px = lambda v: max(int(round(v * u)), 8)
@@ -199,7 +200,8 @@ def measure_label(target: Target, style: Style, max_width: float, scale: float, 
 def fit_labels(targets: tuple[Target, ...], anchors: dict[str, tuple[float, float]], regions: Regions,
                style: Style) -> tuple[LabelLayout, dict[str, LabelText]]:
     """Place the labels of ``targets`` whose points are in ``anchors`` (pixels), trying smaller
-    text and then titles only until none is left out and no word is cut."""
+    text and then titles only until none is left out and no word is cut.
+    """
     best: tuple[LabelLayout, dict[str, LabelText]] | None = None
     best_cost = 1 << 30
     shown = [t for t in targets if t.key in anchors]
@@ -352,10 +354,16 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
     if regions.header is not None:
         _draw_header(draw, regions.header, annotation, style)
     if regions.footer is not None:
-        n = len(layout.dropped) + dropped
-        note = f"{n} more target{'s' if n != 1 else ''} not labelled here: see the plan" if n else ""
+        note = unlabelled_note(len(layout.dropped) + dropped)
         _draw_footer(draw, regions.footer, annotation.legend, note, clinic, app_line, style)
     return Image.alpha_composite(base, overlay), layout
+
+
+def unlabelled_note(n: int) -> str:
+    """The footer's word on targets left unlabelled (the picture stands alone: it names no plan)."""
+    if not n:
+        return ""
+    return f"{n} more target{'s' if n != 1 else ''} not labelled at this size"
 
 
 def without_header(style: Style) -> Style:

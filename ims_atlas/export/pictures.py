@@ -1,5 +1,6 @@
 """One annotated picture: plan the layout, aim the camera, render, label. Shared by the image
-export and the handout."""
+export and the handout.
+"""
 
 from __future__ import annotations
 
@@ -92,6 +93,6 @@ def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: 
     if world:
         keys = list(world)
         xy, visible = frame.projector.project([world[k] for k in keys])
-        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible) if v}
+        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
     image, layout = compose(frame.image, regions, annotation, anchors, style, clinic, footer_line)
     return AnnotatedPicture(image, layout)

@@ -401,12 +401,15 @@ class MainWindow(QMainWindow):
             status = f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}"
         elif new.segment and self._catalog is not None:
             html = segment_html(new.segment, self._catalog, new.lay_names)
+            status = f"Segment {new.segment}, {new.side}"
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)
         if html != self._plan_html:
             self.interactor.repaint()
         if status:
             self.statusBar().showMessage(status)
+        elif plan_changed:
+            self.statusBar().clearMessage()  # the last plan's words must not outlive it
         self._show_plan_html(html)
 
     @staticmethod

@@ -196,7 +196,8 @@ class SceneController:
 
     def _drawn_block(self, structure_id: str) -> tuple[str, int]:
         """The block that draws a structure now: in its layer's lit actor while highlighted,
-        its coarse copy while that is shown, else its full surface."""
+        its coarse copy while that is shown, else its full surface.
+        """
         lit = self._lit_blocks.get(structure_id)
         if lit is not None:
             return lit
@@ -213,7 +214,8 @@ class SceneController:
     def apply(self, plan: HighlightPlan, render: bool = True) -> None:
         """Show a plan: set the colour, opacity and visibility of every block whose style
         changed (straight on VTK's display attributes: a switch touches tens of blocks, not
-        hundreds), and redraw the markers."""
+        hundreds), and redraw the markers.
+        """
         previous = self._styles
         self._styles = dict(plan.styles)
         touched: set[str] = set()
@@ -238,7 +240,8 @@ class SceneController:
         """While the camera moves (a drag, an animated view change), draw the structures that
         are not highlighted from their coarse copies: on a software renderer that is the
         difference between a model that follows the hand and one that lags. At rest the full
-        surfaces return; the caller renders (a moving camera renders anyway)."""
+        surfaces return; the caller renders (a moving camera renders anyway).
+        """
         if moving == self._moving:
             return
         self._redraw_detail(lambda: setattr(self, "_moving", moving), self._coarse_blocks)
@@ -246,7 +249,8 @@ class SceneController:
     def _redraw_detail(self, change, candidates) -> None:
         """Make ``change`` (to ``_moving`` or ``_far``) and redraw those of ``candidates``
         whose choice between full surface and coarse copy it changed: only they are touched,
-        so only their draw groups rebuild their buffers."""
+        so only their draw groups rebuild their buffers.
+        """
         before = {sid: self._coarse_for(sid, self._styles[sid]) for sid in candidates if sid in self._styles}
         change()
         touched: set[str] = set()
@@ -269,7 +273,7 @@ class SceneController:
         if not self._coarse_ids:
             return
         far = self.pixel_size(self._coarse_centres) * COARSE_PIXELS >= COARSE_ERROR
-        now = frozenset(sid for sid, f in zip(self._coarse_ids, far) if f)
+        now = frozenset(sid for sid, f in zip(self._coarse_ids, far, strict=True) if f)
         if now != self._far:
             changed = now ^ self._far
             self._redraw_detail(lambda: setattr(self, "_far", now), changed)
@@ -283,7 +287,8 @@ class SceneController:
         """Set one structure's blocks in its layer's actors to ``style``: none shown while it is
         highlighted (its layer's lit actor draws it, see :meth:`apply`); the coarse copy while
         it is faint context (its detail cannot be seen there) or while the camera moves; else
-        the full surface."""
+        the full surface.
+        """
         lit = self._is_lit(style)
         coarse = self._coarse_blocks.get(sid)
         use_coarse = not lit and coarse is not None and self._coarse_for(sid, style)
@@ -298,7 +303,8 @@ class SceneController:
 
     def _set_block(self, where: tuple[str, int], style, shown: bool, touched: set[str]) -> None:
         """Show one block in ``style``, or hide it; VTK's attributes are touched (and the draw
-        group marked for a rebuild) only when what is drawn changes."""
+        group marked for a rebuild) only when what is drawn changes.
+        """
         group, idx = where
         want = (tuple(float(c) for c in style.color), float(style.opacity)) if shown else None
         if self._block_state.get(where, "unset") == want:
@@ -343,7 +349,8 @@ class SceneController:
         faint; and, unless it is highlighted (the muscles shown to the patient keep their
         detail), while the camera moves or when it is too small on screen for the difference
         to show. A surface that is its own coarse copy is always drawn from there (the same
-        triangles: switching would only make VTK copy the layer's buffers again)."""
+        triangles: switching would only make VTK copy the layer's buffers again).
+        """
         if sid in self._own_copy:
             return bool(style.visible)
         return bool(style.visible) and (((self._moving or sid in self._far) and style.role in UNHIGHLIGHTED)
@@ -356,7 +363,8 @@ class SceneController:
 
     def show(self, picture: Picture, frame: bool = True, render: bool = True) -> None:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
-        so that its highlighted structures and markers are all in view."""
+        so that its highlighted structures and markers are all in view.
+        """
         self.apply(picture.highlight, render=False)
         pose = self.picture_pose(picture) if frame else None
         if pose is not None:
@@ -531,7 +539,7 @@ class SceneController:
             if actor is None or not actor.GetVisibility():
                 continue
             item = self._pickable(sid)
-            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity))
+            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity, style.role))
         return pick(origin, direction, candidates)
 
     def _pickable(self, sid: str) -> Pickable:
@@ -586,7 +594,8 @@ class SceneController:
 
 def scene_theme() -> pv.themes.Theme:
     """The plotter theme IMS Atlas renders with: no multisampling (2-3x slower on software GL,
-    and it hides translucent actors under depth peeling on llvmpipe), no SSAA (it renders the scene several times)."""
+    and it hides translucent actors under depth peeling on llvmpipe), no SSAA (it renders the scene several times).
+    """
     theme = pv.themes.Theme()
     theme.multi_samples = 0
     theme.anti_aliasing = None
@@ -595,5 +604,14 @@ def scene_theme() -> pv.themes.Theme:
 
 
 def offscreen_plotter(size: tuple[int, int] = (1280, 800)) -> pv.Plotter:
-    """An off-screen plotter configured like the app's window (for export and tests)."""
+    """An off-screen plotter configured like the app's window (for export and tests).
+
+    With no X display on Linux, VTK is told to render with EGL straight away: left to itself it
+    tries X first and prints a "bad X server connection" warning before falling back to EGL.
+    """
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
     return pv.Plotter(off_screen=True, window_size=list(size), theme=scene_theme())

@@ -23,13 +23,6 @@ from tests.export.probes import highlight_fractions  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None)
-
-
-@pytest.fixture(scope="module")
 def scene(manifest):
     with OffscreenScene(manifest, (640, 480)) as s:
         yield s
@@ -119,7 +112,7 @@ def test_label_points_are_where_vtk_draws_them(manifest, catalog, scene, tennis)
     frame = scene.render(picture)
     xy, visible = frame.projector.project(points)
     renderer = scene.plotter.renderer
-    for (x, y), v, p in zip(xy, visible, points):
+    for (x, y), v, p in zip(xy, visible, points, strict=True):
         renderer.SetWorldPoint(*p, 1.0)
         renderer.WorldToDisplay()
         dx, dy, _ = renderer.GetDisplayPoint()

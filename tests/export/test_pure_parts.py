@@ -5,9 +5,15 @@ import os
 import numpy as np
 import pytest
 
-from ims_atlas.export.formats import PRESETS, ExportError, check_output, default_file_name, output_kind, parse_size
+from ims_atlas.export.formats import (
+    PRESETS,
+    ExportError,
+    check_output,
+    default_file_name,
+    output_kind,
+    parse_size,
+)
 from ims_atlas.export.projection import Projector
-
 
 # -- projection ---------------------------------------------------------------------------------
 
@@ -87,12 +93,6 @@ def test_default_file_name():
 
 
 # -- words ----------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def catalog():
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None)
 
 
 def test_png_metadata_names_the_plan_and_versions(catalog):

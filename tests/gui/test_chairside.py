@@ -15,13 +15,6 @@ from PyQt6.QtCore import Qt  # noqa: E402
 from ims_atlas.scene.palette import DEFAULT_PALETTE  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
 @pytest.fixture
 def window(open_window, catalog):
     return open_window(catalog, (1400, 900))

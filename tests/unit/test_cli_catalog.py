@@ -72,10 +72,15 @@ def test_plan_json_shape(capsys):
     assert view["references"][0]["source"]["id"] == "gunn1976"
 
 
-def test_plan_defaults_to_both_sides(capsys):
+def test_plan_defaults_to_the_right_side_as_export_and_the_window_do(capsys):
+    """One default for a condition's side everywhere (plan, export, --condition), and the text says so."""
     view = run_json(capsys, "plan", "mouse arm")
-    assert view["side"] == "both"
-    assert [t["side"] for t in view["local_targets"]] == ["left", "right", "left", "right"]
+    assert view["side"] == "right"
+    assert [t["side"] for t in view["local_targets"]] == ["right", "right"]
+    code, out, _ = run(capsys, "plan", "mouse arm")
+    assert code == 0 and out.splitlines()[0].endswith(": right side (the default; --side left, right or both)")
+    code, out, _ = run(capsys, "plan", "mouse arm", "--side", "both")
+    assert out.splitlines()[0].endswith(": both sides")
 
 
 @pytest.mark.parametrize("query", ["tenis elbo", "lateral epicondylitis", "Mouse arm", "tennis_elbow", "TENNIS ELBOW"])

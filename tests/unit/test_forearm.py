@@ -226,6 +226,7 @@ def segments():
     return bellies.segments(model, data)
 
 
+@pytest.mark.bake
 @pytest.mark.parametrize("muscle", ROUND)
 def test_each_belly_is_flat_and_widest_where_the_sources_put_its_belly(meshes, axis, segments, muscle):
     """Across the forearm's surface the belly is wider than it is thick (a flattened belly lying
@@ -276,7 +277,7 @@ def test_neighbouring_bellies_touch_but_hardly_overlap(meshes):
 
     wrong = []
     order = ROUND[:4] + ["extensor_digiti_minimi", "extensor_carpi_ulnaris", "anconeus"]
-    for a, b in zip(order, order[1:]):
+    for a, b in zip(order, order[1:], strict=False):
         gap = float(cKDTree(meshes[b].points).query(meshes[a].points)[0].min())
         if gap > 0.002:
             wrong.append(f"{a} and {b} are {gap * 1000:.1f} mm apart")
