@@ -50,7 +50,8 @@ def belly_point(points: np.ndarray) -> tuple[float, float, float] | None:
 
 def within_levels(points: np.ndarray, z_range: tuple[float, float], up: np.ndarray, margin: float = 0.02) -> np.ndarray:
     """The vertices of a long muscle between two heights (along ``up``), when the muscle runs
-    well beyond them; else all of them."""
+    well beyond them; else all of them.
+    """
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
     if not len(pts):
         return pts

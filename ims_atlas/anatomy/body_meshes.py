@@ -19,7 +19,8 @@ from ims_atlas.core.errors import DataError
 @dataclass(frozen=True)
 class Surface:
     """One structure's triangles: corners ``a`` and edges ``e1``, ``e2`` (for ray tests), its
-    vertices and its bounding box."""
+    vertices and its bounding box.
+    """
 
     points: np.ndarray
     a: np.ndarray
@@ -85,7 +86,8 @@ class BodyMeshes:
 
     def along_ray(self, origin: np.ndarray, direction: np.ndarray) -> list[str]:
         """Ids of the structures whose bounding boxes the ray ``origin + t * direction``
-        (t > 0) passes through."""
+        (t > 0) passes through.
+        """
         ids, lo, hi = self.boxes()
         with np.errstate(divide="ignore", invalid="ignore"):
             inv = 1.0 / np.asarray(direction, dtype=np.float64)

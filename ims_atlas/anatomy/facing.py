@@ -56,7 +56,8 @@ def view_directions(manifest: Manifest, side: str) -> dict[str, Vec3]:
 
 def view_up(manifest: Manifest, direction) -> Vec3:
     """Which way is up on screen for a view along ``direction``: the body's up, or for a view
-    from below or above (the sole) the body's front, so the toes point up the picture."""
+    from below or above (the sole) the body's front, so the toes point up the picture.
+    """
     anterior, _, up = frame_axes(manifest)
     d = np.asarray(direction, dtype=np.float64)
     chosen = anterior if abs(float(np.dot(d, up))) > 0.9 * float(np.linalg.norm(d)) else up
@@ -65,7 +66,8 @@ def view_up(manifest: Manifest, direction) -> Vec3:
 
 def hidden_for(view: str, manifest: Manifest) -> set[str]:
     """Structures not drawn in a view: a medial view of one side hides the other side's
-    structures (the other limb stands between the camera and the target)."""
+    structures (the other limb stands between the camera and the target).
+    """
     if not view.startswith("medial-"):
         return set()
     side = view.split("-", 1)[1]
@@ -136,7 +138,8 @@ def bone_outward(body: BodyMeshes, point) -> np.ndarray | None:
 
 def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> dict[str, float]:
     """:func:`occlusion` of a target for each view of :func:`view_directions`, less
-    :data:`FACING_BONUS` times how squarely the target faces the view from its nearest bone."""
+    :data:`FACING_BONUS` times how squarely the target faces the view from its nearest bone.
+    """
     own = tuple(own)
     outward = bone_outward(body, point)
     costs = {}
@@ -153,7 +156,8 @@ def outward_view(manifest: Manifest, point, side: str) -> str:
     (the centre of the nearest vertebra) to the point. A needle point beside the spine lies
     in the gutter between spinous process and transverse process, where a ray out of the
     body finds a gap between the bones whichever way it goes; its position relative to the
-    spine's axis says which way it faces."""
+    spine's axis says which way it faces.
+    """
     p = np.asarray(point, dtype=np.float64)
     centres = [np.asarray(v.landmarks["centroid"], dtype=np.float64)
                for v in manifest.by_kind("vertebra") if "centroid" in v.landmarks]

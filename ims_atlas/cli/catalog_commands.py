@@ -271,7 +271,8 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def _plan_views(catalog: Catalog, manifest: Manifest | None, condition_id: str, side: str) -> list[dict[str, Any]]:
     """The plan's views (``scene.target_views``): each a name, a unit camera direction in the
-    model frame and the targets it shows; none without the anatomy."""
+    model frame and the targets it shows; none without the anatomy.
+    """
     if manifest is None:
         return []
     from ims_atlas.core.state import ViewState

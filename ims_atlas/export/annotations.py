@@ -138,7 +138,8 @@ def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = Fa
 
 def crowds_merged(targets: tuple[Target, ...], picture: Picture) -> tuple[Target, ...]:
     """Targets whose markers the picture merged (epicentres closer than a marker) become one
-    target that names them all, at the merged marker."""
+    target that names them all, at the merged marker.
+    """
     by_key = {t.key: t for t in targets}
     out: list[Target] = []
     done: set[str] = set()

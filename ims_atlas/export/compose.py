@@ -64,7 +64,7 @@ def style_for(size: tuple[int, int], header: bool = True, footer: bool = True, t
     """
     w, h = size
     u = min(max(math.sqrt(w * h / (1920 * 1080)), 0.4), 3.5) * text_scale
-    px = lambda v: max(int(round(v * u)), 8)
+    px = lambda v: max(int(round(v * u)), 8)  # noqa: E731
     return Style(title_px=px(50), subtitle_px=px(29), label_px=px(27), detail_px=px(22), legend_px=px(24),
                  small_px=px(18), margin=px(18), pad=px(12), gap=px(9), radius=px(12), line=max(int(round(3 * u)), 2),
                  gutter=gutter if gutter is not None else (0.235 if w >= h else 0.285),

@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # VTK is imported only when something is rendered
 @dataclass(frozen=True)
 class Panel:
     """Where one view went on the finished picture: its box, its caption's box, and the
-    pixel position of each of its targets (by annotation key)."""
+    pixel position of each of its targets (by annotation key).
+    """
 
     view: TargetView
     box: Box
@@ -64,7 +65,8 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
            style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
            ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
-    (the view's caption as its title, no legend); without, the whole picture."""
+    (the view's caption as its title, no legend); without, the whole picture.
+    """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
         own = Annotation(view.caption, "", targets, ())
@@ -84,7 +86,7 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
     if world:
         keys = list(world)
         xy, visible = frame.projector.project([world[k] for k in keys])
-        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible) if v}
+        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
     image, layout = compose(frame.image, regions, own, anchors, panel_style, clinic, footer_line)
     extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown,
              "rendered": frame.image}

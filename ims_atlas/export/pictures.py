@@ -45,8 +45,8 @@ class AnnotatedPicture:
 
 def extent_aspect(points, direction, view_up=(0.0, 0.0, 1.0)) -> float | None:
     """Width / height of ``points`` seen along ``direction`` (focus -> eye) with ``view_up``
-    up on screen, or None."""
-
+    up on screen, or None.
+    """
     pts = np.asarray(points, dtype=float).reshape(-1, 3) if points is not None else np.zeros((0, 3))
     if len(pts) < 2 or direction is None:
         return None

@@ -95,7 +95,7 @@ class OffscreenScene:
             # Alpha bit planes let a transparent background come through in screenshots.
             self.plotter.render_window.SetAlphaBitPlanes(1)
             self.controller = SceneController(self.plotter, manifest, palette)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - VTK raises many kinds; say what happened
             raise RenderError(f"the off-screen renderer could not start: {type(exc).__name__}: {exc}") from exc
         self.problems = list(self.controller.problems)
 
@@ -185,7 +185,7 @@ class OffscreenScene:
             shot = np.asarray(pl.screenshot(transparent_background=transparent, return_img=True))
             matrix = pl.camera.GetCompositeProjectionTransformMatrix(width / height, -1, 1)
             m = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - VTK raises many kinds; say what happened
             raise RenderError(f"rendering failed: {type(exc).__name__}: {exc}") from exc
         finally:
             if transparent:

@@ -21,7 +21,8 @@ def aspect_of(width: float, height: float) -> float:
 
 def renderer_aspect(renderer) -> float:
     """The aspect of a renderer's viewport, from its window's size and its viewport's extent
-    (a renderer's own size is updated only when it next renders)."""
+    (a renderer's own size is updated only when it next renders).
+    """
     window = renderer.GetRenderWindow()
     x0, y0, x1, y1 = renderer.GetViewport()
     if window is None:

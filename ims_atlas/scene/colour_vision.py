@@ -30,7 +30,7 @@ VISIONS = ("normal", *MACHADO_2009, "monochrome")
 
 
 def to_linear(rgb) -> np.ndarray:
-    """sRGB (0-1) to linear RGB."""
+    """SRGB (0-1) to linear RGB."""
     c = np.asarray(rgb, dtype=float)
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
@@ -43,7 +43,8 @@ def to_srgb(linear) -> np.ndarray:
 
 def simulate(rgb: RGB, vision: str) -> RGB:
     """``rgb`` (sRGB 0-1) as seen with ``vision``: ``"normal"``, a key of
-    :data:`MACHADO_2009`, or ``"monochrome"`` (its luminance only: a grey print)."""
+    :data:`MACHADO_2009`, or ``"monochrome"`` (its luminance only: a grey print).
+    """
     if vision == "normal":
         return tuple(float(c) for c in rgb)  # type: ignore[return-value]
     if vision == "monochrome":

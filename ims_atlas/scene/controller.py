@@ -7,17 +7,16 @@ import pyvista as pv
 
 from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
+from ims_atlas.scene import camera
 from ims_atlas.scene.draw_groups import lit_group, partition
-from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.marker_overlay import MarkerOverlay
+from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
-from ims_atlas.scene.second_viewport import SecondViewport
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene import camera
 from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
 from ims_atlas.scene.plan import HighlightPlan, plan_for
-from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE
+from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
 from ims_atlas.scene.target_views import TargetView
 from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
@@ -376,7 +375,8 @@ class SceneController:
                    render: bool = True) -> None:
         """Show a picture in one or two of its views: one fills the window; two split it in
         halves side by side, each with its own camera, markers and labels. With ``frame``,
-        each camera is turned to its view; without, the cameras stay where they are."""
+        each camera is turned to its view; without, the cameras stay where they are.
+        """
         self.apply(picture.highlight, render=False)
         if len(views) < 2:
             self.unsplit(render=False)
@@ -387,7 +387,7 @@ class SceneController:
                     self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
         else:
             second = self._split()
-            for view, overlay in zip(views, (self._markers, second.markers)):
+            for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
                 overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
             second.outline.set_surfaces([self._meshes[sid] for sid in self._lit.get("muscles", ())])
             if frame:
@@ -485,7 +485,8 @@ class SceneController:
 
     def set_view(self, name: str, render: bool = True) -> None:
         """Move the camera to a named view that frames the whole body (the application
-        state, not the scene, remembers which view it is)."""
+        state, not the scene, remembers which view it is).
+        """
         self.set_camera_pose(self.view_pose(name), render=render)
 
     def frame(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25,
@@ -495,7 +496,8 @@ class SceneController:
 
     def picture_pose(self, picture: Picture) -> Pose | None:
         """The pose that frames a picture's first view (its targets, from where they face),
-        or without views its highlighted structures and markers, if it has any."""
+        or without views its highlighted structures and markers, if it has any.
+        """
         if picture.views:
             return self.view_frame_pose(picture, picture.views[0])
         if not picture.frame_ids or picture.direction is None:
@@ -553,7 +555,8 @@ class SceneController:
 
     def project(self, point, second: bool = False) -> tuple[float, float]:
         """Display position (pixels, origin bottom-left) of a world point (in the right
-        viewport with ``second``, while split)."""
+        viewport with ``second``, while split).
+        """
         renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
         return camera.project(renderer, point)
 

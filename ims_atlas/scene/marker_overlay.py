@@ -121,7 +121,8 @@ class MarkerOverlay:
         """One surface with a marker shape at each position: spheres for local needle points,
         cubes for paraspinal ones (shape as well as colour tells them apart). The shapes are
         made once and copied with NumPy (a VTK glyph filter per switch cost most of a
-        highlight's Python time)."""
+        highlight's Python time).
+        """
         template = self._templates.get(role)
         if template is None:
             # 16 x 16 facets: round at the 10-20 pixels a marker covers, and a quarter of the
@@ -166,7 +167,8 @@ def _surface_actor(data):
 
 def plain_surface(points: np.ndarray, faces: np.ndarray, normals: np.ndarray):
     """A small vtkPolyData with point normals, made with plain VTK (pyvista's wrappers cost
-    0.6 ms for a handful of markers, on every switch)."""
+    0.6 ms for a handful of markers, on every switch).
+    """
     from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
     from vtkmodules.vtkCommonCore import vtkPoints
     from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData

@@ -65,7 +65,8 @@ class Picture:
 def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None, eye=None) -> set[str]:
     """Opaque structures that lie in front of one of ``markers`` (the picture's, by default)
     as seen along the view's direction (or from the camera at ``eye``): a treated muscle over
-    another's needle point."""
+    another's needle point.
+    """
     styles = picture.highlight.styles
     targets = {t.key: t for t in picture.targets}
     d = np.asarray(view.direction, dtype=float)
@@ -90,7 +91,8 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
     """``picture`` as drawn in one of its views: only the view's markers; a treated muscle
     that lies over one of them made see-through (the point is in the muscle behind, and
     must look so); in a medial view, without the other side (the other limb stands between
-    the camera and the targets). ``eye``: the camera's position, when known."""
+    the camera and the targets). ``eye``: the camera's position, when known.
+    """
     body = body if body is not None else body_for(manifest)
     markers = tuple(m for m in picture.highlight.markers if any(k in view.targets for k in m.key.split("+")))
     hidden = hidden_for(view.name, manifest)
@@ -112,7 +114,8 @@ CONTEXT_M = 0.06
 def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None
                       ) -> np.ndarray:
     """Points to frame for a view: its targets' points and the boxes of their muscles (and
-    of the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets."""
+    of the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets.
+    """
     body = body if body is not None else body_for(manifest)
     targets = [t for t in picture.targets if t.key in view.targets]
     points = np.array([t.point for t in targets if t.point is not None], dtype=float).reshape(-1, 3)
@@ -157,7 +160,8 @@ def _levels_range(manifest: Manifest, segments) -> tuple[float, float] | None:
 
 def anchor_of(body: BodyMeshes, structures, segments=()) -> Vec3 | None:
     """Where a muscle target without an epicentre is marked: the belly of its drawn structures,
-    cut down to the plan's spinal levels when the muscle runs far beyond them."""
+    cut down to the plan's spinal levels when the muscle runs far beyond them.
+    """
     points = body.points(structures)
     levels = _levels_range(body.manifest, segments) if segments else None
     if levels is not None:
@@ -167,7 +171,8 @@ def anchor_of(body: BodyMeshes, structures, segments=()) -> Vec3 | None:
 
 def named_nerves(plan: TreatmentPlan, manifest: Manifest, sides: tuple[str, ...]) -> list[str]:
     """Ids of the nerves a plan names (in its explanation, its muscles' nerves, its targets'
-    notes and its safety notes), on the plan's sides."""
+    notes and its safety notes), on the plan's sides.
+    """
     texts = [plan.condition.explanation or ""]
     texts += [note.text for note in plan.safety]
     for t in plan.local_targets:
@@ -194,7 +199,8 @@ def _across(a, b, direction) -> float:
 
 def _grouped(markers: list[Marker], views: tuple[TargetView, ...] = ()) -> list[Marker]:
     """Local markers closer than :data:`CROWD_M` as seen in their view merged into one that
-    names them all."""
+    names them all.
+    """
     local = [m for m in markers if m.role == "local"]
     rest = [m for m in markers if m.role != "local"]
     view_of = {k: v for v in views for k in v.targets}
