@@ -26,9 +26,9 @@ _CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_fil
 
 def cache_path() -> Path:
     """Where the cache lives (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core.paths import cache_dir
 
-    return user_dir() / "cache" / "catalog-validation.json"
+    return cache_dir() / "catalog-validation.json"
 
 
 #: The cache holds a few keys and their warnings; anything larger is not one.
