@@ -123,7 +123,7 @@ def test_bundled_catalog_new_roots_match_the_sources_read():
         "palmaris_longus": ("C7", "C8"), "pronator_quadratus": ("C7", "C8", "T1"), "biceps_brachii": ("C5", "C6", "C7"),
         "triceps_brachii": ("C6", "C7", "C8", "T1"), "sartorius": ("L2", "L3", "L4"), "gracilis": ("L2", "L3", "L4"),
         "extensor_hallucis_longus": ("L4", "L5", "S1"), "tibialis_posterior": ("L4", "L5", "S1"),
-        "biceps_femoris_short_head": ("L5", "S1", "S2"), "adductor_hallucis": ("S2", "S3"),
+        "biceps_femoris_short_head": ("L5", "S1", "S2"), "adductor_hallucis": ("S1", "S2", "S3"),
         "scalenes": ("C3", "C4", "C5", "C6", "C7", "C8"), "abductor_hallucis": ("S1", "S2", "S3"),
     }
     for mid, segments in expected.items():
@@ -136,7 +136,7 @@ def test_bundled_catalog_disputed_roots_carry_a_disagreement_note():
     catalog = _bundled()
     for mid in ("sartorius", "gracilis", "biceps_brachii", "triceps_brachii", "tibialis_posterior", "flexor_hallucis_longus",
                 "flexor_digitorum_longus", "extensor_hallucis_longus", "extensor_digitorum_longus", "fibularis_brevis",
-                "pronator_quadratus", "scalenes", "abductor_hallucis", "flexor_digitorum_brevis", "flexor_hallucis_brevis",
+                "adductor_hallucis", "pronator_quadratus", "scalenes", "abductor_hallucis", "flexor_digitorum_brevis", "flexor_hallucis_brevis",
                 "piriformis", "brachioradialis", "extensor_carpi_radialis_brevis", "supraspinatus", "subscapularis"):
         assert catalog.muscle(mid).disagreement, mid
 
