@@ -69,7 +69,7 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
-        own = Annotation(view.caption, "", targets, ())
+        own = Annotation(view.caption_for(study=picture.treatment is None), "", targets, ())
         # Text sized for the panel (half the picture), as a picture of that size would have.
         small = style_for(size, details=style.details)
         panel_style = replace(small, footer=False, title_px=style.subtitle_px)

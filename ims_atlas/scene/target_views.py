@@ -60,7 +60,14 @@ class TargetView:
     @property
     def caption(self) -> str:
         """A panel's caption: "Muscles to treat, from the front"."""
-        return f"{GROUP_WORDS.get(self.group, 'Targets')}, {VIEW_WORDS.get(self.name, self.name)}"
+        return self.caption_for(study=False)
+
+    def caption_for(self, study: bool) -> str:
+        """The caption; for a segment ``study``, its muscles are the ones the root supplies."""
+        words = GROUP_WORDS.get(self.group, "Targets")
+        if study and self.group == "local":
+            words = "Muscles the root supplies"
+        return f"{words}, {VIEW_WORDS.get(self.name, self.name)}"
 
     def as_json(self) -> dict:
         """The view as the command line's JSON prints it."""
