@@ -15,6 +15,8 @@ BUDGET = {
     "ims_atlas.anatomy.manifest": set(),
     "ims_atlas.anatomy.spine": set(),
     "ims_atlas.scene.plan": set(),
+    "ims_atlas.study.assessment": set(),
+    "ims_atlas.cli.study_commands": set(),
     "ims_atlas.scene.views": set(),
     "ims_atlas.scene.mesh_cache": set(),
     "ims_atlas.scene.controller": {"pyvista", "vtkmodules"},

@@ -1,0 +1,81 @@
+"""Segmental-study sub-commands: ``assess`` (find the segment from examination findings).
+
+Nothing here imports Qt or VTK; the study modules are imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ims_atlas.cli.catalog_commands import EXIT_DATA, EXIT_NO_MATCH, _catalog, _err, _resolve, _show
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the study sub-commands to the parser."""
+    p = sub.add_parser(
+        "assess", help="rank the root segments that explain tender muscles and Gunn's signs",
+        description="Rank the root segments that explain the examination: each marked muscle counts for its "
+                    "roots (major 1, minor 0.5, +0.5 for a published indicator muscle), each sign for the segment "
+                    "it was found at. A ranking of hypotheses to examine, not a diagnosis; nothing is stored.")
+    p.add_argument("--muscle", action="append", default=[], metavar="NAME[:left|right]",
+                   help="a muscle found tender or banded (repeatable); any name or alias")
+    p.add_argument("--sign", action="append", default=[], metavar="NAME:SEGMENT",
+                   help="one of Gunn's signs at a segment, e.g. trophoedema:C6 (repeatable; optional :left/:right)")
+    p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                   help="a user catalog merged over the bundled one")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(handler=run_assess)
+
+
+def _split_side(text: str) -> tuple[str, str]:
+    """``"deltoid:right"`` -> ``("deltoid", "right")``; the side is checked by the caller."""
+    name, sep, side = text.rpartition(":")
+    return (name, side) if sep else (text, "")
+
+
+def _muscle_id(catalog, name: str, text: str) -> str | None:
+    """The muscle a name means, never a fuzzy guess (a finding must name what was examined)."""
+    from ims_atlas.catalog.search import CatalogSearch
+
+    if catalog.has_muscle(name):
+        return name
+    search = CatalogSearch(catalog)
+    hits = [h for h in search.search(name, limit=5, kinds=["muscle"]) if h.score > 0.25]
+    if not hits:
+        close = search.closest(name, 3, kinds=["muscle"])
+        hint = "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in close) if close else ""
+        _err(f"--muscle {text!r}: no muscle is called {name!r}{hint}")
+        return None
+    return _resolve(catalog, name.split(), "muscle")
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]``."""
+    from ims_atlas.study.assessment import FindingError, Findings, MuscleFinding, assess, parse_side, parse_sign
+    from ims_atlas.study.assessment_views import assessment_text, assessment_view
+
+    if not args.muscle and not args.sign:
+        _err("assess: give at least one --muscle NAME[:left|right] or --sign NAME:SEGMENT")
+        return EXIT_NO_MATCH
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    muscles = []
+    try:
+        for text in args.muscle:
+            name, side = _split_side(text)
+            parsed_side = parse_side(side, f"--muscle {text!r}")
+            if not name.strip():
+                _err(f"--muscle {text!r}: no muscle name")
+                return EXIT_NO_MATCH
+            muscle_id = _muscle_id(catalog, name.strip(), text)
+            if muscle_id is None:
+                return EXIT_NO_MATCH
+            muscles.append(MuscleFinding(muscle_id, parsed_side))
+        signs = tuple(parse_sign(t) for t in args.sign)
+    except FindingError as exc:
+        _err(str(exc))
+        return EXIT_NO_MATCH
+    result = assess(catalog, Findings(tuple(dict.fromkeys(muscles)), tuple(dict.fromkeys(signs))))
+    return _show(args, assessment_view(result), assessment_text)
