@@ -168,3 +168,17 @@ def test_cli_assess_bad_input_exits_2(capsys, argv, message):
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert message in err
+
+
+def test_assessment_picture_lights_muscles_roots_and_paraspinal_points(catalog, manifest):
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.study_pictures import assessment_picture
+
+    result = ranked(catalog, "supraspinatus", "infraspinatus", "deltoid")
+    picture = assessment_picture(result, manifest, catalog, ViewState(), top=1)
+    lit = {sid for sid, role in picture.roles.items() if role == "local"}
+    expected = {s.id for m in ("supraspinatus", "infraspinatus", "deltoid")
+                for s in manifest.muscle_structures(m, sides=["right"])}
+    assert expected and lit == expected
+    assert [m.label for m in picture.markers] == ["C5 right"]
+    assert "root" in picture.roles.values()

@@ -1,0 +1,88 @@
+"""Find the segment and the quiz in the real window (Xvfb + xcb)."""
+
+import os
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.gui3d
+
+if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    pytest.skip("needs an X server (pytest-xvfb or xvfb-run)", allow_module_level=True)
+
+from PyQt6.QtCore import Qt  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    return load_catalog(bundled_catalog_path())
+
+
+def _orange_share(window) -> float:
+    img = np.asarray(window.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    return float(((r > 180) & (g > 110) & (g < 190) & (b < 80)).mean())
+
+
+def test_assessment_panel_ranks_and_lights_c5(open_window, qtbot, catalog, tmp_path):
+    from ims_atlas.qt.study_hooks import open_assessment
+
+    window = open_window(catalog)
+    panel = open_assessment(window)
+    panel.muscle_side.setCurrentIndex(panel.muscle_side.findData("right"))
+    for name in ("supraspinatus", "infraspinatus", "deltoid"):
+        panel.muscle_filter.setText(name)
+        qtbot.keyClick(panel.muscle_list, Qt.Key.Key_Return)
+        panel.add_selected_muscle()
+    assert panel.findings_list.count() == 3
+    assert panel.assessment.segments[0].segment == "C5"
+    assert "1. C5" in panel.result.toPlainText()
+    before = _orange_share(window)
+    panel.show_requested.emit(panel.assessment)
+    assert _orange_share(window) > before + 0.002
+    saved = panel.save_to(tmp_path / "a.txt")
+    text = saved.read_text()
+    assert "1. C5  score 4.5" in text and "supraspinatus:right" in text
+    panel.clear()
+    assert panel.findings_list.count() == 0
+
+
+def test_clicking_a_muscle_in_3d_marks_it_when_picking_is_on(open_window, catalog, manifest):
+    from ims_atlas.qt.study_hooks import open_assessment
+
+    window = open_window(catalog)
+    panel = open_assessment(window)
+    deltoid = manifest.muscle_structures("deltoid", sides=["left"])[0]
+    window.mouse.clicked.emit(deltoid.id)
+    assert panel.findings_list.count() == 0  # picking is off
+    panel.pick_in_3d.setChecked(True)
+    window.mouse.clicked.emit(deltoid.id)
+    assert [(m.muscle, m.side) for m in panel._muscles] == [("deltoid", "left")]
+
+
+def test_quiz_dialog_scores_keys_and_reviews(open_window, qtbot, catalog):
+    from ims_atlas.qt.quiz_dialog import QuizDialog
+
+    window = open_window(catalog)
+    dialog = QuizDialog(catalog, window._manifest, window, count=3, seed=5)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    first = dialog.quiz.current
+    qtbot.keyClick(dialog, Qt.Key(Qt.Key.Key_1 + first.answer))
+    assert dialog.quiz.score == 1
+    assert "Right." in dialog.feedback.toPlainText() and "Sources" in dialog.feedback.toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    second = dialog.quiz.current
+    dialog.choose((second.answer + 1) % 4)
+    assert "Not quite" in dialog.feedback.toPlainText()
+    dialog.next_question()
+    dialog.skip()
+    dialog.next_question()
+    assert dialog.quiz.done
+    review = dialog.feedback.toPlainText()
+    assert "You scored 1 of 3" in dialog.prompt.text()
+    assert second.prompt in review and "skipped" in review
+    dialog.close()
