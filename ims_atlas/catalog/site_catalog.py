@@ -120,7 +120,7 @@ class Catalog:
     # -- user catalogs -------------------------------------------------------------------------
 
     def merged_with(self, user: Catalog) -> Catalog:
-        """This catalog with ``user``'s conditions, muscles and sources added or replacing ours.
+        """Merge in ``user``: this catalog with ``user``'s conditions, muscles and sources added or replacing ours.
 
         Replaced entries keep their place; new ones come after the bundled ones.
         """

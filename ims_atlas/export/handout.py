@@ -1,5 +1,6 @@
 """Patient handout export (PDF): pictures rendered off screen, words from the catalog, A4
-large print, written atomically. The patient's name goes into that one file and nowhere else."""
+large print, written atomically. The patient's name goes into that one file and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -90,7 +91,8 @@ def read_logo(path: str) -> tuple[bytes | None, str | None]:
 
 def picture_size_for(points, direction) -> tuple[int, int]:
     """A wide picture for targets that spread sideways, a tall one for targets that stand
-    tall (seen along ``direction``), so labels have room beside them either way."""
+    tall (seen along ``direction``), so labels have room beside them either way.
+    """
     aspect = extent_aspect(points, direction)
     return TALL_PICTURE_SIZE if aspect is not None and aspect < 1 / 1.2 else PICTURE_SIZE
 
