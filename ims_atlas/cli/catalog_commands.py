@@ -268,4 +268,7 @@ def run_segment(args: argparse.Namespace) -> int:
         _err(f"segment {name} is not covered by the catalog, which covers C1-S2")
         return EXIT_NO_MATCH
     view = segment_view(catalog, name)
+    from ims_atlas.cli.study_commands import dermatome_entries
+
+    view["dermatome"] = dermatome_entries(name)
     return _show(args, view, segment_text)

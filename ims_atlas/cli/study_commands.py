@@ -52,7 +52,14 @@ def _muscle_id(catalog, name: str, text: str) -> str | None:
 
 def run_assess(args: argparse.Namespace) -> int:
     """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]``."""
-    from ims_atlas.study.assessment import FindingError, Findings, MuscleFinding, assess, parse_side, parse_sign
+    from ims_atlas.study.assessment import (
+        FindingError,
+        Findings,
+        MuscleFinding,
+        assess,
+        parse_side,
+        parse_sign,
+    )
     from ims_atlas.study.assessment_views import assessment_text, assessment_view
 
     if not args.muscle and not args.sign:
@@ -79,3 +86,19 @@ def run_assess(args: argparse.Namespace) -> int:
         return EXIT_NO_MATCH
     result = assess(catalog, Findings(tuple(dict.fromkeys(muscles)), tuple(dict.fromkeys(signs))))
     return _show(args, assessment_view(result), assessment_text)
+
+
+def dermatome_entries(segment: str) -> list[dict]:
+    """The ``dermatome`` list of ``segment --json``: one entry per map (areas on the baked skin).
+
+    Without a baked skin (or with a broken one) the areas are null and the reason is given.
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.dermatomes import bundled_maps, dermatome_view, load_painted_skin
+
+    try:
+        skin = load_painted_skin()
+    except DataError as exc:
+        _err(f"dermatome areas left out: {exc.problems[0].message}")
+        skin = None
+    return dermatome_view(segment, skin, bundled_maps())

@@ -60,7 +60,8 @@ def assessment_picture(assessment: Assessment, manifest: Manifest, catalog: Cata
 def quiz_picture(structure_ids: tuple[str, ...], manifest: Manifest, state: ViewState,
                  palette: Palette = DEFAULT_PALETTE) -> Picture:
     """A quiz question's structures lit (``local``), the rest of the body as context; no labels
-    (they would give the answer away)."""
+    (they would give the answer away).
+    """
     roles = {sid: "local" for sid in structure_ids if sid in manifest}
     highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, palette=palette,
                          hidden=state.hidden, opacity=dict(state.opacity), labels=False)

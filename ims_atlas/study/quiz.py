@@ -103,11 +103,11 @@ class Quiz:
     @property
     def score(self) -> int:
         """Right answers so far."""
-        return sum(a == q.answer for q, a in zip(self.questions, self.answers))
+        return sum(a == q.answer for q, a in zip(self.questions, self.answers, strict=False))
 
     def misses(self) -> list[tuple[Question, int | None]]:
         """The questions answered wrongly or skipped, with the answer given (None: skipped)."""
-        return [(q, a) for q, a in zip(self.questions, self.answers) if a != q.answer]
+        return [(q, a) for q, a in zip(self.questions, self.answers, strict=False) if a != q.answer]
 
 
 # -- generation ----------------------------------------------------------------------------------
