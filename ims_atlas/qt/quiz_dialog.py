@@ -28,7 +28,20 @@ class QuizDialog(QDialog):
         self._manifest = manifest
         self._window = window
         drawn = (lambda m: bool(manifest.muscle_structures(m))) if manifest is not None else None
-        self.quiz: Quiz = make_quiz(catalog, count=count, seed=seed, drawn=drawn)
+        self._skin = None
+        dermatomes = None
+        if window is not None and hasattr(window, "scene"):
+            from ims_atlas.core.errors import DataError
+            from ims_atlas.study.dermatomes import bundled_maps, bundled_painted_skin
+            from ims_atlas.study.quiz import dermatome_question_maker
+
+            try:
+                self._skin = bundled_painted_skin()
+                dermatomes = dermatome_question_maker(self._skin, bundled_maps(),
+                                                      getattr(window, "dermatome_map", None))
+            except DataError:
+                self._skin = None
+        self.quiz: Quiz = make_quiz(catalog, count=count, seed=seed, drawn=drawn, dermatome_question=dermatomes)
         self._answered = False
         layout = QVBoxLayout(self)
         self.progress = QLabel(self)
@@ -101,7 +114,22 @@ class QuizDialog(QDialog):
         if q.kind == "supplies":
             ids = ()  # lighting the options would not help answer; the body is shown whole
         picture = quiz_picture(ids, self._manifest, self._window.state.current)
-        self._window.scene.show(picture, frame=bool(ids), render=True)
+        self._window.scene.show(picture, frame=bool(ids), render=False)
+        self._paint_region(q)
+        self._window.scene.plotter.render()
+
+    def _paint_region(self, q: Question) -> None:
+        """A dermatome question paints its region on the skin; other questions take the skin away."""
+        from ims_atlas.scene.skin_layer import SkinLayer
+
+        if getattr(self._window, "skin_layer", None) is None:
+            self._window.skin_layer = SkinLayer(self._window.scene.plotter)
+        layer = self._window.skin_layer
+        if q.region and self._skin is not None:
+            map_id, segment = q.region.split(":")
+            layer.show(self._skin, map_id, segment, render=False)
+        elif not getattr(self._window, "skin_on", False):
+            layer.hide(render=False)
 
     def choose(self, option: int) -> None:
         """Answer the current question with option ``option`` (0-3)."""
@@ -192,7 +220,7 @@ class QuizDialog(QDialog):
 
 def explanation_html(q: Question, catalog: Catalog) -> str:
     """The explanation and the citations of its sources."""
-    cites = []
+    cites = [f"<li>{escape(c)}</li>" for c in q.citations]
     for sid in q.sources:
         src = catalog.source(sid)
         if src is not None:

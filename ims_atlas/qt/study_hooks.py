@@ -23,6 +23,7 @@ def install_study_menu(window, bar) -> None:
     enabled = window._catalog is not None
     find.setEnabled(enabled)
     quiz.setEnabled(enabled)
+    install_skin_menu(window, menu)
 
 
 def open_assessment(window):
@@ -72,3 +73,98 @@ def open_quiz(window):
     window.quiz_dialog = dialog
     dialog.show()
     return dialog
+
+
+# -- dermatomes on the skin ------------------------------------------------------------------------
+
+
+def install_skin_menu(window, menu) -> None:
+    """Study > Skin with dermatome (a toggle) and the map to paint (radio items)."""
+    from PyQt6.QtGui import QActionGroup
+
+    from ims_atlas.study.dermatomes import bundled_maps
+
+    toggle = QAction("Skin with &dermatome", window)
+    toggle.setObjectName("study-skin")
+    toggle.setCheckable(True)
+    toggle.setShortcut(QKeySequence("Ctrl+Shift+D"))
+    toggle.toggled.connect(lambda on: set_skin(window, on))
+    menu.addSeparator()
+    menu.addAction(toggle)
+    maps_menu = menu.addMenu("Dermatome &map")
+    group = QActionGroup(window)
+    window.dermatome_map_actions = {}
+    for i, m in enumerate(bundled_maps().maps):
+        action = QAction(m.name, window)
+        action.setCheckable(True)
+        action.setChecked(i == 0)
+        action.setObjectName(f"dermatome-map-{m.id}")
+        action.triggered.connect(lambda _=False, mid=m.id: set_dermatome_map(window, mid))
+        group.addAction(action)
+        maps_menu.addAction(action)
+        window.dermatome_map_actions[m.id] = action
+    window.skin_action = toggle
+    window.dermatome_map = bundled_maps().maps[0].id
+    window.state.subscribe(lambda old, new: _refresh_skin(window) if old.segment != new.segment else None)
+
+
+def set_dermatome_map(window, map_id: str) -> None:
+    """Paint another map."""
+    window.dermatome_map = map_id
+    if map_id in getattr(window, "dermatome_map_actions", {}):
+        window.dermatome_map_actions[map_id].setChecked(True)
+    _refresh_skin(window)
+
+
+def set_skin(window, on: bool) -> None:
+    """Show or hide the translucent skin (with the segment's dermatome)."""
+    from ims_atlas.scene.skin_layer import SkinLayer
+
+    if getattr(window, "skin_layer", None) is None:
+        window.skin_layer = SkinLayer(window.scene.plotter)
+    window.skin_on = on
+    if window.skin_action.isChecked() != on:
+        window.skin_action.setChecked(on)
+    _refresh_skin(window)
+
+
+def _refresh_skin(window) -> None:
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.dermatomes import bundled_painted_skin
+
+    layer = getattr(window, "skin_layer", None)
+    if layer is None:
+        return
+    if not getattr(window, "skin_on", False):
+        layer.hide()
+        return
+    try:
+        skin = bundled_painted_skin()
+    except DataError as exc:
+        window.skin_on = False
+        window.skin_action.setChecked(False)
+        window.statusBar().showMessage(f"No skin to draw: {exc.problems[0].message}", 10000)
+        return
+    segment = window.state.current.segment
+    layer.show(skin, window.dermatome_map, segment)
+    if segment:
+        window._show_plan_html(window._plan_html.split("<!--dermatome-->")[0] + dermatome_html(skin, window.dermatome_map, segment))
+
+
+def dermatome_html(skin, map_id: str, segment: str) -> str:
+    """The dermatome paragraph for the plan panel: map, areas, how it was made, disagreements."""
+    from html import escape
+
+    from ims_atlas.study.dermatomes import bundled_maps
+
+    maps = bundled_maps()
+    m = maps.get(map_id)
+    area = skin.areas_cm2(map_id, segment) if segment in m.anchors else None
+    where = (f"{area['left']:.0f} cm² left, {area['right']:.0f} cm² right" if area else "not painted in this map")
+    items = "".join(f"<li>{escape(d)}</li>" for d in maps.disagreements)
+    return ("<!--dermatome--><h3><span style='color:#CC79A7'>■</span> Dermatome " + escape(segment) + "</h3>"
+            f"<p>{escape(m.name)}: {where}. {escape(m.description)}</p>"
+            f"<p><small>{escape(maps.citation(map_id))}</small></p>"
+            "<p><small>Painted between published points by nearest point along the skin; the skin is an "
+            "envelope built from the muscles, not a segmented skin.</small></p>"
+            f"<p><b>Where the maps disagree</b></p><ul>{items}</ul>")

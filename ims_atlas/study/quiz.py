@@ -48,7 +48,8 @@ class Question:
     side: str = "right"
     option_muscles: tuple[str | None, ...] = ()
     option_segments: tuple[str | None, ...] = ()
-    region: str | None = None  # a dermatome question's painted area: (map id, segment)
+    region: str | None = None  # a dermatome question's painted area: "map_id:segment"
+    citations: tuple[str, ...] = ()  # sources cited in full (for data outside the catalog)
 
     def option_for_muscle(self, muscle_id: str) -> int | None:
         """The option a click on ``muscle_id`` means, or None."""
@@ -261,10 +262,42 @@ def make_quiz(catalog: Catalog, count: int = 10, seed: int | None = None, kinds:
         kind = kinds[attempts % len(kinds)]
         attempts += 1
         q = makers[kind]()
-        if q is None or q.prompt in seen:
+        key = "" if q is None else q.prompt + (q.region or "")
+        if q is None or key in seen:
             continue
-        seen.add(q.prompt)
+        seen.add(key)
         questions.append(q)
     if len(questions) < count:
         notes.append(f"Only {len(questions)} different questions could be made from the catalog.")
     return Quiz(questions, notes=tuple(notes))
+
+
+def dermatome_question_maker(skin, maps, map_id: str | None = None) -> Callable[[random.Random], Question | None]:
+    """``rng -> Question``: a painted dermatome on the skin; which segment is it?
+
+    ``skin`` is a :class:`~ims_atlas.study.dermatomes.PaintedSkin`, ``maps`` the map definitions;
+    the first map is used unless ``map_id`` is given. Wrong options are other painted segments
+    near it (harder than far ones).
+    """
+    m = maps.get(map_id) if map_id else maps.maps[0]
+    painted = [s for s in maps.segments if s in m.anchors and s in skin.segments
+               and sum(skin.areas_cm2(m.id, s).values()) > 0]
+
+    def make(rng: random.Random) -> Question | None:
+        if len(painted) < OPTIONS:
+            return None
+        right = rng.choice(painted)
+        i = painted.index(right)
+        pool = [s for s in painted if s != right]
+        pool.sort(key=lambda s: (abs(painted.index(s) - i), rng.random()))
+        wrong = pool[: OPTIONS + 1]
+        rng.shuffle(wrong)
+        options, answer, _ = _shuffle(rng, right, wrong[: OPTIONS - 1])
+        area = skin.areas_cm2(m.id, right)
+        why = (f"The painted area is the {right} dermatome in the {m.name} map "
+               f"({area['left']:.0f} cm² left, {area['right']:.0f} cm² right on this skin). {m.description}")
+        cites = tuple(maps.sources[s]["citation"] for s in m.sources)
+        return Question("dermatome", "Which dermatome is painted on the skin?", options, answer, why,
+                        (), region=f"{m.id}:{right}", citations=cites)
+
+    return make

@@ -86,3 +86,28 @@ def test_quiz_dialog_scores_keys_and_reviews(open_window, qtbot, catalog):
     assert "You scored 1 of 3" in dialog.prompt.text()
     assert second.prompt in review and "skipped" in review
     dialog.close()
+
+
+def test_skin_with_the_segments_dermatome(open_window, catalog):
+    from ims_atlas.qt.study_hooks import set_dermatome_map, set_skin
+
+    def shot(w) -> np.ndarray:
+        return np.asarray(w.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
+
+    def bluer(a: np.ndarray, b: np.ndarray) -> float:
+        """Share of pixels whose blue-over-green rose (the purple dermatome painted over them)."""
+        return float((((b[..., 2] - b[..., 1]) - (a[..., 2] - a[..., 1])) > 25).mean())
+
+    window = open_window(catalog)
+    window.state.update(side="both")
+    window.show_segment("C6")
+    before = shot(window)
+    set_skin(window, True)
+    assert window.skin_layer.shown
+    c6 = shot(window)
+    assert bluer(before, c6) > 0.003
+    assert "Dermatome C6" in window.plan_view.toPlainText()
+    set_dermatome_map(window, "keegan_garrett")
+    assert "Keegan and Garrett" in window.plan_view.toPlainText()
+    set_skin(window, False)
+    assert not window.skin_layer.shown

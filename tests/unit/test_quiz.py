@@ -28,7 +28,7 @@ def test_every_kind_is_asked_and_dermatome_is_noted_without_a_map(catalog):
     assert {q.kind for q in quiz.questions} == set(KINDS) - {"dermatome"}
     assert any("dermatome" in n for n in quiz.notes)
     assert len(quiz.questions) == 20
-    assert len({q.prompt for q in quiz.questions}) == 20
+    assert len({q.prompt + (q.region or "") for q in quiz.questions}) == 20
 
 
 def test_seed_reproduces_the_quiz(catalog):
@@ -114,3 +114,18 @@ def test_only_drawn_muscles_light_up(catalog):
 def test_an_empty_kind_list_gives_an_empty_quiz(catalog):
     assert make_quiz(catalog, kinds=()).questions == []
     assert Quiz([]).done
+
+
+def test_dermatome_questions_ask_for_the_painted_segment(catalog):
+    from ims_atlas.study.dermatomes import bundled_maps, load_painted_skin
+    from ims_atlas.study.quiz import dermatome_question_maker
+
+    skin, maps = load_painted_skin(), bundled_maps()
+    quiz = make_quiz(catalog, count=8, seed=9, kinds=("dermatome",),
+                     dermatome_question=dermatome_question_maker(skin, maps))
+    assert len(quiz.questions) == 8 and not quiz.notes
+    for q in quiz.questions:
+        map_id, segment = q.region.split(":")
+        assert q.options[q.answer] == segment
+        assert skin.vertex_mask(map_id, segment).any()
+        assert len(set(q.options)) == 4 and q.citations
