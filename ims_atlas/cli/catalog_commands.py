@@ -230,7 +230,11 @@ def run_plan(args: argparse.Namespace) -> int:
     if condition_id is None:
         return EXIT_NO_MATCH
     side = getattr(args, "side", None) or "both"
-    view = plan_view(catalog, treatment_plan(catalog, _manifest(args), condition_id, side))
+    manifest = _manifest(args)
+    view = plan_view(catalog, treatment_plan(catalog, manifest, condition_id, side))
+    from ims_atlas.cli.study_commands import add_referred_pain
+
+    add_referred_pain(view, manifest, catalog)
     return _show(args, view, plan_text)
 
 

@@ -102,3 +102,61 @@ def dermatome_entries(segment: str) -> list[dict]:
         _err(f"dermatome areas left out: {exc.problems[0].message}")
         skin = None
     return dermatome_view(segment, skin, bundled_maps())
+
+
+def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None):
+    """An off-screen scene with the translucent skin and ``segment``'s dermatome from ``map_id``
+    drawn on it, for ``export --dermatome``; None (reported) if the map or the skin is missing.
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.export.render import OffscreenScene
+    from ims_atlas.scene.skin_layer import SkinLayer
+    from ims_atlas.study.dermatomes import bundled_maps, load_painted_skin
+
+    maps = bundled_maps()
+    if map_id not in {m.id for m in maps.maps}:
+        _err(f"--dermatome {map_id!r}: no such map; the maps are {', '.join(m.id for m in maps.maps)}")
+        return None
+    if segment is None:
+        _err("--dermatome needs a segment picture (e.g. 'export C6 --dermatome isncsci')")
+        return None
+    try:
+        skin = load_painted_skin()
+    except DataError as exc:
+        _err(f"--dermatome: {exc.problems[0].message}")
+        return None
+    scene = OffscreenScene(manifest, size)
+    SkinLayer(scene.plotter).show(skin, map_id, segment, render=False)
+    return scene
+
+
+def add_referred_pain(view: dict, manifest, catalog) -> None:
+    """Give each local target of a ``plan --json`` view its ``referred_pain`` (None where no
+    published referral was read; ``referred_pain_left_out`` says which and why).
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.body_landmarks import BodyFrame
+    from ims_atlas.study.dermatomes import load_painted_skin
+    from ims_atlas.study.referred_pain import bundled_referred_pain, referred_view
+
+    table = bundled_referred_pain()
+    try:
+        skin = load_painted_skin() if manifest is not None else None
+    except DataError:
+        skin = None
+    body = BodyFrame(manifest) if manifest is not None else None
+    left_out = {}
+    for target in view.get("local_targets", []):
+        muscle_id = target["muscle"]["id"]
+        entry = referred_view(muscle_id, target["side"], skin, body, table)
+        if entry is not None:
+            entry["sources"] = [_source_ref(catalog, s) for s in entry["sources"]]
+        else:
+            left_out[muscle_id] = table.not_included.get(muscle_id, "no published referral map in the sources read")
+        target["referred_pain"] = entry
+    view["referred_pain_left_out"] = left_out
+
+
+def _source_ref(catalog, source_id: str) -> dict:
+    src = catalog.source(source_id)
+    return {"id": source_id, "citation": src.citation if src else None, "url": src.url if src else None}

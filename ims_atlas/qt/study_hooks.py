@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget
 
@@ -103,9 +103,32 @@ def install_skin_menu(window, menu) -> None:
         group.addAction(action)
         maps_menu.addAction(action)
         window.dermatome_map_actions[m.id] = action
+    referred = QAction("&Referred pain zones (with a plan)", window)
+    referred.setObjectName("study-referred")
+    referred.setCheckable(True)
+    referred.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    referred.toggled.connect(lambda on: set_referred(window, on))
+    menu.addAction(referred)
+    window.referred_action = referred
     window.skin_action = toggle
     window.dermatome_map = bundled_maps().maps[0].id
-    window.state.subscribe(lambda old, new: _refresh_skin(window) if old.segment != new.segment else None)
+    # After the window's own observer (subscribed after the menus are built) has drawn the
+    # picture and written the plan panel: the skin and its paragraphs go on top.
+    window.state.subscribe(lambda old, new: QTimer.singleShot(0, lambda: _refresh_skin(window))
+                           if (old.segment, old.condition_id, old.side) != (new.segment, new.condition_id, new.side)
+                           else None)
+
+
+def set_referred(window, on: bool) -> None:
+    """Paint (or stop painting) the plan's referred-pain zones on the skin."""
+    from ims_atlas.scene.skin_layer import SkinLayer
+
+    if getattr(window, "skin_layer", None) is None:
+        window.skin_layer = SkinLayer(window.scene.plotter)
+    window.referred_on = on
+    if window.referred_action.isChecked() != on:
+        window.referred_action.setChecked(on)
+    _refresh_skin(window)
 
 
 def set_dermatome_map(window, map_id: str) -> None:
@@ -135,20 +158,68 @@ def _refresh_skin(window) -> None:
     layer = getattr(window, "skin_layer", None)
     if layer is None:
         return
-    if not getattr(window, "skin_on", False):
+    skin_on, referred_on = getattr(window, "skin_on", False), getattr(window, "referred_on", False)
+    state = window.state.current
+    if not skin_on and not (referred_on and state.condition_id):
         layer.hide()
         return
     try:
         skin = bundled_painted_skin()
     except DataError as exc:
-        window.skin_on = False
+        window.skin_on = window.referred_on = False
         window.skin_action.setChecked(False)
+        window.referred_action.setChecked(False)
         window.statusBar().showMessage(f"No skin to draw: {exc.problems[0].message}", 10000)
         return
-    segment = window.state.current.segment
-    layer.show(skin, window.dermatome_map, segment)
+    zones, html = None, ""
+    if referred_on and state.condition_id and window._catalog is not None:
+        zones, html = referred_zones(window, skin)
+    segment = state.segment if skin_on else None
+    layer.show(skin, window.dermatome_map if skin_on else None, segment, zones=zones)
+    base = window._plan_html.split("<!--dermatome-->")[0].split("<!--referred-->")[0]
     if segment:
-        window._show_plan_html(window._plan_html.split("<!--dermatome-->")[0] + dermatome_html(skin, window.dermatome_map, segment))
+        base += dermatome_html(skin, window.dermatome_map, segment)
+    window._show_plan_html(base + html)
+
+
+def referred_zones(window, skin):
+    """The plan's referred-pain zones as one vertex mask, and the legend for the plan panel."""
+    from html import escape
+
+    import numpy as np
+
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.study.body_landmarks import BodyFrame
+    from ims_atlas.study.referred_pain import bundled_referred_pain, zone_mask
+
+    state = window.state.current
+    plan = treatment_plan(window._catalog, window._manifest, state.condition_id, state.side)
+    table = bundled_referred_pain()
+    body = getattr(window, "_body_frame", None) or BodyFrame(window._manifest)
+    window._body_frame = body
+    mask = np.zeros(len(skin.points), dtype=bool)
+    shown, missing = {}, {}
+    for t in plan.local_targets:
+        zone = table.get(t.muscle.id)
+        if zone is None:
+            missing[t.muscle.name] = table.not_included.get(t.muscle.id, "no published referral map in the sources read")
+            continue
+        try:
+            mask |= zone_mask(skin, body, zone, t.side)
+        except KeyError as exc:
+            missing[t.muscle.name] = f"not drawn: {exc.args[0]}"
+            continue
+        cites = "; ".join(window._catalog.source(s).citation for s in zone.sources if window._catalog.source(s))
+        shown[t.muscle.name] = f"{zone.description} <small>({escape(cites)})</small>"
+    items = "".join(f"<li><b>{escape(k)}</b>: {v}</li>" for k, v in shown.items())
+    gaps = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in missing.items())
+    html = ("<!--referred--><h3>Referred pain</h3><p><span style='color:#009E73'>■</span> zone on the skin where "
+            "the trigger point's pain is felt &nbsp; <span style='color:#E69F00'>●</span> the muscle that holds "
+            f"the trigger point</p><ul>{items}</ul>"
+            + (f"<p>Not drawn (no published map in the sources read):</p><ul>{gaps}</ul>" if gaps else "")
+            + "<p><small>Discs drawn around the regions each source names; the sizes are this atlas's "
+              "drawing.</small></p>")
+    return mask, html
 
 
 def dermatome_html(skin, map_id: str, segment: str) -> str:

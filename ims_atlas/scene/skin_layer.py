@@ -15,10 +15,16 @@ SKIN_RGB = (0.93, 0.80, 0.69)
 DERMATOME_RGB = (0.80, 0.47, 0.65)
 SKIN_ALPHA = 0.18
 DERMATOME_ALPHA = 0.62
+#: Okabe-Ito bluish green: a referred-pain zone (where the pain is felt), told from the orange muscle.
+REFERRED_RGB = (0.0, 0.62, 0.45)
+REFERRED_ALPHA = 0.7
 
 
-def skin_colours(skin: PaintedSkin, map_id: str | None, segment: str | None) -> np.ndarray:
-    """RGBA (0-255) per vertex: pale translucent skin, the segment's dermatome stronger."""
+def skin_colours(skin: PaintedSkin, map_id: str | None, segment: str | None,
+                 zones: np.ndarray | None = None) -> np.ndarray:
+    """RGBA (0-255) per vertex: pale translucent skin, the segment's dermatome stronger, and
+    referred-pain ``zones`` (a boolean per vertex) on top.
+    """
     rgba = np.empty((len(skin.points), 4), dtype=np.uint8)
     rgba[:, :3] = np.round(np.asarray(SKIN_RGB) * 255)
     rgba[:, 3] = round(SKIN_ALPHA * 255)
@@ -26,6 +32,9 @@ def skin_colours(skin: PaintedSkin, map_id: str | None, segment: str | None) -> 
         mask = skin.vertex_mask(map_id, segment)
         rgba[mask, :3] = np.round(np.asarray(DERMATOME_RGB) * 255)
         rgba[mask, 3] = round(DERMATOME_ALPHA * 255)
+    if zones is not None:
+        rgba[zones, :3] = np.round(np.asarray(REFERRED_RGB) * 255)
+        rgba[zones, 3] = round(REFERRED_ALPHA * 255)
     return rgba
 
 
@@ -43,8 +52,11 @@ class SkinLayer:
         """True while the skin is drawn."""
         return self._actor is not None
 
-    def show(self, skin: PaintedSkin, map_id: str | None, segment: str | None, render: bool = True) -> None:
-        """Draw ``skin`` with ``segment``'s dermatome in ``map_id`` (None: plain skin)."""
+    def show(self, skin: PaintedSkin, map_id: str | None, segment: str | None, render: bool = True,
+             zones: np.ndarray | None = None) -> None:
+        """Draw ``skin`` with ``segment``'s dermatome in ``map_id`` (None: plain skin) and
+        referred-pain ``zones``.
+        """
         import pyvista as pv
 
         if self._skin is not skin or self._mesh is None:
@@ -52,7 +64,7 @@ class SkinLayer:
             faces = np.hstack([np.full((len(skin.faces), 1), 3, dtype=np.int64), skin.faces]).ravel()
             self._mesh = pv.PolyData(np.asarray(skin.points, dtype=np.float64), faces)
             self._skin = skin
-        self._mesh.point_data["skin_rgba"] = skin_colours(skin, map_id, segment)
+        self._mesh.point_data["skin_rgba"] = skin_colours(skin, map_id, segment, zones)
         if self._actor is None:
             self._actor = self._plotter.add_mesh(self._mesh, scalars="skin_rgba", rgba=True, smooth_shading=True,
                                                  pickable=False, name="ims-skin", reset_camera=False,

@@ -335,7 +335,9 @@ def landmark_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
 
 def find_landmark(bf: BodyFrame, name: str, side: str) -> Landmark:
     """The landmark ``name`` on ``side``; ``KeyError`` naming what is missing."""
-    rules = landmark_rules()
+    from ims_atlas.study.region_landmarks import region_rules
+
+    rules = {**landmark_rules(), **region_rules()}
     if name not in rules:
         raise KeyError(f"no landmark rule {name!r}")
     return rules[name](bf, side)
