@@ -231,10 +231,12 @@ def run_plan(args: argparse.Namespace) -> int:
         return EXIT_NO_MATCH
     side = getattr(args, "side", None) or "both"
     manifest = _manifest(args)
-    view = plan_view(catalog, treatment_plan(catalog, manifest, condition_id, side))
-    from ims_atlas.cli.study_commands import add_referred_pain
+    plan = treatment_plan(catalog, manifest, condition_id, side)
+    view = plan_view(catalog, plan)
+    from ims_atlas.cli.study_commands import add_danger_zones, add_referred_pain
 
     add_referred_pain(view, manifest, catalog)
+    add_danger_zones(view, plan, manifest)
     return _show(args, view, plan_text)
 
 

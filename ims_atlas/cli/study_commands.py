@@ -160,3 +160,27 @@ def add_referred_pain(view: dict, manifest, catalog) -> None:
 def _source_ref(catalog, source_id: str) -> dict:
     src = catalog.source(source_id)
     return {"id": source_id, "citation": src.citation if src else None, "url": src.url if src else None}
+
+
+def add_danger_zones(view: dict, plan, manifest) -> None:
+    """Add ``danger_zones`` to a ``plan --json`` view: at each needle site, the structures the
+    safety notes warn of with their distance from the skin on the meshes (or why not measured).
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.danger_zones import danger_report, danger_view
+
+    if manifest is None:
+        view["danger_zones"] = {"sites": [], "not_measured": {}, "note": "no anatomy manifest: nothing measured"}
+        return
+    try:
+        from ims_atlas.study.dermatomes import load_painted_skin
+
+        skin = load_painted_skin()
+    except DataError as exc:
+        view["danger_zones"] = {"sites": [], "not_measured": {},
+                                "note": f"not measured: {exc.problems[0].message}"}
+        return
+    try:
+        view["danger_zones"] = danger_view(danger_report(plan, manifest, skin))
+    except DataError as exc:
+        view["danger_zones"] = {"sites": [], "not_measured": {}, "note": f"not measured: {exc.problems[0].message}"}

@@ -110,6 +110,13 @@ def install_skin_menu(window, menu) -> None:
     referred.toggled.connect(lambda on: set_referred(window, on))
     menu.addAction(referred)
     window.referred_action = referred
+    danger = QAction("D&anger zones (with a plan)", window)
+    danger.setObjectName("study-danger")
+    danger.setCheckable(True)
+    danger.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+    danger.toggled.connect(lambda on: set_danger(window, on))
+    menu.addAction(danger)
+    window.danger_action = danger
     window.skin_action = toggle
     window.dermatome_map = bundled_maps().maps[0].id
     # After the window's own observer (subscribed after the menus are built) has drawn the
@@ -117,6 +124,39 @@ def install_skin_menu(window, menu) -> None:
     window.state.subscribe(lambda old, new: QTimer.singleShot(0, lambda: _refresh_skin(window))
                            if (old.segment, old.condition_id, old.side) != (new.segment, new.condition_id, new.side)
                            else None)
+
+
+def set_danger(window, on: bool) -> None:
+    """Draw (or remove) the plan's danger zones with their depths from the skin."""
+    from ims_atlas.scene.hazard_layer import HazardLayer
+    from ims_atlas.scene.skin_layer import SkinLayer
+
+    if getattr(window, "hazard_layer", None) is None:
+        window.hazard_layer = HazardLayer(window.scene.plotter)
+    if getattr(window, "skin_layer", None) is None:
+        window.skin_layer = SkinLayer(window.scene.plotter)
+    window.danger_on = on
+    if window.danger_action.isChecked() != on:
+        window.danger_action.setChecked(on)
+    _refresh_skin(window)
+
+
+def danger_html(report) -> str:
+    """The danger-zone paragraph for the plan panel."""
+    from html import escape
+
+    rows = "".join(
+        f"<li><b>{escape(s.target)}</b> ({escape(s.side)}): target {s.target_depth_cm:.1f} cm under the skin; "
+        + "; ".join(f"<span style='color:#B00020'>{escape(m.hazard)}</span> {m.depth_from_skin_cm:.1f} cm from the "
+                    f"skin, {m.from_target_cm:.1f} cm from the target" for m in s.near) + "</li>"
+        for s in report.sites if s.near)
+    missing = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.not_measured.items())
+    return ("<!--danger--><h3 style='color:#B00020'>Danger zones</h3>"
+            + (f"<ul>{rows}</ul>" if rows else "<p>No structure the notes name lies within 8 cm of a needle site "
+                                               "in this anatomy.</p>")
+            + (f"<p>Not measured:</p><ul>{missing}</ul>" if missing else "")
+            + "<p><small>Distances measured on this model body (skin envelope to the nearest point of each "
+              "structure), not safe depths: see the safety notes and their sources.</small></p>")
 
 
 def set_referred(window, on: bool) -> None:
@@ -159,8 +199,12 @@ def _refresh_skin(window) -> None:
     if layer is None:
         return
     skin_on, referred_on = getattr(window, "skin_on", False), getattr(window, "referred_on", False)
+    danger_on = getattr(window, "danger_on", False)
     state = window.state.current
-    if not skin_on and not (referred_on and state.condition_id):
+    hazards = getattr(window, "hazard_layer", None)
+    if hazards is not None and not (danger_on and state.condition_id):
+        hazards.hide(render=False)
+    if not skin_on and not (referred_on and state.condition_id) and not (danger_on and state.condition_id):
         layer.hide()
         return
     try:
@@ -174,9 +218,20 @@ def _refresh_skin(window) -> None:
     zones, html = None, ""
     if referred_on and state.condition_id and window._catalog is not None:
         zones, html = referred_zones(window, skin)
+    if danger_on and state.condition_id and window._catalog is not None:
+        from ims_atlas.catalog.plan import treatment_plan
+        from ims_atlas.study.danger_zones import danger_report
+
+        report = danger_report(treatment_plan(window._catalog, window._manifest, state.condition_id, state.side),
+                               window._manifest, skin)
+        hazards.show(report, window._manifest, render=False)
+        html += danger_html(report)
     segment = state.segment if skin_on else None
-    layer.show(skin, window.dermatome_map if skin_on else None, segment, zones=zones)
-    base = window._plan_html.split("<!--dermatome-->")[0].split("<!--referred-->")[0]
+    if skin_on or (referred_on and state.condition_id) or (danger_on and state.condition_id):
+        layer.show(skin, window.dermatome_map if skin_on else None, segment, zones=zones)
+    base = window._plan_html
+    for marker in ("<!--dermatome-->", "<!--referred-->", "<!--danger-->"):
+        base = base.split(marker)[0]
     if segment:
         base += dermatome_html(skin, window.dermatome_map, segment)
     window._show_plan_html(base + html)
