@@ -59,8 +59,11 @@ def show_assessment(window, assessment) -> None:
     if assessment.findings.is_empty():
         window.statusBar().showMessage("Mark some findings first.", 4000)
         return
+    from ims_atlas.qt.panels.assessment_panel import result_html
+
     picture = assessment_picture(assessment, window._manifest, window._catalog, window.state.current)
     window.scene.show(picture, frame=True, render=True)
+    window._show_plan_html("<h2>Find the segment</h2>" + result_html(assessment, top=8))
     best = ", ".join(f"{s.segment} ({s.score:g})" for s in assessment.best(2))
     window.statusBar().showMessage(f"Best segments: {best or 'none'}", 8000)
 

@@ -86,7 +86,13 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["inner_knee"] = lambda bf, s: _lm(bf.knee(s)[0], -bf.lateral(s))
     rules["kneecap"] = lambda bf, s: _lm(bone(bf, "patella", s).mean(axis=0), bf.A)
     rules["outer_leg"] = lambda bf, s: _lm(bf.band(bone(bf, "fibula", s), bf.U, 0.4, 0.6).mean(axis=0), bf.lateral(s))
-    rules["calf"] = lambda bf, s: _lm(bf.band(bone(bf, "tibia", s), bf.U, 0.55, 0.75).mean(axis=0), -bf.A)
+    rules["inner_leg"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "tibia", s), bf.U, 0.4, 0.6), -bf.lateral(s) + 0.5 * bf.A),
+        -bf.lateral(s) + 0.5 * bf.A)
+    # From between the tibia and the fibula (the tibia's inner face lies just under the skin).
+    rules["calf"] = lambda bf, s: _lm(
+        (bf.band(bone(bf, "tibia", s), bf.U, 0.55, 0.75).mean(axis=0)
+         + bf.band(bone(bf, "fibula", s), bf.U, 0.55, 0.75).mean(axis=0)) / 2, -bf.A)
     rules["achilles_above_heel"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "tibia", s), bf.U, 0.0, 0.08), -bf.A) - 0.01 * bf.U, -bf.A)
 

@@ -120,9 +120,10 @@ def test_map_file_errors_name_the_place(tmp_path):
 
 def test_every_anchor_has_a_rule_and_every_source_is_cited():
     from ims_atlas.study.body_landmarks import landmark_rules
+    from ims_atlas.study.region_landmarks import region_rules
 
     maps = bundled_maps()
-    rules = landmark_rules()
+    rules = {**landmark_rules(), **region_rules()}
     for m in maps.maps:
         for names in m.anchors.values():
             assert set(names) <= set(rules)
