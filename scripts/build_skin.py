@@ -36,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     points, faces = skin_surface(manifest)
     bf = BodyFrame(manifest)
     maps = bundled_maps()
-    labels = paint(points, faces, bf, maps)
+    try:
+        labels = paint(points, faces, bf, maps)
+    except KeyError as exc:
+        print(f"build_skin: cannot paint the dermatomes: {exc.args[0]}; nothing was written", file=sys.stderr)
+        return 1
     out = folder / "skin"
     out.mkdir(exist_ok=True)
 

@@ -64,11 +64,30 @@ class BodyFrame:
     def bone(self, structure_id: str) -> np.ndarray:
         """The points of a structure's mesh; ``KeyError`` if the anatomy lacks it."""
         if structure_id not in self._cache:
-            s = self.manifest.get(structure_id)
-            if s is None:
+            found = self._pieces(structure_id)
+            if not found:
                 raise KeyError(f"the anatomy has no {structure_id!r} (needed for a skin landmark)")
-            self._cache[structure_id] = read_mesh(self.manifest.file_path(s)).points
+            self._cache[structure_id] = np.concatenate([read_mesh(self.manifest.file_path(s)).points for s in found])
         return self._cache[structure_id]
+
+    def _pieces(self, structure_id: str) -> list:
+        """The structure, or (for an anatomy that models it in pieces, e.g. one mesh per hand
+        bone) every bone whose id starts with its name, or whose region is its region, on its side.
+        """
+        s = self.manifest.get(structure_id)
+        if s is not None:
+            return [s]
+        base, _, side = structure_id.rpartition("_")
+        if side not in ("left", "right"):
+            base, side = structure_id, None
+        region = {"hand_bones": "hand", "foot_bones": "foot"}.get(base)
+        out = []
+        for s in self.manifest.by_kind("bone", "vertebra"):
+            if side is not None and s.side != side:
+                continue
+            if s.id.startswith(base) or (region is not None and s.region == region):
+                out.append(s)
+        return out
 
     def lateral(self, side: str) -> np.ndarray:
         """The unit vector towards the subject's ``side``."""
