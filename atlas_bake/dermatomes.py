@@ -13,13 +13,36 @@ import numpy as np
 from ims_atlas.study.body_landmarks import BodyFrame, find_landmark, snap_to_skin
 from ims_atlas.study.dermatomes import SIDES, DermatomeMaps
 
+#: Bones of the upper and the lower limb: where the envelope joins a hand to a thigh (the arms
+#: hang at the sides), no dermatome may cross from one to the other.
+ARM_BONES = ("humerus", "radius", "ulna", "hand")
+LEG_BONES = ("femur", "tibia", "fibula", "patella", "foot")
 
-def edge_graph(points: np.ndarray, faces: np.ndarray):
-    """The skin's edges as a sparse symmetric matrix of lengths."""
+
+def limb_of_vertices(points: np.ndarray, bf: BodyFrame) -> np.ndarray:
+    """Per skin vertex: 1 nearest an arm bone, 2 nearest a leg bone, 0 otherwise."""
+    from scipy.spatial import cKDTree
+
+    clouds, tags = [], []
+    for s in bf.manifest.by_kind("bone", "vertebra"):
+        tag = 1 if s.id.startswith(ARM_BONES) else 2 if s.id.startswith(LEG_BONES) else 0
+        pts = bf.bone(s.id)
+        clouds.append(pts)
+        tags.append(np.full(len(pts), tag, dtype=np.int8))
+    tree = cKDTree(np.concatenate(clouds))
+    _, idx = tree.query(points)
+    return np.concatenate(tags)[idx]
+
+
+def edge_graph(points: np.ndarray, faces: np.ndarray, limb: np.ndarray | None = None):
+    """The skin's edges as a sparse symmetric matrix of lengths (none between an arm and a leg)."""
     from scipy.sparse import coo_matrix
 
     e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
     e = np.unique(np.sort(e, axis=1), axis=0)
+    if limb is not None:
+        a, b = limb[e[:, 0]], limb[e[:, 1]]
+        e = e[~(((a == 1) & (b == 2)) | ((a == 2) & (b == 1)))]
     w = np.linalg.norm(points[e[:, 0]] - points[e[:, 1]], axis=1)
     n = len(points)
     return coo_matrix((np.concatenate([w, w]), (np.concatenate([e[:, 0], e[:, 1]]), np.concatenate([e[:, 1], e[:, 0]]))),
@@ -32,7 +55,7 @@ def paint(points: np.ndarray, faces: np.ndarray, bf: BodyFrame, maps: DermatomeM
     """
     from scipy.sparse.csgraph import dijkstra
 
-    graph = edge_graph(points, faces)
+    graph = edge_graph(points, faces, limb_of_vertices(points, bf))
     side_of = np.where((points - bf.midline) @ bf.Lf > 0, 0, 1)  # 0 left, 1 right (SIDES order)
     out: dict[str, np.ndarray] = {}
     for m in maps.maps:
@@ -52,6 +75,11 @@ def paint(points: np.ndarray, faces: np.ndarray, bf: BodyFrame, maps: DermatomeM
         labels = np.full(len(points), -1, dtype=np.int16)
         ok = sources >= 0
         labels[ok] = np.asarray(seg_idx, dtype=np.int16)[[where[int(s)] for s in sources[ok]]]
+        if not ok.all():  # skin cut off from every anchor by the arm/leg cut: the nearest painted label
+            from scipy.spatial import cKDTree
+
+            _, near = cKDTree(points[ok]).query(points[~ok])
+            labels[~ok] = labels[ok][near]
         out[f"labels_{m.id}"] = labels
         out[f"anchors_{m.id}"] = seeds_a
         out[f"anchor_segments_{m.id}"] = np.asarray(seg_idx, dtype=np.int16)

@@ -8,6 +8,7 @@ the command line can report areas without VTK. Without a baked skin, every funct
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,8 @@ from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES
 from ims_atlas.study.study_data import data_path, read_json, require, text_field, text_list
 
 SIDES = ("left", "right")
+#: Largest skin or label file read (bytes).
+MAX_FILE_BYTES = 64 * 2**20
 #: The segments a map may paint, cranio-caudal.
 PAINTABLE = tuple(s for s in SEGMENT_NAMES if s in CATALOG_SEGMENTS or s == "S3")
 
@@ -142,13 +145,18 @@ def load_painted_skin(directory: Path | None = None) -> PaintedSkin:
                                                 "from the anatomy"))
     try:
         doc = json.loads(entry.read_text(encoding="utf-8"))
+        for key in ("mesh", "dermatomes"):
+            f = directory / str(doc[key])
+            # A FIFO or a device in place of the file would hang or never end: regular files only.
+            if not f.is_file() or f.stat().st_size > MAX_FILE_BYTES:
+                raise ValueError(f"{f.name} is not a regular file of at most {MAX_FILE_BYTES // 2**20} MB")
         with np.load(directory / doc["mesh"], allow_pickle=False) as mesh:
             points, faces = np.asarray(mesh["points"], float), np.asarray(mesh["faces"], np.int64)
         with np.load(directory / doc["dermatomes"], allow_pickle=False) as lab:
             labels = {m: np.asarray(lab[f"labels_{m}"]) for m in doc["maps"]}
             anchors = {m: (lab[f"anchors_{m}"], lab[f"anchor_segments_{m}"], lab[f"anchor_names_{m}"])
                        for m in doc["maps"]}
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         raise DataError(Problem(str(entry), "", f"the baked skin cannot be read ({exc}); "
                                                 "rebuild it with 'python scripts/build_skin.py'")) from exc
     if faces.size and (faces.min() < 0 or faces.max() >= len(points)) or any(len(v) != len(points)

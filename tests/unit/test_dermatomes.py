@@ -139,3 +139,21 @@ def test_segment_json_gains_dermatome(capsys):
     assert {"segment", "muscles", "paraspinal_level"} <= set(doc)
     assert [e["map"] for e in doc["dermatome"]] == [m.name for m in bundled_maps().maps]
     assert all(e["area_cm2"]["left"] > 0 and e["area_cm2"]["right"] > 0 for e in doc["dermatome"])
+
+
+def test_a_broken_or_odd_skin_folder_is_refused(tmp_path):
+    import os
+    import shutil
+
+    from ims_atlas.study.dermatomes import skin_dir
+
+    for name in ("skin.json", "skin.npz", "dermatomes.npz"):
+        shutil.copy(skin_dir() / name, tmp_path / name)
+    (tmp_path / "dermatomes.npz").unlink()
+    os.mkfifo(tmp_path / "dermatomes.npz")  # must not hang
+    with pytest.raises(DataError, match="not a regular file"):
+        load_painted_skin(tmp_path)
+    (tmp_path / "dermatomes.npz").unlink()
+    (tmp_path / "dermatomes.npz").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(DataError, match="rebuild"):
+        load_painted_skin(tmp_path)
