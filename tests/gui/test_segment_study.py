@@ -111,3 +111,31 @@ def test_skin_with_the_segments_dermatome(open_window, catalog):
     assert "Keegan and Garrett" in window.plan_view.toPlainText()
     set_skin(window, False)
     assert not window.skin_layer.shown
+
+
+def test_referred_pain_and_danger_zones_with_a_plan(open_window, qtbot, catalog):
+    from ims_atlas.qt.study_hooks import set_danger, set_referred
+
+    def shot(w) -> np.ndarray:
+        return np.asarray(w.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
+
+    window = open_window(catalog)
+    window.show_condition("tennis_elbow", "right")
+    qtbot.wait(50)
+    before = shot(window)
+    set_referred(window, True)
+    after = shot(window)
+    greener = (((after[..., 1] - after[..., 0]) - (before[..., 1] - before[..., 0])) > 30).mean()
+    assert greener > 0.002  # the bluish-green zones on the skin
+    text = window.plan_view.toPlainText()
+    assert "Referred pain" in text and "A strong zone 3-5 cm over the back of the hand" in text
+    assert "Supinator: no published referral map" in text
+    set_referred(window, False)
+    window.show_condition("golfers_elbow", "right")
+    qtbot.wait(50)
+    set_danger(window, True)
+    assert window.hazard_layer.shown
+    text = window.plan_view.toPlainText()
+    assert "Danger zones" in text and "median nerve" in text and "Not measured" in text
+    set_danger(window, False)
+    assert not window.hazard_layer.shown
