@@ -23,9 +23,9 @@ _CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_fil
 
 def cache_path() -> Path:
     """Where the cache lives (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core.paths import cache_dir
 
-    return user_dir() / "cache" / "catalog-validation.json"
+    return cache_dir() / "catalog-validation.json"
 
 
 def validation_key(catalog_bytes: bytes, manifest_path: Path | None) -> str:

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from ims_atlas.anatomy.manifest import Manifest
     from ims_atlas.catalog.site_catalog import Catalog
 
+from ims_atlas.core.ids import DEFAULT_SIDE
+
 EXIT_OK, EXIT_DATA, EXIT_NO_MATCH = 0, 1, 2
+
+#: Words a segment query may carry besides the segment's name ("L5 root", "segment C6").
+SEGMENT_WORDS = frozenset({"root", "roots", "nerve", "segment", "level", "spinal"})
+#: The segments the catalog covers, as the README names them.
+SEGMENT_RANGE = "C1-S2 (C1-C8, T1-T12, L1-L5, S1 and S2)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Local and paraspinal targets, root segments, safety notes and references "
                                    "for a condition. QUERY is any name, alias or lay term.")
     p.add_argument("query", nargs="+", metavar="QUERY")
-    p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS, help="default: both")
+    p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
+                   help=f"which side to treat (default: {DEFAULT_SIDE})")
     p.add_argument("--manifest", type=Path, metavar="FILE", help="anatomy manifest for positions")
     p.set_defaults(handler=run_plan)
 
@@ -60,6 +68,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # -- shared ------------------------------------------------------------------------------------
+
+
+def segment_named(words: list[str]) -> str | None:
+    """The segment a query names (``C6``, ``c 6``, ``L5 root``), canonical; None if it names none.
+
+    The segment may be one the catalog does not cover (``T12`` is a segment; ``S4`` too).
+    """
+    from ims_atlas.core.ids import normalise_segment
+
+    kept = [w for w in " ".join(words).split() if w.lower() not in SEGMENT_WORDS]
+    return normalise_segment(" ".join(kept)) if kept else None
+
+
+def side_words(side: str, defaulted: bool) -> str:
+    """The side as the output states it, saying when it is the default."""
+    words = {"left": "left side", "right": "right side", "both": "both sides"}[side]
+    return f"{words} (the default; --side left, right or both)" if defaulted else words
 
 
 def _err(message: str) -> None:
@@ -226,18 +251,40 @@ def run_plan(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
+    segment = segment_named(args.query)
+    if segment is not None and not catalog.has_condition(" ".join(args.query)):
+        # A segment has no treatment plan of its own: say so and show what it supplies, as
+        # ``segment`` does (and as ``export C6`` pictures it).
+        _err(f"{segment} is a spinal segment, not a condition: showing what it supplies "
+             f"(ims-atlas segment {segment})")
+        return _show_segment(args, catalog, segment)
     condition_id = _resolve(catalog, args.query, "condition")
     if condition_id is None:
         return EXIT_NO_MATCH
-    side = getattr(args, "side", None) or "both"
+    given = getattr(args, "side", None)
+    side = given or DEFAULT_SIDE
     manifest = _manifest(args)
     plan = treatment_plan(catalog, manifest, condition_id, side)
     view = plan_view(catalog, plan)
+    view["views"] = _plan_views(catalog, manifest, condition_id, side)
     from ims_atlas.cli.study_commands import add_danger_zones, add_referred_pain
 
     add_referred_pain(view, manifest, catalog)
     add_danger_zones(view, plan, manifest)
-    return _show(args, view, plan_text)
+    return _show(args, view, lambda v: plan_text(v, side_words(side, given is None)))
+
+
+def _plan_views(catalog: Catalog, manifest: Manifest | None, condition_id: str, side: str) -> list[dict[str, Any]]:
+    """The plan's views (``scene.target_views``): each a name, a unit camera direction in the
+    model frame and the targets it shows; none without the anatomy.
+    """
+    if manifest is None:
+        return []
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    picture = picture_for(ViewState(condition_id=condition_id, side=side), manifest, catalog)
+    return [v.as_json() for v in picture.views]
 
 
 def run_muscle(args: argparse.Namespace) -> int:
@@ -257,21 +304,24 @@ def run_muscle(args: argparse.Namespace) -> int:
 
 def run_segment(args: argparse.Namespace) -> int:
     """``ims-atlas segment C6``: muscles supplied, paraspinal level, conditions."""
-    from ims_atlas.catalog.json_views import segment_view
-    from ims_atlas.catalog.text_views import segment_text
-    from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
-
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
-    query = " ".join(args.query)
-    words = [w for w in query.split() if w.lower() not in ("root", "roots", "nerve", "segment", "level")]
-    name = normalise_segment(" ".join(words))
+    return _show_segment(args, catalog, " ".join(args.query))
+
+
+def _show_segment(args: argparse.Namespace, catalog: Catalog, query: str) -> int:
+    """Print a segment's entry, or say on stderr why the query names none the catalog covers."""
+    from ims_atlas.catalog.json_views import segment_view
+    from ims_atlas.catalog.text_views import segment_text
+    from ims_atlas.core.ids import CATALOG_SEGMENTS
+
+    name = segment_named(query.split())
     if name is None:
-        _err(f"no segment matches {query!r}; segments are C1-C8, T1-T12, L1-L5 and S1-S5")
+        _err(f"no segment matches {query!r}; the catalog covers {SEGMENT_RANGE}")
         return EXIT_NO_MATCH
     if name not in CATALOG_SEGMENTS:
-        _err(f"segment {name} is not covered by the catalog, which covers C1-S2")
+        _err(f"segment {name} is not covered by the catalog, which covers {SEGMENT_RANGE}")
         return EXIT_NO_MATCH
     view = segment_view(catalog, name)
     from ims_atlas.cli.study_commands import dermatome_entries

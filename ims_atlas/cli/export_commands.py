@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH = 0, 1, 2
-_SEGMENT_WORDS = {"root", "roots", "nerve", "segment", "level", "spinal"}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -38,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     # SUPPRESS: these options also exist before the sub-command (the window's); an unset one
     # here must not overwrite a value given there.
     p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
-                   help="which side to treat (default: right; both for a segment)")
+                   help="which side to treat (default: right, as for plan and the window's --condition; "
+                        "both for a segment)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write: .png or .pdf")
     p.add_argument("--size", type=_size, metavar="WxH", default=argparse.SUPPRESS,
                    help="picture size in pixels, e.g. 1920x1080 (default: --preset)")
@@ -64,10 +64,10 @@ def _err(message: str) -> None:
 
 def _segment_of(words: list[str]) -> str | None:
     """The segment a query names (``C6``, ``c 6``, ``L5 root``), if it names one the catalog covers."""
-    from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
+    from ims_atlas.cli.catalog_commands import segment_named
+    from ims_atlas.core.ids import CATALOG_SEGMENTS
 
-    kept = [w for w in " ".join(words).split() if w.lower() not in _SEGMENT_WORDS]
-    name = normalise_segment(" ".join(kept)) if kept else None
+    name = segment_named(words)
     return name if name in CATALOG_SEGMENTS else None
 
 
@@ -101,16 +101,20 @@ def run_export(args: argparse.Namespace) -> int:
     elif kind == "pdf":
         _err(f"{segment} is a spinal segment; handouts are made for a condition (export a .png for a segment)")
         return EXIT_NO_MATCH
-    side = getattr(args, "side", None) or ("both" if segment else "right")
-    return _render(args, out, kind, size, condition_id, segment, side, catalog)
+    from ims_atlas.core.ids import DEFAULT_SIDE
+
+    given = getattr(args, "side", None)
+    side = given or ("both" if segment else DEFAULT_SIDE)
+    return _render(args, out, kind, size, condition_id, segment, side, catalog, defaulted=given is None)
 
 
 def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int], condition_id: str | None,
-            segment: str | None, side: str, catalog) -> int:
+            segment: str | None, side: str, catalog, defaulted: bool = False) -> int:
     """Load the anatomy and settings, render and write; report on stderr and return the status."""
     from dataclasses import replace
 
     from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.cli.catalog_commands import side_words
     from ims_atlas.core.errors import DataError
     from ims_atlas.core.paths import meshes_dir
     from ims_atlas.core.settings import load_settings
@@ -141,7 +145,8 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
                                      force=args.force)
             for warning in handout.warnings:
                 _err(f"note: {warning}")
-            print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words})")
+            side_note = " (the default; --side left, right or both)" if defaulted else ""
+            print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words}{side_note})")
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image
 
@@ -164,7 +169,8 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
             if result.unlabelled:
                 _err(f"note: {len(result.unlabelled)} target(s) could not be labelled in a {size[0]}x{size[1]} "
                      "picture (try a larger --size)")
-            print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''})")
+            print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''}, "
+                  f"{side_words(side, defaulted and segment is None)})")
     except (ExportError, RenderError) as exc:
         _err(f"cannot export {out}: {exc}; nothing was written")
         return EXIT_FAILED

@@ -1,6 +1,6 @@
 """The user's settings: clinic branding for exports, window geometry, the last view, presets.
 
-Stored as JSON in :func:`ims_atlas.core.paths.user_dir` ``/settings.json``. Data only: the
+Stored as JSON in :func:`ims_atlas.core.paths.config_dir` ``/settings.json``. Data only: the
 file is parsed with :mod:`json` and every value is checked; nothing in it is ever executed.
 A broken or partly wrong file never stops the app: :func:`load_settings` keeps what is valid,
 uses defaults for the rest and returns one :class:`~ims_atlas.core.errors.Problem` per thing
@@ -110,9 +110,9 @@ class Settings:
 
 def settings_path() -> Path:
     """Where the settings live (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core.paths import config_dir
 
-    return user_dir() / "settings.json"
+    return config_dir() / "settings.json"
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,13 @@ from pathlib import Path
 from ims_atlas.anatomy.manifest import open_manifest
 from ims_atlas.core.errors import DataError
 from ims_atlas.core.paths import meshes_dir
+
+log = logging.getLogger(__name__)
+
+
+def _report(problem) -> None:
+    """A problem with the data, logged at its severity (on stderr when run from the command line)."""
+    log.log(logging.ERROR if problem.severity == "error" else logging.WARNING, "%s", problem)
 
 
 def has_display() -> bool:
@@ -62,6 +70,23 @@ def _find_condition(catalog, query: str) -> tuple[str | None, str]:
     return None, f"no condition matches {query!r}" + (f"; did you mean: {near}" if near else "")
 
 
+def open_on(window, condition_id: str | None, segment: str | None, side: str | None, view: str | None) -> None:
+    """Show what the command line asked for, in order: the plan or segment first, then the view.
+
+    A plan moves the camera to its own view; a ``--view`` given with it must come after, or the
+    plan's view would replace it. A condition's side defaults as for ``plan`` and ``export``.
+    """
+    from ims_atlas.core.ids import DEFAULT_SIDE
+
+    if condition_id:
+        window.show_condition(condition_id, side or DEFAULT_SIDE)
+    elif segment:
+        window.state.update(side=side or "both")
+        window.show_segment(segment)
+    if view:
+        window.set_view(view)
+
+
 def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, condition: str | None = None,
         side: str | None = None, user_catalog: Path | None = None, segment: str | None = None,
         view: str | None = None, quit_after_first_frame: bool = False) -> int:
@@ -70,19 +95,18 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     A screenshot run neither reads nor writes the user's settings, so it is reproducible.
     """
     if not has_display():
-        print(
-            "ims-atlas: no display found (DISPLAY is not set). Run it on a desktop, or under a virtual "
-            "screen: xvfb-run -a ims-atlas --screenshot shot.png",
-            file=sys.stderr,
+        log.error(
+            "no display found (DISPLAY is not set). Run it on a desktop, or under a virtual "
+            "screen: xvfb-run -a ims-atlas --screenshot shot.png"
         )
         return 1
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        print("ims-atlas: QT_QPA_PLATFORM=offscreen cannot show the 3D view; use xcb (e.g. under xvfb-run).", file=sys.stderr)
+        log.error("QT_QPA_PLATFORM=offscreen cannot show the 3D view; use xcb (e.g. under xvfb-run).")
         return 1
     if screenshot is not None:
         problem = _unwritable(Path(screenshot))
         if problem:
-            print(f"ims-atlas: cannot save screenshot to {screenshot}: {problem}", file=sys.stderr)
+            log.error(f"cannot save screenshot to {screenshot}: {problem}")
             return 1
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
@@ -98,23 +122,23 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     catalog, catalog_problems = _load_catalog(manifest if len(manifest) else None, user_catalog)
     problems = problems + catalog_problems
     for p in problems:
-        print(f"ims-atlas: {p}", file=sys.stderr)
+        _report(p)
     if segment:
         from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
 
         name = normalise_segment(segment)
         if name not in CATALOG_SEGMENTS:
-            print(f"ims-atlas: --segment: {segment!r} is not a segment from C1 to S2", file=sys.stderr)
+            log.error(f"--segment: {segment!r} is not a segment from C1 to S2")
             return 2
         segment = name
     condition_id = None
     if condition:
         if catalog is None:
-            print("ims-atlas: --condition needs the clinical catalog, which could not be loaded", file=sys.stderr)
+            log.error("--condition needs the clinical catalog, which could not be loaded")
             return 1
         condition_id, message = _find_condition(catalog, condition)
         if condition_id is None:
-            print(f"ims-atlas: {message}", file=sys.stderr)
+            log.error("%s", message)
             return 2
     from ims_atlas.core.settings import Settings, load_settings, settings_path
     from ims_atlas.qt.crash_handler import CrashHandler
@@ -122,7 +146,7 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     if screenshot is None and not quit_after_first_frame:
         settings, setting_problems = load_settings()
         for p in setting_problems:
-            print(f"ims-atlas: {p}", file=sys.stderr)
+            _report(p)
         problems = problems + setting_problems
         settings_file = settings_path()
     else:
@@ -130,12 +154,7 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     window = MainWindow(manifest, catalog, problems, settings=settings, settings_file=settings_file,
                         animate=screenshot is None)
     crash = CrashHandler(lambda: window, show_dialog=screenshot is None).install()
-    if view:
-        window.first_frame.connect(lambda: window.set_view(view))
-    if condition_id:
-        window.first_frame.connect(lambda: window.show_condition(condition_id, side or "right"))
-    elif segment:
-        window.first_frame.connect(lambda: (window.state.update(side=side or "both"), window.show_segment(segment)))
+    window.first_frame.connect(lambda: open_on(window, condition_id, segment, side, view))
     if size or screenshot is not None:
         window.resize(*(size or (1400, 880)))
     status = {"code": 0}
@@ -154,7 +173,7 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
                 os.replace(tmp, target)
                 print(f"saved {target} ({image.width()}x{image.height()})")
             except OSError as exc:
-                print(f"ims-atlas: cannot save screenshot to {target}: {exc.strerror or exc}", file=sys.stderr)
+                log.error(f"cannot save screenshot to {target}: {exc.strerror or exc}")
                 try:
                     tmp.unlink(missing_ok=True)
                 except OSError:

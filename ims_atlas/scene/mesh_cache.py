@@ -1,7 +1,7 @@
 """Keep the scene's meshes, with their normals, in one file, so the next start reads one file.
 
-Reading the 355 small mesh files (each a zip of NumPy arrays, checked on the way in) and
-computing their normals takes about 0.4 s of every start. The result depends only on the
+Reading the few hundred small mesh files (each a zip of NumPy arrays, checked on the way in)
+and computing their normals is a large part of a start (measured in BENCHMARKS.md). The result depends only on the
 bytes of the manifest and of the mesh files, so those are hashed into a key; when a start finds
 a pack with the same key it reads that instead. The pack holds only data (no pickles): the
 concatenated float32 points and normals, int32 faces and the per-structure offsets, for the
@@ -41,9 +41,9 @@ class Surface:
 
 def cache_dir() -> Path:
     """Where packs live (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core import paths
 
-    return user_dir() / "cache"
+    return paths.cache_dir()
 
 
 def pack_key(manifest_path: Path, files: list[Path], salt: str = "") -> str:

@@ -23,13 +23,6 @@ from tests.export.probes import highlight_fractions  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None)
-
-
-@pytest.fixture(scope="module")
 def scene(manifest):
     with OffscreenScene(manifest, (640, 480)) as s:
         yield s

@@ -16,13 +16,6 @@ from PyQt6.QtCore import QPoint, Qt  # noqa: E402
 from ims_atlas.core.settings import load_settings  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
 def _focus_scene(window, qtbot):
     """Make the window active with the 3D view focused, so single-letter shortcuts reach it
     (in the search box the same keys type text)."""
