@@ -17,7 +17,7 @@ from ims_atlas import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser: window options plus every sub-command."""
-    from ims_atlas.cli import app_commands, catalog_commands, export_commands
+    from ims_atlas.cli import app_commands, catalog_commands, export_commands, study_commands
 
     parser = argparse.ArgumentParser(
         prog="ims-atlas",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_commands.register(sub)
     app_commands.register(sub)
     export_commands.register(sub)
+    study_commands.register(sub)
     return parser
 
 

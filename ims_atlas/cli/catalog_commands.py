@@ -273,8 +273,13 @@ def run_plan(args: argparse.Namespace) -> int:
     given = getattr(args, "side", None)
     side = given or DEFAULT_SIDE
     manifest = _manifest(args)
-    view = plan_view(catalog, treatment_plan(catalog, manifest, condition_id, side))
+    plan = treatment_plan(catalog, manifest, condition_id, side)
+    view = plan_view(catalog, plan)
     view["views"] = _plan_views(catalog, manifest, condition_id, side)
+    from ims_atlas.cli.study_commands import add_danger_zones, add_referred_pain
+
+    add_referred_pain(view, manifest, catalog)
+    add_danger_zones(view, plan, manifest)
     return _show(args, view, lambda v: plan_text(v, side_words(side, given is None)))
 
 
@@ -327,4 +332,8 @@ def _show_segment(args: argparse.Namespace, catalog: Catalog, query: str) -> int
     if name not in CATALOG_SEGMENTS:
         _err(f"segment {name} is not covered by the catalog, which covers {SEGMENT_RANGE}")
         return EXIT_NO_MATCH
-    return _show(args, segment_view(catalog, name), segment_text)
+    view = segment_view(catalog, name)
+    from ims_atlas.cli.study_commands import dermatome_entries
+
+    view["dermatome"] = dermatome_entries(name)
+    return _show(args, view, segment_text)

@@ -68,6 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                    help="a user catalog merged over the bundled one")
+    p.add_argument("--dermatome", metavar="MAP", default=None,
+                   help="for a segment picture: draw the translucent skin with the segment's dermatome from "
+                        "MAP (isncsci or keegan_garrett)")
     p.set_defaults(handler=run_export)
 
 
@@ -169,9 +172,20 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image
 
-            result = export_image(out, manifest, catalog, state,
-                                  ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
-                                  force=args.force)
+            scene = None
+            if getattr(args, "dermatome", None):
+                from ims_atlas.cli.study_commands import skin_scene
+
+                scene = skin_scene(manifest, size, args.dermatome, segment)
+                if scene is None:
+                    return EXIT_FAILED
+            try:
+                result = export_image(out, manifest, catalog, state,
+                                      ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
+                                      force=args.force, scene=scene)
+            finally:
+                if scene is not None:
+                    scene.close()
             if result.problems:
                 _err(f"note: {len(result.problems)} structure(s) could not be drawn, e.g. {result.problems[0]}")
             if result.unlabelled:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
 from ims_atlas.export.annotations import Annotation, one_line_annotation
-from ims_atlas.export.compose import Regions, Style, compose, plan_regions
+from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
@@ -70,8 +70,10 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
-        own = Annotation(view.caption, "", targets, ())
-        panel_style = replace(style, footer=False, title_px=style.subtitle_px)
+        own = Annotation(view.caption_for(study=picture.treatment is None), "", targets, ())
+        # Text sized for the panel (half the picture), as a picture of that size would have.
+        small = style_for(size, details=style.details)
+        panel_style = replace(small, footer=False, title_px=style.subtitle_px)
     else:
         own = replace(annotation, targets=targets)
         panel_style = style

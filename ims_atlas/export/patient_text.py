@@ -39,16 +39,16 @@ ABOUT_IMS: tuple[Statement, ...] = (
     Statement(
         "IMS (intramuscular stimulation) was developed by Dr C. Chan Gunn in the 1970s. It sees long-lasting muscle "
         "pain as coming from an irritated nerve root near the spine.",
-        ("goodman_choma_ims",),
+        ("gunn1996",),
     ),
     Statement(
         "When a nerve root is irritated, the muscles it supplies can go into spasm and become tight.",
-        ("salus_ims",),
+        ("gunn1996",),
     ),
     Statement(
         "The treatment is dry needling: a needle is placed in the centre of a tight, tender band of muscle, or "
         "near the spine where the nerve root may be irritated. Nothing is injected.",
-        ("totalbodymedical_ims",),
+        ("gunn1996",),
     ),
 )
 
@@ -57,7 +57,7 @@ WHAT_TO_EXPECT: tuple[Statement, ...] = (
     Statement(
         "A needle in a normal muscle is painless. A shortened, over-sensitive muscle 'grasps' the needle, which "
         "feels like a cramp.",
-        ("totalbodymedical_ims",),
+        ("gunn1996",),
     ),
     Statement(
         "The muscle may also twitch briefly when the needle reaches a sensitive spot (a 'local twitch response').",
@@ -70,7 +70,7 @@ WHAT_TO_EXPECT: tuple[Statement, ...] = (
     Statement(
         "Mild effects such as bleeding, bruising or pain from the needle are common (in 19% of 7,629 treatments in "
         "one report). Serious problems are rare (estimated at 0.04% or less).",
-        ("brady_via_structureandfunction", "valera_calero_rhomboid"),
+        ("brady2014", "valera_calero_rhomboid"),
     ),
     Statement(
         "Tell your practitioner at once if you feel a stinging or burning pain, or a shooting pain, while a needle "

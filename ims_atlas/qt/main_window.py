@@ -39,6 +39,7 @@ from ims_atlas.qt.panels.search_panel import SearchPanel
 from ims_atlas.qt.presets import PresetsMenu
 from ims_atlas.qt.render_once import render_once_per_frame
 from ims_atlas.qt.scene_mouse import SceneMouse
+from ims_atlas.qt.study_hooks import install_study_menu
 from ims_atlas.scene.controller import SceneController, scene_theme
 from ims_atlas.scene.picture import picture_for
 from ims_atlas.scene.views import VIEWS
@@ -267,6 +268,7 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Hide selection", self.hide_selection, "H")
         self._action(view_menu, "Show &all", self.show_all, "A")
         self.presets_menu = PresetsMenu(self, bar.addMenu("&Presets"))
+        install_study_menu(self, bar)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About IMS Atlas", self.show_about)
 

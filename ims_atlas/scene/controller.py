@@ -8,6 +8,7 @@ import pyvista as pv
 from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene import camera
+from ims_atlas.scene.block_table import BlockTable, coarse_error_far
 from ims_atlas.scene.draw_groups import lit_group, partition
 from ims_atlas.scene.marker_overlay import MarkerOverlay
 from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
@@ -21,12 +22,6 @@ from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
 from ims_atlas.scene.target_views import TargetView
 from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
-#: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
-#: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
-#: rasteriser's memory per frame grows with the translucent triangles it bins.
-COARSE_OPACITY = 0.25
-#: Roles of structures that are not highlighted (``scene.plan.ROLES``).
-UNHIGHLIGHTED = ("base", "context")
 #: The largest distance (metres) between a coarse copy and its full surface, over the bundled
 #: meshes (tests/scene/test_mesh_loading.py measures it): where that is at most
 #: ``COARSE_PIXELS`` pixels on screen, as in a whole-body view, the copy looks the same and an
@@ -56,32 +51,18 @@ class SceneController:
         self._plotter = plotter
         self._manifest = manifest
         self._palette = palette
-        self._blocks: dict[str, tuple[str, int]] = {}  # structure id -> (draw group, flat block index)
-        # Coarse copies drawn instead when a structure is faint context: id -> (group, index).
-        self._coarse_blocks: dict[str, tuple[str, int]] = {}
-        # Draw groups (see scene.draw_groups: a layer, or a body zone of its coarse copies; with
-        # ":coarse" for the coarse copies) -> mapper / actor.
-        self._mappers: dict[str, object] = {}
+        self.blocks = BlockTable(palette)  # which block draws each structure, and how
         self._actors: dict[str, object] = {}  # group -> actor (the full-detail surfaces)
         self._coarse_actors: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
         self._second: SecondViewport | None = None
-        self._moving = False
-        self._far: frozenset[str] = frozenset()  # small enough on screen to draw from the coarse copy
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
         self._frame_observer = None
-        self._styles: dict[str, object] = {}
-        self._block_objects: dict[tuple[str, int], object] = {}
-        # What each block is drawn with now: (colour, opacity) while shown, None while hidden.
-        self._block_state: dict[tuple[str, int], tuple | None] = {}
-        self._meshes: dict[str, pv.PolyData] = {}  # full surfaces by id (shared with the layer actors)
-        self._layer_of: dict[str, str] = {}
-        self._lit: dict[str, tuple[str, ...]] = {}  # layer -> the ids its lit actor draws
-        self._lit_blocks: dict[str, tuple[str, int]] = {}  # id -> (lit group, flat index)
-        self._own_copy: set[str] = set()  # too small to decimate: the coarse copy is the surface
         self._pickables: dict[str, Pickable] = {}
         self._outline = Outline(plotter.renderer, palette.outline)
+        self.blocks.on_relight = lambda layer, ids: (
+            self._outline.set_surfaces([self.blocks.meshes[sid] for sid in ids]) if layer == "muscles" else None)
         self.problems: list[Problem] = []
         self._build()
 
@@ -98,25 +79,25 @@ class SceneController:
         pl.renderer.SetUseOIT(False)
         all_structures = list(self._manifest)
         meshes, coarse, self.problems = load_structures(self._manifest, all_structures)
-        self._meshes = meshes
-        self._layer_of = {s.id: s.layer for s in all_structures}
+        self.blocks.meshes = meshes
+        self.blocks.layer_of = {s.id: s.layer for s in all_structures}
         for layer in LAYERS:
             members = [s for s in all_structures if s.layer == layer and s.id in meshes]
             for group, part in partition(members).items():
-                self._actors[group] = self._add_group(group, part, meshes, self._blocks)
+                self._actors[group] = self._add_group(group, part, meshes, self.blocks.blocks)
             # Drawn right after their layer, so translucent context keeps the layer's place in
             # the drawing order. Every structure of a layer with coarse copies has one there: a
             # small surface (too few triangles to decimate) is its own copy, so that a switch
             # between highlighted plans never touches the layer's full actor.
             copies = {s.id: coarse.get(s.id, meshes[s.id]) for s in members if layer in COARSE_LAYERS}
-            self._own_copy |= {sid for sid in copies if sid not in coarse}
+            self.blocks.own_copy |= {sid for sid in copies if sid not in coarse}
             faint = [s for s in members if s.id in copies]
             for group, part in partition(faint, "coarse").items():
-                self._coarse_actors[group] = self._add_group(group, part, copies, self._coarse_blocks)
+                self._coarse_actors[group] = self._add_group(group, part, copies, self.blocks.coarse_blocks)
             # The layer's highlighted structures, drawn last in the layer (see the class notes).
-            self._lit[layer] = ()
+            self.blocks.lit[layer] = ()
             self._add_group(lit_group(layer), [], meshes, {})
-        self._coarse_ids = list(self._coarse_blocks)
+        self._coarse_ids = list(self.blocks.coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
@@ -155,9 +136,9 @@ class SceneController:
         actor.prop.backface_culling = True
         if group.endswith(":coarse"):
             for i in range(1, len(block) + 1):  # coarse copies start hidden
-                mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self._block_object(group, i, mapper), False)
-                self._block_state[(group, i)] = None
-        self._mappers[group] = mapper
+                mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self.blocks.block_object(group, i, mapper), False)
+                self.blocks.block_state[(group, i)] = None
+        self.blocks.mappers[group] = mapper
         return actor
 
     # -- queries ------------------------------------------------------------------------
@@ -174,7 +155,7 @@ class SceneController:
     @property
     def structure_ids(self) -> list[str]:
         """Ids of every structure that is on screen (loaded)."""
-        return list(self._blocks)
+        return list(self.blocks.blocks)
 
     def bounds(self) -> tuple[float, float, float, float, float, float]:
         """Bounds of everything loaded."""
@@ -184,80 +165,35 @@ class SceneController:
         b = np.array(bounds)
         return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
 
-    def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
-        """The colour, opacity and visibility a structure is drawn with now."""
-        group, idx = self._drawn_block(structure_id)
-        attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
-        block = self._block_object(group, idx)
-        colour = attrs.GetBlockColor(block) if attrs.HasBlockColor(block) else self._palette.bone
-        opacity = attrs.GetBlockOpacity(block) if attrs.HasBlockOpacity(block) else 1.0
-        visible = attrs.GetBlockVisibility(block) if attrs.HasBlockVisibility(block) else True
-        return tuple(float(c) for c in colour), float(opacity), bool(visible)
-
-    def _drawn_block(self, structure_id: str) -> tuple[str, int]:
-        """The block that draws a structure now: in its layer's lit actor while highlighted,
-        its coarse copy while that is shown, else its full surface.
-        """
-        lit = self._lit_blocks.get(structure_id)
-        if lit is not None:
-            return lit
-        coarse = self._coarse_blocks.get(structure_id)
-        if coarse is not None and self._block_state.get(coarse) is not None:  # the copy is shown
-            return coarse
-        return self._blocks[structure_id]
-
-    def uses_coarse(self, structure_id: str) -> bool:
-        """Whether a structure is drawn from its coarse copy now (faint context)."""
-        return self._drawn_block(structure_id) == self._coarse_blocks.get(structure_id)
-
     # -- effects ------------------------------------------------------------------------
     def apply(self, plan: HighlightPlan, render: bool = True) -> None:
         """Show a plan: set the colour, opacity and visibility of every block whose style
         changed (straight on VTK's display attributes: a switch touches tens of blocks, not
         hundreds), and redraw the markers.
         """
-        previous = self._styles
-        self._styles = dict(plan.styles)
-        touched: set[str] = set()
-        for sid, style in plan.styles.items():
-            if previous.get(sid) != style and sid in self._blocks:
-                self._draw(sid, style, touched)
-        lit: dict[str, list[str]] = {layer: [] for layer in self._lit}
-        for sid, style in plan.styles.items():
-            if self._is_lit(style) and sid in self._blocks:
-                lit[self._layer_of[sid]].append(sid)
-        for layer, ids in lit.items():
-            if tuple(ids) != self._lit[layer]:
-                self._relight(layer, tuple(ids))
-            for sid in ids:
-                self._set_block(self._lit_blocks[sid], plan.styles[sid], True, touched)
-        self._modified(touched)
+        self.blocks.apply_styles(plan.styles)
         self._markers.set(plan.markers, plan.labels)
         if render:
             self._plotter.render()
 
-    def set_moving(self, moving: bool) -> None:
-        """While the camera moves (a drag, an animated view change), draw the structures that
-        are not highlighted from their coarse copies: on a software renderer that is the
-        difference between a model that follows the hand and one that lags. At rest the full
-        surfaces return; the caller renders (a moving camera renders anyway).
-        """
-        if moving == self._moving:
-            return
-        self._redraw_detail(lambda: setattr(self, "_moving", moving), self._coarse_blocks)
+    def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
+        """The colour, opacity and visibility a structure is drawn with now."""
+        return self.blocks.block_style(structure_id)
 
-    def _redraw_detail(self, change, candidates) -> None:
-        """Make ``change`` (to ``_moving`` or ``_far``) and redraw those of ``candidates``
-        whose choice between full surface and coarse copy it changed: only they are touched,
-        so only their draw groups rebuild their buffers.
+    def uses_coarse(self, structure_id: str) -> bool:
+        """Whether a structure is drawn from its coarse copy now (faint context)."""
+        return self.blocks.uses_coarse(structure_id)
+
+    def set_moving(self, moving: bool) -> None:
+        """While the camera moves, draw what is not highlighted from the coarse copies
+        (:meth:`BlockTable.set_moving`); the caller renders.
         """
-        before = {sid: self._coarse_for(sid, self._styles[sid]) for sid in candidates if sid in self._styles}
-        change()
-        touched: set[str] = set()
-        for sid, was in before.items():
-            if self._coarse_for(sid, self._styles[sid]) != was:
-                self._draw(sid, self._styles[sid], touched)
-        self._modified(touched)
+        self.blocks.set_moving(moving)
+
+    @property
+    def moving(self) -> bool:
+        """Whether the scene is drawn for a moving camera (see :meth:`set_moving`)."""
+        return self.blocks.moving
 
     def pixel_size(self, points: np.ndarray) -> np.ndarray:
         """Metres per pixel on screen at each of ``points`` (n x 3), for the current camera."""
@@ -272,94 +208,8 @@ class SceneController:
     def _update_far(self) -> None:
         if not self._coarse_ids:
             return
-        far = self.pixel_size(self._coarse_centres) * COARSE_PIXELS >= COARSE_ERROR
-        now = frozenset(sid for sid, f in zip(self._coarse_ids, far, strict=True) if f)
-        if now != self._far:
-            changed = now ^ self._far
-            self._redraw_detail(lambda: setattr(self, "_far", now), changed)
-
-    @property
-    def moving(self) -> bool:
-        """Whether the scene is drawn for a moving camera (see :meth:`set_moving`)."""
-        return self._moving
-
-    def _draw(self, sid: str, style, touched: set[str]) -> None:
-        """Set one structure's blocks in its layer's actors to ``style``: none shown while it is
-        highlighted (its layer's lit actor draws it, see :meth:`apply`); the coarse copy while
-        it is faint context (its detail cannot be seen there) or while the camera moves; else
-        the full surface.
-        """
-        lit = self._is_lit(style)
-        coarse = self._coarse_blocks.get(sid)
-        use_coarse = not lit and coarse is not None and self._coarse_for(sid, style)
-        self._set_block(self._blocks[sid], style, bool(style.visible) and not lit and not use_coarse, touched)
-        if coarse is not None:
-            self._set_block(coarse, style, use_coarse, touched)
-
-    @staticmethod
-    def _is_lit(style) -> bool:
-        """Whether a structure in ``style`` is drawn by its layer's lit actor (highlighted)."""
-        return bool(style.visible) and style.role not in UNHIGHLIGHTED
-
-    def _set_block(self, where: tuple[str, int], style, shown: bool, touched: set[str]) -> None:
-        """Show one block in ``style``, or hide it; VTK's attributes are touched (and the draw
-        group marked for a rebuild) only when what is drawn changes.
-        """
-        group, idx = where
-        want = (tuple(float(c) for c in style.color), float(style.opacity)) if shown else None
-        if self._block_state.get(where, "unset") == want:
-            return
-        attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
-        block = self._block_object(group, idx)
-        if want is not None:
-            attrs.SetBlockColor(block, want[0])
-            attrs.SetBlockOpacity(block, want[1])
-        attrs.SetBlockVisibility(block, shown)
-        self._block_state[where] = want
-        touched.add(group)
-
-    def _relight(self, layer: str, ids: tuple[str, ...]) -> None:
-        """Give a layer's lit actor the full surfaces of ``ids`` (shared, not copied)."""
-        from vtkmodules.vtkCommonDataModel import vtkMultiBlockDataSet
-
-        group = lit_group(layer)
-        block = vtkMultiBlockDataSet()  # plain VTK: pyvista's append costs 0.1 ms a block
-        block.SetNumberOfBlocks(len(ids))
-        for sid in self._lit[layer]:
-            self._lit_blocks.pop(sid, None)
-        for i, sid in enumerate(ids):
-            block.SetBlock(i, self._meshes[sid])
-            self._lit_blocks[sid] = (group, i + 1)  # flat index: 0 is the root
-        mapper = self._mappers[group]
-        mapper.SetInputDataObject(0, block)
-        attrs = mapper.GetCompositeDataDisplayAttributes()
-        attrs.RemoveBlockVisibilities()
-        attrs.RemoveBlockColors()
-        attrs.RemoveBlockOpacities()
-        for key in [k for k in self._block_objects if k[0] == group]:
-            del self._block_objects[key]
-        for key in [k for k in self._block_state if k[0] == group]:
-            del self._block_state[key]
-        self._lit[layer] = ids
-        if layer == "muscles":
-            self._outline.set_surfaces([self._meshes[sid] for sid in ids])
-
-    def _coarse_for(self, sid: str, style) -> bool:
-        """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
-        faint; and, unless it is highlighted (the muscles shown to the patient keep their
-        detail), while the camera moves or when it is too small on screen for the difference
-        to show. A surface that is its own coarse copy is always drawn from there (the same
-        triangles: switching would only make VTK copy the layer's buffers again).
-        """
-        if sid in self._own_copy:
-            return bool(style.visible)
-        return bool(style.visible) and (((self._moving or sid in self._far) and style.role in UNHIGHLIGHTED)
-                                        or style.opacity <= COARSE_OPACITY)
-
-    def _modified(self, groups: set[str]) -> None:
-        for group in groups:
-            # The attributes' own time stamp is enough for the mapper to redraw with them.
-            self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
+        far = coarse_error_far(self.pixel_size(self._coarse_centres), COARSE_ERROR, COARSE_PIXELS)
+        self.blocks.set_far(frozenset(sid for sid, f in zip(self._coarse_ids, far, strict=True) if f))
 
     def show(self, picture: Picture, frame: bool = True, render: bool = True) -> None:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
@@ -390,7 +240,7 @@ class SceneController:
             second = self._split()
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
                 overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
-            second.outline.set_surfaces([self._meshes[sid] for sid in self._lit.get("muscles", ())])
+            second.outline.set_surfaces([self.blocks.meshes[sid] for sid in self.blocks.lit.get("muscles", ())])
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
                 camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
@@ -436,15 +286,6 @@ class SceneController:
         if not len(points):
             points = self.structure_points(picture.frame_ids)
         return camera.frame_pose(points, view.direction, camera.renderer_aspect(renderer), 1.2, view.up)
-
-    def _block_object(self, group: str, idx: int, mapper=None):
-        key = (group, idx)
-        block = self._block_objects.get(key)
-        if block is None:
-            mapper = mapper if mapper is not None else self._mappers[group]
-            block = mapper.GetCompositeDataDisplayAttributes().DataObjectFromIndex(idx, mapper.GetInputDataObject(0, 0))
-            self._block_objects[key] = block
-        return block
 
     @property
     def labels(self):
@@ -516,7 +357,7 @@ class SceneController:
         """Corner points of the bounding boxes of some structures (for framing)."""
         corners = []
         for sid in structure_ids:
-            mesh = self._meshes.get(sid)
+            mesh = self.blocks.meshes.get(sid)
             if mesh is None:
                 continue
             b = mesh.GetBounds()
@@ -536,11 +377,11 @@ class SceneController:
             return None
         origin, direction = ray
         candidates = []
-        for sid in self._blocks:
-            style = self._styles.get(sid)
+        for sid in self.blocks.blocks:
+            style = self.blocks.styles.get(sid)
             if style is None or not style.visible or style.opacity <= 0.0:
                 continue
-            actor = self._actors.get(self._blocks[sid][0])
+            actor = self._actors.get(self.blocks.blocks[sid][0])
             if actor is None or not actor.GetVisibility():
                 continue
             item = self._pickable(sid)
@@ -550,7 +391,7 @@ class SceneController:
     def _pickable(self, sid: str) -> Pickable:
         item = self._pickables.get(sid)
         if item is None:
-            mesh = self._meshes[sid]
+            mesh = self.blocks.meshes[sid]
             faces = np.asarray(mesh.faces).reshape(-1, 4)[:, 1:]
             item = Pickable(sid, np.asarray(mesh.points), faces, tuple(mesh.bounds))
             self._pickables[sid] = item
@@ -582,20 +423,11 @@ class SceneController:
         self._coarse_ids = []
         self._actors.clear()
         self._coarse_actors.clear()
-        self._mappers.clear()
-        self._coarse_blocks.clear()
         self.unsplit(render=False)
         self._markers.close()
-        self._blocks.clear()
-        self._lit.clear()
-        self._lit_blocks.clear()
-        self._own_copy.clear()
-        self._block_state.clear()
-        self._meshes = {}
+        self.blocks.clear()
         self._pickables.clear()
         self._outline.close()
-        self._styles.clear()
-        self._block_objects.clear()
 
 
 def scene_theme() -> pv.themes.Theme:

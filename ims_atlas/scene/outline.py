@@ -14,7 +14,7 @@ from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 #: Line width of the outline, in pixels.
-LINE_PX = 2.0
+LINE_PX = 1.5
 
 
 class Outline:

@@ -45,7 +45,7 @@ class Palette:
     # A nerve the plan names (the sciatic nerve beside piriformis): lit like a root.
     named_nerve: RGB = hex_rgb("#FFD500")
     # The outline drawn round each treated muscle, so opaque neighbours stay distinct.
-    outline: RGB = hex_rgb("#1B1B1F")
+    outline: RGB = hex_rgb("#4A1C00")
     context_opacity: float = 0.18
     # A treated muscle lying over another target's needle point, in that view: see-through.
     covering_opacity: float = 0.45

@@ -11,7 +11,7 @@ one view shows everything, else there are two: ``local`` and ``spine``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ims_atlas.anatomy.body_meshes import BodyMeshes
 from ims_atlas.anatomy.facing import (
@@ -60,7 +60,14 @@ class TargetView:
     @property
     def caption(self) -> str:
         """A panel's caption: "Muscles to treat, from the front"."""
-        return f"{GROUP_WORDS.get(self.group, 'Targets')}, {VIEW_WORDS.get(self.name, self.name)}"
+        return self.caption_for(study=False)
+
+    def caption_for(self, study: bool) -> str:
+        """The caption; for a segment ``study``, its muscles are the ones the root supplies."""
+        words = GROUP_WORDS.get(self.group, "Targets")
+        if study and self.group == "local":
+            words = "Muscles the root supplies"
+        return f"{words}, {VIEW_WORDS.get(self.name, self.name)}"
 
     def as_json(self) -> dict:
         """The view as the command line's JSON prints it."""
@@ -88,6 +95,17 @@ def choose_views(targets: Sequence[PictureTarget], body: BodyMeshes, side: str) 
     less. ``side`` is the picture's side: lateral and medial views exist only for one side.
     """
     placed = [t for t in targets if t.point is not None]
+    # A target with no point of its own (multifidus lit at the plan's levels, where the needle
+    # points beside the spine are) is shown with the spine's targets.
+    unplaced = [t for t in targets if t.point is None]
+    views = _choose(placed, body, side)
+    if not unplaced or not views:
+        return views
+    last = views[-1]
+    return views[:-1] + (replace(last, targets=last.targets + tuple(t.key for t in unplaced)),)
+
+
+def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[TargetView, ...]:
     local = [t for t in placed if t.role != "paraspinal"]
     spine = [t for t in placed if t.role == "paraspinal"]
     one_side = side if side in ("left", "right") else "both"

@@ -72,7 +72,7 @@ def test_drag_rotates_instead_of_selecting(open_window, catalog, qtbot):
     window = open_window(catalog, (1200, 800))
     widget = window.interactor.interactor
     centre = QPoint(widget.width() // 2, widget.height() // 2)
-    muscle = next(sid for sid in window.scene.structure_ids if window.scene._coarse_blocks.get(sid))
+    muscle = next(sid for sid in window.scene.structure_ids if window.scene.blocks.coarse_blocks.get(sid))
     # Close up on it (in a whole-body view it is drawn from its coarse copy even at rest).
     window.scene.frame(window.scene.structure_points([muscle]), (0.0, -1.0, 0.0), margin=1.5)
     before = window.scene.camera_pose()

@@ -49,12 +49,12 @@ def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, ma
     forearm, heel = "extensor_carpi_radialis_brevis_right", "abductor_hallucis_right"
     assert {forearm, heel} <= set(scene.structure_ids)
     scene.apply(plan_for(manifest, highlights={forearm: "local"}), render=False)
-    mappers = dict(scene._mappers)
+    mappers = dict(scene.blocks.mappers)
     stamps = {g: (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) for g, m in mappers.items()}
     scene.apply(plan_for(manifest, highlights={heel: "local"}), render=False)
     changed = {g for g, m in mappers.items() if (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) != stamps[g]}
     assert changed == {"muscles:lit", draw_group(by_id[forearm], "coarse"), draw_group(by_id[heel], "coarse")}
-    untouched = [g for g in scene._mappers if g.endswith(":coarse") and g not in changed]
+    untouched = [g for g in scene.blocks.mappers if g.endswith(":coarse") and g not in changed]
     assert len(untouched) >= 4  # most of the body's faint context is not rebuilt
     # The same plan again touches nothing at all.
     stamps = {g: (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) for g, m in mappers.items()}
@@ -97,8 +97,8 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
     colour, opacity, visible = scene.block_style(context)
     assert visible and opacity == plan.styles[context].opacity <= 0.25
     assert np.allclose(colour, plan.styles[context].color)
-    layer, idx = scene._blocks[context]
-    assert not scene._mappers[layer].block_attr[idx].visible
+    layer, idx = scene.blocks.blocks[context]
+    assert not scene.blocks.mappers[layer].block_attr[idx].visible
     # Back to the plain scene: everything in full detail again.
     scene.apply(plan_for(manifest))
     assert not scene.uses_coarse(context)
@@ -106,8 +106,8 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
     # A hidden structure is drawn by neither copy.
     scene.apply(plan_for(manifest, highlights={target: "local"}, hidden=frozenset({context})))
     assert not scene.block_style(context)[2]
-    coarse_group, coarse_idx = scene._coarse_blocks[context]
-    assert not scene._mappers[coarse_group].block_attr[coarse_idx].visible
+    coarse_group, coarse_idx = scene.blocks.coarse_blocks[context]
+    assert not scene.blocks.mappers[coarse_group].block_attr[coarse_idx].visible
     scene.apply(plan_for(manifest))
 
 
@@ -116,7 +116,7 @@ def test_a_moving_camera_draws_coarse_copies_and_rest_restores_the_full_surfaces
     plan = plan_for(manifest, highlights={target: "local"}, hidden=frozenset({"gluteus_maximus_right"}))
     _close_up(scene, "brachioradialis_right")
     scene.apply(plan)
-    with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
+    with_copies = [sid for sid in scene.structure_ids if sid in scene.blocks.coarse_blocks]
     assert target in with_copies
     before = {sid: scene.block_style(sid) for sid in with_copies}
     scene.set_moving(True)
@@ -143,7 +143,7 @@ def test_a_whole_body_view_draws_unhighlighted_muscles_coarse_and_a_close_up_in_
     muscles are drawn from it at rest; close up, the full surfaces return. Highlighted
     muscles always keep their detail; styles never change with the detail."""
     target = "extensor_carpi_radialis_brevis_right"
-    with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
+    with_copies = [sid for sid in scene.structure_ids if sid in scene.blocks.coarse_blocks]
     scene.apply(plan_for(manifest, highlights={target: "local"}), render=False)
     scene.apply(plan_for(manifest), render=False)
     scene.set_view("anterior", render=True)
@@ -251,9 +251,9 @@ def test_a_surface_too_small_to_decimate_is_drawn_from_its_zone_actor_near_and_f
     assert scene.uses_coarse(small)
     scene.set_view("posterior", render=True)
     assert scene.uses_coarse(small)
-    full = scene._mappers["muscles"]
+    full = scene.blocks.mappers["muscles"]
     scene.apply(plan_for(manifest, highlights={small: "paraspinal"}), render=False)
-    assert scene._drawn_block(small)[0] == "muscles:lit"
+    assert scene.blocks.drawn_block(small)[0] == "muscles:lit"
     scene.apply(plan_for(manifest, highlights={"multifidus_c7_right": "paraspinal"}), render=False)
     assert scene.uses_coarse(small)
     # The plain scene's first highlight hides the other muscles' full surfaces (they turn to
