@@ -117,3 +117,32 @@ def test_a_validation_cache_of_100000_nested_brackets_does_not_stop_the_window(t
     monkeypatch.setenv("IMS_ATLAS_HOME", str(home))
     seen = _open_and_quit(monkeypatch, qapp)
     assert "hung" not in seen and seen["code"] == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_the_screenshot_never_hangs_on_a_mesh_that_is_not_a_file(tmp_path, kind):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ims_atlas.core.paths import meshes_dir
+
+    repo = Path(__file__).resolve().parents[2]
+    copy = tmp_path / "meshes"
+    shutil.copytree(meshes_dir(), copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    victim = copy / manifest["structures"][0]["file"]
+    victim.unlink()
+    if kind == "fifo":
+        os.mkfifo(victim)
+    else:
+        victim.symlink_to("/dev/zero")
+    env = {**os.environ, "IMS_ATLAS_MESHES": str(copy), "IMS_ATLAS_HOME": str(tmp_path / "home"),
+           "PYTHONPATH": str(repo), "QT_QPA_PLATFORM": "xcb"}
+    shot = tmp_path / "shot.png"
+    done = subprocess.run([sys.executable, "-m", "ims_atlas", "--screenshot", str(shot), "--size", "800x600"],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=repo)
+    assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
+    assert str(victim) in done.stderr and "Traceback" not in done.stderr
