@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 _KINDS = {"muscles": "muscle", "segments": "segment", "conditions": "condition"}
 
+#: How a condition whose segments miss a major root of its own local targets (with no
+#: ``left_out`` reason) is reported; see docs/catalog-format.md. It becomes an error when the
+#: bundled data gives every condition its missing roots or reasons (issue 17, data half).
+ROOT_COVERAGE_SEVERITY = "warning"  # TEMPORARY (issue 17): "error" once the re-audited data is merged
+
 
 def paraspinal_level_for(segment: str) -> str:
     """Where a segment's root leaves the spine, as the catalog writes it.
@@ -52,6 +57,17 @@ def _hint(word: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _runs(segments: list[str]) -> str:
+    """``["C8", "T1", "T2", "L5"]`` -> ``"C8-T2, L5"`` (segments in cranio-caudal order)."""
+    runs: list[list[str]] = []
+    for seg in segments:
+        if runs and SEGMENT_NAMES.index(seg) == SEGMENT_NAMES.index(runs[-1][-1]) + 1:
+            runs[-1].append(seg)
+        else:
+            runs.append([seg])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
 class _Checker:
     """One pass over one document, collecting problems."""
 
@@ -63,9 +79,16 @@ class _Checker:
         src = doc.get("sources")
         self.sources = set(src) if isinstance(src, dict) else set()
         self.muscle_ids = {m["id"] for _, m in _entries(doc, "muscles") if isinstance(m.get("id"), str)}
+        #: muscle id -> its major root segments (the ones a condition's segments must cover)
+        self.major_roots: dict[str, list[str]] = {}
         if base is not None:
             self.sources |= set(base.sources)
             self.muscle_ids |= {m.id for m in base.muscles}
+            self.major_roots.update({m.id: list(m.root_segments("major")) for m in base.muscles})
+        for _, m in _entries(doc, "muscles"):
+            if isinstance(m.get("id"), str):
+                self.major_roots[m["id"]] = [r["segment"] for _, r in _entries(m, "roots")
+                                             if r.get("contribution") == "major" and isinstance(r.get("segment"), str)]
         self.cited: set[str] = set()
 
     def add(self, parts: list, message: str, severity: str = "error") -> None:
@@ -146,6 +169,7 @@ class _Checker:
             if isinstance(rs, dict):
                 self.condition_segments([*here, "root_segments"], rs)
                 self.source_refs([*here, "root_segments", "sources"], rs.get("sources"))
+                self.root_coverage([*here, "root_segments"], rs, c)
             for j, note in _entries(c, "safety"):
                 self.source_refs([*here, "safety", j, "sources"], note.get("sources"))
             for j, ref in _entries(c, "references"):
@@ -169,6 +193,49 @@ class _Checker:
         for j, seg in _strings(rs.get("core")):
             if seg in SEGMENT_NAMES and seg not in listed:
                 self.add([*parts, "core", j], f"core segment {seg} is not one of the condition's segments")
+
+    def root_coverage(self, parts: list, rs: dict, condition: dict) -> None:
+        """The segments cover every major root (within C1-S2) of the condition's local targets,
+        unless ``left_out`` says why that root is not treated, with a source."""
+        listed = {seg for _, seg in _strings(rs.get("segments"))}
+        targets = [t["muscle"] for _, t in _entries(condition, "local_targets") if isinstance(t.get("muscle"), str)]
+        excused: list[tuple[set[str], set[str] | None]] = []
+        for j, entry in _entries(rs, "left_out"):
+            here = [*parts, "left_out", j]
+            segs = {seg for _, seg in _strings(entry.get("segments"))}
+            muscles = None
+            if isinstance(entry.get("muscles"), list):
+                muscles = {m for _, m in _strings(entry["muscles"])}
+                for k, mid in _strings(entry["muscles"]):
+                    if mid not in targets:
+                        self.add([*here, "muscles", k], f"{short(mid)!r} is not one of this condition's local targets")
+            for k, seg in _strings(entry.get("segments")):
+                if seg in listed:
+                    self.add([*here, "segments", k], f"segment {seg} is left out here but listed in the segments")
+                elif not any(seg in self.major_roots.get(m, ()) for m in (muscles if muscles is not None else targets)):
+                    self.add([*here, "segments", k], f"no local target {'named here ' if muscles else ''}has a major "
+                             f"{seg} root: nothing to leave out", "warning")
+            self.source_refs([*here, "sources"], entry.get("sources"))
+            excused.append((segs, muscles))
+        missing: dict[str, list[str]] = {}
+        for mid in dict.fromkeys(targets):
+            for seg in self.major_roots.get(mid, ()):
+                if seg in listed or seg not in CATALOG_SEGMENTS:
+                    continue  # roots below S2 cannot be a condition's segment
+                if any(seg in segs and (muscles is None or mid in muscles) for segs, muscles in excused):
+                    continue
+                missing.setdefault(seg, []).append(mid)
+        if missing:
+            by_muscle: dict[str, list[str]] = {}
+            for seg in sorted(missing, key=SEGMENT_NAMES.index):
+                for mid in missing[seg]:
+                    by_muscle.setdefault(mid, []).append(seg)
+            grouped: dict[str, list[str]] = {}
+            for mid, segs in by_muscle.items():
+                grouped.setdefault(_runs(segs), []).append(mid)
+            detail = "; ".join(f"{runs} ({', '.join(mids)})" for runs, mids in grouped.items())
+            self.add([*parts, "segments"], f"the segments leave out major roots of the local targets: {detail}; "
+                     "add them, or say why in root_segments.left_out (with a source)", ROOT_COVERAGE_SEVERITY)
 
     def check_unused_sources(self) -> None:
         if self.user or not isinstance(self.doc.get("sources"), dict):

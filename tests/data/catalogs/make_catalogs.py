@@ -104,7 +104,10 @@ def small_catalog() -> dict:
          "local_targets": [_target("piriformis", "Deep in the middle of the buttock.", "lasts"),
                            _target("fibularis_longus", "On the outer side of the upper calf.", "lasts")],
          "root_segments": {"segments": ["L4", "L5", "S1"], "core": ["L5", "S1"], "rationale": "The sciatic nerve's roots.",
-                           "derivation": "read", "sources": ["bogduk1982"]},
+                           "derivation": "read", "sources": ["bogduk1982"],
+                           "left_out": [{"segments": ["S2"], "muscles": ["piriformis"],
+                                         "reason": "Piriformis is treated for its L5 and S1 supply here.",
+                                         "sources": ["bogduk1982"]}]},
          "safety": [{"text": "The sciatic nerve lies below piriformis.", "sources": ["lasts"]}],
          "references": [{"source": "bogduk1982", "evidence": "Anatomy."}]},
         {"id": "plantar_heel_pain", "name": "Plantar heel pain", "clinical_name": "Plantar fasciopathy",
@@ -206,6 +209,9 @@ def broken(folder: Path, base: dict) -> None:
     variant("mirror_outside", lambda d: d["conditions"][0]["local_targets"][1]["epicentre"].__setitem__("position", list(SUPINATOR_RIGHT)))
     variant("bad_enum", lambda d: d["muscles"][0]["roots"][0].__setitem__("contribution", "mayor"))
     variant("unknown_key", lambda d: d["conditions"][0].__setitem__("certainty", "high"))
+    variant("root_not_covered", lambda d: cond(d, "sciatica")["root_segments"].pop("left_out"))
+    variant("left_out_listed", lambda d: cond(d, "sciatica")["root_segments"]["left_out"][0].__setitem__("segments", ["S1", "S2"]))
+    variant("left_out_unsourced", lambda d: cond(d, "sciatica")["root_segments"]["left_out"][0].__setitem__("sources", []))
 
     def many(d):
         d["conditions"][0]["local_targets"][0]["muscle"] = "no_such_muscle"
