@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ims_atlas.catalog.schema import format_path, short
+from ims_atlas.catalog.source_rules import check_sources
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES, foramen_between
 
@@ -23,6 +24,9 @@ _KINDS = {"muscles": "muscle", "segments": "segment", "conditions": "condition"}
 #: ``left_out`` reason) is reported; see docs/catalog-format.md. It becomes an error when the
 #: bundled data gives every condition its missing roots or reasons (issue 17, data half).
 ROOT_COVERAGE_SEVERITY = "warning"  # TEMPORARY (issue 17): "error" once the re-audited data is merged
+#: How a source on the deny list, or one without authors/institution, title and year, is
+#: reported: the same switch, for the same reason.
+SOURCE_SEVERITY = ROOT_COVERAGE_SEVERITY
 
 
 def paraspinal_level_for(segment: str) -> str:
@@ -267,4 +271,5 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
     check.check_segments()
     check.check_conditions()
     check.check_unused_sources()
+    check_sources(doc.get("sources"), lambda parts, message: check.add(parts, message, SOURCE_SEVERITY))
     return check.problems

@@ -18,7 +18,7 @@ from ims_atlas import __version__
 from ims_atlas.core.errors import Problem
 
 _CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_file.py", "load.py",
-               "site_catalog.schema.json")
+               "source_rules.py", "source_denylist.json", "site_catalog.schema.json")
 
 
 def cache_path() -> Path:

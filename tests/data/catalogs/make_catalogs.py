@@ -46,12 +46,18 @@ def _target(muscle, description, source, **epicentre):
 
 def small_catalog() -> dict:
     sources = {
-        "gunn1976": {"citation": "Gunn CC, Milbrandt WE. Tennis elbow and the cervical spine. CMAJ 1976;114:803-9."},
+        "gunn1976": {"citation": "Gunn CC, Milbrandt WE. Tennis elbow and the cervical spine. CMAJ 1976;114:803-9.",
+                     "authors": ["Gunn CC", "Milbrandt WE"], "title": "Tennis elbow and the cervical spine", "year": 1976},
         "lasts": {"citation": "Sinnatamby CS. Last's Anatomy, 12th ed. Churchill Livingstone; 2011.",
+                  "authors": ["Sinnatamby CS"], "title": "Last's Anatomy: Regional and Applied", "year": 2011,
                   "url": "https://example.org/lasts"},
-        "bogduk1982": {"citation": "Bogduk N, Wilson AS, Tynan W. The human lumbar dorsal rami. J Anat 1982;134:383-97."},
+        "bogduk1982": {"citation": "Bogduk N, Wilson AS, Tynan W. The human lumbar dorsal rami. J Anat 1982;134:383-97.",
+                       "authors": ["Bogduk N", "Wilson AS", "Tynan W"], "title": "The human lumbar dorsal rami", "year": 1982},
         "cotchett2014": {"citation": "Cotchett MP, Munteanu SE, Landorf KB. Trigger point dry needling for plantar heel pain. "
-                                     "Phys Ther 2014;94:1083-94.", "notes": "Read: abstract."},
+                                     "Phys Ther 2014;94:1083-94.", "notes": "Read: abstract.",
+                         "authors": ["Cotchett MP", "Munteanu SE", "Landorf KB"],
+                         "title": "Effectiveness of trigger point dry needling for plantar heel pain: a randomized controlled trial",
+                         "year": 2014},
     }
     muscles = [
         _muscle("extensor_carpi_radialis_brevis", "Extensor carpi radialis brevis", "short wrist-lifting muscle of the forearm",
@@ -241,7 +247,8 @@ def broken(folder: Path, base: dict) -> None:
 def user_catalogs(folder: Path) -> None:
     _write(folder / "adds_condition.json", {
         "schema_version": 1,
-        "sources": {"clinic_notes": {"citation": "Our clinic's protocol, 2026."}},
+        "sources": {"clinic_notes": {"citation": "Our clinic's protocol, 2026.", "institution": "Our clinic",
+                                     "title": "Needling protocol", "year": 2026}},
         "muscles": [_muscle("flexor_carpi_radialis", "Flexor carpi radialis", "wrist-bending muscle", ["FCR"], "forearm",
                             "Median nerve", [("C6", "major"), ("C7", "major")])],
         "conditions": [{"id": "wrist_pain", "name": "Wrist pain", "aliases": ["sore wrist"], "lay_name": "Sore wrist",
