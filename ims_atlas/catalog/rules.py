@@ -82,12 +82,19 @@ class _Checker:
         self.problems: list[Problem] = []
         src = doc.get("sources")
         self.sources = set(src) if isinstance(src, dict) else set()
+        guidance = doc.get("safety_guidance")
+        self.guidance = guidance if isinstance(guidance, dict) else {}
+        extra = self.guidance.get("sources")
+        self.guidance_sources = set(extra) if isinstance(extra, dict) else set()
+        self.sources |= self.guidance_sources
+        self.condition_ids = {c["id"] for _, c in _entries(doc, "conditions") if isinstance(c.get("id"), str)}
         self.muscle_ids = {m["id"] for _, m in _entries(doc, "muscles") if isinstance(m.get("id"), str)}
         #: muscle id -> its major root segments (the ones a condition's segments must cover)
         self.major_roots: dict[str, list[str]] = {}
         if base is not None:
             self.sources |= set(base.sources)
             self.muscle_ids |= {m.id for m in base.muscles}
+            self.condition_ids |= {c.id for c in base.conditions}
             self.major_roots.update({m.id: list(m.root_segments("major")) for m in base.muscles})
         for _, m in _entries(doc, "muscles"):
             if isinstance(m.get("id"), str):
@@ -241,12 +248,41 @@ class _Checker:
             self.add([*parts, "segments"], f"the segments leave out major roots of the local targets: {detail}; "
                      "add them, or say why in root_segments.left_out (with a source)", ROOT_COVERAGE_SEVERITY)
 
+    def check_safety_guidance(self) -> None:
+        """Contraindications and red flags: unique ids, known sources, conditions and muscles."""
+        top = self.doc.get("sources")
+        for key in sorted(self.guidance_sources & (set(top) if isinstance(top, dict) else set())):
+            self.add(["safety_guidance", "sources", key], f"source id {short(key)!r} is also in $.sources; ids must be unique")
+        for key in ("contraindications", "red_flags"):
+            first: dict[str, int] = {}
+            for i, entry in _entries(self.guidance, key):
+                here = ["safety_guidance", key, i]
+                ident = entry.get("id")
+                if isinstance(ident, str):
+                    if ident in first:
+                        self.add([*here, "id"], f"duplicate id {short(ident)!r} (first at {format_path(['safety_guidance', key, first[ident]])})")
+                    else:
+                        first[ident] = i
+                self.source_refs([*here, "sources"], entry.get("sources"))
+                applies = entry.get("applies_to")
+                if not isinstance(applies, dict):
+                    continue
+                for j, cid in _strings(applies.get("conditions")):
+                    if cid not in self.condition_ids:
+                        self.add([*here, "applies_to", "conditions", j],
+                                 f"unknown condition {short(cid)!r}{_hint(cid, self.condition_ids)}")
+                for j, mid in _strings(applies.get("muscles")):
+                    self.muscle_ref([*here, "applies_to", "muscles", j], mid)
+
     def check_unused_sources(self) -> None:
-        if self.user or not isinstance(self.doc.get("sources"), dict):
+        if self.user:
             return
-        for key in self.doc["sources"]:
-            if key not in self.cited:
-                self.add(["sources", key], f"source {short(key)!r} is never cited", "warning")
+        for where, table in ((["sources"], self.doc.get("sources")), (["safety_guidance", "sources"], self.guidance.get("sources"))):
+            if not isinstance(table, dict):
+                continue
+            for key in table:
+                if key not in self.cited:
+                    self.add([*where, key], f"source {short(key)!r} is never cited", "warning")
 
 
 def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog | None = None) -> list[Problem]:
@@ -270,6 +306,10 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
     check.check_muscles()
     check.check_segments()
     check.check_conditions()
+    check.check_safety_guidance()
     check.check_unused_sources()
     check_sources(doc.get("sources"), lambda parts, message: check.add(parts, message, SOURCE_SEVERITY))
+    # The safety section is new (issue 17) and must be right from the start: always errors.
+    check_sources(check.guidance.get("sources"), lambda parts, message: check.add(parts, message),
+                  where=("safety_guidance", "sources"))
     return check.problems

@@ -45,7 +45,8 @@ def denied(url: str, domains: dict[str, str] | None = None) -> tuple[str, str] |
 
 
 def missing_fields(source: dict) -> list[str]:
-    """What a source lacks to be findable: ``authors (or institution)``, ``title``, ``year``."""
+    """What a source lacks to be findable: ``authors (or institution)``, ``title``, ``year``
+    (an undated web page gives the year it was read as ``accessed``)."""
     missing = []
     authors = source.get("authors")
     has_authors = isinstance(authors, list) and any(isinstance(a, str) and a.strip() for a in authors)
@@ -54,8 +55,8 @@ def missing_fields(source: dict) -> list[str]:
         missing.append("authors (or institution)")
     if not (isinstance(source.get("title"), str) and source["title"].strip()):
         missing.append("title")
-    if not isinstance(source.get("year"), int):
-        missing.append("year")
+    if not isinstance(source.get("year"), int) and not isinstance(source.get("accessed"), int):
+        missing.append("year (or accessed, for an undated page)")
     return missing
 
 

@@ -62,6 +62,14 @@ def plan_text(view: dict[str, Any]) -> str:
         out += ["", "Safety:"]
         for s in view["safety"]:
             out += _wrap(f"- {s['text']} [{_cite(s['sources'])}]")
+    if view.get("red_flags"):
+        out += ["", "Red flags (refer, do not needle):"]
+        for r in view["red_flags"]:
+            out += _wrap(f"- {r['title']}: {r['signs']} {r['action']} [{_cite(r['sources'])}]")
+    if view.get("contraindications"):
+        out += ["", "Contraindications, precautions and hazards:"]
+        for c in view["contraindications"]:
+            out += _wrap(f"- {c['title']} ({c['kind']}): {c['text']} [{_cite(c['sources'])}]")
     if view["references"]:
         out += ["", "References:"]
         for r in view["references"]:
