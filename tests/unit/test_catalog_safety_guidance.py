@@ -150,3 +150,16 @@ def test_bundled_plans_carry_their_region_hazards_and_red_flags(condition, flags
     if condition != "sciatica" and condition != "low_back_pain":
         assert "cauda_equina" not in {r.id for r in plan.red_flags}
     assert "consent" in {c.id for c in plan.contraindications}
+
+
+def test_the_plan_panel_shows_red_flags_precautions_and_hazards():
+    from ims_atlas.qt.panels.plan_text import plan_html
+
+    catalog = load_catalog(bundled_catalog_path())
+    html = plan_html(treatment_plan(catalog, None, "jaw_pain", "right"), catalog)
+    assert "Red flags: refer, do not needle" in html
+    assert "Headache warning signs" in html and "Do TP et al. 2019" in html
+    assert "Before needling: contraindications and precautions" in html and "Lymphoedema" in html
+    safety = html[html.index("<h3>Safety</h3>"):]
+    assert "Facial nerve and parotid duct over the masseter" in safety
+    assert html.index("Red flags") < html.index("Local targets")
