@@ -17,7 +17,7 @@ QUESTION_WORDS = frozenset({
     "innervated", "innervation", "innervating", "level", "levels", "segment", "segments", "spinal", "dermatome",
     "myotome", "muscle", "muscles", "belong", "belongs", "serve", "serves", "served", "come", "comes",
     "needle", "needles", "needled", "needling", "treat", "treats", "treated", "treating", "treatment", "treatments",
-    "help", "helps", "put", "go", "goes", "get", "gets", "got", "when", "should",
+    "help", "helps", "put", "go", "goes", "get", "gets", "got", "when",
 })
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")

@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ims_atlas.anatomy.manifest import Manifest
-from ims_atlas.catalog.entries import Condition, LocalTarget, Muscle, Point, RedFlag, Reference, Root, SafetyItem, SafetyNote
+from ims_atlas.catalog.entries import (
+    Condition,
+    LocalTarget,
+    Muscle,
+    Point,
+    RedFlag,
+    Reference,
+    Root,
+    SafetyItem,
+    SafetyNote,
+)
 from ims_atlas.catalog.rules import paraspinal_level_for
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import DataError

@@ -21,7 +21,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ims_atlas.catalog.fuzzy import QUESTION_WORDS, STOP_WORDS, allowed_edits, content_words, edit_distance, normalise, tokens, trigrams
+from ims_atlas.catalog.fuzzy import (
+    QUESTION_WORDS,
+    STOP_WORDS,
+    allowed_edits,
+    content_words,
+    edit_distance,
+    normalise,
+    tokens,
+    trigrams,
+)
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.ids import normalise_segment
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ims_atlas.catalog.entries import Condition, Muscle, RedFlag, SafetyItem, Segment, Source
+from ims_atlas.catalog.entries import (
+    Condition,
+    Muscle,
+    RedFlag,
+    SafetyItem,
+    Segment,
+    Source,
+)
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import SEGMENT_NAMES, normalise_segment
 

@@ -56,7 +56,7 @@ def test_the_rule_reports_at_the_configured_severity():
 
 def test_a_reason_for_other_muscles_does_not_excuse_this_one(strict):
     doc = _doc()
-    i, c = _sciatica(doc)
+    _, c = _sciatica(doc)
     c["root_segments"]["left_out"][0]["muscles"] = ["fibularis_longus"]
     found = [p for p in rule_problems(doc, "f") if p.severity == "error"]
     assert any(COVERAGE in p.message and "S2 (piriformis)" in p.message for p in found)
@@ -94,7 +94,6 @@ def test_a_reason_naming_a_muscle_that_is_not_a_target_is_an_error():
 
 def test_roots_below_s2_need_no_reason(strict):
     doc = _doc()
-    _, c = _sciatica(doc)
     piriformis = next(m for m in doc["muscles"] if m["id"] == "piriformis")
     piriformis["roots"].append({"segment": "S3", "contribution": "major"})
     assert not has_errors(rule_problems(doc, "f"))
@@ -104,8 +103,7 @@ def test_a_user_condition_is_checked_against_the_bundled_muscles(strict):
     from ims_atlas.catalog.load import load_catalog
 
     base = load_catalog(SMALL)
-    _, c = _sciatica(_doc())
-    c = copy.deepcopy(c)
+    c = copy.deepcopy(_sciatica(_doc())[1])
     c["id"] = "my_sciatica"
     del c["root_segments"]["left_out"]
     found = rule_problems({"schema_version": 1, "conditions": [c]}, "user.json", user=True, base=base)

@@ -9,7 +9,12 @@ import pytest
 
 from ims_atlas.catalog import rules
 from ims_atlas.catalog.rules import rule_problems
-from ims_atlas.catalog.source_rules import DENYLIST_PATH, denied, denied_domains, missing_fields
+from ims_atlas.catalog.source_rules import (
+    DENYLIST_PATH,
+    denied,
+    denied_domains,
+    missing_fields,
+)
 from ims_atlas.catalog.validate import has_errors, validate_document
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "catalogs" / "small_catalog.json"
