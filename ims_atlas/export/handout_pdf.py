@@ -436,7 +436,8 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
     # fewer muscles (the clinician sheet has them all), never the print size.
     clinic = replace(clinic, note="")
-    for keep in range(len(content.local), -1, -1):
+
+    def attempt(keep: int) -> bytes | None:
         local = content.local[:keep]
         if keep < len(content.local):
             rest = len(content.local) - keep
@@ -444,9 +445,19 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         story = _patient_story(replace(content, local=local), [], clinic, patient_name, date_text, styles, width,
                                _LAYOUTS[-1])
         pdf, pages = _build(story, **meta)
-        if pages <= MAX_PATIENT_PAGES:
-            return pdf
-    raise ValueError(f"the handout for {content.title} does not fit on {MAX_PATIENT_PAGES} pages")
+        return pdf if pages <= MAX_PATIENT_PAGES else None
+
+    low, high, best = 0, len(content.local), None  # the most muscles that fit, by bisection
+    while low <= high:
+        keep = (low + high) // 2
+        pdf = attempt(keep)
+        if pdf is None:
+            high = keep - 1
+        else:
+            best, low = pdf, keep + 1
+    if best is None:
+        raise ValueError(f"the handout for {content.title} does not fit on {MAX_PATIENT_PAGES} pages")
+    return best
 
 
 def clinician_sheet_pdf(content: HandoutContent, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",

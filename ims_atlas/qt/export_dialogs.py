@@ -215,6 +215,8 @@ class HandoutDialog(QDialog):
         self._pdf: bytes | None = None
         self._made_from: tuple | None = None
         self.saved_path: Path | None = None
+        self.saved_sheet: Path | None = None
+        self._clinician_pdf = b""
         self.warnings: tuple[str, ...] = ()
         clinic = settings.clinic
         form = QFormLayout()
@@ -241,6 +243,9 @@ class HandoutDialog(QDialog):
         self.patient_name = QLineEdit(self)
         self.patient_name.setPlaceholderText("Optional: printed on this handout only, never saved")
         form.addRow("&Patient name:", self.patient_name)
+        self.clinician_sheet = QCheckBox("Also save the clinician &sheet (references, contraindications and "
+                                         "red flags) as a second PDF", self)
+        form.addRow("", self.clinician_sheet)
         self.status = QLabel("Press Preview to see the handout.", self)
         self.status.setWordWrap(True)
         self.preview = self._make_preview()
@@ -306,6 +311,7 @@ class HandoutDialog(QDialog):
             QMessageBox.warning(self, "Export handout", f"The handout could not be made.\n\n{exc}")
             return False
         self._pdf, self._made_from, self.warnings = handout.pdf, (clinic, patient), handout.warnings
+        self._clinician_pdf = handout.clinician_pdf
         note = " ".join(handout.warnings)
         self.status.setText(f"{handout.content.title}, {handout.content.side_words}. {note}".strip())
         if self._doc is not None:
@@ -336,20 +342,32 @@ class HandoutDialog(QDialog):
             return
         from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
         from ims_atlas.export.formats import ExportError, check_output
+        from ims_atlas.export.handout import clinician_sheet_path
 
+        sheet = clinician_sheet_path(path) if self.clinician_sheet.isChecked() else None
+        if sheet is not None and sheet.exists():
+            answer = QMessageBox.question(self, "Export handout", f"{sheet.name} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         try:
             check_output(path, force=True)  # the file dialog has asked about replacing
+            if sheet is not None:
+                check_output(sheet, force=True)
             atomic_write_bytes(path, self._pdf, force=True)
+            if sheet is not None:
+                atomic_write_bytes(sheet, self._clinician_pdf, force=True)
         except (ExportError, WriteError) as exc:
             QMessageBox.warning(self, "Export handout", f"The handout could not be saved.\n\n{exc}")
             return
         self.saved_path = path
+        self.saved_sheet = sheet
         self.accept()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         """Forget the patient's name and the PDF when the dialog closes."""
         self.patient_name.clear()
         self._pdf = None
+        self._clinician_pdf = b""
         if self._doc is not None:
             self._doc.close()
         super().done(result)
