@@ -34,21 +34,32 @@ EXTRA_SOURCES: dict[str, Source] = {
     ),
 }
 
+EXTRA_SOURCES["gunn1996"] = Source(
+    "gunn1996",
+    "Gunn CC. The Gunn Approach to the Treatment of Chronic Pain: Intramuscular Stimulation for Myofascial Pain of "
+    "Radiculopathic Origin. 2nd ed. New York: Churchill Livingstone; 1996.",
+    None,
+    "The book by the originator of IMS: the radiculopathic model (an irritated nerve root makes the muscles it "
+    "supplies shortened and tender) and the treatment by needling the tender muscles and the paraspinal muscles at "
+    "the same segment.",
+    ("Gunn CC",), None, "The Gunn Approach to the Treatment of Chronic Pain", 1996,
+)
+
 #: What IMS is.
 ABOUT_IMS: tuple[Statement, ...] = (
     Statement(
         "IMS (intramuscular stimulation) was developed by Dr C. Chan Gunn in the 1970s. It sees long-lasting muscle "
         "pain as coming from an irritated nerve root near the spine.",
-        ("goodman_choma_ims",),
+        ("gunn1996", "gunn1976"),
     ),
     Statement(
         "When a nerve root is irritated, the muscles it supplies can go into spasm and become tight.",
-        ("salus_ims",),
+        ("gunn1996",),
     ),
     Statement(
         "The treatment is dry needling: a needle is placed in the centre of a tight, tender band of muscle, or "
         "near the spine where the nerve root may be irritated. Nothing is injected.",
-        ("totalbodymedical_ims",),
+        ("gunn1996", "kalichman2010"),
     ),
 )
 
@@ -57,7 +68,7 @@ WHAT_TO_EXPECT: tuple[Statement, ...] = (
     Statement(
         "A needle in a normal muscle is painless. A tight, over-sensitive muscle 'grasps' the needle, which feels "
         "like a cramp, and it may twitch briefly (a 'local twitch response').",
-        ("totalbodymedical_ims", "kalichman2010"),
+        ("gunn1996", "kalichman2010"),
     ),
     Statement(
         "Soreness in the treated muscles afterwards is very common. It usually lasts less than three days (72 hours).",
