@@ -31,7 +31,8 @@ def ray_hits(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray,
              direction: np.ndarray) -> np.ndarray:
     """Distances ``t`` (in units of ``direction``) at which the ray ``origin + t * direction``
     passes through each triangle (corner ``a``, edges ``e1``, ``e2``); NaN where it misses or
-    t <= 0. Moller-Trumbore on all triangles at once; both faces count."""
+    t <= 0. Moller-Trumbore on all triangles at once; both faces count.
+    """
     pvec = np.cross(direction, e2)
     det = np.einsum("ij,ij->i", e1, pvec)
     ok = np.abs(det) > 1e-15

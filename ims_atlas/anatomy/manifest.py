@@ -28,8 +28,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ims_atlas.core.strict_json import NUMBER_RULES, ends_early, too_deep
 from ims_atlas.core.errors import DataError, Problem
+from ims_atlas.core.strict_json import NUMBER_RULES, ends_early, too_deep
 
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
@@ -131,7 +131,7 @@ class Manifest:
 
     @property
     def midline_x(self) -> float:
-        """x of the mid-sagittal plane."""
+        """X of the mid-sagittal plane."""
         return float(self.frame.get("midline_x", -0.025))
 
 

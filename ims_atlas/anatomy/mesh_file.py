@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class MeshData:
     """A triangle mesh: ``points`` (n, 3) float, ``faces`` (m, 3) int, and for muscles the
-    centre ``path`` (k, 3) from origin to insertion of its main fascicle (empty if none)."""
+    centre ``path`` (k, 3) from origin to insertion of its main fascicle (empty if none).
+    """
 
     points: np.ndarray
     faces: np.ndarray

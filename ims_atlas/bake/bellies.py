@@ -36,6 +36,7 @@ class Segment:
 
     @property
     def length(self) -> float:
+        """The distance between the two joint centres (metres)."""
         return float(np.linalg.norm(self.distal - self.proximal))
 
     def level(self, points: np.ndarray) -> np.ndarray:

@@ -71,7 +71,7 @@ def wound_outward(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
     edge_id = edge_id.reshape(-1)
     neighbours: list[list[tuple[int, bool]]] = [[] for _ in range(n)]
     order = np.argsort(edge_id, kind="stable")
-    for i, j in zip(order[:-1], order[1:]):
+    for i, j in zip(order[:-1], order[1:], strict=False):
         if edge_id[i] == edge_id[j] and counts[edge_id[i]] == 2:
             same_way = bool(directed[i, 0] == directed[j, 0])  # agreeing triangles run it opposite ways
             neighbours[owner[i]].append((int(owner[j]), same_way))

@@ -30,8 +30,17 @@ import numpy as np
 
 from ims_atlas.bake import bellies
 from ims_atlas.bake.landmarks import Landmarks, body_vector, wrap
-from ims_atlas.bake.solids import (border_spacing, cable, fibre_grid, merge, mirror, profile, rounded_profile, sheet,
-                                   smooth_grid)
+from ims_atlas.bake.solids import (
+    border_spacing,
+    cable,
+    fibre_grid,
+    merge,
+    mirror,
+    profile,
+    rounded_profile,
+    sheet,
+    smooth_grid,
+)
 from ims_atlas.bake.spinal import Solid
 from ims_atlas.bake.tubes import _smootherstep
 
@@ -62,7 +71,8 @@ def belly_range(part: dict, muscle: str, grid: np.ndarray, segments: dict | None
 
     ``"belly": "table"`` takes the end the reviewed table (``muscle_bellies.json``) gives for the
     muscle (or for ``belly_of``), on the part's centre fibre, as for the swept tubes; a list is
-    the range itself."""
+    the range itself.
+    """
     spec = part.get("belly")
     if spec is None:
         return None
@@ -76,7 +86,8 @@ def belly_range(part: dict, muscle: str, grid: np.ndarray, segments: dict | None
 
 def narrow_tendon(grid: np.ndarray, belly: tuple[float, float], width: float) -> np.ndarray:
     """Squeeze the stations past a belly's end towards the centre fibre to ``width`` across (a
-    tendon), blending from the belly's width over ``TENDON_NECK`` of the length before its end."""
+    tendon), blending from the belly's width over ``TENDON_NECK`` of the length before its end.
+    """
     grid = np.array(grid, dtype=np.float64)
     centre = grid[len(grid) // 2]
     v = np.linspace(0.0, 1.0, grid.shape[1])
@@ -161,7 +172,8 @@ def part_profiles(part: dict, fibres: int, stations: int) -> tuple[np.ndarray | 
     ``across`` knots (``[[fraction, value], ...]``, :func:`solids.profile`) and its ``round``
     borders (``{"border": value at the edge, "rim": share of the width}``); None where the
     part gives none (:func:`solids.sheet` then uses ``tendon``, ``peak``, ``taper``, ``strap``,
-    ``belly`` and ``edge``)."""
+    ``belly`` and ``edge``).
+    """
     rounded = bool(part.get("rounded", False))
     v = border_spacing(stations) if rounded else np.linspace(0.0, 1.0, stations)
     u = border_spacing(fibres) if rounded else np.linspace(0.0, 1.0, fibres)
@@ -178,7 +190,8 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
             deep: dict | None = None, segments: dict | None = None) -> list[Solid]:
     """Every authored muscle, both sides (``deep``: myo-sim muscle id -> right-side ``(points,
     faces)``, for wraps; ``segments``: the forearm and leg segments of ``bellies.segments``, for
-    bellies taken from the sourced table)."""
+    bellies taken from the sourced table).
+    """
     lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"), data.get("landmarks"))
     out, built = [], {}
     for m in data.get("muscles", []):

@@ -120,7 +120,7 @@ def column(paths: list[np.ndarray], forces: list[float], specific_tension: float
     for k, level in enumerate(levels):
         # Where each fascicle crosses the slice, and every point of it within the slab the
         # slice stands for (a short fascicle across the axis may cross no slice at all).
-        cut = [_crossings(p, h, level) for p, h in zip(dense, heights)]
+        cut = [_crossings(p, h, level) for p, h in zip(dense, heights, strict=True)]
         slab = every[np.abs(along - level) <= 0.5 * step]
         pts = np.vstack(cut + [slab])
         if len(pts) == 0:  # cannot happen inside the range, but keep the slice well defined

@@ -171,7 +171,8 @@ def round_corners(grid: np.ndarray, length: float = CORNER_LENGTH, cut: float = 
     """Round off the sheet's corners: near each end the stations narrow towards the centre
     fibre (which stays where it is), so the outline turns into the attachment along a curve
     instead of meeting it at a point. Each station's fibres slide along the station's own
-    line across the sheet, so a sheet curved across keeps its curve."""
+    line across the sheet, so a sheet curved across keeps its curve.
+    """
     grid = grid.copy()
     m, n = grid.shape[:2]
     v = np.linspace(0.0, 1.0, n)

@@ -45,7 +45,8 @@ class Canal:
 
 def surface_samples(points: np.ndarray, faces: np.ndarray, spacing: float = 0.4 * PIXEL) -> np.ndarray:
     """Points spread over every triangle no further apart than ``spacing`` (a deterministic
-    barycentric grid, finer on bigger triangles)."""
+    barycentric grid, finer on bigger triangles).
+    """
     tri = np.asarray(points, dtype=np.float64)[faces]  # (m, 3, 3)
     longest = np.linalg.norm(tri - np.roll(tri, 1, axis=1), axis=2).max(axis=1)
     steps = np.clip(np.ceil(longest / spacing), 1, 80).astype(int)

@@ -167,7 +167,8 @@ class Landmarks:
     def _around(self, spec: dict) -> np.ndarray:
         """The point ``radius`` metres from a limb's axis (``around``: two landmarks, proximal
         first), at fraction ``t`` along it, at ``angle`` degrees round it: 0 lateral, 90
-        posterior, -90 anterior, 180 medial (right side), in the plane square to the axis."""
+        posterior, -90 anterior, 180 medial (right side), in the plane square to the axis.
+        """
         a, b = self.axis(spec["around"])
         along = (b - a) / np.linalg.norm(b - a)
         lateral = direction("lateral")
@@ -194,7 +195,8 @@ class Landmarks:
     def _hit(self, bone_id: str, spec: dict) -> np.ndarray:
         """The first surface point a ray travelling in direction ``hit`` meets, the ray passing
         through the ``box`` point and starting outside the bone's box (the outer surface seen
-        from that side)."""
+        from that side).
+        """
         d = direction(spec["hit"])
         target = self._to_box(bone_id, spec["box"])
         lo, hi = self._box(bone_id)

@@ -206,7 +206,8 @@ def fibre_grid(lines: list[np.ndarray], fibres: int, stations: int, rounded: boo
 def border_spacing(count: int, share: float = 0.5) -> np.ndarray:
     """``count`` fractions from 0 to 1, closer together towards both ends: a blend (``share``
     of cosine spacing) of even and cosine spacing, so a profile that falls to a thin border
-    (:func:`rounded_profile`) is drawn with several points over its curve."""
+    (:func:`rounded_profile`) is drawn with several points over its curve.
+    """
     t = np.linspace(0.0, 1.0, count)
     return (1.0 - share) * t + share * 0.5 * (1.0 - np.cos(np.pi * t))
 
@@ -220,7 +221,8 @@ def _spaced(polyline: np.ndarray, fractions: np.ndarray) -> np.ndarray:
 
 def profile(knots: list[list[float]], t: np.ndarray) -> np.ndarray:
     """A relative thickness from ``[[fraction, value], ...]`` knots at fractions ``t``:
-    piecewise linear between the knots, eased (smoothstep) so the surface has no crease."""
+    piecewise linear between the knots, eased (smoothstep) so the surface has no crease.
+    """
     k = np.asarray(knots, dtype=np.float64)
     t = np.clip(np.asarray(t, dtype=np.float64), k[0, 0], k[-1, 0])
     i = np.clip(np.searchsorted(k[:, 0], t, side="right") - 1, 0, len(k) - 2)
@@ -234,7 +236,8 @@ def rounded_profile(t: np.ndarray, border: float, rim: float = 0.25) -> np.ndarr
     falling over the outer ``rim`` share of the width on each side to ``border`` at the edge,
     steeply at the edge (a round lip instead of a cut) and leaving the flat middle without a
     kink (``sqrt(1 - (1 - d)^3)``: no change of slope or curvature where the rim begins, so
-    the shading shows no line there)."""
+    the shading shows no line there).
+    """
     t = np.asarray(t, dtype=np.float64)
     d = np.clip(np.minimum(t, 1.0 - t) / rim, 0.0, 1.0)
     return border + (1.0 - border) * np.sqrt(1.0 - (1.0 - d) ** 3)
@@ -243,7 +246,8 @@ def rounded_profile(t: np.ndarray, border: float, rim: float = 0.25) -> np.ndarr
 def smooth_grid(grid: np.ndarray, iterations: int, keep: tuple[bool, bool] = (True, True)) -> np.ndarray:
     """Laplacian smoothing of a fibre grid ``(m, n, 3)`` (half-step per iteration), the two
     border fibres sliding only along themselves and, with ``keep``, the origin / insertion
-    stations held (they lie on their attachments)."""
+    stations held (they lie on their attachments).
+    """
     g = np.array(grid, dtype=np.float64)
     for _ in range(iterations):
         new = g.copy()

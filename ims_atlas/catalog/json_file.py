@@ -10,8 +10,8 @@ import json
 import stat
 from pathlib import Path
 
-from ims_atlas.core.strict_json import NUMBER_RULES, BadNumber, ends_early, too_deep
 from ims_atlas.core.errors import Problem
+from ims_atlas.core.strict_json import NUMBER_RULES, BadNumber, ends_early, too_deep
 
 #: Larger files are refused before parsing (the bundled catalog is well under 1 MB).
 MAX_BYTES = 20 * 1024 * 1024

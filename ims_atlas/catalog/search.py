@@ -301,7 +301,7 @@ class CatalogSearch:
             if f.record not in best_field or key > best_field[f.record][0]:
                 best_field[f.record] = (key, f_idx)
         for record, scores in per_record.items():
-            coverage = sum(w * s for w, s in zip(weights, scores)) / total
+            coverage = sum(w * s for w, s in zip(weights, scores, strict=True)) / total
             f_idx = best_field[record][1]
             f = self._fields[f_idx]
             if all(s >= 0.85 for s in scores):

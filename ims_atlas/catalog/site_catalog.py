@@ -135,8 +135,8 @@ class Catalog:
     # -- user catalogs -------------------------------------------------------------------------
 
     def merged_with(self, user: Catalog) -> Catalog:
-        """This catalog with ``user``'s conditions, muscles, sources, contraindications and red
-        flags added or replacing ours (by id).
+        """Merge in ``user``: its conditions, muscles, sources, contraindications and red flags
+        are added, or replace ours with the same id.
 
         Replaced entries keep their place; new ones come after the bundled ones.
         """

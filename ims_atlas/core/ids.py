@@ -107,7 +107,7 @@ def foramen_between(segment: str) -> tuple[str, str]:
     return ("S", "S")
 
 
-class Side(str, enum.Enum):
+class Side(str, enum.Enum):  # noqa: UP042 (str() of a StrEnum differs; kept as it is)
     """Which side of the body a plan or structure is on."""
 
     LEFT = "left"

@@ -273,8 +273,9 @@ def _savable(text: str) -> bool:
 
 
 def _printable(key: str) -> str:
-    """A key as a problem can quote it: an unpaired surrogate written as ``\\udxxx``, so that the
-    message can be printed and logged as UTF-8."""
+    r"""A key as a problem can quote it: an unpaired surrogate written as ``\udxxx``, so that the
+    message can be printed and logged as UTF-8.
+    """
     return key.encode("utf-8", "backslashreplace").decode("utf-8")
 
 

@@ -1,5 +1,6 @@
 """What the user is looking at: the one mutable shared state. Widgets write it; the scene
-and the panels observe it. Plain Python: no Qt, no VTK."""
+and the panels observe it. Plain Python: no Qt, no VTK.
+"""
 
 from __future__ import annotations
 

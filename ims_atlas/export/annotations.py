@@ -56,7 +56,8 @@ class Annotation:
 
 def export_state(state: ViewState) -> ViewState:
     """``state`` for an exported picture: the scene's own marker labels are turned off,
-    because the export draws its own (legible at print size, never overlapping)."""
+    because the export draws its own (legible at print size, never overlapping).
+    """
     if "labels" in {f.name for f in fields(state)}:
         return replace(state, labels=False)
     return state
@@ -133,7 +134,8 @@ def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = Fa
 def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifest,
                     lay_names: bool = False) -> tuple[Target, ...]:
     """Labelled targets of a segment's picture: the muscles it supplies (major first) and its
-    paraspinal level, on each side shown."""
+    paraspinal level, on each side shown.
+    """
     out: list[Target] = []
     sides = sides_of(side)
     try:

@@ -54,7 +54,8 @@ def style_for(size: tuple[int, int], header: bool = True, footer: bool = True, t
               details: bool = True, gutter: float | None = None) -> Style:
     """The style for a picture of ``size``: text grows with the square root of the area
     (so an A4 print at 300 dpi gets about 13 pt labels), scaled by ``text_scale``; ``gutter``
-    overrides the width of a label column (a fraction of the picture's width)."""
+    overrides the width of a label column (a fraction of the picture's width).
+    """
     w, h = size
     u = min(max(math.sqrt(w * h / (1920 * 1080)), 0.4), 3.5) * text_scale
     px = lambda v: max(int(round(v * u)), 8)  # noqa: E731
@@ -193,7 +194,8 @@ def measure_label(target: Target, style: Style, max_width: float, scale: float, 
 def fit_labels(targets: tuple[Target, ...], anchors: dict[str, tuple[float, float]], regions: Regions,
                style: Style) -> tuple[LabelLayout, dict[str, LabelText]]:
     """Place the labels of ``targets`` whose points are in ``anchors`` (pixels), trying smaller
-    text and then titles only until none is left out and no word is cut."""
+    text and then titles only until none is left out and no word is cut.
+    """
     best: tuple[LabelLayout, dict[str, LabelText]] | None = None
     best_cost = 1 << 30
     shown = [t for t in targets if t.key in anchors]

@@ -30,7 +30,7 @@ _SYSTEM_DIRS = (
 
 
 def _matplotlib_font_dir() -> Path | None:
-    """matplotlib's bundled TrueType folder, found without importing matplotlib."""
+    """Matplotlib's bundled TrueType folder, found without importing matplotlib."""
     try:
         spec = importlib.util.find_spec("matplotlib")
     except (ImportError, ValueError):

@@ -1,5 +1,6 @@
 """What can be exported and where: output kinds by suffix, picture sizes, and the checks made
-before any rendering starts (so a bad path costs nothing and leaves nothing behind)."""
+before any rendering starts (so a bad path costs nothing and leaves nothing behind).
+"""
 
 from __future__ import annotations
 

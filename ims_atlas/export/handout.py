@@ -1,7 +1,8 @@
 """Patient handout export (PDF): pictures rendered off screen, words from the catalog, A4
 large print, at most two pages, written atomically; and, on request, the clinician sheet (a
 second PDF with the references and the clinician-level safety text). The patient's name goes
-into the handout and nowhere else."""
+into the handout and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -94,7 +95,8 @@ def read_logo(path: str) -> tuple[bytes | None, str | None]:
 
 def picture_size_for(points, direction) -> tuple[int, int]:
     """A wide picture for targets that spread sideways, a tall one for targets that stand
-    tall (seen along ``direction``), so labels have room beside them either way."""
+    tall (seen along ``direction``), so labels have room beside them either way.
+    """
     aspect = extent_aspect(points, direction)
     return TALL_PICTURE_SIZE if aspect is not None and aspect < 1 / 1.2 else PICTURE_SIZE
 

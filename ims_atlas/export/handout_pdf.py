@@ -62,7 +62,7 @@ def _fonts() -> tuple[str, str, str]:
         return "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
     names = ("AtlasSans", "AtlasSans-Bold", "AtlasSans-Italic")
     try:
-        for name, path in zip(names, (regular, bold or regular, italic or regular)):
+        for name, path in zip(names, (regular, bold or regular, italic or regular), strict=True):
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, str(path)))
     except Exception:  # noqa: BLE001 - a broken font file must not stop the handout

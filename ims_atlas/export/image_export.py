@@ -1,5 +1,6 @@
 """Annotated picture export (PNG): the state's picture, off screen, with title, labels, legend
-and the clinic's name, written atomically."""
+and the clinic's name, written atomically.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ class ImageOptions:
 class ImageResult:
     """An exported picture: the PNG bytes, the picture (RGBA if transparent, else RGB), its
     metadata, where its labels went, and what to report (targets left unlabelled, meshes
-    that did not load)."""
+    that did not load).
+    """
 
     png: bytes
     image: Image.Image

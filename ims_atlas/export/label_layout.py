@@ -29,12 +29,12 @@ class Box:
 
     @property
     def right(self) -> float:
-        """x of the right edge."""
+        """X of the right edge."""
         return self.x + self.w
 
     @property
     def bottom(self) -> float:
-        """y of the bottom edge."""
+        """Y of the bottom edge."""
         return self.y + self.h
 
     @property
@@ -105,7 +105,7 @@ def _spread(items: list[LabelRequest], top: float, bottom: float, gap: float) ->
 def _stack(items: list[LabelRequest], name: str, col: Box, gap: float) -> list[PlacedLabel]:
     """Labels stacked in the given order in one column."""
     out = []
-    for r, y in zip(items, _spread(items, col.y, col.bottom, gap)):
+    for r, y in zip(items, _spread(items, col.y, col.bottom, gap), strict=True):
         w, h = r.size
         x = col.right - w if name == "left" else col.x
         box = Box(x, y, w, h)

@@ -1,5 +1,6 @@
 """One annotated picture: plan the layout, aim the camera, render, label. Shared by the image
-export and the handout."""
+export and the handout.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +45,6 @@ class AnnotatedPicture:
 
 def extent_aspect(points, direction) -> float | None:
     """Width / height of ``points`` seen along ``direction`` (focus -> eye, +Z up), or None."""
-
     pts = np.asarray(points, dtype=float).reshape(-1, 3) if points is not None else np.zeros((0, 3))
     if len(pts) < 2 or direction is None:
         return None
@@ -90,6 +90,6 @@ def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: 
     if world:
         keys = list(world)
         xy, visible = frame.projector.project([world[k] for k in keys])
-        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible) if v}
+        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
     image, layout = compose(frame.image, regions, annotation, anchors, style, clinic, footer_line)
     return AnnotatedPicture(image, layout)

@@ -49,7 +49,8 @@ def png_metadata(state: ViewState, picture: Picture, catalog: Catalog | None, cl
 
 def png_bytes(image: Image.Image, metadata: dict[str, str], dpi: int | None = None) -> bytes:
     """Encode a picture as PNG with ``metadata`` as text chunks (tEXt where Latin-1 allows,
-    else iTXt). ``dpi`` is written as the physical pixel size (for print)."""
+    else iTXt). ``dpi`` is written as the physical pixel size (for print).
+    """
     info = PngImagePlugin.PngInfo()
     for key, value in metadata.items():
         info.add_text(key, value)

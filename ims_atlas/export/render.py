@@ -144,7 +144,8 @@ class OffscreenScene:
     def aim(self, points: np.ndarray | None, direction: Vec3 | None, view: Box, margin: float = 1.12,
             fallback_view: str = "anterior") -> None:
         """Point the camera along ``direction`` so ``points`` fill ``view`` (a box of the picture);
-        without points or a direction, frame the whole body from a named view."""
+        without points or a direction, frame the whole body from a named view.
+        """
         width, height = self.size
         cam = self.plotter.camera
         if points is not None and len(points) and direction is not None:
@@ -156,7 +157,7 @@ class OffscreenScene:
             pos, focal, up = camera_for(name, bounds, aspect=view.w / max(view.h, 1.0), margin=1.04)
             # camera_for fills the whole picture; widen so the body fills the view box instead.
             scale = max(height / max(view.h, 1.0), 1.0)
-            pos = tuple(f + (p - f) * scale for p, f in zip(pos, focal))
+            pos = tuple(f + (p - f) * scale for p, f in zip(pos, focal, strict=True))
         pos, focal = shift_camera(pos, focal, up, (width, height), view)
         cam.position, cam.focal_point, cam.up = pos, focal, up
         cam.view_angle = VIEW_ANGLE

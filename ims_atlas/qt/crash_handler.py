@@ -59,6 +59,7 @@ class CrashHandler:
             sys.excepthook = self._previous
 
     def __call__(self, exc_type, exc, tb) -> None:
+        """Log an uncaught exception and tell the user, as ``sys.excepthook`` does."""
         if issubclass(exc_type, KeyboardInterrupt):
             if self._previous is not None:
                 self._previous(exc_type, exc, tb)

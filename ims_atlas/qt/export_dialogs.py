@@ -45,7 +45,8 @@ SIZE_CHOICES = (("Slides (1920 Ã— 1080)", "slides"), ("A4 print, 300 dpi (2480 Ã
 @dataclass(frozen=True)
 class ExportOutcome:
     """What an export dialog did: the file written (None if cancelled or failed) and the
-    settings as they are now (with any clinic details the user changed)."""
+    settings as they are now (with any clinic details the user changed).
+    """
 
     path: Path | None
     settings: Settings
@@ -86,7 +87,8 @@ def _busy(work):
 
 def _save_clinic(parent: QWidget | None, settings: Settings, clinic: Clinic, settings_file: Path | None) -> Settings:
     """Remember changed clinic details (written to ``settings_file`` if there is one, like the
-    window does); a failed save is reported, never fatal."""
+    window does); a failed save is reported, never fatal.
+    """
     if clinic == settings.clinic:
         return settings
     updated = replace(settings, clinic=clinic)

@@ -1,5 +1,6 @@
 """File > Export image… and Export handout… for the main window: hand the window's state,
-camera and settings to the export dialogs and keep what they changed (the clinic's details)."""
+camera and settings to the export dialogs and keep what they changed (the clinic's details).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Named presets: save the condition, side, segment, layers, opacities and camera under a name;
-restore one with a click or Ctrl+1…9. Presets live in the user's settings and survive restarts."""
+restore one with a click or Ctrl+1…9. Presets live in the user's settings and survive restarts.
+"""
 
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
 from ims_atlas.scene.target_labels import TargetLabels
 from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
 
-
 #: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
 #: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
 #: rasteriser's memory per frame grows with the translucent triangles it bins.
@@ -191,7 +190,8 @@ class SceneController:
 
     def _drawn_block(self, structure_id: str) -> tuple[str, int]:
         """The block that draws a structure now: in its layer's lit actor while highlighted,
-        its coarse copy while that is shown, else its full surface."""
+        its coarse copy while that is shown, else its full surface.
+        """
         lit = self._lit_blocks.get(structure_id)
         if lit is not None:
             return lit
@@ -208,7 +208,8 @@ class SceneController:
     def apply(self, plan: HighlightPlan, render: bool = True) -> None:
         """Show a plan: set the colour, opacity and visibility of every block whose style
         changed (straight on VTK's display attributes: a switch touches tens of blocks, not
-        hundreds), and redraw the markers."""
+        hundreds), and redraw the markers.
+        """
         previous = self._styles
         self._styles = dict(plan.styles)
         touched: set[str] = set()
@@ -233,7 +234,8 @@ class SceneController:
         """While the camera moves (a drag, an animated view change), draw the structures that
         are not highlighted from their coarse copies: on a software renderer that is the
         difference between a model that follows the hand and one that lags. At rest the full
-        surfaces return; the caller renders (a moving camera renders anyway)."""
+        surfaces return; the caller renders (a moving camera renders anyway).
+        """
         if moving == self._moving:
             return
         self._redraw_detail(lambda: setattr(self, "_moving", moving), self._coarse_blocks)
@@ -241,7 +243,8 @@ class SceneController:
     def _redraw_detail(self, change, candidates) -> None:
         """Make ``change`` (to ``_moving`` or ``_far``) and redraw those of ``candidates``
         whose choice between full surface and coarse copy it changed: only they are touched,
-        so only their draw groups rebuild their buffers."""
+        so only their draw groups rebuild their buffers.
+        """
         before = {sid: self._coarse_for(sid, self._styles[sid]) for sid in candidates if sid in self._styles}
         change()
         touched: set[str] = set()
@@ -272,7 +275,7 @@ class SceneController:
         if not self._coarse_ids:
             return
         far = self.pixel_size(self._coarse_centres) * COARSE_PIXELS >= COARSE_ERROR
-        now = frozenset(sid for sid, f in zip(self._coarse_ids, far) if f)
+        now = frozenset(sid for sid, f in zip(self._coarse_ids, far, strict=True) if f)
         if now != self._far:
             changed = now ^ self._far
             self._redraw_detail(lambda: setattr(self, "_far", now), changed)
@@ -286,7 +289,8 @@ class SceneController:
         """Set one structure's blocks in its layer's actors to ``style``: none shown while it is
         highlighted (its layer's lit actor draws it, see :meth:`apply`); the coarse copy while
         it is faint context (its detail cannot be seen there) or while the camera moves; else
-        the full surface."""
+        the full surface.
+        """
         lit = self._is_lit(style)
         coarse = self._coarse_blocks.get(sid)
         use_coarse = not lit and coarse is not None and self._coarse_for(sid, style)
@@ -301,7 +305,8 @@ class SceneController:
 
     def _set_block(self, where: tuple[str, int], style, shown: bool, touched: set[str]) -> None:
         """Show one block in ``style``, or hide it; VTK's attributes are touched (and the draw
-        group marked for a rebuild) only when what is drawn changes."""
+        group marked for a rebuild) only when what is drawn changes.
+        """
         group, idx = where
         want = (tuple(float(c) for c in style.color), float(style.opacity)) if shown else None
         if self._block_state.get(where, "unset") == want:
@@ -344,7 +349,8 @@ class SceneController:
         faint; and, unless it is highlighted (the muscles shown to the patient keep their
         detail), while the camera moves or when it is too small on screen for the difference
         to show. A surface that is its own coarse copy is always drawn from there (the same
-        triangles: switching would only make VTK copy the layer's buffers again)."""
+        triangles: switching would only make VTK copy the layer's buffers again).
+        """
         if sid in self._own_copy:
             return bool(style.visible)
         return bool(style.visible) and (((self._moving or sid in self._far) and style.role in UNHIGHLIGHTED)
@@ -357,7 +363,8 @@ class SceneController:
 
     def show(self, picture: Picture, frame: bool = True, render: bool = True) -> None:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
-        so that its highlighted structures and markers are all in view."""
+        so that its highlighted structures and markers are all in view.
+        """
         self.apply(picture.highlight, render=False)
         pose = self.picture_pose(picture) if frame else None
         if pose is not None:
@@ -369,7 +376,8 @@ class SceneController:
     def _overlay_renderer(self):
         """A renderer drawn over the anatomy with the same camera: markers and their labels stay
         visible through the muscles in front of them (a needle point hidden by the trapezius is
-        no use chair-side). Created on first use."""
+        no use chair-side). Created on first use.
+        """
         if self._overlay is None:
             from vtkmodules.vtkRenderingCore import vtkRenderer
 
@@ -395,7 +403,8 @@ class SceneController:
     def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
         """Show ``markers`` (and their labels): the overlay's actors are made once and given
         new geometry on each switch (new actors meant new mappers, text renderers and GPU
-        buffers every time)."""
+        buffers every time).
+        """
         if (markers, labels) == self._marker_key:
             return  # unchanged (a view change, an opacity change): keep the actors as they are
         self._marker_key = (markers, labels)
@@ -438,7 +447,8 @@ class SceneController:
         """One surface with a marker shape at each position: spheres for local needle points,
         cubes for paraspinal ones (shape as well as colour tells them apart). The shapes are
         made once and copied with NumPy (a VTK glyph filter per switch cost most of a
-        highlight's Python time)."""
+        highlight's Python time).
+        """
         template = self._glyph_templates.get(role)
         if template is None:
             # 16 x 16 facets: round at the 10-20 pixels a marker covers, and a quarter of the
@@ -622,7 +632,8 @@ class SceneController:
 
 def _plain_surface(points: np.ndarray, faces: np.ndarray, normals: np.ndarray):
     """A small vtkPolyData with point normals, made with plain VTK (pyvista's wrappers cost
-    0.6 ms for a handful of markers, on every switch)."""
+    0.6 ms for a handful of markers, on every switch).
+    """
     from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
     from vtkmodules.vtkCommonCore import vtkPoints
     from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
@@ -644,7 +655,8 @@ def _plain_surface(points: np.ndarray, faces: np.ndarray, normals: np.ndarray):
 
 def scene_theme() -> pv.themes.Theme:
     """The plotter theme IMS Atlas renders with: no multisampling (2-3x slower on software GL,
-    and it hides translucent actors under depth peeling on llvmpipe), no SSAA (it renders the scene several times)."""
+    and it hides translucent actors under depth peeling on llvmpipe), no SSAA (it renders the scene several times).
+    """
     theme = pv.themes.Theme()
     theme.multi_samples = 0
     theme.anti_aliasing = None

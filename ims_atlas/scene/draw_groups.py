@@ -43,7 +43,8 @@ ZONES: dict[str, str] = {
 def draw_group(structure: Structure, copy: str = "full") -> str:
     """The name of the actor that draws ``copy`` ("full" or "coarse") of ``structure``: the
     full surfaces by layer (``muscles``), the coarse copies by layer and body zone
-    (``muscles/trunk:coarse``; ``nerves:coarse`` for a layer not zoned)."""
+    (``muscles/trunk:coarse``; ``nerves:coarse`` for a layer not zoned).
+    """
     if copy != "coarse":
         return structure.layer
     if structure.layer not in ZONED_LAYERS:

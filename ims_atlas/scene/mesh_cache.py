@@ -95,7 +95,8 @@ def _unpack(z, group: str, ids: list[str]) -> dict[str, Surface] | None:
 
 def read_pack(key: str, ids: list[str]) -> tuple[dict[str, Surface], dict[str, Surface]] | None:
     """The surfaces of ``ids`` and their coarse versions stored under ``key``, or None when
-    there is no usable pack."""
+    there is no usable pack.
+    """
     if not key:
         return None
     try:
@@ -128,7 +129,8 @@ def _group(group: str, surfaces: dict[str, Surface]) -> dict[str, np.ndarray]:
 
 def write_pack(key: str, surfaces: dict[str, Surface], coarse: dict[str, Surface] | None = None) -> None:
     """Store ``surfaces`` and their ``coarse`` versions under ``key`` (best effort) and remove
-    packs of other keys."""
+    packs of other keys.
+    """
     if not key:
         return
     arrays = {**_group("fine", surfaces), **_group("coarse", coarse or {})}

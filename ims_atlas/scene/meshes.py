@@ -47,7 +47,8 @@ COARSE_MIN = 300
 def coarse_surface(surface: Surface) -> Surface:
     """A decimated copy (about ``COARSE_KEEP`` of the triangles; shape and volume kept) for
     structures drawn as faint context, where the detail cannot be seen: fewer triangles for
-    the software rasteriser to bin, which is most of a frame's memory."""
+    the software rasteriser to bin, which is most of a frame's memory.
+    """
     mesh = pv.PolyData.from_regular_faces(surface.points, surface.faces)
     out = mesh.decimate(1.0 - COARSE_KEEP, volume_preservation=True)
     points = np.asarray(out.points, dtype=np.float64)
@@ -72,7 +73,7 @@ def read_surfaces(manifest: Manifest, structures: list[Structure], use_cache: bo
     surfaces: dict[str, Surface] = {}
     coarse: dict[str, Surface] = {}
     problems: list[Problem] = []
-    for s, path in zip(structures, files):
+    for s, path in zip(structures, files, strict=True):
         try:
             data = read_mesh(path)
         except DataError as exc:
@@ -93,7 +94,8 @@ def read_surfaces(manifest: Manifest, structures: list[Structure], use_cache: bo
 def load_structures(manifest: Manifest, structures: list[Structure], use_cache: bool = True
                     ) -> tuple[dict[str, pv.PolyData], dict[str, pv.PolyData], list[Problem]]:
     """Load the given structures: the meshes that loaded, the coarse meshes drawn for faint
-    context (see :func:`read_surfaces`), and a problem for each structure that did not load."""
+    context (see :func:`read_surfaces`), and a problem for each structure that did not load.
+    """
     surfaces, coarse, problems = read_surfaces(manifest, structures, use_cache)
 
     def polydata(items):

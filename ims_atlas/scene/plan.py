@@ -111,7 +111,8 @@ def plan_for(
 
 def label_groups(markers: tuple[Marker, ...]) -> list[Marker]:
     """The markers to label: every local marker, and one label per side for the paraspinal
-    markers ("C5-C7 right" on the middle one of the group)."""
+    markers ("C5-C7 right" on the middle one of the group).
+    """
     out = [m for m in markers if m.role != "paraspinal"]
     by_side: dict[str, list[Marker]] = {}
     for m in markers:

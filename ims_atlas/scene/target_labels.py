@@ -68,7 +68,7 @@ class TargetLabels:
         del self._texts[len(texts):]
         while len(self._texts) < len(texts):
             self._texts.append(self._new_text())
-        for actor, text in zip(self._texts, texts):
+        for actor, text in zip(self._texts, texts, strict=True):
             if actor.GetInput() != f" {text} ":
                 actor.SetInput(f" {text} ")
         self._positions = np.asarray(positions, dtype=float).reshape(-1, 3)
@@ -135,7 +135,7 @@ class TargetLabels:
             idx.sort(key=lambda i: height - (marks[i, 1] - oy))
             anchors = [height - (marks[i, 1] - oy) for i in idx]
             tops = spread(anchors, [sizes[i][1] for i in idx], MARGIN_PX, height - MARGIN_PX, GAP_PX)
-            for i, top in zip(idx, tops):
+            for i, top in zip(idx, tops, strict=True):
                 w, h = sizes[i]
                 x = marks[i, 0] - ox + OFFSET_PX if side else marks[i, 0] - ox - OFFSET_PX - w
                 x = min(max(x, MARGIN_PX), width - MARGIN_PX - w)
@@ -143,7 +143,7 @@ class TargetLabels:
         points = self._leader_points
         points.SetNumberOfPoints(2 * len(self._texts))
         lines = vtkCellArray()
-        for i, (actor, box) in enumerate(zip(self._texts, boxes)):
+        for i, (actor, box) in enumerate(zip(self._texts, boxes, strict=True)):
             x, y, w, h = box
             actor.SetDisplayPosition(int(round(x)), int(round(y)))
             near_x = x if right[i] else x + w

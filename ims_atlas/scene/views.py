@@ -49,12 +49,12 @@ def camera_for(view: str, bounds: tuple[float, float, float, float, float, float
     up = preset.view_up
     # Extent of the box on the screen's vertical (view-up) and horizontal axes.
     right = (up[1] * d[2] - up[2] * d[1], up[2] * d[0] - up[0] * d[2], up[0] * d[1] - up[1] * d[0])
-    height = sum(abs(u) * s for u, s in zip(up, size))
-    width = sum(abs(r) * s for r, s in zip(right, size))
-    depth = sum(abs(c) * s for c, s in zip(d, size))
+    height = sum(abs(u) * s for u, s in zip(up, size, strict=True))
+    width = sum(abs(r) * s for r, s in zip(right, size, strict=True))
+    depth = sum(abs(c) * s for c, s in zip(d, size, strict=True))
     half = max(height / 2, width / (2 * max(aspect, 1e-3))) * margin
     dist = half / math.tan(math.radians(view_angle_deg) / 2) + depth / 2
-    pos = tuple(c + dist * k for c, k in zip(centre, d))
+    pos = tuple(c + dist * k for c, k in zip(centre, d, strict=True))
     return pos, centre, up  # type: ignore[return-value]
 
 

@@ -119,7 +119,7 @@ def test_label_points_are_where_vtk_draws_them(manifest, catalog, scene, tennis)
     frame = scene.render(picture)
     xy, visible = frame.projector.project(points)
     renderer = scene.plotter.renderer
-    for (x, y), v, p in zip(xy, visible, points):
+    for (x, y), v, p in zip(xy, visible, points, strict=True):
         renderer.SetWorldPoint(*p, 1.0)
         renderer.WorldToDisplay()
         dx, dy, _ = renderer.GetDisplayPoint()

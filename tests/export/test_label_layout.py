@@ -13,7 +13,10 @@ LEFT = Box(20, 120, 420, 840)
 RIGHT = Box(1480, 120, 420, 840)
 
 
-def _check(layout, requests, left=LEFT, right=RIGHT, image=Box(0, 0, W, H)):
+IMAGE = Box(0, 0, W, H)
+
+
+def _check(layout, requests, left=LEFT, right=RIGHT, image=IMAGE):
     boxes = [p.box for p in layout.placed]
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), (a, b)
@@ -106,7 +109,7 @@ def test_many_labels_never_overlap_and_stay_inside(items, gap):
     _check(layout, requests)
     for column in ("left", "right"):
         placed = sorted((p.box for p in layout.placed if p.column == column), key=lambda b: b.y)
-        for a, b in zip(placed, placed[1:]):
+        for a, b in zip(placed, placed[1:], strict=False):
             assert b.y >= a.bottom + gap - 1e-6  # the gap is kept too
     # Nothing is dropped while the labels that fit a column fit in the two together.
     fitting = [r for r in requests if r.size[0] <= LEFT.w]

@@ -5,9 +5,15 @@ import os
 import numpy as np
 import pytest
 
-from ims_atlas.export.formats import PRESETS, ExportError, check_output, default_file_name, output_kind, parse_size
+from ims_atlas.export.formats import (
+    PRESETS,
+    ExportError,
+    check_output,
+    default_file_name,
+    output_kind,
+    parse_size,
+)
 from ims_atlas.export.projection import Projector
-
 
 # -- projection ---------------------------------------------------------------------------------
 

@@ -228,7 +228,7 @@ def test_every_target_gets_a_label_and_no_two_labels_overlap(scene, manifest):
             separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
             assert separate, (a, b)
     midline = manifest.midline_x
-    for marker, box in zip(wanted, labels.boxes):
+    for marker, box in zip(wanted, labels.boxes, strict=True):
         x, _ = scene.project(marker.position)
         mirror_x, _ = scene.project((2 * midline - marker.position[0], *marker.position[1:]))
         if abs(x - mirror_x) > 5:

@@ -60,13 +60,13 @@ def test_each_root_leaves_between_the_right_vertebrae(manifest, segment, side):
 
 def test_roots_run_down_the_spine_in_order(manifest):
     zs = [manifest[f"root_{seg.lower()}_right"].landmarks["foramen"][2] for seg in CATALOG_SEGMENTS]
-    assert all(a > b for a, b in zip(zs, zs[1:]))
+    assert all(a > b for a, b in zip(zs, zs[1:], strict=False))
 
 
 def test_vertebrae_follow_each_other_without_gaps_or_overlaps(manifest):
     verts = [manifest.vertebra(level) for level in VERTEBRA_NAMES]
     assert all(v is not None for v in verts)
-    for a, b in zip(verts[:-2], verts[1:-1]):  # C1 .. L5
+    for a, b in zip(verts[:-2], verts[1:-1], strict=False):  # C1 .. L5
         step = a.landmarks["centroid"][2] - b.landmarks["centroid"][2]
         assert 0.008 < step < 0.045, f"{a.level}->{b.level}: {step:.3f} m between centroids"
     l5, sacrum = verts[-2].landmarks, verts[-1].landmarks
@@ -125,7 +125,7 @@ def _landmarks(manifest):
 
 def _to_polyline(point, line):
     best = np.inf
-    for a, b in zip(line[:-1], line[1:]):
+    for a, b in zip(line[:-1], line[1:], strict=False):
         t = np.clip(np.dot(point - a, b - a) / max(np.dot(b - a, b - a), 1e-12), 0.0, 1.0)
         best = min(best, float(np.linalg.norm(point - (a + t * (b - a)))))
     return best if len(line) > 1 else float(np.linalg.norm(point - line[0]))
@@ -585,7 +585,7 @@ def test_rectus_abdominis_shows_its_tendinous_intersections_as_grooves(manifest)
         sign = 1.0 if side == "left" else -1.0
         sid = f"rectus_abdominis_{side}"
 
-        def front(z):
+        def front(z, sign=sign, sid=sid):
             start = np.array([mid + sign * 0.035, -0.5, z])
             m = read_mesh(manifest.file_path(manifest[sid]))
             a = m.points[m.faces[:, 0]].astype(np.float64)

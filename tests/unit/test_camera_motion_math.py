@@ -14,7 +14,7 @@ SIDE = ((2.0, 0.0, 1.2), (0.1, 0.0, 1.2), (0.0, 0.0, 1.0))
 def test_ends_are_exact(start, end):
     for t, want in ((0.0, start), (1.0, end)):
         got = interpolate_pose(start, end, t)
-        for a, b in zip(got, want):
+        for a, b in zip(got, want, strict=True):
             assert np.allclose(a, b, atol=1e-9)
 
 
@@ -31,4 +31,4 @@ def test_monotone_progress():
         pos, focal, _ = interpolate_pose(FRONT, SIDE, t)
         d = np.subtract(pos, focal)
         angles.append(np.arctan2(d[0], -d[1]))
-    assert all(b >= a - 1e-12 for a, b in zip(angles, angles[1:]))
+    assert all(b >= a - 1e-12 for a, b in zip(angles, angles[1:], strict=False))

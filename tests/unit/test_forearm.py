@@ -276,7 +276,7 @@ def test_neighbouring_bellies_touch_but_hardly_overlap(meshes):
 
     wrong = []
     order = ROUND[:4] + ["extensor_digiti_minimi", "extensor_carpi_ulnaris", "anconeus"]
-    for a, b in zip(order, order[1:]):
+    for a, b in zip(order, order[1:], strict=False):
         gap = float(cKDTree(meshes[b].points).query(meshes[a].points)[0].min())
         if gap > 0.002:
             wrong.append(f"{a} and {b} are {gap * 1000:.1f} mm apart")

@@ -21,7 +21,7 @@ def test_never_overlapping_and_in_order_when_they_fit(anchors, h):
     anchors = sorted(anchors)
     tops = spread(anchors, [h] * len(anchors), 0.0, 800.0, 3.0)
     assert len(tops) == len(anchors)
-    for a, b in zip(tops, tops[1:]):
+    for a, b in zip(tops, tops[1:], strict=False):
         assert b - a >= h + 3.0 - 1e-6
     if len(anchors) * (h + 3) <= 800:
         assert tops[0] >= -1e-6 and tops[-1] + h <= 800 + 1e-6

@@ -46,7 +46,7 @@ def test_vertebrae_run_c1_to_sacrum_top_to_bottom(manifest):
     levels = [s.level for s in manifest.by_kind("vertebra")]
     assert levels == list(VERTEBRA_NAMES)
     centroids = [s.landmarks["centroid"][2] for s in manifest.by_kind("vertebra")]
-    assert all(a > b for a, b in zip(centroids, centroids[1:])), "vertebrae must descend in height"
+    assert all(a > b for a, b in zip(centroids, centroids[1:], strict=False)), "vertebrae must descend in height"
 
 
 def test_atlas_is_the_widest_cervical_vertebra(manifest):

@@ -247,7 +247,7 @@ def test_sheets_fill_the_space_between_neighbouring_fascicles(manifest, myosim_f
             paths = origin_first(same_way([f.path for f in fas], main), names.SHEETS[s.muscle][0], manifest.midline_x)
             st = np.stack([resample(smooth(p), STATIONS) for p in paths])
             st = st[across_order(st)]
-            for a, b in zip(st[:-1], st[1:]):
+            for a, b in zip(st[:-1], st[1:], strict=False):
                 for i in (STATIONS // 3, STATIONS // 2, 2 * STATIONS // 3):
                     point = 0.5 * (a[i] + b[i])
                     depth = max(0.0, -float((planes[:, :3] @ point + planes[:, 3]).max()))

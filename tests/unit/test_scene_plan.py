@@ -42,10 +42,10 @@ def test_local_and_paraspinal_colours_differ_in_lightness():
 def test_camera_looks_at_the_centre_from_the_preset_side(view):
     bounds = (-0.25, 0.2, -0.04, 0.31, 0.06, 1.75)
     pos, focal, up = camera_for(view, bounds)
-    d = [p - f for p, f in zip(pos, focal)]
+    d = [p - f for p, f in zip(pos, focal, strict=True)]
     direction = VIEWS[view].direction
     norm = sum(x * x for x in d) ** 0.5
-    assert all(abs(a / norm - b) < 1e-9 for a, b in zip(d, direction))
+    assert all(abs(a / norm - b) < 1e-9 for a, b in zip(d, direction, strict=True))
     assert 1.0 < norm < 10.0
 
 

@@ -208,6 +208,6 @@ def test_plantar_aponeurosis_is_narrow_behind_and_divides_into_five_processes(ma
         assert gap < 0.007, f"the process to toe {toe} ends {gap * 1000:.1f} mm from the base of its phalanx"
     for toe, joint in enumerate(joints, start=1):
         assert len(_hits_up(fascia, joint[0], joint[1])), f"no process under the joint of toe {toe}"
-    for a, b in zip(joints, joints[1:]):
+    for a, b in zip(joints, joints[1:], strict=False):
         mid = (a + b) / 2
         assert not len(_hits_up(fascia, mid[0], mid[1])), "no gap between two processes"

@@ -1,5 +1,6 @@
 """Layers (bones, spine, muscles, nerves) on and off with an opacity each; names and labels;
-isolate, hide and show the selection."""
+isolate, hide and show the selection.
+"""
 
 from __future__ import annotations
 
