@@ -218,7 +218,8 @@ class Condition:
 @dataclass(frozen=True)
 class AppliesTo:
     """Which plans a safety item applies to: all, or those naming one of these conditions,
-    muscles (local or paraspinal targets) or root segments."""
+    muscles (local or paraspinal targets) or root segments.
+    """
 
     all: bool = False
     conditions: tuple[str, ...] = ()

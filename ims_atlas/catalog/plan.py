@@ -86,7 +86,8 @@ class TreatmentPlan:
 def safety_for(catalog: Catalog, condition: Condition) -> tuple[tuple[SafetyItem, ...], tuple[RedFlag, ...]]:
     """The catalog's contraindications and red flags that apply to a plan for ``condition``:
     those for every plan, for this condition, for one of its local or paraspinal muscles, or
-    for one of its root segments; in catalog order."""
+    for one of its root segments; in catalog order.
+    """
     muscles = {t.muscle for t in condition.local_targets}
     for seg in condition.segments:
         try:

@@ -207,7 +207,8 @@ class _Checker:
 
     def root_coverage(self, parts: list, rs: dict, condition: dict) -> None:
         """The segments cover every major root (within C1-S2) of the condition's local targets,
-        unless ``left_out`` says why that root is not treated, with a source."""
+        unless ``left_out`` says why that root is not treated, with a source.
+        """
         listed = {seg for _, seg in _strings(rs.get("segments"))}
         targets = [t["muscle"] for _, t in _entries(condition, "local_targets") if isinstance(t.get("muscle"), str)]
         excused: list[tuple[set[str], set[str] | None]] = []

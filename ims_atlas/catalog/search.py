@@ -247,9 +247,10 @@ class CatalogSearch:
 
     def _segment_in(self, q: str) -> tuple[str | None, bool]:
         """The catalog segment a query names (``"what does c 6 supply"`` -> ``"C6"``), and
-        whether the rest of the query is only question words."""
+        whether the rest of the query is only question words.
+        """
         words = q.split()
-        for i, word in enumerate(words):
+        for i in range(len(words)):
             for width in (1, 2):
                 name = normalise_segment(" ".join(words[i:i + width])) if i + width <= len(words) else None
                 if name in self._segments:
@@ -260,7 +261,8 @@ class CatalogSearch:
     def _phrase_search(self, q: str, offer: Callable[[int, float, int], None], *, words: bool = True,
                        complete: bool = False) -> None:
         """Exact, prefix and (``words``) word matches of one form of the query; ``complete``:
-        the query is finished, so a known word is not read as the start of a longer one."""
+        the query is finished, so a known word is not read as the start of a longer one.
+        """
         for f_idx in self._exact.get(q, ()):
             offer(self._fields[f_idx].record, (_EXACT + 0.99 - 0.03 * self._fields[f_idx].rank) / 4, f_idx)
         if not complete or q.rsplit(" ", 1)[-1] not in self._vocab:
@@ -342,6 +344,6 @@ class CatalogSearch:
                     if record not in best_field or rank < self._fields[best_field[record][1]].rank:
                         best_field[record] = (sim, f_idx)
         total = sum(weights) or 1.0
-        scored = [(sum(w * s for w, s in zip(weights, scores)) / total, record) for record, scores in per_record.items()]
+        scored = [(sum(w * s for w, s in zip(weights, scores, strict=True)) / total, record) for record, scores in per_record.items()]
         scored.sort(key=lambda sr: (-sr[0], _KIND_ORDER[self._records[sr[1]][0]], self._records[sr[1]][2]))
         return [Hit(*self._records[r], round(s, 4), self._fields[best_field[r][1]].text) for s, r in scored[:n] if s > 0]

@@ -46,7 +46,8 @@ def denied(url: str, domains: dict[str, str] | None = None) -> tuple[str, str] |
 
 def missing_fields(source: dict) -> list[str]:
     """What a source lacks to be findable: ``authors (or institution)``, ``title``, ``year``
-    (an undated web page gives the year it was read as ``accessed``)."""
+    (an undated web page gives the year it was read as ``accessed``).
+    """
     missing = []
     authors = source.get("authors")
     has_authors = isinstance(authors, list) and any(isinstance(a, str) and a.strip() for a in authors)

@@ -59,7 +59,8 @@ class HandoutOptions:
 @dataclass(frozen=True)
 class Handout:
     """A finished handout: the PDF bytes, its pictures and words, the clinician sheet's PDF
-    bytes, and what to tell the user."""
+    bytes, and what to tell the user.
+    """
 
     pdf: bytes
     pictures: tuple[Image.Image, ...]

@@ -258,7 +258,7 @@ def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles
     gap = 5 * mm
     aspects = [p.image.size[0] / p.image.size[1] for p in pics]
     h = min(height, (width - gap * (len(pics) - 1)) / sum(aspects))
-    cells = [[_picture(p, a * h, h), Paragraph(escape(p.caption), styles["caption"])] for p, a in zip(pics, aspects)]
+    cells = [[_picture(p, a * h, h), Paragraph(escape(p.caption), styles["caption"])] for p, a in zip(pics, aspects, strict=True)]
     widths = [a * h + (gap if i < len(pics) - 1 else 0) for i, a in enumerate(aspects)]
     table = Table([cells], colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -281,7 +281,7 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
                    date_text: str, styles: dict, width: float, layout: _Layout) -> list:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     row = pictures[: min(layout.pictures, 2)]
     overview = pictures[2] if len(pictures) > 2 and layout.overview else None
@@ -464,7 +464,8 @@ def clinician_sheet_pdf(content: HandoutContent, clinic: ClinicHeader = ClinicHe
                         catalog_version: str = "") -> bytes:
     """The clinician sheet as PDF bytes (A4, any length): the plan in clinical words with the
     nerves and roots, the safety notes, contraindications, red flags, evidence and the
-    numbered references. No patient's name."""
+    numbered references. No patient's name.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph

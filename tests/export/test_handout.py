@@ -173,9 +173,8 @@ def test_every_condition_makes_a_handout_of_at_most_two_pages(manifest, catalog,
     note and contact details: two pages at most, checked with pdfinfo."""
     from ims_atlas.core.settings import Clinic
     from ims_atlas.core.state import ViewState
-    from ims_atlas.export.handout import HandoutOptions, export_handout
+    from ims_atlas.export.handout import PICTURE_SIZE, PRINT_PALETTE, HandoutOptions, export_handout
     from ims_atlas.export.handout_pdf import BODY_PT
-    from ims_atlas.export.handout import PICTURE_SIZE, PRINT_PALETTE
     from ims_atlas.export.render import OffscreenScene
 
     assert BODY_PT >= 13  # large print is never what gives way

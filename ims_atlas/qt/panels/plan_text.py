@@ -22,7 +22,8 @@ def _sources(catalog: Catalog, ids) -> str:
 
 def _short_sources(catalog: Catalog, ids) -> str:
     """``Sources: Finucane LM et al. 2020; Do TP et al. 2019`` (the full citation where a source
-    has no authors, institution or year)."""
+    has no authors, institution or year).
+    """
     names = []
     for sid in ids:
         src = catalog.source(sid)
@@ -48,7 +49,8 @@ def _muscle_label(muscle, lay_names: bool) -> str:
 
 def _screening_html(plan: TreatmentPlan, catalog: Catalog) -> list[str]:
     """Before needling: the red flags (refer, do not needle) and the contraindications and
-    precautions to ask about (hazards near muscles go with the safety notes)."""
+    precautions to ask about (hazards near muscles go with the safety notes).
+    """
     out = []
     if plan.red_flags:
         out.append("<h3 class='flag'>Red flags: refer, do not needle</h3><ul>")
