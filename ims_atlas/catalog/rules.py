@@ -268,12 +268,18 @@ class _Checker:
                 applies = entry.get("applies_to")
                 if not isinstance(applies, dict):
                     continue
+                # An unknown id is a warning here: the item applies to fewer plans, nothing breaks
+                # (a muscle or condition may be added later, e.g. by a user catalog).
                 for j, cid in _strings(applies.get("conditions")):
                     if cid not in self.condition_ids:
                         self.add([*here, "applies_to", "conditions", j],
-                                 f"unknown condition {short(cid)!r}{_hint(cid, self.condition_ids)}")
+                                 f"unknown condition {short(cid)!r}{_hint(cid, self.condition_ids)}: "
+                                 "the item applies to no plan through it", "warning")
                 for j, mid in _strings(applies.get("muscles")):
-                    self.muscle_ref([*here, "applies_to", "muscles", j], mid)
+                    if mid not in self.muscle_ids:
+                        self.add([*here, "applies_to", "muscles", j],
+                                 f"unknown muscle {short(mid)!r}{_hint(mid, self.muscle_ids)}: "
+                                 "the item applies to no plan through it", "warning")
 
     def check_unused_sources(self) -> None:
         if self.user:

@@ -53,10 +53,6 @@ def test_a_sound_section_passes():
 
 
 @pytest.mark.parametrize(("change", "path", "words"), [
-    (lambda g: g["contraindications"][1]["applies_to"].__setitem__("muscles", ["supinatr"]),
-     "$.safety_guidance.contraindications[1].applies_to.muscles[0]", "unknown muscle 'supinatr' (did you mean 'supinator'?)"),
-    (lambda g: g["red_flags"][1]["applies_to"].__setitem__("conditions", ["heel_pain"]),
-     "$.safety_guidance.red_flags[1].applies_to.conditions[0]", "unknown condition 'heel_pain'"),
     (lambda g: g["red_flags"][0].__setitem__("sources", ["nowhere"]),
      "$.safety_guidance.red_flags[0].sources[0]", "unknown source 'nowhere'"),
     (lambda g: g["red_flags"][1].__setitem__("id", "cauda_equina"),
@@ -74,6 +70,20 @@ def test_each_defect_is_an_error_at_its_path(change, path, words):
     errs = _errors(doc)
     assert len(errs) == 1, errs
     assert errs[0][0] == path and words in errs[0][1], errs
+
+
+@pytest.mark.parametrize(("change", "path", "words"), [
+    (lambda g: g["contraindications"][1]["applies_to"].__setitem__("muscles", ["supinatr"]),
+     "$.safety_guidance.contraindications[1].applies_to.muscles[0]", "unknown muscle 'supinatr' (did you mean 'supinator'?)"),
+    (lambda g: g["red_flags"][1]["applies_to"].__setitem__("conditions", ["heel_pain"]),
+     "$.safety_guidance.red_flags[1].applies_to.conditions[0]", "unknown condition 'heel_pain'"),
+])
+def test_an_unknown_target_of_an_item_is_a_warning_at_its_path(change, path, words):
+    doc = _doc()
+    change(doc["safety_guidance"])
+    assert _errors(doc) == []
+    warned = [(p.path, p.message) for p in rule_problems(doc, "f") if p.severity == "warning"]
+    assert any(w[0] == path and words in w[1] and "applies to no plan" in w[1] for w in warned), warned
 
 
 def test_the_schema_rejects_a_red_flag_without_patient_words():
