@@ -191,27 +191,31 @@ class _Layout:
     about_ims: bool = True
     help_as_bullets: bool = True
     #: Where the pictures go: after "where the needles go" (0), after "what to expect" (1),
-    #: before "when to get help" (2); a later place fills the room a page break leaves.
+    #: before "when to get help" (2), at the end (3); a later place fills the room a page
+    #: break leaves.
     pictures_at: int = 0
 
 
 _RUN_ON = dict(overview=False, list_as_bullets=False)
 _TIGHT = dict(_RUN_ON, about_ims=False)
 #: Tried in order until the patient's pages fit on :data:`MAX_PATIENT_PAGES` pages: the
-#: optional words go before the pictures shrink, the pictures shrink before they go.
+#: optional words go before the pictures shrink, the pictures shrink before they go, and the
+#: safety words keep their bullets longest.
 _LAYOUTS = (
     _Layout(),
     _Layout(overview=False),
     _Layout(**_RUN_ON),
     _Layout(**_TIGHT),
-    _Layout(**_TIGHT, help_as_bullets=False),
-    _Layout(**_TIGHT, help_as_bullets=False, picture_height_mm=55.0),
-    _Layout(**_TIGHT, help_as_bullets=False, picture_height_mm=48.0),
-    _Layout(**_TIGHT, help_as_bullets=False, picture_height_mm=42.0),
-    _Layout(**_TIGHT, help_as_bullets=False, picture_height_mm=55.0, pictures=1),
-    _Layout(**_TIGHT, help_as_bullets=False, picture_height_mm=42.0, pictures=1),
-    _Layout(**_TIGHT, help_as_bullets=False, picture_height_mm=34.0, pictures=1),
-    _Layout(**_TIGHT, help_as_bullets=False, pictures=0),
+    _Layout(**_TIGHT, picture_height_mm=55.0),
+    _Layout(**_TIGHT, picture_height_mm=48.0),
+    _Layout(**_TIGHT, picture_height_mm=42.0),
+    _Layout(**_TIGHT, picture_height_mm=55.0, pictures=1),
+    _Layout(**_TIGHT, picture_height_mm=42.0, pictures=1),
+    _Layout(**_TIGHT, picture_height_mm=34.0, pictures=1),
+    _Layout(**_TIGHT, pictures=0),
+    # Last of all, the help box's bullets give way (the words stay).
+    _Layout(**_TIGHT, picture_height_mm=42.0, pictures=1, help_as_bullets=False),
+    _Layout(**_TIGHT, pictures=0, help_as_bullets=False),
 )
 
 
@@ -256,6 +260,15 @@ def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles
     from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
     gap = 5 * mm
+    if len(pics) == 1:  # one picture: its caption beside it, not under it
+        pic = pics[0]
+        h = min(height, width * 0.6 * pic.image.size[1] / pic.image.size[0])
+        w = h * pic.image.size[0] / pic.image.size[1]
+        table = Table([[_picture(pic, w, h), Paragraph(escape(pic.caption), styles["caption"])]],
+                      colWidths=[w + gap, width - w - gap], hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, 0), gap)]))
+        return KeepTogether([table])
     aspects = [p.image.size[0] / p.image.size[1] for p in pics]
     h = min(height, (width - gap * (len(pics) - 1)) / sum(aspects))
     cells = [[_picture(p, a * h, h), Paragraph(escape(p.caption), styles["caption"])] for p, a in zip(pics, aspects, strict=True)]
@@ -350,6 +363,8 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
     if clinic.note.strip():
         story.append(Paragraph(f"A note from {escape(clinic.name) or 'your clinic'}", styles["h2"]))
         story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
+    if pictures_here is not None and layout.pictures_at == 3:
+        story.append(pictures_here)
     story.append(Paragraph("Your practitioner has a clinician sheet with the sources of everything on these pages.",
                            styles["small"]))
     return story
@@ -427,7 +442,7 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         regular=fonts[0],
     )
     pdf = b""
-    tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2) if layout.pictures else (0,))]
+    tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
     for layout in tries:
         story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, layout)
         pdf, pages = _build(story, **meta)
