@@ -315,8 +315,11 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
     check.check_conditions()
     check.check_safety_guidance()
     check.check_unused_sources()
-    check_sources(doc.get("sources"), lambda parts, message: check.add(parts, message, SOURCE_SEVERITY))
+    # A user catalog (a clinic's own) may cite its own notes: missing authors, title or year is
+    # only a warning there; a denied web site never is.
+    check_sources(doc.get("sources"), check.add, severity=SOURCE_SEVERITY,
+                  fields_severity="warning" if user else SOURCE_SEVERITY)
     # The safety section is new (issue 17) and must be right from the start: always errors.
-    check_sources(check.guidance.get("sources"), lambda parts, message: check.add(parts, message),
-                  where=("safety_guidance", "sources"))
+    check_sources(check.guidance.get("sources"), check.add, where=("safety_guidance", "sources"),
+                  fields_severity="warning" if user else "error")
     return check.problems

@@ -61,8 +61,14 @@ def missing_fields(source: dict) -> list[str]:
     return missing
 
 
-def check_sources(sources: object, add: Callable[[list, str], None], where: tuple = ("sources",)) -> None:
-    """Report every denied or unfindable source through ``add(path parts, message)``."""
+def check_sources(sources: object, add: Callable[[list, str, str], None], where: tuple = ("sources",), *,
+                  severity: str = "error", fields_severity: str | None = None) -> None:
+    """Report every denied or unfindable source through ``add(path parts, message, severity)``.
+
+    ``fields_severity`` (default: ``severity``) is for a source that lacks authors, title or
+    year: a clinic's own user catalog may cite its own notes, which is only a warning there.
+    """
+    fields_severity = fields_severity or severity
     if not isinstance(sources, dict):
         return
     for key, source in sources.items():
@@ -73,8 +79,8 @@ def check_sources(sources: object, add: Callable[[list, str], None], where: tupl
             hit = denied(url)
             if hit is not None:
                 add([*where, key, "url"], f"{hit[0]} is on the source deny list: {hit[1]} "
-                    "(ims_atlas/catalog/source_denylist.json); cite the original publication")
+                    "(ims_atlas/catalog/source_denylist.json); cite the original publication", severity)
         lacking = missing_fields(source)
         if lacking:
             add([*where, key], f"source lacks {', '.join(lacking)}: every source must name who wrote it, "
-                "its title and its year")
+                "its title and its year", fields_severity)

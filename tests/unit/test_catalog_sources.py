@@ -89,3 +89,15 @@ def test_the_schema_rejects_a_year_that_is_not_a_number():
     doc["sources"]["gunn1976"]["year"] = "1976"
     errs = [p for p in validate_document(doc, "f") if p.severity == "error"]
     assert [(p.path, p.message) for p in errs] == [("$.sources.gunn1976.year", "must be a whole number, not a string")]
+
+
+def test_a_user_catalog_may_cite_its_own_notes_but_never_a_denied_site(strict):
+    from ims_atlas.catalog.load import load_catalog
+
+    base = load_catalog(SMALL)
+    user = {"schema_version": 1, "sources": {"our_notes": {"citation": "Our clinic's protocol."}}}
+    found = rule_problems(user, "user.json", user=True, base=base)
+    assert [(p.path, p.severity) for p in found] == [("$.sources.our_notes", "warning")]
+    user["sources"]["our_notes"]["url"] = "https://www.brainscape.com/flashcards/ours"
+    errs = [p for p in rule_problems(user, "user.json", user=True, base=base) if p.severity == "error"]
+    assert [p.path for p in errs] == ["$.sources.our_notes.url"]
