@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Install everything IMS Atlas needs on Debian 12 / Ubuntu: the system libraries Qt's xcb
 # platform and VTK need (as root, with apt-get), then the package and its test tools in .venv.
-# Safe to run again: it skips what is already there.
+# With --bake, also the build extra (myo-sim, MuJoCo, trimesh: about 1 GB) that re-baking the
+# meshes and the bake test tier need. Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+extras=test
+if [ "${1:-}" = "--bake" ]; then extras=test,build; fi
 
 APT_PACKAGES=(
   python3 python3-venv python3-pip
@@ -42,10 +45,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.ims-atlas-setup
-want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing IMS Atlas and its test tools into .venv (a few minutes the first time)"
+want="$extras $(sha256sum < pyproject.toml | cut -c1-16)"
+have="$(cat "$stamp" 2>/dev/null || true)"
+# A set-up with the build extra also serves a plain one.
+if [ "$have" != "$want" ] && [ "$have" != "test,build ${want#* }" ]; then
+  echo "setup: installing IMS Atlas and its tools ($extras) into .venv (a few minutes the first time)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,build]"
+  .venv/bin/python -m pip install -q -e ".[$extras]"
   echo "$want" > "$stamp"
 fi

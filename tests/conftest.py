@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -14,6 +15,22 @@ REPO = Path(__file__).resolve().parent.parent
 # work with pyvistaqt. pytest-xvfb starts the X server before the tests run.
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 os.environ.setdefault("IMS_ATLAS_HOME", str(REPO / ".pytest_cache" / "ims-atlas-home"))
+
+
+#: What the bake tier (tests marked ``bake``) loads: the build extra.
+BAKE_NEEDS = ("mujoco", "myo_sim")
+
+
+def pytest_collection_finish(session):
+    """A selected bake test without the build extra is an error, never a silent skip."""
+    if not any(item.get_closest_marker("bake") for item in session.items):
+        return
+    missing = [name for name in BAKE_NEEDS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise pytest.UsageError(
+            f"the bake tier needs the build extra ({', '.join(missing)} missing): "
+            "bash scripts/setup.sh --bake, or leave the tier out with -m 'not bake'"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +46,15 @@ def manifest():
     from ims_atlas.core.paths import meshes_dir
 
     return load_manifest(meshes_dir() / "manifest.json")
+
+
+@pytest.fixture(scope="session")
+def catalog(manifest):
+    """The bundled catalog, checked against the bundled anatomy (loaded once per worker; a
+    test module with a catalog of its own defines its own ``catalog``)."""
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(None, manifest)
 
 
 def colour_fractions(img: np.ndarray) -> dict[str, float]:

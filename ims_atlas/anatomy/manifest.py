@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import json
 import math
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ims_atlas.core.errors import DataError, Problem
-from ims_atlas.core.strict_json import NUMBER_RULES, ends_early, too_deep
+from ims_atlas.core.json_document import JsonKind, read_json_file
 
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
@@ -197,53 +196,19 @@ MAX_BYTES = 50 * 1024 * 1024
 #: The format nests 4 levels; the frame and source objects are free-form but shallow.
 MAX_DEPTH = 16
 FORMAT_VERSION = 1
+#: No point of a body lies further than this from the origin (metres): a larger value is a mistake.
+MAX_COORD = 10.0
+
+
+MANIFEST = JsonKind("an anatomy manifest", MAX_BYTES, MAX_DEPTH,
+                    missing="the anatomy manifest is missing; run scripts/build_meshes.py",
+                    empty="file is empty; run scripts/build_meshes.py")
 
 
 def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
     """The parsed file, or None and the one problem that says why it cannot be read."""
-    fname = str(path)
-
-    def fail(message: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(fname, "", message)]
-
-    try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            return fail("the anatomy manifest is a folder, not a JSON file")
-        if not stat.S_ISREG(mode):  # a pipe would block for ever, a device never end
-            return fail("the anatomy manifest is not a regular file (a device or a pipe?)")
-        with path.open("rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return fail("the anatomy manifest is missing; run scripts/build_meshes.py")
-    except OSError as exc:
-        return fail(f"cannot read the anatomy manifest: {exc.strerror or exc}")
-    if len(raw) > MAX_BYTES:
-        return fail(f"file is too large for an anatomy manifest (at most {MAX_BYTES // 2**20} MB)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        if exc.end == len(raw) and exc.reason == "unexpected end of data":
-            return fail(f"not valid JSON: the file ends too early (truncated?) in the middle of a character "
-                        f"(line {line})")
-        return fail(f"not UTF-8 text: invalid byte 0x{raw[exc.start]:02x} at line {line} (byte {exc.start})")
-    if not text.strip():
-        return fail("file is empty; run scripts/build_meshes.py")
-    try:
-        doc = json.loads(text, **NUMBER_RULES)
-    except json.JSONDecodeError as exc:
-        where = f"(line {exc.lineno}, column {exc.colno})"
-        if ends_early(text, exc):
-            return fail(f"not valid JSON: the file ends too early (truncated?): {exc.msg} {where}")
-        return fail(f"not valid JSON: {exc.msg} {where}")
-    except RecursionError:
-        return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
-    except ValueError as exc:  # BadNumber included
-        return fail(f"not valid JSON: {str(exc)[:120]}")
-    if too_deep(doc, MAX_DEPTH):
-        return fail(f"JSON nested too deeply (a manifest nests at most {MAX_DEPTH} levels)")
-    return doc, []
+    doc, problems = read_json_file(path, MANIFEST)
+    return (doc, []) if doc is not None else (None, problems)
 
 
 # -- checking ------------------------------------------------------------------------------------
@@ -287,7 +252,8 @@ def _is_number(value: object) -> bool:
 
 
 def _finite_xyz(value: object) -> bool:
-    return isinstance(value, list) and len(value) == 3 and all(_is_number(c) and math.isfinite(c) for c in value)
+    return isinstance(value, list) and len(value) == 3 and all(
+        _is_number(c) and math.isfinite(c) and abs(c) <= MAX_COORD for c in value)
 
 
 def _safe_file(file: str) -> bool:
@@ -341,7 +307,7 @@ def _structure(item: object, i: int, fname: str, seen: set[str]) -> tuple[Struct
                 landmarks[name] = (float(point[0]), float(point[1]), float(point[2]))
             else:
                 problems.append(Problem(fname, _where("structures", i, "landmarks", name),
-                                        "must be [x, y, z] (finite numbers)"))
+                                        f"must be [x, y, z] (numbers of metres within {MAX_COORD:g} of the origin)"))
     if problems:
         return None, problems
     return Structure(
@@ -381,8 +347,10 @@ def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
     if not isinstance(frame, dict):
         problems.append(Problem(fname, "$.frame", "must be an object"))
         frame = {}
-    elif "midline_x" in frame and not _is_number(frame["midline_x"]):
-        problems.append(Problem(fname, "$.frame.midline_x", f"must be a number, not {_shown(frame['midline_x'])}"))
+    elif "midline_x" in frame and not (_is_number(frame["midline_x"]) and abs(frame["midline_x"]) <= MAX_COORD):
+        problems.append(Problem(fname, "$.frame.midline_x",
+                                f"must be a number of metres from -{MAX_COORD:g} to {MAX_COORD:g}, not "
+                                f"{_shown(frame['midline_x'])}; the default midline is used"))
         frame = {k: v for k, v in frame.items() if k != "midline_x"}
     source = doc.get("source") or {}
     if not isinstance(source, dict):

@@ -6,7 +6,6 @@ Plain NumPy, so the catalog validator can test points against muscles without VT
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ims_atlas.core.atomic_file import atomic_write_bytes
 from ims_atlas.core.errors import DataError, Problem
+from ims_atlas.core.safe_file import UnreadableFile, open_regular
 
 if TYPE_CHECKING:
     from ims_atlas.anatomy.manifest import Manifest
@@ -31,13 +32,47 @@ class MeshData:
     path: np.ndarray
 
 
-def read_mesh(path: str | Path) -> MeshData:
+#: A mesh file without a declared triangle count may hold at most this many triangles.
+MAX_TRIANGLES = 5_000_000
+#: Vertices per declared triangle a file may hold (a triangle soup has 3; closed surfaces ~0.5).
+MAX_POINTS_PER_TRIANGLE = 3
+#: Points of a muscle's centre path at most.
+MAX_PATH_POINTS = 100_000
+#: No mesh point lies further than this from the origin (metres).
+MAX_COORD = 100.0
+_ARRAYS = {"points": "fiu", "faces": "iu", "path": "fiu"}
+
+
+def mesh_file_limit(triangles: int | None) -> int:
+    """The largest mesh file (bytes) that can hold ``triangles`` triangles (float64 points and
+    int64 faces stored uncompressed, their largest form, plus room for the archive itself).
+    """
+    n = MAX_TRIANGLES if not triangles else min(int(triangles), MAX_TRIANGLES)
+    return 24 * (MAX_POINTS_PER_TRIANGLE + 1) * n + 24 * MAX_PATH_POINTS + (1 << 16)
+
+
+def _array_header(member) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and type an ``.npy`` member declares, read from its header only."""
+    version = np.lib.format.read_magic(member)
+    if version == (1, 0):
+        shape, _fortran, dtype = np.lib.format.read_array_header_1_0(member)
+    else:
+        shape, _fortran, dtype = np.lib.format.read_array_header_2_0(member)
+    return shape, dtype
+
+
+def read_mesh(path: str | Path, triangles: int | None = None) -> MeshData:
     """Load a mesh file.
 
     Parameters
     ----------
     path
         The ``.npz`` file.
+    triangles
+        The triangle count the manifest declares for it: the file may hold no more triangles
+        (and no more than three vertices per triangle), so a small archive that unpacks into
+        millions of vertices is refused before it is unpacked. None allows
+        :data:`MAX_TRIANGLES`.
 
     Returns
     -------
@@ -54,36 +89,58 @@ def read_mesh(path: str | Path) -> MeshData:
     def broken(message: str) -> DataError:
         return DataError(Problem(str(path), "", message))
 
-    if not path.exists():
-        raise broken("mesh file is missing")
-    if not path.is_file():
-        raise broken("is not a mesh file (a folder, a device or a pipe?)")
+    allowed = MAX_TRIANGLES if not triangles else min(int(triangles), MAX_TRIANGLES)
+    limits = {"points": MAX_POINTS_PER_TRIANGLE * allowed + 16, "faces": allowed, "path": MAX_PATH_POINTS}
     try:
-        loaded = np.load(path, allow_pickle=False)  # never unpickle: a mesh file is data only
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ValueError("a single .npy array, not an .npz archive")
-        with loaded as z:
-            missing = [name for name in ("points", "faces") if name not in z.files]
+        handle = open_regular(path, mesh_file_limit(triangles), what="mesh file")
+    except FileNotFoundError:
+        raise broken("mesh file is missing") from None
+    except UnreadableFile as exc:
+        raise broken(exc.reason) from None
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        with handle, zipfile.ZipFile(handle) as archive:
+            names = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
+            missing = [name for name in ("points", "faces") if name not in names]
             if missing:
-                raise KeyError(f"no {' or '.join(missing)} array")
-            points, faces = z["points"], z["faces"]
-            centre = z["path"] if "path" in z.files else np.zeros((0, 3))
+                raise broken(f"mesh file has no {' or '.join(missing)} array")
+            for name, kinds in _ARRAYS.items():
+                if name not in names:
+                    continue
+                with archive.open(names[name]) as member:
+                    shape, dtype = _array_header(member)
+                    if dtype.hasobject:  # a pickle: never loaded
+                        raise broken(f"mesh file is unreadable or corrupt (its {name} hold Python objects, "
+                                     "which are never loaded)")
+                    if dtype.kind not in kinds:
+                        raise broken(f"mesh file has {name} of the wrong type ({dtype})")
+                    if len(shape) != 2 or shape[1] != 3:
+                        if not (name == "path" and 0 in shape):
+                            raise broken(f"mesh file has {name} of the wrong shape {shape}; expected (n, 3)")
+                    if shape and shape[0] > limits[name]:
+                        what = "triangles" if name == "faces" else "vertices" if name == "points" else "path points"
+                        declared = f"the manifest declares {triangles} triangles" if triangles else (
+                            f"at most {MAX_TRIANGLES:,} triangles are read")
+                        raise broken(f"mesh file holds {shape[0]:,} {what}, too many: {declared}")
+                with archive.open(names[name]) as member:  # read again from the start, header included
+                    arrays[name] = np.lib.format.read_array(member, allow_pickle=False)
+    except DataError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged archive fails in zipfile, zlib or NumPy in many ways
-        # (BadZipFile, zlib.error, EOFError, a header claiming terabytes -> MemoryError, ...):
-        # all mean the same to the user.
+        # (BadZipFile, zlib.error, EOFError, a truncated member ...): all mean the same to the user.
+        if isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc):
+            raise broken("mesh file is unreadable or corrupt (not a mesh archive: damaged, or another kind of file)") from None
         raise broken(f"mesh file is unreadable or corrupt ({type(exc).__name__}: {str(exc)[:160]})") from None
-    for name, array, kinds in (("points", points, "fiu"), ("faces", faces, "iu"), ("path", centre, "fiu")):
-        if array.dtype.kind not in kinds:
-            raise broken(f"mesh file has {name} of the wrong type ({array.dtype})")
-        if array.ndim != 2 or array.shape[1] != 3:
-            if not (name == "path" and array.size == 0):
-                raise broken(f"mesh file has {name} of the wrong shape {array.shape}; expected (n, 3)")
+    points, faces = arrays["points"], arrays["faces"]
+    centre = arrays.get("path", np.zeros((0, 3)))
     points = points.astype(np.float64)
     centre = centre.astype(np.float64).reshape(-1, 3)
     if len(faces) and (faces.min() < 0 or faces.max() >= len(points)):
         raise broken("mesh file has triangles that point past its vertices")
     if not (np.isfinite(points).all() and np.isfinite(centre).all()):
         raise broken("mesh file has non-finite coordinates")
+    if len(points) and np.abs(points).max() > MAX_COORD:
+        raise broken(f"mesh file has points further than {MAX_COORD:g} m from the origin (not in metres?)")
     return MeshData(points=points, faces=faces.astype(np.int64), path=centre)
 
 
@@ -105,7 +162,7 @@ def mesh_file_problems(manifest: Manifest) -> list[Problem]:
         path = manifest.file_path(s)
         listed = f"(structure {s.id!r} in {manifest.path.name})"
         try:
-            mesh = read_mesh(path)
+            mesh = read_mesh(path, s.triangles)
         except DataError as exc:
             problems += [Problem(p.file, p.path, f"{p.message} {listed}", p.severity) for p in exc.problems]
             continue
@@ -133,6 +190,4 @@ def write_mesh(path: str | Path, points: np.ndarray, faces: np.ndarray, centre: 
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, member.getvalue())
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, path)
+    atomic_write_bytes(path, buf.getvalue())

@@ -18,7 +18,7 @@ def point_along(manifest: Manifest, muscle_id: str, side: str, fraction: float) 
     structures = manifest.muscle_structures(muscle_id, sides=[side])
     if len(structures) != 1:
         return None
-    path = read_mesh(manifest.file_path(structures[0])).path
+    path = read_mesh(manifest.file_path(structures[0]), structures[0].triangles).path
     if len(path) < 2:
         return None
     seg = np.linalg.norm(np.diff(path, axis=0), axis=1)

@@ -13,6 +13,7 @@ same findings as errors.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ims_atlas.anatomy.manifest import Manifest
@@ -78,7 +79,10 @@ def _cache_key(path: Path, manifest: Manifest | None) -> str:
     from ims_atlas.catalog.validation_cache import validation_key
 
     try:
-        return validation_key(path.read_bytes(), manifest.path if manifest is not None else None)
+        from ims_atlas.catalog.json_file import MAX_BYTES
+        from ims_atlas.core.safe_file import read_regular
+
+        return validation_key(read_regular(path, MAX_BYTES), manifest.path if manifest is not None else None)
     except OSError:
         return ""
 
@@ -117,8 +121,13 @@ def load_catalog_with_user(bundled_path: str | Path | None = None, user_path: st
         return bundled, []
     user_path = Path(user_path)
     fname = str(user_path)
-    if missing_ok and not user_path.exists():
-        return bundled, []
+    if missing_ok:
+        try:
+            os.lstat(user_path)
+        except FileNotFoundError:
+            return bundled, []
+        except OSError:  # a folder that cannot be read, a path too long: read_json says what
+            pass
     try:
         doc, problems = read_json(user_path)
         if doc is not None:

@@ -37,7 +37,7 @@ class _Meshes:
         path = self.manifest.file_path(structure)
         if path not in self._cache:
             try:
-                self._cache[path] = read_mesh(path)
+                self._cache[path] = read_mesh(path, structure.triangles)
             except DataError as exc:
                 self._cache[path] = None
                 if path.is_file():  # a missing file is reported by the muscle's file check

@@ -19,16 +19,8 @@ def _wrap(text: str | None, indent: str = "  ") -> list[str]:
     return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=hang)
 
 
-def _pos(p: list[float] | None) -> str:
-    return "(not placed yet)" if p is None else "[" + ", ".join(f"{v:.4f}" for v in p) + "]"
-
-
 def _roots(roots: list[dict[str, str]]) -> str:
     return ", ".join(f"{r['segment']}{'' if r['contribution'] == 'major' else ' (minor)'}" for r in roots) or "none"
-
-
-def _cite(sources: list[dict[str, str]]) -> str:
-    return "; ".join(s["id"] for s in sources)
 
 
 def conditions_text(view: list[dict[str, Any]]) -> str:
@@ -38,11 +30,40 @@ def conditions_text(view: list[dict[str, Any]]) -> str:
     return "\n".join(lines + [f"{len(view)} conditions"])
 
 
-def plan_text(view: dict[str, Any]) -> str:
-    """A readable treatment plan."""
+class _Citations:
+    """Sources numbered in the order the text first cites them, listed at its end."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.listed: list[dict[str, str]] = []
+
+    def mark(self, sources: list[dict[str, str]]) -> str:
+        for s in sources:
+            if s["id"] not in self.numbers:
+                self.numbers[s["id"]] = len(self.numbers) + 1
+                self.listed.append(s)
+        return "[" + ", ".join(str(self.numbers[s["id"]]) for s in sources) + "]" if sources else ""
+
+    def lines(self) -> list[str]:
+        if not self.listed:
+            return []
+        out = ["", "Sources:"]
+        for n, s in enumerate(self.listed, start=1):
+            out += _wrap(f"{n}. {s['citation'] or s['id']}", "  ")
+        return out
+
+
+def plan_text(view: dict[str, Any], side: str | None = None) -> str:
+    """A readable treatment plan: words for a reader, sources as numbered citations.
+
+    The positions and the source ids are in the JSON (``--json``). ``side`` replaces the words
+    for the plan's side (to say that it is the default).
+    """
+    cite = _Citations()
     c = view["condition"]
     title = c["name"] + (f" ({c['clinical_name']})" if c.get("clinical_name") else "")
-    out = [f"{title}: {view['side']} side{'s' if view['side'] == 'both' else ''}", f"  In plain words: {c['lay_name']}"]
+    side = side or f"{view['side']} side{'s' if view['side'] == 'both' else ''}"
+    out = [f"{title}: {side}", f"  In plain words: {c['lay_name']}"]
     out += _wrap(c.get("explanation"))
     core = f" (core {', '.join(view['core_segments'])})" if view.get("core_segments") else ""
     out += ["", f"Root segments: {', '.join(view['segments'])}{core}, {view['derivation']}"]
@@ -51,25 +72,28 @@ def plan_text(view: dict[str, Any]) -> str:
     for t in view["local_targets"]:
         m = t["muscle"]
         out.append(f"  {t['side']:<5}  {m['name']}: {t['nerve']} ({_roots(t['roots'])})")
-        out += _wrap(t["epicentre"]["description"], " " * 9)
-        out.append(f"         position {_pos(t['epicentre']['position'])}; sources: {_cite(t['sources'])}")
+        marks = cite.mark(t["sources"])
+        out += _wrap(t["epicentre"]["description"] + (f" {marks}" if marks else ""), " " * 9)
         out += _wrap(t.get("note") and f"Note: {t['note']}", " " * 9)
     out += ["", "Paraspinal targets:"]
     for p in view["paraspinal_targets"]:
         muscles = ", ".join(m["name"] for m in p["muscles"]) or "-"
-        out.append(f"  {p['level']:<3} {p['paraspinal_level']:<11} {p['side']:<5}  {muscles}  {_pos(p['position'])}")
+        out.append(f"  {p['level']:<3} {p['paraspinal_level']:<11} {p['side']:<5}  {muscles}")
     if view["safety"]:
         out += ["", "Safety:"]
         for s in view["safety"]:
-            out += _wrap(f"- {s['text']} [{_cite(s['sources'])}]")
+            marks = cite.mark(s["sources"])
+            out += _wrap(f"- {s['text']}" + (f" {marks}" if marks else ""))
     if view.get("red_flags"):
         out += ["", "Red flags (refer, do not needle):"]
         for r in view["red_flags"]:
-            out += _wrap(f"- {r['title']}: {r['signs']} {r['action']} [{_cite(r['sources'])}]")
+            marks = cite.mark(r["sources"])
+            out += _wrap(f"- {r['title']}: {r['signs']} {r['action']}" + (f" {marks}" if marks else ""))
     if view.get("contraindications"):
         out += ["", "Contraindications, precautions and hazards:"]
         for c in view["contraindications"]:
-            out += _wrap(f"- {c['title']} ({c['kind']}): {c['text']} [{_cite(c['sources'])}]")
+            marks = cite.mark(c["sources"])
+            out += _wrap(f"- {c['title']} ({c['kind']}): {c['text']}" + (f" {marks}" if marks else ""))
     if view["references"]:
         out += ["", "References:"]
         for r in view["references"]:
@@ -77,7 +101,7 @@ def plan_text(view: dict[str, Any]) -> str:
             out += _wrap(r["evidence"], "    ")
     if c.get("evidence_note"):
         out += ["", "Evidence:"] + _wrap(c["evidence_note"])
-    return "\n".join(out)
+    return "\n".join(out + cite.lines())
 
 
 def muscle_text(view: dict[str, Any]) -> str:

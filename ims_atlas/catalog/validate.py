@@ -17,6 +17,7 @@ from ims_atlas.catalog.json_file import read_json
 from ims_atlas.catalog.placement import placement_problems
 from ims_atlas.catalog.rules import rule_problems
 from ims_atlas.catalog.schema import format_path, schema_problems
+from ims_atlas.catalog.text_rules import text_problems
 from ims_atlas.core.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def validate_document(doc: object, file: str, manifest: Manifest | None = None, 
     try:
         problems = schema_problems(doc, file, user=user)
         problems += rule_problems(doc, file, user=user, base=base)
+        problems += text_problems(doc, file)
         if manifest is not None:
             found = placement_problems(_placeable(doc, problems), file, manifest)
             if anatomy_as_warnings:

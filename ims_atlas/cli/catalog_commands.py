@@ -15,11 +15,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ims_atlas.core.plain_text import echo, terminal_safe
+
 if TYPE_CHECKING:
     from ims_atlas.anatomy.manifest import Manifest
     from ims_atlas.catalog.site_catalog import Catalog
 
+from ims_atlas.core.ids import DEFAULT_SIDE
+
 EXIT_OK, EXIT_DATA, EXIT_NO_MATCH = 0, 1, 2
+
+#: Words a segment query may carry besides the segment's name ("L5 root", "segment C6").
+SEGMENT_WORDS = frozenset({"root", "roots", "nerve", "segment", "level", "spinal"})
+#: The segments the catalog covers, as the README names them.
+SEGMENT_RANGE = "C1-S2 (C1-C8, T1-T12, L1-L5, S1 and S2)"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Local and paraspinal targets, root segments, safety notes and references "
                                    "for a condition. QUERY is any name, alias or lay term.")
     p.add_argument("query", nargs="+", metavar="QUERY")
-    p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS, help="default: both")
+    p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
+                   help=f"which side to treat (default: {DEFAULT_SIDE})")
     p.add_argument("--manifest", type=Path, metavar="FILE", help="anatomy manifest for positions")
     p.set_defaults(handler=run_plan)
 
@@ -62,11 +72,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- shared ------------------------------------------------------------------------------------
 
 
+def segment_named(words: list[str]) -> str | None:
+    """The segment a query names (``C6``, ``c 6``, ``L5 root``), canonical; None if it names none.
+
+    The segment may be one the catalog does not cover (``T12`` is a segment; ``S4`` too).
+    """
+    from ims_atlas.core.ids import normalise_segment
+
+    kept = [w for w in " ".join(words).split() if w.lower() not in SEGMENT_WORDS]
+    return normalise_segment(" ".join(kept)) if kept else None
+
+
+def side_words(side: str, defaulted: bool) -> str:
+    """The side as the output states it, saying when it is the default."""
+    words = {"left": "left side", "right": "right side", "both": "both sides"}[side]
+    return f"{words} (the default; --side left, right or both)" if defaulted else words
+
+
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(terminal_safe(message), file=sys.stderr)
 
 
 def _print_json(value: Any) -> None:
+    # ensure_ascii=False keeps names readable; a character the terminal cannot encode is written
+    # as a JSON escape by the stream's error handler (see ims_atlas.cli.main), never a traceback.
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
@@ -75,7 +104,7 @@ def _show(args: argparse.Namespace, view: Any, as_text: Callable[[Any], str]) ->
     if args.json:
         _print_json(view)
     else:
-        print(as_text(view))
+        print(terminal_safe(as_text(view)))
     return EXIT_OK
 
 
@@ -103,13 +132,18 @@ def _manifest(args: argparse.Namespace) -> Manifest | None:
         return None
 
 
-def _catalog(args: argparse.Namespace) -> Catalog | None:
-    """The bundled catalog with ``--catalog`` merged in; None (reported) if the bundled one is broken."""
+def _catalog(args: argparse.Namespace, manifest=None) -> Catalog | None:
+    """The bundled catalog with ``--catalog`` merged in; None (reported) if the bundled one is broken.
+
+    With the anatomy ``manifest``, the user catalog's positions are checked against the meshes
+    (what is found is reported as a warning, as in the window).
+    """
     from ims_atlas.catalog.load import load_catalog_with_user
     from ims_atlas.core.errors import DataError
 
     try:
-        catalog, problems = load_catalog_with_user(None, getattr(args, "catalog", None))
+        catalog, problems = load_catalog_with_user(None, getattr(args, "catalog", None), manifest,
+                                                   use_cache=manifest is not None)
     except DataError as exc:
         for p in exc.problems:
             _err(str(p))
@@ -136,15 +170,15 @@ def _resolve(catalog: Catalog, words: list[str], kind: str) -> str | None:
         ties = [h for h in hits if h.score == best.score]
         if len(ties) > 1:
             names = ", ".join(f"{h.label} ({h.id})" for h in ties)
-            _err(f"{query!r} matches several {kind}s equally: {names}; be more specific")
+            _err(f"{echo(query)} matches several {kind}s equally: {names}; be more specific")
             return None
         tier = int(best.score * 4)  # exact, prefix, all words, fuzzy: see search.Hit
         others = [h for h in hits[1:] if int(h.score * 4) == tier]
         if best.score < 0.75 and others:  # not an exact match: say what was chosen, and over what
             also = ", ".join(f"{h.label} ({h.id})" for h in others)
-            _err(f"{query!r}: showing {best.label} ({best.id}), matched on {best.matched!r}; also close: {also}")
+            _err(f"{echo(query)}: showing {best.label} ({best.id}), matched on {best.matched!r}; also close: {also}")
         return best.id
-    message = f"no {kind} matches {query!r}"
+    message = f"no {kind} matches {echo(query)}"
     suggestions = search.closest(query, 3, kinds=[kind])
     if suggestions:
         message += "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in suggestions)
@@ -226,12 +260,40 @@ def run_plan(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
+    segment = segment_named(args.query)
+    if segment is not None and not catalog.has_condition(" ".join(args.query)):
+        # A segment has no treatment plan of its own: say so and show what it supplies, as
+        # ``segment`` does (and as ``export C6`` pictures it).
+        _err(f"{segment} is a spinal segment, not a condition: showing what it supplies "
+             f"(ims-atlas segment {segment})")
+        return _show_segment(args, catalog, segment)
     condition_id = _resolve(catalog, args.query, "condition")
     if condition_id is None:
         return EXIT_NO_MATCH
-    side = getattr(args, "side", None) or "both"
-    view = plan_view(catalog, treatment_plan(catalog, _manifest(args), condition_id, side))
-    return _show(args, view, plan_text)
+    given = getattr(args, "side", None)
+    side = given or DEFAULT_SIDE
+    manifest = _manifest(args)
+    plan = treatment_plan(catalog, manifest, condition_id, side)
+    view = plan_view(catalog, plan)
+    view["views"] = _plan_views(catalog, manifest, condition_id, side)
+    from ims_atlas.cli.study_commands import add_danger_zones, add_referred_pain
+
+    add_referred_pain(view, manifest, catalog)
+    add_danger_zones(view, plan, manifest)
+    return _show(args, view, lambda v: plan_text(v, side_words(side, given is None)))
+
+
+def _plan_views(catalog: Catalog, manifest: Manifest | None, condition_id: str, side: str) -> list[dict[str, Any]]:
+    """The plan's views (``scene.target_views``): each a name, a unit camera direction in the
+    model frame and the targets it shows; none without the anatomy.
+    """
+    if manifest is None:
+        return []
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    picture = picture_for(ViewState(condition_id=condition_id, side=side), manifest, catalog)
+    return [v.as_json() for v in picture.views]
 
 
 def run_muscle(args: argparse.Namespace) -> int:
@@ -251,21 +313,27 @@ def run_muscle(args: argparse.Namespace) -> int:
 
 def run_segment(args: argparse.Namespace) -> int:
     """``ims-atlas segment C6``: muscles supplied, paraspinal level, conditions."""
-    from ims_atlas.catalog.json_views import segment_view
-    from ims_atlas.catalog.text_views import segment_text
-    from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
-
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
-    query = " ".join(args.query)
-    words = [w for w in query.split() if w.lower() not in ("root", "roots", "nerve", "segment", "level")]
-    name = normalise_segment(" ".join(words))
+    return _show_segment(args, catalog, " ".join(args.query))
+
+
+def _show_segment(args: argparse.Namespace, catalog: Catalog, query: str) -> int:
+    """Print a segment's entry, or say on stderr why the query names none the catalog covers."""
+    from ims_atlas.catalog.json_views import segment_view
+    from ims_atlas.catalog.text_views import segment_text
+    from ims_atlas.core.ids import CATALOG_SEGMENTS
+
+    name = segment_named(query.split())
     if name is None:
-        _err(f"no segment matches {query!r}; segments are C1-C8, T1-T12, L1-L5 and S1-S5")
+        _err(f"no segment matches {echo(query)}; the catalog covers {SEGMENT_RANGE}")
         return EXIT_NO_MATCH
     if name not in CATALOG_SEGMENTS:
-        _err(f"segment {name} is not covered by the catalog, which covers C1-S2")
+        _err(f"segment {name} is not covered by the catalog, which covers {SEGMENT_RANGE}")
         return EXIT_NO_MATCH
     view = segment_view(catalog, name)
+    from ims_atlas.cli.study_commands import dermatome_entries
+
+    view["dermatome"] = dermatome_entries(name)
     return _show(args, view, segment_text)

@@ -2,7 +2,9 @@
 
 Exit status: 0 written; 1 the output cannot be written (unknown suffix, missing or read-only
 folder, file exists without ``--force``; all checked before rendering), the data cannot be
-loaded, or rendering failed; 2 the query matched nothing (closest suggestions on stderr).
+loaded, or rendering failed; 2 the query matched nothing (closest suggestions on stderr);
+3 written, but incomplete or misplaced (a target's mesh missing or broken, a needle point off
+the body, a damaged anatomy manifest): the warnings on stderr say what.
 Heavy modules (VTK, Pillow, ReportLab) are imported inside the handler only.
 """
 
@@ -12,8 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH = 0, 1, 2
-_SEGMENT_WORDS = {"root", "roots", "nerve", "segment", "level", "spinal"}
+from ims_atlas.core.plain_text import MAX_CLINIC_NAME, MAX_PATIENT_NAME, one_line
+
+EXIT_OK, EXIT_FAILED, EXIT_NO_MATCH, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -23,6 +26,18 @@ def _size(text: str) -> tuple[int, int]:
         return parse_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _bounded(flag: str, limit: int):
+    """An argparse type: one line of text of at most ``limit`` characters (the settings' limit)."""
+
+    def text(value: str) -> str:
+        if len(value) > limit:
+            raise argparse.ArgumentTypeError(f"at most {limit} characters (this one has {len(value)})")
+        return one_line(value)
+
+    text.__name__ = flag.lstrip("-").replace("-", " ")
+    return text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,16 +53,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     # SUPPRESS: these options also exist before the sub-command (the window's); an unset one
     # here must not overwrite a value given there.
     p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
-                   help="which side to treat (default: right; both for a segment)")
+                   help="which side to treat (default: right, as for plan and the window's --condition; "
+                        "both for a segment)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write: .png or .pdf")
     p.add_argument("--size", type=_size, metavar="WxH", default=argparse.SUPPRESS,
                    help="picture size in pixels, e.g. 1920x1080 (default: --preset)")
     p.add_argument("--preset", choices=("slides", "a4"), default="slides",
                    help="picture size: slides 1920x1080 (default) or a4 2480x3508 (A4 at 300 dpi)")
     p.add_argument("--transparent", action="store_true", help="transparent background (pictures only)")
-    p.add_argument("--clinic-name", metavar="TEXT", default=None,
+    p.add_argument("--clinic-name", metavar="TEXT", default=None, type=_bounded("--clinic-name", MAX_CLINIC_NAME),
                    help="the clinic's name on the export (default: the one in your settings)")
-    p.add_argument("--patient-name", metavar="TEXT", default=None,
+    p.add_argument("--patient-name", metavar="TEXT", default=None, type=_bounded("--patient-name", MAX_PATIENT_NAME),
                    help="printed on the handout only; never stored, never written into pictures or metadata")
     p.add_argument("--clinician-sheet", action="store_true",
                    help="with a .pdf handout: also write the clinician sheet (references, nerves and roots, "
@@ -55,6 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                    help="a user catalog merged over the bundled one")
+    p.add_argument("--dermatome", metavar="MAP", default=None,
+                   help="for a segment picture: draw the translucent skin with the segment's dermatome from "
+                        "MAP (isncsci or keegan_garrett)")
     p.set_defaults(handler=run_export)
 
 
@@ -64,10 +83,10 @@ def _err(message: str) -> None:
 
 def _segment_of(words: list[str]) -> str | None:
     """The segment a query names (``C6``, ``c 6``, ``L5 root``), if it names one the catalog covers."""
-    from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
+    from ims_atlas.cli.catalog_commands import segment_named
+    from ims_atlas.core.ids import CATALOG_SEGMENTS
 
-    kept = [w for w in " ".join(words).split() if w.lower() not in _SEGMENT_WORDS]
-    name = normalise_segment(" ".join(kept)) if kept else None
+    name = segment_named(words)
     return name if name in CATALOG_SEGMENTS else None
 
 
@@ -97,9 +116,19 @@ def run_export(args: argparse.Namespace) -> int:
     elif args.clinician_sheet:
         _err("note: --clinician-sheet goes with a .pdf handout; no sheet is made for a picture")
 
+    from ims_atlas.anatomy.manifest import open_manifest
     from ims_atlas.cli.catalog_commands import _catalog, _resolve
+    from ims_atlas.core.paths import meshes_dir
 
-    catalog = _catalog(args)
+    # The sound part of a damaged manifest is used (as the window does), and the export then
+    # says it is incomplete; with no structure at all there is nothing to draw.
+    manifest, manifest_problems = open_manifest(meshes_dir() / "manifest.json")
+    for p in manifest_problems:
+        _err(str(p))
+    if not len(manifest):
+        _err(f"cannot export {out}: the anatomy could not be loaded; nothing was written")
+        return EXIT_FAILED
+    catalog = _catalog(args, manifest)
     if catalog is None:
         return EXIT_FAILED
     segment = _segment_of(args.query)
@@ -111,30 +140,29 @@ def run_export(args: argparse.Namespace) -> int:
     elif kind == "pdf":
         _err(f"{segment} is a spinal segment; handouts are made for a condition (export a .png for a segment)")
         return EXIT_NO_MATCH
-    side = getattr(args, "side", None) or ("both" if segment else "right")
-    return _render(args, out, kind, size, condition_id, segment, side, catalog)
+    from ims_atlas.core.ids import DEFAULT_SIDE
+
+    given = getattr(args, "side", None)
+    side = given or ("both" if segment else DEFAULT_SIDE)
+    status = _render(args, out, kind, size, condition_id, segment, side, catalog, manifest, defaulted=given is None)
+    if status == EXIT_OK and manifest_problems:
+        _err(f"warning: {out} was made from a damaged anatomy manifest ({len(manifest_problems)} problem(s) above); "
+             "it may be incomplete")
+        return EXIT_INCOMPLETE
+    return status
 
 
 def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int], condition_id: str | None,
-            segment: str | None, side: str, catalog) -> int:
-    """Load the anatomy and settings, render and write; report on stderr and return the status."""
+            segment: str | None, side: str, catalog, manifest, defaulted: bool = False) -> int:
+    """Render and write; report on stderr and return the status."""
     from dataclasses import replace
 
-    from ims_atlas.anatomy.manifest import load_manifest
-    from ims_atlas.core.errors import DataError
-    from ims_atlas.core.paths import meshes_dir
+    from ims_atlas.cli.catalog_commands import side_words
     from ims_atlas.core.settings import load_settings
     from ims_atlas.core.state import ViewState
     from ims_atlas.export.formats import ExportError
     from ims_atlas.export.render import RenderError
 
-    try:
-        manifest = load_manifest(meshes_dir() / "manifest.json")
-    except DataError as exc:
-        for p in exc.problems:
-            _err(str(p))
-        _err(f"cannot export {out}: the anatomy could not be loaded; nothing was written")
-        return EXIT_FAILED
     settings, problems = load_settings()
     for p in problems:
         _err(f"settings: {p}")
@@ -151,22 +179,39 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
                                      HandoutOptions(clinic=clinic, patient_name=args.patient_name or ""),
                                      force=args.force, clinician_sheet=sheet)
             for warning in handout.warnings:
-                _err(f"note: {warning}")
-            print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words})")
+                _err(f"{'warning' if warning in handout.wrong else 'note'}: {warning}")
+            side_note = " (the default; --side left, right or both)" if defaulted else ""
+            print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words}{side_note})")
             if sheet is not None:
                 print(f"saved {sheet} (clinician sheet: references, contraindications and red flags)")
+            wrong = handout.wrong
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image
 
-            result = export_image(out, manifest, catalog, state,
-                                  ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
-                                  force=args.force)
+            scene = None
+            if getattr(args, "dermatome", None):
+                from ims_atlas.cli.study_commands import skin_scene
+
+                scene = skin_scene(manifest, size, args.dermatome, segment)
+                if scene is None:
+                    return EXIT_FAILED
+            try:
+                result = export_image(out, manifest, catalog, state,
+                                      ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
+                                      force=args.force, scene=scene)
+            finally:
+                if scene is not None:
+                    scene.close()
             if result.problems:
                 _err(f"note: {len(result.problems)} structure(s) could not be drawn, e.g. {result.problems[0]}")
             if result.unlabelled:
                 _err(f"note: {len(result.unlabelled)} target(s) could not be labelled in a {size[0]}x{size[1]} "
                      "picture (try a larger --size)")
-            print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''})")
+            for warning in result.wrong:
+                _err(f"warning: {warning}")
+            print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''}, "
+                  f"{side_words(side, defaulted and segment is None)})")
+            wrong = result.wrong
     except (ExportError, RenderError) as exc:
         _err(f"cannot export {out}: {exc}; nothing was written")
         return EXIT_FAILED
@@ -176,4 +221,7 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
     except Exception as exc:  # noqa: BLE001 - any failure is reported with the file, never a half-written file
         _err(f"cannot export {out}: {type(exc).__name__}: {exc}; nothing was written")
         return EXIT_FAILED
+    if wrong:
+        _err(f"warning: {out} was written, but it is incomplete or misplaced (see above)")
+        return EXIT_INCOMPLETE
     return EXIT_OK

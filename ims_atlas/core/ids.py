@@ -107,6 +107,11 @@ def foramen_between(segment: str) -> tuple[str, str]:
     return ("S", "S")
 
 
+#: The side a condition's plan is for when none is given: the same for ``plan``, ``export``, the
+#: window's ``--condition`` and the window itself (a segment is shown on both sides).
+DEFAULT_SIDE = "right"
+
+
 class Side(str, enum.Enum):  # noqa: UP042 (str() of a StrEnum differs; kept as it is)
     """Which side of the body a plan or structure is on."""
 

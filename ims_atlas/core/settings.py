@@ -1,6 +1,6 @@
 """The user's settings: clinic branding for exports, window geometry, the last view, presets.
 
-Stored as JSON in :func:`ims_atlas.core.paths.user_dir` ``/settings.json``. Data only: the
+Stored as JSON in :func:`ims_atlas.core.paths.config_dir` ``/settings.json``. Data only: the
 file is parsed with :mod:`json` and every value is checked; nothing in it is ever executed.
 A broken or partly wrong file never stops the app: :func:`load_settings` keeps what is valid,
 uses defaults for the rest and returns one :class:`~ims_atlas.core.errors.Problem` per thing
@@ -10,12 +10,21 @@ it dropped (file + JSON path + what). Writes are atomic. Patient names are never
 from __future__ import annotations
 
 import json
-import stat
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from ims_atlas.core.atomic_file import atomic_write_text
+from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.errors import Problem, json_path
+from ims_atlas.core.json_document import JsonKind, parse_json, printable
+from ims_atlas.core.plain_text import (
+    MAX_CLINIC_NAME,
+    MAX_CONTACT_LINE,
+    MAX_CONTACT_LINES,
+    MAX_HANDOUT_NOTE,
+    cut,
+)
+from ims_atlas.core.safe_file import UnreadableFile, read_regular, reason_of
+from ims_atlas.core.settings_keep import carry_unknown, keep_copy, read_on_disk
 from ims_atlas.core.state import LAYER_NAMES
 
 SETTINGS_VERSION = 1
@@ -110,9 +119,9 @@ class Settings:
 
 def settings_path() -> Path:
     """Where the settings live (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core.paths import config_dir
 
-    return user_dir() / "settings.json"
+    return config_dir() / "settings.json"
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,7 +135,7 @@ class _Reader:
 
     def problem(self, parts: tuple, message: str) -> None:
         # A key is quoted in the path as written, but never at full length (a key may be 1 MB).
-        parts = tuple(p if isinstance(p, int) else _printable(p[:60] + "..." if len(p) > 60 else p) for p in parts)
+        parts = tuple(p if isinstance(p, int) else printable(p[:60] + "..." if len(p) > 60 else p) for p in parts)
         self.problems.append(Problem(self.file, json_path(*parts), message, "warning"))
 
     def obj(self, value, parts: tuple) -> dict | None:
@@ -137,7 +146,8 @@ class _Reader:
             return None
         return value
 
-    def text(self, data: dict, key: str, parts: tuple, default: str = "") -> str:
+    def text(self, data: dict, key: str, parts: tuple, default: str = "", limit: int = MAX_TEXT,
+             lines: int | None = None) -> str:
         if key not in data:
             return default
         value = data[key]
@@ -147,6 +157,12 @@ class _Reader:
         if len(value) > MAX_TEXT:
             self.problem((*parts, key), f"text longer than {MAX_TEXT} characters; ignored")
             return default
+        if len(value) > limit:  # the same limit as on the command line and in the dialogs
+            self.problem((*parts, key), f"longer than {limit} characters; cut to {limit}")
+            value = cut(value, limit)
+        if lines is not None and len(value.splitlines()) > lines:
+            self.problem((*parts, key), f"more than {lines} lines; the first {lines} kept")
+            value = "\n".join(value.splitlines()[:lines])
         if not _savable(value):
             self.problem((*parts, key), "text with an invalid character (an unpaired surrogate), which cannot be "
                                         "saved; ignored")
@@ -272,54 +288,51 @@ def _savable(text: str) -> bool:
     return True
 
 
-def _printable(key: str) -> str:
-    r"""A key as a problem can quote it: an unpaired surrogate written as ``\udxxx``, so that the
-    message can be printed and logged as UTF-8.
-    """
-    return key.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _kind(value) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
     )
 
 
+SETTINGS_JSON = JsonKind("a settings file", MAX_FILE_BYTES, 16)
+_KNOWN = {"version", "clinic", "window", "last_view", "last_camera", "lay_names", "labels", "opacity", "presets"}
+#: Values written whole on save (maps keyed by layer, cameras): never merged with the old file's.
+_WHOLE = frozenset({"layers", "opacity", "camera", "last_camera"})
+
+
 def parse_settings(raw: bytes, file: str = "settings.json") -> tuple[Settings, list[Problem]]:
     """Settings from the bytes of a settings file, with the problems found. Never raises."""
+    settings, problems, _document, _complete = _parse(raw, file)
+    return settings, problems
+
+
+def _parse(raw: bytes, file: str) -> tuple[Settings, list[Problem], dict | None, bool]:
+    """``(settings, problems, document, complete)``: ``complete`` is False when anything in the
+    file was not read (then the file must be kept before it is replaced).
+    """
     reader = _Reader(file)
-    if len(raw) > MAX_FILE_BYTES:
-        reader.problem((), f"file larger than {MAX_FILE_BYTES // 1_000_000} MB; defaults used")
-        return Settings(), reader.problems
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        reader.problem((), f"not UTF-8 text (byte {exc.start}); defaults used")
-        return Settings(), reader.problems
-    except RecursionError:
-        reader.problem((), "nested too deeply; defaults used")
-        return Settings(), reader.problems
-    except ValueError as exc:
-        reader.problem((), f"not valid JSON ({exc}); defaults used")
-        return Settings(), reader.problems
+    document, problems = parse_json(raw, file, SETTINGS_JSON)
+    if document is None:
+        reason = problems[0].message if problems else "unreadable"
+        reader.problem((), f"{reason}; defaults used")
+        return Settings(), reader.problems, None, False
+    reader.problems += problems  # a key given twice
     if not isinstance(document, dict):
         reader.problem((), f"expected an object, found {_kind(document)}; defaults used")
-        return Settings(), reader.problems
+        return Settings(), reader.problems, None, False
     data = document
-    known = {"version", "clinic", "window", "last_view", "last_camera", "lay_names", "labels", "opacity", "presets"}
-    for key in data:
-        if key not in known:
-            reader.problem((key,), "unknown setting; ignored")
+    unknown = [key for key in data if key not in _KNOWN]
     version = data.get("version", SETTINGS_VERSION)
     if version != SETTINGS_VERSION:
         shown = repr(version)[:40] if isinstance(version, (str, int, float)) else _kind(version)
         reader.problem(("version",), f"version {shown} is not {SETTINGS_VERSION}; read as far as possible")
     clinic_data = reader.obj(data.get("clinic"), ("clinic",)) or {}
     clinic = Clinic(
-        name=reader.text(clinic_data, "name", ("clinic",)),
-        contact=reader.text(clinic_data, "contact", ("clinic",)),
+        name=reader.text(clinic_data, "name", ("clinic",), limit=MAX_CLINIC_NAME),
+        contact=reader.text(clinic_data, "contact", ("clinic",), limit=MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1),
+                            lines=MAX_CONTACT_LINES),
         logo=reader.text(clinic_data, "logo", ("clinic",)),
-        handout_note=reader.text(clinic_data, "handout_note", ("clinic",)),
+        handout_note=reader.text(clinic_data, "handout_note", ("clinic",), limit=MAX_HANDOUT_NOTE),
     )
     win = reader.obj(data.get("window"), ("window",)) or {}
     window = WindowGeometry(
@@ -350,22 +363,53 @@ def parse_settings(raw: bytes, file: str = "settings.json") -> tuple[Settings, l
         opacity=reader.opacity(data.get("opacity"), ("opacity",)),
         presets=tuple(presets),
     )
-    return settings, reader.problems
+    complete = not reader.problems
+    for key in unknown:  # kept in the file when it is saved again, so nothing is lost
+        reader.problem((key,), "unknown setting (from a newer IMS Atlas?); kept in the file, not used")
+    return settings, reader.problems, document, complete
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:
-    """Read the settings file; a missing file gives the defaults and no problems. Never raises."""
+    """Read the settings file; a missing file gives the defaults and no problems. Never raises.
+
+    A file that is not read in full is never overwritten later: see :func:`save_settings`.
+    """
     path = Path(path) if path is not None else settings_path()
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a folder, or a pipe that would block for ever
-            return Settings(), [Problem(str(path), "", "is not a regular file; defaults used", "warning")]
-        with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)  # bounded: never the whole of a giant file
+        raw = read_regular(path, MAX_FILE_BYTES, what="settings file")
     except FileNotFoundError:
         return Settings(), []
     except OSError as exc:
-        return Settings(), [Problem(str(path), "", f"could not be read ({exc.strerror or exc}); defaults used", "warning")]
+        if isinstance(exc, UnreadableFile) and exc.reason.startswith("is too large"):  # said as parse_settings says it
+            return Settings(), [Problem(str(path), "$", f"file {exc.reason}; defaults used", "warning")]
+        return Settings(), [Problem(str(path), "", f"could not be read ({reason_of(exc)}); defaults used", "warning")]
     return parse_settings(raw, str(path))
+
+
+def keep_if_damaged(path: Path | None = None) -> Problem | None:
+    """If the settings file was not read in full, keep a copy of it now and say where.
+
+    Called once when the window opens, so that the user is told where the old file is before
+    anything is saved. Returns a warning naming the copy (or saying that the file will not be
+    replaced), or None when the file is fine or absent. Never raises.
+    """
+    path = Path(path) if path is not None else settings_path()
+    try:
+        on_disk = read_on_disk(path, MAX_FILE_BYTES)
+    except WriteError:
+        return Problem(str(path), "", "could not be read, so it will not be replaced: settings changed in this "
+                                      "session are not saved", "warning")
+    if on_disk.raw is None or _parse(on_disk.raw, str(path))[3]:
+        return None
+    try:
+        kept = keep_copy(path, on_disk.raw)
+    except WriteError as exc:
+        return Problem(str(path), "", f"could not be read in full and no copy of it could be kept ({exc}), so it "
+                                      "will not be replaced: settings changed in this session are not saved",
+                       "warning")
+    return Problem(str(path), "", f"could not be read in full (defaults used for what could not be read); the file "
+                                  f"as it was is kept in {kept.name}, and new settings are saved to {path.name}",
+                   "warning")
 
 
 def settings_to_json(settings: Settings) -> dict:
@@ -402,9 +446,27 @@ def settings_to_json(settings: Settings) -> dict:
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically, creating the user folder if needed.
 
-    Raises :class:`~ims_atlas.core.atomic_file.WriteError` with the path and the reason.
+    The file on disk is never lost: if it was not read in full, a copy of it is kept first
+    (``settings.kept-<time>.json`` next to it); keys this version does not know are carried
+    over. Raises :class:`~ims_atlas.core.atomic_file.WriteError` with the path and the reason,
+    also when the old file cannot be read or kept (it is then left as it is).
     """
     path = Path(path) if path is not None else settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
-    return atomic_write_text(path, text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"{path}: the folder cannot be created ({reason_of(exc)})") from None
+    document: object = settings_to_json(settings)
+    on_disk = read_on_disk(path, MAX_FILE_BYTES)
+    if on_disk.raw is not None:
+        _settings, _problems, old, complete = _parse(on_disk.raw, str(path))
+        if not complete:
+            keep_copy(path, on_disk.raw)
+        if old is not None:
+            document = carry_unknown(old, document, _WHOLE)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a carried-over key: written as a JSON escape
+        data = (json.dumps(document, indent=2) + "\n").encode("ascii")
+    return atomic_write_bytes(path, data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,13 +18,20 @@ from PIL import Image
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
+from ims_atlas.core.safe_file import read_regular, reason_of
 from ims_atlas.core.settings import Clinic
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.annotations import annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import ExportError, check_output
 from ims_atlas.export.handout_content import HandoutContent, and_list, handout_content
-from ims_atlas.export.handout_pdf import ClinicHeader, HandoutPicture, clinician_sheet_pdf, handout_pdf
+from ims_atlas.export.handout_pdf import (
+    ClinicHeader,
+    HandoutPicture,
+    clinician_sheet_pdf,
+    handout_pdf,
+    unprintable,
+)
 from ims_atlas.export.image_export import check_state
 from ims_atlas.export.pictures import Shot, extent_aspect, take
 from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
@@ -44,6 +52,8 @@ PRINT_PALETTE = replace(DEFAULT_PALETTE, background_top=hex_rgb("#FFFFFF"), back
 #: Straight from behind and a little above: the spine upright in the middle.
 BEHIND = (0.0, 1.0, 0.12)
 MAX_LOGO_BYTES = 20_000_000
+#: A logo's pixels at most (decoded, 4 bytes each: 100 MB).
+MAX_LOGO_PIXELS = 25_000_000
 
 
 @dataclass(frozen=True)
@@ -66,32 +76,48 @@ class Handout:
     pictures: tuple[Image.Image, ...]
     content: HandoutContent
     warnings: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()  # what makes the pictures incomplete or misplaced (exit status 3)
     clinician_pdf: bytes = b""
 
 
 def read_logo(path: str) -> tuple[bytes | None, str | None]:
     """A clinic's logo as PNG bytes (at most 1200 pixels a side), or None and why not.
 
-    Never raises: a missing, huge or broken logo is skipped with a message.
+    Never raises: a missing, huge or broken logo is skipped with a message. The file is opened
+    safely (a regular file of at most :data:`MAX_LOGO_BYTES`) and its pixel count is checked
+    from its header before it is decoded (at most :data:`MAX_LOGO_PIXELS`).
     """
     if not (path or "").strip():
         return None, None
     p = Path(path).expanduser()
+    skipped = "; the handout was made without it"
     try:
-        if p.stat().st_size > MAX_LOGO_BYTES:
-            raise ValueError(f"larger than {MAX_LOGO_BYTES // 1_000_000} MB")
-        with Image.open(p) as probe:
-            probe.verify()
-        with Image.open(p) as img:
-            img.load()
-            logo = img.convert("RGBA")
+        raw = read_regular(p, MAX_LOGO_BYTES, what="logo")
+    except FileNotFoundError:
+        return None, f"logo {p} could not be read (file not found){skipped}"
+    except OSError as exc:
+        return None, f"logo {p} could not be read ({reason_of(exc)}){skipped}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # said in our words below
+            with Image.open(io.BytesIO(raw)) as probe:
+                width, height = probe.size
+                if width * height > MAX_LOGO_PIXELS:
+                    return None, (f"logo {p} is too large ({width}x{height} pixels; a logo has at most "
+                                  f"{MAX_LOGO_PIXELS // 1_000_000} million){skipped}")
+                probe.verify()
+            with Image.open(io.BytesIO(raw)) as img:
+                img.load()
+                logo = img.convert("RGBA")
         logo.thumbnail((1200, 1200))
         out = io.BytesIO()
         logo.save(out, "PNG")
         return out.getvalue(), None
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return None, f"logo {p} is too large (more than {MAX_LOGO_PIXELS // 1_000_000} million pixels){skipped}"
     except Exception as exc:  # noqa: BLE001 - any unreadable logo is skipped, never fatal
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return None, f"logo {p} could not be read ({reason}); the handout was made without it"
+        reason = getattr(exc, "strerror", None) or str(exc)[:160] or type(exc).__name__
+        return None, f"logo {p} could not be read ({reason}){skipped}"
 
 
 def picture_size_for(points, direction) -> tuple[int, int]:
@@ -146,12 +172,16 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
                           "The whole plan, from behind."))
         pictures = tuple(HandoutPicture(take(scene, picture, annotation, size, style, shot).image, caption)
                          for shot, annotation, size, caption in shots)
+        wrong = scene.wrong_in(picture)
     finally:
         if own:
             scene.close()
     clinic = options.clinic
     logo, problem = read_logo(clinic.logo)
     warnings = [problem] if problem else []
+    missing = unprintable([clinic.name, clinic.contact, clinic.handout_note, options.patient_name, content.title,
+                           content.lay_name, content.clinical_name, content.explanation])
+    warnings += [missing] if missing else []
     day = options.date or datetime.date.today()
     header = ClinicHeader(clinic.name.strip(), clinic.contact, logo, clinic.handout_note)
     date_text = f"{day.day} {day.strftime('%B %Y')}"
@@ -164,7 +194,7 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
         catalog_version=catalog.catalog_version,
     )
     sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version)
-    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings), sheet)
+    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet)
 
 
 def clinician_sheet_path(path: Path) -> Path:

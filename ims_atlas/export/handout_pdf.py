@@ -15,14 +15,25 @@ nowhere else: not into the PDF's metadata, not into any log, not into the clinic
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as xml_escape
 
 from PIL import Image
 
 from ims_atlas import __version__
+from ims_atlas.core.plain_text import (
+    MAX_CLINIC_NAME,
+    MAX_CONTACT_LINE,
+    MAX_CONTACT_LINES,
+    MAX_HANDOUT_NOTE,
+    MAX_PATIENT_NAME,
+    cut,
+    one_line,
+)
 from ims_atlas.export.fonts import font_file
 from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine, and_list
+from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
 #: The patient's pages never run longer than this.
@@ -31,6 +42,17 @@ MARGIN_MM = 15.0
 INK = "#1C2028"
 ACCENT = "#1B2A3A"
 SOFT = "#555B66"
+
+
+#: The fonts the handout being laid out is set in (their characters are the ones drawn).
+_FONTS: ContextVar[tuple[str, ...]] = ContextVar("handout_fonts", default=("Helvetica",))
+
+
+def escape(text: str) -> str:
+    """``text`` for a ReportLab paragraph: every character drawable in the handout's fonts (a
+    visible mark for those it lacks), then XML-escaped.
+    """
+    return xml_escape(pdf_safe(text, _FONTS.get()))
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,28 @@ def _fonts() -> tuple[str, str, str]:
     addMapping("AtlasSans", 0, 1, names[2])
     addMapping("AtlasSans", 1, 1, names[1])
     return names
+
+
+def handout_fonts() -> tuple[str, ...]:
+    """The fonts the handout is set in (registered with ReportLab on first use)."""
+    return tuple(dict.fromkeys(_fonts()))
+
+
+def unprintable(texts, fonts: tuple[str, ...] | None = None) -> str | None:
+    """A warning naming the characters of ``texts`` the handout's fonts cannot draw (they are
+    printed as a visible mark instead), or None when every one can be drawn.
+    """
+    import unicodedata
+
+    from ims_atlas.export.pdf_text import SUBSTITUTE, missing_characters
+
+    missing = missing_characters(texts, fonts or handout_fonts())
+    if not missing:
+        return None
+    named = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '').title()}".strip() for ch in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    return (f"{len(missing)} character(s) cannot be printed in the handout's font ({named}{more}); "
+            f"each is shown as {SUBSTITUTE}")
 
 
 def _styles(fonts: tuple[str, str, str]) -> dict:
@@ -405,6 +449,19 @@ def _footer_left(clinic: ClinicHeader, catalog_version: str) -> str:
                                   f"catalog {catalog_version}" if catalog_version else "") if x)
 
 
+def _bounded(patient_name: str, clinic: ClinicHeader) -> tuple[str, ClinicHeader]:
+    """The patient's name and the clinic's words cut to the limits the settings, the command line
+    and the dialogs use: a 10,000-character name cannot stop the layout (a table cell cannot
+    split across pages).
+    """
+    patient_name = cut(one_line(patient_name), MAX_PATIENT_NAME)
+    clinic = ClinicHeader(cut(one_line(clinic.name), MAX_CLINIC_NAME),
+                          "\n".join(cut(line, MAX_CONTACT_LINE) for line in clinic.contact.strip().splitlines()
+                                    if line.strip())[: MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1)],
+                          clinic.logo, cut(clinic.note, MAX_HANDOUT_NOTE))
+    return patient_name, replace(clinic, contact="\n".join(clinic.contact.splitlines()[:MAX_CONTACT_LINES]))
+
+
 def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader = ClinicHeader(),
                 patient_name: str = "", date_text: str = "", catalog_version: str = "") -> bytes:
     """The patient handout as PDF bytes (A4, at most :data:`MAX_PATIENT_PAGES` pages).
@@ -429,8 +486,10 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     from reportlab.lib.units import mm
 
     fonts = _fonts()
+    _FONTS.set(tuple(dict.fromkeys(fonts)))
     styles = _styles(fonts)
     width = A4[0] - 2 * MARGIN_MM * mm
+    patient_name, clinic = _bounded(patient_name, clinic)
     side = content.side_words
     meta = dict(
         title=f"{content.title} ({side}): information for patients",
@@ -486,8 +545,10 @@ def clinician_sheet_pdf(content: HandoutContent, clinic: ClinicHeader = ClinicHe
     from reportlab.platypus import Paragraph
 
     fonts = _fonts()
+    _FONTS.set(tuple(dict.fromkeys(fonts)))
     styles = _styles(fonts)
     width = A4[0] - 2 * MARGIN_MM * mm
+    _, clinic = _bounded("", clinic)
     story: list = [*_header(clinic, styles, width)]
     story.append(Paragraph(f"Clinician sheet: {escape(content.title)}", styles["h1"]))
     sub = [escape(_capital(content.side_words))] + ([f"<i>{escape(content.clinical_name)}</i>"] if content.clinical_name else [])

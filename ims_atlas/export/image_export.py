@@ -13,12 +13,14 @@ from PIL import Image
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
+from ims_atlas.core.plain_text import one_line
 from ims_atlas.core.settings import Camera
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.annotations import annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
+from ims_atlas.export.panels import take_views
 from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
 from ims_atlas.scene.picture import picture_for
@@ -54,6 +56,11 @@ class ImageResult:
     layout: LabelLayout
     unlabelled: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()  # what makes the picture incomplete or misplaced (exit status 3)
+    panels: tuple = ()  # export.panels.Panel: where each view went (empty for a fixed camera)
+    header: object = None  # the title's box (export.label_layout.Box), if any
+    footer: object = None  # the legend's box, if any
+    picture: object = None  # the scene.picture.Picture drawn
 
 
 def check_state(state: ViewState, catalog: Catalog | None) -> None:
@@ -98,18 +105,24 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         picture = picture_for(export_state(state), manifest, catalog)
         annotation = annotation_for(picture, state, catalog, manifest)
         line = app_line(catalog.catalog_version if catalog is not None else "")
-        shot = Shot(camera=options.camera, fallback_view=state.view)
-        result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
-                      options.clinic_name.strip(), line)
+        if options.camera is None and picture.views:
+            result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
+                                options.clinic_name.strip(), line)
+        else:
+            shot = Shot(camera=options.camera, fallback_view=state.view)
+            result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
+                          options.clinic_name.strip(), line)
         problems = tuple(str(p) for p in scene.problems)
+        wrong = tuple(scene.wrong_in(picture))
     finally:
         if own:
             scene.close()
-    meta = png_metadata(state, picture, catalog, options.clinic_name)
+    meta = png_metadata(state, picture, catalog, one_line(options.clinic_name))
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,
-                       tuple(map(str, result.layout.dropped)), problems)
+                       tuple(map(str, result.layout.dropped)), problems, wrong, getattr(result, "panels", ()),
+                       getattr(result, "header", None), getattr(result, "footer", None), picture)
 
 
 def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state: ViewState,

@@ -34,17 +34,6 @@ EXTRA_SOURCES: dict[str, Source] = {
     ),
 }
 
-EXTRA_SOURCES["gunn1996"] = Source(
-    "gunn1996",
-    "Gunn CC. The Gunn Approach to the Treatment of Chronic Pain: Intramuscular Stimulation for Myofascial Pain of "
-    "Radiculopathic Origin. 2nd ed. New York: Churchill Livingstone; 1996.",
-    None,
-    "The book by the originator of IMS: the radiculopathic model (an irritated nerve root makes the muscles it "
-    "supplies shortened and tender) and the treatment by needling the tender muscles and the paraspinal muscles at "
-    "the same segment.",
-    ("Gunn CC",), None, "The Gunn Approach to the Treatment of Chronic Pain", 1996,
-)
-
 #: What IMS is.
 ABOUT_IMS: tuple[Statement, ...] = (
     Statement(

@@ -11,8 +11,9 @@ import numpy as np
 from PIL import Image
 
 from ims_atlas import __version__
+from ims_atlas.core.plain_text import cut, one_line
 from ims_atlas.core.settings import Camera
-from ims_atlas.export.annotations import Annotation
+from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Style, compose, plan_regions
 from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.scene.picture import Picture
@@ -43,14 +44,17 @@ class AnnotatedPicture:
     layout: LabelLayout
 
 
-def extent_aspect(points, direction) -> float | None:
-    """Width / height of ``points`` seen along ``direction`` (focus -> eye, +Z up), or None."""
+def extent_aspect(points, direction, view_up=(0.0, 0.0, 1.0)) -> float | None:
+    """Width / height of ``points`` seen along ``direction`` (focus -> eye) with ``view_up``
+    up on screen, or None.
+    """
     pts = np.asarray(points, dtype=float).reshape(-1, 3) if points is not None else np.zeros((0, 3))
     if len(pts) < 2 or direction is None:
         return None
     d = np.asarray(direction, dtype=float)
     d /= np.linalg.norm(d)
-    up = np.array([0.0, 0.0, 1.0]) - d * d[2]
+    u = np.asarray(view_up, dtype=float)
+    up = u - d * float(np.dot(u, d))
     if np.linalg.norm(up) < 1e-6:
         return None  # looking straight down: no "up" to measure against
     up /= np.linalg.norm(up)
@@ -73,6 +77,8 @@ def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: 
     ~ims_atlas.export.render.RenderError
         If rendering fails.
     """
+    annotation = one_line_annotation(annotation)
+    clinic = cut(one_line(clinic), 120)
     scene.resize(size)
     if shot.camera is not None:
         regions = plan_regions(size, style, annotation, clinic, footer_line)

@@ -98,6 +98,15 @@ class OffscreenScene:
         except Exception as exc:  # noqa: BLE001 - VTK raises many kinds; say what happened
             raise RenderError(f"the off-screen renderer could not start: {type(exc).__name__}: {exc}") from exc
         self.problems = list(self.controller.problems)
+        self.manifest = manifest
+
+    def wrong_in(self, picture: Picture) -> list[str]:
+        """What would make ``picture`` silently wrong here (see :mod:`ims_atlas.scene.picture_checks`)."""
+        from ims_atlas.scene.picture_checks import picture_problems
+
+        ids = self.controller.structure_ids
+        return picture_problems(picture, self.manifest, ids, self.controller.bounds() if ids else None,
+                                self.problems)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -129,10 +138,15 @@ class OffscreenScene:
     def frame_points_of(self, picture: Picture, ids=None, markers: tuple[str, ...] = ("local", "paraspinal")) -> np.ndarray:
         """Points that must be in view: corners of the structures and the markers of some roles."""
         pts = self.controller.structure_points(picture.frame_ids if ids is None else ids)
-        extra = [m.position for m in picture.markers if m.role in markers]
+        extra = [m.position for m in picture.markers if m.role in markers and self._on_body(m.position)]
         if extra:
             pts = np.vstack([pts, np.asarray(extra, dtype=float)])
         return pts
+
+    def _on_body(self, point) -> bool:
+        from ims_atlas.scene.picture_checks import on_body
+
+        return on_body(point, self.controller.bounds() if self.controller.structure_ids else None)
 
     def set_camera(self, camera: Camera) -> None:
         """Use a given camera pose (e.g. the window's current view)."""
@@ -142,7 +156,7 @@ class OffscreenScene:
         self.plotter.reset_camera_clipping_range()
 
     def aim(self, points: np.ndarray | None, direction: Vec3 | None, view: Box, margin: float = 1.12,
-            fallback_view: str = "anterior") -> None:
+            fallback_view: str = "anterior", up: Vec3 = (0.0, 0.0, 1.0)) -> None:
         """Point the camera along ``direction`` so ``points`` fill ``view`` (a box of the picture);
         without points or a direction, frame the whole body from a named view.
         """
@@ -150,7 +164,8 @@ class OffscreenScene:
         cam = self.plotter.camera
         if points is not None and len(points) and direction is not None:
             aspect = view.w / max(view.h, 1.0)
-            pos, focal, up = frame_points(points, direction, aspect=aspect, margin=margin * height / max(view.h, 1.0))
+            pos, focal, up = frame_points(points, direction, aspect=aspect, margin=margin * height / max(view.h, 1.0),
+                                          up=up)
         else:
             name = fallback_view if fallback_view in VIEWS else "anterior"
             bounds = self.controller.bounds()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -9,6 +10,13 @@ from pathlib import Path
 from ims_atlas.anatomy.manifest import open_manifest
 from ims_atlas.core.errors import DataError
 from ims_atlas.core.paths import meshes_dir
+
+log = logging.getLogger(__name__)
+
+
+def _report(problem) -> None:
+    """A problem with the data, logged at its severity (on stderr when run from the command line)."""
+    log.log(logging.ERROR if problem.severity == "error" else logging.WARNING, "%s", problem)
 
 
 def has_display() -> bool:
@@ -22,6 +30,17 @@ def _unwritable(target: Path) -> str | None:
     """Why ``target`` cannot be written, or None if it can (checked before the window opens)."""
     if target.suffix.lower() != ".png":
         return "the screenshot must be a .png file"
+    try:
+        return _unwritable_path(target)
+    except OSError as exc:  # a name too long, a loop of links
+        from ims_atlas.core.safe_file import reason_of
+
+        return reason_of(exc)
+
+
+def _unwritable_path(target: Path) -> str | None:
+    if len(os.fsencode(target.name)) > 255:
+        return f"the file name is too long ({len(os.fsencode(target.name))} bytes; at most 255)"
     if target.is_dir():
         return "that is a folder"
     parent = target.parent
@@ -62,6 +81,23 @@ def _find_condition(catalog, query: str) -> tuple[str | None, str]:
     return None, f"no condition matches {query!r}" + (f"; did you mean: {near}" if near else "")
 
 
+def open_on(window, condition_id: str | None, segment: str | None, side: str | None, view: str | None) -> None:
+    """Show what the command line asked for, in order: the plan or segment first, then the view.
+
+    A plan moves the camera to its own view; a ``--view`` given with it must come after, or the
+    plan's view would replace it. A condition's side defaults as for ``plan`` and ``export``.
+    """
+    from ims_atlas.core.ids import DEFAULT_SIDE
+
+    if condition_id:
+        window.show_condition(condition_id, side or DEFAULT_SIDE)
+    elif segment:
+        window.state.update(side=side or "both")
+        window.show_segment(segment)
+    if view:
+        window.set_view(view)
+
+
 def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, condition: str | None = None,
         side: str | None = None, user_catalog: Path | None = None, segment: str | None = None,
         view: str | None = None, quit_after_first_frame: bool = False) -> int:
@@ -70,23 +106,23 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     A screenshot run neither reads nor writes the user's settings, so it is reproducible.
     """
     if not has_display():
-        print(
-            "ims-atlas: no display found (DISPLAY is not set). Run it on a desktop, or under a virtual "
-            "screen: xvfb-run -a ims-atlas --screenshot shot.png",
-            file=sys.stderr,
+        log.error(
+            "no display found (DISPLAY is not set). Run it on a desktop, or under a virtual "
+            "screen: xvfb-run -a ims-atlas --screenshot shot.png"
         )
         return 1
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        print("ims-atlas: QT_QPA_PLATFORM=offscreen cannot show the 3D view; use xcb (e.g. under xvfb-run).", file=sys.stderr)
+        log.error("QT_QPA_PLATFORM=offscreen cannot show the 3D view; use xcb (e.g. under xvfb-run).")
         return 1
     if screenshot is not None:
         problem = _unwritable(Path(screenshot))
         if problem:
-            print(f"ims-atlas: cannot save screenshot to {screenshot}: {problem}", file=sys.stderr)
+            log.error(f"cannot save screenshot to {screenshot}: {problem}")
             return 1
-    from PyQt6.QtCore import QTimer
+    from PyQt6.QtCore import QBuffer, QIODevice, QTimer
     from PyQt6.QtWidgets import QApplication
 
+    from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
     from ims_atlas.qt.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -98,44 +134,41 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
     catalog, catalog_problems = _load_catalog(manifest if len(manifest) else None, user_catalog)
     problems = problems + catalog_problems
     for p in problems:
-        print(f"ims-atlas: {p}", file=sys.stderr)
+        _report(p)
     if segment:
         from ims_atlas.core.ids import CATALOG_SEGMENTS, normalise_segment
 
         name = normalise_segment(segment)
         if name not in CATALOG_SEGMENTS:
-            print(f"ims-atlas: --segment: {segment!r} is not a segment from C1 to S2", file=sys.stderr)
+            log.error(f"--segment: {segment!r} is not a segment from C1 to S2")
             return 2
         segment = name
     condition_id = None
     if condition:
         if catalog is None:
-            print("ims-atlas: --condition needs the clinical catalog, which could not be loaded", file=sys.stderr)
+            log.error("--condition needs the clinical catalog, which could not be loaded")
             return 1
         condition_id, message = _find_condition(catalog, condition)
         if condition_id is None:
-            print(f"ims-atlas: {message}", file=sys.stderr)
+            log.error("%s", message)
             return 2
-    from ims_atlas.core.settings import Settings, load_settings, settings_path
+    from ims_atlas.core.settings import Settings, keep_if_damaged, load_settings, settings_path
     from ims_atlas.qt.crash_handler import CrashHandler
 
     if screenshot is None and not quit_after_first_frame:
-        settings, setting_problems = load_settings()
-        for p in setting_problems:
-            print(f"ims-atlas: {p}", file=sys.stderr)
-        problems = problems + setting_problems
         settings_file = settings_path()
+        settings, setting_problems = load_settings(settings_file)
+        kept = keep_if_damaged(settings_file) if setting_problems else None  # before anything is saved
+        setting_problems += [kept] if kept is not None else []
+        for p in setting_problems:
+            _report(p)
+        problems = problems + setting_problems
     else:
         settings, settings_file = Settings(), None
     window = MainWindow(manifest, catalog, problems, settings=settings, settings_file=settings_file,
                         animate=screenshot is None)
     crash = CrashHandler(lambda: window, show_dialog=screenshot is None).install()
-    if view:
-        window.first_frame.connect(lambda: window.set_view(view))
-    if condition_id:
-        window.first_frame.connect(lambda: window.show_condition(condition_id, side or "right"))
-    elif segment:
-        window.first_frame.connect(lambda: (window.state.update(side=side or "both"), window.show_segment(segment)))
+    window.first_frame.connect(lambda: open_on(window, condition_id, segment, side, view))
     if size or screenshot is not None:
         window.resize(*(size or (1400, 880)))
     status = {"code": 0}
@@ -146,19 +179,17 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
             app.processEvents()
             image = window.grab()
             target = Path(screenshot)
-            tmp = target.with_name(f".{target.name}.part.png")
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                if not image.save(str(tmp), "PNG"):
-                    raise OSError("Qt could not write the PNG")
-                os.replace(tmp, target)
+                buffer = QBuffer()
+                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                if not image.save(buffer, "PNG"):
+                    raise OSError("Qt could not encode the PNG")
+                atomic_write_bytes(target, bytes(buffer.data()))  # the one atomic writer, with fsync
                 print(f"saved {target} ({image.width()}x{image.height()})")
             except OSError as exc:
-                print(f"ims-atlas: cannot save screenshot to {target}: {exc.strerror or exc}", file=sys.stderr)
-                try:
-                    tmp.unlink(missing_ok=True)
-                except OSError:
-                    pass
+                message = str(exc) if isinstance(exc, WriteError) else f"{target}: {exc.strerror or exc}"
+                log.error(f"cannot save screenshot: {message}")
                 status["code"] = 1
             window.close()
 

@@ -7,6 +7,7 @@ replaced, so installing this hook is also what keeps the app alive.
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -15,12 +16,14 @@ from ims_atlas import __version__
 
 MAX_LOG_BYTES = 1_000_000
 
+log = logging.getLogger(__name__)
+
 
 def log_path() -> Path:
     """The error log (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core.paths import log_dir
 
-    return user_dir() / "logs" / "ims-atlas.log"
+    return log_dir() / "ims-atlas.log"
 
 
 def write_log(text: str, path: Path | None = None) -> Path | None:
@@ -68,7 +71,7 @@ class CrashHandler:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         stamp = datetime.datetime.now().isoformat(timespec="seconds")
         where = write_log(f"--- {stamp} IMS Atlas {__version__}\n{details}\n")
-        print(f"ims-atlas: unexpected error: {exc_type.__name__}: {exc}", file=sys.stderr)
+        log.error("unexpected error: %s: %s", exc_type.__name__, exc)
         if self.show_dialog and not self._showing:
             self._show(exc_type, exc, details, where)
 

@@ -1,7 +1,8 @@
 """File > Export image... and Export handout...: dialogs over :mod:`ims_atlas.export`.
 
-Both render off screen (the window's own 3D view is not touched), write atomically, and show
-any problem in a message box: an export never crashes the app. The handout dialog saves the
+Both render off screen in a worker process (:mod:`ims_atlas.qt.background_export`), with
+progress and Cancel, while the window stays usable; they write atomically and show any
+problem in a message box: an export never crashes the app. The handout dialog saves the
 clinic's details back to the settings; the patient's name is never saved anywhere but in the
 one PDF.
 """
@@ -14,7 +15,6 @@ from pathlib import Path
 from PyQt6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PyQt6.QtGui import QPixmap
 from PyQt6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -35,6 +35,7 @@ from PyQt6.QtWidgets import (
 
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
+from ims_atlas.core.plain_text import MAX_CLINIC_NAME, MAX_PATIENT_NAME
 from ims_atlas.core.settings import Camera, Clinic, Settings, load_settings, save_settings
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.formats import MAX_SIDE, MIN_SIDE, PRESETS, default_file_name
@@ -73,16 +74,6 @@ def _ask_path(parent: QWidget | None, caption: str, suggested: str, filters: str
         return None
     path = Path(name)
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
-
-def _busy(work):
-    """Run ``work()`` with a wait cursor."""
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        QApplication.processEvents()
-        return work()
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 def _save_clinic(parent: QWidget | None, settings: Settings, clinic: Clinic, settings_file: Path | None) -> Settings:
@@ -131,6 +122,7 @@ class ImageExportDialog(QDialog):
         self.transparent = QCheckBox("Transparent background (for pasting onto slides)", self)
         form.addRow("", self.transparent)
         self.clinic_name = QLineEdit(settings.clinic.name, self)
+        self.clinic_name.setMaxLength(MAX_CLINIC_NAME)
         self.clinic_name.setPlaceholderText("Shown at the bottom right of the picture")
         form.addRow("&Clinic name:", self.clinic_name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -191,18 +183,36 @@ def export_image(parent: QWidget | None, manifest: Manifest, catalog: Catalog | 
     if path is None:
         return ExportOutcome(None, settings)
     from ims_atlas.export.image_export import ImageOptions
-    from ims_atlas.export.image_export import export_image as write_png
+    from ims_atlas.export.job import Job
+    from ims_atlas.qt.background_export import run_with_progress
 
-    try:
-        result = _busy(lambda: write_png(path, manifest, catalog, state,
-                                         ImageOptions(size, transparent, clinic_name, use_camera), force=True))
-    except Exception as exc:  # noqa: BLE001 - an export must never crash the window
-        QMessageBox.warning(parent, "Export image", f"The picture could not be exported.\n\n{exc}")
+    job = Job("png", manifest, catalog, state, ImageOptions(size, transparent, clinic_name, use_camera))
+    run = run_with_progress(parent, job, "Exporting the picture")
+    if run.cancelled:
         return ExportOutcome(None, settings)
-    if result.unlabelled:
-        QMessageBox.information(parent, "Export image", f"Saved {path}.\n{len(result.unlabelled)} target(s) did not fit "
+    if not run.ok or not _write(parent, "Export image", path, run.data, "The picture could not be saved."):
+        if not run.ok:
+            QMessageBox.warning(parent, "Export image", f"The picture could not be exported.\n\n{run.error}")
+        return ExportOutcome(None, settings)
+    unlabelled = int(run.report.get("unlabelled", 0))
+    if unlabelled:
+        QMessageBox.information(parent, "Export image", f"Saved {path}.\n{unlabelled} target(s) did not fit "
                                 "as labels at this size; a larger size shows them all.")
     return ExportOutcome(path, settings)
+
+
+def _write(parent: QWidget | None, title: str, path: Path, data: bytes | None, failed: str) -> bool:
+    """Write an export's bytes to the chosen file, atomically; a failure is reported."""
+    from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
+    from ims_atlas.export.formats import ExportError, check_output
+
+    try:
+        check_output(path, force=True)  # the file dialog has asked about replacing
+        atomic_write_bytes(path, data or b"", force=True)
+    except (ExportError, WriteError) as exc:
+        QMessageBox.warning(parent, title, f"{failed}\n\n{exc}")
+        return False
+    return True
 
 
 class HandoutDialog(QDialog):
@@ -223,6 +233,7 @@ class HandoutDialog(QDialog):
         clinic = settings.clinic
         form = QFormLayout()
         self.clinic_name = QLineEdit(clinic.name, self)
+        self.clinic_name.setMaxLength(MAX_CLINIC_NAME)
         form.addRow("&Clinic name:", self.clinic_name)
         self.contact = QPlainTextEdit(clinic.contact, self)
         self.contact.setPlaceholderText("Address, phone, web: one per line")
@@ -243,6 +254,7 @@ class HandoutDialog(QDialog):
         self.note.setFixedHeight(56)
         form.addRow("Clinic &note:", self.note)
         self.patient_name = QLineEdit(self)
+        self.patient_name.setMaxLength(MAX_PATIENT_NAME)
         self.patient_name.setPlaceholderText("Optional: printed on this handout only, never saved")
         form.addRow("&Patient name:", self.patient_name)
         self.clinician_sheet = QCheckBox("Also save the clinician &sheet (references, contraindications and "
@@ -301,35 +313,42 @@ class HandoutDialog(QDialog):
 
     def make_preview(self) -> bool:
         """Render the handout with the current fields and show it; False (reported) on failure."""
-        from ims_atlas.export.handout import HandoutOptions, build_handout
+        from ims_atlas.export.handout import HandoutOptions
+        from ims_atlas.export.job import Job
+        from ims_atlas.qt.background_export import run_with_progress
 
         clinic, patient = self._inputs()
         self.status.setText("Rendering the handout…")
+        self.preview_button.setEnabled(False)
+        self.save_button.setEnabled(False)
         try:
-            handout = _busy(lambda: build_handout(self._manifest, self._catalog, self._state,
-                                                  HandoutOptions(clinic=clinic, patient_name=patient)))
-        except Exception as exc:  # noqa: BLE001 - never crash the window
-            self.status.setText("The handout could not be made.")
-            QMessageBox.warning(self, "Export handout", f"The handout could not be made.\n\n{exc}")
+            job = Job("handout", self._manifest, self._catalog, self._state,
+                      HandoutOptions(clinic=clinic, patient_name=patient))
+            run = run_with_progress(self, job, "Making the handout")
+        finally:
+            self.preview_button.setEnabled(True)
+            self.save_button.setEnabled(True)
+        if run.cancelled:
+            self.status.setText("Cancelled. Press Preview to see the handout.")
             return False
-        self._pdf, self._made_from, self.warnings = handout.pdf, (clinic, patient), handout.warnings
-        self._clinician_pdf = handout.clinician_pdf
-        note = " ".join(handout.warnings)
-        self.status.setText(f"{handout.content.title}, {handout.content.side_words}. {note}".strip())
+        if not run.ok:
+            self.status.setText("The handout could not be made.")
+            QMessageBox.warning(self, "Export handout", f"The handout could not be made.\n\n{run.error}")
+            return False
+        warnings = tuple(run.report.get("warnings", ()))
+        self._pdf, self._made_from, self.warnings = run.data, (clinic, patient), warnings
+        self._clinician_pdf = run.extra.get("clinician.pdf", b"")
+        note = " ".join(warnings)
+        self.status.setText(f"{run.report.get('title', '')}, {run.report.get('side_words', '')}. {note}".strip())
         if self._doc is not None:
             self._doc.close()
             self._buffer.close()
-            self._buffer.setData(QByteArray(handout.pdf))
+            self._buffer.setData(QByteArray(run.data))
             self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
             self._doc.load(self._buffer)
-        else:
-            image = handout.pictures[0].convert("RGBA")
+        elif run.preview_png:
             pixmap = QPixmap()
-            from io import BytesIO
-
-            buf = BytesIO()
-            image.save(buf, "PNG")
-            pixmap.loadFromData(buf.getvalue(), "PNG")
+            pixmap.loadFromData(run.preview_png, "PNG")
             self._fallback.setPixmap(pixmap.scaledToWidth(900, Qt.TransformationMode.SmoothTransformation))
         return True
 
@@ -342,8 +361,6 @@ class HandoutDialog(QDialog):
         path = _ask_path(self, "Save handout", default_file_name(title, self._state.side, ".pdf"), "PDF (*.pdf)", ".pdf")
         if path is None:
             return
-        from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
-        from ims_atlas.export.formats import ExportError, check_output
         from ims_atlas.export.handout import clinician_sheet_path
 
         sheet = clinician_sheet_path(path) if self.clinician_sheet.isChecked() else None
@@ -351,15 +368,10 @@ class HandoutDialog(QDialog):
             answer = QMessageBox.question(self, "Export handout", f"{sheet.name} exists. Replace it?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        try:
-            check_output(path, force=True)  # the file dialog has asked about replacing
-            if sheet is not None:
-                check_output(sheet, force=True)
-            atomic_write_bytes(path, self._pdf, force=True)
-            if sheet is not None:
-                atomic_write_bytes(sheet, self._clinician_pdf, force=True)
-        except (ExportError, WriteError) as exc:
-            QMessageBox.warning(self, "Export handout", f"The handout could not be saved.\n\n{exc}")
+        if not _write(self, "Export handout", path, self._pdf, "The handout could not be saved."):
+            return
+        if sheet is not None and not _write(self, "Export handout", sheet, self._clinician_pdf,
+                                            "The clinician sheet could not be saved (the handout was)."):
             return
         self.saved_path = path
         self.saved_sheet = sheet
@@ -389,7 +401,8 @@ def export_handout(parent: QWidget | None, manifest: Manifest, catalog: Catalog 
         The window's current :class:`ViewState`; it must show a condition.
     settings
         The window's settings (loaded from disk if None): the clinic's details are taken from
-        them and, once a handout is saved, saved back if changed. The patient's name never is.
+        them and saved back if changed, whether or not a handout is saved. The patient's name
+        never is.
     settings_file
         Where changed settings are saved (the window's settings file); None saves nothing,
         the caller keeps :attr:`ExportOutcome.settings`.
@@ -401,8 +414,7 @@ def export_handout(parent: QWidget | None, manifest: Manifest, catalog: Catalog 
         return ExportOutcome(None, settings)
     dialog = HandoutDialog(parent, manifest, catalog, state, settings)
     dialog.exec()
-    path = dialog.saved_path
-    clinic = dialog.clinic()
-    if path is not None:
-        settings = _save_clinic(parent, settings, clinic, settings_file)
-    return ExportOutcome(path, settings)
+    # The clinic's details are kept however the dialog closes (typed, previewed, then closed
+    # without saving a handout, they are there next time); the patient's name never is.
+    settings = _save_clinic(parent, settings, dialog.clinic(), settings_file)
+    return ExportOutcome(dialog.saved_path, settings)

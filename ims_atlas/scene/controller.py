@@ -7,21 +7,21 @@ import pyvista as pv
 
 from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
+from ims_atlas.scene import camera
+from ims_atlas.scene.block_table import BlockTable, coarse_error_far
 from ims_atlas.scene.draw_groups import lit_group, partition
+from ims_atlas.scene.marker_overlay import MarkerOverlay
 from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
+from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene.picture import Picture
-from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
-from ims_atlas.scene.target_labels import TargetLabels
-from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
+from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
+from ims_atlas.scene.picture_checks import on_body
+from ims_atlas.scene.plan import HighlightPlan, plan_for
+from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
+from ims_atlas.scene.target_views import TargetView
+from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
-#: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
-#: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
-#: rasteriser's memory per frame grows with the translucent triangles it bins.
-COARSE_OPACITY = 0.25
-#: Roles of structures that are not highlighted (``scene.plan.ROLES``).
-UNHIGHLIGHTED = ("base", "context")
 #: The largest distance (metres) between a coarse copy and its full surface, over the bundled
 #: meshes (tests/scene/test_mesh_loading.py measures it): where that is at most
 #: ``COARSE_PIXELS`` pixels on screen, as in a whole-body view, the copy looks the same and an
@@ -51,36 +51,18 @@ class SceneController:
         self._plotter = plotter
         self._manifest = manifest
         self._palette = palette
-        self._blocks: dict[str, tuple[str, int]] = {}  # structure id -> (draw group, flat block index)
-        # Coarse copies drawn instead when a structure is faint context: id -> (group, index).
-        self._coarse_blocks: dict[str, tuple[str, int]] = {}
-        # Draw groups (see scene.draw_groups: a layer, or a body zone of its coarse copies; with
-        # ":coarse" for the coarse copies) -> mapper / actor.
-        self._mappers: dict[str, object] = {}
+        self.blocks = BlockTable(palette)  # which block draws each structure, and how
         self._actors: dict[str, object] = {}  # group -> actor (the full-detail surfaces)
         self._coarse_actors: dict[str, object] = {}
-        self._marker_actors: list[object] = []  # those of _marker_set now shown
-        self._marker_set: dict[str, object] = {}
-        self._labels: TargetLabels | None = None
-        self._overlay = None
-        self._marker_key: tuple = ((), False)
-        self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._moving = False
-        self._far: frozenset[str] = frozenset()  # small enough on screen to draw from the coarse copy
+        self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
+        self._second: SecondViewport | None = None
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
         self._frame_observer = None
-        self._styles: dict[str, object] = {}
-        self._block_objects: dict[tuple[str, int], object] = {}
-        # What each block is drawn with now: (colour, opacity) while shown, None while hidden.
-        self._block_state: dict[tuple[str, int], tuple | None] = {}
-        self._meshes: dict[str, pv.PolyData] = {}  # full surfaces by id (shared with the layer actors)
-        self._layer_of: dict[str, str] = {}
-        self._lit: dict[str, tuple[str, ...]] = {}  # layer -> the ids its lit actor draws
-        self._lit_blocks: dict[str, tuple[str, int]] = {}  # id -> (lit group, flat index)
-        self._own_copy: set[str] = set()  # too small to decimate: the coarse copy is the surface
         self._pickables: dict[str, Pickable] = {}
-        self.view = DEFAULT_VIEW
+        self._outline = Outline(plotter.renderer, palette.outline)
+        self.blocks.on_relight = lambda layer, ids: (
+            self._outline.set_surfaces([self.blocks.meshes[sid] for sid in ids]) if layer == "muscles" else None)
         self.problems: list[Problem] = []
         self._build()
 
@@ -97,25 +79,25 @@ class SceneController:
         pl.renderer.SetUseOIT(False)
         all_structures = list(self._manifest)
         meshes, coarse, self.problems = load_structures(self._manifest, all_structures)
-        self._meshes = meshes
-        self._layer_of = {s.id: s.layer for s in all_structures}
+        self.blocks.meshes = meshes
+        self.blocks.layer_of = {s.id: s.layer for s in all_structures}
         for layer in LAYERS:
             members = [s for s in all_structures if s.layer == layer and s.id in meshes]
             for group, part in partition(members).items():
-                self._actors[group] = self._add_group(group, part, meshes, self._blocks)
+                self._actors[group] = self._add_group(group, part, meshes, self.blocks.blocks)
             # Drawn right after their layer, so translucent context keeps the layer's place in
             # the drawing order. Every structure of a layer with coarse copies has one there: a
             # small surface (too few triangles to decimate) is its own copy, so that a switch
             # between highlighted plans never touches the layer's full actor.
             copies = {s.id: coarse.get(s.id, meshes[s.id]) for s in members if layer in COARSE_LAYERS}
-            self._own_copy |= {sid for sid in copies if sid not in coarse}
+            self.blocks.own_copy |= {sid for sid in copies if sid not in coarse}
             faint = [s for s in members if s.id in copies]
             for group, part in partition(faint, "coarse").items():
-                self._coarse_actors[group] = self._add_group(group, part, copies, self._coarse_blocks)
+                self._coarse_actors[group] = self._add_group(group, part, copies, self.blocks.coarse_blocks)
             # The layer's highlighted structures, drawn last in the layer (see the class notes).
-            self._lit[layer] = ()
+            self.blocks.lit[layer] = ()
             self._add_group(lit_group(layer), [], meshes, {})
-        self._coarse_ids = list(self._coarse_blocks)
+        self._coarse_ids = list(self.blocks.coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
         self.set_view(DEFAULT_VIEW, render=False)
@@ -154,9 +136,9 @@ class SceneController:
         actor.prop.backface_culling = True
         if group.endswith(":coarse"):
             for i in range(1, len(block) + 1):  # coarse copies start hidden
-                mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self._block_object(group, i, mapper), False)
-                self._block_state[(group, i)] = None
-        self._mappers[group] = mapper
+                mapper.GetCompositeDataDisplayAttributes().SetBlockVisibility(self.blocks.block_object(group, i, mapper), False)
+                self.blocks.block_state[(group, i)] = None
+        self.blocks.mappers[group] = mapper
         return actor
 
     # -- queries ------------------------------------------------------------------------
@@ -166,9 +148,14 @@ class SceneController:
         return self._plotter
 
     @property
+    def manifest(self) -> Manifest:
+        """The anatomy drawn."""
+        return self._manifest
+
+    @property
     def structure_ids(self) -> list[str]:
         """Ids of every structure that is on screen (loaded)."""
-        return list(self._blocks)
+        return list(self.blocks.blocks)
 
     def bounds(self) -> tuple[float, float, float, float, float, float]:
         """Bounds of everything loaded."""
@@ -178,188 +165,51 @@ class SceneController:
         b = np.array(bounds)
         return (b[:, 0].min(), b[:, 1].max(), b[:, 2].min(), b[:, 3].max(), b[:, 4].min(), b[:, 5].max())
 
-    def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
-        """The colour, opacity and visibility a structure is drawn with now."""
-        group, idx = self._drawn_block(structure_id)
-        attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
-        block = self._block_object(group, idx)
-        colour = attrs.GetBlockColor(block) if attrs.HasBlockColor(block) else self._palette.bone
-        opacity = attrs.GetBlockOpacity(block) if attrs.HasBlockOpacity(block) else 1.0
-        visible = attrs.GetBlockVisibility(block) if attrs.HasBlockVisibility(block) else True
-        return tuple(float(c) for c in colour), float(opacity), bool(visible)
-
-    def _drawn_block(self, structure_id: str) -> tuple[str, int]:
-        """The block that draws a structure now: in its layer's lit actor while highlighted,
-        its coarse copy while that is shown, else its full surface.
-        """
-        lit = self._lit_blocks.get(structure_id)
-        if lit is not None:
-            return lit
-        coarse = self._coarse_blocks.get(structure_id)
-        if coarse is not None and self._block_state.get(coarse) is not None:  # the copy is shown
-            return coarse
-        return self._blocks[structure_id]
-
-    def uses_coarse(self, structure_id: str) -> bool:
-        """Whether a structure is drawn from its coarse copy now (faint context)."""
-        return self._drawn_block(structure_id) == self._coarse_blocks.get(structure_id)
-
     # -- effects ------------------------------------------------------------------------
     def apply(self, plan: HighlightPlan, render: bool = True) -> None:
         """Show a plan: set the colour, opacity and visibility of every block whose style
         changed (straight on VTK's display attributes: a switch touches tens of blocks, not
         hundreds), and redraw the markers.
         """
-        previous = self._styles
-        self._styles = dict(plan.styles)
-        touched: set[str] = set()
-        for sid, style in plan.styles.items():
-            if previous.get(sid) != style and sid in self._blocks:
-                self._draw(sid, style, touched)
-        lit: dict[str, list[str]] = {layer: [] for layer in self._lit}
-        for sid, style in plan.styles.items():
-            if self._is_lit(style) and sid in self._blocks:
-                lit[self._layer_of[sid]].append(sid)
-        for layer, ids in lit.items():
-            if tuple(ids) != self._lit[layer]:
-                self._relight(layer, tuple(ids))
-            for sid in ids:
-                self._set_block(self._lit_blocks[sid], plan.styles[sid], True, touched)
-        self._modified(touched)
-        self._set_markers(plan.markers, plan.labels)
+        self.blocks.apply_styles(plan.styles)
+        self._markers.set(plan.markers, plan.labels)
         if render:
             self._plotter.render()
 
+    def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
+        """The colour, opacity and visibility a structure is drawn with now."""
+        return self.blocks.block_style(structure_id)
+
+    def uses_coarse(self, structure_id: str) -> bool:
+        """Whether a structure is drawn from its coarse copy now (faint context)."""
+        return self.blocks.uses_coarse(structure_id)
+
     def set_moving(self, moving: bool) -> None:
-        """While the camera moves (a drag, an animated view change), draw the structures that
-        are not highlighted from their coarse copies: on a software renderer that is the
-        difference between a model that follows the hand and one that lags. At rest the full
-        surfaces return; the caller renders (a moving camera renders anyway).
+        """While the camera moves, draw what is not highlighted from the coarse copies
+        (:meth:`BlockTable.set_moving`); the caller renders.
         """
-        if moving == self._moving:
-            return
-        self._redraw_detail(lambda: setattr(self, "_moving", moving), self._coarse_blocks)
-
-    def _redraw_detail(self, change, candidates) -> None:
-        """Make ``change`` (to ``_moving`` or ``_far``) and redraw those of ``candidates``
-        whose choice between full surface and coarse copy it changed: only they are touched,
-        so only their draw groups rebuild their buffers.
-        """
-        before = {sid: self._coarse_for(sid, self._styles[sid]) for sid in candidates if sid in self._styles}
-        change()
-        touched: set[str] = set()
-        for sid, was in before.items():
-            if self._coarse_for(sid, self._styles[sid]) != was:
-                self._draw(sid, self._styles[sid], touched)
-        self._modified(touched)
-
-    def pixel_size(self, points: np.ndarray) -> np.ndarray:
-        """Metres per pixel on screen at each of ``points`` (n x 3), for the current camera."""
-        renderer = self._plotter.renderer
-        camera = renderer.GetActiveCamera()
-        height = max(int(renderer.GetSize()[1]), 1)
-        points = np.asarray(points, dtype=float).reshape(-1, 3)
-        if camera.GetParallelProjection():
-            return np.full(len(points), 2.0 * camera.GetParallelScale() / height)
-        position = np.array(camera.GetPosition())
-        direction = np.array(camera.GetDirectionOfProjection())
-        depth = np.maximum((points - position) @ direction, 1e-6)
-        return 2.0 * depth * np.tan(np.radians(camera.GetViewAngle()) / 2.0) / height
-
-    def _before_frame(self) -> None:
-        self._update_far()
-        if self._labels is not None:
-            self._labels.layout()
-
-    def _update_far(self) -> None:
-        if not self._coarse_ids:
-            return
-        far = self.pixel_size(self._coarse_centres) * COARSE_PIXELS >= COARSE_ERROR
-        now = frozenset(sid for sid, f in zip(self._coarse_ids, far, strict=True) if f)
-        if now != self._far:
-            changed = now ^ self._far
-            self._redraw_detail(lambda: setattr(self, "_far", now), changed)
+        self.blocks.set_moving(moving)
 
     @property
     def moving(self) -> bool:
         """Whether the scene is drawn for a moving camera (see :meth:`set_moving`)."""
-        return self._moving
+        return self.blocks.moving
 
-    def _draw(self, sid: str, style, touched: set[str]) -> None:
-        """Set one structure's blocks in its layer's actors to ``style``: none shown while it is
-        highlighted (its layer's lit actor draws it, see :meth:`apply`); the coarse copy while
-        it is faint context (its detail cannot be seen there) or while the camera moves; else
-        the full surface.
-        """
-        lit = self._is_lit(style)
-        coarse = self._coarse_blocks.get(sid)
-        use_coarse = not lit and coarse is not None and self._coarse_for(sid, style)
-        self._set_block(self._blocks[sid], style, bool(style.visible) and not lit and not use_coarse, touched)
-        if coarse is not None:
-            self._set_block(coarse, style, use_coarse, touched)
+    def pixel_size(self, points: np.ndarray) -> np.ndarray:
+        """Metres per pixel on screen at each of ``points`` (n x 3), for the current camera."""
+        return camera.pixel_size(self._plotter.renderer, points)
 
-    @staticmethod
-    def _is_lit(style) -> bool:
-        """Whether a structure in ``style`` is drawn by its layer's lit actor (highlighted)."""
-        return bool(style.visible) and style.role not in UNHIGHLIGHTED
+    def _before_frame(self) -> None:
+        self._update_far()
+        self._markers.layout()
+        if self._second is not None:
+            self._second.markers.layout()
 
-    def _set_block(self, where: tuple[str, int], style, shown: bool, touched: set[str]) -> None:
-        """Show one block in ``style``, or hide it; VTK's attributes are touched (and the draw
-        group marked for a rebuild) only when what is drawn changes.
-        """
-        group, idx = where
-        want = (tuple(float(c) for c in style.color), float(style.opacity)) if shown else None
-        if self._block_state.get(where, "unset") == want:
+    def _update_far(self) -> None:
+        if not self._coarse_ids:
             return
-        attrs = self._mappers[group].GetCompositeDataDisplayAttributes()
-        block = self._block_object(group, idx)
-        if want is not None:
-            attrs.SetBlockColor(block, want[0])
-            attrs.SetBlockOpacity(block, want[1])
-        attrs.SetBlockVisibility(block, shown)
-        self._block_state[where] = want
-        touched.add(group)
-
-    def _relight(self, layer: str, ids: tuple[str, ...]) -> None:
-        """Give a layer's lit actor the full surfaces of ``ids`` (shared, not copied)."""
-        from vtkmodules.vtkCommonDataModel import vtkMultiBlockDataSet
-
-        group = lit_group(layer)
-        block = vtkMultiBlockDataSet()  # plain VTK: pyvista's append costs 0.1 ms a block
-        block.SetNumberOfBlocks(len(ids))
-        for sid in self._lit[layer]:
-            self._lit_blocks.pop(sid, None)
-        for i, sid in enumerate(ids):
-            block.SetBlock(i, self._meshes[sid])
-            self._lit_blocks[sid] = (group, i + 1)  # flat index: 0 is the root
-        mapper = self._mappers[group]
-        mapper.SetInputDataObject(0, block)
-        attrs = mapper.GetCompositeDataDisplayAttributes()
-        attrs.RemoveBlockVisibilities()
-        attrs.RemoveBlockColors()
-        attrs.RemoveBlockOpacities()
-        for key in [k for k in self._block_objects if k[0] == group]:
-            del self._block_objects[key]
-        for key in [k for k in self._block_state if k[0] == group]:
-            del self._block_state[key]
-        self._lit[layer] = ids
-
-    def _coarse_for(self, sid: str, style) -> bool:
-        """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
-        faint; and, unless it is highlighted (the muscles shown to the patient keep their
-        detail), while the camera moves or when it is too small on screen for the difference
-        to show. A surface that is its own coarse copy is always drawn from there (the same
-        triangles: switching would only make VTK copy the layer's buffers again).
-        """
-        if sid in self._own_copy:
-            return bool(style.visible)
-        return bool(style.visible) and (((self._moving or sid in self._far) and style.role in UNHIGHLIGHTED)
-                                        or style.opacity <= COARSE_OPACITY)
-
-    def _modified(self, groups: set[str]) -> None:
-        for group in groups:
-            # The attributes' own time stamp is enough for the mapper to redraw with them.
-            self._mappers[group].GetCompositeDataDisplayAttributes().Modified()
+        far = coarse_error_far(self.pixel_size(self._coarse_centres), COARSE_ERROR, COARSE_PIXELS)
+        self.blocks.set_far(frozenset(sid for sid, f in zip(self._coarse_ids, far, strict=True) if f))
 
     def show(self, picture: Picture, frame: bool = True, render: bool = True) -> None:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
@@ -369,167 +219,136 @@ class SceneController:
         pose = self.picture_pose(picture) if frame else None
         if pose is not None:
             self.set_camera_pose(pose, render=False)
-            self.view = "custom"
         if render:
             self._plotter.render()
 
-    def _overlay_renderer(self):
-        """A renderer drawn over the anatomy with the same camera: markers and their labels stay
-        visible through the muscles in front of them (a needle point hidden by the trapezius is
-        no use chair-side). Created on first use.
+    def show_views(self, picture: Picture, views: tuple[TargetView, ...], frame: bool = True,
+                   render: bool = True) -> None:
+        """Show a picture in one or two of its views: one fills the window; two split it in
+        halves side by side, each with its own camera, markers and labels. With ``frame``,
+        each camera is turned to its view; without, the cameras stay where they are.
         """
-        if self._overlay is None:
-            from vtkmodules.vtkRenderingCore import vtkRenderer
+        self.apply(picture.highlight, render=False)
+        if len(views) < 2:
+            self.unsplit(render=False)
+            if views:
+                shown = picture_in_view(picture, views[0], self._manifest)
+                self._markers.set(shown.markers, picture.highlight.labels)
+                if frame:
+                    self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
+        else:
+            second = self._split()
+            for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
+                overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
+            second.outline.set_surfaces([self.blocks.meshes[sid] for sid in self.blocks.lit.get("muscles", ())])
+            if frame:
+                self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
+                camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
+        if render:
+            self._plotter.render()
 
-            render_window = self._plotter.render_window
-            overlay = vtkRenderer()
-            overlay.SetLayer(1)
-            overlay.InteractiveOff()
-            overlay.SetActiveCamera(self._plotter.renderer.GetActiveCamera())
-            render_window.SetNumberOfLayers(max(render_window.GetNumberOfLayers(), 2))
-            render_window.AddRenderer(overlay)
-            self._overlay = overlay
-        return self._overlay
+    @property
+    def split(self) -> bool:
+        """Whether the window shows two viewports side by side."""
+        return self._second is not None
 
-    def _block_object(self, group: str, idx: int, mapper=None):
-        key = (group, idx)
-        block = self._block_objects.get(key)
-        if block is None:
-            mapper = mapper if mapper is not None else self._mappers[group]
-            block = mapper.GetCompositeDataDisplayAttributes().DataObjectFromIndex(idx, mapper.GetInputDataObject(0, 0))
-            self._block_objects[key] = block
-        return block
+    @property
+    def second_renderer(self):
+        """The right viewport's renderer while split, else None."""
+        return self._second.renderer if self._second is not None else None
 
-    def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
-        """Show ``markers`` (and their labels): the overlay's actors are made once and given
-        new geometry on each switch (new actors meant new mappers, text renderers and GPU
-        buffers every time).
-        """
-        if (markers, labels) == self._marker_key:
-            return  # unchanged (a view change, an opacity change): keep the actors as they are
-        self._marker_key = (markers, labels)
-        if not markers and not self._marker_set:
+    def _split(self):
+        if self._second is None:
+            props = [a for a in self._plotter.renderer.GetActors() if a is not self._outline.actor]
+            self._plotter.renderer.SetViewport(*LEFT_HALF)
+            self._markers.follow_viewport()
+            self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
+            self._second_observer = self._second.renderer.AddObserver("StartEvent", lambda *_: self._second.markers.layout())
+        return self._second
+
+    def unsplit(self, render: bool = True) -> None:
+        """Back to one viewport filling the window."""
+        if self._second is None:
             return
-        actors = self._marker_props()
-        shown: set[str] = set()
-        for role in ("local", "paraspinal"):
-            pts = [m.position for m in markers if m.role == role]
-            if pts:
-                actors[role].GetMapper().SetInputData(self._glyphs(role, np.asarray(pts, dtype=np.float64)))
-                shown.add(role)
-        for name, actor in actors.items():
-            actor.SetVisibility(name in shown)
-        # Needle points beside the spine on one side share one label ("C5-C7 right"): level
-        # labels 2 cm apart would stack into a tall column of near-identical names.
-        labelled = label_groups(markers) if labels else []
-        self._labels.set([m.label for m in labelled], np.array([m.position for m in labelled]).reshape(-1, 3),
-                         self._manifest.midline_x)
-        self._marker_actors = [actors[name] for name in actors if name in shown] + self._labels.props
+        self._second.renderer.RemoveObserver(self._second_observer)
+        self._second.close()
+        self._second = None
+        if self._plotter.renderer is not None:
+            self._plotter.renderer.SetViewport(*WHOLE)
+            self._markers.follow_viewport()
+        if render:
+            self._plotter.render()
 
-    def _marker_props(self) -> dict[str, object]:
-        """The overlay's marker actors and the labels, made on first use."""
-        if self._marker_set:
-            return self._marker_set
-        overlay = self._overlay_renderer()
-        for role in ("local", "paraspinal"):
-            actor = self._surface_actor(pv.PolyData())
-            prop = actor.GetProperty()
-            prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
-            prop.SetInterpolationToPhong()
-            prop.SetSpecular(0.3)
-            actor.SetVisibility(False)
-            overlay.AddViewProp(actor)
-            self._marker_set[role] = actor
-        self._labels = TargetLabels(overlay, (1.0, 1.0, 1.0), pv.Color(self._palette.background_bottom).float_rgb)
-        return self._marker_set
+    def view_frame_pose(self, picture: Picture, view: TargetView, renderer=None) -> Pose:
+        """The pose that frames one of a picture's views in ``renderer``'s viewport (the first)."""
+        renderer = renderer if renderer is not None else self._plotter.renderer
+        points = view_frame_points(picture, view, self._manifest)
+        if not len(points):
+            points = self.structure_points(picture.frame_ids)
+        return camera.frame_pose(points, view.direction, camera.renderer_aspect(renderer), 1.2, view.up)
 
-    def _glyphs(self, role: str, positions: np.ndarray):
-        """One surface with a marker shape at each position: spheres for local needle points,
-        cubes for paraspinal ones (shape as well as colour tells them apart). The shapes are
-        made once and copied with NumPy (a VTK glyph filter per switch cost most of a
-        highlight's Python time).
-        """
-        template = self._glyph_templates.get(role)
-        if template is None:
-            # 16 x 16 facets: round at the 10-20 pixels a marker covers, and a quarter of the
-            # triangles of pyvista's default sphere (a crowded plan draws twenty of them, and
-            # the software rasteriser's memory grows with every triangle).
-            shape = (pv.Sphere(radius=0.0065, theta_resolution=16, phi_resolution=16) if role == "local"
-                     else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011).triangulate())
-            shape = shape.compute_normals(split_vertices=True, auto_orient_normals=True)
-            template = (np.asarray(shape.points, dtype=np.float64), shape.regular_faces,
-                        np.asarray(shape.point_data["Normals"], dtype=np.float32))
-            self._glyph_templates[role] = template
-        points, faces, normals = template
-        k, n = len(positions), len(points)
-        all_points = (points[None, :, :] + positions[:, None, :]).reshape(-1, 3)
-        all_faces = (faces[None, :, :] + (np.arange(k) * n)[:, None, None]).reshape(-1, 3)
-        return _plain_surface(all_points, all_faces, np.tile(normals, (k, 1)))
+    @property
+    def labels(self):
+        """The first viewport's target labels (``scene.target_labels.TargetLabels``), once drawn."""
+        return self._markers.labels
 
-    @staticmethod
-    def _surface_actor(data: pv.PolyData):
-        """A plain actor drawing ``data`` in one colour (no lookup table, no scalars)."""
-        from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
-
-        mapper = vtkPolyDataMapper()
-        mapper.SetInputData(data)
-        mapper.ScalarVisibilityOff()
-        actor = vtkActor()
-        actor.SetMapper(mapper)
-        return actor
+    @property
+    def second_labels(self):
+        """The right viewport's target labels while split, else None."""
+        return self._second.markers.labels if self._second is not None else None
 
     @property
     def marker_props(self) -> list[object]:
-        """The markers, leaders and labels now drawn (in the overlay)."""
-        return list(self._marker_actors)
+        """The markers, leaders and labels now drawn (in the overlays)."""
+        return self._markers.props + (self._second.markers.props if self._second is not None else [])
 
     def _aspect(self) -> float:
-        w, h = self._plotter.window_size
-        # Before a Qt widget is laid out its size can be 1 pixel wide: keep the aspect sane.
-        return min(max(w / max(h, 1), 0.5), 3.0)
+        return camera.renderer_aspect(self._plotter.renderer)
 
     def view_pose(self, name: str) -> Pose:
         """The camera pose of a named view that frames the whole body."""
-        if name not in VIEWS:
-            raise ValueError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
-        return camera_for(name, self.bounds(), aspect=self._aspect())
+        return camera.view_pose(name, self.bounds(), self._aspect())
 
     def frame_pose(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25) -> Pose:
         """The camera pose looking along ``direction`` (focus -> eye) with every point in view."""
-        return frame_points(np.asarray(points, dtype=float), direction, aspect=self._aspect(), margin=margin)
+        return camera.frame_pose(points, direction, self._aspect(), margin)
 
     def camera_pose(self) -> Pose:
         """The camera's current ``(position, focal_point, up)``."""
-        cam = self._plotter.camera
-        return tuple(cam.position), tuple(cam.focal_point), tuple(cam.up)  # type: ignore[return-value]
+        return camera.camera_pose(self._plotter.renderer.GetActiveCamera())
 
     def set_camera_pose(self, pose: Pose, render: bool = True) -> None:
         """Put the camera at ``pose``."""
-        cam = self._plotter.camera
-        cam.position, cam.focal_point, cam.up = pose
-        cam.view_angle = 30.0
-        self._plotter.reset_camera_clipping_range()
+        camera.put_camera(self._plotter.renderer, pose)
+        # (pyvista resets a camera it believes nobody set on the first render)
+        self._plotter.renderer.camera_set = True
         if render:
             self._plotter.render()
 
     def set_view(self, name: str, render: bool = True) -> None:
-        """Move the camera to a named view that frames the whole body."""
+        """Move the camera to a named view that frames the whole body (the application
+        state, not the scene, remembers which view it is).
+        """
         self.set_camera_pose(self.view_pose(name), render=render)
-        self.view = name
 
     def frame(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25,
               render: bool = True) -> None:
         """Point the camera along ``direction`` (focus -> eye) so that every point is in view."""
         self.set_camera_pose(self.frame_pose(points, direction, margin), render=render)
-        self.view = "custom"
 
     def picture_pose(self, picture: Picture) -> Pose | None:
-        """The pose that frames a picture's highlighted structures and markers, if it has any."""
+        """The pose that frames a picture's first view (its targets, from where they face),
+        or without views its highlighted structures and markers, if it has any.
+        """
+        if picture.views:
+            return self.view_frame_pose(picture, picture.views[0])
         if not picture.frame_ids or picture.direction is None:
             return None
         points = self.structure_points(picture.frame_ids)
-        if picture.markers:
-            points = np.vstack([points, np.array([m.position for m in picture.markers])])
+        bounds = self.bounds() if self._blocks else None
+        kept = [m.position for m in picture.markers if on_body(m.position, bounds)]  # a wrong one is reported
+        if kept:
+            points = np.vstack([points, np.array(kept, dtype=float)])
         if not len(points):
             return None
         return self.frame_pose(points, picture.direction)
@@ -538,7 +357,7 @@ class SceneController:
         """Corner points of the bounding boxes of some structures (for framing)."""
         corners = []
         for sid in structure_ids:
-            mesh = self._meshes.get(sid)
+            mesh = self.blocks.meshes.get(sid)
             if mesh is None:
                 continue
             b = mesh.GetBounds()
@@ -552,47 +371,44 @@ class SceneController:
         Hidden structures are never picked; a faint context structure does not hide a
         clearly drawn one behind it (see :mod:`ims_atlas.scene.picking`).
         """
-        renderer = self._plotter.renderer
-        ends = []
-        for z in (0.0, 1.0):
-            renderer.SetDisplayPoint(float(x), float(y), z)
-            renderer.DisplayToWorld()
-            wx, wy, wz, w = renderer.GetWorldPoint()
-            if w == 0:
-                return None
-            ends.append(np.array([wx, wy, wz]) / w)
-        origin, far = ends
-        direction = far - origin
-        if not np.any(direction):
+        renderer = self._renderer_at(x, y)
+        ray = camera.display_ray(renderer, x, y)
+        if ray is None:
             return None
+        origin, direction = ray
         candidates = []
-        for sid in self._blocks:
-            style = self._styles.get(sid)
+        for sid in self.blocks.blocks:
+            style = self.blocks.styles.get(sid)
             if style is None or not style.visible or style.opacity <= 0.0:
                 continue
-            actor = self._actors.get(self._blocks[sid][0])
+            actor = self._actors.get(self.blocks.blocks[sid][0])
             if actor is None or not actor.GetVisibility():
                 continue
             item = self._pickable(sid)
-            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity))
+            candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity, style.role))
         return pick(origin, direction, candidates)
 
     def _pickable(self, sid: str) -> Pickable:
         item = self._pickables.get(sid)
         if item is None:
-            mesh = self._meshes[sid]
+            mesh = self.blocks.meshes[sid]
             faces = np.asarray(mesh.faces).reshape(-1, 4)[:, 1:]
             item = Pickable(sid, np.asarray(mesh.points), faces, tuple(mesh.bounds))
             self._pickables[sid] = item
         return item
 
-    def project(self, point) -> tuple[float, float]:
-        """Display position (pixels, origin bottom-left) of a world point."""
-        renderer = self._plotter.renderer
-        renderer.SetWorldPoint(float(point[0]), float(point[1]), float(point[2]), 1.0)
-        renderer.WorldToDisplay()
-        x, y, _ = renderer.GetDisplayPoint()
-        return float(x), float(y)
+    def project(self, point, second: bool = False) -> tuple[float, float]:
+        """Display position (pixels, origin bottom-left) of a world point (in the right
+        viewport with ``second``, while split).
+        """
+        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
+        return camera.project(renderer, point)
+
+    def _renderer_at(self, x: float, y: float):
+        """The renderer of the viewport under display point ``(x, y)``."""
+        if self._second is not None and self._second.contains(x, y):
+            return self._second.renderer
+        return self._plotter.renderer
 
     def screenshot(self) -> np.ndarray:
         """Render and return the current frame as an (h, w, 3) uint8 array."""
@@ -607,50 +423,11 @@ class SceneController:
         self._coarse_ids = []
         self._actors.clear()
         self._coarse_actors.clear()
-        self._mappers.clear()
-        self._coarse_blocks.clear()
-        if self._overlay is not None:
-            self._overlay.RemoveAllViewProps()
-            self._plotter.render_window.RemoveRenderer(self._overlay)
-            self._overlay = None
-        self._marker_actors.clear()
-        self._marker_set.clear()
-        if self._labels is not None:
-            self._labels.clear()
-            self._labels = None
-        self._marker_key = ((), False)
-        self._blocks.clear()
-        self._lit.clear()
-        self._lit_blocks.clear()
-        self._own_copy.clear()
-        self._block_state.clear()
-        self._meshes = {}
+        self.unsplit(render=False)
+        self._markers.close()
+        self.blocks.clear()
         self._pickables.clear()
-        self._styles.clear()
-        self._block_objects.clear()
-
-
-def _plain_surface(points: np.ndarray, faces: np.ndarray, normals: np.ndarray):
-    """A small vtkPolyData with point normals, made with plain VTK (pyvista's wrappers cost
-    0.6 ms for a handful of markers, on every switch).
-    """
-    from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
-    from vtkmodules.vtkCommonCore import vtkPoints
-    from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
-
-    data = vtkPolyData()
-    vtk_points = vtkPoints()
-    vtk_points.SetData(numpy_to_vtk(np.ascontiguousarray(points, dtype=np.float32), deep=True))
-    data.SetPoints(vtk_points)
-    cells = vtkCellArray()
-    offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64)
-    cells.SetData(numpy_to_vtkIdTypeArray(offsets, deep=True),
-                  numpy_to_vtkIdTypeArray(np.ascontiguousarray(faces, dtype=np.int64).ravel(), deep=True))
-    data.SetPolys(cells)
-    vtk_normals = numpy_to_vtk(np.ascontiguousarray(normals, dtype=np.float32), deep=True)
-    vtk_normals.SetName("Normals")
-    data.GetPointData().SetNormals(vtk_normals)
-    return data
+        self._outline.close()
 
 
 def scene_theme() -> pv.themes.Theme:
@@ -665,5 +442,14 @@ def scene_theme() -> pv.themes.Theme:
 
 
 def offscreen_plotter(size: tuple[int, int] = (1280, 800)) -> pv.Plotter:
-    """An off-screen plotter configured like the app's window (for export and tests)."""
+    """An off-screen plotter configured like the app's window (for export and tests).
+
+    With no X display on Linux, VTK is told to render with EGL straight away: left to itself it
+    tries X first and prints a "bad X server connection" warning before falling back to EGL.
+    """
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")
     return pv.Plotter(off_screen=True, window_size=list(size), theme=scene_theme())

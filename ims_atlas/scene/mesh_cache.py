@@ -1,7 +1,7 @@
 """Keep the scene's meshes, with their normals, in one file, so the next start reads one file.
 
-Reading the 355 small mesh files (each a zip of NumPy arrays, checked on the way in) and
-computing their normals takes about 0.4 s of every start. The result depends only on the
+Reading the few hundred small mesh files (each a zip of NumPy arrays, checked on the way in)
+and computing their normals is a large part of a start (measured in BENCHMARKS.md). The result depends only on the
 bytes of the manifest and of the mesh files, so those are hashed into a key; when a start finds
 a pack with the same key it reads that instead. The pack holds only data (no pickles): the
 concatenated float32 points and normals, int32 faces and the per-structure offsets, for the
@@ -24,10 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from ims_atlas import __version__
+from ims_atlas.core.safe_file import open_regular, read_regular
 
 #: The pack's own layout; bump when it changes so old packs are ignored.
 FORMAT = 2
 PREFIX = "meshes-"
+#: A larger pack is not read (the bundled anatomy packs into a few tens of MB).
+MAX_PACK_BYTES = 2 << 30
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,9 @@ class Surface:
 
 def cache_dir() -> Path:
     """Where packs live (resolved when called)."""
-    from ims_atlas.core.paths import user_dir
+    from ims_atlas.core import paths
 
-    return user_dir() / "cache"
+    return paths.cache_dir()
 
 
 def pack_key(manifest_path: Path, files: list[Path], salt: str = "") -> str:
@@ -52,13 +55,16 @@ def pack_key(manifest_path: Path, files: list[Path], salt: str = "") -> str:
 
     Empty when a file cannot be read (then no pack is used or written).
     """
+    from ims_atlas.anatomy.manifest import MAX_BYTES as MANIFEST_BYTES
+    from ims_atlas.anatomy.mesh_file import mesh_file_limit
+
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}/{FORMAT}/{salt}".encode())
-    try:
-        digest.update(Path(manifest_path).read_bytes())
+    try:  # opened safely: a pipe or /dev/zero in place of a file means no pack, never a hang
+        digest.update(read_regular(manifest_path, MANIFEST_BYTES, what="manifest"))
         for f in files:
-            data = Path(f).read_bytes()
-            digest.update(str(f.name).encode() + len(data).to_bytes(8, "little"))
+            data = read_regular(f, mesh_file_limit(None), what="mesh file")
+            digest.update(str(Path(f).name).encode() + len(data).to_bytes(8, "little"))
             digest.update(data)
     except OSError:
         return ""
@@ -100,7 +106,8 @@ def read_pack(key: str, ids: list[str]) -> tuple[dict[str, Surface], dict[str, S
     if not key:
         return None
     try:
-        with np.load(_pack_path(key), allow_pickle=False) as z:
+        with open_regular(_pack_path(key), MAX_PACK_BYTES, what="mesh cache") as handle, \
+                np.load(handle, allow_pickle=False) as z:
             fine = _unpack(z, "fine", ids)
             coarse_ids = json.loads(bytes(z["coarse_ids"]).decode("utf-8"))
             if fine is None or not isinstance(coarse_ids, list) or not set(coarse_ids) <= set(ids):

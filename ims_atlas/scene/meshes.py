@@ -75,7 +75,7 @@ def read_surfaces(manifest: Manifest, structures: list[Structure], use_cache: bo
     problems: list[Problem] = []
     for s, path in zip(structures, files, strict=True):
         try:
-            data = read_mesh(path)
+            data = read_mesh(path, s.triangles)
         except DataError as exc:
             problems.extend(Problem(p.file, p.path, f"{s.id}: {p.message}", p.severity) for p in exc.problems)
             continue

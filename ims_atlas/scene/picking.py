@@ -3,8 +3,10 @@
 VTK's cell picker also hits blocks that are hidden, and its hardware picker costs a full
 render per pick; casting the ray ourselves is fast (bounding boxes first, then only the
 triangles of the boxes the ray crosses) and lets the rules follow what the user sees:
-hidden structures are never picked, and a structure drawn faint for context does not hide
-a clearly drawn one behind it.
+hidden structures are never picked, a highlighted structure (a target, the selection) is
+picked through the context drawn around it, and a structure made faint by the layer opacity
+does not hide a clearly drawn one behind it. Among the context of a highlighted plan (every
+structure faded, bones less than muscles) the nearest is picked: it is the one under the mouse.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ class Pickable:
     faces: np.ndarray  # (m, 3) int: triangles
     bounds: tuple[float, float, float, float, float, float]
     opacity: float = 1.0
+    role: str = "base"  # as in the highlight plan: base, context, or a highlight role
+
+
+def _rank(s: Pickable) -> int:
+    """Highlighted first, then clearly drawn base structures, then everything faint or context."""
+    if s.role not in ("base", "context"):
+        return 2
+    return 1 if s.role == "base" and s.opacity >= SOLID_OPACITY else 0
 
 
 def ray_box(origin: np.ndarray, direction: np.ndarray, bounds) -> bool:
@@ -64,25 +74,22 @@ def ray_triangles(origin: np.ndarray, direction: np.ndarray, points: np.ndarray,
 
 
 def pick(origin, direction, structures: Iterable[Pickable]) -> str | None:
-    """The structure the ray meets first, preferring clearly drawn ones over faint ones.
+    """The structure the ray meets first, preferring highlighted and clearly drawn ones.
 
-    Returns the nearest hit among structures at least :data:`SOLID_OPACITY` opaque; when
-    the ray meets only fainter ones, the nearest of those.
+    Returns the nearest hit among highlighted structures; else among base structures at least
+    :data:`SOLID_OPACITY` opaque; else the nearest of the rest (faint, or context around a
+    highlight: a faded muscle in front of a faded rib is the one picked).
     """
     origin = np.asarray(origin, dtype=float)
     direction = np.asarray(direction, dtype=float)
-    best: dict[bool, tuple[float, str]] = {}
+    best: dict[int, tuple[float, str]] = {}
     for s in structures:
         if not ray_box(origin, direction, s.bounds):
             continue
         t = ray_triangles(origin, direction, s.points, s.faces)
         if t is None:
             continue
-        solid = s.opacity >= SOLID_OPACITY
-        if solid not in best or t < best[solid][0]:
-            best[solid] = (t, s.structure_id)
-    if True in best:
-        return best[True][1]
-    if False in best:
-        return best[False][1]
-    return None
+        rank = _rank(s)
+        if rank not in best or t < best[rank][0]:
+            best[rank] = (t, s.structure_id)
+    return best[max(best)][1] if best else None

@@ -94,12 +94,6 @@ def test_default_file_name():
 
 # -- words ----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def catalog():
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None)
-
 
 def test_png_metadata_names_the_plan_and_versions(catalog):
     from ims_atlas import __version__

@@ -26,12 +26,6 @@ from ims_atlas.qt.export_dialogs import (  # noqa: E402
 PATIENT = "Zebedee Quarrington"
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None)
-
 
 @pytest.fixture
 def messages(qapp, monkeypatch):
@@ -165,3 +159,30 @@ def test_handout_needs_a_condition(manifest, catalog, tmp_path, messages):
     outcome = export_handout(None, manifest, catalog, ViewState(segment="C6"), Settings(), tmp_path / "s.json")
     assert outcome.path is None
     assert messages and messages[0][0] == "information" and "condition" in messages[0][1]
+
+
+def test_clinic_details_typed_then_previewed_and_closed_are_kept(qtbot, manifest, catalog, tmp_path, messages):
+    """Type the clinic's details, preview, close without saving: they are there next time
+    (and in the settings file); the patient's name is not."""
+    settings_file = tmp_path / "settings.json"
+    errors = []
+
+    def steps(d):
+        d.clinic_name.setText("Harbour Physio")
+        d.contact.setPlainText("12 Quay Street")
+        d.patient_name.setText(PATIENT)
+        assert d.make_preview()
+        d.reject()  # Close
+
+    drive(HandoutDialog, steps, errors)
+    state = ViewState(condition_id="tennis_elbow", side="right")
+    outcome = export_handout(None, manifest, catalog, state, Settings(), settings_file)
+    assert not errors, errors
+    assert outcome.path is None
+    assert outcome.settings.clinic.name == "Harbour Physio" and outcome.settings.clinic.contact == "12 Quay Street"
+    saved = settings_file.read_text()
+    assert "Harbour Physio" in saved and "Quarrington" not in saved
+    seen = []
+    drive(HandoutDialog, lambda d: (seen.append(d.clinic_name.text()), d.reject()), errors)
+    export_handout(None, manifest, catalog, state, outcome.settings, settings_file)
+    assert seen == ["Harbour Physio"]

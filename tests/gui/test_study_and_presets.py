@@ -16,13 +16,6 @@ from PyQt6.QtCore import QPoint, Qt  # noqa: E402
 from ims_atlas.core.settings import load_settings  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
 def _focus_scene(window, qtbot):
     """Make the window active with the 3D view focused, so single-letter shortcuts reach it
     (in the search box the same keys type text)."""
@@ -79,7 +72,7 @@ def test_drag_rotates_instead_of_selecting(open_window, catalog, qtbot):
     window = open_window(catalog, (1200, 800))
     widget = window.interactor.interactor
     centre = QPoint(widget.width() // 2, widget.height() // 2)
-    muscle = next(sid for sid in window.scene.structure_ids if window.scene._coarse_blocks.get(sid))
+    muscle = next(sid for sid in window.scene.structure_ids if window.scene.blocks.coarse_blocks.get(sid))
     # Close up on it (in a whole-body view it is drawn from its coarse copy even at rest).
     window.scene.frame(window.scene.structure_points([muscle]), (0.0, -1.0, 0.0), margin=1.5)
     before = window.scene.camera_pose()

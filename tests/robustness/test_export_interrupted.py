@@ -47,6 +47,8 @@ def test_killing_an_export_never_leaves_a_broken_file(tmp_path):
     proc = _export(out)
     assert proc.wait(timeout=120) == 0, proc.stderr.read().decode()
     assert _is_complete_png(out) == (640, 400)
+    # the next run removed what the killed ones left (a temporary file may hold a patient's name)
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.png"]
 
 
 def test_unwritable_place_is_a_clear_error(tmp_path):

@@ -115,12 +115,6 @@ def rest(window) -> None:
     QApplication.processEvents()
 
 
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
 
 def test_a_thousand_changes_leak_nothing(open_window, catalog, tmp_path_factory):
     window = open_window(catalog, (1000, 700))

@@ -34,8 +34,10 @@ def test_everything_loads_in_a_few_composite_actors(scene, manifest):
     # small actor per layer for its highlighted structures: a dozen actors for hundreds of
     # structures.
     actors = scene.plotter.renderer.actors
-    assert len(actors) == 4 + len(partition([s for s in manifest if s.layer == "muscles"], "coarse")) + 4 <= 14
-    assert all(actor.mapper.IsA("vtkCompositePolyDataMapper") for actor in actors.values())
+    # (layers, coarse zones, lit groups, and the outline of the treated muscles)
+    assert len(actors) == 4 + len(partition([s for s in manifest if s.layer == "muscles"], "coarse")) + 4 + 1 <= 15
+    composite = [a for a in actors.values() if a.mapper.IsA("vtkCompositePolyDataMapper")]
+    assert len(composite) == len(actors) - 1  # all but the outline's lines
 
 
 def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, manifest):
@@ -47,12 +49,12 @@ def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, ma
     forearm, heel = "extensor_carpi_radialis_brevis_right", "abductor_hallucis_right"
     assert {forearm, heel} <= set(scene.structure_ids)
     scene.apply(plan_for(manifest, highlights={forearm: "local"}), render=False)
-    mappers = dict(scene._mappers)
+    mappers = dict(scene.blocks.mappers)
     stamps = {g: (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) for g, m in mappers.items()}
     scene.apply(plan_for(manifest, highlights={heel: "local"}), render=False)
     changed = {g for g, m in mappers.items() if (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) != stamps[g]}
     assert changed == {"muscles:lit", draw_group(by_id[forearm], "coarse"), draw_group(by_id[heel], "coarse")}
-    untouched = [g for g in scene._mappers if g.endswith(":coarse") and g not in changed]
+    untouched = [g for g in scene.blocks.mappers if g.endswith(":coarse") and g not in changed]
     assert len(untouched) >= 4  # most of the body's faint context is not rebuilt
     # The same plan again touches nothing at all.
     stamps = {g: (m.GetMTime(), m.GetCompositeDataDisplayAttributes().GetMTime()) for g, m in mappers.items()}
@@ -62,7 +64,7 @@ def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, ma
 
 @pytest.mark.parametrize("view", ["anterior", "posterior", "left", "right", "superior"])
 def test_each_view_shows_bone_and_muscle(scene, view):
-    scene.apply(plan_for(scene._manifest))
+    scene.apply(plan_for(scene.manifest))
     scene.set_view(view)
     frac = colour_fractions(scene.screenshot())
     assert frac["bone"] > 0.005, frac
@@ -73,7 +75,7 @@ def test_each_view_shows_bone_and_muscle(scene, view):
 def test_highlight_changes_block_colours_without_new_geometry(scene):
     actors_before = set(scene.plotter.renderer.actors)
     target = "extensor_carpi_radialis_brevis_right"
-    scene.apply(plan_for(scene._manifest, highlights={target: "local"}))
+    scene.apply(plan_for(scene.manifest, highlights={target: "local"}))
     colour, opacity, visible = scene.block_style(target)
     assert np.allclose(colour, DEFAULT_PALETTE.local, atol=1e-3) and opacity == 1.0 and visible
     _, dim, _ = scene.block_style("femur_right")
@@ -95,8 +97,8 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
     colour, opacity, visible = scene.block_style(context)
     assert visible and opacity == plan.styles[context].opacity <= 0.25
     assert np.allclose(colour, plan.styles[context].color)
-    layer, idx = scene._blocks[context]
-    assert not scene._mappers[layer].block_attr[idx].visible
+    layer, idx = scene.blocks.blocks[context]
+    assert not scene.blocks.mappers[layer].block_attr[idx].visible
     # Back to the plain scene: everything in full detail again.
     scene.apply(plan_for(manifest))
     assert not scene.uses_coarse(context)
@@ -104,8 +106,8 @@ def test_faint_context_is_drawn_from_coarse_copies_and_targets_in_full(scene, ma
     # A hidden structure is drawn by neither copy.
     scene.apply(plan_for(manifest, highlights={target: "local"}, hidden=frozenset({context})))
     assert not scene.block_style(context)[2]
-    coarse_group, coarse_idx = scene._coarse_blocks[context]
-    assert not scene._mappers[coarse_group].block_attr[coarse_idx].visible
+    coarse_group, coarse_idx = scene.blocks.coarse_blocks[context]
+    assert not scene.blocks.mappers[coarse_group].block_attr[coarse_idx].visible
     scene.apply(plan_for(manifest))
 
 
@@ -114,7 +116,7 @@ def test_a_moving_camera_draws_coarse_copies_and_rest_restores_the_full_surfaces
     plan = plan_for(manifest, highlights={target: "local"}, hidden=frozenset({"gluteus_maximus_right"}))
     _close_up(scene, "brachioradialis_right")
     scene.apply(plan)
-    with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
+    with_copies = [sid for sid in scene.structure_ids if sid in scene.blocks.coarse_blocks]
     assert target in with_copies
     before = {sid: scene.block_style(sid) for sid in with_copies}
     scene.set_moving(True)
@@ -141,7 +143,7 @@ def test_a_whole_body_view_draws_unhighlighted_muscles_coarse_and_a_close_up_in_
     muscles are drawn from it at rest; close up, the full surfaces return. Highlighted
     muscles always keep their detail; styles never change with the detail."""
     target = "extensor_carpi_radialis_brevis_right"
-    with_copies = [sid for sid in scene.structure_ids if sid in scene._coarse_blocks]
+    with_copies = [sid for sid in scene.structure_ids if sid in scene.blocks.coarse_blocks]
     scene.apply(plan_for(manifest, highlights={target: "local"}), render=False)
     scene.apply(plan_for(manifest), render=False)
     scene.set_view("anterior", render=True)
@@ -218,7 +220,7 @@ def test_every_target_gets_a_label_and_no_two_labels_overlap(scene, manifest):
     picture = picture_for(ViewState(condition_id="sciatica", side="both"), manifest, catalog)
     scene.show(picture)
     scene.screenshot()  # a frame: the labels are laid out before each one
-    labels = scene._labels
+    labels = scene.labels
     wanted = label_groups(picture.markers)
     assert len(wanted) >= 20
     assert len(labels.boxes) == len(wanted)
@@ -249,9 +251,9 @@ def test_a_surface_too_small_to_decimate_is_drawn_from_its_zone_actor_near_and_f
     assert scene.uses_coarse(small)
     scene.set_view("posterior", render=True)
     assert scene.uses_coarse(small)
-    full = scene._mappers["muscles"]
+    full = scene.blocks.mappers["muscles"]
     scene.apply(plan_for(manifest, highlights={small: "paraspinal"}), render=False)
-    assert scene._drawn_block(small)[0] == "muscles:lit"
+    assert scene.blocks.drawn_block(small)[0] == "muscles:lit"
     scene.apply(plan_for(manifest, highlights={"multifidus_c7_right": "paraspinal"}), render=False)
     assert scene.uses_coarse(small)
     # The plain scene's first highlight hides the other muscles' full surfaces (they turn to
@@ -260,3 +262,38 @@ def test_a_surface_too_small_to_decimate_is_drawn_from_its_zone_actor_near_and_f
     scene.apply(plan_for(manifest, highlights={small: "paraspinal"}), render=False)
     assert (full.GetMTime(), full.GetCompositeDataDisplayAttributes().GetMTime()) == stamp
     scene.apply(plan_for(manifest), render=False)
+
+
+def test_two_views_split_the_window_each_with_its_own_camera_and_labels(scene, manifest):
+    """Issue 16: a plan whose local and spine targets face apart is shown in two viewports side
+    by side; each frames its own targets (projected inside its half) and labels only them."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        assert scene.split
+        scene.screenshot()
+        width, height = scene.plotter.window_size
+        for second, view in ((False, picture.views[0]), (True, picture.views[1])):
+            for m in picture.markers:
+                if not any(k in view.targets for k in m.key.split("+")):
+                    continue
+                x, y = scene.project(m.position, second=second)
+                lo, hi = (width / 2, width) if second else (0, width / 2)
+                assert lo - 1 <= x <= hi + 1 and 0 <= y <= height, (m.label, view.name, x, y)
+        assert scene.labels.boxes and scene.second_labels.boxes
+        left = {t.GetInput().strip() for t in scene.labels.props[1:]}
+        right = {t.GetInput().strip() for t in scene.second_labels.props[1:]}
+        assert left and right and not left & right
+        # A click in the right half picks through the right viewport's camera.
+        m = next(m for m in picture.markers if m.role == "paraspinal")
+        x, y = scene.project(m.position, second=True)
+        assert scene.pick(x, y) is not None
+    finally:
+        scene.unsplit()
+    assert not scene.split and scene.second_labels is None

@@ -124,6 +124,7 @@ def test_bundled_catalog_new_roots_match_the_sources_read():
         "triceps_brachii": ("C6", "C7", "C8", "T1"), "sartorius": ("L2", "L3", "L4"), "gracilis": ("L2", "L3", "L4"),
         "extensor_hallucis_longus": ("L4", "L5", "S1"), "tibialis_posterior": ("L4", "L5", "S1"),
         "biceps_femoris_short_head": ("L5", "S1", "S2"), "adductor_hallucis": ("S1", "S2", "S3"),
+        "scalenes": ("C3", "C4", "C5", "C6", "C7", "C8"), "abductor_hallucis": ("S1", "S2", "S3"),
     }
     for mid, segments in expected.items():
         assert catalog.muscle(mid).root_segments() == segments, mid
@@ -135,8 +136,18 @@ def test_bundled_catalog_disputed_roots_carry_a_disagreement_note():
     catalog = _bundled()
     for mid in ("sartorius", "gracilis", "biceps_brachii", "triceps_brachii", "tibialis_posterior", "flexor_hallucis_longus",
                 "flexor_digitorum_longus", "extensor_hallucis_longus", "extensor_digitorum_longus", "fibularis_brevis",
-                "adductor_hallucis", "pronator_quadratus"):
+                "adductor_hallucis", "pronator_quadratus", "scalenes", "abductor_hallucis", "flexor_digitorum_brevis", "flexor_hallucis_brevis",
+                "piriformis", "brachioradialis", "extensor_carpi_radialis_brevis", "supraspinatus", "subscapularis"):
         assert catalog.muscle(mid).disagreement, mid
+
+
+def test_bundled_catalog_multifidus_reaches_the_sacrum():
+    # Gray's (Standring 2020): the sacral multifidus is supplied by the medial branches of the S1-S3 dorsal rami,
+    # so S1 and S2 have a paraspinal muscle of their own (issue 17).
+    catalog = _bundled()
+    assert {"S1", "S2", "S3"} <= set(catalog.muscle("multifidus").root_segments("major"))
+    for seg in ("S1", "S2"):
+        assert "multifidus" in catalog.segment(seg).paraspinal_muscles, seg
 
 
 def test_bundled_catalog_conditions_have_the_researched_targets():

@@ -108,3 +108,10 @@ def test_a_user_condition_is_checked_against_the_bundled_muscles(strict):
     del c["root_segments"]["left_out"]
     found = rule_problems({"schema_version": 1, "conditions": [c]}, "user.json", user=True, base=base)
     assert any(COVERAGE in p.message and "S2 (piriformis)" in p.message for p in found)
+
+
+def test_the_rule_is_an_error_and_the_bundled_catalog_meets_it():
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    assert rules.ROOT_COVERAGE_SEVERITY == "error"
+    assert [str(p) for p in validate_file(bundled_catalog_path()) if COVERAGE in p.message] == []

@@ -23,6 +23,7 @@ SMALL = Path(__file__).resolve().parents[1] / "data" / "catalogs" / "small_catal
 @pytest.fixture
 def strict(monkeypatch):
     monkeypatch.setattr(rules, "SOURCE_SEVERITY", "error")
+    monkeypatch.setattr(rules, "SOURCE_FIELDS_SEVERITY", "error")
 
 
 def _doc():

@@ -148,7 +148,7 @@ def test_broken_manifest_is_reported(tmp_path):
 
 def test_missing_file_and_folder(tmp_path):
     assert [p.message for p in validate_file(tmp_path / "nope.json")] == ["file not found"]
-    assert [p.message for p in validate_file(tmp_path)] == ["is a folder, not a JSON file"]
+    assert [p.message for p in validate_file(tmp_path)] == ["is a folder, not a file"]
 
 
 def test_wrong_types_everywhere_never_raise(tmp_path):

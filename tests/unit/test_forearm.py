@@ -226,6 +226,7 @@ def segments():
     return bellies.segments(model, data)
 
 
+@pytest.mark.bake
 @pytest.mark.parametrize("muscle", ROUND)
 def test_each_belly_is_flat_and_widest_where_the_sources_put_its_belly(meshes, axis, segments, muscle):
     """Across the forearm's surface the belly is wider than it is thick (a flattened belly lying

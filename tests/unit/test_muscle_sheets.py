@@ -219,14 +219,13 @@ def test_strip_caps_close_a_sheet_curved_across_without_folding():
 
 @pytest.fixture(scope="module")
 def myosim_fascicles():
-    pytest.importorskip("mujoco")
-    pytest.importorskip("myo_sim")
     from ims_atlas.bake.myosim import fascicles, load_default_pose
 
     model, data = load_default_pose()
     return {f.name: f for f in fascicles(model, data)}
 
 
+@pytest.mark.bake
 def test_sheets_fill_the_space_between_neighbouring_fascicles(manifest, myosim_fascicles):
     """Midway between two neighbouring fascicles (from a third to two thirds of the way along)
     the point is inside the sheet or within a few mm of it: no gaps between strands. Where
@@ -320,6 +319,7 @@ def test_each_trunk_column_is_one_solid_clear_of_the_midline(manifest):
         assert (sign * (m.points[:, 0] - mid) >= MIDLINE_GAP - 1e-9).all(), f"{s.id} crosses the midline"
 
 
+@pytest.mark.bake
 def test_trunk_columns_hold_every_one_of_their_fascicles(manifest, myosim_fascicles):
     """Each fascicle (smoothed as every muscle is, which rounds off wrap corners), from a fifth
     to four fifths of its length, is inside its column or within 3 mm of it; only where it

@@ -14,9 +14,9 @@ def _cube(centre, half=0.5):
     return corners, faces, (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
 
 
-def _item(name, centre, opacity=1.0):
+def _item(name, centre, opacity=1.0, role="base"):
     pts, faces, bounds = _cube(centre)
-    return Pickable(name, pts, faces, bounds, opacity)
+    return Pickable(name, pts, faces, bounds, opacity, role)
 
 
 def test_ray_box():
@@ -42,3 +42,14 @@ def test_pick_nearest_and_skips_faint_in_front():
     assert pick(origin, direction, [back, faint_front]) == "back"
     assert pick(origin, direction, [faint_front]) == "front"
     assert pick(origin, np.array([0, -1.0, 0]), [back, front]) is None
+
+
+def test_around_a_highlight_the_nearest_context_is_picked_and_highlights_win():
+    """Context (everything faded around a selection or a plan; bones less than muscles): the
+    nearest is the one under the mouse. A highlighted structure is picked through it."""
+    origin, direction = np.array([0, -5, 0.0]), np.array([0, 1.0, 0])
+    muscle = _item("muscle", (0, 0, 0), opacity=0.18, role="context")
+    rib = _item("rib", (0, 3, 0), opacity=0.55, role="context")
+    assert pick(origin, direction, [rib, muscle]) == "muscle"
+    target = _item("target", (0, 6, 0), opacity=1.0, role="local")
+    assert pick(origin, direction, [rib, muscle, target]) == "target"

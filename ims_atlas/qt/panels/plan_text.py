@@ -126,8 +126,10 @@ def segment_html(segment: str, catalog: Catalog, lay_names: bool = False) -> str
     out = [_CSS, f"<h2>Segment {escape(segment)}</h2>"]
     try:
         entry = catalog.segment(segment)
+        beside = [catalog.muscle(m).name if catalog.has_muscle(m) else m.replace("_", " ")
+                  for m in entry.paraspinal_muscles]
         out.append(f"<p>Leaves the spine at <b>{escape(entry.paraspinal_level)}</b>; needled beside it: "
-                   f"{escape(', '.join(entry.paraspinal_muscles) or '—')}.</p>")
+                   f"{escape(', '.join(beside) or '—')}.</p>")
         if entry.notes:
             out.append(f"<p>{escape(entry.notes)}</p>")
     except KeyError:

@@ -1,0 +1,1 @@
+"""Build-time helpers for packaging IMS Atlas (not part of the installed package)."""

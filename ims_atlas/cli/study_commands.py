@@ -1,0 +1,186 @@
+"""Segmental-study sub-commands: ``assess`` (find the segment from examination findings).
+
+Nothing here imports Qt or VTK; the study modules are imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ims_atlas.cli.catalog_commands import EXIT_DATA, EXIT_NO_MATCH, _catalog, _err, _resolve, _show
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the study sub-commands to the parser."""
+    p = sub.add_parser(
+        "assess", help="rank the root segments that explain tender muscles and Gunn's signs",
+        description="Rank the root segments that explain the examination: each marked muscle counts for its "
+                    "roots (major 1, minor 0.5, +0.5 for a published indicator muscle), each sign for the segment "
+                    "it was found at. A ranking of hypotheses to examine, not a diagnosis; nothing is stored.")
+    p.add_argument("--muscle", action="append", default=[], metavar="NAME[:left|right]",
+                   help="a muscle found tender or banded (repeatable); any name or alias")
+    p.add_argument("--sign", action="append", default=[], metavar="NAME:SEGMENT",
+                   help="one of Gunn's signs at a segment, e.g. trophoedema:C6 (repeatable; optional :left/:right)")
+    p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                   help="a user catalog merged over the bundled one")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(handler=run_assess)
+
+
+def _split_side(text: str) -> tuple[str, str]:
+    """``"deltoid:right"`` -> ``("deltoid", "right")``; the side is checked by the caller."""
+    name, sep, side = text.rpartition(":")
+    return (name, side) if sep else (text, "")
+
+
+def _muscle_id(catalog, name: str, text: str) -> str | None:
+    """The muscle a name means, never a fuzzy guess (a finding must name what was examined)."""
+    from ims_atlas.catalog.search import CatalogSearch
+
+    if catalog.has_muscle(name):
+        return name
+    search = CatalogSearch(catalog)
+    hits = [h for h in search.search(name, limit=5, kinds=["muscle"]) if h.score > 0.25]
+    if not hits:
+        close = search.closest(name, 3, kinds=["muscle"])
+        hint = "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in close) if close else ""
+        _err(f"--muscle {text!r}: no muscle is called {name!r}{hint}")
+        return None
+    return _resolve(catalog, name.split(), "muscle")
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]``."""
+    from ims_atlas.study.assessment import (
+        FindingError,
+        Findings,
+        MuscleFinding,
+        assess,
+        parse_side,
+        parse_sign,
+    )
+    from ims_atlas.study.assessment_views import assessment_text, assessment_view
+
+    if not args.muscle and not args.sign:
+        _err("assess: give at least one --muscle NAME[:left|right] or --sign NAME:SEGMENT")
+        return EXIT_NO_MATCH
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    muscles = []
+    try:
+        for text in args.muscle:
+            name, side = _split_side(text)
+            parsed_side = parse_side(side, f"--muscle {text!r}")
+            if not name.strip():
+                _err(f"--muscle {text!r}: no muscle name")
+                return EXIT_NO_MATCH
+            muscle_id = _muscle_id(catalog, name.strip(), text)
+            if muscle_id is None:
+                return EXIT_NO_MATCH
+            muscles.append(MuscleFinding(muscle_id, parsed_side))
+        signs = tuple(parse_sign(t) for t in args.sign)
+    except FindingError as exc:
+        _err(str(exc))
+        return EXIT_NO_MATCH
+    result = assess(catalog, Findings(tuple(dict.fromkeys(muscles)), tuple(dict.fromkeys(signs))))
+    return _show(args, assessment_view(result), assessment_text)
+
+
+def dermatome_entries(segment: str) -> list[dict]:
+    """The ``dermatome`` list of ``segment --json``: one entry per map (areas on the baked skin).
+
+    Without a baked skin (or with a broken one) the areas are null and the reason is given.
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.dermatomes import bundled_maps, dermatome_view, load_painted_skin
+
+    try:
+        skin = load_painted_skin()
+    except DataError as exc:
+        _err(f"dermatome areas left out: {exc.problems[0].message}")
+        skin = None
+    return dermatome_view(segment, skin, bundled_maps())
+
+
+def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None):
+    """An off-screen scene with the translucent skin and ``segment``'s dermatome from ``map_id``
+    drawn on it, for ``export --dermatome``; None (reported) if the map or the skin is missing.
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.export.render import OffscreenScene
+    from ims_atlas.scene.skin_layer import SkinLayer
+    from ims_atlas.study.dermatomes import bundled_maps, load_painted_skin
+
+    maps = bundled_maps()
+    if map_id not in {m.id for m in maps.maps}:
+        _err(f"--dermatome {map_id!r}: no such map; the maps are {', '.join(m.id for m in maps.maps)}")
+        return None
+    if segment is None:
+        _err("--dermatome needs a segment picture (e.g. 'export C6 --dermatome isncsci')")
+        return None
+    try:
+        skin = load_painted_skin()
+    except DataError as exc:
+        _err(f"--dermatome: {exc.problems[0].message}")
+        return None
+    scene = OffscreenScene(manifest, size)
+    SkinLayer(scene.plotter).show(skin, map_id, segment, render=False)
+    return scene
+
+
+def add_referred_pain(view: dict, manifest, catalog) -> None:
+    """Give each local target of a ``plan --json`` view its ``referred_pain`` (None where no
+    published referral was read; ``referred_pain_left_out`` says which and why).
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.body_landmarks import BodyFrame
+    from ims_atlas.study.dermatomes import load_painted_skin
+    from ims_atlas.study.referred_pain import bundled_referred_pain, referred_view
+
+    table = bundled_referred_pain()
+    try:
+        skin = load_painted_skin() if manifest is not None else None
+    except DataError:
+        skin = None
+    body = BodyFrame(manifest) if manifest is not None else None
+    left_out = {}
+    for target in view.get("local_targets", []):
+        muscle_id = target["muscle"]["id"]
+        entry = referred_view(muscle_id, target["side"], skin, body, table)
+        if entry is not None:
+            entry["sources"] = [_source_ref(catalog, s) for s in entry["sources"]]
+        else:
+            left_out[muscle_id] = table.not_included.get(muscle_id, "no published referral map in the sources read")
+        target["referred_pain"] = entry
+    view["referred_pain_left_out"] = left_out
+
+
+def _source_ref(catalog, source_id: str) -> dict:
+    src = catalog.source(source_id)
+    return {"id": source_id, "citation": src.citation if src else None, "url": src.url if src else None}
+
+
+def add_danger_zones(view: dict, plan, manifest) -> None:
+    """Add ``danger_zones`` to a ``plan --json`` view: at each needle site, the structures the
+    safety notes warn of with their distance from the skin on the meshes (or why not measured).
+    """
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.danger_zones import danger_report, danger_view
+
+    if manifest is None:
+        view["danger_zones"] = {"sites": [], "not_measured": {}, "note": "no anatomy manifest: nothing measured"}
+        return
+    try:
+        from ims_atlas.study.dermatomes import load_painted_skin
+
+        skin = load_painted_skin()
+    except DataError as exc:
+        view["danger_zones"] = {"sites": [], "not_measured": {},
+                                "note": f"not measured: {exc.problems[0].message}"}
+        return
+    try:
+        view["danger_zones"] = danger_view(danger_report(plan, manifest, skin))
+    except DataError as exc:
+        view["danger_zones"] = {"sites": [], "not_measured": {}, "note": f"not measured: {exc.problems[0].message}"}

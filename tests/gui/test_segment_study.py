@@ -1,0 +1,141 @@
+"""Find the segment and the quiz in the real window (Xvfb + xcb)."""
+
+import os
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.gui3d
+
+if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    pytest.skip("needs an X server (pytest-xvfb or xvfb-run)", allow_module_level=True)
+
+from PyQt6.QtCore import Qt  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    return load_catalog(bundled_catalog_path())
+
+
+def _orange_share(window) -> float:
+    img = np.asarray(window.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    return float(((r > 180) & (g > 110) & (g < 190) & (b < 80)).mean())
+
+
+def test_assessment_panel_ranks_and_lights_c5(open_window, qtbot, catalog, tmp_path):
+    from ims_atlas.qt.study_hooks import open_assessment
+
+    window = open_window(catalog)
+    panel = open_assessment(window)
+    panel.muscle_side.setCurrentIndex(panel.muscle_side.findData("right"))
+    for name in ("supraspinatus", "infraspinatus", "deltoid"):
+        panel.muscle_filter.setText(name)
+        qtbot.keyClick(panel.muscle_list, Qt.Key.Key_Return)
+        panel.add_selected_muscle()
+    assert panel.findings_list.count() == 3
+    assert panel.assessment.segments[0].segment == "C5"
+    assert "1. C5" in panel.result.toPlainText()
+    before = _orange_share(window)
+    panel.show_requested.emit(panel.assessment)
+    assert _orange_share(window) > before + 0.002
+    saved = panel.save_to(tmp_path / "a.txt")
+    text = saved.read_text()
+    assert "1. C5  score 4.5" in text and "supraspinatus:right" in text
+    panel.clear()
+    assert panel.findings_list.count() == 0
+
+
+def test_clicking_a_muscle_in_3d_marks_it_when_picking_is_on(open_window, catalog, manifest):
+    from ims_atlas.qt.study_hooks import open_assessment
+
+    window = open_window(catalog)
+    panel = open_assessment(window)
+    deltoid = manifest.muscle_structures("deltoid", sides=["left"])[0]
+    window.mouse.clicked.emit(deltoid.id)
+    assert panel.findings_list.count() == 0  # picking is off
+    panel.pick_in_3d.setChecked(True)
+    window.mouse.clicked.emit(deltoid.id)
+    assert [(m.muscle, m.side) for m in panel._muscles] == [("deltoid", "left")]
+
+
+def test_quiz_dialog_scores_keys_and_reviews(open_window, qtbot, catalog):
+    from ims_atlas.qt.quiz_dialog import QuizDialog
+
+    window = open_window(catalog)
+    dialog = QuizDialog(catalog, window._manifest, window, count=3, seed=5)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    first = dialog.quiz.current
+    qtbot.keyClick(dialog, Qt.Key(Qt.Key.Key_1 + first.answer))
+    assert dialog.quiz.score == 1
+    assert "Right." in dialog.feedback.toPlainText() and "Sources" in dialog.feedback.toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    second = dialog.quiz.current
+    dialog.choose((second.answer + 1) % 4)
+    assert "Not quite" in dialog.feedback.toPlainText()
+    dialog.next_question()
+    dialog.skip()
+    dialog.next_question()
+    assert dialog.quiz.done
+    review = dialog.feedback.toPlainText()
+    assert "You scored 1 of 3" in dialog.prompt.text()
+    assert second.prompt in review and "skipped" in review
+    dialog.close()
+
+
+def test_skin_with_the_segments_dermatome(open_window, catalog):
+    from ims_atlas.qt.study_hooks import set_dermatome_map, set_skin
+
+    def shot(w) -> np.ndarray:
+        return np.asarray(w.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
+
+    def bluer(a: np.ndarray, b: np.ndarray) -> float:
+        """Share of pixels whose blue-over-green rose (the purple dermatome painted over them)."""
+        return float((((b[..., 2] - b[..., 1]) - (a[..., 2] - a[..., 1])) > 25).mean())
+
+    window = open_window(catalog)
+    window.state.update(side="both")
+    window.show_segment("C6")
+    before = shot(window)
+    set_skin(window, True)
+    assert window.skin_layer.shown
+    c6 = shot(window)
+    assert bluer(before, c6) > 0.003
+    assert "Dermatome C6" in window.plan_view.toPlainText()
+    set_dermatome_map(window, "keegan_garrett")
+    assert "Keegan and Garrett" in window.plan_view.toPlainText()
+    set_skin(window, False)
+    assert not window.skin_layer.shown
+
+
+def test_referred_pain_and_danger_zones_with_a_plan(open_window, qtbot, catalog):
+    from ims_atlas.qt.study_hooks import set_danger, set_referred
+
+    def shot(w) -> np.ndarray:
+        return np.asarray(w.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
+
+    window = open_window(catalog)
+    window.show_condition("tennis_elbow", "right")
+    qtbot.wait(50)
+    before = shot(window)
+    set_referred(window, True)
+    after = shot(window)
+    greener = (((after[..., 1] - after[..., 0]) - (before[..., 1] - before[..., 0])) > 30).mean()
+    assert greener > 0.002  # the bluish-green zones on the skin
+    text = window.plan_view.toPlainText()
+    assert "Referred pain" in text and "A strong zone 3-5 cm over the back of the hand" in text
+    assert "Supinator: no published referral map" in text
+    set_referred(window, False)
+    window.show_condition("golfers_elbow", "right")
+    qtbot.wait(50)
+    set_danger(window, True)
+    assert window.hazard_layer.shown
+    text = window.plan_view.toPlainText()
+    assert "Danger zones" in text and "median nerve" in text and "Not measured" in text
+    set_danger(window, False)
+    assert not window.hazard_layer.shown

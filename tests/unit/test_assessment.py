@@ -1,0 +1,184 @@
+"""Find the segment: ranking root segments from tender muscles and Gunn's signs (pure)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ims_atlas.catalog.load import load_catalog
+from ims_atlas.cli import main
+from ims_atlas.core.paths import bundled_catalog_path
+from ims_atlas.study.assessment import (
+    INDICATOR_BONUS,
+    MAJOR_WEIGHT,
+    MINOR_WEIGHT,
+    SIGN_WEIGHT,
+    FindingError,
+    Findings,
+    MuscleFinding,
+    SignFinding,
+    assess,
+    parse_sign,
+)
+from ims_atlas.study.assessment_views import assessment_view, sheet_lines
+from ims_atlas.study.indicators import load_indicators
+from ims_atlas.study.signs import bundled_signs
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(bundled_catalog_path())
+
+
+def ranked(catalog, *muscles, signs=()):
+    findings = Findings(tuple(MuscleFinding(m, "right") for m in muscles), tuple(signs))
+    return assess(catalog, findings)
+
+
+def test_shoulder_cuff_and_deltoid_rank_c5_first(catalog):
+    result = ranked(catalog, "supraspinatus", "infraspinatus", "deltoid")
+    assert result.segments[0].segment == "C5"
+    assert result.segments[0].score > result.segments[1].score
+    assert set(result.segments[0].explains) == {"supraspinatus:right", "infraspinatus:right", "deltoid:right"}
+    assert result.segments[0].unexplained == ()
+    # C4 supplies only supraspinatus (minor): it explains one finding and not the others.
+    c4 = next(s for s in result.segments if s.segment == "C4")
+    assert c4.explains == ("supraspinatus:right",)
+    assert set(c4.unexplained) == {"infraspinatus:right", "deltoid:right"}
+
+
+def test_score_is_the_sum_of_the_catalog_weights(catalog):
+    """Recomputed from the catalog's own roots and the indicator table, not from the code's output."""
+    muscles = ("extensor_carpi_radialis_brevis", "extensor_carpi_radialis_longus", "supinator")
+    result = ranked(catalog, *muscles)
+    indicators = load_indicators()
+    for seg in result.segments:
+        expected = 0.0
+        for m in muscles:
+            for root in catalog.muscle(m).roots:
+                if root.segment == seg.segment:
+                    expected += MAJOR_WEIGHT if root.contribution == "major" else MINOR_WEIGHT
+                    if any(i.muscle == m and i.segment == seg.segment for i in indicators):
+                        expected += INDICATOR_BONUS
+        assert seg.score == pytest.approx(expected), seg.segment
+    assert [s.segment for s in result.segments][:2] == ["C6", "C7"]
+
+
+def test_a_sign_at_a_segment_counts_for_that_segment_only(catalog):
+    base = ranked(catalog, "extensor_carpi_radialis_brevis")
+    with_sign = ranked(catalog, "extensor_carpi_radialis_brevis", signs=[SignFinding("trophoedema", "C7")])
+    before = {s.segment: s.score for s in base.segments}
+    after = {s.segment: s.score for s in with_sign.segments}
+    assert after["C7"] == pytest.approx(before["C7"] + SIGN_WEIGHT)
+    assert after["C6"] == pytest.approx(before["C6"])
+    assert with_sign.segments[0].segment == "C7"  # C6 had the indicator bonus; the sign tips it
+    c6 = next(s for s in with_sign.segments if s.segment == "C6")
+    assert "trophoedema:C7" in c6.unexplained
+
+
+def test_signs_alone_rank_their_segments(catalog):
+    result = assess(catalog, Findings(signs=(SignFinding("hair_loss", "L5"), SignFinding("goose_flesh", "L5"),
+                                             SignFinding("sweating_coldness", "S1"))))
+    assert [(s.segment, s.score) for s in result.segments] == [("L5", 2 * SIGN_WEIGHT), ("S1", SIGN_WEIGHT)]
+
+
+def test_a_muscle_without_a_spinal_root_is_unexplained_and_noted(catalog):
+    result = ranked(catalog, "masseter", "deltoid")
+    assert all("masseter:right" in s.unexplained for s in result.segments)
+    assert any("Masseter" in n for n in result.notes)
+
+
+def test_sides_of_the_explaining_findings(catalog):
+    findings = Findings((MuscleFinding("deltoid", "left"), MuscleFinding("tibialis_anterior", "right")))
+    result = assess(catalog, findings)
+    by = {s.segment: s for s in result.segments}
+    assert by["C5"].sides == ("left",)
+    assert by["L4"].sides == ("right",)
+
+
+def test_unknown_muscle_is_refused(catalog):
+    with pytest.raises(FindingError, match="no muscle 'nope'"):
+        assess(catalog, Findings((MuscleFinding("nope"),)))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("trophoedema:C6", ("trophoedema", "C6", None)),
+    ("peau d'orange:c 6:left", ("trophoedema", "C6", "left")),
+    ("Goose bumps:L5", ("goose_flesh", "L5", None)),
+    ("matchstick test:S1:R", ("trophoedema", "S1", "right")),
+])
+def test_parse_sign(text, expected):
+    s = parse_sign(text)
+    assert (s.sign, s.segment, s.side) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("trophoedema", "NAME:SEGMENT"),
+    ("itching:C6", "not one of Gunn's signs"),
+    ("trophoedema:Z9", "not a segment"),
+    ("trophoedema:C6:up", "not 'left' or 'right'"),
+])
+def test_parse_sign_refuses_bad_input(text, message):
+    with pytest.raises(FindingError, match=message):
+        parse_sign(text)
+
+
+def test_every_sign_and_indicator_is_sourced(catalog):
+    signs = bundled_signs()
+    assert {"tender_motor_points", "taut_bands", "trophoedema", "goose_flesh", "sweating_coldness", "hair_loss",
+            "restricted_range"} <= {s.id for s in signs.signs}
+    for ind in load_indicators():
+        assert catalog.has_muscle(ind.muscle), ind
+        assert catalog.source(ind.source) is not None, ind
+        assert ind.segment in catalog.muscle(ind.muscle).root_segments(), f"{ind}: not a root in the catalog"
+
+
+def test_view_shape_and_sheet(catalog):
+    result = ranked(catalog, "supraspinatus", "infraspinatus", "deltoid")
+    view = assessment_view(result)
+    first = view["segments"][0]
+    assert {"segment", "score", "explains", "unexplained"} <= set(first)
+    assert first["segment"] == "C5" and first["paraspinal_level"] == "C4-C5"
+    lines = sheet_lines(result, catalog)
+    assert lines[0].startswith("Muscles: Supraspinatus (right)")
+    assert any(line.startswith("C5 (paraspinal C4-C5): score 4.5") for line in lines)
+
+
+def test_cli_assess_json(capsys):
+    code = main(["assess", "--muscle", "supraspinatus:right", "--muscle", "infraspinatus:right",
+                 "--muscle", "deltoid", "--sign", "trophoedema:C5", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["segments"][0]["segment"] == "C5"
+    assert doc["segments"][0]["explains"] == ["supraspinatus:right", "infraspinatus:right", "deltoid", "trophoedema:C5"]
+    scores = [s["score"] for s in doc["segments"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--muscle", "xyzzy"], "no muscle is called 'xyzzy'"),
+    (["--muscle", "deltoid:up"], "side 'up'"),
+    (["--sign", "trophoedema"], "NAME:SEGMENT"),
+    ([], "at least one"),
+])
+def test_cli_assess_bad_input_exits_2(capsys, argv, message):
+    code = main(["assess", *argv, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert message in err
+
+
+def test_assessment_picture_lights_muscles_roots_and_paraspinal_points(catalog, manifest):
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.study_pictures import assessment_picture
+
+    result = ranked(catalog, "supraspinatus", "infraspinatus", "deltoid")
+    picture = assessment_picture(result, manifest, catalog, ViewState(), top=1)
+    lit = {sid for sid, role in picture.roles.items() if role == "local"}
+    expected = {s.id for m in ("supraspinatus", "infraspinatus", "deltoid")
+                for s in manifest.muscle_structures(m, sides=["right"])}
+    assert expected and lit == expected
+    assert [m.label for m in picture.markers] == ["C5 right"]
+    assert "root" in picture.roles.values()

@@ -1,0 +1,79 @@
+"""Danger zones: hazards named by the safety notes, measured on the meshes, or said to be missing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.catalog.load import load_catalog
+from ims_atlas.catalog.plan import treatment_plan
+from ims_atlas.core.paths import bundled_catalog_path
+from ims_atlas.study.danger_zones import danger_report, hazards_named, load_hazards, structures_for
+from ims_atlas.study.dermatomes import load_painted_skin
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(bundled_catalog_path())
+
+
+@pytest.fixture(scope="module")
+def skin():
+    return load_painted_skin()
+
+
+def test_notes_name_the_hazards(catalog, manifest):
+    plan = treatment_plan(catalog, manifest, "golfers_elbow", "right")
+    named = {h.id for h, _ in hazards_named(plan, load_hazards())}
+    assert {"median_nerve", "ulnar_nerve"} <= named
+    assert [s.id for s in structures_for(manifest, next(h for h in load_hazards() if h.id == "median_nerve"),
+                                         "right")] == ["nerve_median_right"]
+
+
+def test_depths_are_measured_on_the_meshes(catalog, manifest, skin):
+    plan = treatment_plan(catalog, manifest, "golfers_elbow", "right")
+    report = danger_report(plan, manifest, skin)
+    site = next(s for s in report.sites if s.target == "Pronator teres")
+    median = next(m for m in site.near if m.hazard == "median nerve")
+    nerve = read_mesh(manifest.file_path(manifest["nerve_median_right"]))
+    # independent check: the nearest vertex of the nerve is at least as far as the reported depth
+    # and within a triangle's size of it
+    vertex_distance = np.linalg.norm(nerve.points - np.asarray(site.site), axis=1).min() * 100
+    assert median.depth_from_skin_cm <= vertex_distance + 0.05
+    assert vertex_distance - median.depth_from_skin_cm < 1.0
+    # the skin site is on the skin nearest the epicentre, and the target lies under it
+    target = next(t for t in plan.local_targets if t.muscle.id == "pronator_teres")
+    assert site.target_depth_cm == pytest.approx(
+        np.linalg.norm(np.asarray(site.site) - np.asarray(target.position)) * 100, abs=0.05)
+    assert 0.3 < site.target_depth_cm < 5
+
+
+def test_a_missing_structure_is_reported_not_guessed(catalog, manifest, skin):
+    plan = treatment_plan(catalog, manifest, "rotator_cuff", "right")
+    report = danger_report(plan, manifest, skin)
+    assert "lung and pleura" in report.not_measured
+    assert "no lung and pleura mesh" in report.not_measured["lung and pleura"]
+    assert all(m.hazard != "lung and pleura" for s in report.sites for m in s.near)
+
+
+def test_a_manifest_without_the_nerve_degrades(catalog, manifest, skin):
+    plan = treatment_plan(catalog, manifest, "piriformis_syndrome", "right")
+    stripped = replace(manifest, structures=tuple(s for s in manifest if "sciatic" not in s.id))
+    report = danger_report(plan, stripped, skin)
+    assert "sciatic nerve" in report.not_measured
+    assert danger_report(plan, manifest, skin).sites[0].near[0].hazard == "sciatic nerve"
+
+
+def test_plan_json_has_danger_zones(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["plan", "piriformis syndrome", "--side", "left", "--json"]) == 0
+    dz = json.loads(capsys.readouterr().out)["danger_zones"]
+    piri = next(s for s in dz["sites"] if s["target"] == "Piriformis")
+    assert piri["side"] == "left" and piri["near"][0]["hazard"] == "sciatic nerve"
+    assert piri["near"][0]["depth_from_skin_cm"] > 0
+    assert "not safe depths" in dz["note"]

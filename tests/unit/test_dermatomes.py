@@ -1,0 +1,159 @@
+"""Dermatome maps on the baked skin: areas, neighbours, published points in the right dermatome."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ims_atlas.core.errors import DataError
+from ims_atlas.study.body_landmarks import BodyFrame, find_landmark, snap_to_skin
+from ims_atlas.study.dermatomes import SIDES, bundled_maps, dermatome_view, load_maps, load_painted_skin
+
+CHAIN = ("C2", "C3", "C4", "C5", "C6", "C7", "C8", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10",
+         "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2")
+
+
+@pytest.fixture(scope="module")
+def skin():
+    try:
+        return load_painted_skin()
+    except DataError as exc:
+        pytest.fail(f"the baked skin is missing or broken ({exc}); run scripts/build_skin.py")
+
+
+@pytest.fixture(scope="module")
+def body(manifest):
+    return BodyFrame(manifest)
+
+
+def test_the_skin_belongs_to_the_anatomy(skin, manifest):
+    """The skin was built from this manifest: it encloses the bones' extent, a few cm at most beyond."""
+    lo, hi = skin.points.min(axis=0), skin.points.max(axis=0)
+    bones = np.concatenate([BodyFrame(manifest).bone(s.id) for s in manifest.by_kind("bone", "vertebra")])
+    assert np.all(lo <= bones.min(axis=0) + 0.01) and np.all(hi >= bones.max(axis=0) - 0.01)
+    assert np.all(lo >= bones.min(axis=0) - 0.06) and np.all(hi <= bones.max(axis=0) + 0.06)
+
+
+@pytest.mark.parametrize("map_id", ["isncsci", "keegan_garrett"])
+def test_every_dermatome_c2_s2_has_an_area_on_both_sides(skin, map_id):
+    for seg in CHAIN:
+        area = skin.areas_cm2(map_id, seg)
+        assert area["left"] > 5 and area["right"] > 5, (seg, area)
+    total = sum(sum(skin.areas_cm2(map_id, s).values()) for s in skin.segments)
+    whole = float(skin.face_areas().sum()) * 1e4
+    assert total == pytest.approx(whole, rel=1e-3)  # every triangle is painted, none twice
+    assert 12_000 < whole < 30_000  # an adult's skin is roughly 1.5-2 m²
+
+
+@pytest.mark.parametrize("map_id", ["isncsci", "keegan_garrett"])
+def test_neighbouring_dermatomes_touch(skin, map_id):
+    lab = skin.labels[map_id]
+    side = skin.side_of_vertices()
+    f = skin.faces
+    e = np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]])
+    same = side[e[:, 0]] == side[e[:, 1]]
+    a, b, s = lab[e[same, 0]], lab[e[same, 1]], side[e[same, 0]]
+    touching = {(int(x), int(y), int(z)) for x, y, z in zip(np.minimum(a, b), np.maximum(a, b), s, strict=True)}
+    for first, second in zip(CHAIN, CHAIN[1:], strict=False):
+        i, j = skin.segments.index(first), skin.segments.index(second)
+        for k, name in enumerate(SIDES):
+            assert (i, j, k) in touching, f"{first} and {second} do not touch on the {name}"
+
+
+def _label_at(skin, body, map_id, landmark, side):
+    candidates = np.flatnonzero(skin.side_of_vertices() == SIDES.index(side))
+    v = candidates[snap_to_skin(skin.points[candidates], find_landmark(body, landmark, side))]
+    return skin.segments[skin.labels[map_id][v]]
+
+
+@pytest.mark.parametrize("map_id", ["isncsci", "keegan_garrett"])
+def test_published_key_points_fall_in_their_dermatome(skin, body, map_id):
+    m = bundled_maps().get(map_id)
+    for seg, landmark in m.key_points.items():
+        for side in SIDES:
+            assert _label_at(skin, body, map_id, landmark, side) == seg, (map_id, seg, landmark, side)
+
+
+@pytest.mark.parametrize("map_id", ["isncsci", "keegan_garrett"])
+@pytest.mark.parametrize("landmark, expected", [
+    ("thumb_tip", "C6"),          # C6: the thumb (Netter's plate, levels of principal dermatomes)
+    ("little_finger_tip", "C8"),  # C8: ring and little fingers (same)
+    ("middle_finger_tip", "C7"),  # C7: the middle finger (ISNCSCI key point on its proximal phalanx)
+])
+def test_points_that_are_not_anchors_fall_in_the_published_dermatome(skin, body, map_id, landmark, expected):
+    for side in SIDES:
+        assert _label_at(skin, body, map_id, landmark, side) == expected
+
+
+def test_the_maps_differ_where_the_sources_say(skin, body):
+    """Keegan and Garrett: C5-T1 bands reach the dorsal midline, L4 the great toe; ISNCSCI gives the
+    lower neck's back to C4/T2 and the great toe to L5."""
+    for side in SIDES:
+        assert _label_at(skin, body, "keegan_garrett", "beside_spine_C6", side) == "C6"
+        assert _label_at(skin, body, "isncsci", "beside_spine_C6", side) in ("C4", "C3", "T2", "T1")
+        assert _label_at(skin, body, "keegan_garrett", "great_toe_medial", side) == "L4"
+        assert _label_at(skin, body, "isncsci", "great_toe_medial", side) == "L5"
+
+
+def test_dermatome_view_shape_and_missing_skin(skin, tmp_path):
+    view = dermatome_view("C6", skin, bundled_maps())
+    assert [set(e) >= {"map", "source", "area_cm2"} for e in view] == [True, True]
+    assert all(set(e["area_cm2"]) == {"left", "right"} for e in view)
+    with pytest.raises(DataError, match="build_skin"):
+        load_painted_skin(tmp_path)
+    missing = dermatome_view("C6", None, bundled_maps())
+    assert all(e["area_cm2"] is None and "build_skin" in e["note"] for e in missing)
+
+
+def test_map_file_errors_name_the_place(tmp_path):
+    bad = tmp_path / "maps.json"
+    bad.write_text(json.dumps({"maps": [{"id": "x", "name": "x", "sources": ["nope"], "description": "d",
+                                         "anchors": {"C6": ["thumb_tip"]}}], "sources": {}}))
+    with pytest.raises(DataError, match=r"\$\.maps\[0\]\.sources.*unknown source 'nope'"):
+        load_maps(bad)
+    bad.write_text("{")
+    with pytest.raises(DataError, match="not valid JSON"):
+        load_maps(bad)
+
+
+def test_every_anchor_has_a_rule_and_every_source_is_cited():
+    from ims_atlas.study.body_landmarks import landmark_rules
+    from ims_atlas.study.region_landmarks import region_rules
+
+    maps = bundled_maps()
+    rules = {**landmark_rules(), **region_rules()}
+    for m in maps.maps:
+        for names in m.anchors.values():
+            assert set(names) <= set(rules)
+        assert set(m.key_points.values()) <= set(rules)
+    assert maps.disagreements and maps.not_included
+
+
+def test_segment_json_gains_dermatome(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["segment", "C6", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"segment", "muscles", "paraspinal_level"} <= set(doc)
+    assert [e["map"] for e in doc["dermatome"]] == [m.name for m in bundled_maps().maps]
+    assert all(e["area_cm2"]["left"] > 0 and e["area_cm2"]["right"] > 0 for e in doc["dermatome"])
+
+
+def test_a_broken_or_odd_skin_folder_is_refused(tmp_path):
+    import os
+    import shutil
+
+    from ims_atlas.study.dermatomes import skin_dir
+
+    for name in ("skin.json", "skin.npz", "dermatomes.npz"):
+        shutil.copy(skin_dir() / name, tmp_path / name)
+    (tmp_path / "dermatomes.npz").unlink()
+    os.mkfifo(tmp_path / "dermatomes.npz")  # must not hang
+    with pytest.raises(DataError, match="not a regular file"):
+        load_painted_skin(tmp_path)
+    (tmp_path / "dermatomes.npz").unlink()
+    (tmp_path / "dermatomes.npz").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(DataError, match="rebuild"):
+        load_painted_skin(tmp_path)
