@@ -6,12 +6,14 @@ Each file is small, reviewed and carries its own sources. A broken file raises
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from ims_atlas.core.errors import DataError, Problem
-from ims_atlas.core.strict_json import NUMBER_RULES, BadNumber
+from ims_atlas.core.json_document import JsonKind, read_json_file
+
+#: The study's data files are small reviewed documents.
+STUDY_DATA = JsonKind(name="a study data file", max_bytes=4 * 1024 * 1024, max_depth=32)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -22,17 +24,16 @@ def data_path(name: str) -> Path:
 
 
 def read_json(path: Path) -> Any:
-    """The parsed document; :class:`DataError` (file, position, what) if it cannot be read."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(Problem(str(path), "", f"cannot read the file: {exc}")) from exc
-    try:
-        return json.loads(text, **NUMBER_RULES)
-    except json.JSONDecodeError as exc:
-        raise DataError(Problem(str(path), f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}")) from exc
-    except BadNumber as exc:
-        raise DataError(Problem(str(path), "", str(exc))) from exc
+    """The parsed document; :class:`DataError` (file, position, what) if it cannot be read.
+
+    Read with the one JSON reader in core (regular files only, bounded size and nesting,
+    finite numbers).
+    """
+    doc, problems = read_json_file(path, STUDY_DATA)
+    errors = [p for p in problems if p.severity == "error"]
+    if doc is None or errors:
+        raise DataError(errors or problems)
+    return doc
 
 
 def require(cond: bool, path: Path, where: str, message: str) -> None:
