@@ -54,7 +54,10 @@ def paraspinal_point(manifest: Manifest, segment: str, side: str) -> tuple[float
         ys = [lower_lm.get(f"lamina_{side}", lower_lm["spinous_tip"])[1]]
     else:
         upper_lm = upper.landmarks
-        z = 0.5 * (upper_lm["centroid"][2] + lower_lm["centroid"][2])
+        # The foramen lies level with the disc between the two: halfway from the upper
+        # vertebra's lower end plate to the lower one's upper end plate (the centroids'
+        # midpoint fell 2 cm below the L5-S1 disc, on top of the S1 point).
+        z = 0.5 * (upper_lm.get("inferior", upper_lm["centroid"])[2] + lower_lm.get("superior", lower_lm["centroid"])[2])
         ys = [lm.get(f"lamina_{side}", lm["spinous_tip"])[1] for lm in (upper_lm, lower_lm)]
     y = max(ys) + POSTERIOR_DEPTH
     return (mid + sign * LATERAL_OFFSET, y, z)

@@ -263,8 +263,23 @@ def run_plan(args: argparse.Namespace) -> int:
         return EXIT_NO_MATCH
     given = getattr(args, "side", None)
     side = given or DEFAULT_SIDE
-    view = plan_view(catalog, treatment_plan(catalog, _manifest(args), condition_id, side))
+    manifest = _manifest(args)
+    view = plan_view(catalog, treatment_plan(catalog, manifest, condition_id, side))
+    view["views"] = _plan_views(catalog, manifest, condition_id, side)
     return _show(args, view, lambda v: plan_text(v, side_words(side, given is None)))
+
+
+def _plan_views(catalog: Catalog, manifest: Manifest | None, condition_id: str, side: str) -> list[dict[str, Any]]:
+    """The plan's views (``scene.target_views``): each a name, a unit camera direction in the
+    model frame and the targets it shows; none without the anatomy.
+    """
+    if manifest is None:
+        return []
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    picture = picture_for(ViewState(condition_id=condition_id, side=side), manifest, catalog)
+    return [v.as_json() for v in picture.views]
 
 
 def run_muscle(args: argparse.Namespace) -> int:

@@ -19,7 +19,8 @@ class ViewState:
     segment: str | None = None
     selection: str | None = None  # a structure id picked in the 3D view
     layers: tuple[tuple[str, bool], ...] = tuple((name, True) for name in LAYER_NAMES)
-    view: str = "anterior"
+    view: str = "anterior"  # a named whole-body view (scene.views.VIEWS), or "custom"
+    panels: str = "both"  # of a plan's two views (local targets, spine): "local", "spine" or "both"
     lay_names: bool = False
     labels: bool = True  # names beside the target markers
     hidden: frozenset[str] = frozenset()  # structure ids the user hid

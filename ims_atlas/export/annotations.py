@@ -64,8 +64,8 @@ def export_state(state: ViewState) -> ViewState:
 
 
 def role_color(role: str, palette: Palette = DEFAULT_PALETTE) -> RGB:
-    """The colour a label of this role is marked with (the marker colour where there is one)."""
-    return {"local": palette.local_marker, "paraspinal": palette.paraspinal_marker,
+    """The colour a label of this role is marked with: its muscles' colour."""
+    return {"local": palette.local, "paraspinal": palette.paraspinal,
             "minor": palette.minor, "root": palette.root}.get(role, palette.local)
 
 
@@ -81,14 +81,16 @@ def _side_suffix(side: str, plan_side: str) -> str:
     return f", {side}" if plan_side == "both" else ""
 
 
-def condition_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]:
-    """Legend for a condition's picture."""
-    return (
+def condition_legend(palette: Palette = DEFAULT_PALETTE, nerves: bool = False) -> tuple[LegendItem, ...]:
+    """Legend for a condition's picture (``nerves``: the plan lights the nerves it names)."""
+    items = (
         LegendItem("swatch", palette.local, "Muscle to treat"),
         LegendItem("circle", palette.local_marker, "Needle point in the muscle"),
+        LegendItem("swatch", palette.paraspinal, "Muscle beside the spine"),
         LegendItem("square", palette.paraspinal_marker, "Needle point beside the spine"),
-        LegendItem("bar", palette.root, "Spinal level of the nerve root"),
+        LegendItem("bar", palette.root, "Nerve root of the plan's levels" + (" and nerves it names" if nerves else "")),
     )
+    return items
 
 
 def segment_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]:
@@ -97,7 +99,8 @@ def segment_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]
         LegendItem("swatch", palette.local, "Muscle the root supplies (major)"),
         LegendItem("swatch", palette.minor, "Minor supply"),
         LegendItem("swatch", palette.paraspinal, "Beside the spine at its level"),
-        LegendItem("bar", palette.root, "Spinal level of the root"),
+        LegendItem("square", palette.paraspinal_marker, "Needle point beside the spine"),
+        LegendItem("bar", palette.root, "The nerve root"),
     )
 
 
@@ -115,9 +118,11 @@ def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = Fa
                 continue
             seen.add((t.muscle.id, t.side))
             title, detail = _muscle_words(t.muscle, lay_names)
-            ids = tuple(s.id for s in manifest.muscle_structures(t.muscle.id, sides=[t.side]))
-            out.append(Target(f"local:{t.muscle.id}:{t.side}", "local", title + _side_suffix(t.side, plan.side),
-                              detail, t.position, ids, priority=0))
+            key = f"local:{t.muscle.id}:{t.side}"
+            drawn = picture.target(key)
+            ids = drawn.structures if drawn is not None else ()
+            out.append(Target(key, "local", title + _side_suffix(t.side, plan.side),
+                              detail, drawn.point if drawn is not None else t.position, ids, priority=0))
     if "paraspinal" in roles:
         for p in plan.paraspinal_targets:
             muscles = ", ".join(m.name.lower() for m in p.muscles)
@@ -128,11 +133,33 @@ def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = Fa
             out.append(Target(f"paraspinal:{p.segment}:{p.side}", "paraspinal",
                               f"{p.segment} nerve root{_side_suffix(p.side, plan.side)}",
                               where[:1].upper() + where[1:], p.position, ids, priority=1))
+    return crowds_merged(tuple(out), picture)
+
+
+def crowds_merged(targets: tuple[Target, ...], picture: Picture) -> tuple[Target, ...]:
+    """Targets whose markers the picture merged (epicentres closer than a marker) become one
+    target that names them all, at the merged marker.
+    """
+    by_key = {t.key: t for t in targets}
+    out: list[Target] = []
+    done: set[str] = set()
+    for t in targets:
+        if t.key in done:
+            continue
+        marker = next((m for m in picture.markers if "+" in m.key and t.key in m.key.split("+")), None)
+        if marker is None:
+            out.append(t)
+            continue
+        group = [by_key[k] for k in marker.key.split("+") if k in by_key]
+        done.update(g.key for g in group)
+        out.append(Target(marker.key, t.role, " / ".join(g.title for g in group),
+                          "; ".join(g.detail for g in group if g.detail), marker.position,
+                          tuple(sid for g in group for sid in g.structures), min(g.priority for g in group)))
     return tuple(out)
 
 
 def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifest,
-                    lay_names: bool = False) -> tuple[Target, ...]:
+                    lay_names: bool = False, picture: Picture | None = None) -> tuple[Target, ...]:
     """Labelled targets of a segment's picture: the muscles it supplies (major first) and its
     paraspinal level, on each side shown.
     """
@@ -153,9 +180,10 @@ def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifes
             if not ids:
                 continue
             role = "local" if contribution == "major" else "minor"
+            drawn = picture.target(f"{role}:{muscle.id}:{s}") if picture is not None else None
             out.append(Target(f"{role}:{muscle.id}:{s}", role, title + _side_suffix(s, side),
                               detail if contribution == "major" else f"{detail} (minor supply)".strip(),
-                              None, ids, priority=1 if contribution == "major" else 2))
+                              drawn.point if drawn is not None else None, ids, priority=1 if contribution == "major" else 2))
     if entry is None:
         return tuple(out)
     from ims_atlas.anatomy.spine import paraspinal_point
@@ -188,8 +216,9 @@ def annotation_for(picture: Picture, state: ViewState, catalog: Catalog | None, 
         c = plan.condition
         roots = ", ".join(plan.segments) or "none"
         subtitle = f"{c.lay_name} · nerve roots {roots}" if c.lay_name else f"Nerve roots {roots}"
+        nerves = "nerve" in picture.roles.values()
         return Annotation(f"{c.name} — {side_words}", subtitle,
-                          condition_targets(picture, manifest, state.lay_names, roles), condition_legend(palette))
+                          condition_targets(picture, manifest, state.lay_names, roles), condition_legend(palette, nerves))
     if state.segment and catalog is not None:
         try:
             level = f" · needled beside the spine at {catalog.segment(state.segment).paraspinal_level}"
@@ -197,7 +226,7 @@ def annotation_for(picture: Picture, state: ViewState, catalog: Catalog | None, 
             level = ""
         return Annotation(f"Segment {state.segment} — {side_words}",
                           f"Muscles supplied by the {state.segment} nerve root{level}",
-                          segment_targets(state.segment, state.side, catalog, manifest, state.lay_names),
+                          segment_targets(state.segment, state.side, catalog, manifest, state.lay_names, picture),
                           segment_legend(palette))
     if state.selection and state.selection in manifest:
         s = manifest[state.selection]

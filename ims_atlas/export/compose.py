@@ -17,7 +17,13 @@ from PIL import Image, ImageDraw
 
 from ims_atlas.export.annotations import Annotation, LegendItem, Target, role_color
 from ims_atlas.export.fonts import pil_font
-from ims_atlas.export.label_layout import Box, LabelLayout, LabelRequest, columns_for, place_labels
+from ims_atlas.export.label_layout import (
+    Box,
+    LabelLayout,
+    LabelRequest,
+    columns_for,
+    place_labels,
+)
 
 INK = (28, 32, 40, 255)
 INK_SOFT = (70, 76, 90, 255)
@@ -310,7 +316,7 @@ def _draw_footer(draw: ImageDraw.ImageDraw, box: Box, legend: tuple[LegendItem, 
 
 
 def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors: dict[str, tuple[float, float]],
-            style: Style, clinic: str = "", app_line: str = "") -> tuple[Image.Image, LabelLayout]:
+            style: Style, clinic: str = "", app_line: str = "", dropped: int = 0) -> tuple[Image.Image, LabelLayout]:
     """Draw title, labels, leader lines and legend onto a rendered RGBA picture.
 
     Parameters
@@ -327,6 +333,9 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
         Text sizes.
     clinic, app_line
         The clinic's name and a small line naming the app and catalog versions.
+    dropped
+        Targets left out of labels drawn elsewhere (the panels of a larger picture), to count
+        in the footer's note.
 
     Returns
     -------
@@ -345,7 +354,7 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
     if regions.header is not None:
         _draw_header(draw, regions.header, annotation, style)
     if regions.footer is not None:
-        note = unlabelled_note(len(layout.dropped))
+        note = unlabelled_note(len(layout.dropped) + dropped)
         _draw_footer(draw, regions.footer, annotation.legend, note, clinic, app_line, style)
     return Image.alpha_composite(base, overlay), layout
 

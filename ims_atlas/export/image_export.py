@@ -19,6 +19,7 @@ from ims_atlas.export.annotations import annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
+from ims_atlas.export.panels import take_views
 from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
 from ims_atlas.scene.picture import picture_for
@@ -54,6 +55,10 @@ class ImageResult:
     layout: LabelLayout
     unlabelled: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    panels: tuple = ()  # export.panels.Panel: where each view went (empty for a fixed camera)
+    header: object = None  # the title's box (export.label_layout.Box), if any
+    footer: object = None  # the legend's box, if any
+    picture: object = None  # the scene.picture.Picture drawn
 
 
 def check_state(state: ViewState, catalog: Catalog | None) -> None:
@@ -98,9 +103,13 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         picture = picture_for(export_state(state), manifest, catalog)
         annotation = annotation_for(picture, state, catalog, manifest)
         line = app_line(catalog.catalog_version if catalog is not None else "")
-        shot = Shot(camera=options.camera, fallback_view=state.view)
-        result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
-                      options.clinic_name.strip(), line)
+        if options.camera is None and picture.views:
+            result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
+                                options.clinic_name.strip(), line)
+        else:
+            shot = Shot(camera=options.camera, fallback_view=state.view)
+            result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
+                          options.clinic_name.strip(), line)
         problems = tuple(str(p) for p in scene.problems)
     finally:
         if own:
@@ -109,7 +118,8 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,
-                       tuple(map(str, result.layout.dropped)), problems)
+                       tuple(map(str, result.layout.dropped)), problems, getattr(result, "panels", ()),
+                       getattr(result, "header", None), getattr(result, "footer", None), picture)
 
 
 def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state: ViewState,

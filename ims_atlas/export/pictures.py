@@ -43,14 +43,17 @@ class AnnotatedPicture:
     layout: LabelLayout
 
 
-def extent_aspect(points, direction) -> float | None:
-    """Width / height of ``points`` seen along ``direction`` (focus -> eye, +Z up), or None."""
+def extent_aspect(points, direction, view_up=(0.0, 0.0, 1.0)) -> float | None:
+    """Width / height of ``points`` seen along ``direction`` (focus -> eye) with ``view_up``
+    up on screen, or None.
+    """
     pts = np.asarray(points, dtype=float).reshape(-1, 3) if points is not None else np.zeros((0, 3))
     if len(pts) < 2 or direction is None:
         return None
     d = np.asarray(direction, dtype=float)
     d /= np.linalg.norm(d)
-    up = np.array([0.0, 0.0, 1.0]) - d * d[2]
+    u = np.asarray(view_up, dtype=float)
+    up = u - d * float(np.dot(u, d))
     if np.linalg.norm(up) < 1e-6:
         return None  # looking straight down: no "up" to measure against
     up /= np.linalg.norm(up)

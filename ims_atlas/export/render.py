@@ -142,7 +142,7 @@ class OffscreenScene:
         self.plotter.reset_camera_clipping_range()
 
     def aim(self, points: np.ndarray | None, direction: Vec3 | None, view: Box, margin: float = 1.12,
-            fallback_view: str = "anterior") -> None:
+            fallback_view: str = "anterior", up: Vec3 = (0.0, 0.0, 1.0)) -> None:
         """Point the camera along ``direction`` so ``points`` fill ``view`` (a box of the picture);
         without points or a direction, frame the whole body from a named view.
         """
@@ -150,7 +150,8 @@ class OffscreenScene:
         cam = self.plotter.camera
         if points is not None and len(points) and direction is not None:
             aspect = view.w / max(view.h, 1.0)
-            pos, focal, up = frame_points(points, direction, aspect=aspect, margin=margin * height / max(view.h, 1.0))
+            pos, focal, up = frame_points(points, direction, aspect=aspect, margin=margin * height / max(view.h, 1.0),
+                                          up=up)
         else:
             name = fallback_view if fallback_view in VIEWS else "anterior"
             bounds = self.controller.bounds()

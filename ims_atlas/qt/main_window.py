@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -66,7 +67,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self._settings_file = settings_file
         self.state = AppState(ViewState(lay_names=self.settings.lay_names, labels=self.settings.labels,
-                                        opacity=self._opacity_from(self.settings.opacity)))
+                                        opacity=self._opacity_from(self.settings.opacity),
+                                        view=self.settings.last_view if self.settings.last_view in VIEWS else "anterior"))
 
         # The window owns the interactor (composition, never inheritance).
         self.interactor = QtInteractor(self, auto_update=False, multi_samples=0, theme=scene_theme())
@@ -92,7 +94,8 @@ class MainWindow(QMainWindow):
         self.resize(geometry.width, geometry.height)
         if geometry.x is not None and geometry.y is not None:
             self.move(geometry.x, geometry.y)
-        self.scene.apply(picture_for(self.state.current, manifest, catalog).highlight, render=False)
+        self.picture = picture_for(self.state.current, manifest, catalog)
+        self.scene.apply(self.picture.highlight, render=False)
         QTimer.singleShot(0, self._announce_first_frame)
 
     @staticmethod
@@ -136,6 +139,21 @@ class MainWindow(QMainWindow):
             button.clicked.connect(lambda _=False, n=name: self.set_view(n))
             vlayout.addWidget(button)
             self.view_buttons[name] = button
+        self.panel_buttons: dict[str, QPushButton] = {}
+        panels = QWidget(views)
+        playout = QHBoxLayout(panels)
+        playout.setContentsMargins(0, 0, 0, 0)
+        for name, text, tip in (("local", "Local", "The muscles to treat, from where they face"),
+                                ("spine", "Spine", "The needle points beside the spine, from behind"),
+                                ("both", "Both", "Both views side by side")):
+            button = QPushButton(text, panels)
+            button.setObjectName(f"panels-{name}")
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, n=name: self.state.update(panels=n))
+            playout.addWidget(button)
+            self.panel_buttons[name] = button
+        vlayout.addWidget(panels)
         layout.addWidget(views)
         self.layers_panel = LayersPanel({s.layer for s in self._manifest}, panel)
         self.layers_panel.layer_toggled.connect(self.state.set_layer)
@@ -308,9 +326,9 @@ class MainWindow(QMainWindow):
             self.search_panel.box.selectAll()
 
     def set_view(self, name: str) -> None:
-        """Turn the camera to a named view."""
+        """Turn the camera to a named view (one viewport again)."""
+        self.scene.unsplit(render=False)
         self.camera.move_to(self.scene.view_pose(name))
-        self.scene.view = name
         self.state.update(view=name)
 
     def set_layer(self, layer: str, on: bool) -> None:
@@ -349,17 +367,31 @@ class MainWindow(QMainWindow):
                 self.segment_box.blockSignals(False)
         self.layers_panel.sync(new)
         self.labels_action.setChecked(new.labels)
+        two = len(self.picture.views) == 2
+        for name, button in self.panel_buttons.items():
+            button.setEnabled(two)
+            button.setChecked(two and name == new.panels)
 
     def _show_picture(self, old: ViewState, new: ViewState) -> None:
         picture = picture_for(new, self._manifest, self._catalog)
-        self.scene.show(picture, frame=False, render=False)
+        self.picture = picture
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
-        pose = self.scene.picture_pose(picture) if plan_changed else None
-        if pose is not None:
-            self.scene.view = "custom"
-            self.camera.move_to(pose)  # renders
-        else:
+        reframe = plan_changed or old.panels != new.panels
+        views = self._views_shown(picture, new)
+        if not views:
+            self.scene.unsplit(render=False)
+            self.scene.show(picture, frame=False, render=False)
             self.scene.plotter.render()
+        elif len(views) == 2:
+            self.scene.show_views(picture, views, frame=reframe)  # renders
+        else:
+            self.scene.show_views(picture, views, frame=False, render=False)
+            if reframe:
+                self.camera.move_to(self.scene.view_frame_pose(picture, views[0]))  # renders
+            else:
+                self.scene.plotter.render()
+        if reframe and views and new.view != "custom":
+            self.state.update(view="custom")  # the camera now frames the plan, not a named view
         # The text after the picture: the new 3D frame goes on screen first (a synchronous
         # paint of the 3D view), then the panel's text is written and laid out.
         html, status = self._welcome_html(), ""
@@ -379,6 +411,15 @@ class MainWindow(QMainWindow):
         elif plan_changed:
             self.statusBar().clearMessage()  # the last plan's words must not outlive it
         self._show_plan_html(html)
+
+    @staticmethod
+    def _views_shown(picture, state: ViewState):
+        """The picture's views the state's ``panels`` asks for: both, or the local or spine one."""
+        views = picture.views
+        if len(views) < 2 or state.panels == "both":
+            return views
+        chosen = picture.view(state.panels)
+        return (chosen,) if chosen is not None else views[:1]
 
     def _show_plan_html(self, html: str) -> None:
         if html != self._plan_html:  # (comparing with toHtml() would serialise the whole document)
@@ -426,10 +467,13 @@ class MainWindow(QMainWindow):
         last = self.settings.last_camera
         if last is not None and self.state.current.condition_id is None:
             self.scene.set_camera_pose((last.position, last.focal_point, last.up), render=False)
-            self.scene.view = "custom"
+            self.state.update(view="custom")
+        elif self.picture.views:  # a plan shown before the window had its size: frame it again
+            self.scene.show_views(self.picture, self._views_shown(self.picture, self.state.current), render=False)
         else:
-            self.scene.set_view(self.settings.last_view if self.settings.last_view in VIEWS else "anterior",
-                                render=False)
+            view = self.state.current.view if self.state.current.view in VIEWS else "anterior"
+            self.scene.set_view(view, render=False)
+            self.state.update(view=view)
         self.scene.plotter.render()
         self.first_frame.emit()
 
@@ -442,7 +486,7 @@ class MainWindow(QMainWindow):
             self.settings = replace(
                 self.settings,
                 window=WindowGeometry(max(geo.width(), 320), max(geo.height(), 240), geo.x(), geo.y(), self.isMaximized()),
-                last_view=self.scene.view if self.scene.view in VIEWS else self.settings.last_view,
+                last_view=self.state.current.view if self.state.current.view in VIEWS else self.settings.last_view,
                 last_camera=self.current_camera(),
             )
             self.save_settings()

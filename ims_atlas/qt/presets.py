@@ -112,7 +112,7 @@ class PresetsMenu:
         if preset.camera is not None:
             c = preset.camera
             window.camera.move_to((c.position, c.focal_point, c.up))
-            window.scene.view = "custom"
+            window.state.update(view="custom")
         else:
             window.set_view(preset.view)
         window.statusBar().showMessage(f"Preset “{preset.name}”.", 4000)

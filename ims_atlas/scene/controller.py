@@ -7,14 +7,18 @@ import pyvista as pv
 
 from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
+from ims_atlas.scene import camera
 from ims_atlas.scene.draw_groups import lit_group, partition
+from ims_atlas.scene.marker_overlay import MarkerOverlay
 from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
+from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene.picture import Picture
-from ims_atlas.scene.plan import HighlightPlan, Marker, label_groups, plan_for
-from ims_atlas.scene.target_labels import TargetLabels
-from ims_atlas.scene.views import DEFAULT_VIEW, VIEWS, Pose, camera_for, frame_points
+from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
+from ims_atlas.scene.plan import HighlightPlan, plan_for
+from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
+from ims_atlas.scene.target_views import TargetView
+from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
 #: A structure drawn at or below this opacity (faint context) is drawn from its coarse copy
 #: (``scene.meshes.coarse_surface``): its detail cannot be seen there, and the software
@@ -59,12 +63,8 @@ class SceneController:
         self._mappers: dict[str, object] = {}
         self._actors: dict[str, object] = {}  # group -> actor (the full-detail surfaces)
         self._coarse_actors: dict[str, object] = {}
-        self._marker_actors: list[object] = []  # those of _marker_set now shown
-        self._marker_set: dict[str, object] = {}
-        self._labels: TargetLabels | None = None
-        self._overlay = None
-        self._marker_key: tuple = ((), False)
-        self._glyph_templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
+        self._second: SecondViewport | None = None
         self._moving = False
         self._far: frozenset[str] = frozenset()  # small enough on screen to draw from the coarse copy
         self._coarse_ids: list[str] = []
@@ -80,7 +80,7 @@ class SceneController:
         self._lit_blocks: dict[str, tuple[str, int]] = {}  # id -> (lit group, flat index)
         self._own_copy: set[str] = set()  # too small to decimate: the coarse copy is the surface
         self._pickables: dict[str, Pickable] = {}
-        self.view = DEFAULT_VIEW
+        self._outline = Outline(plotter.renderer, palette.outline)
         self.problems: list[Problem] = []
         self._build()
 
@@ -166,6 +166,11 @@ class SceneController:
         return self._plotter
 
     @property
+    def manifest(self) -> Manifest:
+        """The anatomy drawn."""
+        return self._manifest
+
+    @property
     def structure_ids(self) -> list[str]:
         """Ids of every structure that is on screen (loaded)."""
         return list(self._blocks)
@@ -226,7 +231,7 @@ class SceneController:
             for sid in ids:
                 self._set_block(self._lit_blocks[sid], plan.styles[sid], True, touched)
         self._modified(touched)
-        self._set_markers(plan.markers, plan.labels)
+        self._markers.set(plan.markers, plan.labels)
         if render:
             self._plotter.render()
 
@@ -255,21 +260,13 @@ class SceneController:
 
     def pixel_size(self, points: np.ndarray) -> np.ndarray:
         """Metres per pixel on screen at each of ``points`` (n x 3), for the current camera."""
-        renderer = self._plotter.renderer
-        camera = renderer.GetActiveCamera()
-        height = max(int(renderer.GetSize()[1]), 1)
-        points = np.asarray(points, dtype=float).reshape(-1, 3)
-        if camera.GetParallelProjection():
-            return np.full(len(points), 2.0 * camera.GetParallelScale() / height)
-        position = np.array(camera.GetPosition())
-        direction = np.array(camera.GetDirectionOfProjection())
-        depth = np.maximum((points - position) @ direction, 1e-6)
-        return 2.0 * depth * np.tan(np.radians(camera.GetViewAngle()) / 2.0) / height
+        return camera.pixel_size(self._plotter.renderer, points)
 
     def _before_frame(self) -> None:
         self._update_far()
-        if self._labels is not None:
-            self._labels.layout()
+        self._markers.layout()
+        if self._second is not None:
+            self._second.markers.layout()
 
     def _update_far(self) -> None:
         if not self._coarse_ids:
@@ -343,6 +340,8 @@ class SceneController:
         for key in [k for k in self._block_state if k[0] == group]:
             del self._block_state[key]
         self._lit[layer] = ids
+        if layer == "muscles":
+            self._outline.set_surfaces([self._meshes[sid] for sid in ids])
 
     def _coarse_for(self, sid: str, style) -> bool:
         """Whether a structure with a coarse copy is drawn from it, in ``style``: when it is
@@ -369,27 +368,73 @@ class SceneController:
         pose = self.picture_pose(picture) if frame else None
         if pose is not None:
             self.set_camera_pose(pose, render=False)
-            self.view = "custom"
         if render:
             self._plotter.render()
 
-    def _overlay_renderer(self):
-        """A renderer drawn over the anatomy with the same camera: markers and their labels stay
-        visible through the muscles in front of them (a needle point hidden by the trapezius is
-        no use chair-side). Created on first use.
+    def show_views(self, picture: Picture, views: tuple[TargetView, ...], frame: bool = True,
+                   render: bool = True) -> None:
+        """Show a picture in one or two of its views: one fills the window; two split it in
+        halves side by side, each with its own camera, markers and labels. With ``frame``,
+        each camera is turned to its view; without, the cameras stay where they are.
         """
-        if self._overlay is None:
-            from vtkmodules.vtkRenderingCore import vtkRenderer
+        self.apply(picture.highlight, render=False)
+        if len(views) < 2:
+            self.unsplit(render=False)
+            if views:
+                shown = picture_in_view(picture, views[0], self._manifest)
+                self._markers.set(shown.markers, picture.highlight.labels)
+                if frame:
+                    self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
+        else:
+            second = self._split()
+            for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
+                overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
+            second.outline.set_surfaces([self._meshes[sid] for sid in self._lit.get("muscles", ())])
+            if frame:
+                self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
+                camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
+        if render:
+            self._plotter.render()
 
-            render_window = self._plotter.render_window
-            overlay = vtkRenderer()
-            overlay.SetLayer(1)
-            overlay.InteractiveOff()
-            overlay.SetActiveCamera(self._plotter.renderer.GetActiveCamera())
-            render_window.SetNumberOfLayers(max(render_window.GetNumberOfLayers(), 2))
-            render_window.AddRenderer(overlay)
-            self._overlay = overlay
-        return self._overlay
+    @property
+    def split(self) -> bool:
+        """Whether the window shows two viewports side by side."""
+        return self._second is not None
+
+    @property
+    def second_renderer(self):
+        """The right viewport's renderer while split, else None."""
+        return self._second.renderer if self._second is not None else None
+
+    def _split(self):
+        if self._second is None:
+            props = [a for a in self._plotter.renderer.GetActors() if a is not self._outline.actor]
+            self._plotter.renderer.SetViewport(*LEFT_HALF)
+            self._markers.follow_viewport()
+            self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
+            self._second_observer = self._second.renderer.AddObserver("StartEvent", lambda *_: self._second.markers.layout())
+        return self._second
+
+    def unsplit(self, render: bool = True) -> None:
+        """Back to one viewport filling the window."""
+        if self._second is None:
+            return
+        self._second.renderer.RemoveObserver(self._second_observer)
+        self._second.close()
+        self._second = None
+        if self._plotter.renderer is not None:
+            self._plotter.renderer.SetViewport(*WHOLE)
+            self._markers.follow_viewport()
+        if render:
+            self._plotter.render()
+
+    def view_frame_pose(self, picture: Picture, view: TargetView, renderer=None) -> Pose:
+        """The pose that frames one of a picture's views in ``renderer``'s viewport (the first)."""
+        renderer = renderer if renderer is not None else self._plotter.renderer
+        points = view_frame_points(picture, view, self._manifest)
+        if not len(points):
+            points = self.structure_points(picture.frame_ids)
+        return camera.frame_pose(points, view.direction, camera.renderer_aspect(renderer), 1.2, view.up)
 
     def _block_object(self, group: str, idx: int, mapper=None):
         key = (group, idx)
@@ -400,131 +445,61 @@ class SceneController:
             self._block_objects[key] = block
         return block
 
-    def _set_markers(self, markers: tuple[Marker, ...], labels: bool = False) -> None:
-        """Show ``markers`` (and their labels): the overlay's actors are made once and given
-        new geometry on each switch (new actors meant new mappers, text renderers and GPU
-        buffers every time).
-        """
-        if (markers, labels) == self._marker_key:
-            return  # unchanged (a view change, an opacity change): keep the actors as they are
-        self._marker_key = (markers, labels)
-        if not markers and not self._marker_set:
-            return
-        actors = self._marker_props()
-        shown: set[str] = set()
-        for role in ("local", "paraspinal"):
-            pts = [m.position for m in markers if m.role == role]
-            if pts:
-                actors[role].GetMapper().SetInputData(self._glyphs(role, np.asarray(pts, dtype=np.float64)))
-                shown.add(role)
-        for name, actor in actors.items():
-            actor.SetVisibility(name in shown)
-        # Needle points beside the spine on one side share one label ("C5-C7 right"): level
-        # labels 2 cm apart would stack into a tall column of near-identical names.
-        labelled = label_groups(markers) if labels else []
-        self._labels.set([m.label for m in labelled], np.array([m.position for m in labelled]).reshape(-1, 3),
-                         self._manifest.midline_x)
-        self._marker_actors = [actors[name] for name in actors if name in shown] + self._labels.props
+    @property
+    def labels(self):
+        """The first viewport's target labels (``scene.target_labels.TargetLabels``), once drawn."""
+        return self._markers.labels
 
-    def _marker_props(self) -> dict[str, object]:
-        """The overlay's marker actors and the labels, made on first use."""
-        if self._marker_set:
-            return self._marker_set
-        overlay = self._overlay_renderer()
-        for role in ("local", "paraspinal"):
-            actor = self._surface_actor(pv.PolyData())
-            prop = actor.GetProperty()
-            prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
-            prop.SetInterpolationToPhong()
-            prop.SetSpecular(0.3)
-            actor.SetVisibility(False)
-            overlay.AddViewProp(actor)
-            self._marker_set[role] = actor
-        self._labels = TargetLabels(overlay, (1.0, 1.0, 1.0), pv.Color(self._palette.background_bottom).float_rgb)
-        return self._marker_set
-
-    def _glyphs(self, role: str, positions: np.ndarray):
-        """One surface with a marker shape at each position: spheres for local needle points,
-        cubes for paraspinal ones (shape as well as colour tells them apart). The shapes are
-        made once and copied with NumPy (a VTK glyph filter per switch cost most of a
-        highlight's Python time).
-        """
-        template = self._glyph_templates.get(role)
-        if template is None:
-            # 16 x 16 facets: round at the 10-20 pixels a marker covers, and a quarter of the
-            # triangles of pyvista's default sphere (a crowded plan draws twenty of them, and
-            # the software rasteriser's memory grows with every triangle).
-            shape = (pv.Sphere(radius=0.0065, theta_resolution=16, phi_resolution=16) if role == "local"
-                     else pv.Cube(x_length=0.011, y_length=0.011, z_length=0.011).triangulate())
-            shape = shape.compute_normals(split_vertices=True, auto_orient_normals=True)
-            template = (np.asarray(shape.points, dtype=np.float64), shape.regular_faces,
-                        np.asarray(shape.point_data["Normals"], dtype=np.float32))
-            self._glyph_templates[role] = template
-        points, faces, normals = template
-        k, n = len(positions), len(points)
-        all_points = (points[None, :, :] + positions[:, None, :]).reshape(-1, 3)
-        all_faces = (faces[None, :, :] + (np.arange(k) * n)[:, None, None]).reshape(-1, 3)
-        return _plain_surface(all_points, all_faces, np.tile(normals, (k, 1)))
-
-    @staticmethod
-    def _surface_actor(data: pv.PolyData):
-        """A plain actor drawing ``data`` in one colour (no lookup table, no scalars)."""
-        from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
-
-        mapper = vtkPolyDataMapper()
-        mapper.SetInputData(data)
-        mapper.ScalarVisibilityOff()
-        actor = vtkActor()
-        actor.SetMapper(mapper)
-        return actor
+    @property
+    def second_labels(self):
+        """The right viewport's target labels while split, else None."""
+        return self._second.markers.labels if self._second is not None else None
 
     @property
     def marker_props(self) -> list[object]:
-        """The markers, leaders and labels now drawn (in the overlay)."""
-        return list(self._marker_actors)
+        """The markers, leaders and labels now drawn (in the overlays)."""
+        return self._markers.props + (self._second.markers.props if self._second is not None else [])
 
     def _aspect(self) -> float:
-        w, h = self._plotter.window_size
-        # Before a Qt widget is laid out its size can be 1 pixel wide: keep the aspect sane.
-        return min(max(w / max(h, 1), 0.5), 3.0)
+        return camera.renderer_aspect(self._plotter.renderer)
 
     def view_pose(self, name: str) -> Pose:
         """The camera pose of a named view that frames the whole body."""
-        if name not in VIEWS:
-            raise ValueError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
-        return camera_for(name, self.bounds(), aspect=self._aspect())
+        return camera.view_pose(name, self.bounds(), self._aspect())
 
     def frame_pose(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25) -> Pose:
         """The camera pose looking along ``direction`` (focus -> eye) with every point in view."""
-        return frame_points(np.asarray(points, dtype=float), direction, aspect=self._aspect(), margin=margin)
+        return camera.frame_pose(points, direction, self._aspect(), margin)
 
     def camera_pose(self) -> Pose:
         """The camera's current ``(position, focal_point, up)``."""
-        cam = self._plotter.camera
-        return tuple(cam.position), tuple(cam.focal_point), tuple(cam.up)  # type: ignore[return-value]
+        return camera.camera_pose(self._plotter.renderer.GetActiveCamera())
 
     def set_camera_pose(self, pose: Pose, render: bool = True) -> None:
         """Put the camera at ``pose``."""
-        cam = self._plotter.camera
-        cam.position, cam.focal_point, cam.up = pose
-        cam.view_angle = 30.0
-        self._plotter.reset_camera_clipping_range()
+        camera.put_camera(self._plotter.renderer, pose)
+        # (pyvista resets a camera it believes nobody set on the first render)
+        self._plotter.renderer.camera_set = True
         if render:
             self._plotter.render()
 
     def set_view(self, name: str, render: bool = True) -> None:
-        """Move the camera to a named view that frames the whole body."""
+        """Move the camera to a named view that frames the whole body (the application
+        state, not the scene, remembers which view it is).
+        """
         self.set_camera_pose(self.view_pose(name), render=render)
-        self.view = name
 
     def frame(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25,
               render: bool = True) -> None:
         """Point the camera along ``direction`` (focus -> eye) so that every point is in view."""
         self.set_camera_pose(self.frame_pose(points, direction, margin), render=render)
-        self.view = "custom"
 
     def picture_pose(self, picture: Picture) -> Pose | None:
-        """The pose that frames a picture's highlighted structures and markers, if it has any."""
+        """The pose that frames a picture's first view (its targets, from where they face),
+        or without views its highlighted structures and markers, if it has any.
+        """
+        if picture.views:
+            return self.view_frame_pose(picture, picture.views[0])
         if not picture.frame_ids or picture.direction is None:
             return None
         points = self.structure_points(picture.frame_ids)
@@ -552,19 +527,11 @@ class SceneController:
         Hidden structures are never picked; a faint context structure does not hide a
         clearly drawn one behind it (see :mod:`ims_atlas.scene.picking`).
         """
-        renderer = self._plotter.renderer
-        ends = []
-        for z in (0.0, 1.0):
-            renderer.SetDisplayPoint(float(x), float(y), z)
-            renderer.DisplayToWorld()
-            wx, wy, wz, w = renderer.GetWorldPoint()
-            if w == 0:
-                return None
-            ends.append(np.array([wx, wy, wz]) / w)
-        origin, far = ends
-        direction = far - origin
-        if not np.any(direction):
+        renderer = self._renderer_at(x, y)
+        ray = camera.display_ray(renderer, x, y)
+        if ray is None:
             return None
+        origin, direction = ray
         candidates = []
         for sid in self._blocks:
             style = self._styles.get(sid)
@@ -586,13 +553,18 @@ class SceneController:
             self._pickables[sid] = item
         return item
 
-    def project(self, point) -> tuple[float, float]:
-        """Display position (pixels, origin bottom-left) of a world point."""
-        renderer = self._plotter.renderer
-        renderer.SetWorldPoint(float(point[0]), float(point[1]), float(point[2]), 1.0)
-        renderer.WorldToDisplay()
-        x, y, _ = renderer.GetDisplayPoint()
-        return float(x), float(y)
+    def project(self, point, second: bool = False) -> tuple[float, float]:
+        """Display position (pixels, origin bottom-left) of a world point (in the right
+        viewport with ``second``, while split).
+        """
+        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
+        return camera.project(renderer, point)
+
+    def _renderer_at(self, x: float, y: float):
+        """The renderer of the viewport under display point ``(x, y)``."""
+        if self._second is not None and self._second.contains(x, y):
+            return self._second.renderer
+        return self._plotter.renderer
 
     def screenshot(self) -> np.ndarray:
         """Render and return the current frame as an (h, w, 3) uint8 array."""
@@ -609,16 +581,8 @@ class SceneController:
         self._coarse_actors.clear()
         self._mappers.clear()
         self._coarse_blocks.clear()
-        if self._overlay is not None:
-            self._overlay.RemoveAllViewProps()
-            self._plotter.render_window.RemoveRenderer(self._overlay)
-            self._overlay = None
-        self._marker_actors.clear()
-        self._marker_set.clear()
-        if self._labels is not None:
-            self._labels.clear()
-            self._labels = None
-        self._marker_key = ((), False)
+        self.unsplit(render=False)
+        self._markers.close()
         self._blocks.clear()
         self._lit.clear()
         self._lit_blocks.clear()
@@ -626,31 +590,9 @@ class SceneController:
         self._block_state.clear()
         self._meshes = {}
         self._pickables.clear()
+        self._outline.close()
         self._styles.clear()
         self._block_objects.clear()
-
-
-def _plain_surface(points: np.ndarray, faces: np.ndarray, normals: np.ndarray):
-    """A small vtkPolyData with point normals, made with plain VTK (pyvista's wrappers cost
-    0.6 ms for a handful of markers, on every switch).
-    """
-    from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
-    from vtkmodules.vtkCommonCore import vtkPoints
-    from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
-
-    data = vtkPolyData()
-    vtk_points = vtkPoints()
-    vtk_points.SetData(numpy_to_vtk(np.ascontiguousarray(points, dtype=np.float32), deep=True))
-    data.SetPoints(vtk_points)
-    cells = vtkCellArray()
-    offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64)
-    cells.SetData(numpy_to_vtkIdTypeArray(offsets, deep=True),
-                  numpy_to_vtkIdTypeArray(np.ascontiguousarray(faces, dtype=np.int64).ravel(), deep=True))
-    data.SetPolys(cells)
-    vtk_normals = numpy_to_vtk(np.ascontiguousarray(normals, dtype=np.float32), deep=True)
-    vtk_normals.SetName("Normals")
-    data.GetPointData().SetNormals(vtk_normals)
-    return data
 
 
 def scene_theme() -> pv.themes.Theme:

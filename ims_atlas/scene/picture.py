@@ -7,8 +7,14 @@ direction". The window applies it on screen; export applies the same picture off
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
+import numpy as np
+
+from ims_atlas.anatomy.belly import belly_point, within_levels
+from ims_atlas.anatomy.body_meshes import BodyMeshes, crossings
+from ims_atlas.anatomy.facing import frame_axes, hidden_for
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.anatomy.spine import paraspinal_point
 from ims_atlas.catalog.plan import TreatmentPlan, treatment_plan
@@ -16,12 +22,15 @@ from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import plan_highlights, segment_highlights
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
-from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
+from ims_atlas.scene.plan import MARKER_RADIUS, HighlightPlan, Marker, plan_for
+from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views
 
 Vec3 = tuple[float, float, float]
 
-#: Looking from behind and a little above, turned towards the treated side (focus -> eye).
-PLAN_DIRECTION: dict[str, Vec3] = {"right": (-0.55, 1.0, 0.25), "left": (0.55, 1.0, 0.25), "both": (0.0, 1.0, 0.2)}
+#: Epicentres closer than this across their view (metres: a little over a marker's width)
+#: share one marker and one label that names them all; apart, three markers would sit on one
+#: dot with three leaders meeting there.
+CROWD_M = 2.4 * MARKER_RADIUS
 
 
 @dataclass(frozen=True)
@@ -33,11 +42,91 @@ class Picture:
     frame_ids: tuple[str, ...] = ()
     direction: Vec3 | None = None
     treatment: TreatmentPlan | None = None
+    targets: tuple[PictureTarget, ...] = ()
+    views: tuple[TargetView, ...] = ()
 
     @property
     def markers(self) -> tuple[Marker, ...]:
         """The epicentre and needle-point markers."""
         return self.highlight.markers
+
+    def target(self, key: str) -> PictureTarget | None:
+        """The picture's target with this key."""
+        return next((t for t in self.targets if t.key == key), None)
+
+    def view(self, group: str) -> TargetView | None:
+        """The view of a group (``"local"``, ``"spine"``), or the one view showing everything."""
+        for v in self.views:
+            if v.group == group:
+                return v
+        return self.views[0] if self.views and self.views[0].group == "all" else None
+
+
+def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None, eye=None) -> set[str]:
+    """Opaque structures that lie in front of one of ``markers`` (the picture's, by default)
+    as seen along the view's direction (or from the camera at ``eye``): a treated muscle over
+    another's needle point.
+    """
+    styles = picture.highlight.styles
+    targets = {t.key: t for t in picture.targets}
+    d = np.asarray(view.direction, dtype=float)
+    out: set[str] = set()
+    for m in markers if markers is not None else picture.highlight.markers:
+        own = {sid for k in m.key.split("+") if k in targets for sid in targets[k].structures}
+        p = np.asarray(m.position, dtype=float)
+        if eye is not None:
+            d = np.asarray(eye, dtype=float) - p
+        for sid in body.along_ray(p, d):
+            style = styles.get(sid)
+            if sid in own or style is None or not style.visible or style.opacity < 0.9:
+                continue
+            n = crossings(body.surface(sid), p, d)
+            if n and n % 2 == 0:  # entered and left again: it lies in front, not around
+                out.add(sid)
+    return out
+
+
+def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None,
+                    eye=None) -> Picture:
+    """``picture`` as drawn in one of its views: only the view's markers; a treated muscle
+    that lies over one of them made see-through (the point is in the muscle behind, and
+    must look so); in a medial view, without the other side (the other limb stands between
+    the camera and the targets). ``eye``: the camera's position, when known.
+    """
+    body = body if body is not None else body_for(manifest)
+    markers = tuple(m for m in picture.highlight.markers if any(k in view.targets for k in m.key.split("+")))
+    hidden = hidden_for(view.name, manifest)
+    styles = dict(picture.highlight.styles)
+    for sid in hidden:
+        if sid in styles:
+            styles[sid] = replace(styles[sid], visible=False)
+    shown = replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
+    for sid in covering(shown, view, body, eye=eye):
+        styles[sid] = replace(styles[sid], opacity=DEFAULT_PALETTE.covering_opacity)
+    return replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
+
+
+#: Around a view's targets, how much of their muscles (metres beyond the targets' own box) is
+#: framed too: a long muscle (the erector spinae) must not pull the camera back to show all of it.
+CONTEXT_M = 0.06
+
+
+def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None
+                      ) -> np.ndarray:
+    """Points to frame for a view: its targets' points and the boxes of their muscles (and
+    of the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets.
+    """
+    body = body if body is not None else body_for(manifest)
+    targets = [t for t in picture.targets if t.key in view.targets]
+    points = np.array([t.point for t in targets if t.point is not None], dtype=float).reshape(-1, 3)
+    ids = [sid for t in targets for sid in t.structures]
+    if view.group in ("spine", "all"):
+        ids += [sid for sid, role in picture.roles.items() if role == "root"]
+    boxes = [c for sid in ids if (s := body.surface(sid)) is not None for c in (s.lo, s.hi)]
+    boxes = np.array(boxes, dtype=float).reshape(-1, 3)
+    if len(points) and len(boxes):
+        boxes = np.clip(boxes, points.min(axis=0) - CONTEXT_M, points.max(axis=0) + CONTEXT_M)
+    return np.vstack([points, boxes])
 
 
 def sides_of(side: str) -> tuple[str, ...]:
@@ -45,36 +134,214 @@ def sides_of(side: str) -> tuple[str, ...]:
     return ("left", "right") if side == "both" else (side,)
 
 
+_BODIES: dict[tuple, BodyMeshes] = {}
+
+
+def body_for(manifest: Manifest) -> BodyMeshes:
+    """The (cached) surfaces of a manifest, for the geometry behind views and anchors."""
+    key = (str(manifest.path), len(manifest))
+    body = _BODIES.get(key)
+    if body is None or body.manifest is not manifest:
+        _BODIES.clear()
+        body = _BODIES[key] = BodyMeshes(manifest)
+    return body
+
+
+def _levels_range(manifest: Manifest, segments) -> tuple[float, float] | None:
+    """Heights (along the frame's up) of the vertebrae of some segments."""
+    _, _, up = frame_axes(manifest)
+    zs = []
+    for seg in segments:
+        v = manifest.vertebra(seg) or (manifest.vertebra("S") if str(seg).startswith("S") else None)
+        if v is not None and "centroid" in v.landmarks:
+            zs.append(float(np.dot(v.landmarks["centroid"], up)))
+    return (min(zs), max(zs)) if zs else None
+
+
+def anchor_of(body: BodyMeshes, structures, segments=()) -> Vec3 | None:
+    """Where a muscle target without an epicentre is marked: the belly of its drawn structures,
+    cut down to the plan's spinal levels when the muscle runs far beyond them.
+    """
+    points = body.points(structures)
+    levels = _levels_range(body.manifest, segments) if segments else None
+    if levels is not None:
+        points = within_levels(points, levels, frame_axes(body.manifest)[2])
+    return belly_point(points)
+
+
+def named_nerves(plan: TreatmentPlan, manifest: Manifest, sides: tuple[str, ...]) -> list[str]:
+    """Ids of the nerves a plan names (in its explanation, its muscles' nerves, its targets'
+    notes and its safety notes), on the plan's sides.
+    """
+    texts = [plan.condition.explanation or ""]
+    texts += [note.text for note in plan.safety]
+    for t in plan.local_targets:
+        texts += [t.muscle.nerve or "", t.target.note or "", t.description or ""]
+    words = " ".join(texts).lower()
+    out = []
+    for s in manifest.by_kind("nerve"):
+        if s.side not in sides and s.side != "midline":
+            continue
+        name = re.sub(r"\s*\((left|right)\)\s*$", "", s.name, flags=re.IGNORECASE).strip().lower()
+        if name and re.search(rf"\b{re.escape(name)}\b", words):
+            out.append(s.id)
+    return out
+
+
+def _across(a, b, direction) -> float:
+    """Distance between two points seen along ``direction`` (none: in space)."""
+    gap = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if direction is not None:
+        d = np.asarray(direction, dtype=float)
+        gap = gap - d * float(np.dot(gap, d) / np.dot(d, d))
+    return float(np.linalg.norm(gap))
+
+
+def _grouped(markers: list[Marker], views: tuple[TargetView, ...] = ()) -> list[Marker]:
+    """Local markers closer than :data:`CROWD_M` as seen in their view merged into one that
+    names them all.
+    """
+    local = [m for m in markers if m.role == "local"]
+    rest = [m for m in markers if m.role != "local"]
+    view_of = {k: v for v in views for k in v.targets}
+    groups: list[list[Marker]] = []
+    for m in local:
+        view = view_of.get(m.key)
+        direction = view.direction if view is not None else None
+        near = [g for g in groups
+                if any(view_of.get(o.key) is view and _across(m.position, o.position, direction) < CROWD_M for o in g)]
+        merged = [o for g in near for o in g] + [m]
+        groups = [g for g in groups if g not in near] + [merged]
+    out = []
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+            continue
+        g = sorted(g, key=local.index)
+        centre = tuple(float(c) for c in np.mean([m.position for m in g], axis=0))
+        out.append(Marker("local", centre, " / ".join(m.label for m in g), "+".join(m.key for m in g)))
+    first = {m.key: i for i, m in enumerate(local)}
+    out = sorted(out, key=lambda m: first[m.key.split("+")[0]])
+    # A local marker on top of a paraspinal needle point (the semispinalis epicentre beside
+    # C5) joins it: the cube stays, and its label names both.
+    spine = list(rest)
+    kept = []
+    for m in out:
+        view = view_of.get(m.key.split("+")[0])
+        direction = view.direction if view is not None else None
+        i = next((i for i, o in enumerate(spine) if o.role == "paraspinal" and view_of.get(o.key.split("+")[0]) is view
+                  and _across(m.position, o.position, direction) < CROWD_M), None)
+        if i is None:
+            kept.append(m)
+        else:
+            o = spine[i]
+            spine[i] = Marker("paraspinal", o.position, o.label, f"{o.key}+{m.key}")
+    return kept + spine
+
+
+def _condition_targets(plan: TreatmentPlan, manifest: Manifest, body: BodyMeshes, roles: dict[str, str]
+                       ) -> tuple[list[PictureTarget], list[Marker]]:
+    targets: list[PictureTarget] = []
+    markers: list[Marker] = []
+    seen: set[str] = set()
+    beside_spine = {s.id for p in plan.paraspinal_targets for m in p.muscles
+                    for s in manifest.muscle_structures(m.id, sides=[p.side]) if s.level == p.segment}
+    for t in plan.local_targets:
+        key = f"local:{t.muscle.id}:{t.side}"
+        if key in seen:
+            continue
+        seen.add(key)
+        ids = tuple(s.id for s in manifest.muscle_structures(t.muscle.id, sides=[t.side]) if roles.get(s.id) == "local")
+        if t.position is not None:
+            point = t.position
+        elif set(ids) & beside_spine:
+            # Lit at the plan's levels, where the paraspinal needle points already are: its
+            # label names the lit levels; a marker of its own would sit on theirs.
+            point = None
+        else:
+            point = anchor_of(body, ids, plan.segments)
+        targets.append(PictureTarget(key, "local", t.side, point, ids))
+        if point is not None:
+            markers.append(Marker("local", tuple(point), f"{t.muscle.name} ({t.side})", key))
+    for p in plan.paraspinal_targets:
+        key = f"paraspinal:{p.segment}:{p.side}"
+        ids = tuple(s.id for m in p.muscles for s in manifest.muscle_structures(m.id, sides=[p.side])
+                    if s.level == p.segment)
+        targets.append(PictureTarget(key, "paraspinal", p.side, p.position, ids))
+        if p.position is not None:
+            markers.append(Marker("paraspinal", p.position, f"{p.segment} {p.side}", key))
+    return targets, markers
+
+
+def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, segment: str, sides: tuple[str, ...],
+                     roles: dict[str, str]) -> tuple[list[PictureTarget], list[Marker]]:
+    targets: list[PictureTarget] = []
+    markers: list[Marker] = []
+    try:
+        entry = catalog.segment(segment)
+    except KeyError:
+        entry = None
+    beside_spine = set(entry.paraspinal_muscles) if entry is not None else set()
+    for muscle, contribution in catalog.muscles_for_segment(segment):
+        if muscle.id in beside_spine:
+            continue  # named once, as the paraspinal target
+        role = "local" if contribution == "major" else "minor"
+        for side in sides:
+            ids = tuple(s.id for s in manifest.muscle_structures(muscle.id, sides=[side]) if s.id in roles)
+            if not ids:
+                continue
+            point = anchor_of(body, ids, (segment,))
+            key = f"{role}:{muscle.id}:{side}"
+            targets.append(PictureTarget(key, role, side, point, ids))
+            if point is not None:
+                markers.append(Marker("anchor", point, f"{muscle.name} ({side})", key))
+    for side in sides:
+        point = paraspinal_point(manifest, segment, side)
+        ids = tuple(s.id for m in beside_spine for s in manifest.muscle_structures(m, sides=[side]) if s.level == segment)
+        if point is None and not ids:
+            continue
+        key = f"paraspinal:{segment}:{side}"
+        point = None if point is None else tuple(float(c) for c in point)
+        targets.append(PictureTarget(key, "paraspinal", side, point, ids))
+        if point is not None:
+            markers.append(Marker("paraspinal", point, f"{segment} {side}", key))
+    return targets, markers
+
+
 def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
-                palette: Palette = DEFAULT_PALETTE) -> Picture:
+                palette: Palette = DEFAULT_PALETTE, body: BodyMeshes | None = None) -> Picture:
     """What to show for ``state``.
 
-    A condition lights its local and paraspinal targets and roots with markers; a segment
-    lights the muscles it supplies (major and minor told apart), its roots and its paraspinal
-    level; a selection is lit on top of either. The state's ``hidden`` structures are not
-    drawn; ``isolated``, when not empty, draws only those; ``opacity`` scales each layer.
+    A condition lights its local and paraspinal targets and roots with markers, and the
+    nerves its plan names; a segment lights the muscles it supplies (major and minor told
+    apart), its roots and its paraspinal level. Each target gets its point (the epicentre, the
+    needle point, or a muscle's belly at the plan's levels) and the picture its views
+    (:func:`~ims_atlas.scene.target_views.choose_views`). A selection is lit on top of
+    either. The state's ``hidden`` structures are not drawn; ``isolated``, when not empty,
+    draws only those; ``opacity`` scales each layer.
     """
     roles: dict[str, str] = {}
     markers: list[Marker] = []
+    targets: list[PictureTarget] = []
     treatment = None
-    direction = None
+    body = body if body is not None else body_for(manifest)
     if state.condition_id and catalog is not None and catalog.has_condition(state.condition_id):
         treatment = treatment_plan(catalog, manifest, state.condition_id, state.side)
-        roles, markers = plan_highlights(treatment, manifest)
-        direction = PLAN_DIRECTION.get(state.side, PLAN_DIRECTION["both"])
+        roles, _ = plan_highlights(treatment, manifest)
+        for sid in named_nerves(treatment, manifest, sides_of(state.side)):
+            roles.setdefault(sid, "nerve")
+        targets, markers = _condition_targets(treatment, manifest, body, roles)
     elif state.segment and catalog is not None:
         roles, _ = segment_highlights(catalog, manifest, state.segment, sides_of(state.side))
-        direction = PLAN_DIRECTION.get(state.side, PLAN_DIRECTION["both"])
-        # The paraspinal needle points at the segment's level, as in a treatment plan.
-        for side in sides_of(state.side):
-            point = paraspinal_point(manifest, state.segment, side)
-            if point is not None:
-                markers.append(Marker("paraspinal", tuple(point), f"{state.segment} {side}"))
-    frame_ids = tuple(roles)
+        targets, markers = _segment_targets(catalog, manifest, body, state.segment, sides_of(state.side), roles)
+    views = choose_views(targets, body, state.side) if targets else ()
+    markers = _grouped(markers, views)
+    frame_ids = tuple(sid for sid, role in roles.items() if role != "nerve")
+    direction = views[0].direction if views else None
     if state.selection and state.selection in {s.id for s in manifest}:
         roles = dict(roles)
         roles[state.selection] = "local" if not roles.get(state.selection) else roles[state.selection]
     highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, markers=markers, palette=palette,
                          hidden=state.hidden, isolate=state.isolated, opacity=dict(state.opacity),
                          labels=state.labels)
-    return Picture(highlight, roles, frame_ids, direction, treatment)
+    return Picture(highlight, roles, frame_ids, direction, treatment, tuple(targets), views)

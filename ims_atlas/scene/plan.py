@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ims_atlas.anatomy.manifest import LAYERS, Manifest, Structure
 from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
 
-ROLES = ("base", "context", "local", "minor", "paraspinal", "root")
+ROLES = ("base", "context", "local", "minor", "nerve", "paraspinal", "root")
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,21 @@ class StructureStyle:
     visible: bool
 
 
+#: Marker sizes (metres): the radius of a local epicentre's sphere, the side of a paraspinal
+#: needle point's cube. Small enough that the needle points of neighbouring levels (1.5-2.5 cm
+#: apart) stay apart; large enough to be seen in a picture of the whole back.
+MARKER_RADIUS = 0.005
+MARKER_CUBE = 0.008
+
+
 @dataclass(frozen=True)
 class Marker:
     """A point to mark in the scene (an epicentre or a paraspinal needle point)."""
 
-    role: str
+    role: str  # "local" (a sphere), "paraspinal" (a cube) or "anchor" (a label only)
     position: tuple[float, float, float]
     label: str
+    key: str = ""  # the picture target it marks (``scene.target_views.PictureTarget.key``)
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,9 @@ def plan_for(
         drawn = s.id not in hidden and (not isolate or s.id in isolate)
         role = highlights.get(s.id)
         if role is not None:
-            color = getattr(palette, role)
-            # Epicentre markers lie inside their muscle: let them show through it.
+            color = palette.named_nerve if role == "nerve" else getattr(palette, role)
+            # Opaque (or nearly): neighbouring targets stay distinct; the markers inside are
+            # drawn over the anatomy in the scene's overlay.
             alpha = palette.marked_opacity if (role == "local" and markers) else 1.0
             styles[s.id] = StructureStyle(role, color, alpha, drawn)
             continue
@@ -124,5 +133,5 @@ def label_groups(markers: tuple[Marker, ...]) -> list[Marker]:
         levels = [m.label.rpartition(" ")[0] for m in group]
         text = levels[0] if len(levels) == 1 else f"{levels[0]}-{levels[-1]}"
         middle = group[len(group) // 2]
-        out.append(Marker("paraspinal", middle.position, f"{text} {side}".strip()))
+        out.append(Marker("paraspinal", middle.position, f"{text} {side}".strip(), middle.key))
     return out

@@ -45,12 +45,25 @@ def test_type_tennis_elbow_pick_right_shows_local_and_paraspinal(window, qtbot):
     para = _mask(img, DEFAULT_PALETTE.paraspinal) | _mask(img, DEFAULT_PALETTE.paraspinal_marker)
     assert local.sum() > 200, "the local (orange) targets must show"
     assert para.sum() > 50, "the paraspinal (blue) targets must show"
-    # The cervical paraspinal targets are above the forearm, near the midline.
-    py, px = np.nonzero(para)
-    ly, lx = np.nonzero(local)
-    assert py.mean() < ly.mean()
-    # Seen from behind, the subject's right is the viewer's right: the forearm is right of the spine.
-    assert lx.mean() > px.mean()
+    # The forearm targets face one way, the spine's another: two views side by side, the
+    # muscles to treat on the left, the needle points beside the spine on the right.
+    assert window.scene.split and [v.group for v in window.picture.views] == ["local", "spine"]
+    # (the sky-blue needle points beside the spine are drawn only in the spine's view)
+    _, px = np.nonzero(_mask(img, DEFAULT_PALETTE.paraspinal_marker, 0.08) & (img.max(axis=2) > 180))
+    _, lx = np.nonzero(local)
+    assert len(px) and lx.mean() < w / 2 < np.median(px)
+    # One click shows the spine's view alone, another the local one, a third both again.
+    qtbot.mouseClick(window.panel_buttons["spine"], Qt.MouseButton.LeftButton)
+    window.camera.finish()
+    assert window.state.current.panels == "spine" and not window.scene.split
+    img = np.asarray(window.scene.plotter.screenshot(return_img=True))
+    assert (_mask(img, DEFAULT_PALETTE.paraspinal) | _mask(img, DEFAULT_PALETTE.paraspinal_marker)).sum() > 50
+    qtbot.mouseClick(window.panel_buttons["local"], Qt.MouseButton.LeftButton)
+    window.camera.finish()
+    img = np.asarray(window.scene.plotter.screenshot(return_img=True))
+    assert window.state.current.panels == "local" and _mask(img, DEFAULT_PALETTE.local).sum() > 200
+    qtbot.mouseClick(window.panel_buttons["both"], Qt.MouseButton.LeftButton)
+    assert window.scene.split and window.panel_buttons["both"].isChecked()
     html = window.plan_view.toPlainText()
     assert "Extensor carpi radialis brevis" in html and "C6" in html
 

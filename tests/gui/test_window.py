@@ -36,10 +36,10 @@ def test_window_opens_with_body_visible(window):
 def test_view_buttons_and_keys_move_the_camera(window, qtbot):
     cam = window.scene.plotter.camera
     qtbot.mouseClick(window.view_buttons["posterior"], Qt.MouseButton.LeftButton)
-    assert window.scene.view == "posterior" and cam.position[1] > cam.focal_point[1]
+    assert window.state.current.view == "posterior" and cam.position[1] > cam.focal_point[1]
     window.activateWindow()
     window.view_actions["left"].trigger()
-    assert window.scene.view == "left" and cam.position[0] > cam.focal_point[0]
+    assert window.state.current.view == "left" and cam.position[0] > cam.focal_point[0]
 
 
 def _click_checkbox(qtbot, box):

@@ -34,8 +34,10 @@ def test_everything_loads_in_a_few_composite_actors(scene, manifest):
     # small actor per layer for its highlighted structures: a dozen actors for hundreds of
     # structures.
     actors = scene.plotter.renderer.actors
-    assert len(actors) == 4 + len(partition([s for s in manifest if s.layer == "muscles"], "coarse")) + 4 <= 14
-    assert all(actor.mapper.IsA("vtkCompositePolyDataMapper") for actor in actors.values())
+    # (layers, coarse zones, lit groups, and the outline of the treated muscles)
+    assert len(actors) == 4 + len(partition([s for s in manifest if s.layer == "muscles"], "coarse")) + 4 + 1 <= 15
+    composite = [a for a in actors.values() if a.mapper.IsA("vtkCompositePolyDataMapper")]
+    assert len(composite) == len(actors) - 1  # all but the outline's lines
 
 
 def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, manifest):
@@ -62,7 +64,7 @@ def test_a_switch_touches_only_the_draw_groups_whose_structures_change(scene, ma
 
 @pytest.mark.parametrize("view", ["anterior", "posterior", "left", "right", "superior"])
 def test_each_view_shows_bone_and_muscle(scene, view):
-    scene.apply(plan_for(scene._manifest))
+    scene.apply(plan_for(scene.manifest))
     scene.set_view(view)
     frac = colour_fractions(scene.screenshot())
     assert frac["bone"] > 0.005, frac
@@ -73,7 +75,7 @@ def test_each_view_shows_bone_and_muscle(scene, view):
 def test_highlight_changes_block_colours_without_new_geometry(scene):
     actors_before = set(scene.plotter.renderer.actors)
     target = "extensor_carpi_radialis_brevis_right"
-    scene.apply(plan_for(scene._manifest, highlights={target: "local"}))
+    scene.apply(plan_for(scene.manifest, highlights={target: "local"}))
     colour, opacity, visible = scene.block_style(target)
     assert np.allclose(colour, DEFAULT_PALETTE.local, atol=1e-3) and opacity == 1.0 and visible
     _, dim, _ = scene.block_style("femur_right")
@@ -218,7 +220,7 @@ def test_every_target_gets_a_label_and_no_two_labels_overlap(scene, manifest):
     picture = picture_for(ViewState(condition_id="sciatica", side="both"), manifest, catalog)
     scene.show(picture)
     scene.screenshot()  # a frame: the labels are laid out before each one
-    labels = scene._labels
+    labels = scene.labels
     wanted = label_groups(picture.markers)
     assert len(wanted) >= 20
     assert len(labels.boxes) == len(wanted)
@@ -260,3 +262,38 @@ def test_a_surface_too_small_to_decimate_is_drawn_from_its_zone_actor_near_and_f
     scene.apply(plan_for(manifest, highlights={small: "paraspinal"}), render=False)
     assert (full.GetMTime(), full.GetCompositeDataDisplayAttributes().GetMTime()) == stamp
     scene.apply(plan_for(manifest), render=False)
+
+
+def test_two_views_split_the_window_each_with_its_own_camera_and_labels(scene, manifest):
+    """Issue 16: a plan whose local and spine targets face apart is shown in two viewports side
+    by side; each frames its own targets (projected inside its half) and labels only them."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        assert scene.split
+        scene.screenshot()
+        width, height = scene.plotter.window_size
+        for second, view in ((False, picture.views[0]), (True, picture.views[1])):
+            for m in picture.markers:
+                if not any(k in view.targets for k in m.key.split("+")):
+                    continue
+                x, y = scene.project(m.position, second=second)
+                lo, hi = (width / 2, width) if second else (0, width / 2)
+                assert lo - 1 <= x <= hi + 1 and 0 <= y <= height, (m.label, view.name, x, y)
+        assert scene.labels.boxes and scene.second_labels.boxes
+        left = {t.GetInput().strip() for t in scene.labels.props[1:]}
+        right = {t.GetInput().strip() for t in scene.second_labels.props[1:]}
+        assert left and right and not left & right
+        # A click in the right half picks through the right viewport's camera.
+        m = next(m for m in picture.markers if m.role == "paraspinal")
+        x, y = scene.project(m.position, second=True)
+        assert scene.pick(x, y) is not None
+    finally:
+        scene.unsplit()
+    assert not scene.split and scene.second_labels is None

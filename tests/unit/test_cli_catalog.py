@@ -260,3 +260,19 @@ def test_options_before_the_sub_command_are_kept(capsys):
     assert json.loads(out)["condition"]["id"] == "wrist_pain"
     code, out, _ = run(capsys, "--side", "left", "plan", "tennis elbow", "--json")
     assert {t["side"] for t in json.loads(out)["local_targets"]} == {"left"}
+
+
+def test_plan_json_gains_views(capsys):
+    """Issue 16: ``views`` (name, unit camera direction in the model frame, target ids); the
+    other keys as before."""
+    view = run_json(capsys, "plan", "tennis", "elbow", "--side", "right")
+    assert set(view) == {"condition", "side", "segments", "core_segments", "rationale", "derivation",
+                         "segment_sources", "local_targets", "paraspinal_targets", "safety", "references", "views"}
+    assert view["views"], "the tiny anatomy has the meshes to choose a view"
+    keys = {f"local:{t['muscle']['id']}:{t['side']}" for t in view["local_targets"]}
+    keys |= {f"paraspinal:{p['level']}:{p['side']}" for p in view["paraspinal_targets"]}
+    for v in view["views"]:
+        assert set(v) == {"name", "direction", "targets", "group"}
+        assert v["name"] in ("anterior", "posterior", "inferior", "lateral-right", "medial-right")
+        assert abs(sum(c * c for c in v["direction"]) - 1.0) < 1e-6
+        assert v["targets"] and set(v["targets"]) <= keys

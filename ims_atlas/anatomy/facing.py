@@ -1,0 +1,171 @@
+"""Which way a target faces: the direction from which the least of the body lies in front of it.
+
+For a point in the body and each named direction (front, back, side, medial side, from
+below), a ray is cast from the point out of the body and the structures it passes through
+are counted, bones weighing more than soft tissue (in a plan's picture bones stay half
+solid, soft tissue fades to a whisper). The quadriceps are least hidden from the front, the
+thenar muscles from the palm side, the sole's muscles from below, a paraspinal point from
+behind. Everything comes from the meshes and the manifest's frame, nothing from a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from ims_atlas.anatomy.body_meshes import BodyMeshes, crossings
+from ims_atlas.anatomy.manifest import Manifest
+
+Vec3 = tuple[float, float, float]
+
+#: How much one structure in front of a target counts, by kind: in a plan's picture bones stay
+#: half solid while soft tissue fades to a whisper, so a bone in front hides far more.
+WEIGHTS = {"bone": 3.0, "vertebra": 3.0, "muscle": 0.5, "fascia": 0.5, "nerve": 0.25, "root": 0.25}
+_AXES = {"+X": (1.0, 0.0, 0.0), "-X": (-1.0, 0.0, 0.0), "+Y": (0.0, 1.0, 0.0), "-Y": (0.0, -1.0, 0.0),
+         "+Z": (0.0, 0.0, 1.0), "-Z": (0.0, 0.0, -1.0)}
+
+
+def frame_axes(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit vectors (anterior, left, up) of the manifest's frame (its ``frame`` entry)."""
+    frame = manifest.frame or {}
+    anterior = np.array(_AXES.get(str(frame.get("anterior", "-Y")), _AXES["-Y"]))
+    left = np.array(_AXES.get(str(frame.get("left", "+X")), _AXES["+X"]))
+    up = np.array(_AXES.get(str(frame.get("up", "+Z")), _AXES["+Z"]))
+    return anterior, left, up
+
+
+def view_directions(manifest: Manifest, side: str) -> dict[str, Vec3]:
+    """Named viewing directions (focus -> eye, unit vectors) for targets on ``side``.
+
+    ``"left"``/``"right"`` add the lateral and medial views of that side; ``"both"`` (or
+    the midline) has only the views that show both sides alike.
+    """
+    anterior, left, up = frame_axes(manifest)
+    out: dict[str, Vec3] = {
+        "posterior": tuple(-anterior),
+        "anterior": tuple(anterior),
+        "inferior": tuple(-up),
+    }
+    if side in ("left", "right"):
+        outward = left if side == "left" else -left
+        out[f"lateral-{side}"] = tuple(outward)
+        out[f"medial-{side}"] = tuple(-outward)
+    return {k: tuple(float(c) for c in v) for k, v in out.items()}  # type: ignore[misc]
+
+
+def view_up(manifest: Manifest, direction) -> Vec3:
+    """Which way is up on screen for a view along ``direction``: the body's up, or for a view
+    from below or above (the sole) the body's front, so the toes point up the picture.
+    """
+    anterior, _, up = frame_axes(manifest)
+    d = np.asarray(direction, dtype=np.float64)
+    chosen = anterior if abs(float(np.dot(d, up))) > 0.9 * float(np.linalg.norm(d)) else up
+    return (float(chosen[0]), float(chosen[1]), float(chosen[2]))
+
+
+def hidden_for(view: str, manifest: Manifest) -> set[str]:
+    """Structures not drawn in a view: a medial view of one side hides the other side's
+    structures (the other limb stands between the camera and the target).
+    """
+    if not view.startswith("medial-"):
+        return set()
+    side = view.split("-", 1)[1]
+    other = "left" if side == "right" else "right"
+    return {s.id for s in manifest if s.side == other}
+
+
+#: Rays per target: from the point and from four points this far (metres) around it across
+#: the ray, so one ray slipping between two bones does not decide the view.
+SPREAD_M = 0.012
+
+
+def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip: Iterable[str] = ()) -> float:
+    """Weighted count of the structures between ``point`` and an eye far along ``direction``,
+    averaged over a small bundle of parallel rays (:data:`SPREAD_M`).
+
+    ``own`` (the target's own muscle) and ``skip`` (structures not drawn in that view) do not
+    count. A structure a ray enters and leaves counts once; one the point is inside, once.
+    """
+    origin = np.asarray(point, dtype=np.float64)
+    d = np.asarray(direction, dtype=np.float64)
+    d = d / np.linalg.norm(d)
+    helper = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    u = np.cross(d, helper)
+    u /= np.linalg.norm(u)
+    v = np.cross(d, u)
+    origins = [origin] + [origin + SPREAD_M * w for w in (u, -u, v, -v)]
+    ignore = set(own) | set(skip)
+    total = 0.0
+    for o in origins:
+        for sid in body.along_ray(o, d):
+            if sid in ignore:
+                continue
+            n = crossings(body.surface(sid), o, d)  # type: ignore[arg-type]
+            if n:
+                total += WEIGHTS.get(body.manifest[sid].kind, 0.5) * ((n + 1) // 2)
+    return total / len(origins)
+
+
+#: How much it lowers a view's cost that the target lies on that side of its nearest bone (a
+#: limb's axis): it breaks ties between views that hide a target about as much, in favour of
+#: the side the target faces (the flexors in front of the forearm bones, the sole below the foot's).
+FACING_BONUS = 0.75
+#: The part of the nearest bone whose centre is the local axis (metres around the nearest vertex).
+AXIS_RADIUS_M = 0.04
+
+
+def bone_outward(body: BodyMeshes, point) -> np.ndarray | None:
+    """Unit vector from the centre of the nearest piece of bone to ``point``, or None."""
+    p = np.asarray(point, dtype=np.float64)
+    best = None
+    for s in body.manifest.by_kind("bone", "vertebra"):
+        surface = body.surface(s.id)
+        if surface is None or not len(surface.points):
+            continue
+        d = np.linalg.norm(surface.points - p, axis=1)
+        i = int(np.argmin(d))
+        if best is None or d[i] < best[0]:
+            best = (float(d[i]), surface.points, surface.points[i])
+    if best is None:
+        return None
+    _, pts, nearest = best
+    local = pts[np.linalg.norm(pts - nearest, axis=1) <= AXIS_RADIUS_M]
+    out = p - local.mean(axis=0)
+    n = float(np.linalg.norm(out))
+    return out / n if n > 1e-9 else None
+
+
+def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> dict[str, float]:
+    """:func:`occlusion` of a target for each view of :func:`view_directions`, less
+    :data:`FACING_BONUS` times how squarely the target faces the view from its nearest bone.
+    """
+    own = tuple(own)
+    outward = bone_outward(body, point)
+    costs = {}
+    for name, d in view_directions(body.manifest, side).items():
+        cost = occlusion(body, point, d, own, hidden_for(name, body.manifest))
+        if outward is not None:
+            cost -= FACING_BONUS * max(float(np.dot(outward, d)), 0.0)
+        costs[name] = cost
+    return costs
+
+
+def outward_view(manifest: Manifest, point, side: str) -> str:
+    """The named view a point beside the spine faces: the direction from the body's axis
+    (the centre of the nearest vertebra) to the point. A needle point beside the spine lies
+    in the gutter between spinous process and transverse process, where a ray out of the
+    body finds a gap between the bones whichever way it goes; its position relative to the
+    spine's axis says which way it faces.
+    """
+    p = np.asarray(point, dtype=np.float64)
+    centres = [np.asarray(v.landmarks["centroid"], dtype=np.float64)
+               for v in manifest.by_kind("vertebra") if "centroid" in v.landmarks]
+    directions = view_directions(manifest, side)
+    if not centres:
+        return "posterior" if "posterior" in directions else next(iter(directions))
+    _, _, up = frame_axes(manifest)
+    nearest = min(centres, key=lambda c: abs(float(np.dot(c - p, up))))
+    out = p - nearest
+    out = out - up * float(np.dot(out, up))
+    return max(directions, key=lambda name: float(np.dot(out, directions[name])))

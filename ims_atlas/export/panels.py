@@ -1,0 +1,160 @@
+"""Pictures made of the picture's views: one panel per view, side by side, each labelled.
+
+When a plan's local targets and its paraspinal targets face different ways
+(:mod:`ims_atlas.scene.target_views`), one camera cannot show both truthfully: the picture
+gets two panels under one title and one legend, each framed on its own targets, seen from
+its own direction and captioned ("Muscles to treat, from the front").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image
+
+from ims_atlas.export.annotations import Annotation
+from ims_atlas.export.compose import Regions, Style, compose, plan_regions
+from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
+from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
+from ims_atlas.export.projection import Projector
+from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
+from ims_atlas.scene.target_views import TargetView
+
+if TYPE_CHECKING:  # VTK is imported only when something is rendered
+    from ims_atlas.export.render import OffscreenScene
+
+@dataclass(frozen=True)
+class Panel:
+    """Where one view went on the finished picture: its box, its caption's box, and the
+    pixel position of each of its targets (by annotation key).
+    """
+
+    view: TargetView
+    box: Box
+    caption: Box | None
+    anchors: dict[str, tuple[float, float]]
+    region: Box  # the part of the panel the anatomy was framed into
+    projector: Projector | None = None  # world -> the panel's own pixels (add ``box.x``, ``box.y``)
+    eye: tuple[float, float, float] | None = None  # the camera's position
+    shown: Picture | None = None  # what the panel drew (its markers; in a medial view, one side)
+    rendered: np.ndarray | None = None  # the panel's pixels as rendered, before any text was drawn
+
+
+@dataclass(frozen=True)
+class PanelPicture(AnnotatedPicture):
+    """A finished picture of one or more panels."""
+
+    panels: tuple[Panel, ...] = ()
+    header: Box | None = None
+    footer: Box | None = None
+
+
+def in_view(key: str, view: TargetView) -> bool:
+    """Whether an annotation target (possibly merged: ``"a+b"``) belongs to a view."""
+    return any(k in view.targets for k in key.split("+"))
+
+
+def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np.ndarray:
+    """Points to frame for a view (:func:`~ims_atlas.scene.picture.view_frame_points`)."""
+    return view_frame_points(picture, view, scene.controller.manifest)
+
+
+def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],
+           style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
+           ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
+    """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
+    (the view's caption as its title, no legend); without, the whole picture.
+    """
+    targets = tuple(t for t in annotation.targets if in_view(t.key, view))
+    if caption:
+        own = Annotation(view.caption, "", targets, ())
+        panel_style = replace(style, footer=False, title_px=style.subtitle_px)
+    else:
+        own = replace(annotation, targets=targets)
+        panel_style = style
+    points = view_points(scene, picture, view)
+    regions = plan_regions(size, panel_style, own, clinic, footer_line,
+                           content_aspect=extent_aspect(points, view.direction, view.up))
+    scene.resize(size)
+    scene.aim(points if len(points) else None, view.direction, regions.view, margin=1.12, up=view.up)
+    shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
+    frame = scene.render(shown, transparent=transparent)
+    world = scene.anchors(own.targets)
+    anchors: dict[str, tuple[float, float]] = {}
+    if world:
+        keys = list(world)
+        xy, visible = frame.projector.project([world[k] for k in keys])
+        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
+    image, layout = compose(frame.image, regions, own, anchors, panel_style, clinic, footer_line)
+    extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown,
+             "rendered": frame.image}
+    return image, layout, regions, anchors, extra
+
+
+def _shift(box: Box, dx: float, dy: float) -> Box:
+    return Box(box.x + dx, box.y + dy, box.w, box.h)
+
+
+def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: tuple[int, int], style: Style,
+               transparent: bool = False, clinic: str = "", footer_line: str = "") -> PanelPicture:
+    """The picture of ``picture``'s views: one view fills the picture, two share it side by
+    side under one title and legend.
+
+    Raises
+    ------
+    ~ims_atlas.export.render.RenderError
+        If rendering fails.
+    """
+    views = picture.views
+    if len(views) == 1:
+        image, layout, regions, anchors, extra = _panel(scene, picture, annotation, views[0], size, style, transparent,
+                                                        False, clinic, footer_line)
+        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **extra)
+        return PanelPicture(image, layout, (panel,), regions.header, regions.footer)
+    full = plan_regions(size, style, Annotation(annotation.title, annotation.subtitle, (), annotation.legend),
+                        clinic, footer_line, labels=False)
+    m = style.margin
+    top = full.header.bottom + m if full.header is not None else m
+    bottom = full.footer.y - m if full.footer is not None else size[1] - m
+    width = (size[0] - m) // len(views)
+    height = int(bottom - top)
+    canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+    placed: list[PlacedLabel] = []
+    dropped: list = []
+    panels: list[Panel] = []
+    for i, view in enumerate(views):
+        x0 = int(i * width + (m if i else 0) // 1)
+        w = int(width if i < len(views) - 1 else size[0] - x0)
+        image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
+                                                        transparent, True)
+        canvas.paste(image, (x0, int(top)))
+        placed += [replace(p, box=_shift(p.box, x0, top), anchor=(p.anchor[0] + x0, p.anchor[1] + top),
+                           leader_start=(p.leader_start[0] + x0, p.leader_start[1] + top)) for p in layout.placed]
+        dropped += list(layout.dropped)
+        panels.append(Panel(view, Box(x0, top, w, height),
+                            _shift(regions.header, x0, top) if regions.header is not None else None,
+                            {k: (p[0] + x0, p[1] + top) for k, p in anchors.items()}, _shift(regions.view, x0, top),
+                            **extra))
+    background = _background(size, scene, transparent)
+    picture_image = Image.alpha_composite(background, canvas)
+    framed = Annotation(annotation.title, annotation.subtitle, (), annotation.legend)
+    picture_image, _ = compose(np.asarray(picture_image), full, framed, {}, style, clinic, footer_line,
+                               dropped=len(dropped))
+    return PanelPicture(picture_image, LabelLayout(tuple(placed), tuple(dropped)), tuple(panels), full.header,
+                        full.footer)
+
+
+def _background(size: tuple[int, int], scene: OffscreenScene, transparent: bool) -> Image.Image:
+    """The picture's background behind and between the panels: the scene's gradient."""
+    w, h = size
+    if transparent:
+        return Image.new("RGBA", size, (0, 0, 0, 0))
+    top = np.array(scene.palette.background_top) * 255
+    bottom = np.array(scene.palette.background_bottom) * 255
+    t = np.linspace(0.0, 1.0, h)[:, None]
+    rows = (top[None, :] * (1 - t) + bottom[None, :] * t).round().astype(np.uint8)
+    rgb = np.repeat(rows[:, None, :], w, axis=1)
+    alpha = np.full((h, w, 1), 255, np.uint8)
+    return Image.fromarray(np.concatenate([rgb, alpha], axis=-1), "RGBA")

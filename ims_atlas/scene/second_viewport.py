@@ -1,0 +1,62 @@
+"""A second viewport beside the first, drawing the same anatomy from another camera.
+
+A plan whose local targets and paraspinal targets face different ways is shown in the
+window as two views side by side ("both"): the scene's actors are added to a second
+renderer in the right half of the window (the same actors, so a highlight changes both),
+with its own camera, its own markers and labels (:class:`MarkerOverlay`) and its own
+outline of the treated muscles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ims_atlas.scene.marker_overlay import MarkerOverlay
+from ims_atlas.scene.outline import Outline
+from ims_atlas.scene.palette import Palette
+
+#: Where the two viewports sit: (xmin, ymin, xmax, ymax) as fractions of the window.
+LEFT_HALF = (0.0, 0.0, 0.5, 1.0)
+RIGHT_HALF = (0.5, 0.0, 1.0, 1.0)
+WHOLE = (0.0, 0.0, 1.0, 1.0)
+
+
+class SecondViewport:
+    """The right half of a split window: ``props`` drawn again with a camera of its own."""
+
+    def __init__(self, render_window, props: Iterable, palette: Palette, midline_x: float, outlined=()) -> None:
+        from vtkmodules.vtkRenderingCore import vtkRenderer
+
+        renderer = vtkRenderer()
+        renderer.SetLayer(0)
+        renderer.SetViewport(*RIGHT_HALF)
+        renderer.SetBackground(*palette.background_bottom)
+        renderer.SetBackground2(*palette.background_top)
+        renderer.GradientBackgroundOn()
+        renderer.SetUseOIT(False)  # the drawing order does the blending, as in the first (scene.controller)
+        for prop in props:
+            renderer.AddActor(prop)
+        render_window.AddRenderer(renderer)
+        self._window = render_window
+        self.renderer = renderer
+        self.markers = MarkerOverlay(render_window, renderer, palette, midline_x)
+        self.outline = Outline(renderer, palette.outline)
+        self.outline.set_surfaces(list(outlined))
+
+    @property
+    def camera(self):
+        """The second viewport's camera."""
+        return self.renderer.GetActiveCamera()
+
+    def contains(self, x: float, y: float) -> bool:
+        """Whether display point ``(x, y)`` (pixels, origin bottom-left) falls in this viewport."""
+        width, height = self._window.GetSize()
+        x0, y0, x1, y1 = self.renderer.GetViewport()
+        return x0 * width <= x <= x1 * width and y0 * height <= y <= y1 * height
+
+    def close(self) -> None:
+        """Take the viewport out of the window."""
+        self.markers.close()
+        self.outline.close()
+        self.renderer.RemoveAllViewProps()
+        self._window.RemoveRenderer(self.renderer)

@@ -1,0 +1,120 @@
+"""Views chosen from the targets: from where a plan's targets are least hidden. Pure (NumPy).
+
+Each target of a picture (an epicentre, a paraspinal needle point, a muscle a segment
+supplies) gets a cost per named direction (:func:`ims_atlas.anatomy.facing.facing_costs`:
+how much of the body lies between it and the eye). The local targets are shown from the
+direction where their summed cost is lowest, the paraspinal ones likewise; when both choose
+the same direction (or the local targets are seen almost as well from the spine's side),
+one view shows everything, else there are two: ``local`` and ``spine``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ims_atlas.anatomy.body_meshes import BodyMeshes
+from ims_atlas.anatomy.facing import (
+    facing_costs,
+    hidden_for,
+    outward_view,
+    view_directions,
+    view_up,
+)
+
+Vec3 = tuple[float, float, float]
+
+#: Words for each view in captions ("seen from the front").
+VIEW_WORDS = {"anterior": "from the front", "posterior": "from behind", "inferior": "from below",
+              "lateral-right": "from the right side", "lateral-left": "from the left side",
+              "medial-right": "from the inner side", "medial-left": "from the inner side"}
+#: The local targets share the spine's view when it hides them at most this much more (per
+#: target) than their own best view: one picture is easier to read than two.
+SHARE_MARGIN = 0.5
+#: Ties between views are broken in this order.
+PREFERENCE = ("posterior", "lateral-right", "lateral-left", "anterior", "inferior", "medial-right", "medial-left")
+GROUP_WORDS = {"local": "Muscles to treat", "spine": "Beside the spine", "all": "Targets"}
+
+
+@dataclass(frozen=True)
+class PictureTarget:
+    """A target of a picture with the point its marker and label sit at."""
+
+    key: str  # "local:<muscle>:<side>", "minor:<muscle>:<side>", "paraspinal:<segment>:<side>"
+    role: str  # "local" | "minor" | "paraspinal"
+    side: str
+    point: Vec3 | None
+    structures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """One view of a picture: a named direction and the targets it shows."""
+
+    name: str  # "anterior", "posterior", "lateral-right", "medial-right", "inferior", ...
+    direction: Vec3  # unit vector, focus -> eye, in the model frame
+    targets: tuple[str, ...]  # keys of the targets it shows
+    group: str  # "local", "spine" or "all"
+    up: Vec3 = (0.0, 0.0, 1.0)  # up on screen (the body's front for a view from below)
+
+    @property
+    def caption(self) -> str:
+        """A panel's caption: "Muscles to treat, from the front"."""
+        return f"{GROUP_WORDS.get(self.group, 'Targets')}, {VIEW_WORDS.get(self.name, self.name)}"
+
+    def as_json(self) -> dict:
+        """The view as the command line's JSON prints it."""
+        return {"name": self.name, "direction": [round(c, 6) + 0.0 for c in self.direction],
+                "targets": list(self.targets), "group": self.group}
+
+
+def _view(body: BodyMeshes, name: str, direction: Vec3, targets, group: str) -> TargetView:
+    return TargetView(name, direction, tuple(targets), group, view_up(body.manifest, direction))
+
+
+def _best(costs: dict[str, float]) -> str:
+    order = {name: i for i, name in enumerate(PREFERENCE)}
+    return min(costs, key=lambda n: (round(costs[n], 6), order.get(n, len(order))))
+
+
+def choose_views(targets: Sequence[PictureTarget], body: BodyMeshes, side: str) -> tuple[TargetView, ...]:
+    """The views of a picture's targets (at most two; none without targets).
+
+    The paraspinal targets are seen from the side they face relative to the spine's axis
+    (:func:`~ims_atlas.anatomy.facing.outward_view`: from behind). Each local target stays in
+    that view when it is seen there about as well as from its own best direction
+    (:data:`SHARE_MARGIN`); the others get one view of their own, from where they are least
+    hidden together, and each local target then goes to whichever of the two views hides it
+    less. ``side`` is the picture's side: lateral and medial views exist only for one side.
+    """
+    placed = [t for t in targets if t.point is not None]
+    local = [t for t in placed if t.role != "paraspinal"]
+    spine = [t for t in placed if t.role == "paraspinal"]
+    one_side = side if side in ("left", "right") else "both"
+    directions = view_directions(body.manifest, one_side)
+    spine_name = None
+    if spine:
+        votes: dict[str, int] = {}
+        for t in spine:
+            name = outward_view(body.manifest, t.point, one_side)
+            votes[name] = votes.get(name, 0) + 1
+        spine_name = min(votes, key=lambda n: (-votes[n], PREFERENCE.index(n) if n in PREFERENCE else len(PREFERENCE)))
+    costs = {t.key: facing_costs(body, t.point, one_side, t.structures) for t in local}
+    apart = [t for t in local if spine_name is None or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN]
+    if not apart:
+        return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
+    summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
+    local_name = _best(summed)
+    if local_name == spine_name:
+        return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),)
+    if spine_name is None:
+        return (_view(body, local_name, directions[local_name], (t.key for t in local), "all"),)
+    mine = [t for t in local if costs[t.key][local_name] < costs[t.key][spine_name]]
+    shared = [t for t in local if t not in mine]
+    return (_view(body, local_name, directions[local_name], (t.key for t in mine), "local"),
+            _view(body, spine_name, directions[spine_name], (t.key for t in shared + spine), "spine"))
+
+
+def view_hidden(view: TargetView, body: BodyMeshes) -> set[str]:
+    """Structures a view does not draw (the other side, in a medial view)."""
+    return hidden_for(view.name, body.manifest)

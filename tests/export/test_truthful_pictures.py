@@ -1,0 +1,145 @@
+"""Every condition and every segment C1-S2, checked from the rendered picture (issue 16).
+
+For each view (panel) of each picture: every target's point projects inside the part of the
+panel the anatomy was framed into (on screen, clear of the title, the caption and the
+legend); each epicentre or needle-point marker is drawn where its point projects (a pixel
+probe of the rendered anatomy); no opaque structure lies between the eye and a marker but the
+target's own muscle; markers are at least a marker's width apart on screen; labels overlap
+neither each other nor the title, the captions or the legend. One small off-screen scene is
+shared by all the pictures.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pyvista")
+
+from ims_atlas.anatomy.body_meshes import crossings
+from ims_atlas.core.ids import SpinalSegment
+from ims_atlas.core.state import ViewState
+from ims_atlas.export.image_export import ImageOptions, render_image
+from ims_atlas.export.render import OffscreenScene
+from ims_atlas.scene.palette import DEFAULT_PALETTE
+from ims_atlas.scene.picture import body_for
+from ims_atlas.scene.plan import MARKER_CUBE, MARKER_RADIUS
+
+SIZE = (960, 540)
+#: Half the width of a marker (metres): the local sphere's radius, the paraspinal cube's half side.
+MARKER_HALF = {"local": MARKER_RADIUS, "paraspinal": MARKER_CUBE / 2}
+#: The segments a user can study (the README's C1-S2).
+SEGMENTS = [s for s in ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2"]]
+
+
+@pytest.fixture(scope="module")
+def catalog(manifest):
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(None, manifest)
+
+
+@pytest.fixture(scope="module")
+def scene(manifest):
+    with OffscreenScene(manifest, SIZE) as s:
+        yield s
+
+
+def _conditions(catalog) -> list[str]:
+    return [c.id for c in catalog.conditions]
+
+
+def _states():
+    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.paths import meshes_dir
+
+    catalog = load_catalog(None, load_manifest(meshes_dir() / "manifest.json"))
+    return ([pytest.param(ViewState(condition_id=c, side="right"), id=c) for c in _conditions(catalog)]
+            + [pytest.param(ViewState(segment=s, side="right"), id=s) for s in SEGMENTS])
+
+
+def _inside(point, box) -> bool:
+    x, y = point
+    return box.x - 0.5 <= x <= box.right + 0.5 and box.y - 0.5 <= y <= box.bottom + 0.5
+
+
+def _opaque_in_front(manifest, panel, marker, own) -> list[str]:
+    """Structures drawn opaque in the panel between the eye and the marker, but its own."""
+    body = body_for(manifest)
+    p = np.asarray(marker.position, dtype=float)
+    to_eye = np.asarray(panel.eye, dtype=float) - p
+    styles = panel.shown.highlight.styles
+    out = []
+    for sid in body.along_ray(p, to_eye):
+        style = styles.get(sid)
+        if sid in own or style is None or not style.visible or style.opacity < 0.9:
+            continue
+        # Odd crossings: the marker is inside it (its own muscle, counted above); even: in front.
+        n = crossings(body.surface(sid), p, to_eye)
+        if n and n % 2 == 0:
+            out.append(sid)
+    return out
+
+
+def _marker_px(panel, marker) -> tuple[np.ndarray, float]:
+    """Where a marker is drawn in the panel's own pixels, and its half width there."""
+    up = np.asarray(panel.view.up, dtype=float)
+    p = np.asarray(marker.position, dtype=float)
+    r = MARKER_HALF[marker.role]
+    xy, _ = panel.projector.project([p, p + r * up])
+    return xy[0], float(np.linalg.norm(xy[1] - xy[0]))
+
+
+@pytest.mark.parametrize("state", _states())
+def test_picture_is_truthful(state, manifest, catalog, scene):
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    picture = result.picture
+    assert picture.views, "a plan or a segment must have at least one view"
+    assert result.panels and len(result.panels) == len(picture.views)
+    blocked = [b for b in (result.header, result.footer) if b is not None]
+    blocked += [p.caption for p in result.panels if p.caption is not None]
+    targets = {t.key: t for t in picture.targets}
+    for panel in result.panels:
+        view = panel.view
+        # Every target with a point is on screen, inside the panel's anatomy box.
+        for key in view.targets:
+            if targets[key].point is None:
+                continue
+            shown_as = [k for k in panel.anchors if key in k.split("+")]
+            assert shown_as, f"{key} is not on screen in the {view.name} panel"
+            xy = panel.anchors[shown_as[0]]
+            assert _inside(xy, panel.region), f"{key} at {xy} is outside the {view.name} panel's anatomy box"
+            assert not any(_inside(xy, b) for b in blocked), f"{key} is covered by the title, a caption or the legend"
+        # Each marker: drawn where it projects, not behind anything opaque, apart from the others.
+        drawn = [m for m in panel.shown.markers if m.role in ("local", "paraspinal")]
+        centres = []
+        for m in drawn:
+            own = {sid for k in m.key.split("+") if k in targets for sid in targets[k].structures}
+            front = _opaque_in_front(manifest, panel, m, own)
+            assert not front, f"{m.label} is behind opaque {front} in the {view.name} panel"
+            xy, half = _marker_px(panel, m)
+            centres.append((m, xy, half))
+            x, y = round(xy[0]), round(xy[1])
+            px = panel.rendered[y, x, :3].astype(float) / 255.0
+            if m.role == "local":
+                assert px.min() > 0.55 and px.max() - px.min() < 0.2, f"{m.label}: no white marker at {x, y} ({px})"
+            else:
+                want = np.asarray(DEFAULT_PALETTE.paraspinal_marker)
+                assert px[2] > px[0] + 0.15 and np.abs(px / max(px.max(), 1e-6) - want / want.max()).max() < 0.35, \
+                    f"{m.label}: no blue marker at {x, y} ({px})"
+        for (a, pa, ha), (b, pb, hb) in itertools.combinations(centres, 2):
+            gap = float(np.linalg.norm(pa - pb))
+            assert gap >= min(ha, hb) * 2 - 0.5, f"{a.label} and {b.label} are {gap:.1f} px apart in {view.name}"
+    boxes = [p.box for p in result.layout.placed]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"labels overlap: {a} {b}"
+    for box in boxes:
+        assert not any(box.overlaps(b) for b in blocked), f"a label {box} covers the title, a caption or the legend"
+
+
+def test_every_segment_has_a_view(manifest, catalog):
+    """The segments tested are the ones a user can study, in order."""
+    assert [SpinalSegment(s).name for s in SEGMENTS] == SEGMENTS

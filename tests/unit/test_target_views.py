@@ -1,0 +1,161 @@
+"""Views chosen from the targets, bellies, levels and named nerves: pure geometry (issue 16)."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ims_atlas.anatomy.belly import belly_point, within_levels
+from ims_atlas.anatomy.body_meshes import BodyMeshes, surface_of
+from ims_atlas.anatomy.facing import (
+    facing_costs,
+    hidden_for,
+    outward_view,
+    view_directions,
+    view_up,
+)
+from ims_atlas.anatomy.manifest import Manifest, Structure
+from ims_atlas.anatomy.spine import paraspinal_point
+from ims_atlas.core.state import ViewState
+from ims_atlas.scene.picture import body_for, named_nerves, picture_for
+from ims_atlas.scene.plan import MARKER_CUBE
+from ims_atlas.scene.target_views import PictureTarget, choose_views
+
+FRAME = {"up": "+Z", "anterior": "-Y", "left": "+X", "midline_x": 0.0}
+
+
+def _box(lo, hi):
+    """A closed, outward-wound box mesh."""
+    (x0, y0, z0), (x1, y1, z1) = lo, hi
+    pts = np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
+                    [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]], dtype=float)
+    faces = np.array([[0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4],
+                      [1, 2, 6], [1, 6, 5], [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7]])
+    return pts, faces
+
+
+def _body(parts: dict[str, tuple[str, str, tuple, tuple]], landmarks=None) -> BodyMeshes:
+    """A toy body: id -> (kind, side, lo, hi)."""
+    structures = tuple(
+        Structure(sid, sid, kind, "bones" if kind in ("bone", "vertebra") else "muscles", side, "toy", f"{sid}.npz", 12,
+                  landmarks=(landmarks or {}).get(sid, {}))
+        for sid, (kind, side, _, _) in parts.items())
+    manifest = Manifest(Path("/nowhere/manifest.json"), FRAME, {}, structures)
+    return BodyMeshes(manifest, {sid: surface_of(*_box(lo, hi)) for sid, (_, _, lo, hi) in parts.items()})
+
+
+def test_a_target_in_front_of_its_bone_is_seen_from_the_front():
+    # A right "thigh": a bone, with a muscle in front of it and one behind it.
+    body = _body({"femur": ("bone", "right", (-0.12, -0.02, 0.4), (-0.08, 0.02, 0.8)),
+                  "front": ("muscle", "right", (-0.13, -0.06, 0.5), (-0.07, -0.03, 0.7)),
+                  "back": ("muscle", "right", (-0.13, 0.03, 0.5), (-0.07, 0.06, 0.7))})
+    front = facing_costs(body, (-0.1, -0.045, 0.6), "right", ("front",))
+    back = facing_costs(body, (-0.1, 0.045, 0.6), "right", ("back",))
+    assert min(front, key=front.get) == "anterior"
+    assert min(back, key=back.get) == "posterior"
+    views = choose_views([PictureTarget("local:front:right", "local", "right", (-0.1, -0.045, 0.6), ("front",))],
+                         body, "right")
+    assert [(v.name, v.targets, v.group) for v in views] == [("anterior", ("local:front:right",), "all")]
+    assert views[0].direction == (0.0, -1.0, 0.0)
+
+
+def test_local_and_spine_targets_facing_apart_get_two_views():
+    lm = {"vertebra_l4": {"centroid": (0.0, 0.0, 1.0)}}
+    body = _body({"vertebra_l4": ("vertebra", "midline", (-0.02, -0.02, 0.98), (0.02, 0.02, 1.02)),
+                  "femur": ("bone", "right", (-0.12, -0.02, 0.4), (-0.08, 0.02, 0.8)),
+                  "quad": ("muscle", "right", (-0.13, -0.06, 0.5), (-0.07, -0.03, 0.7))}, lm)
+    targets = [PictureTarget("local:quad:right", "local", "right", (-0.1, -0.045, 0.6), ("quad",)),
+               PictureTarget("paraspinal:L4:right", "paraspinal", "right", (-0.015, 0.03, 1.0))]
+    assert outward_view(body.manifest, (-0.015, 0.03, 1.0), "right") == "posterior"
+    views = choose_views(targets, body, "right")
+    assert [(v.name, v.group, v.targets) for v in views] == [
+        ("anterior", "local", ("local:quad:right",)), ("posterior", "spine", ("paraspinal:L4:right",))]
+
+
+def test_views_from_below_keep_the_front_up_and_medial_views_hide_the_other_side():
+    body = _body({"a": ("muscle", "left", (0.1, 0, 0), (0.2, 0.1, 0.1)), "b": ("muscle", "right", (-0.2, 0, 0), (-0.1, 0.1, 0.1))})
+    assert view_up(body.manifest, (0.0, 0.0, -1.0)) == (0.0, -1.0, 0.0)
+    assert view_up(body.manifest, (0.0, 1.0, 0.0)) == (0.0, 0.0, 1.0)
+    assert hidden_for("medial-right", body.manifest) == {"a"}
+    assert hidden_for("posterior", body.manifest) == set()
+    assert set(view_directions(body.manifest, "right")) == {"anterior", "posterior", "inferior", "lateral-right",
+                                                            "medial-right"}
+    assert view_directions(body.manifest, "right")["lateral-right"] == (-1.0, 0.0, 0.0)  # +X is the left
+    assert "lateral-right" not in view_directions(body.manifest, "both")
+
+
+def test_the_belly_is_the_thick_part_not_the_tendon():
+    rng = np.random.default_rng(1)
+    # A long thin tendon (z 0-0.2) and a fat belly (z 0.2-0.3), sampled evenly along the length.
+    tendon = np.column_stack([rng.normal(0, 0.002, 400), rng.normal(0, 0.002, 400), rng.uniform(0.0, 0.2, 400)])
+    belly = np.column_stack([rng.normal(0, 0.02, 400), rng.normal(0, 0.02, 400), rng.uniform(0.2, 0.3, 400)])
+    point = belly_point(np.vstack([tendon, belly]))
+    assert 0.2 <= point[2] <= 0.3
+    centre = np.vstack([tendon, belly]).mean(axis=0)
+    assert centre[2] < 0.2  # the centre of the vertices would have been on the tendon
+
+
+def test_a_long_muscle_is_cut_down_to_the_levels():
+    column = np.column_stack([np.zeros(100), np.zeros(100), np.linspace(0.9, 1.5, 100)])
+    cut = within_levels(column, (1.0, 1.1), np.array([0.0, 0.0, 1.0]), margin=0.0)
+    assert cut[:, 2].min() >= 1.0 and cut[:, 2].max() <= 1.1
+    short = column[(column[:, 2] > 1.02) & (column[:, 2] < 1.08)]
+    assert len(within_levels(short, (1.0, 1.1), np.array([0.0, 0.0, 1.0]))) == len(short)
+
+
+def test_neighbouring_paraspinal_points_stay_apart(manifest):
+    """The L5 point at the L5-S1 disc, clear of the S1 point (they sat 6-7 mm apart)."""
+    l5 = np.array(paraspinal_point(manifest, "L5", "right"))
+    s1 = np.array(paraspinal_point(manifest, "S1", "right"))
+    assert np.linalg.norm(l5 - s1) >= 2 * MARKER_CUBE
+    disc = 0.5 * (manifest.vertebra("L5").landmarks["inferior"][2] + manifest.vertebra("S").landmarks["superior"][2])
+    assert abs(l5[2] - disc) < 0.005
+    levels = ["L1", "L2", "L3", "L4", "L5", "S1", "S2"]
+    points = [np.array(paraspinal_point(manifest, s, "right")) for s in levels]
+    for a, b in itertools.pairwise(points):
+        assert np.linalg.norm(a - b) >= 2 * MARKER_CUBE
+        assert a[2] > b[2]  # in order down the spine
+
+
+@pytest.fixture(scope="module")
+def catalog(manifest):
+    from ims_atlas.catalog.load import load_catalog
+
+    return load_catalog(None, manifest)
+
+
+@pytest.mark.parametrize(("condition", "nerve"), [("piriformis_syndrome", "nerve_sciatic_right"),
+                                                  ("carpal_tunnel", "nerve_median_right")])
+def test_the_nerves_a_plan_names_are_lit(manifest, catalog, condition, nerve):
+    from ims_atlas.catalog.plan import treatment_plan
+
+    assert nerve in named_nerves(treatment_plan(catalog, manifest, condition, "right"), manifest, ("right",))
+    picture = picture_for(ViewState(condition_id=condition, side="right"), manifest, catalog)
+    assert picture.roles[nerve] == "nerve" and picture.highlight.styles[nerve].visible
+
+
+@pytest.mark.parametrize("condition", ["neck_pain_whiplash", "thoracic_pain", "low_back_pain"])
+def test_multifidus_is_shown_at_the_plans_levels(manifest, catalog, condition):
+    """Its lit structures (and so its label) are at the plan's levels, not mid-column."""
+    picture = picture_for(ViewState(condition_id=condition, side="right"), manifest, catalog)
+    target = picture.target("local:multifidus:right")
+    assert target is not None and target.structures
+    levels = {manifest[sid].level for sid in target.structures}
+    assert levels <= set(picture.treatment.segments)
+    heights = body_for(manifest).points(target.structures)[:, 2]
+    zs = [manifest.vertebra(s).landmarks["centroid"][2] for s in picture.treatment.segments if manifest.vertebra(s)]
+    assert min(zs) - 0.04 <= heights.mean() <= max(zs) + 0.04
+
+
+def test_every_picture_has_views_with_unit_directions(manifest, catalog):
+    for c in catalog.conditions:
+        picture = picture_for(ViewState(condition_id=c.id, side="right"), manifest, catalog)
+        assert 1 <= len(picture.views) <= 2, c.id
+        keys = {t.key for t in picture.targets if t.point is not None}
+        shown = [k for v in picture.views for k in v.targets]
+        assert sorted(shown) == sorted(keys), c.id  # every placed target in exactly one view
+        for v in picture.views:
+            assert np.linalg.norm(v.direction) == pytest.approx(1.0)
