@@ -13,9 +13,13 @@ from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import _root_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
-from ims_atlas.scene.picture import PLAN_DIRECTION, Picture
+from ims_atlas.scene.picture import Picture
 from ims_atlas.scene.plan import Marker, plan_for
 from ims_atlas.study.assessment import Assessment
+
+#: From behind and a little above, turned towards the side (focus -> eye): the paraspinal
+#: points and most marked muscles face backwards.
+PLAN_DIRECTION = {"right": (-0.55, 1.0, 0.25), "left": (0.55, 1.0, 0.25), "both": (0.0, 1.0, 0.2)}
 
 
 def assessment_picture(assessment: Assessment, manifest: Manifest, catalog: Catalog, state: ViewState,
