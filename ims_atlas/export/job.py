@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import sys
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -107,6 +108,45 @@ def _decode(value: Any, classes: dict[str, type]) -> Any:
     if "__path__" in value:
         return Path(value["__path__"])
     raise ValueError("an export job holds data of no known shape")
+
+
+#: A worker's private folder: ``ims-atlas-export-<window's pid>-<random>`` in the temporary folder.
+FOLDER_PREFIX = "ims-atlas-export-"
+
+
+def job_folder() -> Path:
+    """A new private folder (mode 0700) for one export, after removing those a killed window
+    left behind (they may hold a finished handout with a patient's name).
+    """
+    import tempfile
+
+    remove_stale_job_folders()
+    return Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+
+
+def remove_stale_job_folders(base: Path | None = None) -> list[Path]:
+    """Remove job folders whose window process is gone; return them. Best effort, never raises."""
+    import shutil
+    import tempfile
+
+    from ims_atlas.core.atomic_file import process_alive
+
+    base = Path(base) if base is not None else Path(tempfile.gettempdir())
+    removed = []
+    try:
+        folders = [p for p in base.iterdir() if p.name.startswith(FOLDER_PREFIX) and p.is_dir()]
+    except OSError:
+        return removed
+    for folder in folders:
+        pid = folder.name[len(FOLDER_PREFIX):].split("-", 1)[0]
+        try:
+            mine = folder.stat().st_uid == os.getuid() if hasattr(os, "getuid") else True
+        except OSError:
+            continue
+        if pid.isdigit() and mine and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def write_job(folder: Path, job: Job) -> Path:
