@@ -1,4 +1,5 @@
-"""The catalog's entries as frozen dataclasses: sources, muscles, segments and conditions.
+"""The catalog's entries as frozen dataclasses: sources, muscles, segments, conditions, and the
+safety guidance (contraindications, hazards and red flags).
 
 Built only from a document that passed validation (see :mod:`ims_atlas.catalog.validate`),
 so the ``from_json`` constructors trust the shape and do not check it again.
@@ -20,11 +21,16 @@ class Source:
     citation: str
     url: str | None = None
     notes: str | None = None
+    authors: tuple[str, ...] = ()
+    institution: str | None = None
+    title: str | None = None
+    year: int | None = None
 
     @classmethod
     def from_json(cls, source_id: str, d: dict[str, Any]) -> Source:
         """Build from the ``sources`` value for ``source_id``."""
-        return cls(source_id, d["citation"], d.get("url"), d.get("notes"))
+        return cls(source_id, d["citation"], d.get("url"), d.get("notes"), tuple(d.get("authors") or ()),
+                   d.get("institution"), d.get("title"), d.get("year") if d.get("year") is not None else d.get("accessed"))
 
 
 class Root(NamedTuple):
@@ -207,3 +213,64 @@ class Condition:
     def segments(self) -> tuple[str, ...]:
         """The condition's root segments, cranial first."""
         return self.root_segments.segments
+
+
+@dataclass(frozen=True)
+class AppliesTo:
+    """Which plans a safety item applies to: all, or those naming one of these conditions,
+    muscles (local or paraspinal targets) or root segments.
+    """
+
+    all: bool = False
+    conditions: tuple[str, ...] = ()
+    muscles: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> AppliesTo:
+        """Build from an ``applies_to`` object."""
+        return cls(bool(d.get("all")), tuple(d.get("conditions") or ()), tuple(d.get("muscles") or ()),
+                   tuple(d.get("segments") or ()))
+
+    def matches(self, condition_id: str, muscle_ids: set[str] | frozenset[str], segments: tuple[str, ...]) -> bool:
+        """True if a plan for this condition, with these target muscles and segments, is meant."""
+        return (self.all or condition_id in self.conditions or not muscle_ids.isdisjoint(self.muscles)
+                or any(s in self.segments for s in segments))
+
+
+@dataclass(frozen=True)
+class SafetyItem:
+    """A contraindication, precaution or hazard near a muscle, in clinical and plain words."""
+
+    id: str
+    kind: str  # "contraindication" | "precaution" | "hazard"
+    title: str
+    text: str
+    patient_text: str
+    applies_to: AppliesTo
+    sources: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> SafetyItem:
+        """Build from one ``safety_guidance.contraindications[]`` object."""
+        return cls(d["id"], d["kind"], d["title"], d["text"], d.get("patient_text") or "",
+                   AppliesTo.from_json(d["applies_to"]), tuple(d["sources"]))
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """Signs that mean: refer, do not needle."""
+
+    id: str
+    title: str
+    signs: str
+    action: str
+    patient_text: str
+    applies_to: AppliesTo
+    sources: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RedFlag:
+        """Build from one ``safety_guidance.red_flags[]`` object."""
+        return cls(d["id"], d["title"], d["signs"], d["action"], d["patient_text"],
+                   AppliesTo.from_json(d["applies_to"]), tuple(d["sources"]))

@@ -7,6 +7,18 @@ import unicodedata
 
 #: Words that carry no meaning in a search ("pain in the heel" ~ "heel pain").
 STOP_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "and", "or", "my", "with", "for", "from", "is"})
+#: Words of a question that name no structure ("which root for tibialis anterior",
+#: "what does C6 supply"): dropped, after the whole query has been tried as typed.
+QUESTION_WORDS = frozenset({
+    "which", "what", "whats", "where", "wheres", "how", "why", "who", "does", "do", "did", "is", "are", "was", "were",
+    "can", "could", "would", "should", "will", "i", "me", "you", "your", "tell", "show", "find", "give", "list",
+    "about", "please", "by", "all", "every", "its", "it", "this", "that", "there", "these", "those",
+    "root", "roots", "nerve", "nerves", "supply", "supplies", "supplied", "supplying", "innervate", "innervates",
+    "innervated", "innervation", "innervating", "level", "levels", "segment", "segments", "spinal", "dermatome",
+    "myotome", "muscle", "muscles", "belong", "belongs", "serve", "serves", "served", "come", "comes",
+    "needle", "needles", "needled", "needling", "treat", "treats", "treated", "treating", "treatment", "treatments",
+    "help", "helps", "put", "go", "goes", "get", "gets", "got", "when",
+})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 
@@ -26,6 +38,11 @@ def normalise(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The meaningful words of normalised text."""
     return [t for t in text.split() if t not in STOP_WORDS]
+
+
+def content_words(text: str) -> list[str]:
+    """The words of normalised text that can name something: no stop or question words."""
+    return [t for t in text.split() if t not in STOP_WORDS and t not in QUESTION_WORDS]
 
 
 def trigrams(token: str) -> set[str]:

@@ -102,6 +102,16 @@ def plan_view(catalog: Catalog, plan: TreatmentPlan) -> dict[str, Any]:
             for p in plan.paraspinal_targets
         ],
         "safety": [{"text": s.text, "sources": sources(catalog, s.sources)} for s in plan.safety],
+        "contraindications": [
+            {"id": c.id, "kind": c.kind, "title": c.title, "text": c.text, "patient_text": c.patient_text,
+             "sources": sources(catalog, c.sources)}
+            for c in plan.contraindications
+        ],
+        "red_flags": [
+            {"id": r.id, "title": r.title, "signs": r.signs, "action": r.action, "patient_text": r.patient_text,
+             "sources": sources(catalog, r.sources)}
+            for r in plan.red_flags
+        ],
         "references": [
             {"source": sources(catalog, [r.source])[0], "evidence": r.evidence} for r in plan.references
         ],

@@ -1,8 +1,8 @@
 """What to needle for a condition on a side: a pure function of catalog and anatomy.
 
 The treatment plan lists the local targets (per concrete side, with the epicentre mirrored
-for the left), the root segments, one paraspinal target per (segment, side) and the safety
-notes and references. The scene, the exports and the command line all present this one
+for the left), the root segments, one paraspinal target per (segment, side), the safety
+notes and references, and the contraindications and red flags that apply to it. The scene, the exports and the command line all present this one
 plan; none of them re-derives it.
 """
 
@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ims_atlas.anatomy.manifest import Manifest
-from ims_atlas.catalog.entries import Condition, LocalTarget, Muscle, Point, Reference, Root, SafetyNote
+from ims_atlas.catalog.entries import (
+    Condition,
+    LocalTarget,
+    Muscle,
+    Point,
+    RedFlag,
+    Reference,
+    Root,
+    SafetyItem,
+    SafetyNote,
+)
 from ims_atlas.catalog.rules import paraspinal_level_for
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import DataError
@@ -67,6 +77,26 @@ class TreatmentPlan:
     paraspinal_targets: tuple[ParaspinalTarget, ...]
     safety: tuple[SafetyNote, ...]
     references: tuple[Reference, ...]
+    #: General contraindications and precautions, and hazards near this plan's muscles.
+    contraindications: tuple[SafetyItem, ...] = ()
+    #: Signs that mean "refer, do not needle" for this plan.
+    red_flags: tuple[RedFlag, ...] = ()
+
+
+def safety_for(catalog: Catalog, condition: Condition) -> tuple[tuple[SafetyItem, ...], tuple[RedFlag, ...]]:
+    """The catalog's contraindications and red flags that apply to a plan for ``condition``:
+    those for every plan, for this condition, for one of its local or paraspinal muscles, or
+    for one of its root segments; in catalog order.
+    """
+    muscles = {t.muscle for t in condition.local_targets}
+    for seg in condition.segments:
+        try:
+            muscles.update(catalog.segment(seg).paraspinal_muscles)
+        except KeyError:
+            pass
+    segments = condition.segments
+    return (tuple(c for c in catalog.contraindications if c.applies_to.matches(condition.id, muscles, segments)),
+            tuple(r for r in catalog.red_flags if r.applies_to.matches(condition.id, muscles, segments)))
 
 
 Locator = Callable[[str, str], "Point | None"]
@@ -138,6 +168,7 @@ def treatment_plan(catalog: Catalog, manifest: Manifest | None, condition_id: st
         muscles = tuple(catalog.muscle(m) for m in muscle_ids if catalog.has_muscle(m))
         for s in sides:
             paraspinal.append(ParaspinalTarget(seg, level, s, muscles, locate(seg, s)))
+    contraindications, red_flags = safety_for(catalog, condition)
     return TreatmentPlan(
         condition=condition,
         side=sides[0] if len(sides) == 1 else Side.BOTH.value,
@@ -147,4 +178,6 @@ def treatment_plan(catalog: Catalog, manifest: Manifest | None, condition_id: st
         paraspinal_targets=tuple(paraspinal),
         safety=condition.safety,
         references=condition.references,
+        contraindications=contraindications,
+        red_flags=red_flags,
     )

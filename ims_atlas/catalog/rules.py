@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ims_atlas.catalog.schema import format_path, short
+from ims_atlas.catalog.source_rules import check_sources
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES, foramen_between
 
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
     from ims_atlas.catalog.site_catalog import Catalog
 
 _KINDS = {"muscles": "muscle", "segments": "segment", "conditions": "condition"}
+
+#: How a condition whose segments miss a major root of its own local targets (with no
+#: ``left_out`` reason) is reported; see docs/catalog-format.md.
+ROOT_COVERAGE_SEVERITY = "error"
+#: How a source on the deny list is reported.
+SOURCE_SEVERITY = "error"
+#: How a source without authors (or institution), title and year is reported. TEMPORARY
+#: (issue 17): a warning while the last sources of the re-audited data get their authors and
+#: years (``ims-atlas validate`` lists them); then "error", like the rest.
+SOURCE_FIELDS_SEVERITY = "warning"
 
 
 def paraspinal_level_for(segment: str) -> str:
@@ -52,6 +63,17 @@ def _hint(word: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _runs(segments: list[str]) -> str:
+    """``["C8", "T1", "T2", "L5"]`` -> ``"C8-T2, L5"`` (segments in cranio-caudal order)."""
+    runs: list[list[str]] = []
+    for seg in segments:
+        if runs and SEGMENT_NAMES.index(seg) == SEGMENT_NAMES.index(runs[-1][-1]) + 1:
+            runs[-1].append(seg)
+        else:
+            runs.append([seg])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
 class _Checker:
     """One pass over one document, collecting problems."""
 
@@ -62,10 +84,24 @@ class _Checker:
         self.problems: list[Problem] = []
         src = doc.get("sources")
         self.sources = set(src) if isinstance(src, dict) else set()
+        guidance = doc.get("safety_guidance")
+        self.guidance = guidance if isinstance(guidance, dict) else {}
+        extra = self.guidance.get("sources")
+        self.guidance_sources = set(extra) if isinstance(extra, dict) else set()
+        self.sources |= self.guidance_sources
+        self.condition_ids = {c["id"] for _, c in _entries(doc, "conditions") if isinstance(c.get("id"), str)}
         self.muscle_ids = {m["id"] for _, m in _entries(doc, "muscles") if isinstance(m.get("id"), str)}
+        #: muscle id -> its major root segments (the ones a condition's segments must cover)
+        self.major_roots: dict[str, list[str]] = {}
         if base is not None:
             self.sources |= set(base.sources)
             self.muscle_ids |= {m.id for m in base.muscles}
+            self.condition_ids |= {c.id for c in base.conditions}
+            self.major_roots.update({m.id: list(m.root_segments("major")) for m in base.muscles})
+        for _, m in _entries(doc, "muscles"):
+            if isinstance(m.get("id"), str):
+                self.major_roots[m["id"]] = [r["segment"] for _, r in _entries(m, "roots")
+                                             if r.get("contribution") == "major" and isinstance(r.get("segment"), str)]
         self.cited: set[str] = set()
 
     def add(self, parts: list, message: str, severity: str = "error") -> None:
@@ -146,6 +182,7 @@ class _Checker:
             if isinstance(rs, dict):
                 self.condition_segments([*here, "root_segments"], rs)
                 self.source_refs([*here, "root_segments", "sources"], rs.get("sources"))
+                self.root_coverage([*here, "root_segments"], rs, c)
             for j, note in _entries(c, "safety"):
                 self.source_refs([*here, "safety", j, "sources"], note.get("sources"))
             for j, ref in _entries(c, "references"):
@@ -170,12 +207,91 @@ class _Checker:
             if seg in SEGMENT_NAMES and seg not in listed:
                 self.add([*parts, "core", j], f"core segment {seg} is not one of the condition's segments")
 
+    def root_coverage(self, parts: list, rs: dict, condition: dict) -> None:
+        """The segments cover every major root (within C1-S2) of the condition's local targets,
+        unless ``left_out`` says why that root is not treated, with a source.
+        """
+        listed = {seg for _, seg in _strings(rs.get("segments"))}
+        targets = [t["muscle"] for _, t in _entries(condition, "local_targets") if isinstance(t.get("muscle"), str)]
+        excused: list[tuple[set[str], set[str] | None]] = []
+        for j, entry in _entries(rs, "left_out"):
+            here = [*parts, "left_out", j]
+            segs = {seg for _, seg in _strings(entry.get("segments"))}
+            muscles = None
+            if isinstance(entry.get("muscles"), list):
+                muscles = {m for _, m in _strings(entry["muscles"])}
+                for k, mid in _strings(entry["muscles"]):
+                    if mid not in targets:
+                        self.add([*here, "muscles", k], f"{short(mid)!r} is not one of this condition's local targets")
+            for k, seg in _strings(entry.get("segments")):
+                if seg in listed:
+                    self.add([*here, "segments", k], f"segment {seg} is left out here but listed in the segments")
+                elif not any(seg in self.major_roots.get(m, ()) for m in (muscles if muscles is not None else targets)):
+                    self.add([*here, "segments", k], f"no local target {'named here ' if muscles else ''}has a major "
+                             f"{seg} root: nothing to leave out", "warning")
+            self.source_refs([*here, "sources"], entry.get("sources"))
+            excused.append((segs, muscles))
+        missing: dict[str, list[str]] = {}
+        for mid in dict.fromkeys(targets):
+            for seg in self.major_roots.get(mid, ()):
+                if seg in listed or seg not in CATALOG_SEGMENTS:
+                    continue  # roots below S2 cannot be a condition's segment
+                if any(seg in segs and (muscles is None or mid in muscles) for segs, muscles in excused):
+                    continue
+                missing.setdefault(seg, []).append(mid)
+        if missing:
+            by_muscle: dict[str, list[str]] = {}
+            for seg in sorted(missing, key=SEGMENT_NAMES.index):
+                for mid in missing[seg]:
+                    by_muscle.setdefault(mid, []).append(seg)
+            grouped: dict[str, list[str]] = {}
+            for mid, segs in by_muscle.items():
+                grouped.setdefault(_runs(segs), []).append(mid)
+            detail = "; ".join(f"{runs} ({', '.join(mids)})" for runs, mids in grouped.items())
+            self.add([*parts, "segments"], f"the segments leave out major roots of the local targets: {detail}; "
+                     "add them, or say why in root_segments.left_out (with a source)", ROOT_COVERAGE_SEVERITY)
+
+    def check_safety_guidance(self) -> None:
+        """Contraindications and red flags: unique ids, known sources, conditions and muscles."""
+        top = self.doc.get("sources")
+        for key in sorted(self.guidance_sources & (set(top) if isinstance(top, dict) else set())):
+            self.add(["safety_guidance", "sources", key], f"source id {short(key)!r} is also in $.sources; ids must be unique")
+        for key in ("contraindications", "red_flags"):
+            first: dict[str, int] = {}
+            for i, entry in _entries(self.guidance, key):
+                here = ["safety_guidance", key, i]
+                ident = entry.get("id")
+                if isinstance(ident, str):
+                    if ident in first:
+                        self.add([*here, "id"], f"duplicate id {short(ident)!r} (first at {format_path(['safety_guidance', key, first[ident]])})")
+                    else:
+                        first[ident] = i
+                self.source_refs([*here, "sources"], entry.get("sources"))
+                applies = entry.get("applies_to")
+                if not isinstance(applies, dict):
+                    continue
+                # An unknown id is a warning here: the item applies to fewer plans, nothing breaks
+                # (a muscle or condition may be added later, e.g. by a user catalog).
+                for j, cid in _strings(applies.get("conditions")):
+                    if cid not in self.condition_ids:
+                        self.add([*here, "applies_to", "conditions", j],
+                                 f"unknown condition {short(cid)!r}{_hint(cid, self.condition_ids)}: "
+                                 "the item applies to no plan through it", "warning")
+                for j, mid in _strings(applies.get("muscles")):
+                    if mid not in self.muscle_ids:
+                        self.add([*here, "applies_to", "muscles", j],
+                                 f"unknown muscle {short(mid)!r}{_hint(mid, self.muscle_ids)}: "
+                                 "the item applies to no plan through it", "warning")
+
     def check_unused_sources(self) -> None:
-        if self.user or not isinstance(self.doc.get("sources"), dict):
+        if self.user:
             return
-        for key in self.doc["sources"]:
-            if key not in self.cited:
-                self.add(["sources", key], f"source {short(key)!r} is never cited", "warning")
+        for where, table in ((["sources"], self.doc.get("sources")), (["safety_guidance", "sources"], self.guidance.get("sources"))):
+            if not isinstance(table, dict):
+                continue
+            for key in table:
+                if key not in self.cited:
+                    self.add([*where, key], f"source {short(key)!r} is never cited", "warning")
 
 
 def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog | None = None) -> list[Problem]:
@@ -199,5 +315,13 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
     check.check_muscles()
     check.check_segments()
     check.check_conditions()
+    check.check_safety_guidance()
     check.check_unused_sources()
+    # A user catalog (a clinic's own) may cite its own notes: missing authors, title or year is
+    # only a warning there; a denied web site never is.
+    check_sources(doc.get("sources"), check.add, severity=SOURCE_SEVERITY,
+                  fields_severity="warning" if user else SOURCE_FIELDS_SEVERITY)
+    # The safety section is new (issue 17) and must be right from the start: always errors.
+    check_sources(check.guidance.get("sources"), check.add, where=("safety_guidance", "sources"),
+                  fields_severity="warning" if user else "error")
     return check.problems

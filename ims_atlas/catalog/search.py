@@ -1,10 +1,16 @@
 """Find conditions, muscles and segments from what a clinician or a patient types.
 
-Matches names, clinical names, aliases and abbreviations, lay names and lay terms, and
-segments (``C6``, ``c 6``, ``L5 root``); ignores case and accents; forgives typos; ranks
-exact > prefix > all words > fuzzy, conditions first on ties. Everything that can be is
-precomputed in :class:`CatalogSearch`'s constructor, so a keystroke costs a few dictionary
-lookups plus edit distances on a handful of candidate words.
+Matches names, clinical names, aliases and abbreviations, lay names and lay terms, regions,
+and segments (``C6``, ``c 6``, ``L5 root``); ignores case and accents; forgives typos; ranks
+exact > prefix > all words > fuzzy, conditions first on ties. A question in a person's words
+("which root for tibialis anterior", "what does C6 supply", "muscles of the sole") is also
+tried without its question words, so it finds what it names. A correctly spelled word never
+matches a near-spelled other word (``anterior`` is not ``posterior``), and once something
+matches by name, fuzzy matches are left out. When nothing matches, :meth:`closest` suggests
+only entries sharing a word of the query (an alias, a region, a muscle), never names that
+merely look alike. Everything that can be is precomputed in :class:`CatalogSearch`'s
+constructor, so a keystroke costs a few dictionary lookups plus edit distances on a handful
+of candidate words.
 """
 
 from __future__ import annotations
@@ -15,7 +21,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ims_atlas.catalog.fuzzy import allowed_edits, edit_distance, normalise, tokens, trigrams
+from ims_atlas.catalog.fuzzy import (
+    QUESTION_WORDS,
+    STOP_WORDS,
+    allowed_edits,
+    content_words,
+    edit_distance,
+    normalise,
+    tokens,
+    trigrams,
+)
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.ids import normalise_segment
 
@@ -26,7 +41,8 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
 #: Below this weighted share of the query's words matched, a record is not a hit.
 MIN_COVERAGE = 0.5
-_SEGMENT_WORDS = frozenset({"root", "roots", "nerve", "segment", "level", "spinal"})
+#: A suggestion must share at least this well-matched a word (1 typo in a long word: 0.65).
+_SUGGEST_SIMILARITY = 0.6
 _EXACT, _PREFIX, _TOKENS, _FUZZY = 3, 2, 1, 0
 
 
@@ -68,10 +84,10 @@ class CatalogSearch:
         self._fields: list[_Field] = []
         for c in catalog.conditions:
             self._add("condition", c.id, c.name, [(c.name, 0), (c.id, 0), (c.clinical_name, 1)]
-                      + [(a, 1) for a in c.aliases] + [(c.lay_name, 2)] + [(t, 2) for t in c.lay_terms])
+                      + [(a, 1) for a in c.aliases] + [(c.lay_name, 2)] + [(t, 2) for t in c.lay_terms] + [(c.region, 2)])
         for m in catalog.muscles:
             self._add("muscle", m.id, m.name, [(m.name, 0), (m.id, 0), (m.latin, 1)]
-                      + [(a, 1) for a in m.aliases] + [(m.lay_name, 2)])
+                      + [(a, 1) for a in m.aliases] + [(m.lay_name, 2)] + [(m.region, 2)])
         self._segments: dict[str, int] = {}
         for s in catalog.segments:
             self._segments[s.id] = len(self._records)
@@ -147,7 +163,7 @@ class CatalogSearch:
                 other = self._vocab[self._words[i]]
                 found.setdefault(other, 0.85 + 0.1 * len(word) / len(self._words[i]))
                 i += 1
-        limit = allowed_edits(len(word))
+        limit = allowed_edits(len(word)) if tid is None else 0  # a known word is never another word misspelt
         if limit:
             for other, dist in self._typo_candidates(word, limit):
                 found.setdefault(other, 0.8 - 0.15 * dist)
@@ -204,27 +220,62 @@ class CatalogSearch:
             if self._records[record][0] in wanted and score > best.get(record, (-1.0, 0))[0]:
                 best[record] = (score, field)
 
-        segment = normalise_segment(" ".join(w for w in q.split() if w not in _SEGMENT_WORDS) or q)
-        if segment in self._segments:
+        segment, only_segment = self._segment_in(q)
+        if segment is not None:
             record = self._segments[segment]
-            offer(record, 1.0, self._exact[normalise(segment)][0])
-        for f_idx in self._exact.get(q, ()):
-            offer(self._fields[f_idx].record, (_EXACT + 0.99 - 0.03 * self._fields[f_idx].rank) / 4, f_idx)
-        i = bisect.bisect_left(self._norm_keys, q)
-        while i < len(self._norm_keys) and self._norm_keys[i].startswith(q):
-            f_idx = self._sorted_norms[i][1]
-            f = self._fields[f_idx]
-            offer(f.record, (_PREFIX + 0.4 + 0.5 * len(q) / len(f.norm) - 0.03 * f.rank) / 4, f_idx)
-            i += 1
-        self._word_search(q, offer)
+            offer(record, 1.0 if only_segment else 0.8, self._exact[normalise(segment)][0])
+        stripped = " ".join(content_words(q))
+        question = bool(stripped) and stripped != q
+        # As typed: the whole phrase (lay terms such as "trapped nerve in the back"); its words
+        # only if it is not a question. A question's own words are matched as complete words:
+        # "muscles of the sole" means the sole, not soleus; "which root for tibialis anterior"
+        # tibialis anterior, not posterior.
+        self._phrase_search(q, offer, words=not question)
+        if question:
+            self._phrase_search(stripped, offer, complete=True)
+        asks_muscles = any(w in ("muscle", "muscles") for w in q.split())
+        if asks_muscles and any(self._records[r][0] == "muscle" for r in best):
+            best = {r: v for r, v in best.items() if self._records[r][0] == "muscle"}
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], _KIND_ORDER[self._records[kv[0]][0]], self._records[kv[0]][2]))
+        if ranked and ranked[0][1][0] >= _PREFIX / 4:  # something matches by name: no look-alikes
+            ranked = [kv for kv in ranked if kv[1][0] >= _TOKENS / 4]
         hits = []
         for record, (score, f_idx) in ranked[:limit]:
             kind, ident, label = self._records[record]
             hits.append(Hit(kind, ident, label, round(score, 4), self._fields[f_idx].text))
         return hits
 
-    def _word_search(self, q: str, offer: Callable[[int, float, int], None]) -> None:
+    def _segment_in(self, q: str) -> tuple[str | None, bool]:
+        """The catalog segment a query names (``"what does c 6 supply"`` -> ``"C6"``), and
+        whether the rest of the query is only question words.
+        """
+        words = q.split()
+        for i in range(len(words)):
+            for width in (1, 2):
+                name = normalise_segment(" ".join(words[i:i + width])) if i + width <= len(words) else None
+                if name in self._segments:
+                    rest = words[:i] + words[i + width:]
+                    return name, all(w in QUESTION_WORDS or w in STOP_WORDS for w in rest)
+        return None, False
+
+    def _phrase_search(self, q: str, offer: Callable[[int, float, int], None], *, words: bool = True,
+                       complete: bool = False) -> None:
+        """Exact, prefix and (``words``) word matches of one form of the query; ``complete``:
+        the query is finished, so a known word is not read as the start of a longer one.
+        """
+        for f_idx in self._exact.get(q, ()):
+            offer(self._fields[f_idx].record, (_EXACT + 0.99 - 0.03 * self._fields[f_idx].rank) / 4, f_idx)
+        if not complete or q.rsplit(" ", 1)[-1] not in self._vocab:
+            i = bisect.bisect_left(self._norm_keys, q)
+            while i < len(self._norm_keys) and self._norm_keys[i].startswith(q):
+                f_idx = self._sorted_norms[i][1]
+                f = self._fields[f_idx]
+                offer(f.record, (_PREFIX + 0.4 + 0.5 * len(q) / len(f.norm) - 0.03 * f.rank) / 4, f_idx)
+                i += 1
+        if words:
+            self._word_search(q, offer, complete)
+
+    def _word_search(self, q: str, offer: Callable[[int, float, int], None], complete: bool = False) -> None:
         """Score records by the (idf-weighted) share of query words they contain."""
         words = tokens(q) or q.split()
         words = words[:MAX_QUERY_TOKENS]
@@ -233,6 +284,8 @@ class CatalogSearch:
         weights = []
         for i, word in enumerate(words):
             matches = self._word_matches(word)
+            if complete and word in self._vocab:
+                matches = matches[:1]  # the exact word only (best first, similarity 1.0)
             weights.append(max((self._idf[t] for t, s in matches if s == matches[0][1]), default=self._max_idf))
             for tid, sim in matches:
                 for record, f_idx in self._postings[tid]:
@@ -261,26 +314,36 @@ class CatalogSearch:
                 offer(record, (_FUZZY + 0.95 * coverage - 0.03 * f.rank) / 4, f_idx)
 
     def closest(self, query: str, n: int = 3, kinds: Iterable[str] | None = None) -> list[Hit]:
-        """Loose suggestions for a query that found nothing ("did you mean ...").
+        """Suggestions for a query that found nothing ("did you mean ...").
 
-        Ranks records by the character-trigram overlap of the whole query with their texts.
+        Only entries that share a word of the query (exactly, as a prefix, or with a typo or
+        two) in a name, alias, lay term or region: "knee osteoarthritis" suggests knee pain;
+        "fibromyalgia", sharing no word with any entry, suggests nothing. Ranked by the
+        (idf-weighted) share of the query's words they contain.
         """
-        if not isinstance(query, str) or len(query) > MAX_QUERY_CHARS:
+        if not isinstance(query, str) or len(query) > MAX_QUERY_CHARS or n <= 0:
             return []
         q = normalise(query)
-        if len(q) < 2:
+        words = [w for w in (content_words(q) or tokens(q)) if len(w) >= 3][:MAX_QUERY_TOKENS]
+        if not words:
             return []
         wanted = set(kinds) if kinds is not None else set(KINDS)
-        grams = trigrams(q)
-        if self._field_trigrams is None:  # built on first use: only needed when a search fails
-            self._field_trigrams = [trigrams(f.norm) for f in self._fields]
-        best: dict[int, tuple[float, int]] = {}
-        for f_idx, f in enumerate(self._fields):
-            if self._records[f.record][0] not in wanted:
-                continue
-            other = self._field_trigrams[f_idx]
-            dice = 2.0 * len(grams & other) / (len(grams) + len(other))
-            if dice > best.get(f.record, (0.0, 0))[0]:
-                best[f.record] = (dice, f_idx)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:n]
-        return [Hit(*self._records[r], round(d, 4), self._fields[f].text) for r, (d, f) in ranked if d >= 0.15]
+        weights = []
+        per_record: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(words))
+        best_field: dict[int, tuple[float, int]] = {}
+        for i, word in enumerate(words):
+            matches = [(tid, sim) for tid, sim in self._word_matches(word) if sim >= _SUGGEST_SIMILARITY]
+            weights.append(max((self._idf[tid] for tid, _ in matches), default=self._max_idf))
+            for tid, sim in matches:
+                for record, f_idx in self._postings[tid]:
+                    if self._records[record][0] not in wanted:
+                        continue
+                    scores = per_record[record]
+                    scores[i] = max(scores[i], sim)
+                    rank = self._fields[f_idx].rank
+                    if record not in best_field or rank < self._fields[best_field[record][1]].rank:
+                        best_field[record] = (sim, f_idx)
+        total = sum(weights) or 1.0
+        scored = [(sum(w * s for w, s in zip(weights, scores, strict=True)) / total, record) for record, scores in per_record.items()]
+        scored.sort(key=lambda sr: (-sr[0], _KIND_ORDER[self._records[sr[1]][0]], self._records[sr[1]][2]))
+        return [Hit(*self._records[r], round(s, 4), self._fields[best_field[r][1]].text) for s, r in scored[:n] if s > 0]

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ims_atlas.catalog.entries import Condition, Muscle, Segment, Source
+from ims_atlas.catalog.entries import (
+    Condition,
+    Muscle,
+    RedFlag,
+    SafetyItem,
+    Segment,
+    Source,
+)
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import SEGMENT_NAMES, normalise_segment
 
@@ -31,6 +38,10 @@ class Catalog:
     catalog_version: str = ""
     #: Warnings found while loading (e.g. muscles without a mesh yet); errors never get here.
     warnings: tuple[Problem, ...] = field(default=())
+    #: General contraindications, precautions and hazards near muscles (``safety_guidance``).
+    contraindications: tuple[SafetyItem, ...] = ()
+    #: Signs that mean "refer, do not needle" (``safety_guidance``).
+    red_flags: tuple[RedFlag, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
@@ -48,14 +59,18 @@ class Catalog:
     @classmethod
     def from_json(cls, doc: dict[str, Any], warnings: tuple[Problem, ...] = ()) -> Catalog:
         """Build from a validated document (full or user catalog)."""
+        guidance = doc.get("safety_guidance") or {}
+        sources = {**(doc.get("sources") or {}), **(guidance.get("sources") or {})}
         return cls(
-            sources={k: Source.from_json(k, v) for k, v in (doc.get("sources") or {}).items()},
+            sources={k: Source.from_json(k, v) for k, v in sources.items()},
             muscles=tuple(Muscle.from_json(m) for m in doc.get("muscles") or ()),
             segments=tuple(Segment.from_json(s) for s in doc.get("segments") or ()),
             conditions=tuple(Condition.from_json(c) for c in doc.get("conditions") or ()),
             schema_version=int(doc.get("schema_version", 1)),
             catalog_version=str(doc.get("catalog_version") or ""),
             warnings=warnings,
+            contraindications=tuple(SafetyItem.from_json(c) for c in guidance.get("contraindications") or ()),
+            red_flags=tuple(RedFlag.from_json(r) for r in guidance.get("red_flags") or ()),
         )
 
     # -- lookups -------------------------------------------------------------------------------
@@ -120,7 +135,8 @@ class Catalog:
     # -- user catalogs -------------------------------------------------------------------------
 
     def merged_with(self, user: Catalog) -> Catalog:
-        """Merge in ``user``: this catalog with ``user``'s conditions, muscles and sources added or replacing ours.
+        """Merge in ``user``: its conditions, muscles, sources, contraindications and red flags
+        are added, or replace ours with the same id.
 
         Replaced entries keep their place; new ones come after the bundled ones.
         """
@@ -132,6 +148,8 @@ class Catalog:
             schema_version=self.schema_version,
             catalog_version=self.catalog_version,
             warnings=self.warnings,
+            contraindications=_merge(self.contraindications, user.contraindications),
+            red_flags=_merge(self.red_flags, user.red_flags),
         )
 
 

@@ -84,6 +84,16 @@ def plan_text(view: dict[str, Any], side: str | None = None) -> str:
         for s in view["safety"]:
             marks = cite.mark(s["sources"])
             out += _wrap(f"- {s['text']}" + (f" {marks}" if marks else ""))
+    if view.get("red_flags"):
+        out += ["", "Red flags (refer, do not needle):"]
+        for r in view["red_flags"]:
+            marks = cite.mark(r["sources"])
+            out += _wrap(f"- {r['title']}: {r['signs']} {r['action']}" + (f" {marks}" if marks else ""))
+    if view.get("contraindications"):
+        out += ["", "Contraindications, precautions and hazards:"]
+        for c in view["contraindications"]:
+            marks = cite.mark(c["sources"])
+            out += _wrap(f"- {c['title']} ({c['kind']}): {c['text']}" + (f" {marks}" if marks else ""))
     if view["references"]:
         out += ["", "References:"]
         for r in view["references"]:

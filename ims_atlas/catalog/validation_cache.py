@@ -21,7 +21,7 @@ from ims_atlas.core.json_document import JsonKind, read_json_file
 from ims_atlas.core.safe_file import read_regular
 
 _CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_file.py", "load.py", "text_rules.py",
-               "site_catalog.schema.json")
+               "source_rules.py", "source_denylist.json", "site_catalog.schema.json")
 
 
 def cache_path() -> Path:

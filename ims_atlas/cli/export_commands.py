@@ -65,6 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the clinic's name on the export (default: the one in your settings)")
     p.add_argument("--patient-name", metavar="TEXT", default=None, type=_bounded("--patient-name", MAX_PATIENT_NAME),
                    help="printed on the handout only; never stored, never written into pictures or metadata")
+    p.add_argument("--clinician-sheet", action="store_true",
+                   help="with a .pdf handout: also write the clinician sheet (references, nerves and roots, "
+                        "contraindications and red flags in clinical words) as FILE-clinician.pdf")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                    help="a user catalog merged over the bundled one")
@@ -102,6 +105,16 @@ def run_export(args: argparse.Namespace) -> int:
         _err("note: --size and --transparent apply to pictures (.png); the handout is A4")
     if kind == "png" and args.patient_name:
         _err("note: a patient's name is printed on handouts (.pdf) only; it is not put into pictures")
+    if kind == "pdf" and args.clinician_sheet:
+        from ims_atlas.export.handout import clinician_sheet_path
+
+        try:
+            check_output(clinician_sheet_path(out), force=args.force)
+        except ExportError as exc:
+            _err(f"{exc}; nothing was written")
+            return EXIT_FAILED
+    elif args.clinician_sheet:
+        _err("note: --clinician-sheet goes with a .pdf handout; no sheet is made for a picture")
 
     from ims_atlas.anatomy.manifest import open_manifest
     from ims_atlas.cli.catalog_commands import _catalog, _resolve
@@ -159,15 +172,18 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
     state = ViewState(condition_id=condition_id, segment=segment, side=side, view="posterior")
     try:
         if kind == "pdf":
-            from ims_atlas.export.handout import HandoutOptions, export_handout
+            from ims_atlas.export.handout import HandoutOptions, clinician_sheet_path, export_handout
 
+            sheet = clinician_sheet_path(out) if args.clinician_sheet else None
             handout = export_handout(out, manifest, catalog, state,
                                      HandoutOptions(clinic=clinic, patient_name=args.patient_name or ""),
-                                     force=args.force)
+                                     force=args.force, clinician_sheet=sheet)
             for warning in handout.warnings:
                 _err(f"{'warning' if warning in handout.wrong else 'note'}: {warning}")
             side_note = " (the default; --side left, right or both)" if defaulted else ""
             print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words}{side_note})")
+            if sheet is not None:
+                print(f"saved {sheet} (clinician sheet: references, contraindications and red flags)")
             wrong = handout.wrong
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image

@@ -1,5 +1,7 @@
 """Patient handout export (PDF): pictures rendered off screen, words from the catalog, A4
-large print, written atomically. The patient's name goes into that one file and nowhere else.
+large print, at most two pages, written atomically; and, on request, the clinician sheet (a
+second PDF with the references and the clinician-level safety text). The patient's name goes
+into the handout and nowhere else.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from ims_atlas.export.annotations import annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import ExportError, check_output
 from ims_atlas.export.handout_content import HandoutContent, and_list, handout_content
-from ims_atlas.export.handout_pdf import ClinicHeader, HandoutPicture, handout_pdf, unprintable
+from ims_atlas.export.handout_pdf import (
+    ClinicHeader,
+    HandoutPicture,
+    clinician_sheet_pdf,
+    handout_pdf,
+    unprintable,
+)
 from ims_atlas.export.image_export import check_state
 from ims_atlas.export.pictures import Shot, extent_aspect, take
 from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
@@ -37,8 +45,8 @@ if TYPE_CHECKING:  # VTK is imported only when something is rendered
 PICTURE_SIZE = (1600, 900)
 TALL_PICTURE_SIZE = (1600, 1450)  # for targets that stand tall (a whole leg)
 OVERVIEW_SIZE = (800, 1200)
-#: Labels on the close-ups print at about 13 pt.
-PICTURE_TEXT_SCALE = 1.75
+#: Labels on the close-ups print at about 10 pt (two pictures side by side, some 85 mm wide each).
+PICTURE_TEXT_SCALE = 2.8
 #: Printed pictures: the same highlight colours on a light background (saves ink, reads on paper).
 PRINT_PALETTE = replace(DEFAULT_PALETTE, background_top=hex_rgb("#FFFFFF"), background_bottom=hex_rgb("#D9E0E8"))
 #: Straight from behind and a little above: the spine upright in the middle.
@@ -60,13 +68,16 @@ class HandoutOptions:
 
 @dataclass(frozen=True)
 class Handout:
-    """A finished handout: the PDF bytes, its pictures and words, and what to tell the user."""
+    """A finished handout: the PDF bytes, its pictures and words, the clinician sheet's PDF
+    bytes, and what to tell the user.
+    """
 
     pdf: bytes
     pictures: tuple[Image.Image, ...]
     content: HandoutContent
     warnings: tuple[str, ...] = ()
     wrong: tuple[str, ...] = ()  # what makes the pictures incomplete or misplaced (exit status 3)
+    clinician_pdf: bytes = b""
 
 
 def read_logo(path: str) -> tuple[bytes | None, str | None]:
@@ -150,15 +161,15 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
         shots = [
             (Shot(frame_ids=local_ids, marker_roles=("local",), margin=1.1),
              annotation_for(picture, state, catalog, manifest, roles=("local",)), local_size,
-             f"The needle points in the muscles (orange dots), {side}."),
+             f"Needle points in the muscles (orange dots), {side}."),
             (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
              annotation_for(picture, state, catalog, manifest, roles=("paraspinal",)), PICTURE_SIZE,
-             f"The needle points beside the spine (blue squares) for the {and_list(content.segments)} nerve roots, "
-             "seen from behind. The spinal levels are yellow."),
+             f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots, seen from behind; "
+             "spinal levels in yellow."),
         ]
         if options.overview:
             shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
-                          "The whole plan, from behind: muscles to treat in orange, spinal levels in yellow."))
+                          "The whole plan, from behind."))
         pictures = tuple(HandoutPicture(take(scene, picture, annotation, size, style, shot).image, caption)
                          for shot, annotation, size, caption in shots)
         wrong = scene.wrong_in(picture)
@@ -172,36 +183,55 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
                            content.lay_name, content.clinical_name, content.explanation])
     warnings += [missing] if missing else []
     day = options.date or datetime.date.today()
+    header = ClinicHeader(clinic.name.strip(), clinic.contact, logo, clinic.handout_note)
+    date_text = f"{day.day} {day.strftime('%B %Y')}"
     pdf = handout_pdf(
         content,
         pictures,
-        ClinicHeader(clinic.name.strip(), clinic.contact, logo, clinic.handout_note),
+        header,
         patient_name=options.patient_name,
-        date_text=f"{day.day} {day.strftime('%B %Y')}",
+        date_text=date_text,
         catalog_version=catalog.catalog_version,
     )
-    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong))
+    sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version)
+    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet)
+
+
+def clinician_sheet_path(path: Path) -> Path:
+    """Where the clinician sheet for a handout goes: ``x.pdf`` -> ``x-clinician.pdf``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}-clinician{path.suffix or '.pdf'}")
 
 
 def export_handout(path: Path, manifest: Manifest, catalog: Catalog, state: ViewState,
                    options: HandoutOptions = HandoutOptions(), force: bool = False,
-                   scene: OffscreenScene | None = None) -> Handout:
-    """Check ``path``, make the handout and write it atomically.
+                   scene: OffscreenScene | None = None, clinician_sheet: Path | None = None) -> Handout:
+    """Check ``path`` (and ``clinician_sheet``), make the handout and write it atomically;
+    with ``clinician_sheet``, write the clinician sheet there too.
 
     Raises
     ------
     ExportError
-        Before any rendering, if ``path`` is not a ``.pdf`` file that can be written (or it
-        exists and ``force`` is false) or ``state`` has no condition; after, if the write fails.
+        Before any rendering, if ``path`` or ``clinician_sheet`` is not a ``.pdf`` file that
+        can be written (or it exists and ``force`` is false), they are the same file, or
+        ``state`` has no condition; after, if a write fails.
     ~ims_atlas.export.render.RenderError
         If rendering fails.
     """
     path = Path(path)
     if check_output(path, force=force) != "pdf":
         raise ExportError(f"{path}: a handout must be a .pdf file")
+    if clinician_sheet is not None:
+        clinician_sheet = Path(clinician_sheet)
+        if clinician_sheet.resolve() == path.resolve():
+            raise ExportError(f"{clinician_sheet}: the clinician sheet needs a file of its own")
+        if check_output(clinician_sheet, force=force) != "pdf":
+            raise ExportError(f"{clinician_sheet}: a clinician sheet must be a .pdf file")
     handout = build_handout(manifest, catalog, state, options, scene)
     try:
         atomic_write_bytes(path, handout.pdf, force=force)
+        if clinician_sheet is not None:
+            atomic_write_bytes(clinician_sheet, handout.clinician_pdf, force=force)
     except WriteError as exc:
         raise ExportError(str(exc)) from None
     return handout

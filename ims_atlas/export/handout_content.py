@@ -65,6 +65,15 @@ class HandoutContent:
     safety: tuple[Cited, ...]
     evidence: tuple[Cited, ...]
     references: tuple[Reference, ...] = field(default=())
+    #: For the patient: what to tell the practitioner before treatment (the contraindications'
+    #: plain words) and when to call for help (the red flags' plain words).
+    tell_us: tuple[Cited, ...] = ()
+    #: The muscles needled beside the spine, by name, each once (lower case).
+    paraspinal_muscles: tuple[str, ...] = ()
+    call_if: tuple[Cited, ...] = ()
+    #: For the clinician sheet: contraindications, precautions and hazards; red flags.
+    screening: tuple[Cited, ...] = ()
+    red_flags: tuple[Cited, ...] = ()
 
 
 def _capital(text: str) -> str:
@@ -130,15 +139,14 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog) -> HandoutContent:
     cites = _Citations(catalog)
     show_side = plan.side == "both"
     local: list[TargetLine] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for t in plan.local_targets:
-        key = (t.muscle.id, t.side if show_side else "")
-        if key in seen:
-            continue
-        seen.add(key)
+        if t.muscle.id in seen:
+            continue  # one line per muscle; on both sides it says so
+        seen.add(t.muscle.id)
         m = t.muscle
         local.append(TargetLine(_capital(m.lay_name) or m.name, m.name, m.latin or "",
-                                f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}", t.side if show_side else ""))
+                                f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}", "both sides" if show_side else ""))
     paraspinal: list[TargetLine] = []
     for p in plan.paraspinal_targets:
         if show_side and p.side != "left" and any(q.segment == p.segment and q.side == "left" for q in plan.paraspinal_targets):
@@ -155,6 +163,11 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog) -> HandoutContent:
     about = tuple(cites.statement(s) for s in ABOUT_IMS)
     expect = tuple(cites.statement(s) for s in WHAT_TO_EXPECT)
     safety = tuple(cites.cite(n.text, n.sources) for n in plan.safety)
+    red_flags = tuple(cites.cite(f"{r.title}: {r.signs} {r.action}", r.sources) for r in plan.red_flags)
+    screening = tuple(cites.cite(f"{s.title} ({s.kind}): {s.text}", s.sources) for s in plan.contraindications)
+    tell_us = tuple(cites.cite(s.patient_text, s.sources) for s in plan.contraindications
+                    if s.kind != "hazard" and s.patient_text.strip())
+    call_if = tuple(cites.cite(r.patient_text, r.sources) for r in plan.red_flags if r.patient_text.strip())
     evidence = []
     if c.evidence_note:
         evidence.append(Cited(c.evidence_note))
@@ -178,4 +191,9 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog) -> HandoutContent:
         safety=safety,
         evidence=tuple(evidence),
         references=cites.references(),
+        tell_us=tell_us,
+        paraspinal_muscles=tuple(dict.fromkeys(m.name.lower() for p in plan.paraspinal_targets for m in p.muscles)),
+        call_if=call_if,
+        screening=screening,
+        red_flags=red_flags,
     )

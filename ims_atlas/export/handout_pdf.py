@@ -1,9 +1,15 @@
-"""Lay out a patient handout as an A4 PDF with ReportLab: large print (body 13 pt), the
-clinic's header, the pictures, the targets in plain words with the Latin beside, what to
-expect, safety and references.
+"""Lay out a patient handout as an A4 PDF with ReportLab, and the optional clinician sheet.
+
+The handout is at most two pages in large print (body 13 pt): the clinic's header, what the
+condition is, where the needles go and why (with pictures), what to expect, what to tell the
+practitioner first and when to get help, with the clinic's details. It carries no reference
+numbers and no clinician-level text: when the words and pictures would run over two pages,
+the layout gives way step by step (smaller pictures, then fewer, the muscle list run on),
+never the print size. The clinician sheet holds the rest: nerves and roots, the safety
+notes, contraindications and red flags in clinical words, the evidence and the references.
 
 The patient's name, when given, is printed once near the top of the first page and goes
-nowhere else: not into the PDF's metadata, not into any log.
+nowhere else: not into the PDF's metadata, not into any log, not into the clinician sheet.
 """
 
 from __future__ import annotations
@@ -26,10 +32,13 @@ from ims_atlas.core.plain_text import (
     one_line,
 )
 from ims_atlas.export.fonts import font_file
-from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine
+from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine, and_list
 from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
+#: The patient's pages never run longer than this.
+MAX_PATIENT_PAGES = 2
+MARGIN_MM = 15.0
 INK = "#1C2028"
 ACCENT = "#1B2A3A"
 SOFT = "#555B66"
@@ -113,22 +122,32 @@ def _styles(fonts: tuple[str, str, str]) -> dict:
     from reportlab.lib.styles import ParagraphStyle
 
     regular, bold, italic = fonts
-    base = ParagraphStyle("body", fontName=regular, fontSize=BODY_PT, leading=BODY_PT * 1.38, textColor=INK,
-                          spaceAfter=6)
+    base = ParagraphStyle("body", fontName=regular, fontSize=BODY_PT, leading=BODY_PT * 1.25, textColor=INK,
+                          spaceAfter=4)
     return {
         "body": base,
-        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=16, bulletIndent=2, spaceAfter=5),
-        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=25, leading=30, spaceAfter=2, textColor=INK),
-        "sub": ParagraphStyle("sub", parent=base, fontSize=15, leading=20, textColor=SOFT, spaceAfter=10),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=17, leading=22, spaceBefore=12, spaceAfter=5,
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=16, bulletIndent=2, spaceAfter=3),
+        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=24, leading=28, spaceAfter=1, textColor=INK),
+        "sub": ParagraphStyle("sub", parent=base, fontSize=15, leading=19, textColor=SOFT, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=16, leading=20, spaceBefore=7, spaceAfter=3,
                              textColor=ACCENT, keepWithNext=1),
         "clinic": ParagraphStyle("clinic", parent=base, fontName=bold, fontSize=19, leading=23, spaceAfter=2),
         "contact": ParagraphStyle("contact", parent=base, fontSize=12, leading=15, textColor=SOFT, spaceAfter=0),
-        "caption": ParagraphStyle("caption", parent=base, fontName=italic, fontSize=12, leading=16, textColor=SOFT,
-                                  spaceBefore=3, spaceAfter=8),
+        "contact_right": ParagraphStyle("contact_right", parent=base, fontSize=12, leading=15, textColor=SOFT,
+                                        spaceAfter=0, alignment=2),
+        "caption": ParagraphStyle("caption", parent=base, fontName=italic, fontSize=11, leading=14, textColor=SOFT,
+                                  spaceBefore=2, spaceAfter=4),
         "ref": ParagraphStyle("ref", parent=base, fontSize=12, leading=15.5, leftIndent=22, firstLineIndent=-22,
                               spaceAfter=4),
         "box": ParagraphStyle("box", parent=base, spaceAfter=0),
+        "small": ParagraphStyle("small", parent=base, fontSize=11, leading=14, textColor=SOFT, spaceAfter=2),
+        "h2c": ParagraphStyle("h2c", parent=base, fontName=bold, fontSize=14, leading=18, spaceBefore=8, spaceAfter=3,
+                              textColor=ACCENT, keepWithNext=1),
+        "bodyc": ParagraphStyle("bodyc", parent=base, fontSize=10.5, leading=13.5, spaceAfter=3),
+        "bulletc": ParagraphStyle("bulletc", parent=base, fontSize=10.5, leading=13.5, leftIndent=12, bulletIndent=1,
+                                  spaceAfter=2),
+        "refc": ParagraphStyle("refc", parent=base, fontSize=9.5, leading=12, leftIndent=18, firstLineIndent=-18,
+                               spaceAfter=2),
     }
 
 
@@ -139,23 +158,30 @@ def _cite(c: Cited) -> str:
     return text
 
 
-def _target(t: TargetLine) -> str:
-    latin = f" (<i>{escape(t.latin)}</i>)" if t.latin and t.latin.lower() != t.name.lower() else ""
-    side = f", {escape(t.side)}" if t.side else ""
-    return (f"<b>{escape(t.plain)}</b>{side} — {escape(t.name)}{latin}<br/>"
-            f"<font color='{SOFT}'>{escape(_capital(t.nerve))}</font>")
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+_JPEG_CACHE: dict[int, tuple[Image.Image, bytes]] = {}
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    """The picture as JPEG bytes, encoded once per picture (the layout may be tried several times)."""
+    hit = _JPEG_CACHE.get(id(image))
+    if hit is not None and hit[0] is image:
+        return hit[1]
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, "JPEG", quality=90, optimize=True)
+    if len(_JPEG_CACHE) > 16:
+        _JPEG_CACHE.clear()
+    _JPEG_CACHE[id(image)] = (image, buf.getvalue())
+    return buf.getvalue()
 
 
 def _picture(pic: HandoutPicture, width: float, max_height: float):
     from reportlab.platypus import Image as RLImage
 
-    buf = io.BytesIO()
-    pic.image.convert("RGB").save(buf, "JPEG", quality=90, optimize=True)
-    buf.seek(0)
+    buf = io.BytesIO(_jpeg(pic.image))
     w, h = pic.image.size
     draw_w = width
     draw_h = draw_w * h / w
@@ -176,11 +202,15 @@ def _header(clinic: ClinicHeader, styles: dict, width: float) -> list:
     block = []
     if clinic.name:
         block.append(Paragraph(escape(clinic.name), styles["clinic"]))
-    if clinic.contact:
-        lines = "<br/>".join(escape(line) for line in clinic.contact.strip().splitlines() if line.strip())
-        block.append(Paragraph(lines, styles["contact"]))
-    cells = [block or [Paragraph("", styles["contact"])]]
-    widths = [width]
+    lines = "<br/>".join(escape(line) for line in clinic.contact.strip().splitlines() if line.strip())
+    if lines and not clinic.logo:  # name on the left, contact details on the right: one line less
+        cells = [block or [Paragraph("", styles["contact"])], [Paragraph(lines, styles["contact_right"])]]
+        widths = [width * 0.55, width * 0.45]
+    else:
+        if lines:
+            block.append(Paragraph(lines, styles["contact"]))
+        cells = [block or [Paragraph("", styles["contact"])]]
+        widths = [width]
     if clinic.logo:
         logo = Image.open(io.BytesIO(clinic.logo))
         lw, lh = logo.size
@@ -194,17 +224,255 @@ def _header(clinic: ClinicHeader, styles: dict, width: float) -> list:
     return [table, HRFlowable(width="100%", thickness=1.2, color=colors.HexColor(ACCENT), spaceBefore=6, spaceAfter=10)]
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """How much room the pictures and lists take; each fallback step gives up a little."""
+
+    overview: bool = True
+    pictures: int = 2  # the muscles' and the spine's, side by side
+    picture_height_mm: float = 62.0
+    list_as_bullets: bool = True
+    about_ims: bool = True
+    help_as_bullets: bool = True
+    #: Where the pictures go: after "where the needles go" (0), after "what to expect" (1),
+    #: before "when to get help" (2), at the end (3); a later place fills the room a page
+    #: break leaves.
+    pictures_at: int = 0
+
+
+_RUN_ON = dict(overview=False, list_as_bullets=False)
+_TIGHT = dict(_RUN_ON, about_ims=False)
+#: Tried in order until the patient's pages fit on :data:`MAX_PATIENT_PAGES` pages: the
+#: optional words go before the pictures shrink, the pictures shrink before they go, and the
+#: safety words keep their bullets longest.
+_LAYOUTS = (
+    _Layout(),
+    _Layout(overview=False),
+    _Layout(**_RUN_ON),
+    _Layout(**_TIGHT),
+    _Layout(**_TIGHT, picture_height_mm=55.0),
+    _Layout(**_TIGHT, picture_height_mm=48.0),
+    _Layout(**_TIGHT, picture_height_mm=42.0),
+    _Layout(**_TIGHT, picture_height_mm=55.0, pictures=1),
+    _Layout(**_TIGHT, picture_height_mm=42.0, pictures=1),
+    _Layout(**_TIGHT, picture_height_mm=34.0, pictures=1),
+    _Layout(**_TIGHT, pictures=0),
+    # Last of all, the help box's bullets give way (the words stay).
+    _Layout(**_TIGHT, picture_height_mm=42.0, pictures=1, help_as_bullets=False),
+    _Layout(**_TIGHT, pictures=0, help_as_bullets=False),
+)
+
+
+def _plain(t: TargetLine) -> str:
+    """A muscle in plain words, its name beside (the side is said once, above the list)."""
+    return f"<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)})</font>"
+
+
+def _patient_box(patient_name: str, date_text: str, styles: dict, width: float) -> list:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    lines = []
+    if patient_name.strip():
+        lines.append(f"Prepared for: <b>{escape(patient_name.strip())}</b>")
+    if date_text:
+        lines.append(f"Date: {escape(date_text)}")
+    if not lines:
+        return []
+    box = Table([[Paragraph(" &nbsp;&nbsp; ".join(lines), styles["box"])]], colWidths=[width], hAlign="LEFT")
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#EEF3F7")),
+                             ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#C9D6E0")),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 5),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
+    return [box, Spacer(1, 8)]
+
+
+def _title(content: HandoutContent, styles: dict) -> list:
+    from reportlab.platypus import Paragraph
+
+    sub = [escape(_capital(content.side_words))]
+    if content.lay_name:
+        sub.append(escape(content.lay_name))
+    if content.clinical_name:
+        sub.append(f"<i>{escape(content.clinical_name)}</i>")
+    return [Paragraph(escape(content.title), styles["h1"]), Paragraph(" · ".join(sub), styles["sub"])]
+
+
+def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles: dict):
+    """Pictures side by side, each with its caption, scaled to one height (and the width)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
+
+    gap = 5 * mm
+    if len(pics) == 1:  # one picture: its caption beside it, not under it
+        pic = pics[0]
+        h = min(height, width * 0.6 * pic.image.size[1] / pic.image.size[0])
+        w = h * pic.image.size[0] / pic.image.size[1]
+        table = Table([[_picture(pic, w, h), Paragraph(escape(pic.caption), styles["caption"])]],
+                      colWidths=[w + gap, width - w - gap], hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, 0), gap)]))
+        return KeepTogether([table])
+    aspects = [p.image.size[0] / p.image.size[1] for p in pics]
+    h = min(height, (width - gap * (len(pics) - 1)) / sum(aspects))
+    cells = [[_picture(p, a * h, h), Paragraph(escape(p.caption), styles["caption"])] for p, a in zip(pics, aspects, strict=True)]
+    widths = [a * h + (gap if i < len(pics) - 1 else 0) for i, a in enumerate(aspects)]
+    table = Table([cells], colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+                              + [("RIGHTPADDING", (i, 0), (i, 0), gap) for i in range(len(pics) - 1)]))
+    return KeepTogether([table])
+
+
+def _side_by_side(left: list, right: list, right_w: float, width: float):
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table([[left, right]], colWidths=[width - right_w - 5 * mm, right_w + 5 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (0, 0), 5 * mm), ("RIGHTPADDING", (1, 0), (1, 0), 0)]))
+    return table
+
+
+def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clinic: ClinicHeader, patient_name: str,
+                   date_text: str, styles: dict, width: float, layout: _Layout) -> list:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    row = pictures[: min(layout.pictures, 2)]
+    overview = pictures[2] if len(pictures) > 2 and layout.overview else None
+    story: list = [*_header(clinic, styles, width), *_patient_box(patient_name, date_text, styles, width),
+                   *_title(content, styles)]
+
+    story.append(Paragraph("What is it?", styles["h2"]))
+    explanation = Paragraph(escape(content.explanation), styles["body"])
+    if overview is not None:
+        side_w = 50 * mm
+        story.append(_side_by_side([explanation], [_picture(overview, side_w, 75 * mm),
+                                                   Paragraph(escape(overview.caption), styles["caption"])], side_w, width))
+    else:
+        story.append(explanation)
+
+    story.append(Paragraph("Where the needles go, and why", styles["h2"]))
+    lead = f"<b>In the muscles</b> that are tight and tender ({escape(content.side_words)})"
+    if layout.list_as_bullets:
+        story.append(Paragraph(lead + ":", styles["body"]))
+        story += [Paragraph(_plain(t), styles["bullet"], bulletText="•") for t in content.local]
+    else:
+        story.append(Paragraph(lead + ": " + "; ".join(_plain(t) for t in content.local) + ".", styles["body"]))
+    levels = and_list([p.plain.removeprefix("Beside the spine at ") for p in content.paraspinal])
+    muscles = and_list(content.paraspinal_muscles) or "muscles beside the spine"
+    story.append(Paragraph(
+        f"<b>Beside the spine</b> at {escape(levels)} ({escape(muscles)}), where the "
+        f"{escape(and_list(content.segments))} nerve roots leave the spine.", styles["body"]))
+    if layout.about_ims and content.about_ims:
+        story.append(Paragraph(escape(" ".join(c.text for c in content.about_ims)), styles["body"]))
+    pictures_here = _picture_row(row, width, layout.picture_height_mm * mm, styles) if row else None
+    if pictures_here is not None and layout.pictures_at == 0:
+        story.append(pictures_here)
+
+    story.append(Paragraph("What to expect", styles["h2"]))
+    story += [Paragraph(escape(c.text), styles["bullet"], bulletText="•") for c in content.expect]
+    if pictures_here is not None and layout.pictures_at == 1:
+        story.append(pictures_here)
+    if content.tell_us:
+        story.append(Paragraph("Before your treatment, tell your practitioner if", styles["h2"]))
+        if layout.list_as_bullets:
+            story += [Paragraph(escape(_capital(c.text)), styles["bullet"], bulletText="•") for c in content.tell_us]
+        else:
+            story.append(Paragraph(_capital(" <b>·</b> ".join(escape(c.text) for c in content.tell_us)) + ".", styles["body"]))
+
+    who = escape(clinic.name) if clinic.name else "your clinic"
+    contact = "; ".join(escape(line.strip()) for line in clinic.contact.splitlines() if line.strip())
+    worried = (f"If you are worried, or the soreness lasts longer than three days, call <b>{who}</b>"
+               + (f": {contact}" if contact else "") + ".")
+    if layout.help_as_bullets:
+        call = [Paragraph(escape(c.text), styles["bullet"], bulletText="•") for c in content.call_if]
+        call.append(Paragraph(worried, styles["bullet"], bulletText="•"))
+    else:
+        call = [Paragraph(escape(c.text), styles["body"]) for c in content.call_if]
+        call.append(Paragraph(worried, styles["body"]))
+    # One row per line, so that the box can break across the page like the text around it.
+    box = Table([[Paragraph("When to get help", styles["h2"])]] + [[p] for p in call], colWidths=[width],
+                hAlign="LEFT", repeatRows=0)
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#B00020")),
+                             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FFF5F5")),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                             ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                             ("TOPPADDING", (0, 0), (0, 0), 2), ("BOTTOMPADDING", (0, -1), (-1, -1), 6)]))
+    if pictures_here is not None and layout.pictures_at == 2:
+        story.append(pictures_here)
+    story.append(box)
+    if clinic.note.strip():
+        story.append(Paragraph(f"A note from {escape(clinic.name) or 'your clinic'}", styles["h2"]))
+        story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
+    if pictures_here is not None and layout.pictures_at == 3:
+        story.append(pictures_here)
+    story.append(Paragraph("Your practitioner has a clinician sheet with the sources of everything on these pages.",
+                           styles["small"]))
+    return story
+
+
+def _build(story: list, title: str, subject: str, keywords: list[str], author: str, footer_left: str,
+           footer_note: str, regular: str) -> tuple[bytes, int]:
+    """The PDF bytes and the number of pages."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    page_w, _ = A4
+    margin = MARGIN_MM * mm
+
+    def on_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 10)
+        canvas.setFillColor(colors.HexColor(SOFT))
+        y = 11 * mm
+        canvas.drawString(margin, y, footer_left)
+        canvas.drawRightString(page_w - margin, y, f"Page {doc.page}")
+        canvas.drawString(margin, y - 4.5 * mm, footer_note)
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=13 * mm, bottomMargin=19 * mm,
+        title=title, author=author, subject=subject, creator=f"IMS Atlas {__version__}", keywords=keywords,
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buf.getvalue(), doc.page
+
+
+def _footer_left(clinic: ClinicHeader, catalog_version: str) -> str:
+    return " · ".join(x for x in (clinic.name, f"IMS Atlas {__version__}",
+                                  f"catalog {catalog_version}" if catalog_version else "") if x)
+
+
+def _bounded(patient_name: str, clinic: ClinicHeader) -> tuple[str, ClinicHeader]:
+    """The patient's name and the clinic's words cut to the limits the settings, the command line
+    and the dialogs use: a 10,000-character name cannot stop the layout (a table cell cannot
+    split across pages).
+    """
+    patient_name = cut(one_line(patient_name), MAX_PATIENT_NAME)
+    clinic = ClinicHeader(cut(one_line(clinic.name), MAX_CLINIC_NAME),
+                          "\n".join(cut(line, MAX_CONTACT_LINE) for line in clinic.contact.strip().splitlines()
+                                    if line.strip())[: MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1)],
+                          clinic.logo, cut(clinic.note, MAX_HANDOUT_NOTE))
+    return patient_name, replace(clinic, contact="\n".join(clinic.contact.splitlines()[:MAX_CONTACT_LINES]))
+
+
 def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader = ClinicHeader(),
                 patient_name: str = "", date_text: str = "", catalog_version: str = "") -> bytes:
-    """The handout as PDF bytes (A4).
+    """The patient handout as PDF bytes (A4, at most :data:`MAX_PATIENT_PAGES` pages).
 
     Parameters
     ----------
     content
         The words (see :func:`~ims_atlas.export.handout_content.handout_content`).
     pictures
-        Two or three pictures: the first after the targets in the muscles, the next after
-        the targets beside the spine, a third (if any) after the explanation.
+        Up to three pictures: the targets in the muscles, the targets beside the spine, the
+        whole plan (beside the explanation, when there is room).
     clinic
         Name, contact details, logo and note.
     patient_name
@@ -214,120 +482,115 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     catalog_version
         Named in the footer and in the PDF's keywords.
     """
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts = _fonts()
     _FONTS.set(tuple(dict.fromkeys(fonts)))
     styles = _styles(fonts)
-    # Cut to the limits the settings, the command line and the dialogs use: a 10,000-character
-    # name cannot stop the layout (a table cell cannot split across pages).
-    patient_name = cut(one_line(patient_name), MAX_PATIENT_NAME)
-    clinic = ClinicHeader(cut(one_line(clinic.name), MAX_CLINIC_NAME),
-                          "\n".join(cut(line, MAX_CONTACT_LINE) for line in clinic.contact.strip().splitlines()
-                                    if line.strip())[: MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1)],
-                          clinic.logo, cut(clinic.note, MAX_HANDOUT_NOTE))
-    clinic = replace(clinic, contact="\n".join(clinic.contact.splitlines()[:MAX_CONTACT_LINES]))
-    page_w, page_h = A4
-    margin = 18 * mm
-    width = page_w - 2 * margin
-    max_pic_h = 160 * mm
-    story: list = []
-    story += _header(clinic, styles, width)
-    if patient_name.strip() or date_text:
-        lines = []
-        if patient_name.strip():
-            lines.append(f"Prepared for: <b>{escape(patient_name.strip())}</b>")
-        if date_text:
-            lines.append(f"Date: {escape(date_text)}")
-        box = Table([[Paragraph("<br/>".join(lines), styles["box"])]], colWidths=[width], hAlign="LEFT")
-        box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#EEF3F7")),
-                                 ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#C9D6E0")),
-                                 ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
-                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
-        story += [box, Spacer(1, 10)]
-    story.append(Paragraph(escape(content.title), styles["h1"]))
-    sub = [escape(_capital(content.side_words))]
-    if content.lay_name:
-        sub.append(escape(content.lay_name))
-    if content.clinical_name:
-        sub.append(f"<i>{escape(content.clinical_name)}</i>")
-    story.append(Paragraph(" · ".join(sub), styles["sub"]))
-    story.append(Paragraph("What is it?", styles["h2"]))
-    pics = list(pictures)
-    explanation = Paragraph(escape(content.explanation), styles["body"])
-    if len(pics) > 2:
-        # The whole-plan picture stands beside the explanation.
-        overview = pics.pop(2)
-        side_w = 64 * mm
-        beside = Table([[explanation, [_picture(overview, side_w, max_pic_h), Paragraph(escape(overview.caption), styles["caption"])]]],
-                       colWidths=[width - side_w - 6 * mm, side_w + 6 * mm], hAlign="LEFT")
-        beside.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                    ("RIGHTPADDING", (0, 0), (0, 0), 6 * mm), ("RIGHTPADDING", (1, 0), (1, 0), 0)]))
-        story.append(beside)
-    else:
-        story.append(explanation)
-    story.append(Paragraph("Where the needles go: in the muscles", styles["h2"]))
-    for t in content.local:
-        story.append(Paragraph(_target(t), styles["bullet"], bulletText="•"))
-    if pics:
-        pic = pics.pop(0)
-        story.append(KeepTogether([_picture(pic, width, max_pic_h), Paragraph(escape(pic.caption), styles["caption"])]))
-    story.append(Paragraph("Where the needles go: beside the spine", styles["h2"]))
-    for t in content.paraspinal:
-        story.append(Paragraph(_target(t), styles["bullet"], bulletText="•"))
-    if pics:
-        pic = pics.pop(0)
-        story.append(KeepTogether([_picture(pic, width, max_pic_h), Paragraph(escape(pic.caption), styles["caption"])]))
-    story.append(Paragraph("The nerves and nerve roots", styles["h2"]))
-    story.append(Paragraph(_cite(content.roots_text), styles["body"]))
-    story.append(Paragraph("What is IMS?", styles["h2"]))
-    story.append(Paragraph(" ".join(_cite(c) for c in content.about_ims), styles["body"]))
-    story.append(Paragraph("What to expect", styles["h2"]))
-    for c in content.expect:
-        story.append(Paragraph(_cite(c), styles["bullet"], bulletText="•"))
-    if clinic.note.strip():
-        story.append(Paragraph(f"A note from {escape(clinic.name) or 'your clinic'}", styles["h2"]))
-        story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
-    if content.safety:
-        story.append(Paragraph("Safety: what your practitioner takes care of", styles["h2"]))
-        for c in content.safety:
-            story.append(Paragraph(_cite(c), styles["bullet"], bulletText="•"))
-    if content.evidence:
-        story.append(Paragraph("How strong is the evidence?", styles["h2"]))
-        story.append(Paragraph(_cite(content.evidence[0]), styles["body"]))
-        for c in content.evidence[1:]:
-            story.append(Paragraph(_cite(c), styles["bullet"], bulletText="•"))
-    story.append(Paragraph("References", styles["h2"]))
-    for ref in content.references:
-        url = f" <font color='{SOFT}'>{escape(ref.url)}</font>" if ref.url else ""
-        story.append(Paragraph(f"{ref.number}.&nbsp;&nbsp;{escape(ref.citation)}{url}", styles["ref"]))
-
-    footer_left = " · ".join(x for x in (clinic.name, f"IMS Atlas {__version__}",
-                                         f"catalog {catalog_version}" if catalog_version else "") if x)
-    regular = fonts[0]
-
-    def on_page(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 10)
-        canvas.setFillColor(colors.HexColor(SOFT))
-        y = 11 * mm
-        canvas.drawString(margin, y, footer_left)
-        canvas.drawRightString(page_w - margin, y, f"Page {doc.page}")
-        canvas.drawString(margin, y - 4.5 * mm, "Information for patients. It does not replace your practitioner's advice.")
-        canvas.restoreState()
-
-    buf = io.BytesIO()
+    width = A4[0] - 2 * MARGIN_MM * mm
+    patient_name, clinic = _bounded(patient_name, clinic)
     side = content.side_words
-    doc = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=16 * mm, bottomMargin=22 * mm,
+    meta = dict(
         title=f"{content.title} ({side}): information for patients",
-        author=clinic.name or "IMS Atlas",
         subject=f"IMS Atlas patient handout: {content.title}, {side}; nerve roots {', '.join(content.segments)}",
-        creator=f"IMS Atlas {__version__}",
         keywords=["IMS", "dry needling", content.condition_id] + ([f"catalog {catalog_version}"] if catalog_version else []),
+        author=clinic.name or "IMS Atlas",
+        footer_left=_footer_left(clinic, catalog_version),
+        footer_note="Information for patients. It does not replace your practitioner's advice.",
+        regular=fonts[0],
     )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buf.getvalue()
+    pdf = b""
+    tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
+    for layout in tries:
+        story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, layout)
+        pdf, pages = _build(story, **meta)
+        if pages <= MAX_PATIENT_PAGES:
+            return pdf
+    # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
+    # fewer muscles (the clinician sheet has them all), never the print size.
+    clinic = replace(clinic, note="")
+
+    def attempt(keep: int) -> bytes | None:
+        local = content.local[:keep]
+        if keep < len(content.local):
+            rest = len(content.local) - keep
+            local += (TargetLine(f"and {rest} more muscle{'s' if rest > 1 else ''}", "listed on the clinician sheet", "", ""),)
+        story = _patient_story(replace(content, local=local), [], clinic, patient_name, date_text, styles, width,
+                               _LAYOUTS[-1])
+        pdf, pages = _build(story, **meta)
+        return pdf if pages <= MAX_PATIENT_PAGES else None
+
+    low, high, best = 0, len(content.local), None  # the most muscles that fit, by bisection
+    while low <= high:
+        keep = (low + high) // 2
+        pdf = attempt(keep)
+        if pdf is None:
+            high = keep - 1
+        else:
+            best, low = pdf, keep + 1
+    if best is None:
+        raise ValueError(f"the handout for {content.title} does not fit on {MAX_PATIENT_PAGES} pages")
+    return best
+
+
+def clinician_sheet_pdf(content: HandoutContent, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",
+                        catalog_version: str = "") -> bytes:
+    """The clinician sheet as PDF bytes (A4, any length): the plan in clinical words with the
+    nerves and roots, the safety notes, contraindications, red flags, evidence and the
+    numbered references. No patient's name.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    fonts = _fonts()
+    _FONTS.set(tuple(dict.fromkeys(fonts)))
+    styles = _styles(fonts)
+    width = A4[0] - 2 * MARGIN_MM * mm
+    _, clinic = _bounded("", clinic)
+    story: list = [*_header(clinic, styles, width)]
+    story.append(Paragraph(f"Clinician sheet: {escape(content.title)}", styles["h1"]))
+    sub = [escape(_capital(content.side_words))] + ([f"<i>{escape(content.clinical_name)}</i>"] if content.clinical_name else [])
+    if date_text:
+        sub.append(escape(date_text))
+    story.append(Paragraph(" · ".join(sub), styles["sub"]))
+
+    def section(title: str, items, bullets: bool = True) -> None:
+        items = list(items)
+        if not items:
+            return
+        story.append(Paragraph(title, styles["h2c"]))
+        for c in items:
+            text = _cite(c) if isinstance(c, Cited) else c
+            story.append(Paragraph(text, styles["bulletc"], bulletText="•") if bullets else Paragraph(text, styles["bodyc"]))
+
+    section("Red flags: refer, do not needle", content.red_flags)
+    section("Contraindications, precautions and hazards", content.screening)
+    section("Nerve roots", [content.roots_text], bullets=False)
+    section("Local targets", [f"<b>{escape(t.name)}</b>{f' (<i>{escape(t.latin)}</i>)' if t.latin else ''}"
+                              f"{f', {escape(t.side)}' if t.side else ''}: {escape(_capital(t.nerve))}"
+                              for t in content.local])
+    section("Paraspinal targets", [f"{escape(t.plain)}{f', {escape(t.side)}' if t.side else ''}: "
+                                   f"{escape(t.name)}, {escape(t.nerve)}" for t in content.paraspinal])
+    section("Safety notes for this condition", content.safety)
+    section("About IMS (as the handout says it)", content.about_ims)
+    section("What the patient is told to expect", content.expect)
+    section("Evidence", content.evidence)
+    if content.references:
+        story.append(Paragraph("References", styles["h2c"]))
+        for ref in content.references:
+            url = f" <font color='{SOFT}'>{escape(ref.url)}</font>" if ref.url else ""
+            story.append(Paragraph(f"{ref.number}.&nbsp;&nbsp;{escape(ref.citation)}{url}", styles["refc"]))
+    side = content.side_words
+    return _build(
+        story,
+        title=f"{content.title} ({side}): clinician sheet",
+        subject=f"IMS Atlas clinician sheet: {content.title}, {side}; nerve roots {', '.join(content.segments)}",
+        keywords=["IMS", "dry needling", "clinician sheet", content.condition_id]
+        + ([f"catalog {catalog_version}"] if catalog_version else []),
+        author=clinic.name or "IMS Atlas",
+        footer_left=_footer_left(clinic, catalog_version),
+        footer_note="For the clinician: sources and safety behind the patient handout.",
+        regular=fonts[0],
+    )[0]

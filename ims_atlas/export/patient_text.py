@@ -39,7 +39,7 @@ ABOUT_IMS: tuple[Statement, ...] = (
     Statement(
         "IMS (intramuscular stimulation) was developed by Dr C. Chan Gunn in the 1970s. It sees long-lasting muscle "
         "pain as coming from an irritated nerve root near the spine.",
-        ("gunn1996",),
+        ("gunn1996", "gunn1976"),
     ),
     Statement(
         "When a nerve root is irritated, the muscles it supplies can go into spasm and become tight.",
@@ -48,38 +48,28 @@ ABOUT_IMS: tuple[Statement, ...] = (
     Statement(
         "The treatment is dry needling: a needle is placed in the centre of a tight, tender band of muscle, or "
         "near the spine where the nerve root may be irritated. Nothing is injected.",
-        ("gunn1996",),
+        ("gunn1996", "kalichman2010"),
     ),
 )
 
-#: What to expect during and after treatment.
+#: What to expect during and after treatment (short: the handout has two pages).
 WHAT_TO_EXPECT: tuple[Statement, ...] = (
     Statement(
-        "A needle in a normal muscle is painless. A shortened, over-sensitive muscle 'grasps' the needle, which "
-        "feels like a cramp.",
-        ("gunn1996",),
-    ),
-    Statement(
-        "The muscle may also twitch briefly when the needle reaches a sensitive spot (a 'local twitch response').",
-        ("kalichman2010",),
+        "A needle in a normal muscle is painless. A tight, over-sensitive muscle 'grasps' the needle, which feels "
+        "like a cramp, and it may twitch briefly (a 'local twitch response').",
+        ("gunn1996", "kalichman2010"),
     ),
     Statement(
         "Soreness in the treated muscles afterwards is very common. It usually lasts less than three days (72 hours).",
         ("martin_pintado2018",),
     ),
     Statement(
-        "Mild effects such as bleeding, bruising or pain from the needle are common (in 19% of 7,629 treatments in "
-        "one report). Serious problems are rare (estimated at 0.04% or less).",
-        ("brady2014", "valera_calero_rhomboid"),
+        "Mild bleeding, bruising or pain from the needle are common (19% of 7,629 treatments in one report). Serious "
+        "problems are rare (0.04% or less in that report).",
+        ("brady2014_dn_adverse_events",),
     ),
     Statement(
-        "Tell your practitioner at once if you feel a stinging or burning pain, or a shooting pain, while a needle "
-        "is in: the needle will be taken out.",
+        "Say at once if you feel a stinging, burning or shooting pain while a needle is in: it will be taken out.",
         ("acts_vessels_nerves",),
-    ),
-    Statement(
-        "How many sessions: in Gunn's trial of needling for long-standing low back pain, patients were treated once "
-        "or twice a week, 7.9 times on average. Your practitioner will tell you what is likely in your case.",
-        ("gunn1980",),
     ),
 )

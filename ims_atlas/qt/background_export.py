@@ -19,7 +19,7 @@ from typing import Any
 from PyQt6.QtCore import QEventLoop, QObject, QProcess, Qt, pyqtSignal
 from PyQt6.QtWidgets import QProgressDialog, QWidget
 
-from ims_atlas.export.job import Job, job_folder, read_result, write_job
+from ims_atlas.export.job import EXTRA_FILES, Job, job_folder, read_result, write_job
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ class ExportRun:
     preview_png: bytes | None = None
     report: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    #: Further files the worker made, by name (a handout's ``clinician.pdf``).
+    extra: dict[str, bytes] = field(default_factory=dict)
 
 
 class ExportRunner(QObject):
@@ -101,9 +103,10 @@ class ExportRunner(QObject):
             self._finish(ExportRun(False, error=result.get("error") or "the export stopped before it finished"))
             return
         preview = self._folder / "preview.png"
+        extra = {name: (self._folder / name).read_bytes() for name in EXTRA_FILES if (self._folder / name).is_file()}
         self._finish(ExportRun(True, data=out.read_bytes(),
                                preview_png=preview.read_bytes() if preview.is_file() else None,
-                               report={k: v for k, v in result.items() if k != "ok"}))
+                               report={k: v for k, v in result.items() if k != "ok"}, extra=extra))
 
     def _finish(self, run: ExportRun) -> None:
         if self._done:

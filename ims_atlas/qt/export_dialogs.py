@@ -227,6 +227,8 @@ class HandoutDialog(QDialog):
         self._pdf: bytes | None = None
         self._made_from: tuple | None = None
         self.saved_path: Path | None = None
+        self.saved_sheet: Path | None = None
+        self._clinician_pdf = b""
         self.warnings: tuple[str, ...] = ()
         clinic = settings.clinic
         form = QFormLayout()
@@ -255,6 +257,9 @@ class HandoutDialog(QDialog):
         self.patient_name.setMaxLength(MAX_PATIENT_NAME)
         self.patient_name.setPlaceholderText("Optional: printed on this handout only, never saved")
         form.addRow("&Patient name:", self.patient_name)
+        self.clinician_sheet = QCheckBox("Also save the clinician &sheet (references, contraindications and "
+                                         "red flags) as a second PDF", self)
+        form.addRow("", self.clinician_sheet)
         self.status = QLabel("Press Preview to see the handout.", self)
         self.status.setWordWrap(True)
         self.preview = self._make_preview()
@@ -332,6 +337,7 @@ class HandoutDialog(QDialog):
             return False
         warnings = tuple(run.report.get("warnings", ()))
         self._pdf, self._made_from, self.warnings = run.data, (clinic, patient), warnings
+        self._clinician_pdf = run.extra.get("clinician.pdf", b"")
         note = " ".join(warnings)
         self.status.setText(f"{run.report.get('title', '')}, {run.report.get('side_words', '')}. {note}".strip())
         if self._doc is not None:
@@ -355,15 +361,27 @@ class HandoutDialog(QDialog):
         path = _ask_path(self, "Save handout", default_file_name(title, self._state.side, ".pdf"), "PDF (*.pdf)", ".pdf")
         if path is None:
             return
+        from ims_atlas.export.handout import clinician_sheet_path
+
+        sheet = clinician_sheet_path(path) if self.clinician_sheet.isChecked() else None
+        if sheet is not None and sheet.exists():
+            answer = QMessageBox.question(self, "Export handout", f"{sheet.name} exists. Replace it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         if not _write(self, "Export handout", path, self._pdf, "The handout could not be saved."):
             return
+        if sheet is not None and not _write(self, "Export handout", sheet, self._clinician_pdf,
+                                            "The clinician sheet could not be saved (the handout was)."):
+            return
         self.saved_path = path
+        self.saved_sheet = sheet
         self.accept()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         """Forget the patient's name and the PDF when the dialog closes."""
         self.patient_name.clear()
         self._pdf = None
+        self._clinician_pdf = b""
         if self._doc is not None:
             self._doc.close()
         super().done(result)

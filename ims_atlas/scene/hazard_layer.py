@@ -10,7 +10,8 @@ from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.anatomy.mesh_file import read_mesh
 from ims_atlas.study.danger_zones import DangerReport
 
-HAZARD_RGB = (0.85, 0.1, 0.1)
+#: Crimson, redder than the local targets' vermillion.
+HAZARD_RGB = (0.86, 0.0, 0.24)
 
 
 class HazardLayer:

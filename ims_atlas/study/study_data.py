@@ -12,6 +12,9 @@ from typing import Any
 from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.json_document import JsonKind, read_json_file
 
+#: The study's data files are small reviewed documents.
+STUDY_DATA = JsonKind(name="a study data file", max_bytes=4 * 1024 * 1024, max_depth=32)
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -20,13 +23,13 @@ def data_path(name: str) -> Path:
     return DATA_DIR / name
 
 
-#: The study's data files are small; the limits of the core reader for them.
-STUDY_JSON = JsonKind("a study data file", 8 << 20, 16)
-
-
 def read_json(path: Path) -> Any:
-    """The parsed document; :class:`DataError` (file, position, what) if it cannot be read."""
-    doc, problems = read_json_file(path, STUDY_JSON)
+    """The parsed document; :class:`DataError` (file, position, what) if it cannot be read.
+
+    Read with the one JSON reader in core (regular files only, bounded size and nesting,
+    finite numbers).
+    """
+    doc, problems = read_json_file(path, STUDY_DATA)
     errors = [p for p in problems if p.severity == "error"]
     if doc is None or errors:
         raise DataError(errors or problems)

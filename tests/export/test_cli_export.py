@@ -79,6 +79,16 @@ def test_unknown_query_is_exit_2_with_suggestions(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_an_existing_clinician_sheet_is_kept_without_force_and_nothing_is_rendered(tmp_path, capsys):
+    out = tmp_path / "plan.pdf"
+    sheet = tmp_path / "plan-clinician.pdf"
+    sheet.write_bytes(b"the old sheet")
+    assert main(["export", "tennis elbow", "--out", str(out), "--clinician-sheet"]) == 1
+    err = capsys.readouterr().err
+    assert "plan-clinician.pdf" in err and "nothing was written" in err
+    assert sheet.read_bytes() == b"the old sheet" and not out.exists()
+
+
 def test_a_segment_makes_no_handout(tmp_path, capsys):
     assert main(["export", "C6", "--out", str(tmp_path / "c6.pdf")]) == 2
     assert "segment" in capsys.readouterr().err

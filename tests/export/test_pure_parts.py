@@ -128,11 +128,15 @@ def test_handout_words_cover_the_plan_and_number_every_reference(catalog, condit
     assert all(seg in content.roots_text.text for seg in plan.segments)
     numbers = [r.number for r in content.references]
     assert numbers == list(range(1, len(numbers) + 1))
-    cited = {n for part in (content.roots_text, *content.about_ims, *content.expect, *content.safety, *content.evidence)
+    cited = {n for part in (content.roots_text, *content.about_ims, *content.expect, *content.safety, *content.evidence,
+                            *content.red_flags, *content.screening, *content.tell_us, *content.call_if)
              for n in part.refs}
     assert cited == set(numbers)  # every reference is cited, every citation listed
     assert not any("not found in the catalog" in r.citation for r in content.references)
     assert len(content.safety) == len(plan.safety)
+    assert len(content.red_flags) == len(plan.red_flags) and len(content.screening) == len(plan.contraindications)
+    assert [c.text for c in content.call_if] == [r.patient_text for r in plan.red_flags]
+    assert all(c.refs for c in (*content.tell_us, *content.call_if))  # sourced, though the patient sees no numbers
 
 
 def test_patient_statements_are_all_sourced(catalog):
@@ -143,7 +147,7 @@ def test_patient_statements_are_all_sourced(catalog):
         for sid in s.sources:
             assert catalog.source(sid) is not None or sid in EXTRA_SOURCES, sid
     text = " ".join(s.text for s in WHAT_TO_EXPECT)
-    for must in ("grasp", "twitch", "three days", "sessions"):
+    for must in ("grasp", "twitch", "three days", "stinging"):
         assert must in text
 
 

@@ -132,9 +132,10 @@ def test_export_handout_previews_saves_and_remembers_the_clinic_only(qtbot, mani
         d.clinic_name.setText("Harbour Physio")
         d.contact.setPlainText("12 Quay Street\n023 9200 0000")
         d.patient_name.setText(PATIENT)
+        d.clinician_sheet.setChecked(True)
         assert d.make_preview()
         if d._doc is not None:  # QtPdf: the preview shows the real pages
-            qtbot.waitUntil(lambda: d._doc.pageCount() >= 2, timeout=10000)
+            qtbot.waitUntil(lambda: d._doc.pageCount() >= 1, timeout=10000)
             pages.append(d._doc.pageCount())
         d.save_button.click()
 
@@ -144,6 +145,10 @@ def test_export_handout_previews_saves_and_remembers_the_clinic_only(qtbot, mani
     assert not errors, errors
     assert outcome.path == tmp_path / "handout.pdf", messages
     assert outcome.path.read_bytes().startswith(b"%PDF")
+    assert all(n <= 2 for n in pages), pages  # the patient's handout: two pages at most
+    sheet = tmp_path / "handout-clinician.pdf"
+    assert sheet.read_bytes().startswith(b"%PDF")  # the clinician sheet beside it
+    assert b"Quarrington" not in sheet.read_bytes()
     assert outcome.settings.clinic.name == "Harbour Physio"
     saved = settings_file.read_text()
     assert "Harbour Physio" in saved and "12 Quay Street" in saved

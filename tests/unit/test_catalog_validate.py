@@ -219,7 +219,7 @@ def _mutated(tmp_path, change):
            "unknown muscle 'multifidis' (did you mean 'multifidus'?); add it to $.muscles or fix the id")]),
         (lambda d: d["muscles"][0]["roots"].append({"segment": "C6", "contribution": "minor"}),
          [("$.muscles[0].roots[2].segment", "root C6 is listed twice")]),
-        (lambda d: d["sources"].__setitem__("Bad Id", {"citation": "x"}),
+        (lambda d: d["sources"].__setitem__("Bad Id", {"citation": "x", "authors": ["X"], "title": "x", "year": 2000}),
          [('$.sources["Bad Id"]', "key 'Bad Id' is not a valid id (snake_case: lower-case letters, digits and _, starting with a letter)"),
           ('$.sources["Bad Id"]', "source 'Bad Id' is never cited")]),
         (lambda d: d["conditions"][0]["local_targets"][0]["epicentre"].__setitem__("position", [1, 2]),

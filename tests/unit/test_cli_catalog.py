@@ -263,11 +263,12 @@ def test_options_before_the_sub_command_are_kept(capsys):
 
 
 def test_plan_json_gains_views(capsys):
-    """Issue 16: ``views`` (name, unit camera direction in the model frame, target ids); the
-    other keys as before."""
+    """Issue 16: ``views`` (name, unit camera direction in the model frame, target ids); issue 17:
+    ``contraindications`` and ``red_flags``; the other keys as before."""
     view = run_json(capsys, "plan", "tennis", "elbow", "--side", "right")
-    assert set(view) == {"condition", "side", "segments", "core_segments", "rationale", "derivation",
-                         "segment_sources", "local_targets", "paraspinal_targets", "safety", "references", "views"}
+    before = {"condition", "side", "segments", "core_segments", "rationale", "derivation", "segment_sources",
+              "local_targets", "paraspinal_targets", "safety", "references"}
+    assert before | {"views", "contraindications", "red_flags"} <= set(view)
     assert view["views"], "the tiny anatomy has the meshes to choose a view"
     keys = {f"local:{t['muscle']['id']}:{t['side']}" for t in view["local_targets"]}
     keys |= {f"paraspinal:{p['level']}:{p['side']}" for p in view["paraspinal_targets"]}

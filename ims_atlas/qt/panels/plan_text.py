@@ -8,7 +8,8 @@ from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.plan import TreatmentPlan
 from ims_atlas.catalog.site_catalog import Catalog
 
-_CSS = "<style>h2{margin:0 0 4px 0} h3{margin:10px 0 2px 0} li{margin-bottom:4px} .src{color:#777;font-size:small}</style>"
+_CSS = ("<style>h2{margin:0 0 4px 0} h3{margin:10px 0 2px 0} li{margin-bottom:4px} .src{color:#777;font-size:small}"
+        " .flag{color:#B00020}</style>")
 
 
 def _sources(catalog: Catalog, ids) -> str:
@@ -17,6 +18,21 @@ def _sources(catalog: Catalog, ids) -> str:
         src = catalog.source(sid)
         names.append(escape(src.citation if src else sid))
     return f"<div class='src'>Sources: {'; '.join(names)}</div>" if names else ""
+
+
+def _short_sources(catalog: Catalog, ids) -> str:
+    """``Sources: Finucane LM et al. 2020; Do TP et al. 2019`` (the full citation where a source
+    has no authors, institution or year).
+    """
+    names = []
+    for sid in ids:
+        src = catalog.source(sid)
+        if src is None:
+            names.append(sid)
+            continue
+        who = (src.authors[0] + (" et al." if len(src.authors) > 1 else "")) if src.authors else (src.institution or "")
+        names.append(f"{who} {src.year}" if who and src.year else src.citation)
+    return f"<div class='src'>Sources: {escape('; '.join(names))}</div>" if names else ""
 
 
 def _roots(roots) -> str:
@@ -29,6 +45,27 @@ def _muscle_label(muscle, lay_names: bool) -> str:
     if lay_names and lay:
         return f"<b>{escape(lay)}</b> <i>({escape(muscle.name)})</i>"
     return f"<b>{escape(muscle.name)}</b>" + (f" <i>({escape(lay)})</i>" if lay else "")
+
+
+def _screening_html(plan: TreatmentPlan, catalog: Catalog) -> list[str]:
+    """Before needling: the red flags (refer, do not needle) and the contraindications and
+    precautions to ask about (hazards near muscles go with the safety notes).
+    """
+    out = []
+    if plan.red_flags:
+        out.append("<h3 class='flag'>Red flags: refer, do not needle</h3><ul>")
+        for r in plan.red_flags:
+            out.append(f"<li><b class='flag'>{escape(r.title)}</b>: {escape(r.signs)} <b>{escape(r.action)}</b>"
+                       f"{_short_sources(catalog, r.sources)}</li>")
+        out.append("</ul>")
+    asks = [c for c in plan.contraindications if c.kind != "hazard"]
+    if asks:
+        out.append("<h3>Before needling: contraindications and precautions</h3><ul>")
+        for c in asks:
+            kind = "Contraindication" if c.kind == "contraindication" else "Precaution"
+            out.append(f"<li><b>{escape(c.title)}</b> <i>({kind})</i>: {escape(c.text)}{_short_sources(catalog, c.sources)}</li>")
+        out.append("</ul>")
+    return out
 
 
 def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False) -> str:
@@ -46,6 +83,7 @@ def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False) ->
     if rs.derivation == "derived":
         out.append("<div class='src'>Derived from the muscles' roots and the sources below, not stated as such in one source.</div>")
     out.append(_sources(catalog, rs.sources))
+    out += _screening_html(plan, catalog)
     out.append("<h3>Local targets <span style='color:#E69F00'>●</span></h3><ul>")
     seen = set()
     for t in plan.local_targets:
@@ -67,6 +105,9 @@ def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False) ->
         muscles = ", ".join(m.name for m in p.muscles) or "paraspinal muscles"
         out.append(f"<li><b>{escape(p.segment)}</b> root, at {escape(p.paraspinal_level)}: {escape(muscles)}</li>")
     out.append("</ul><h3>Safety</h3><ul>")
+    for item in plan.contraindications:
+        if item.kind == "hazard":
+            out.append(f"<li><b>{escape(item.title)}</b>: {escape(item.text)}{_short_sources(catalog, item.sources)}</li>")
     for note in plan.safety:
         out.append(f"<li>{escape(note.text)}{_sources(catalog, note.sources)}</li>")
     out.append("</ul><h3>Evidence</h3>")

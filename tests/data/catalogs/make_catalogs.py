@@ -46,12 +46,18 @@ def _target(muscle, description, source, **epicentre):
 
 def small_catalog() -> dict:
     sources = {
-        "gunn1976": {"citation": "Gunn CC, Milbrandt WE. Tennis elbow and the cervical spine. CMAJ 1976;114:803-9."},
+        "gunn1976": {"citation": "Gunn CC, Milbrandt WE. Tennis elbow and the cervical spine. CMAJ 1976;114:803-9.",
+                     "authors": ["Gunn CC", "Milbrandt WE"], "title": "Tennis elbow and the cervical spine", "year": 1976},
         "lasts": {"citation": "Sinnatamby CS. Last's Anatomy, 12th ed. Churchill Livingstone; 2011.",
+                  "authors": ["Sinnatamby CS"], "title": "Last's Anatomy: Regional and Applied", "year": 2011,
                   "url": "https://example.org/lasts"},
-        "bogduk1982": {"citation": "Bogduk N, Wilson AS, Tynan W. The human lumbar dorsal rami. J Anat 1982;134:383-97."},
+        "bogduk1982": {"citation": "Bogduk N, Wilson AS, Tynan W. The human lumbar dorsal rami. J Anat 1982;134:383-97.",
+                       "authors": ["Bogduk N", "Wilson AS", "Tynan W"], "title": "The human lumbar dorsal rami", "year": 1982},
         "cotchett2014": {"citation": "Cotchett MP, Munteanu SE, Landorf KB. Trigger point dry needling for plantar heel pain. "
-                                     "Phys Ther 2014;94:1083-94.", "notes": "Read: abstract."},
+                                     "Phys Ther 2014;94:1083-94.", "notes": "Read: abstract.",
+                         "authors": ["Cotchett MP", "Munteanu SE", "Landorf KB"],
+                         "title": "Effectiveness of trigger point dry needling for plantar heel pain: a randomized controlled trial",
+                         "year": 2014},
     }
     muscles = [
         _muscle("extensor_carpi_radialis_brevis", "Extensor carpi radialis brevis", "short wrist-lifting muscle of the forearm",
@@ -104,7 +110,10 @@ def small_catalog() -> dict:
          "local_targets": [_target("piriformis", "Deep in the middle of the buttock.", "lasts"),
                            _target("fibularis_longus", "On the outer side of the upper calf.", "lasts")],
          "root_segments": {"segments": ["L4", "L5", "S1"], "core": ["L5", "S1"], "rationale": "The sciatic nerve's roots.",
-                           "derivation": "read", "sources": ["bogduk1982"]},
+                           "derivation": "read", "sources": ["bogduk1982"],
+                           "left_out": [{"segments": ["S2"], "muscles": ["piriformis"],
+                                         "reason": "Piriformis is treated for its L5 and S1 supply here.",
+                                         "sources": ["bogduk1982"]}]},
          "safety": [{"text": "The sciatic nerve lies below piriformis.", "sources": ["lasts"]}],
          "references": [{"source": "bogduk1982", "evidence": "Anatomy."}]},
         {"id": "plantar_heel_pain", "name": "Plantar heel pain", "clinical_name": "Plantar fasciopathy",
@@ -206,6 +215,9 @@ def broken(folder: Path, base: dict) -> None:
     variant("mirror_outside", lambda d: d["conditions"][0]["local_targets"][1]["epicentre"].__setitem__("position", list(SUPINATOR_RIGHT)))
     variant("bad_enum", lambda d: d["muscles"][0]["roots"][0].__setitem__("contribution", "mayor"))
     variant("unknown_key", lambda d: d["conditions"][0].__setitem__("certainty", "high"))
+    variant("root_not_covered", lambda d: cond(d, "sciatica")["root_segments"].pop("left_out"))
+    variant("left_out_listed", lambda d: cond(d, "sciatica")["root_segments"]["left_out"][0].__setitem__("segments", ["S1", "S2"]))
+    variant("left_out_unsourced", lambda d: cond(d, "sciatica")["root_segments"]["left_out"][0].__setitem__("sources", []))
 
     def many(d):
         d["conditions"][0]["local_targets"][0]["muscle"] = "no_such_muscle"
@@ -235,7 +247,8 @@ def broken(folder: Path, base: dict) -> None:
 def user_catalogs(folder: Path) -> None:
     _write(folder / "adds_condition.json", {
         "schema_version": 1,
-        "sources": {"clinic_notes": {"citation": "Our clinic's protocol, 2026."}},
+        "sources": {"clinic_notes": {"citation": "Our clinic's protocol, 2026.", "institution": "Our clinic",
+                                     "title": "Needling protocol", "year": 2026}},
         "muscles": [_muscle("flexor_carpi_radialis", "Flexor carpi radialis", "wrist-bending muscle", ["FCR"], "forearm",
                             "Median nerve", [("C6", "major"), ("C7", "major")])],
         "conditions": [{"id": "wrist_pain", "name": "Wrist pain", "aliases": ["sore wrist"], "lay_name": "Sore wrist",

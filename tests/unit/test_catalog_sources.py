@@ -1,0 +1,104 @@
+"""Sources: none from a denied web site; each names its authors (or institution), title and year."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ims_atlas.catalog import rules
+from ims_atlas.catalog.rules import rule_problems
+from ims_atlas.catalog.source_rules import (
+    DENYLIST_PATH,
+    denied,
+    denied_domains,
+    missing_fields,
+)
+from ims_atlas.catalog.validate import has_errors, validate_document
+
+SMALL = Path(__file__).resolve().parents[1] / "data" / "catalogs" / "small_catalog.json"
+
+
+@pytest.fixture
+def strict(monkeypatch):
+    monkeypatch.setattr(rules, "SOURCE_SEVERITY", "error")
+    monkeypatch.setattr(rules, "SOURCE_FIELDS_SEVERITY", "error")
+
+
+def _doc():
+    return json.loads(SMALL.read_text(encoding="utf-8"))
+
+
+def test_the_deny_list_gives_a_reason_for_every_domain():
+    doc = json.loads(DENYLIST_PATH.read_text(encoding="utf-8"))
+    assert len(doc["domains"]) >= 20
+    for entry in doc["domains"]:
+        assert entry["domain"] == entry["domain"].lower() and "/" not in entry["domain"], entry
+        assert len(entry["reason"]) > 10, entry
+    assert len({e["domain"] for e in doc["domains"]}) == len(doc["domains"])
+
+
+@pytest.mark.parametrize("url", ["https://www.brainscape.com/flashcards/x", "http://quizlet.com/123",
+                                 "https://de.zxc.wiki/wiki/Musculus", "https://droracle.ai/articles/1",
+                                 "HTTPS://WWW.Quora.com/What", "https://medicalsciences.stackexchange.com/q/1"])
+def test_denied_sites_and_their_subdomains_are_found(url):
+    assert denied(url) is not None
+
+
+@pytest.mark.parametrize("url", ["https://pubmed.ncbi.nlm.nih.gov/24976757/", "https://doi.org/10.1179/2042618613Y.0000000044",
+                                 "https://notquizlet.com/x", "https://example.org/brainscape.com", "not a url"])
+def test_other_sites_are_not_denied(url):
+    assert denied(url) is None
+
+
+def test_a_denied_source_fails_validation(strict):
+    doc = _doc()
+    domain = next(iter(denied_domains()))
+    doc["sources"]["lasts"]["url"] = f"https://www.{domain}/some/page"
+    errs = [p for p in validate_document(doc, "f") if p.severity == "error"]
+    assert [p.path for p in errs] == ["$.sources.lasts.url"]
+    assert f"{domain} is on the source deny list" in errs[0].message
+    assert denied_domains()[domain] in errs[0].message
+
+
+def test_the_small_catalogs_sources_are_complete(strict):
+    assert not has_errors(rule_problems(_doc(), "f"))
+
+
+@pytest.mark.parametrize(("drop", "lacks"), [(("authors",), "authors (or institution)"), (("title",), "title"),
+                                             (("year",), "year (or accessed, for an undated page)"),
+                                             (("authors", "title", "year"), "authors (or institution), title, year (or accessed, for an undated page)")])
+def test_a_source_without_authors_title_or_year_fails(strict, drop, lacks):
+    doc = _doc()
+    for key in drop:
+        doc["sources"]["gunn1976"].pop(key)
+    errs = [p for p in rule_problems(doc, "f") if p.severity == "error"]
+    assert [p.path for p in errs] == ["$.sources.gunn1976"]
+    assert f"source lacks {lacks}:" in errs[0].message
+
+
+def test_an_institution_stands_for_authors():
+    assert missing_fields({"institution": "American Physical Therapy Association", "title": "Dry needling", "year": 2013}) == []
+    assert missing_fields({"authors": [" "], "title": "T", "year": 2013}) == ["authors (or institution)"]
+    assert missing_fields({"authors": ["Brady S"], "title": "T", "year": "2014"}) == ["year (or accessed, for an undated page)"]
+    assert missing_fields({"institution": "SUNY Downstate", "title": "Laboratory 23", "accessed": 2026}) == []
+
+
+def test_the_schema_rejects_a_year_that_is_not_a_number():
+    doc = _doc()
+    doc["sources"]["gunn1976"]["year"] = "1976"
+    errs = [p for p in validate_document(doc, "f") if p.severity == "error"]
+    assert [(p.path, p.message) for p in errs] == [("$.sources.gunn1976.year", "must be a whole number, not a string")]
+
+
+def test_a_user_catalog_may_cite_its_own_notes_but_never_a_denied_site(strict):
+    from ims_atlas.catalog.load import load_catalog
+
+    base = load_catalog(SMALL)
+    user = {"schema_version": 1, "sources": {"our_notes": {"citation": "Our clinic's protocol."}}}
+    found = rule_problems(user, "user.json", user=True, base=base)
+    assert [(p.path, p.severity) for p in found] == [("$.sources.our_notes", "warning")]
+    user["sources"]["our_notes"]["url"] = "https://www.brainscape.com/flashcards/ours"
+    errs = [p for p in rule_problems(user, "user.json", user=True, base=base) if p.severity == "error"]
+    assert [p.path for p in errs] == ["$.sources.our_notes.url"]
