@@ -167,6 +167,8 @@ def run(screenshot: Path | None = None, size: tuple[int, int] | None = None, con
         settings, settings_file = Settings(), None
     window = MainWindow(manifest, catalog, problems, settings=settings, settings_file=settings_file,
                         animate=screenshot is None)
+    for p in window.scene.problems:  # meshes that did not load: named on stderr too, as by every export
+        _report(p)
     crash = CrashHandler(lambda: window, show_dialog=screenshot is None).install()
     window.first_frame.connect(lambda: open_on(window, condition_id, segment, side, view))
     if size or screenshot is not None:
