@@ -62,7 +62,7 @@ class BodyMeshes:
             surface = None
             if s is not None:
                 try:
-                    mesh = read_mesh(self.manifest.file_path(s))
+                    mesh = read_mesh(self.manifest.file_path(s), s.triangles)
                     if len(mesh.faces):
                         surface = surface_of(mesh.points, mesh.faces)
                 except DataError:

@@ -273,13 +273,11 @@ def run_plan(args: argparse.Namespace) -> int:
     given = getattr(args, "side", None)
     side = given or DEFAULT_SIDE
     manifest = _manifest(args)
-    plan = treatment_plan(catalog, manifest, condition_id, side)
-    view = plan_view(catalog, plan)
+    view = plan_view(catalog, treatment_plan(catalog, manifest, condition_id, side))
     view["views"] = _plan_views(catalog, manifest, condition_id, side)
-    from ims_atlas.cli.study_commands import add_danger_zones, add_referred_pain
+    from ims_atlas.cli.study_commands import add_referred_pain
 
     add_referred_pain(view, manifest, catalog)
-    add_danger_zones(view, plan, manifest)
     return _show(args, view, lambda v: plan_text(v, side_words(side, given is None)))
 
 

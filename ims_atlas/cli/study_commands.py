@@ -27,6 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(handler=run_assess)
 
+    p = sub.add_parser(
+        "danger", help="the structures a plan's safety notes warn of, with their depth from the skin",
+        description="For a condition's plan: at each needle site, the structures its safety notes name (lung, "
+                    "kidney, vertebral artery, named nerves and arteries) with their distance from the skin, "
+                    "measured on the meshes; those the anatomy lacks are listed as not measured. Distances on "
+                    "one model body, not safe depths.")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--side", choices=("left", "right", "both"), default="right", help="default: right")
+    p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                   help="a user catalog merged over the bundled one")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(handler=run_danger)
+
 
 def _split_side(text: str) -> tuple[str, str]:
     """``"deltoid:right"`` -> ``("deltoid", "right")``; the side is checked by the caller."""
@@ -131,8 +144,9 @@ def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None
 
 
 def add_referred_pain(view: dict, manifest, catalog) -> None:
-    """Give each local target of a ``plan --json`` view its ``referred_pain`` (None where no
-    published referral was read; ``referred_pain_left_out`` says which and why).
+    """Give each local target of a ``plan --json`` view its ``referred_pain``: the zone's
+    description, skin area and sources, or, where no published referral was read, only
+    ``left_out`` saying why.
     """
     from ims_atlas.core.errors import DataError
     from ims_atlas.study.body_landmarks import BodyFrame
@@ -145,16 +159,15 @@ def add_referred_pain(view: dict, manifest, catalog) -> None:
     except DataError:
         skin = None
     body = BodyFrame(manifest) if manifest is not None else None
-    left_out = {}
     for target in view.get("local_targets", []):
         muscle_id = target["muscle"]["id"]
         entry = referred_view(muscle_id, target["side"], skin, body, table)
         if entry is not None:
             entry["sources"] = [_source_ref(catalog, s) for s in entry["sources"]]
         else:
-            left_out[muscle_id] = table.not_included.get(muscle_id, "no published referral map in the sources read")
+            entry = {"description": None, "area_cm2": None, "sources": [],
+                     "left_out": table.not_included.get(muscle_id, "no published referral map in the sources read")}
         target["referred_pain"] = entry
-    view["referred_pain_left_out"] = left_out
 
 
 def _source_ref(catalog, source_id: str) -> dict:
@@ -162,25 +175,43 @@ def _source_ref(catalog, source_id: str) -> dict:
     return {"id": source_id, "citation": src.citation if src else None, "url": src.url if src else None}
 
 
-def add_danger_zones(view: dict, plan, manifest) -> None:
-    """Add ``danger_zones`` to a ``plan --json`` view: at each needle site, the structures the
-    safety notes warn of with their distance from the skin on the meshes (or why not measured).
-    """
+def run_danger(args: argparse.Namespace) -> int:
+    """``ims-atlas danger QUERY [--side S] [--json]``: depths of the warned-of structures."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.cli.catalog_commands import _manifest
     from ims_atlas.core.errors import DataError
     from ims_atlas.study.danger_zones import danger_report, danger_view
+    from ims_atlas.study.dermatomes import load_painted_skin
 
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    condition_id = _resolve(catalog, args.query, "condition")
+    if condition_id is None:
+        return EXIT_NO_MATCH
+    manifest = _manifest(args)
     if manifest is None:
-        view["danger_zones"] = {"sites": [], "not_measured": {}, "note": "no anatomy manifest: nothing measured"}
-        return
+        _err("danger: the anatomy could not be loaded; nothing measured")
+        return EXIT_DATA
     try:
-        from ims_atlas.study.dermatomes import load_painted_skin
-
         skin = load_painted_skin()
+        view = danger_view(danger_report(treatment_plan(catalog, manifest, condition_id, args.side), manifest, skin))
     except DataError as exc:
-        view["danger_zones"] = {"sites": [], "not_measured": {},
-                                "note": f"not measured: {exc.problems[0].message}"}
-        return
-    try:
-        view["danger_zones"] = danger_view(danger_report(plan, manifest, skin))
-    except DataError as exc:
-        view["danger_zones"] = {"sites": [], "not_measured": {}, "note": f"not measured: {exc.problems[0].message}"}
+        _err(f"danger: not measured: {exc.problems[0].message}")
+        return EXIT_DATA
+    view = {"condition": condition_id, "side": args.side, **view}
+    return _show(args, view, danger_text)
+
+
+def danger_text(view: dict) -> str:
+    """The danger report in plain text."""
+    lines = [f"{view['condition']} ({view['side']}): structures the safety notes name: "
+             + (", ".join(view["hazards_named"]) or "none")]
+    for s in view["sites"]:
+        near = "; ".join(f"{m['hazard']} {m['depth_from_skin_cm']:g} cm from the skin "
+                         f"({m['from_target_cm']:g} cm from the target)" for m in s["near"]) or "nothing within 8 cm"
+        lines.append(f"- {s['target']} ({s['side']}), target {s['target_depth_cm']:g} cm deep: {near}")
+    for k, v in view["not_measured"].items():
+        lines.append(f"Not measured: {k}: {v}")
+    lines.append(f"Note: {view['note']}")
+    return "\n".join(lines)

@@ -77,7 +77,7 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
         return removed
     for tmp in candidates:
         pid_text = tmp.name[len(prefix):].split(".", 1)[0]
-        if not pid_text.isdigit() or _alive(int(pid_text)):
+        if not pid_text.isdigit() or process_alive(int(pid_text)):
             continue
         try:
             tmp.unlink()
@@ -87,7 +87,8 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (True when it cannot be told)."""
     if pid == os.getpid():
         return True
     try:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image
 
-from ims_atlas.export.annotations import Annotation
+from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
+from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
@@ -109,6 +110,8 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     ~ims_atlas.export.render.RenderError
         If rendering fails.
     """
+    annotation = one_line_annotation(annotation)  # a line break in a name stops Pillow's layout
+    clinic = cut(one_line(clinic), MAX_CLINIC_NAME)
     views = picture.views
     if len(views) == 1:
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, views[0], size, style, transparent,

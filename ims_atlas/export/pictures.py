@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from ims_atlas import __version__
-from ims_atlas.core.plain_text import cut, one_line
+from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
 from ims_atlas.core.settings import Camera
 from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Style, compose, plan_regions
@@ -78,7 +78,7 @@ def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: 
         If rendering fails.
     """
     annotation = one_line_annotation(annotation)
-    clinic = cut(one_line(clinic), 120)
+    clinic = cut(one_line(clinic), MAX_CLINIC_NAME)
     scene.resize(size)
     if shot.camera is not None:
         regions = plan_regions(size, style, annotation, clinic, footer_line)

@@ -13,15 +13,13 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import QEventLoop, QObject, QProcess, Qt, pyqtSignal
 from PyQt6.QtWidgets import QProgressDialog, QWidget
 
-from ims_atlas.export.job import EXTRA_FILES, Job, read_result, write_job
+from ims_atlas.export.job import EXTRA_FILES, Job, job_folder, read_result, write_job
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +47,7 @@ class ExportRunner(QObject):
     def __init__(self, job: Job, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._job = job
-        self._folder = Path(tempfile.mkdtemp(prefix="ims-atlas-export-"))
+        self._folder = job_folder()
         self._process = QProcess(self)
         self._process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
         self._process.readyReadStandardOutput.connect(self._read_progress)

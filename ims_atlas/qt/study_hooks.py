@@ -271,8 +271,11 @@ def referred_zones(window, skin):
         shown[t.muscle.name] = f"{zone.description} <small>({escape(cites)})</small>"
     items = "".join(f"<li><b>{escape(k)}</b>: {v}</li>" for k, v in shown.items())
     gaps = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in missing.items())
+    from ims_atlas.scene.palette import DEFAULT_PALETTE
+
+    local = "#" + "".join(f"{round(c * 255):02X}" for c in DEFAULT_PALETTE.local)
     html = ("<!--referred--><h3>Referred pain</h3><p><span style='color:#009E73'>■</span> zone on the skin where "
-            "the trigger point's pain is felt &nbsp; <span style='color:#E69F00'>●</span> the muscle that holds "
+            f"the trigger point's pain is felt &nbsp; <span style='color:{local}'>●</span> the muscle that holds "
             f"the trigger point</p><ul>{items}</ul>"
             + (f"<p>Not drawn (no published map in the sources read):</p><ul>{gaps}</ul>" if gaps else "")
             + "<p><small>Discs drawn around the regions each source names; the sizes are this atlas's "

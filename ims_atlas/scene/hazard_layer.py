@@ -10,7 +10,8 @@ from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.anatomy.mesh_file import read_mesh
 from ims_atlas.study.danger_zones import DangerReport
 
-HAZARD_RGB = (0.85, 0.1, 0.1)
+#: Crimson, redder than the local targets' vermillion.
+HAZARD_RGB = (0.86, 0.0, 0.24)
 
 
 class HazardLayer:
@@ -36,7 +37,7 @@ class HazardLayer:
         for site in sites:
             m = site.near[0]
             if m.structure not in drawn:
-                mesh = read_mesh(manifest.file_path(manifest[m.structure]))
+                mesh = read_mesh(manifest.file_path(manifest[m.structure]), manifest[m.structure].triangles)
                 faces = np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]).ravel()
                 self._actors.append(self._plotter.add_mesh(pv.PolyData(mesh.points, faces), color=HAZARD_RGB,
                                                            opacity=0.95, pickable=False, reset_camera=False))

@@ -111,6 +111,22 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
 CONTEXT_M = 0.06
 
 
+#: A target's point further than this (metres) from the boxes of its own structures is a wrong
+#: position (a user catalog's typo): it is left out of the framing, which it would shrink to a
+#: dot, and reported by :mod:`ims_atlas.scene.picture_checks`.
+STRAY_M = 0.25
+
+
+def _near_own(target, body: BodyMeshes) -> bool:
+    boxes = [s for sid in target.structures if (s := body.surface(sid)) is not None]
+    if not boxes:
+        return True
+    lo = np.min([b.lo for b in boxes], axis=0) - STRAY_M
+    hi = np.max([b.hi for b in boxes], axis=0) + STRAY_M
+    point = np.asarray(target.point, dtype=float)
+    return bool(np.all(np.isfinite(point)) and np.all(point >= lo) and np.all(point <= hi))
+
+
 def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None
                       ) -> np.ndarray:
     """Points to frame for a view: its targets' points and the boxes of their muscles (and
@@ -118,7 +134,8 @@ def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, bo
     """
     body = body if body is not None else body_for(manifest)
     targets = [t for t in picture.targets if t.key in view.targets]
-    points = np.array([t.point for t in targets if t.point is not None], dtype=float).reshape(-1, 3)
+    points = np.array([t.point for t in targets if t.point is not None and _near_own(t, body)],
+                      dtype=float).reshape(-1, 3)
     ids = [sid for t in targets for sid in t.structures]
     if view.group in ("spine", "all"):
         ids += [sid for sid, role in picture.roles.items() if role == "root"]

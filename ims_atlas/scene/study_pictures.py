@@ -13,8 +13,9 @@ from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import _root_structures
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
-from ims_atlas.scene.picture import PLAN_DIRECTION, Picture
+from ims_atlas.scene.picture import Picture, anchor_of, body_for
 from ims_atlas.scene.plan import Marker, plan_for
+from ims_atlas.scene.target_views import PictureTarget, choose_views
 from ims_atlas.study.assessment import Assessment
 
 
@@ -23,6 +24,8 @@ def assessment_picture(assessment: Assessment, manifest: Manifest, catalog: Cata
     """Light the marked muscles and the ``top`` best segments (and any tied with the last)."""
     roles: dict[str, str] = {}
     markers: list[Marker] = []
+    targets: list[PictureTarget] = []
+    body = body_for(manifest)
     best = assessment.best(top)
     levels = {s.segment for s in best}
     all_sides: set[str] = set()
@@ -42,19 +45,29 @@ def assessment_picture(assessment: Assessment, manifest: Manifest, catalog: Cata
         for side in sides:
             point = paraspinal_point(manifest, score.segment, side)
             if point is not None:
-                markers.append(Marker("paraspinal", tuple(point), f"{score.segment} {side}"))
+                key = f"paraspinal:{score.segment}:{side}"
+                point = tuple(float(c) for c in point)
+                targets.append(PictureTarget(key, "paraspinal", side, point))
+                markers.append(Marker("paraspinal", point, f"{score.segment} {side}", key))
     for finding in assessment.findings.muscles:
         sides = [finding.side] if finding.side else ["left", "right"]
         all_sides.update(sides)
-        for s in manifest.muscle_structures(finding.muscle, sides=sides):
-            if s.level is not None and s.level not in levels:
-                continue  # a muscle modelled level by level lights only at the chosen levels
-            roles[s.id] = "local"
+        for side_ in sides:
+            ids = []
+            for s in manifest.muscle_structures(finding.muscle, sides=[side_]):
+                if s.level is not None and s.level not in levels:
+                    continue  # a muscle modelled level by level lights only at the chosen levels
+                roles[s.id] = "local"
+                ids.append(s.id)
+            if ids:
+                targets.append(PictureTarget(f"local:{finding.muscle}:{side_}", "local", side_,
+                                             anchor_of(body, ids), tuple(ids)))
     side = "both" if len(all_sides) != 1 else next(iter(all_sides))
+    views = choose_views(targets, body, side) if targets else ()
     highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, markers=markers, palette=palette,
                          hidden=state.hidden, isolate=state.isolated, opacity=dict(state.opacity),
                          labels=state.labels)
-    return Picture(highlight, roles, tuple(roles), PLAN_DIRECTION.get(side, PLAN_DIRECTION["both"]), None)
+    return Picture(highlight, roles, tuple(roles), views[0].direction if views else None, None, tuple(targets), views)
 
 
 def quiz_picture(structure_ids: tuple[str, ...], manifest: Manifest, state: ViewState,
@@ -67,4 +80,9 @@ def quiz_picture(structure_ids: tuple[str, ...], manifest: Manifest, state: View
                          hidden=state.hidden, opacity=dict(state.opacity), labels=False)
     sides = {manifest[sid].side for sid in roles}
     side = "left" if sides == {"left"} else "right" if sides == {"right"} else "both"
-    return Picture(highlight, roles, tuple(roles), PLAN_DIRECTION[side], None)
+    body = body_for(manifest)
+    targets = [PictureTarget(f"local:{sid}", "local", manifest[sid].side, anchor_of(body, [sid]), (sid,))
+               for sid in roles]
+    views = choose_views(targets, body, side) if targets else ()
+    # One direction only: a quiz shows the structure from where it is least hidden.
+    return Picture(highlight, roles, tuple(roles), views[0].direction if views else None, None)

@@ -22,9 +22,12 @@ def catalog():
 
 
 def _orange_share(window) -> float:
-    img = np.asarray(window.scene.plotter.screenshot(return_img=True))[..., :3].astype(int)
-    r, g, b = img[..., 0], img[..., 1], img[..., 2]
-    return float(((r > 180) & (g > 110) & (g < 190) & (b < 80)).mean())
+    """Share of pixels near the palette's local-target colour (lit muscles)."""
+    from ims_atlas.scene.palette import DEFAULT_PALETTE
+
+    img = np.asarray(window.scene.plotter.screenshot(return_img=True))[..., :3].astype(float)
+    local = np.asarray(DEFAULT_PALETTE.local) * 255
+    return float((np.linalg.norm(img - local, axis=2) < 70).mean())
 
 
 def test_assessment_panel_ranks_and_lights_c5(open_window, qtbot, catalog, tmp_path):

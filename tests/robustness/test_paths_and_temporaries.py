@@ -101,3 +101,15 @@ def test_every_error_path_removes_the_temporary_file(tmp_path, monkeypatch, fail
     with pytest.raises(WriteError if failure == "disk full" else KeyboardInterrupt):
         atomic_write_bytes(tmp_path / "plan.png", b"x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_window_s_export_folder_is_removed_by_the_next_export(tmp_path):
+    from ims_atlas.export.job import FOLDER_PREFIX, remove_stale_job_folders
+
+    stale = tmp_path / f"{FOLDER_PREFIX}{_dead_pid()}-abc"
+    stale.mkdir()
+    (stale / "handout.pdf").write_bytes(b"Prepared for: Jane Example")
+    live = tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-def"
+    live.mkdir()
+    assert remove_stale_job_folders(tmp_path) == [stale]
+    assert not stale.exists() and live.exists()

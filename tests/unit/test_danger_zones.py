@@ -68,12 +68,15 @@ def test_a_manifest_without_the_nerve_degrades(catalog, manifest, skin):
     assert danger_report(plan, manifest, skin).sites[0].near[0].hazard == "sciatic nerve"
 
 
-def test_plan_json_has_danger_zones(capsys):
+def test_danger_command(capsys):
     from ims_atlas.cli import main
 
-    assert main(["plan", "piriformis syndrome", "--side", "left", "--json"]) == 0
-    dz = json.loads(capsys.readouterr().out)["danger_zones"]
+    assert main(["danger", "piriformis syndrome", "--side", "left", "--json"]) == 0
+    dz = json.loads(capsys.readouterr().out)
     piri = next(s for s in dz["sites"] if s["target"] == "Piriformis")
     assert piri["side"] == "left" and piri["near"][0]["hazard"] == "sciatic nerve"
     assert piri["near"][0]["depth_from_skin_cm"] > 0
     assert "not safe depths" in dz["note"]
+    assert main(["danger", "piriformis syndrome"]) == 0
+    assert "sciatic nerve" in capsys.readouterr().out
+    assert main(["danger", "no such thing at all"]) == 2

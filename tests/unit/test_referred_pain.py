@@ -68,7 +68,9 @@ def test_plan_json_local_targets_gain_referred_pain(capsys):
     by = {t["muscle"]["id"]: t for t in doc["local_targets"]}
     ecrb = by["extensor_carpi_radialis_brevis"]["referred_pain"]
     assert ecrb["description"].startswith("A strong zone") and ecrb["area_cm2"] > 5
-    assert ecrb["sources"][0]["id"] == "triggerpoints3d_ecrb" and ecrb["sources"][0]["citation"]
-    assert by["supinator"]["referred_pain"] is None
-    assert "supinator" in doc["referred_pain_left_out"]
-    assert "self-help" in doc["referred_pain_left_out"]["brachioradialis"]
+    assert ecrb["sources"][0]["id"] == "travell1983" and ecrb["sources"][0]["citation"]
+    assert by["supinator"]["referred_pain"]["description"] is None
+    assert "no published referral" in by["supinator"]["referred_pain"]["left_out"]
+    assert "self-help" in by["brachioradialis"]["referred_pain"]["left_out"]
+    assert {"condition", "local_targets", "paraspinal_targets", "views"} <= set(doc)
+    assert not {k for k in doc if "referred" in k or "danger" in k}  # plan's own keys unchanged

@@ -1,0 +1,41 @@
+"""The background export's job file: data only, read back into the same catalog, state and options."""
+
+import datetime
+import json
+
+import pytest
+
+from ims_atlas.core.settings import Camera, Clinic
+from ims_atlas.core.state import ViewState
+from ims_atlas.export import job as jobs
+from ims_atlas.export.handout import HandoutOptions
+from ims_atlas.export.image_export import ImageOptions
+
+
+def test_a_job_reads_back_as_written(tmp_path, manifest, catalog):
+    state = ViewState(condition_id="tennis_elbow", side="left", hidden=frozenset({"ribcage"}))
+    options = ImageOptions((640, 480), True, "Harbour Physio", Camera((0, -3, 1), (0, 0, 1), (0, 0, 1)))
+    jobs.write_job(tmp_path, jobs.Job("png", manifest, catalog, state, options))
+    back = jobs.read_job(tmp_path)
+    assert back.kind == "png" and back.state == state and back.options == options
+    assert back.manifest.path == manifest.path and len(back.manifest) == len(manifest)
+    assert jobs._encode(back.catalog) == jobs._encode(catalog)  # every entry, every field
+    assert back.catalog.condition("tennis_elbow").name == catalog.condition("tennis_elbow").name
+
+
+def test_a_handout_job_keeps_the_clinic_and_leaves_out_the_patient(tmp_path, manifest, catalog):
+    options = HandoutOptions(Clinic("Harbour Physio", "12 Quay Street"), "Zebedee Quarrington",
+                             datetime.date(2026, 12, 6))
+    path = jobs.write_job(tmp_path, jobs.Job("handout", manifest, catalog, ViewState(condition_id="sciatica"), options))
+    assert "Quarrington" not in path.read_text(encoding="utf-8")
+    back = jobs.read_job(tmp_path).options
+    assert back.clinic == options.clinic and back.date == options.date and back.patient_name == ""
+
+
+def test_a_job_builds_nothing_but_the_listed_data_classes(tmp_path, manifest, catalog):
+    jobs.write_job(tmp_path, jobs.Job("png", manifest, catalog, ViewState(), ImageOptions()))
+    doc = json.loads((tmp_path / jobs.JOB_FILE).read_text())
+    doc["state"] = {"__class__": "Popen", "fields": {"args": ["rm", "-rf", "/"]}}
+    (tmp_path / jobs.JOB_FILE).write_text(json.dumps(doc))
+    with pytest.raises(ValueError, match="unknown kind of data: 'Popen'"):
+        jobs.read_job(tmp_path)
