@@ -50,16 +50,25 @@ class Job:
 
 
 def _classes() -> dict[str, type]:
-    """The data classes a job may hold, by name (nothing else is ever built from a job)."""
+    """The data classes a job may hold, by name (nothing else is ever built from a job).
+
+    Every data class (and named tuple) defined in the catalog's entry modules, the core's
+    errors, settings and state, and the two export options: what a catalog, a view state and
+    the options are made of, whatever entries the catalog gains.
+    """
     from ims_atlas.catalog import entries, site_catalog
     from ims_atlas.core import errors, settings, state
     from ims_atlas.export import handout, image_export
 
-    kinds = (site_catalog.Catalog, entries.Source, entries.Root, entries.Muscle, entries.Segment,
-             entries.Epicentre, entries.LocalTarget, entries.RootSegments, entries.SafetyNote,
-             entries.Reference, entries.Condition, errors.Problem, settings.Clinic, settings.Camera,
-             state.ViewState, image_export.ImageOptions, handout.HandoutOptions)
-    return {k.__name__: k for k in kinds}
+    found: dict[str, type] = {}
+    for module in (entries, site_catalog, errors, settings, state):
+        for value in vars(module).values():
+            if (isinstance(value, type) and value.__module__ == module.__name__
+                    and (is_dataclass(value) or (issubclass(value, tuple) and hasattr(value, "_fields")))):
+                found[value.__name__] = value
+    for kind in (image_export.ImageOptions, handout.HandoutOptions):
+        found[kind.__name__] = kind
+    return found
 
 
 def _encode(value: Any) -> Any:

@@ -345,7 +345,7 @@ class SceneController:
         if not picture.frame_ids or picture.direction is None:
             return None
         points = self.structure_points(picture.frame_ids)
-        bounds = self.bounds() if self.structure_ids else None
+        bounds = self.bounds() if self.blocks else None
         kept = [m.position for m in picture.markers if on_body(m.position, bounds)]  # a wrong one is reported
         if kept:
             points = np.vstack([points, np.array(kept, dtype=float)])

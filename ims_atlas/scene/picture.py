@@ -187,13 +187,15 @@ def anchor_of(body: BodyMeshes, structures, segments=()) -> Vec3 | None:
 
 
 def named_nerves(plan: TreatmentPlan, manifest: Manifest, sides: tuple[str, ...]) -> list[str]:
-    """Ids of the nerves a plan names (in its explanation, its muscles' nerves, its targets'
-    notes and its safety notes), on the plan's sides.
+    """Ids of the nerves a plan names (in its explanation, its targets' notes and
+    descriptions and its safety notes), on the plan's sides.
     """
+    # The plan's own words (not each muscle's motor nerve: every plan would light half the
+    # nerves of the limb): the sciatic nerve beside piriformis, the median nerve at the wrist.
     texts = [plan.condition.explanation or ""]
     texts += [note.text for note in plan.safety]
     for t in plan.local_targets:
-        texts += [t.muscle.nerve or "", t.target.note or "", t.description or ""]
+        texts += [t.target.note or "", t.description or ""]
     words = " ".join(texts).lower()
     out = []
     for s in manifest.by_kind("nerve"):

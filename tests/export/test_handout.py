@@ -119,7 +119,8 @@ def test_patient_name_is_in_the_page_only(handout):
 
 @needs_poppler
 def test_handout_pages_show_the_highlight_colours(handout, tmp_path):
-    subprocess.run(["pdftoppm", "-png", "-r", "72", str(handout[0]), str(tmp_path / "page")], check=True)
+    # 150 dpi: the pictures print about 85 mm wide, side by side (the spinal levels are small).
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(handout[0]), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert 1 <= len(pages) <= 2
     counts = {"local": 0, "paraspinal": 0, "root": 0}
