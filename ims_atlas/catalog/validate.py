@@ -19,6 +19,7 @@ from ims_atlas.catalog.rules import rule_problems
 from ims_atlas.catalog.schema import format_path, schema_problems
 from ims_atlas.catalog.text_rules import text_problems
 from ims_atlas.core.errors import DataError, Problem
+from ims_atlas.core.json_document import printable
 
 if TYPE_CHECKING:
     from ims_atlas.catalog.site_catalog import Catalog
@@ -66,7 +67,18 @@ def validate_document(doc: object, file: str, manifest: Manifest | None = None, 
             problems += found
     except RecursionError:  # read_json bounds the depth; this is a last line of defence
         return [Problem(file, "", "JSON nested too deeply")]
+    # A rule may quote a value holding an unpaired surrogate: every message stays printable.
+    problems = [p if _printable(p.message) else Problem(p.file, p.path, printable(p.message), p.severity)
+                for p in problems]
     return sorted(problems, key=_path_key)
+
+
+def _printable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _placeable(doc: object, problems: list[Problem]) -> object:
