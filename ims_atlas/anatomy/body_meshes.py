@@ -54,6 +54,8 @@ class BodyMeshes:
     def __init__(self, manifest: Manifest, surfaces: dict[str, Surface] | None = None) -> None:
         self.manifest = manifest
         self._surfaces: dict[str, Surface | None] = dict(surfaces or {})
+        #: :func:`~ims_atlas.anatomy.facing.facing_costs` by target (it casts many rays).
+        self.facing_cache: dict[tuple, dict[str, float]] = {}
 
     def surface(self, structure_id: str) -> Surface | None:
         """The structure's surface, or None when it has no readable mesh."""
@@ -118,13 +120,21 @@ def crossings(surface: Surface, origin: np.ndarray, direction: np.ndarray) -> in
     t_far = np.nanmin(np.maximum(t1, t2))
     if t_far < max(t_near, 0.0):
         return 0
-    pvec = np.cross(direction, surface.e2)
-    det = np.einsum("ij,ij->i", surface.e1, pvec)
+    # Möller-Trumbore for every triangle at once. The cross products are written out by
+    # component: np.cross on these small arrays costs several times more (axis handling).
+    dx, dy, dz = (float(c) for c in direction)
+    e1, e2 = surface.e1, surface.e2
+    px = dy * e2[:, 2] - dz * e2[:, 1]
+    py = dz * e2[:, 0] - dx * e2[:, 2]
+    pz = dx * e2[:, 1] - dy * e2[:, 0]
+    det = e1[:, 0] * px + e1[:, 1] * py + e1[:, 2] * pz
     ok = np.abs(det) > 1e-15
     inv_det = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
     tvec = origin - surface.a
-    u = np.einsum("ij,ij->i", tvec, pvec) * inv_det
-    qvec = np.cross(tvec, surface.e1)
-    v = (qvec @ direction) * inv_det
-    t = np.einsum("ij,ij->i", surface.e2, qvec) * inv_det
+    u = (tvec[:, 0] * px + tvec[:, 1] * py + tvec[:, 2] * pz) * inv_det
+    qx = tvec[:, 1] * e1[:, 2] - tvec[:, 2] * e1[:, 1]
+    qy = tvec[:, 2] * e1[:, 0] - tvec[:, 0] * e1[:, 2]
+    qz = tvec[:, 0] * e1[:, 1] - tvec[:, 1] * e1[:, 0]
+    v = (qx * dx + qy * dy + qz * dz) * inv_det
+    t = (e2[:, 0] * qx + e2[:, 1] * qy + e2[:, 2] * qz) * inv_det
     return int(np.count_nonzero(ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0) & (t > 1e-9)))

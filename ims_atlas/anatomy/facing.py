@@ -141,6 +141,12 @@ def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) ->
     :data:`FACING_BONUS` times how squarely the target faces the view from its nearest bone.
     """
     own = tuple(own)
+    # The same target is costed again on every switch back to its plan: the answer depends
+    # only on the body, the point, the side and the target's own structures.
+    key = (tuple(float(c) for c in point), side, own)
+    cache = body.facing_cache
+    if key in cache:
+        return dict(cache[key])
     outward = bone_outward(body, point)
     costs = {}
     for name, d in view_directions(body.manifest, side).items():
@@ -148,6 +154,7 @@ def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) ->
         if outward is not None:
             cost -= FACING_BONUS * max(float(np.dot(outward, d)), 0.0)
         costs[name] = cost
+    cache[key] = dict(costs)
     return costs
 
 
