@@ -224,6 +224,8 @@ class _Checker:
                     if mid not in targets:
                         self.add([*here, "muscles", k], f"{short(mid)!r} is not one of this condition's local targets")
             for k, seg in _strings(entry.get("segments")):
+                if seg not in SEGMENT_NAMES:
+                    continue  # the schema reports a name that is no segment (never quoted whole here)
                 if seg in listed:
                     self.add([*here, "segments", k], f"segment {seg} is left out here but listed in the segments")
                 elif not any(seg in self.major_roots.get(m, ()) for m in (muscles if muscles is not None else targets)):
