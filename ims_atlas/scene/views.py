@@ -70,6 +70,11 @@ def frame_points(points, direction: Vec, aspect: float = 1.6, view_angle_deg: fl
     d /= np.linalg.norm(d)
     u = np.asarray(up, dtype=float)
     u = u - d * float(np.dot(u, d))
+    if float(np.linalg.norm(u)) < 1e-9:
+        # Looking straight along ``up`` (a view from below with the default up): the screen's
+        # up is then the model axis least along the view, not a division by zero.
+        axis = np.eye(3)[int(np.argmin(np.abs(d)))]
+        u = axis - d * float(np.dot(axis, d))
     u /= np.linalg.norm(u)
     r = np.cross(u, d)
     centre = (pts.min(axis=0) + pts.max(axis=0)) / 2

@@ -159,3 +159,14 @@ def test_every_picture_has_views_with_unit_directions(manifest, catalog):
         assert sorted(shown) == sorted(keys), c.id  # every target in exactly one view
         for v in picture.views:
             assert np.linalg.norm(v.direction) == pytest.approx(1.0)
+
+
+def test_framing_straight_along_the_up_vector_gives_a_finite_camera():
+    """A view from below framed with the default up (+Z) used to divide by zero (NaN camera)."""
+    import math
+
+    from ims_atlas.scene.views import frame_points
+
+    pos, focal, up = frame_points([(0, 0, 0), (0.1, 0.1, 0.1)], (0.0, 0.0, -1.0))
+    assert all(math.isfinite(c) for c in (*pos, *focal, *up))
+    assert abs(sum(a * b for a, b in zip(up, (0.0, 0.0, -1.0), strict=True))) < 1e-9
