@@ -17,6 +17,17 @@ from PIL import Image
 from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
 from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
+from ims_atlas.export.insets import (
+    INSET_SHARE,
+    Inset,
+    aim_into,
+    crowd_of,
+    crowd_side,
+    join,
+    one_column_regions,
+    projected,
+    render_inset,
+)
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
@@ -41,6 +52,8 @@ class Panel:
     eye: tuple[float, float, float] | None = None  # the camera's position
     shown: Picture | None = None  # what the panel drew (its markers; in a medial view, one side)
     rendered: np.ndarray | None = None  # the panel's pixels as rendered, before any text was drawn
+    inset: Inset | None = None  # the crowd enlarged beside the view, if its targets crowd
+    offset: tuple[float, float] = (0.0, 0.0)  # where the rendered view sits in the panel (beside an inset)
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,8 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
            style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
            ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
-    (the view's caption as its title, no legend); without, the whole picture.
+    (the view's caption as its title, no legend), with an enlarged inset below it where
+    targets crowd (:mod:`ims_atlas.export.insets`); without, the whole picture.
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
@@ -78,22 +92,83 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         own = replace(annotation, targets=targets)
         panel_style = style
     points = view_points(scene, picture, view)
-    regions = plan_regions(size, panel_style, own, clinic, footer_line,
-                           content_aspect=extent_aspect(points, view.direction, view.up))
-    scene.resize(size)
-    scene.aim(points if len(points) else None, view.direction, regions.view, margin=1.12, up=view.up)
+    aspect = extent_aspect(points, view.direction, view.up)
+    regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
+    if caption:
+        crowd_keys = crowd_of(scene, own.targets, regions.view)
+        if crowd_keys:
+            done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys)
+            if done is not None:
+                return done
+            regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
+    image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, clinic,
+                                          footer_line)
+    return image, layout, regions, anchors, extra
+
+
+def _aim(scene: OffscreenScene, points, view: TargetView, size: tuple[int, int], style: Style, own: Annotation,
+         clinic: str, footer_line: str, aspect) -> Regions:
+    """Plan a picture of ``size`` and aim the camera into its anatomy box."""
+    regions = plan_regions(size, style, own, clinic, footer_line, content_aspect=aspect)
+    aim_into(scene, points, view, regions)
+    return regions
+
+
+def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, regions: Regions, style: Style,
+          transparent: bool, clinic: str = "", footer_line: str = "", labelled: Annotation | None = None):
+    """Render the view as aimed and label it (``labelled``: only these targets get labels)."""
     shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
     frame = scene.render(shown, transparent=transparent)
-    world = scene.anchors(own.targets)
-    anchors: dict[str, tuple[float, float]] = {}
-    if world:
-        keys = list(world)
-        xy, visible = frame.projector.project([world[k] for k in keys])
-        anchors = {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
-    image, layout = compose(frame.image, regions, own, anchors, panel_style, clinic, footer_line)
+    anchors = projected(scene, own.targets, frame.projector)
+    image, layout = compose(frame.image, regions, labelled if labelled is not None else own, anchors, style, clinic,
+                            footer_line)
     extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown,
              "rendered": frame.image}
+    return image, layout, anchors, extra
+
+
+def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
+                style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...]):
+    """The panel split in two halves: the view with labels for the targets outside the crowd,
+    and the crowd enlarged on the crowd's side (:mod:`ims_atlas.export.insets`); or None when
+    the inset would enlarge too little.
+    """
+    w, h = size
+    before = crowd_side(scene, own.targets, crowd_keys, w)
+    crowd = tuple(t for t in own.targets if t.key in crowd_keys)
+    rest = replace(own, targets=tuple(t for t in own.targets if t.key not in crowd_keys))
+    half = (int(round(w * (1 - INSET_SHARE))), h)
+    gutter = min(panel_style.gutter * w, 0.47 * half[0])
+    main_column = "left" if before == "right" else "right"
+    regions = one_column_regions(half, panel_style, rest, main_column, gutter)
+    aim_into(scene, points, view, regions)
+    image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
+    inset_size = (w - half[0], h)
+    inset = render_inset(scene, picture, view, crowd, inset_size, panel_style, before, gutter, transparent)
+    joined = join(image, layout, anchors, regions.view, inset, crowd_keys, panel_style, before)
+    if joined is None:
+        return None
+    image, layout, where, main_dx = joined
+    if main_dx:
+        anchors = {k: (p[0] + main_dx, p[1]) for k, p in anchors.items()}
+        regions = replace(regions, view=Box(regions.view.x + main_dx, regions.view.y, regions.view.w, regions.view.h),
+                          header=None if regions.header is None else Box(regions.header.x + main_dx, regions.header.y,
+                                                                           regions.header.w, regions.header.h))
+        extra["offset"] = (main_dx, 0)
+    extra["inset"] = where
     return image, layout, regions, anchors, extra
+
+
+def _crowded(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView,
+             size: tuple[int, int], style: Style, clinic: str, footer_line: str) -> bool:
+    """Whether the one view of a picture, framed as the whole picture, has a crowd of targets
+    (it is then drawn as a captioned panel with an inset).
+    """
+    own = replace(annotation, targets=tuple(t for t in annotation.targets if in_view(t.key, view)))
+    points = view_points(scene, picture, view)
+    regions = _aim(scene, points, view, size, style, own, clinic, footer_line,
+                   extent_aspect(points, view.direction, view.up))
+    return bool(crowd_of(scene, own.targets, regions.view))
 
 
 def _shift(box: Box, dx: float, dy: float) -> Box:
@@ -113,7 +188,7 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     annotation = one_line_annotation(annotation)  # a line break in a name stops Pillow's layout
     clinic = cut(one_line(clinic), MAX_CLINIC_NAME)
     views = picture.views
-    if len(views) == 1:
+    if len(views) == 1 and not _crowded(scene, picture, annotation, views[0], size, style, clinic, footer_line):
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, views[0], size, style, transparent,
                                                         False, clinic, footer_line)
         panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **extra)
@@ -134,6 +209,8 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
         w = int(width if i < len(views) - 1 else size[0] - x0)
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
                                                         transparent, True)
+        if extra.get("inset") is not None:
+            extra["inset"] = extra["inset"].shifted(x0, top)
         canvas.paste(image, (x0, int(top)))
         placed += [replace(p, box=_shift(p.box, x0, top), anchor=(p.anchor[0] + x0, p.anchor[1] + top),
                            leader_start=(p.leader_start[0] + x0, p.leader_start[1] + top)) for p in layout.placed]

@@ -156,16 +156,17 @@ class OffscreenScene:
         self.plotter.reset_camera_clipping_range()
 
     def aim(self, points: np.ndarray | None, direction: Vec3 | None, view: Box, margin: float = 1.12,
-            fallback_view: str = "anterior", up: Vec3 = (0.0, 0.0, 1.0)) -> None:
+            fallback_view: str = "anterior", up: Vec3 = (0.0, 0.0, 1.0), least: float = 0.05) -> None:
         """Point the camera along ``direction`` so ``points`` fill ``view`` (a box of the picture);
-        without points or a direction, frame the whole body from a named view.
+        without points or a direction, frame the whole body from a named view. ``least``: the
+        half size (metres) framed at least, however close the points.
         """
         width, height = self.size
         cam = self.plotter.camera
         if points is not None and len(points) and direction is not None:
             aspect = view.w / max(view.h, 1.0)
             pos, focal, up = frame_points(points, direction, aspect=aspect, margin=margin * height / max(view.h, 1.0),
-                                          up=up)
+                                          up=up, least=least)
         else:
             name = fallback_view if fallback_view in VIEWS else "anterior"
             bounds = self.controller.bounds()
@@ -177,6 +178,13 @@ class OffscreenScene:
         cam.position, cam.focal_point, cam.up = pos, focal, up
         cam.view_angle = VIEW_ANGLE
         self.plotter.reset_camera_clipping_range()
+
+    def projector(self) -> Projector:
+        """World -> pixels for the camera as set now (nothing is rendered)."""
+        width, height = self.size
+        matrix = self.plotter.camera.GetCompositeProjectionTransformMatrix(width / height, -1, 1)
+        return Projector.from_array(np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)]),
+                                    (width, height))
 
     def render(self, picture: Picture, transparent: bool = False) -> Frame:
         """Apply ``picture`` (the camera is left as set) and render it.

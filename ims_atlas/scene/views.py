@@ -59,8 +59,10 @@ def camera_for(view: str, bounds: tuple[float, float, float, float, float, float
 
 
 def frame_points(points, direction: Vec, aspect: float = 1.6, view_angle_deg: float = 30.0,
-                 margin: float = 1.25, up: Vec = (0.0, 0.0, 1.0)) -> tuple[Vec, Vec, Vec]:
-    """Camera ``(position, focal_point, view_up)`` looking along ``-direction`` at all ``points``."""
+                 margin: float = 1.25, up: Vec = (0.0, 0.0, 1.0), least: float = 0.05) -> tuple[Vec, Vec, Vec]:
+    """Camera ``(position, focal_point, view_up)`` looking along ``-direction`` at all ``points``
+    (framing at least ``least`` metres either side of their centre).
+    """
     import math
 
     import numpy as np
@@ -79,8 +81,8 @@ def frame_points(points, direction: Vec, aspect: float = 1.6, view_angle_deg: fl
     r = np.cross(u, d)
     centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
     rel = pts - centre
-    half_h = max(float(np.abs(rel @ u).max()), 0.05)
-    half_w = max(float(np.abs(rel @ r).max()), 0.05)
+    half_h = max(float(np.abs(rel @ u).max()), least)
+    half_w = max(float(np.abs(rel @ r).max()), least)
     depth = float(np.abs(rel @ d).max())
     half = max(half_h, half_w / max(aspect, 1e-3)) * margin
     dist = half / math.tan(math.radians(view_angle_deg) / 2) + depth

@@ -1,0 +1,220 @@
+"""An enlarged inset for a crowded region of a panel (issue 16).
+
+Where many targets crowd a small part of a view (the hand in C8, the ankle and foot in S1,
+the forearm's extensors in tennis elbow; :func:`ims_atlas.scene.crowds.find_crowd`), their
+labels would send a fan of leader lines into a few pixels. The panel is then split: the
+upper part shows the view as before, with a frame around the crowd and labels for the other
+targets only; the lower part is the inset, the same direction seen close up on the crowd's
+targets, with its own caption ("Hand, enlarged") and its own labels; a thin line joins the
+frame to the inset. Nothing covers the anatomy: the inset has its own part of the panel.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ims_atlas.export.annotations import Annotation, Target
+from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions, style_for
+from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
+from ims_atlas.export.pictures import extent_aspect
+from ims_atlas.export.projection import Projector
+from ims_atlas.scene.crowds import CROWD_BOX, crowd_box, find_crowd
+from ims_atlas.scene.picture import Picture, picture_in_view
+from ims_atlas.scene.target_views import TargetView
+
+if TYPE_CHECKING:  # VTK is imported only when something is rendered
+    from ims_atlas.export.render import OffscreenScene
+
+#: An inset must show its crowd at least this many times larger than the panel above it
+#: does; a smaller gain is not worth the room.
+MIN_ZOOM = 1.5
+#: The share of the panel's width the inset takes (the view it enlarges keeps the rest).
+INSET_SHARE = 0.52
+#: Framing of the inset's close-up: this much (metres) around each of the crowd's points, and
+#: a margin around that.
+INSET_CONTEXT_M = 0.015
+INSET_MARGIN = 1.1
+
+
+@dataclass(frozen=True)
+class Inset:
+    """Where an inset went, in the finished picture's pixels."""
+
+    keys: tuple[str, ...]  # the annotation keys it labels
+    box: Box  # its frame
+    caption: Box | None
+    region: Box  # the part the close-up was framed into
+    anchors: dict[str, tuple[float, float]]  # its targets' points, as it shows them
+    source: Box  # the frame drawn around the crowd in the panel above
+    zoom: float  # how many times larger than in the view beside it
+    title: str = ""
+    origin: tuple[float, float] = (0.0, 0.0)  # where the inset's own pixels start
+    rendered: np.ndarray | None = field(default=None, repr=False)  # its pixels as rendered, before any text
+
+    def shifted(self, dx: float, dy: float) -> Inset:
+        """The same inset moved by (dx, dy)."""
+        def s(b: Box | None) -> Box | None:
+            return None if b is None else Box(b.x + dx, b.y + dy, b.w, b.h)
+
+        return replace(self, box=s(self.box), caption=s(self.caption), region=s(self.region), source=s(self.source),
+                       anchors={k: (p[0] + dx, p[1] + dy) for k, p in self.anchors.items()},
+                       origin=(self.origin[0] + dx, self.origin[1] + dy))
+
+
+def region_words(manifest, targets: tuple[Target, ...]) -> str:
+    """What the crowd's structures are part of, from the manifest's regions ("Forearm and hand")."""
+    counts = Counter(s.region for t in targets for sid in t.structures if (s := manifest.get(sid)) is not None and s.region)
+    if not counts:
+        return "Enlarged"
+    (first, n), *rest = counts.most_common(2)
+    words = first if not rest or rest[0][1] * 3 < n else f"{first} and {rest[0][0]}"
+    return f"{words[0].upper()}{words[1:]}, enlarged"
+
+
+def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Projector) -> dict[str, tuple[float, float]]:
+    """Pixel points of the targets that are in view, by key."""
+    world = scene.anchors(targets)
+    if not world:
+        return {}
+    keys = list(world)
+    xy, visible = projector.project([world[k] for k in keys])
+    return {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
+
+
+def crowd_of(scene: OffscreenScene, targets: tuple[Target, ...], view_box: Box) -> tuple[str, ...]:
+    """The crowd among ``targets`` with the camera as aimed now (keys), or ``()``."""
+    return find_crowd(projected(scene, targets, scene.projector()), CROWD_BOX * view_box.h)
+
+
+def _spread(points: dict[str, tuple[float, float]], keys) -> float:
+    pts = np.array([points[k] for k in keys if k in points], dtype=float).reshape(-1, 2)
+    return float(np.ptp(pts, axis=0).max()) if len(pts) > 1 else 0.0
+
+
+def crowd_side(scene: OffscreenScene, targets: tuple[Target, ...], keys: tuple[str, ...], width: float) -> str:
+    """Which half of a picture ``width`` wide the crowd lies in, with the camera as aimed now."""
+    points = projected(scene, targets, scene.projector())
+    xs = [points[k][0] for k in keys if k in points]
+    return "left" if xs and sum(xs) / len(xs) < width / 2 else "right"
+
+
+def aim_into(scene: OffscreenScene, points, view: TargetView, regions: Regions, margin: float = 1.12,
+             least: float = 0.05) -> None:
+    """Resize to the regions' picture and aim the camera so ``points`` fill its anatomy box."""
+    scene.resize(regions.size)
+    scene.aim(points if len(points) else None, view.direction, regions.view, margin=margin, up=view.up, least=least)
+
+
+def one_column_regions(size: tuple[int, int], style: Style, annotation: Annotation, column: str,
+                       gutter: float) -> Regions:
+    """Regions of a half panel: its caption on top, one label column ``gutter`` wide on the
+    ``column`` side ("left" or "right"), the anatomy box beside it; no legend.
+    """
+    w, h = size
+    m = style.margin
+    base = plan_regions(size, replace(style, footer=False), annotation, labels=False)
+    top = base.view.y
+    height = base.view.h
+    if column == "left":
+        left = Box(m, top, gutter, height)
+        view = Box(left.right + m, top, max(w - left.right - 2 * m, 1.0), height)
+        right = Box(w - m, top, 0.0, height)
+    else:
+        right = Box(w - m - gutter, top, gutter, height)
+        view = Box(m, top, max(right.x - 2 * m, 1.0), height)
+        left = Box(m, top, 0.0, height)
+    return Regions(size, base.header, None, view, left, right)
+
+
+@dataclass(frozen=True)
+class InsetPart:
+    """The inset as rendered, in its own pixels (its top-left at (0, 0))."""
+
+    image: Image.Image
+    layout: LabelLayout
+    regions: Regions
+    anchors: dict[str, tuple[float, float]]
+    title: str
+    rendered: np.ndarray | None = None
+
+
+def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
+                 size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool) -> InsetPart:
+    """The close-up of the crowd's targets along the view's direction, captioned and labelled
+    (one label column on the ``side`` away from the view it enlarges), at ``size``.
+    """
+    keys = tuple(k for t in crowd for k in t.key.split("+"))
+    sub = replace(view, targets=keys)
+    title = region_words(scene.controller.manifest, crowd)
+    own = Annotation(title, "", crowd, ())
+    regions = one_column_regions(size, style, own, side, gutter)
+    world = np.array(list(scene.anchors(crowd).values()), dtype=float).reshape(-1, 3)
+    # The crowd's points and a little around them (their muscles run on out of the inset).
+    corners = np.array([[dx, dy, dz] for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)]) * INSET_CONTEXT_M
+    points = (world[:, None, :] + corners[None, :, :]).reshape(-1, 3) if len(world) else world
+    aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
+    shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
+    frame = scene.render(shown, transparent=transparent)
+    anchors = projected(scene, crowd, frame.projector)
+    image, layout = compose(frame.image, regions, own, anchors, style)
+    return InsetPart(image, layout, regions, anchors, title, frame.image)
+
+
+def _shift_label(p: PlacedLabel, dx: float, dy: float) -> PlacedLabel:
+    return replace(p, box=Box(p.box.x + dx, p.box.y + dy, p.box.w, p.box.h), anchor=(p.anchor[0] + dx, p.anchor[1] + dy),
+                   leader_start=(p.leader_start[0] + dx, p.leader_start[1] + dy))
+
+
+def _shift_box(b: Box | None, dx: float, dy: float = 0.0) -> Box | None:
+    return None if b is None else Box(b.x + dx, b.y + dy, b.w, b.h)
+
+
+def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
+         inset: InsetPart, crowd_keys: tuple[str, ...], style: Style, side: str
+         ) -> tuple[Image.Image, LabelLayout, Inset, float] | None:
+    """The panel: ``main`` and the inset side by side (the inset on ``side``), the crowd
+    framed in ``main`` and linked to the inset's frame; with how far ``main`` moved right.
+    None when the inset would not enlarge the crowd by :data:`MIN_ZOOM`.
+    """
+    before, after = _spread(main_anchors, crowd_keys), _spread(inset.anchors, crowd_keys)
+    if not inset.anchors or (before > 0 and after / before < MIN_ZOOM):
+        return None
+    zoom = after / before if before > 0 else float("inf")
+    wm, h = main.size
+    wi = inset.image.size[0]
+    main_dx, inset_dx = (wi, 0) if side == "left" else (0, wm)
+    canvas = Image.new("RGBA", (wm + wi, h), (0, 0, 0, 0))
+    canvas.paste(main, (main_dx, 0))
+    canvas.paste(inset.image, (inset_dx, 0))
+    draw = ImageDraw.Draw(canvas)
+    m = style.margin / 2
+    frame = Box(inset_dx + m / 2, m / 2, wi - m, h - m)
+    pad = max(style.gap * 1.5, 6)
+    x, y, bw, bh = crowd_box(main_anchors, crowd_keys, pad)  # type: ignore[misc]
+    view = _shift_box(main_view, main_dx)
+    x0, y0 = max(x + main_dx, view.x), max(y, view.y)
+    x1, y1 = min(x + main_dx + bw, view.right), min(y + bh, view.bottom)
+    source = Box(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
+    lw = max(style.line - 1, 1)
+    for box in (source, frame):
+        draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,
+                               width=lw + 2)
+        draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2,
+                               outline=INK_SOFT if box is source else EDGE, width=lw)
+    cy = source.centre[1]
+    start = source.right if side == "right" else source.x
+    end = frame.x if side == "right" else frame.right
+    draw.line([(start, cy), (end, cy)], fill=HALO, width=lw + 2)
+    draw.line([(start, cy), (end, cy)], fill=INK_SOFT, width=lw)
+    placed = [_shift_label(p, main_dx, 0) for p in main_layout.placed]
+    placed += [_shift_label(p, inset_dx, 0) for p in inset.layout.placed]
+    layout = LabelLayout(tuple(placed), tuple(main_layout.dropped) + tuple(inset.layout.dropped))
+    result = Inset(crowd_keys, frame, _shift_box(inset.regions.header, inset_dx), _shift_box(inset.regions.view, inset_dx),
+                   {k: (p[0] + inset_dx, p[1]) for k, p in inset.anchors.items()}, source, zoom, inset.title,
+                   (float(inset_dx), 0.0), inset.rendered)
+    return canvas, layout, result, float(main_dx)

@@ -1,0 +1,84 @@
+"""Crowds of targets on screen: many points in a small box (pure: no VTK, no Qt).
+
+Where a hand, a foot or a forearm carries many targets, their labels cannot sit beside
+their points: a fan of leader lines meets in a few pixels and no reader can tell which line
+ends where. Such a crowd is shown again, enlarged, in an inset with its own labels
+(:mod:`ims_atlas.export.insets`). Paraspinal needle points are never a crowd: they lie in one
+column beside the spine, in the order of their levels, and their labels stack in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+Point = tuple[float, float]
+
+#: A crowd: at least this many targets (a merged label counts each target it names) ...
+CROWD_LEAST = 4
+#: ... inside a square whose side is this fraction of the anatomy box's height.
+CROWD_BOX = 0.2
+#: Targets within this fraction of the square's side of a crowd's points join it.
+NEAR_CROWD = 0.25
+
+
+def members(key: str) -> int:
+    """How many targets a label key names (``"a+b"``: two)."""
+    return len(key.split("+"))
+
+
+def can_crowd(key: str) -> bool:
+    """Whether a target may be part of a crowd: paraspinal points never are."""
+    return not all(k.startswith("paraspinal:") for k in key.split("+"))
+
+
+def find_crowd(points: Mapping[str, Point], side: float, least: int = CROWD_LEAST) -> tuple[str, ...]:
+    """The keys of the largest crowd among ``points`` (pixels, by label key), or ``()``.
+
+    A crowd is the set of points inside a ``side`` x ``side`` square that holds the most
+    targets, if that is at least ``least``; of two such squares with as many, the one whose
+    points lie closer together wins (it is the worse fan). Every square whose left edge is at
+    a point's x and top edge at a point's y is tried: the best square can always be moved
+    until its edges touch points without losing one.
+    """
+    keys = [k for k in points if can_crowd(k)]
+    if side <= 0 or sum(members(k) for k in keys) < least:
+        return ()
+    best: tuple[str, ...] = ()
+    best_rank = (0, 0.0)
+    xs = sorted({points[k][0] for k in keys})
+    ys = sorted({points[k][1] for k in keys})
+    for x0 in xs:
+        column = [k for k in keys if x0 <= points[k][0] <= x0 + side]
+        if sum(members(k) for k in column) < least:
+            continue
+        for y0 in ys:
+            inside = tuple(k for k in column if y0 <= points[k][1] <= y0 + side)
+            count = sum(members(k) for k in inside)
+            if count < least:
+                continue
+            px = [points[k][0] for k in inside]
+            py = [points[k][1] for k in inside]
+            area = (max(px) - min(px) + 1.0) * (max(py) - min(py) + 1.0)
+            rank = (count, -area)
+            if rank > best_rank:
+                best, best_rank = inside, rank
+    if best:
+        # Targets just outside the square belong to the crowd too: their leaders would run
+        # into the same few pixels.
+        reach = side * NEAR_CROWD
+        px = [points[k][0] for k in best]
+        py = [points[k][1] for k in best]
+        best = tuple(k for k in keys if min(px) - reach <= points[k][0] <= max(px) + reach
+                     and min(py) - reach <= points[k][1] <= max(py) + reach)
+    order = {k: i for i, k in enumerate(points)}
+    return tuple(sorted(best, key=order.__getitem__))
+
+
+def crowd_box(points: Mapping[str, Point], keys, pad: float) -> tuple[float, float, float, float] | None:
+    """The box (x, y, w, h) around some of ``points``, ``pad`` pixels wider on every side."""
+    pts = [points[k] for k in keys if k in points]
+    if not pts:
+        return None
+    x0, x1 = min(p[0] for p in pts) - pad, max(p[0] for p in pts) + pad
+    y0, y1 = min(p[1] for p in pts) - pad, max(p[1] for p in pts) + pad
+    return (x0, y0, x1 - x0, y1 - y0)

@@ -1,0 +1,46 @@
+"""Crowds of targets on screen (scene.crowds): pure geometry."""
+
+from __future__ import annotations
+
+from ims_atlas.scene.crowds import CROWD_LEAST, crowd_box, find_crowd
+
+
+def test_four_points_in_a_small_box_are_a_crowd_and_far_ones_are_not():
+    points = {"local:a:right": (100, 100), "local:b:right": (104, 110), "local:c:right": (98, 120),
+              "local:d:right": (110, 125), "local:far:right": (400, 100), "local:low:right": (100, 600)}
+    assert set(find_crowd(points, side=40)) == {"local:a:right", "local:b:right", "local:c:right", "local:d:right"}
+
+
+def test_three_points_are_no_crowd_but_a_merged_label_counts_each_target():
+    three = {"local:a:right": (0, 0), "local:b:right": (5, 5), "local:c:right": (9, 2)}
+    assert find_crowd(three, side=40) == ()
+    merged = dict(three, **{"local:d:right+local:e:right": (3, 3)})
+    assert len(find_crowd(merged, side=40)) == 4
+    assert CROWD_LEAST == 4
+
+
+def test_paraspinal_points_never_crowd():
+    column = {f"paraspinal:C{i}:right": (50, 10 * i) for i in range(2, 8)}
+    assert find_crowd(column, side=100) == ()
+
+
+def test_of_two_crowds_the_larger_then_the_tighter_wins():
+    loose = {f"local:l{i}:right": (10 * i, 0) for i in range(4)}  # 30 px across
+    tight = {f"local:t{i}:right": (500 + i, 500) for i in range(4)}  # 3 px across
+    assert set(find_crowd({**loose, **tight}, side=40)) == set(tight)
+    bigger = {**loose, "local:l4:right": (35, 5)}
+    assert set(find_crowd({**bigger, **tight}, side=40)) == set(bigger)
+
+
+def test_a_neighbour_just_outside_the_square_joins_the_crowd():
+    # Five points 39 px from first to last: no 36 px square holds them all, but the one left
+    # out is within a quarter square of the four that are.
+    points = {f"local:m{i}:right": (0, y) for i, y in enumerate((5, 12, 24, 35, 44))}
+    points["local:away:right"] = (0, 90)
+    crowd = find_crowd(points, side=36)
+    assert set(crowd) == {f"local:m{i}:right" for i in range(5)}
+
+
+def test_crowd_box_pads_the_points():
+    assert crowd_box({"a": (10, 20), "b": (30, 60)}, ["a", "b"], 5) == (5, 15, 30, 50)
+    assert crowd_box({"a": (10, 20)}, ["x"], 5) is None
