@@ -25,10 +25,9 @@ _KINDS = {"muscles": "muscle", "segments": "segment", "conditions": "condition"}
 ROOT_COVERAGE_SEVERITY = "error"
 #: How a source on the deny list is reported.
 SOURCE_SEVERITY = "error"
-#: How a source without authors (or institution), title and year is reported. TEMPORARY
-#: (issue 17): a warning while the last sources of the re-audited data get their authors and
-#: years (``ims-atlas validate`` lists them); then "error", like the rest.
-SOURCE_FIELDS_SEVERITY = "warning"
+#: How a source of the bundled catalog without authors (or institution), title and year is
+#: reported (a user catalog's own notes are only warned about).
+SOURCE_FIELDS_SEVERITY = "error"
 
 
 def paraspinal_level_for(segment: str) -> str:
