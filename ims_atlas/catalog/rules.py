@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ims_atlas.catalog.schema import format_path, short
-from ims_atlas.catalog.source_rules import check_sources
+from ims_atlas.catalog.source_rules import check_duplicates, check_sources
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES, foramen_between
 
@@ -325,4 +325,7 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
     # The safety section is new (issue 17) and must be right from the start: always errors.
     check_sources(check.guidance.get("sources"), check.add, where=("safety_guidance", "sources"),
                   fields_severity="warning" if user else "error")
+    # One publication, one id (across both source tables).
+    check_duplicates(((("sources",), doc.get("sources")), (("safety_guidance", "sources"), check.guidance.get("sources"))),
+                     check.add, severity="warning" if user else SOURCE_SEVERITY)
     return check.problems
