@@ -2,11 +2,12 @@
 
 Where many targets crowd a small part of a view (the hand in C8, the ankle and foot in S1,
 the forearm's extensors in tennis elbow; :func:`ims_atlas.scene.crowds.find_crowd`), their
-labels would send a fan of leader lines into a few pixels. The panel is then split: the
-upper part shows the view as before, with a frame around the crowd and labels for the other
-targets only; the lower part is the inset, the same direction seen close up on the crowd's
-targets, with its own caption ("Hand, enlarged") and its own labels; a thin line joins the
-frame to the inset. Nothing covers the anatomy: the inset has its own part of the panel.
+labels would send a fan of leader lines into a few pixels. The panel is then split in two:
+one half shows the view as before, with a frame round the crowd and labels for the other
+targets only; the other half, on the crowd's side, is the inset: the same direction seen
+close up on the crowd's targets, with its own caption ("Hand and forearm, enlarged") and its
+own labels; a thin line joins the frame to the inset. Nothing covers the anatomy: the inset
+has its own half of the panel. One inset per panel (the largest crowd).
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ims_atlas.export.annotations import Annotation, Target
-from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions, style_for
+from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
-from ims_atlas.export.pictures import extent_aspect
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import CROWD_BOX, crowd_box, find_crowd
 from ims_atlas.scene.picture import Picture, picture_in_view
@@ -68,11 +68,21 @@ class Inset:
 
 def region_words(manifest, targets: tuple[Target, ...]) -> str:
     """What the crowd's structures are part of, from the manifest's regions ("Forearm and hand")."""
-    counts = Counter(s.region for t in targets for sid in t.structures if (s := manifest.get(sid)) is not None and s.region)
+    # Each target votes once, for the region most of its structures are in (a muscle drawn
+    # level by level, multifidus, must not outvote the rest).
+    counts: Counter[str] = Counter()
+    for t in targets:
+        own = Counter(s.region for sid in t.structures if (s := manifest.get(sid)) is not None and s.region)
+        if own:
+            counts[own.most_common(1)[0][0]] += 1
     if not counts:
         return "Enlarged"
     (first, n), *rest = counts.most_common(2)
-    words = first if not rest or rest[0][1] * 3 < n else f"{first} and {rest[0][0]}"
+    second = rest[0][0] if rest and rest[0][1] * 3 >= n else ""
+    # Two regions that already join words ("neck and upper back") or share one ("neck") read
+    # badly together: the first then stands alone.
+    words = first if not second or " and " in first + second or set(first.split()) & set(second.split()) \
+        else f"{first} and {second}"
     return f"{words[0].upper()}{words[1:]}, enlarged"
 
 

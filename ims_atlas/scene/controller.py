@@ -228,15 +228,19 @@ class SceneController:
         halves side by side, each with its own camera, markers and labels. With ``frame``,
         each camera is turned to its view; without, the cameras stay where they are.
         """
-        self.apply(picture.highlight, render=False)
         if len(views) < 2:
             self.unsplit(render=False)
+            # One view as the export draws it: in a medial view without the other limb
+            # (it stands between the camera and the targets), a treated muscle over another's
+            # needle point see-through.
+            shown = picture_in_view(picture, views[0], self._manifest) if views else picture
+            self.apply(shown.highlight, render=False)
             if views:
-                shown = picture_in_view(picture, views[0], self._manifest)
                 self._markers.set(shown.markers, picture.highlight.labels)
                 if frame:
                     self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
         else:
+            self.apply(picture.highlight, render=False)
             second = self._split()
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
                 overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)

@@ -13,17 +13,13 @@ from collections.abc import Mapping
 
 Point = tuple[float, float]
 
-#: A crowd: at least this many targets (a merged label counts each target it names) ...
+#: A crowd: at least this many labels (a fan is of leader lines: a label that names several
+#: targets sharing one marker is one line) ...
 CROWD_LEAST = 4
 #: ... inside a square whose side is this fraction of the anatomy box's height.
 CROWD_BOX = 0.2
 #: Targets within this fraction of the square's side of a crowd's points join it.
 NEAR_CROWD = 0.25
-
-
-def members(key: str) -> int:
-    """How many targets a label key names (``"a+b"``: two)."""
-    return len(key.split("+"))
 
 
 def can_crowd(key: str) -> bool:
@@ -35,13 +31,13 @@ def find_crowd(points: Mapping[str, Point], side: float, least: int = CROWD_LEAS
     """The keys of the largest crowd among ``points`` (pixels, by label key), or ``()``.
 
     A crowd is the set of points inside a ``side`` x ``side`` square that holds the most
-    targets, if that is at least ``least``; of two such squares with as many, the one whose
+    labels, if that is at least ``least``; of two such squares with as many, the one whose
     points lie closer together wins (it is the worse fan). Every square whose left edge is at
     a point's x and top edge at a point's y is tried: the best square can always be moved
     until its edges touch points without losing one.
     """
     keys = [k for k in points if can_crowd(k)]
-    if side <= 0 or sum(members(k) for k in keys) < least:
+    if side <= 0 or len(keys) < least:
         return ()
     best: tuple[str, ...] = ()
     best_rank = (0, 0.0)
@@ -49,11 +45,11 @@ def find_crowd(points: Mapping[str, Point], side: float, least: int = CROWD_LEAS
     ys = sorted({points[k][1] for k in keys})
     for x0 in xs:
         column = [k for k in keys if x0 <= points[k][0] <= x0 + side]
-        if sum(members(k) for k in column) < least:
+        if len(column) < least:
             continue
         for y0 in ys:
             inside = tuple(k for k in column if y0 <= points[k][1] <= y0 + side)
-            count = sum(members(k) for k in inside)
+            count = len(inside)
             if count < least:
                 continue
             px = [points[k][0] for k in inside]
