@@ -297,3 +297,26 @@ def test_two_views_split_the_window_each_with_its_own_camera_and_labels(scene, m
     finally:
         scene.unsplit()
     assert not scene.split and scene.second_labels is None
+
+
+def test_one_medial_view_in_the_window_hides_the_other_limb(scene, manifest):
+    """Issue 16: the window's "local" view of knee pain is seen from the inner side; the other
+    leg stands between the camera and the targets, so it is not drawn (as in the export); the
+    view with both halves keeps it (its spine view needs the whole back)."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    medial = picture.view("local")
+    assert medial is not None and medial.name == "medial-right"
+    left_leg = [s.id for s in manifest if s.side == "left" and s.region in ("thigh", "leg") and s.id in scene.structure_ids]
+    assert left_leg
+    scene.show_views(picture, (medial,))
+    assert not any(scene.block_style(sid)[2] for sid in left_leg), "the other leg is drawn in the medial view"
+    scene.show_views(picture, picture.views)
+    try:
+        assert all(scene.block_style(sid)[2] for sid in left_leg)
+    finally:
+        scene.unsplit()
