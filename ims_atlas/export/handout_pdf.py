@@ -265,7 +265,8 @@ _LAYOUTS = (
 
 def _plain(t: TargetLine) -> str:
     """A muscle in plain words, its name beside (the side is said once, above the list)."""
-    return f"<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)})</font>"
+    missing = "" if t.drawn else ", not in the pictures"
+    return f"<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)}{missing})</font>"
 
 
 def _patient_box(patient_name: str, date_text: str, styles: dict, width: float) -> list:
