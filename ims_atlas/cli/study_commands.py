@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                    help="a user catalog merged over the bundled one")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--clinician-sheet", metavar="FILE", type=Path, default=None,
+                   help="also write the findings and the ranked segments with their reasoning as a clinician "
+                        "sheet (FILE.pdf); the only file the findings go into")
+    p.add_argument("--force", action="store_true", help="replace the clinician sheet if it exists")
     p.set_defaults(handler=run_assess)
 
     p = sub.add_parser(
@@ -47,7 +51,7 @@ def _split_side(text: str) -> tuple[str, str]:
     return (name, side) if sep else (text, "")
 
 
-def _muscle_id(catalog, name: str, text: str) -> str | None:
+def _muscle_id(catalog, name: str, text: str, flag: str = "--muscle") -> str | None:
     """The muscle a name means, never a fuzzy guess (a finding must name what was examined)."""
     from ims_atlas.catalog.search import CatalogSearch
 
@@ -58,47 +62,88 @@ def _muscle_id(catalog, name: str, text: str) -> str | None:
     if not hits:
         close = search.closest(name, 3, kinds=["muscle"])
         hint = "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in close) if close else ""
-        _err(f"--muscle {text!r}: no muscle is called {name!r}{hint}")
+        _err(f"{flag} {text!r}: no muscle is called {name!r}{hint}")
         return None
     return _resolve(catalog, name.split(), "muscle")
 
 
+def parse_findings(catalog, muscles: list[str], signs: list[str], muscle_flag: str = "--muscle",
+                   sign_flag: str = "--sign"):
+    """The :class:`~ims_atlas.study.assessment.Findings` the flags name, or None (said on
+    stderr, naming the flag and the value) if one names no muscle, sign, segment or side.
+    """
+    from ims_atlas.study.assessment import FindingError, Findings, MuscleFinding, parse_side, parse_sign
+
+    found = []
+    try:
+        for text in muscles:
+            name, side = _split_side(text)
+            parsed_side = parse_side(side, f"{muscle_flag} {text!r}")
+            if not name.strip():
+                _err(f"{muscle_flag} {text!r}: no muscle name")
+                return None
+            muscle_id = _muscle_id(catalog, name.strip(), text, muscle_flag)
+            if muscle_id is None:
+                return None
+            found.append(MuscleFinding(muscle_id, parsed_side))
+        parsed_signs = tuple(parse_sign(t) for t in signs)
+    except FindingError as exc:
+        message = str(exc)
+        _err(f"{sign_flag} {message[5:]}" if message.startswith("sign ") else message)
+        return None
+    return Findings(tuple(dict.fromkeys(found)), tuple(dict.fromkeys(parsed_signs)))
+
+
 def run_assess(args: argparse.Namespace) -> int:
-    """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]``."""
-    from ims_atlas.study.assessment import (
-        FindingError,
-        Findings,
-        MuscleFinding,
-        assess,
-        parse_side,
-        parse_sign,
-    )
+    """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]
+    [--clinician-sheet FILE.pdf [--force]]``.
+    """
+    from ims_atlas.study.assessment import assess
     from ims_atlas.study.assessment_views import assessment_text, assessment_view
 
     if not args.muscle and not args.sign:
         _err("assess: give at least one --muscle NAME[:left|right] or --sign NAME:SEGMENT")
         return EXIT_NO_MATCH
+    sheet = getattr(args, "clinician_sheet", None)
+    if sheet is not None:
+        from ims_atlas.export.formats import ExportError, check_output
+
+        try:
+            if check_output(sheet, force=args.force) != "pdf":
+                raise ExportError(f"{sheet}: a clinician sheet must be a .pdf file")
+        except ExportError as exc:
+            _err(f"assess: {exc}; nothing was written")
+            return EXIT_DATA
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
-    muscles = []
-    try:
-        for text in args.muscle:
-            name, side = _split_side(text)
-            parsed_side = parse_side(side, f"--muscle {text!r}")
-            if not name.strip():
-                _err(f"--muscle {text!r}: no muscle name")
-                return EXIT_NO_MATCH
-            muscle_id = _muscle_id(catalog, name.strip(), text)
-            if muscle_id is None:
-                return EXIT_NO_MATCH
-            muscles.append(MuscleFinding(muscle_id, parsed_side))
-        signs = tuple(parse_sign(t) for t in args.sign)
-    except FindingError as exc:
-        _err(str(exc))
+    findings = parse_findings(catalog, args.muscle, args.sign)
+    if findings is None:
         return EXIT_NO_MATCH
-    result = assess(catalog, Findings(tuple(dict.fromkeys(muscles)), tuple(dict.fromkeys(signs))))
-    return _show(args, assessment_view(result), assessment_text)
+    result = assess(catalog, findings)
+    status = _show(args, assessment_view(result), assessment_text)
+    if sheet is not None:
+        return _write_sheet(sheet, result, catalog, args.force)
+    return status
+
+
+def _write_sheet(path: Path, result, catalog, force: bool) -> int:
+    """Write the findings-only clinician sheet; say so on stderr (stdout holds the ranking)."""
+    from ims_atlas.core.settings import load_settings
+    from ims_atlas.export.formats import ExportError
+    from ims_atlas.export.handout import export_assessment_sheet
+    from ims_atlas.study.assessment_views import sheet_view
+
+    settings, _ = load_settings()
+    try:
+        for warning in export_assessment_sheet(path, sheet_view(result, catalog), settings.clinic,
+                                               catalog.catalog_version, force=force):
+            _err(f"note: {warning}")
+    except ExportError as exc:
+        _err(f"assess: cannot write {path}: {exc}; nothing was written")
+        return EXIT_DATA
+    _err(f"saved {path} (clinician sheet: the findings and the segments that explain them)")
+    return 0
 
 
 def dermatome_entries(segment: str) -> list[dict]:
