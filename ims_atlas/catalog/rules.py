@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ims_atlas.catalog.schema import format_path, short
-from ims_atlas.catalog.source_rules import check_sources
+from ims_atlas.catalog.source_rules import check_duplicates, check_sources
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES, foramen_between
 
@@ -25,10 +25,9 @@ _KINDS = {"muscles": "muscle", "segments": "segment", "conditions": "condition"}
 ROOT_COVERAGE_SEVERITY = "error"
 #: How a source on the deny list is reported.
 SOURCE_SEVERITY = "error"
-#: How a source without authors (or institution), title and year is reported. TEMPORARY
-#: (issue 17): a warning while the last sources of the re-audited data get their authors and
-#: years (``ims-atlas validate`` lists them); then "error", like the rest.
-SOURCE_FIELDS_SEVERITY = "warning"
+#: How a source of the bundled catalog without authors (or institution), title and year is
+#: reported (a user catalog's own notes are only warned about).
+SOURCE_FIELDS_SEVERITY = "error"
 
 
 def paraspinal_level_for(segment: str) -> str:
@@ -326,4 +325,7 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
     # The safety section is new (issue 17) and must be right from the start: always errors.
     check_sources(check.guidance.get("sources"), check.add, where=("safety_guidance", "sources"),
                   fields_severity="warning" if user else "error")
+    # One publication, one id (across both source tables).
+    check_duplicates(((("sources",), doc.get("sources")), (("safety_guidance", "sources"), check.guidance.get("sources"))),
+                     check.add, severity="warning" if user else SOURCE_SEVERITY)
     return check.problems

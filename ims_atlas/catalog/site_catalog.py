@@ -115,6 +115,22 @@ class Catalog:
         found = self._supplied.get(name, [])  # type: ignore[attr-defined]
         return [mc for mc in found if contribution in (None, mc[1])]
 
+    def paraspinal_muscles_at(self, segment: str) -> tuple[str, ...]:
+        """Ids of the muscles needled beside the spine at ``segment`` (empty if it has no entry)."""
+        try:
+            return self.segment(segment).paraspinal_muscles
+        except KeyError:
+            return ()
+
+    def myotome(self, segment: str) -> list[tuple[Muscle, str]]:
+        """The muscles ``segment`` supplies away from the spine, as ``(muscle, "major" | "minor")``.
+
+        Its own paraspinal muscles are left out: a picture names them once, as the paraspinal
+        target at that level.
+        """
+        beside_spine = set(self.paraspinal_muscles_at(segment))
+        return [mc for mc in self.muscles_for_segment(segment) if mc[0].id not in beside_spine]
+
     def conditions_for_muscle(self, muscle_id: str) -> list[Condition]:
         """Conditions with a local target in this muscle, in catalog order.
 

@@ -4,13 +4,15 @@ The deny list (``source_denylist.json`` beside this module) names web sites a cl
 not accept as a source (AI-written pages, answer sites, quiz and flash-card sites, copies of
 others' documents), each with the reason. A source's ``url`` whose host is a listed domain or a
 sub-domain of one is rejected. Every source must also say who wrote it (``authors`` or
-``institution``), its ``title`` and its ``year``.
+``institution``), its ``title`` and its ``year``; and a publication is entered once: two
+sources with the same DOI, or the same title and year, are one source under two ids.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,6 +83,68 @@ def check_sources(sources: object, add: Callable[[list, str, str], None], where:
                 add([*where, key, "url"], f"{hit[0]} is on the source deny list: {hit[1]} "
                     "(ims_atlas/catalog/source_denylist.json); cite the original publication", severity)
         lacking = missing_fields(source)
+        if "year" in source or "accessed" in source:
+            # A year of the wrong type is the schema's to report, once.
+            lacking = [field for field in lacking if not field.startswith("year")]
         if lacking:
             add([*where, key], f"source lacks {', '.join(lacking)}: every source must name who wrote it, "
                 "its title and its year", fields_severity)
+
+
+#: A DOI as written in an address or a citation ("doi:10.1179/2042618613Y.0000000044.").
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+
+
+def dois_of(source: dict) -> set[str]:
+    """The DOIs a source names in its ``url`` or ``citation``, lower-case, without the
+    punctuation that ends the sentence around them.
+    """
+    found = set()
+    for field in ("url", "citation"):
+        text = source.get(field)
+        if isinstance(text, str):
+            for doi in _DOI.findall(text):
+                doi = doi.rstrip(".,;:")
+                if doi.endswith(")") and doi.count("(") < doi.count(")"):
+                    doi = doi[:-1]
+                found.add(doi.lower())
+    return found
+
+
+def title_key(source: dict) -> tuple[str, int] | None:
+    """The title without case, punctuation or spacing, with the year (or ``accessed``);
+    None when either is missing.
+    """
+    title, year = source.get("title"), source.get("year", source.get("accessed"))
+    if not isinstance(title, str) or not isinstance(year, int):
+        return None
+    key = "".join(ch for ch in title.casefold() if ch.isalnum())
+    return (key, year) if key else None
+
+
+def check_duplicates(tables: Iterable[tuple[tuple, object]], add: Callable[[list, str, str], None],
+                     severity: str = "error") -> None:
+    """Report a source that is the same publication as an earlier one (same DOI, or same
+    title and year), across every ``(where, {id: source})`` table, through ``add``.
+    """
+    first_doi: dict[str, str] = {}
+    first_title: dict[tuple[str, int], str] = {}
+    for where, table in tables:
+        if not isinstance(table, dict):
+            continue
+        for key, source in table.items():
+            if not isinstance(source, dict):
+                continue
+            same = None
+            for doi in sorted(dois_of(source)):
+                if doi in first_doi and same is None:
+                    same = (first_doi[doi], f"DOI {doi}")
+                first_doi.setdefault(doi, key)
+            tkey = title_key(source)
+            if tkey is not None:
+                if tkey in first_title and same is None:
+                    same = (first_title[tkey], f"title and year {tkey[1]}")
+                first_title.setdefault(tkey, key)
+            if same is not None:
+                add([*where, key], f"source {key!r} is the same publication as {same[0]!r} (same {same[1]}): "
+                    "keep one id and cite it everywhere", severity)

@@ -180,14 +180,7 @@ def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifes
     """
     out: list[Target] = []
     sides = sides_of(side)
-    try:
-        entry = catalog.segment(segment)
-    except KeyError:
-        entry = None
-    beside_spine = set(entry.paraspinal_muscles) if entry is not None else set()
-    for muscle, contribution in catalog.muscles_for_segment(segment):
-        if muscle.id in beside_spine:
-            continue  # labelled once, as the paraspinal target below
+    for muscle, contribution in catalog.myotome(segment):
         title, detail = _muscle_words(muscle, lay_names)
         for s in sides:
             ids = tuple(st.id for st in manifest.muscle_structures(muscle.id, sides=[s])
@@ -199,7 +192,9 @@ def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifes
             out.append(Target(f"{role}:{muscle.id}:{s}", role, title + _side_suffix(s, side),
                               detail if contribution == "major" else f"{detail} (minor supply)".strip(),
                               drawn.point if drawn is not None else None, ids, priority=1 if contribution == "major" else 2))
-    if entry is None:
+    try:
+        entry = catalog.segment(segment)
+    except KeyError:
         return tuple(out)
     from ims_atlas.anatomy.spine import paraspinal_point
 

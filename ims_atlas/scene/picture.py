@@ -296,14 +296,8 @@ def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, seg
                      roles: dict[str, str]) -> tuple[list[PictureTarget], list[Marker]]:
     targets: list[PictureTarget] = []
     markers: list[Marker] = []
-    try:
-        entry = catalog.segment(segment)
-    except KeyError:
-        entry = None
-    beside_spine = set(entry.paraspinal_muscles) if entry is not None else set()
-    for muscle, contribution in catalog.muscles_for_segment(segment):
-        if muscle.id in beside_spine:
-            continue  # named once, as the paraspinal target
+    beside_spine = catalog.paraspinal_muscles_at(segment)
+    for muscle, contribution in catalog.myotome(segment):
         role = "local" if contribution == "major" else "minor"
         for side in sides:
             ids = tuple(s.id for s in manifest.muscle_structures(muscle.id, sides=[side]) if s.id in roles)

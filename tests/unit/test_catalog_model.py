@@ -84,3 +84,18 @@ def test_muscle_root_segments(catalog):
     assert m.root_segments() == ("L5", "S1", "S2")
     assert m.root_segments("major") == ("S1", "S2")
     assert catalog.muscle("trapezius").cranial_nerve == "CN XI (accessory)"
+
+
+def test_myotome_leaves_out_the_segments_own_paraspinal_muscles():
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    full = load_catalog(bundled_catalog_path())
+    for segment in ("C6", "L5", "S1"):
+        beside_spine = set(full.paraspinal_muscles_at(segment))
+        supplied = {m.id for m, _ in full.muscles_for_segment(segment)}
+        assert beside_spine & supplied, segment  # multifidus has a root at every one of these levels
+        myotome = [(m.id, c) for m, c in full.myotome(segment)]
+        assert {m for m, _ in myotome} == supplied - beside_spine
+        assert [c for _, c in myotome] == sorted((c for _, c in myotome), key=("major", "minor").index)
+    assert full.paraspinal_muscles_at("nonsense") == ()
+    assert full.myotome("nonsense") == []

@@ -57,7 +57,7 @@ def test_a_sound_section_passes():
      "$.safety_guidance.red_flags[0].sources[0]", "unknown source 'nowhere'"),
     (lambda g: g["red_flags"][1].__setitem__("id", "cauda_equina"),
      "$.safety_guidance.red_flags[1].id", "duplicate id 'cauda_equina'"),
-    (lambda g: g["sources"].__setitem__("lasts", dict(SOURCE)),
+    (lambda g: g["sources"].__setitem__("lasts", {**SOURCE, "title": "Another publication under a taken id"}),
      "$.safety_guidance.sources.lasts", "also in $.sources"),
     (lambda g: g["sources"]["brady2014"].__setitem__("url", "https://quizlet.com/123/dry-needling"),
      "$.safety_guidance.sources.brady2014.url", "quizlet.com is on the source deny list"),
