@@ -79,6 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dermatome", metavar="MAP", default=None,
                    help="for a segment picture: draw the translucent skin with the segment's dermatome from "
                         "MAP (isncsci or keegan_garrett)")
+    p.add_argument("--referred-pain", action="store_true",
+                   help="for a condition's picture: paint each local target's referred-pain zone on the translucent "
+                        "skin (the legend tells the zone from the muscle itself)")
     p.set_defaults(handler=run_export)
 
 
@@ -108,6 +111,10 @@ def run_export(args: argparse.Namespace) -> int:
     size = getattr(args, "size", None) or PRESETS[args.preset]
     if kind == "pdf" and (getattr(args, "size", None) or args.transparent):
         _err("note: --size and --transparent apply to pictures (.png); the handout is A4")
+    if kind == "pdf" and (args.dermatome or args.referred_pain):
+        _err("note: --dermatome and --referred-pain apply to pictures (.png); the handout is made without them")
+    if args.dermatome and args.referred_pain:
+        _err("note: --dermatome and --referred-pain are drawn one at a time; this picture shows the dermatome")
     if kind == "png" and args.patient_name:
         _err("note: a patient's name is printed on handouts (.pdf) only; it is not put into pictures")
     if kind == "pdf" and args.clinician_sheet:
@@ -211,17 +218,19 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image
 
-            scene = None
-            if getattr(args, "dermatome", None):
-                from ims_atlas.cli.study_commands import skin_scene
+            scene, legend = None, ()
+            if getattr(args, "dermatome", None) or getattr(args, "referred_pain", False):
+                from ims_atlas.cli.study_commands import referred_scene, skin_scene
 
-                scene = skin_scene(manifest, size, args.dermatome, segment)
-                if scene is None:
+                made = (skin_scene(manifest, size, args.dermatome, segment) if args.dermatome
+                        else referred_scene(manifest, catalog, size, condition_id, side))
+                if made is None:
                     return EXIT_FAILED
+                scene, legend = made
             try:
                 result = export_image(out, manifest, catalog, state,
                                       ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
-                                      force=args.force, scene=scene)
+                                      force=args.force, scene=scene, legend=legend)
             finally:
                 if scene is not None:
                     scene.close()

@@ -164,9 +164,11 @@ def dermatome_entries(segment: str) -> list[dict]:
 
 def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None):
     """An off-screen scene with the translucent skin and ``segment``'s dermatome from ``map_id``
-    drawn on it, for ``export --dermatome``; None (reported) if the map or the skin is missing.
+    drawn on it, and its legend entries, for ``export --dermatome``; None (reported) if the map
+    or the skin is missing.
     """
     from ims_atlas.core.errors import DataError
+    from ims_atlas.export.annotations import dermatome_legend
     from ims_atlas.export.render import OffscreenScene
     from ims_atlas.scene.skin_layer import SkinLayer
     from ims_atlas.study.dermatomes import bundled_maps, load_painted_skin
@@ -185,7 +187,47 @@ def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None
         return None
     scene = OffscreenScene(manifest, size)
     SkinLayer(scene.plotter).show(skin, map_id, segment, render=False)
-    return scene
+    return scene, dermatome_legend(segment, maps.get(map_id).name)
+
+
+def referred_scene(manifest, catalog, size: tuple[int, int], condition_id: str | None, side: str):
+    """An off-screen scene with the plan's referred-pain zones painted on the translucent skin,
+    and the legend entries that tell a zone from the muscle itself, for ``export
+    --referred-pain``; None (reported) without a plan or a skin. The targets that have no
+    published zone are named on stderr.
+    """
+    import numpy as np
+
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.export.annotations import referred_legend
+    from ims_atlas.export.render import OffscreenScene
+    from ims_atlas.scene.skin_layer import SkinLayer
+    from ims_atlas.study.body_landmarks import BodyFrame
+    from ims_atlas.study.dermatomes import load_painted_skin
+    from ims_atlas.study.referred_pain import bundled_referred_pain, zone_mask
+
+    if condition_id is None:
+        _err("--referred-pain needs a condition's picture (e.g. 'export \"tennis elbow\" --referred-pain')")
+        return None
+    try:
+        skin = load_painted_skin()
+    except DataError as exc:
+        _err(f"--referred-pain: {exc.problems[0].message}")
+        return None
+    table, body = bundled_referred_pain(), BodyFrame(manifest)
+    mask = np.zeros(len(skin.points), dtype=bool)
+    for t in treatment_plan(catalog, manifest, condition_id, side).local_targets:
+        zone = table.get(t.muscle.id)
+        try:
+            if zone is None:
+                raise KeyError(table.not_included.get(t.muscle.id, "no published referral map in the sources read"))
+            mask |= zone_mask(skin, body, zone, t.side)
+        except KeyError as exc:
+            _err(f"note: no referred-pain zone drawn for {t.muscle.name}: {exc.args[0]}")
+    scene = OffscreenScene(manifest, size)
+    SkinLayer(scene.plotter).show(skin, None, None, render=False, zones=mask)
+    return scene, referred_legend()
 
 
 def add_referred_pain(view: dict, manifest, catalog) -> None:
