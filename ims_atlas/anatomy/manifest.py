@@ -16,19 +16,20 @@ Shape (``format_version`` 1)::
 tissue drawn with the muscles, such as the plantar aponeurosis), ``nerve``, ``root``; ``layer`` one of
 ``bones``, ``spine``, ``muscles``, ``nerves``. ``muscle`` links a muscle structure to the
 catalog's muscle id. ``level`` is a vertebral level (``C6``, ``S`` for the sacrum) or, for a
-per-level muscle or a root, a segment.
+per-level muscle or a root, a segment. ``manifest.schema.json`` beside this module is the
+format's one statement; :func:`open_manifest` decides what a violation leaves out.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import cache
+from pathlib import Path
 
 from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.json_document import JsonKind, read_json_file
+from ims_atlas.core.json_schema import JsonSchema, format_path, short
 
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
 LAYERS = ("bones", "spine", "muscles", "nerves")
@@ -195,9 +196,8 @@ def manifest_from_dict(doc: object, path: Path) -> Manifest:
 MAX_BYTES = 50 * 1024 * 1024
 #: The format nests 4 levels; the frame and source objects are free-form but shallow.
 MAX_DEPTH = 16
-FORMAT_VERSION = 1
-#: No point of a body lies further than this from the origin (metres): a larger value is a mistake.
-MAX_COORD = 10.0
+#: More schema problems than this: not a manifest worth reading structure by structure.
+MAX_PROBLEMS = 1000
 
 
 MANIFEST = JsonKind("an anatomy manifest", MAX_BYTES, MAX_DEPTH,
@@ -213,103 +213,74 @@ def _read_document(path: Path) -> tuple[object | None, list[Problem]]:
 
 # -- checking ------------------------------------------------------------------------------------
 
+#: What a mesh file name that breaks the schema's pattern is, in plain words.
+_FILE_PATTERN = "^(?!/)(?!(.*/)?\\.\\.(/|$))[^\\\\:\\u0000-\\u001f]+\\.npz$"
+_PATTERN_MESSAGES = {
+    _FILE_PATTERN: "must be a .npz file inside the mesh folder (a relative path, without '..')",
+    "^(C[1-8]|T[1-9]|T1[0-2]|L[1-5]|S[1-5]?)$": "is not a level (expected C1-C8, T1-T12, L1-L5, S1-S5 or S)",
+}
+#: Violations here make the whole file unusable (any other leaves out one structure or one value).
+_WHOLE_FILE = ((), ("format_version",), ("structures",))
 
-def _where(*parts: str | int) -> str:
-    """A JSON path; keys that are not plain names are quoted and cut short."""
-    out = "$"
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        elif p.isidentifier() and len(p) <= 60:
-            out += f".{p}"
-        else:
-            out += f"[{json.dumps(p[:57] + '...' if len(p) > 60 else p)}]"
-    return out
+
+@cache
+def manifest_schema() -> JsonSchema:
+    """``manifest.schema.json`` (beside this module), the one statement of what a manifest may hold."""
+    return JsonSchema.packaged(__package__, "manifest.schema.json", _PATTERN_MESSAGES)
 
 
 def _shown(value: object) -> str:
     """A value for a message, never longer than about 60 characters."""
-    if isinstance(value, (dict, list)):
-        return "an object" if isinstance(value, dict) else "a list"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return repr(short(value)) if isinstance(value, str) else short(value)
 
 
-def _is_text(value: object) -> bool:
-    """A string that can be written back as UTF-8 (no unpaired surrogates)."""
-    if not isinstance(value, str):
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
+    """The sound part of a parsed manifest and a problem for everything left out.
 
-
-def _is_number(value: object) -> bool:
-    """A JSON number (the parser has already refused NaN, infinities and huge integers)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _finite_xyz(value: object) -> bool:
-    return isinstance(value, list) and len(value) == 3 and all(
-        _is_number(c) and math.isfinite(c) and abs(c) <= MAX_COORD for c in value)
-
-
-def _safe_file(file: str) -> bool:
-    """A relative path inside the mesh folder: no drive, no root, no ``..``."""
-    pure = PurePosixPath(file)
-    return not (pure.is_absolute() or ".." in pure.parts or "\\" in file or "\x00" in file or ":" in file)
-
-
-def _structure(item: object, i: int, fname: str, seen: set[str]) -> tuple[Structure | None, list[Problem]]:
-    """One entry of ``structures``: the structure, or None and what is wrong with it."""
-    where = _where("structures", i)
-    if not isinstance(item, dict):
-        return None, [Problem(fname, where, "must be an object")]
+    The schema says what is wrong; this decides what is left out: the whole file (not an
+    object, another format, no list of structures), one structure, or one value of the frame.
+    """
+    fname = str(path)
+    empty = Manifest(path=path, frame={}, source={}, structures=())
+    violations = manifest_schema().violations(doc, MAX_PROBLEMS)
+    if len(violations) >= MAX_PROBLEMS:
+        return empty, [Problem(fname, "$", f"more than {MAX_PROBLEMS} problems; run scripts/build_meshes.py")]
+    whole = [v for v in violations if v.parts in _WHOLE_FILE]
+    if whole:
+        return empty, [v.problem(fname, suffix="; run scripts/build_meshes.py" if v.parts == ("format_version",)
+                                 else "") for v in whole]
+    assert isinstance(doc, dict)  # the schema says so
+    frame, source = (dict(doc[key]) if isinstance(doc.get(key), dict) else {} for key in ("frame", "source"))
     problems: list[Problem] = []
+    left_out: set[int] = set()
+    for v in violations:
+        if v.parts[0] == "structures":
+            left_out.add(int(v.parts[1]))
+            problems.append(v.problem(fname, suffix="; the structure is left out"))
+        elif v.parts == ("frame", "midline_x"):
+            frame.pop("midline_x", None)
+            problems.append(v.problem(fname, suffix="; the default midline is used"))
+        elif v.parts[0] in ("frame", "source"):
+            frame, source = (frame, {}) if v.parts[0] == "source" else ({}, source)
+            problems.append(v.problem(fname, suffix="; ignored"))
+        else:  # pragma: no cover - the schema constrains nothing else
+            problems.append(v.problem(fname))
+    structures: list[Structure] = []
+    seen: set[str] = set()
+    for i, item in enumerate(doc["structures"]):
+        if i in left_out:
+            continue
+        if item["id"] in seen:  # beyond a schema: ids unique across the list
+            problems.append(Problem(fname, format_path(("structures", i, "id")),
+                                    f"duplicate structure id {_shown(item['id'])}; the structure is left out"))
+            continue
+        seen.add(item["id"])
+        structures.append(_structure(item))
+    return Manifest(path=path, frame=frame, source=source, structures=tuple(structures)), problems
 
-    def bad(key: str, message: str) -> None:
-        problems.append(Problem(fname, f"{where}.{key}", message))
 
-    for key in ("id", "name", "kind", "layer", "side", "file"):
-        value = item.get(key)
-        if not _is_text(value) or not value:
-            bad(key, "missing or not a non-empty string")
-        elif len(value) > 500:
-            bad(key, f"is too long ({len(value)} characters; at most 500)")
-    for key in ("region", "source", "licence", "level", "muscle"):
-        if item.get(key) is not None and not _is_text(item[key]):
-            bad(key, f"must be a string or null, not {_shown(item[key])}")
-    if problems:
-        return None, problems
-    for key, allowed in (("kind", KINDS), ("layer", LAYERS), ("side", SIDES)):
-        if item[key] not in allowed:
-            bad(key, f"unknown {key} {_shown(item[key])}; expected one of {', '.join(allowed)}")
-    if not _safe_file(item["file"]):
-        bad("file", f"{_shown(item['file'])} must be a path inside the mesh folder (relative, without '..')")
-    if item["id"] in seen:
-        bad("id", f"duplicate structure id {_shown(item['id'])}")
-    seen.add(item["id"])
-    triangles = item.get("triangles", 0)
-    if isinstance(triangles, bool) or not isinstance(triangles, int) or triangles < 0:
-        bad("triangles", f"must be a whole number of triangles, not {_shown(triangles)}")
-    parts = item.get("parts") or []
-    if not isinstance(parts, list) or not all(_is_text(p) for p in parts):
-        bad("parts", "must be a list of strings")
-    landmarks: dict[str, tuple[float, float, float]] = {}
-    raw_landmarks = item.get("landmarks") or {}
-    if not isinstance(raw_landmarks, dict):
-        bad("landmarks", "must be an object of named [x, y, z] points")
-    else:
-        for name, point in raw_landmarks.items():
-            if _finite_xyz(point):
-                landmarks[name] = (float(point[0]), float(point[1]), float(point[2]))
-            else:
-                problems.append(Problem(fname, _where("structures", i, "landmarks", name),
-                                        f"must be [x, y, z] (numbers of metres within {MAX_COORD:g} of the origin)"))
-    if problems:
-        return None, problems
+def _structure(item: dict) -> Structure:
+    """A structure from an entry the schema found sound."""
     return Structure(
         id=item["id"],
         name=item["name"],
@@ -318,49 +289,11 @@ def _structure(item: object, i: int, fname: str, seen: set[str]) -> tuple[Struct
         side=item["side"],
         region=item.get("region") or "",
         file=item["file"],
-        triangles=triangles,
+        triangles=int(item.get("triangles", 0)),  # 3.0 is a whole number to JSON Schema
         level=item.get("level"),
         muscle=item.get("muscle"),
-        parts=tuple(parts),
+        parts=tuple(item.get("parts", ())),
         source=item.get("source") or "",
         licence=item.get("licence") or "",
-        landmarks=landmarks,
-    ), []
-
-
-def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
-    """The sound part of a parsed manifest and a problem for everything left out."""
-    fname = str(path)
-    empty = Manifest(path=path, frame={}, source={}, structures=())
-    if not isinstance(doc, dict):
-        return empty, [Problem(fname, "$", "the manifest must be a JSON object")]
-    version = doc.get("format_version", FORMAT_VERSION)
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        return empty, [Problem(fname, "$.format_version",
-                               f"format {_shown(version)} is not the one this IMS Atlas reads ({FORMAT_VERSION}); "
-                               "run scripts/build_meshes.py")]
-    items = doc.get("structures")
-    if not isinstance(items, list):
-        return empty, [Problem(fname, "$.structures", "must be a list of structures")]
-    problems: list[Problem] = []
-    frame = doc.get("frame") or {}
-    if not isinstance(frame, dict):
-        problems.append(Problem(fname, "$.frame", "must be an object"))
-        frame = {}
-    elif "midline_x" in frame and not (_is_number(frame["midline_x"]) and abs(frame["midline_x"]) <= MAX_COORD):
-        problems.append(Problem(fname, "$.frame.midline_x",
-                                f"must be a number of metres from -{MAX_COORD:g} to {MAX_COORD:g}, not "
-                                f"{_shown(frame['midline_x'])}; the default midline is used"))
-        frame = {k: v for k, v in frame.items() if k != "midline_x"}
-    source = doc.get("source") or {}
-    if not isinstance(source, dict):
-        problems.append(Problem(fname, "$.source", "must be an object"))
-        source = {}
-    structures: list[Structure] = []
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        structure, found = _structure(item, i, fname, seen)
-        problems += found
-        if structure is not None:
-            structures.append(structure)
-    return Manifest(path=path, frame=frame, source=source, structures=tuple(structures)), problems
+        landmarks={name: (float(x), float(y), float(z)) for name, (x, y, z) in item.get("landmarks", {}).items()},
+    )

@@ -14,9 +14,9 @@ import numpy as np
 from ims_atlas.anatomy.geometry import distance_outside
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.anatomy.mesh_file import MeshData, read_mesh
-from ims_atlas.catalog.schema import format_path, short
 from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.ids import mirror_x
+from ims_atlas.core.json_schema import format_path, short
 
 #: How far outside its muscle's surface an epicentre may lie (metres).
 TOLERANCE_M = 0.003

@@ -10,10 +10,10 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ims_atlas.catalog.schema import format_path, short
 from ims_atlas.catalog.source_rules import check_duplicates, check_sources
 from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES, foramen_between
+from ims_atlas.core.json_schema import format_path, short
 
 if TYPE_CHECKING:
     from ims_atlas.catalog.site_catalog import Catalog

@@ -13,8 +13,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from ims_atlas.catalog.schema import format_path, short
 from ims_atlas.core.errors import Problem
+from ims_atlas.core.json_schema import format_path, short
 
 #: Keys whose strings are names a user reads and searches for (lists of names included).
 NAME_KEYS = frozenset({"name", "lay_name", "aliases", "lay_terms", "latin", "short_name"})

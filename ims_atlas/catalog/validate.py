@@ -16,10 +16,11 @@ from ims_atlas.anatomy.manifest import Manifest, load_manifest
 from ims_atlas.catalog.json_file import read_json
 from ims_atlas.catalog.placement import placement_problems
 from ims_atlas.catalog.rules import rule_problems
-from ims_atlas.catalog.schema import format_path, schema_problems
+from ims_atlas.catalog.schema import schema_problems
 from ims_atlas.catalog.text_rules import text_problems
 from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.json_document import printable
+from ims_atlas.core.json_schema import format_path
 
 if TYPE_CHECKING:
     from ims_atlas.catalog.site_catalog import Catalog

@@ -22,6 +22,7 @@ from ims_atlas.core.safe_file import read_regular
 
 _CODE_FILES = ("validate.py", "rules.py", "schema.py", "placement.py", "json_file.py", "load.py", "text_rules.py",
                "source_rules.py", "source_denylist.json", "site_catalog.schema.json")
+_CORE_FILES = ("json_document.py", "json_schema.py")
 
 
 def cache_path() -> Path:
@@ -43,7 +44,7 @@ def validation_key(catalog_bytes: bytes, manifest_path: Path | None) -> str:
     digest.update(__version__.encode())
     digest.update(catalog_bytes)
     here = Path(__file__).resolve().parent
-    for file in [here / name for name in _CODE_FILES] + [here.parent / "core" / "json_document.py"]:
+    for file in [here / name for name in _CODE_FILES] + [here.parent / "core" / name for name in _CORE_FILES]:
         try:
             digest.update(file.read_bytes())
         except OSError:

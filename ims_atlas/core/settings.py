@@ -1,38 +1,34 @@
 """The user's settings: clinic branding for exports, window geometry, the last view, presets.
 
 Stored as JSON in :func:`ims_atlas.core.paths.config_dir` ``/settings.json``. Data only: the
-file is parsed with :mod:`json` and every value is checked; nothing in it is ever executed.
-A broken or partly wrong file never stops the app: :func:`load_settings` keeps what is valid,
-uses defaults for the rest and returns one :class:`~ims_atlas.core.errors.Problem` per thing
-it dropped (file + JSON path + what). Writes are atomic. Patient names are never stored here.
+file is parsed with :mod:`json` and checked against ``settings.schema.json`` (beside this
+module); nothing in it is ever executed. The schema says what is valid, this module what to do
+about the rest: a broken or partly wrong file never stops the app: :func:`load_settings` keeps
+what is valid, uses defaults for the rest (cuts over-long clinic text), keeps keys a newer
+version wrote, and returns one :class:`~ims_atlas.core.errors.Problem` per thing it dropped
+(file + JSON path + what). Writes are atomic. Patient names are never stored here.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.errors import Problem, json_path
-from ims_atlas.core.json_document import JsonKind, parse_json, printable
-from ims_atlas.core.plain_text import (
-    MAX_CLINIC_NAME,
-    MAX_CONTACT_LINE,
-    MAX_CONTACT_LINES,
-    MAX_HANDOUT_NOTE,
-    cut,
-)
+from ims_atlas.core.json_document import JsonKind, parse_json
+from ims_atlas.core.json_schema import JsonSchema, Violation, describe_type
+from ims_atlas.core.plain_text import MAX_CONTACT_LINES, cut
 from ims_atlas.core.safe_file import UnreadableFile, read_regular, reason_of
 from ims_atlas.core.settings_keep import carry_unknown, keep_copy, read_on_disk
 from ims_atlas.core.state import LAYER_NAMES
 
 SETTINGS_VERSION = 1
 MAX_FILE_BYTES = 2_000_000
-MAX_TEXT = 2_000
 MAX_PRESETS = 50
-SIDES = ("left", "right", "both")
-VIEW_NAMES = ("anterior", "posterior", "left", "right", "superior")
 
 Vec3 = tuple[float, float, float]
 
@@ -125,179 +121,86 @@ def settings_path() -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading: every value checked, problems collected, defaults kept for what is wrong.
-
-
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def problem(self, parts: tuple, message: str) -> None:
-        # A key is quoted in the path as written, but never at full length (a key may be 1 MB).
-        parts = tuple(p if isinstance(p, int) else printable(p[:60] + "..." if len(p) > 60 else p) for p in parts)
-        self.problems.append(Problem(self.file, json_path(*parts), message, "warning"))
-
-    def obj(self, value, parts: tuple) -> dict | None:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.problem(parts, f"expected an object, found {_kind(value)}; ignored")
-            return None
-        return value
-
-    def text(self, data: dict, key: str, parts: tuple, default: str = "", limit: int = MAX_TEXT,
-             lines: int | None = None) -> str:
-        if key not in data:
-            return default
-        value = data[key]
-        if not isinstance(value, str):
-            self.problem((*parts, key), f"expected text, found {_kind(value)}; ignored")
-            return default
-        if len(value) > MAX_TEXT:
-            self.problem((*parts, key), f"text longer than {MAX_TEXT} characters; ignored")
-            return default
-        if len(value) > limit:  # the same limit as on the command line and in the dialogs
-            self.problem((*parts, key), f"longer than {limit} characters; cut to {limit}")
-            value = cut(value, limit)
-        if lines is not None and len(value.splitlines()) > lines:
-            self.problem((*parts, key), f"more than {lines} lines; the first {lines} kept")
-            value = "\n".join(value.splitlines()[:lines])
-        if not _savable(value):
-            self.problem((*parts, key), "text with an invalid character (an unpaired surrogate), which cannot be "
-                                        "saved; ignored")
-            return default
-        return value
-
-    def boolean(self, data: dict, key: str, parts: tuple, default: bool) -> bool:
-        if key not in data:
-            return default
-        value = data[key]
-        if not isinstance(value, bool):
-            self.problem((*parts, key), f"expected true or false, found {_kind(value)}; ignored")
-            return default
-        return value
-
-    def integer(self, data: dict, key: str, parts: tuple, default, lo: int, hi: int):
-        if key not in data:
-            return default
-        value = data[key]
-        if value is None and default is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            self.problem((*parts, key), f"expected a whole number from {lo} to {hi}; ignored")
-            return default
-        return value
-
-    def choice(self, data: dict, key: str, parts: tuple, options, default):
-        if key not in data:
-            return default
-        value = data[key]
-        if value is None and default is None:
-            return None
-        if not isinstance(value, str) or value not in options:
-            self.problem((*parts, key), f"expected one of {', '.join(options)}; ignored")
-            return default
-        return value
-
-    def optional_id(self, data: dict, key: str, parts: tuple) -> str | None:
-        if key not in data or data[key] is None:
-            return None
-        value = data[key]
-        if not isinstance(value, str) or not value or len(value) > 200 or not _savable(value):
-            self.problem((*parts, key), "expected an id (text) or null; ignored")
-            return None
-        return value
-
-    def vec3(self, value, parts: tuple) -> Vec3 | None:
-        ok = (
-            isinstance(value, list)
-            and len(value) == 3
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-            and all(abs(v) < 1e6 for v in value)  # False for NaN and inf; never converts a huge int
-        )
-        if not ok:
-            self.problem(parts, "expected three finite numbers; ignored")
-            return None
-        return (float(value[0]), float(value[1]), float(value[2]))
-
-    def camera(self, value, parts: tuple) -> Camera | None:
-        data = self.obj(value, parts)
-        if data is None:
-            return None
-        got = [self.vec3(data.get(k), (*parts, k)) for k in ("position", "focal_point", "up")]
-        if any(v is None for v in got):
-            return None
-        position, focal, up = got
-        if position == focal or up == (0.0, 0.0, 0.0):
-            self.problem(parts, "degenerate camera (position equals focal point, or no up); ignored")
-            return None
-        return Camera(position, focal, up)
-
-    def layers(self, value, parts: tuple) -> tuple[tuple[str, bool], ...]:
-        shown = {name: True for name in LAYER_NAMES}
-        data = self.obj(value, parts)
-        for key, on in (data or {}).items():
-            if key not in shown:
-                self.problem((*parts, key), f"unknown layer (known: {', '.join(LAYER_NAMES)}); ignored")
-            elif not isinstance(on, bool):
-                self.problem((*parts, key), "expected true or false; ignored")
-            else:
-                shown[key] = on
-        return tuple(shown.items())
-
-    def opacity(self, value, parts: tuple) -> tuple[tuple[str, float], ...]:
-        out: list[tuple[str, float]] = []
-        data = self.obj(value, parts)
-        for key, alpha in (data or {}).items():
-            if key not in LAYER_NAMES:
-                self.problem((*parts, key), f"unknown layer (known: {', '.join(LAYER_NAMES)}); ignored")
-            elif isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0.0 <= alpha <= 1.0:
-                # the range test is False for NaN and never converts a huge int (math.isfinite would raise)
-                self.problem((*parts, key), "expected an opacity from 0 to 1; ignored")
-            else:
-                out.append((key, float(alpha)))
-        return tuple(out)
-
-    def preset(self, value, parts: tuple) -> Preset | None:
-        data = self.obj(value, parts)
-        if data is None:
-            return None
-        name = self.text(data, "name", parts).strip()
-        if not name or len(name) > 80:
-            self.problem((*parts, "name"), "a preset needs a name of 1 to 80 characters; preset ignored")
-            return None
-        return Preset(
-            name=name,
-            condition_id=self.optional_id(data, "condition_id", parts),
-            side=self.choice(data, "side", parts, SIDES, "right"),
-            segment=self.optional_id(data, "segment", parts),
-            layers=self.layers(data.get("layers"), (*parts, "layers")),
-            opacity=self.opacity(data.get("opacity"), (*parts, "opacity")),
-            view=self.choice(data, "view", parts, VIEW_NAMES, "anterior"),
-            camera=self.camera(data.get("camera"), (*parts, "camera")),
-        )
-
-
-def _savable(text: str) -> bool:
-    """True if ``text`` can be written back as UTF-8 (JSON escapes can hold unpaired surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
-    )
-
+# Reading: the schema says what is valid; what is not is replaced by its default and reported.
 
 SETTINGS_JSON = JsonKind("a settings file", MAX_FILE_BYTES, 16)
-_KNOWN = {"version", "clinic", "window", "last_view", "last_camera", "lay_names", "labels", "opacity", "presets"}
 #: Values written whole on save (maps keyed by layer, cameras): never merged with the old file's.
 _WHOLE = frozenset({"layers", "opacity", "camera", "last_camera"})
+#: Free text that is cut to its limit rather than dropped (as the dialogs and the command line cut it).
+_CUT = {("clinic", "name"), ("clinic", "contact"), ("clinic", "handout_note")}
+
+
+@cache
+def settings_schema() -> JsonSchema:
+    """``settings.schema.json`` (beside this module), the one statement of what a settings file may hold."""
+    return JsonSchema.packaged(__package__, "settings.schema.json", {"\\S": "must not be blank"})
+
+
+class _Repair:
+    """What the reader does about each violation, on a copy of the document."""
+
+    def __init__(self, document: dict, file: str) -> None:
+        self.data = copy.deepcopy(document)
+        self.file = file
+        self.problems: list[Problem] = []
+        self.complete = True  # False once anything in the file is not used as written
+        self.dropped_presets: set[int] = set()
+
+    def note(self, violation: Violation, action: str, *, complete: bool = False) -> None:
+        self.problems.append(violation.problem(self.file, "warning", f"; {action}"))
+        self.complete = self.complete and complete
+
+    def apply(self, v: Violation) -> None:
+        parts = v.parts
+        if v.keyword == "additionalProperties" and not _WHOLE.intersection(parts[:-1]):
+            # a key a newer version wrote: kept in the file when it is saved again, so nothing is lost
+            self.note(v, "from a newer IMS Atlas? kept in the file, not used", complete=True)
+        elif v.keyword == "additionalProperties":  # in a map written whole (a layer this version lacks)
+            self._drop(parts)
+            self.note(v, "ignored")
+        elif parts == ("version",):
+            self.note(v, "read as far as possible")
+        elif parts == ("presets",) and v.keyword == "maxItems":
+            self.data["presets"] = self.data["presets"][:MAX_PRESETS]
+            self.note(v, f"the first {MAX_PRESETS} kept")
+        elif len(parts) >= 2 and parts[0] == "presets" and (len(parts) == 2 or parts[2] == "name"):
+            self.dropped_presets.add(int(parts[1]))
+            self.note(v, "preset ignored")
+        elif (camera := next((i for i, p in enumerate(parts) if p in ("camera", "last_camera")), None)) is not None:
+            self._drop(parts[: camera + 1])
+            self.note(v, "camera ignored")
+        elif parts in _CUT and v.keyword == "maxLength":
+            limit = settings_schema().schema["properties"]["clinic"]["properties"][parts[1]]["maxLength"]
+            self.data["clinic"][parts[1]] = cut(self.data["clinic"][parts[1]], limit)
+            self.note(v, f"cut to {limit}")
+        else:
+            self._drop(parts)
+            self.note(v, "ignored")
+
+    def _drop(self, parts: tuple) -> None:
+        """Remove the value at ``parts`` (its default is used); a value inside a list drops the list."""
+        while parts and not isinstance(parts[-1], str):
+            parts = parts[:-1]
+        if not parts:
+            return
+        owner: object = self.data
+        for key in parts[:-1]:
+            owner = owner[key]  # type: ignore[index]
+        if isinstance(owner, dict):
+            owner.pop(parts[-1], None)
+
+
+def _camera(data: object) -> Camera | None:
+    if not isinstance(data, dict):
+        return None
+    position, focal, up = (tuple(float(c) for c in data[k]) for k in ("position", "focal_point", "up"))
+    return Camera(position, focal, up)  # type: ignore[arg-type]
+
+
+def _window(data: dict) -> WindowGeometry:
+    """The window's known keys, numbers as ints (1400.0 is a whole number to JSON Schema)."""
+    known = {k: data[k] for k in ("width", "height", "x", "y", "maximized") if k in data}
+    return WindowGeometry(**{k: int(v) if k != "maximized" and v is not None else v for k, v in known.items()})
 
 
 def parse_settings(raw: bytes, file: str = "settings.json") -> tuple[Settings, list[Problem]]:
@@ -310,63 +213,70 @@ def _parse(raw: bytes, file: str) -> tuple[Settings, list[Problem], dict | None,
     """``(settings, problems, document, complete)``: ``complete`` is False when anything in the
     file was not read (then the file must be kept before it is replaced).
     """
-    reader = _Reader(file)
     document, problems = parse_json(raw, file, SETTINGS_JSON)
     if document is None:
         reason = problems[0].message if problems else "unreadable"
-        reader.problem((), f"{reason}; defaults used")
-        return Settings(), reader.problems, None, False
-    reader.problems += problems  # a key given twice
+        return Settings(), [Problem(file, "$", f"{reason}; defaults used", "warning")], None, False
     if not isinstance(document, dict):
-        reader.problem((), f"expected an object, found {_kind(document)}; defaults used")
-        return Settings(), reader.problems, None, False
-    data = document
-    unknown = [key for key in data if key not in _KNOWN]
-    version = data.get("version", SETTINGS_VERSION)
-    if version != SETTINGS_VERSION:
-        shown = repr(version)[:40] if isinstance(version, (str, int, float)) else _kind(version)
-        reader.problem(("version",), f"version {shown} is not {SETTINGS_VERSION}; read as far as possible")
-    clinic_data = reader.obj(data.get("clinic"), ("clinic",)) or {}
-    clinic = Clinic(
-        name=reader.text(clinic_data, "name", ("clinic",), limit=MAX_CLINIC_NAME),
-        contact=reader.text(clinic_data, "contact", ("clinic",), limit=MAX_CONTACT_LINES * (MAX_CONTACT_LINE + 1),
-                            lines=MAX_CONTACT_LINES),
-        logo=reader.text(clinic_data, "logo", ("clinic",)),
-        handout_note=reader.text(clinic_data, "handout_note", ("clinic",), limit=MAX_HANDOUT_NOTE),
-    )
-    win = reader.obj(data.get("window"), ("window",)) or {}
-    window = WindowGeometry(
-        width=reader.integer(win, "width", ("window",), 1400, 320, 20000),
-        height=reader.integer(win, "height", ("window",), 900, 240, 20000),
-        x=reader.integer(win, "x", ("window",), None, -20000, 20000),
-        y=reader.integer(win, "y", ("window",), None, -20000, 20000),
-        maximized=reader.boolean(win, "maximized", ("window",), False),
-    )
+        return Settings(), [Problem(file, "$", f"must be an object, not {describe_type(document)}; defaults used",
+                                    "warning")], None, False
+    repair = _Repair(document, file)
+    for violation in settings_schema().violations(document, limit=10_000):
+        repair.apply(violation)
+    data = repair.data
+    clinic = data.get("clinic", {})
+    contact = clinic.get("contact", "")
+    if len(contact.splitlines()) > MAX_CONTACT_LINES:  # beyond the schema: lines, as the dialog counts them
+        contact = "\n".join(contact.splitlines()[:MAX_CONTACT_LINES])
+        repair.problems.append(Problem(file, json_path("clinic", "contact"),
+                                       f"more than {MAX_CONTACT_LINES} lines; the first {MAX_CONTACT_LINES} kept",
+                                       "warning"))
+        repair.complete = False
     presets: list[Preset] = []
-    raw_presets = data.get("presets", [])
-    if not isinstance(raw_presets, list):
-        reader.problem(("presets",), f"expected a list, found {_kind(raw_presets)}; ignored")
-        raw_presets = []
-    for i, item in enumerate(raw_presets[:MAX_PRESETS]):
-        preset = reader.preset(item, ("presets", i))
-        if preset is not None and all(p.name.casefold() != preset.name.casefold() for p in presets):
-            presets.append(preset)
-    if len(raw_presets) > MAX_PRESETS:
-        reader.problem(("presets",), f"more than {MAX_PRESETS} presets; the rest ignored")
+    for i, item in enumerate(data.get("presets", [])):
+        preset = _preset(item, i, repair)
+        if i not in repair.dropped_presets and preset is not None:
+            if all(p.name.casefold() != preset.name.casefold() for p in presets):
+                presets.append(preset)
     settings = Settings(
-        clinic=clinic,
-        window=window,
-        last_view=reader.choice(data, "last_view", (), VIEW_NAMES, "anterior"),
-        last_camera=reader.camera(data.get("last_camera"), ("last_camera",)) if data.get("last_camera") is not None else None,
-        lay_names=reader.boolean(data, "lay_names", (), False),
-        labels=reader.boolean(data, "labels", (), True),
-        opacity=reader.opacity(data.get("opacity"), ("opacity",)),
+        clinic=Clinic(name=clinic.get("name", ""), contact=contact, logo=clinic.get("logo", ""),
+                      handout_note=clinic.get("handout_note", "")),
+        window=_window(data.get("window", {})),
+        last_view=data.get("last_view", "anterior"),
+        last_camera=_sound_camera(data.get("last_camera"), ("last_camera",), repair),
+        lay_names=data.get("lay_names", False),
+        labels=data.get("labels", True),
+        opacity=tuple((k, float(v)) for k, v in data.get("opacity", {}).items()),
         presets=tuple(presets),
     )
-    complete = not reader.problems
-    for key in unknown:  # kept in the file when it is saved again, so nothing is lost
-        reader.problem((key,), "unknown setting (from a newer IMS Atlas?); kept in the file, not used")
-    return settings, reader.problems, document, complete
+    return settings, problems + repair.problems, document, repair.complete and not problems
+
+
+def _sound_camera(data: object, parts: tuple, repair: _Repair) -> Camera | None:
+    """The camera, unless it is degenerate (beyond the schema: looking from its own focal point)."""
+    camera = _camera(data)
+    if camera is not None and camera.position == camera.focal_point:
+        repair.problems.append(Problem(repair.file, json_path(*parts), "the position equals the focal point; "
+                                                                       "camera ignored", "warning"))
+        repair.complete = False
+        return None
+    return camera
+
+
+def _preset(item: dict, i: int, repair: _Repair) -> Preset | None:
+    if i in repair.dropped_presets:
+        return None
+    shown = {name: True for name in LAYER_NAMES} | item.get("layers", {})
+    return Preset(
+        name=item["name"].strip(),
+        condition_id=item.get("condition_id"),
+        side=item.get("side", "right"),
+        segment=item.get("segment"),
+        layers=tuple((name, shown[name]) for name in LAYER_NAMES),
+        opacity=tuple((k, float(v)) for k, v in item.get("opacity", {}).items()),
+        view=item.get("view", "anterior"),
+        camera=_sound_camera(item.get("camera"), ("presets", i, "camera"), repair),
+    )
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, list[Problem]]:

@@ -6,6 +6,10 @@ non-modal progress dialog with Cancel and waits in a local event loop: the windo
 repainting, rotating and searching meanwhile, and the caller gets the result as if it had
 rendered in place. Cancel kills the worker; its private folder is removed either way, so a
 cancelled or failed export leaves no file behind.
+
+One export runs at a time: while one is at work (:func:`export_running`), another is refused
+with :data:`ANOTHER_EXPORT` rather than started beside it (two workers would halve the speed
+of both, and a second progress dialog over the first would say nothing clear).
 """
 
 from __future__ import annotations
@@ -23,6 +27,17 @@ from ims_atlas.export.job import EXTRA_FILES, Job, job_folder, read_result, stdi
 
 log = logging.getLogger(__name__)
 
+#: What a second export is told while one is at work.
+ANOTHER_EXPORT = ("Another export is still running. Wait for it to finish, or cancel it, "
+                  "before starting a new one.")
+#: The runners at work (at most one through :func:`run_with_progress`).
+_RUNNING: set[ExportRunner] = set()
+
+
+def export_running() -> bool:
+    """Whether an export is at work in the background."""
+    return bool(_RUNNING)
+
 
 @dataclass
 class ExportRun:
@@ -30,6 +45,8 @@ class ExportRun:
 
     ok: bool
     cancelled: bool = False
+    #: Not started, because another export was at work (``error`` says so).
+    refused: bool = False
     data: bytes | None = None
     preview_png: bytes | None = None
     report: dict[str, Any] = field(default_factory=dict)
@@ -65,6 +82,7 @@ class ExportRunner(QObject):
     def start(self) -> None:
         """Write the job and start the worker with this interpreter."""
         write_job(self._folder, self._job)
+        _RUNNING.add(self)
         self._process.start(sys.executable, ["-m", "ims_atlas.export.job", str(self._folder)])
         self._process.write(stdin_lines(self._job))  # the patient's name and findings: never in a file
         self._process.closeWriteChannel()
@@ -111,6 +129,7 @@ class ExportRunner(QObject):
         if self._done:
             return
         self._done = True
+        _RUNNING.discard(self)
         shutil.rmtree(self._folder, ignore_errors=True)
         self.finished.emit(run)
 
@@ -119,7 +138,10 @@ def run_with_progress(parent: QWidget | None, job: Job, title: str) -> ExportRun
     """Run ``job`` in the background with a progress dialog (Cancel stops it); wait for the end.
 
     The dialog is not modal and the wait is a local event loop, so the window stays usable.
+    While another export is at work nothing starts: the run comes back ``refused``.
     """
+    if export_running():
+        return ExportRun(False, refused=True, error=ANOTHER_EXPORT)
     runner = ExportRunner(job)
     dialog = QProgressDialog(f"{title}…", "Cancel", 0, 3, parent)
     dialog.setWindowTitle(title)

@@ -190,6 +190,9 @@ def export_image(parent: QWidget | None, manifest: Manifest, catalog: Catalog | 
     run = run_with_progress(parent, job, "Exporting the picture")
     if run.cancelled:
         return ExportOutcome(None, settings)
+    if run.refused:
+        QMessageBox.information(parent, "Export image", run.error)
+        return ExportOutcome(None, settings)
     if not run.ok or not _write(parent, "Export image", path, run.data, "The picture could not be saved."):
         if not run.ok:
             QMessageBox.warning(parent, "Export image", f"The picture could not be exported.\n\n{run.error}")
@@ -336,6 +339,9 @@ class HandoutDialog(QDialog):
             self.save_button.setEnabled(True)
         if run.cancelled:
             self.status.setText("Cancelled. Press Preview to see the handout.")
+            return False
+        if run.refused:
+            self.status.setText(run.error)
             return False
         if not run.ok:
             self.status.setText("The handout could not be made.")

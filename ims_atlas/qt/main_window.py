@@ -22,7 +22,6 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from pyvistaqt import QtInteractor
 
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.search import CatalogSearch
@@ -37,8 +36,8 @@ from ims_atlas.qt.panels.layers_panel import LayersPanel
 from ims_atlas.qt.panels.plan_text import plan_html, segment_html, structure_html
 from ims_atlas.qt.panels.search_panel import SearchPanel
 from ims_atlas.qt.presets import PresetsMenu
-from ims_atlas.qt.render_once import render_once_per_frame
 from ims_atlas.qt.scene_mouse import SceneMouse
+from ims_atlas.qt.scene_widget import SceneWidget
 from ims_atlas.qt.study_hooks import install_study_menu
 from ims_atlas.scene.controller import SceneController, scene_theme
 from ims_atlas.scene.picture import picture_for
@@ -72,9 +71,8 @@ class MainWindow(QMainWindow):
                                         view=self.settings.last_view if self.settings.last_view in VIEWS else "anterior"))
 
         # The window owns the interactor (composition, never inheritance).
-        self.interactor = QtInteractor(self, auto_update=False, multi_samples=0, theme=scene_theme())
+        self.interactor = SceneWidget(self, auto_update=False, multi_samples=0, theme=scene_theme())
         self.setCentralWidget(self.interactor.interactor)
-        self.single_render = render_once_per_frame(self.interactor)
         self.scene = SceneController(self.interactor, manifest)
         self.camera = CameraMotion(self.scene, self, enabled=animate)
         self.mouse = SceneMouse(self.interactor, self.scene, self)

@@ -120,3 +120,38 @@ def test_the_progress_dialog_is_not_modal_and_its_cancel_stops_the_export(qtbot,
     run = run_with_progress(parent, _png_job(manifest, catalog), "Exporting the picture")
     assert run.cancelled and run.data is None
     assert seen == {"modal": False} and parent.windowTitle() == "still usable"
+
+
+def test_a_second_export_is_refused_while_one_runs(qtbot, monkeypatch, open_window, manifest, catalog):
+    from PyQt6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+
+    from ims_atlas.qt import export_hooks
+    from ims_atlas.qt.background_export import ANOTHER_EXPORT, export_running, run_with_progress
+
+    window = open_window(catalog)
+    told, dialogs_opened = [], []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *args: told.append(args[1:3]) or 0))
+    for name in ("image_dialog", "handout_dialog"):  # were the refusal to fail, no modal dialog may block the test
+        monkeypatch.setattr(export_hooks, name, lambda *args, n=name, **kwargs: dialogs_opened.append(n))
+    seen = {}
+
+    def second_exports_while_the_first_runs():
+        if not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]:
+            QTimer.singleShot(20, second_exports_while_the_first_runs)
+            return
+        seen["running"] = export_running()
+        seen["second"] = run_with_progress(window, _png_job(manifest, catalog), "Exporting the picture")
+        window.export_image()  # Ctrl+E
+        window.export_handout()  # Ctrl+Shift+E
+        seen["status"] = window.statusBar().currentMessage()
+        progress = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible())
+        progress.findChild(QPushButton).click()  # cancel the first
+
+    QTimer.singleShot(20, second_exports_while_the_first_runs)
+    first = run_with_progress(window, _png_job(manifest, catalog), "Exporting the picture")
+    assert first.cancelled and seen["running"]
+    second = seen["second"]
+    assert second.refused and not second.ok and second.data is None and second.error == ANOTHER_EXPORT
+    assert told == [("Export image", ANOTHER_EXPORT), ("Export handout", ANOTHER_EXPORT)]
+    assert dialogs_opened == [] and seen["status"] == ANOTHER_EXPORT
+    assert not export_running()  # once the first has ended, the next export may start

@@ -102,7 +102,6 @@ def test_screenshot_to_unwritable_path_fails_cleanly(tmp_path):
 
 def test_one_render_per_frame_while_rotating(window, qtbot):
     """pyvistaqt would render twice per frame; the window keeps it to one, and the screen follows."""
-    assert window.single_render
     widget = window.interactor.interactor
     renders = []
     window.scene.plotter.render_window.AddObserver("StartEvent", lambda *_: renders.append(1))

@@ -101,7 +101,7 @@ def _set(doc, path, value):
 @fuzz_settings(200)
 @given(path=st.sampled_from(_FIELDS), before=st.text(max_size=20), bad=_BAD, after=st.text(max_size=20))
 def test_any_bad_character_anywhere_in_a_text_is_refused_with_its_path(path, before, bad, after):
-    from ims_atlas.catalog.schema import format_path
+    from ims_atlas.core.json_schema import format_path
 
     text = before + bad + after
     with watchdog(30):

@@ -42,11 +42,12 @@ from ims_atlas.anatomy.mesh_file import MeshData, read_mesh, write_mesh
 from ims_atlas.catalog.json_views import muscle_view, plan_view, segment_view
 from ims_atlas.catalog.load import load_catalog, load_catalog_with_user
 from ims_atlas.catalog.plan import treatment_plan
-from ims_atlas.catalog.schema import catalog_schema, format_path
+from ims_atlas.catalog.schema import catalog_schema
 from ims_atlas.catalog.search import CatalogSearch
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.catalog.validate import has_errors
 from ims_atlas.core.errors import DataError, Problem
+from ims_atlas.core.json_schema import format_path
 from ims_atlas.core.settings import (
     Camera,
     Clinic,

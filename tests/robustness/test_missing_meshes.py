@@ -173,8 +173,9 @@ def _manifest_damage(path: Path, how: str) -> None:
 @pytest.mark.parametrize(
     ("how", "words"),
     [("deleted", "missing; run scripts/build_meshes.py"), ("empty", "empty"), ("truncated", "ends too early"),
-     ("garbage", "not"), ("a folder", "folder"), ("not an object", "must be a JSON object"),
-     ("no structures", "must be a list"), ("newer format", "format 2 is not the one")],
+     ("garbage", "not"), ("a folder", "folder"), ("not an object", "must be an object, not a list"),
+     ("no structures", "missing required key 'structures'"),
+     ("newer format", "must be 1, not 2; run scripts/build_meshes.py")],
 )
 def test_a_missing_or_corrupt_manifest_is_one_clear_error(meshes, how, words):
     path = meshes / "manifest.json"
@@ -199,7 +200,8 @@ def test_a_manifest_with_bad_entries_keeps_the_good_ones(meshes):
     manifest, problems = open_manifest(path)
     assert len(manifest) == total - 4
     assert [p.path for p in problems] == ["$.structures[3].kind", "$.structures[7].file", "$.structures[9].landmarks",
-                                          "$.structures[11].id"]
+                                          "$.structures[11]"]
+    assert "missing required key 'id'" in problems[3].message and "left out" in problems[3].message
     assert all(p.file == str(path) for p in problems)
     with pytest.raises(DataError) as info:
         load_manifest(path)

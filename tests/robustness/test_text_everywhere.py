@@ -83,7 +83,7 @@ def test_the_generator_covers_every_text_field_and_every_attack():
 
 @pytest.mark.parametrize("chunk", range(4))
 def test_every_bad_text_in_every_field_is_rejected_with_its_path(chunk):
-    from ims_atlas.catalog.schema import format_path
+    from ims_atlas.core.json_schema import format_path
 
     missed = []
     mine = SCENARIOS[chunk::4]
