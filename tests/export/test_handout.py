@@ -163,6 +163,7 @@ def test_a_handout_needs_a_condition(manifest, catalog, tmp_path):
 
 
 @needs_poppler
+@pytest.mark.slow
 def test_every_condition_makes_a_handout_of_at_most_two_pages(manifest, catalog, tmp_path, monkeypatch):
     """Every condition in the bundled catalog, on both sides (the longest words), with a clinic
     note and contact details: two pages at most, checked with pdfinfo.
