@@ -181,3 +181,20 @@ def treatment_plan(catalog: Catalog, manifest: Manifest | None, condition_id: st
         contraindications=contraindications,
         red_flags=red_flags,
     )
+
+
+#: Why a local target is missing from the pictures (plan text, ``plan --json``, handout).
+NOT_DRAWN_REASON = "no 3D model of this muscle in the anatomy yet: the pictures cannot show it"
+
+
+def undrawn_muscles(plan: TreatmentPlan, manifest: Manifest | None) -> tuple[Muscle, ...]:
+    """The plan's local-target muscles that have no mesh on any of their sides (in plan order,
+    once each); none without the anatomy (nothing is drawn then, and nothing claims to be).
+    """
+    if manifest is None:
+        return ()
+    out: dict[str, Muscle] = {}
+    for t in plan.local_targets:
+        if t.muscle.id not in out and not manifest.muscle_structures(t.muscle.id, sides=[t.side, "midline"]):
+            out[t.muscle.id] = t.muscle
+    return tuple(out.values())

@@ -75,6 +75,9 @@ def plan_text(view: dict[str, Any], side: str | None = None) -> str:
         marks = cite.mark(t["sources"])
         out += _wrap(t["epicentre"]["description"] + (f" {marks}" if marks else ""), " " * 9)
         out += _wrap(t.get("note") and f"Note: {t['note']}", " " * 9)
+    if view.get("not_drawn"):
+        names = ", ".join(m["name"] for m in view["not_drawn"])
+        out += _wrap(f"Not shown in the pictures: {names} ({view['not_drawn'][0]['reason'].split(':')[0]}).")
     out += ["", "Paraspinal targets:"]
     for p in view["paraspinal_targets"]:
         muscles = ", ".join(m["name"] for m in p["muscles"]) or "-"

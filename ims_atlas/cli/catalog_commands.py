@@ -254,7 +254,7 @@ def run_conditions(args: argparse.Namespace) -> int:
 def run_plan(args: argparse.Namespace) -> int:
     """``ims-atlas plan QUERY [--side ...]``: the treatment plan for a condition."""
     from ims_atlas.catalog.json_views import plan_view
-    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.catalog.plan import NOT_DRAWN_REASON, treatment_plan, undrawn_muscles
     from ims_atlas.catalog.text_views import plan_text
 
     catalog = _catalog(args)
@@ -273,8 +273,11 @@ def run_plan(args: argparse.Namespace) -> int:
     given = getattr(args, "side", None)
     side = given or DEFAULT_SIDE
     manifest = _manifest(args)
-    view = plan_view(catalog, treatment_plan(catalog, manifest, condition_id, side))
+    plan = treatment_plan(catalog, manifest, condition_id, side)
+    view = plan_view(catalog, plan)
     view["views"] = _plan_views(catalog, manifest, condition_id, side)
+    view["not_drawn"] = [{"muscle": m.id, "name": m.name, "reason": NOT_DRAWN_REASON}
+                         for m in undrawn_muscles(plan, manifest)]
     from ims_atlas.cli.study_commands import add_referred_pain
 
     add_referred_pain(view, manifest, catalog)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.plan import undrawn_muscles
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.safe_file import read_regular, reason_of
@@ -145,7 +146,8 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     picture = picture_for(export_state(state), manifest, catalog, palette=PRINT_PALETTE)
     if picture.treatment is None:
         raise ExportError(f"no treatment plan for {state.condition_id!r}")
-    content = handout_content(picture.treatment, catalog)
+    content = handout_content(picture.treatment, catalog,
+                              frozenset(m.id for m in undrawn_muscles(picture.treatment, manifest)))
     local_ids = tuple(sid for sid, role in picture.roles.items() if role == "local")
     spine_ids = tuple(sid for sid, role in picture.roles.items() if role in ("paraspinal", "root"))
     style = style_for(PICTURE_SIZE, header=False, footer=False, text_scale=PICTURE_TEXT_SCALE, details=False, gutter=0.26)

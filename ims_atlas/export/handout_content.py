@@ -133,8 +133,10 @@ class _Citations:
         return tuple(out)
 
 
-def handout_content(plan: TreatmentPlan, catalog: Catalog) -> HandoutContent:
-    """The handout's words for a treatment plan."""
+def handout_content(plan: TreatmentPlan, catalog: Catalog, undrawn: frozenset[str] = frozenset()) -> HandoutContent:
+    """The handout's words for a treatment plan; ``undrawn`` muscle ids (no 3D model yet) are
+    said to be missing from the pictures, never silently left out of them.
+    """
     c = plan.condition
     cites = _Citations(catalog)
     show_side = plan.side == "both"
@@ -146,7 +148,9 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog) -> HandoutContent:
         seen.add(t.muscle.id)
         m = t.muscle
         local.append(TargetLine(_capital(m.lay_name) or m.name, m.name, m.latin or "",
-                                f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}", "both sides" if show_side else ""))
+                                f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}"
+                                + ("; not shown in the pictures (no 3D model of it yet)" if m.id in undrawn else ""),
+                                "both sides" if show_side else ""))
     paraspinal: list[TargetLine] = []
     for p in plan.paraspinal_targets:
         if show_side and p.side != "left" and any(q.segment == p.segment and q.side == "left" for q in plan.paraspinal_targets):

@@ -268,7 +268,8 @@ def test_plan_json_gains_views(capsys):
     view = run_json(capsys, "plan", "tennis", "elbow", "--side", "right")
     before = {"condition", "side", "segments", "core_segments", "rationale", "derivation", "segment_sources",
               "local_targets", "paraspinal_targets", "safety", "references"}
-    assert before | {"views", "contraindications", "red_flags"} <= set(view)
+    assert before | {"views", "contraindications", "red_flags", "not_drawn"} <= set(view)
+    assert view["not_drawn"] == [], "every target of the small catalog has a mesh in the tiny anatomy"
     assert view["views"], "the tiny anatomy has the meshes to choose a view"
     keys = {f"local:{t['muscle']['id']}:{t['side']}" for t in view["local_targets"]}
     keys |= {f"paraspinal:{p['level']}:{p['side']}" for p in view["paraspinal_targets"]}
