@@ -2,8 +2,8 @@
 
 For each map in ``ims_atlas/study/data/dermatome_maps.json`` every anchor landmark is found on
 the bones (:mod:`ims_atlas.study.body_landmarks`), snapped to the skin, and each skin vertex
-gets the segment of the nearest anchor measured along the skin (multi-source Dijkstra over
-the mesh edges), on its own side of the body.
+gets the segment of the nearest anchor of its own side of the body measured along the skin
+of that side (multi-source Dijkstra over the mesh edges of each half).
 """
 
 from __future__ import annotations
@@ -49,12 +49,48 @@ def edge_graph(points: np.ndarray, faces: np.ndarray, limb: np.ndarray | None = 
                       shape=(n, n)).tocsr()
 
 
+def _shared_seed(seeds: list[int], seg_idx: list[int], names: list[str]) -> str | None:
+    """Words for two anchors of different segments snapped to one skin vertex (one would
+    silently take the other's place), or None.
+    """
+    first: dict[int, int] = {}
+    for i, v in enumerate(seeds):
+        j = first.setdefault(v, i)
+        if j != i and seg_idx[j] != seg_idx[i]:
+            return f"anchors {names[j]} and {names[i]} fall on the same skin vertex {v}"
+    return None
+
+
+def _voronoi(graph, keep: np.ndarray, seeds: np.ndarray, seed_labels: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The label of the nearest seed along the skin for the vertices ``keep`` (one side of the
+    body), measured on that side only: a dermatome ends at the midline, and a seed of the
+    other side must not claim skin here (which made the two sides' areas differ).
+    """
+    from scipy.sparse.csgraph import dijkstra
+
+    index = np.full(len(keep), -1)
+    index[keep] = np.arange(int(keep.sum()))
+    mine = keep[seeds]
+    local_seeds, local_labels = index[seeds[mine]], seed_labels[mine]
+    label_of = dict(zip(local_seeds.tolist(), local_labels.tolist(), strict=True))
+    _, _, sources = dijkstra(graph[keep][:, keep], directed=False, indices=local_seeds, min_only=True,
+                             return_predecessors=True)
+    out = np.full(int(keep.sum()), -1, dtype=np.int16)
+    ok = sources >= 0
+    out[ok] = [label_of[int(s)] for s in sources[ok]]
+    if not ok.all():  # skin cut off from every anchor (the arm/leg cut, an island): the nearest painted label
+        from scipy.spatial import cKDTree
+
+        sub = points[keep]
+        _, near = cKDTree(sub[ok]).query(sub[~ok])
+        out[~ok] = out[ok][near]
+    return out
+
+
 def paint(points: np.ndarray, faces: np.ndarray, bf: BodyFrame, maps: DermatomeMaps) -> dict[str, np.ndarray]:
     """Per map: ``labels_<id>`` (segment index per vertex, -1 none), ``anchors_<id>`` (vertex
     indices), ``anchor_segments_<id>`` and ``anchor_names_<id>``.
     """
-    from scipy.sparse.csgraph import dijkstra
-
     graph = edge_graph(points, faces, limb_of_vertices(points, bf))
     side_of = np.where((points - bf.midline) @ bf.Lf > 0, 0, 1)  # 0 left, 1 right (SIDES order)
     out: dict[str, np.ndarray] = {}
@@ -70,16 +106,12 @@ def paint(points: np.ndarray, faces: np.ndarray, bf: BodyFrame, maps: DermatomeM
                     seg_idx.append(maps.segments.index(seg))
                     names.append(f"{name}:{side}")
         seeds_a = np.asarray(seeds)
-        _, _, sources = dijkstra(graph, directed=False, indices=seeds_a, min_only=True, return_predecessors=True)
-        where = {v: i for i, v in enumerate(seeds)}
+        duplicate = _shared_seed(seeds, seg_idx, names)
+        if duplicate:
+            raise ValueError(f"map {m.id}: {duplicate}")
         labels = np.full(len(points), -1, dtype=np.int16)
-        ok = sources >= 0
-        labels[ok] = np.asarray(seg_idx, dtype=np.int16)[[where[int(s)] for s in sources[ok]]]
-        if not ok.all():  # skin cut off from every anchor by the arm/leg cut: the nearest painted label
-            from scipy.spatial import cKDTree
-
-            _, near = cKDTree(points[ok]).query(points[~ok])
-            labels[~ok] = labels[ok][near]
+        for k in range(len(SIDES)):
+            labels[side_of == k] = _voronoi(graph, side_of == k, seeds_a, np.asarray(seg_idx), points)
         out[f"labels_{m.id}"] = labels
         out[f"anchors_{m.id}"] = seeds_a
         out[f"anchor_segments_{m.id}"] = np.asarray(seg_idx, dtype=np.int16)

@@ -2,7 +2,10 @@
 
 Run after the meshes change (it reads ``meshes/manifest.json``; deterministic):
 
-    .venv/bin/python scripts/build_skin.py [--meshes DIR]
+    .venv/bin/python scripts/build_skin.py [--meshes DIR] [--repaint]
+
+``--repaint`` keeps the skin envelope already built and paints the maps again (after a change
+to the maps or the painting only).
 
 Needs the ``build`` extra (SciPy) and PyVista (VTK's marching cubes).
 """
@@ -30,15 +33,25 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meshes", type=Path, default=None, help="the meshes folder (default: the bundled one)")
+    parser.add_argument("--repaint", action="store_true",
+                        help="keep the built skin envelope (meshes/skin/skin.npz); paint the maps again")
     args = parser.parse_args(argv)
     folder = args.meshes or meshes_dir()
     manifest = load_manifest(folder / "manifest.json")
-    points, faces = skin_surface(manifest)
+    if args.repaint:
+        try:
+            with np.load(folder / "skin" / "skin.npz", allow_pickle=False) as built:
+                points, faces = np.asarray(built["points"], float), np.asarray(built["faces"], np.int64)
+        except (OSError, KeyError, ValueError) as exc:
+            print(f"build_skin: --repaint needs a built skin ({exc}); run without --repaint", file=sys.stderr)
+            return 1
+    else:
+        points, faces = skin_surface(manifest)
     bf = BodyFrame(manifest)
     maps = bundled_maps()
     try:
         labels = paint(points, faces, bf, maps)
-    except KeyError as exc:
+    except (KeyError, ValueError) as exc:
         print(f"build_skin: cannot paint the dermatomes: {exc.args[0]}; nothing was written", file=sys.stderr)
         return 1
     out = folder / "skin"

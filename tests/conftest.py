@@ -46,6 +46,13 @@ def pytest_collection_finish(session):
         )
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The long poles (tests marked ``slow``) first, in their own order: on parallel workers they
+    start at once, on different workers, while the rest is shared out, instead of one of them
+    starting last and keeping the whole run waiting on one worker."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     """The repository root."""

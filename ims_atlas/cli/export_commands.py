@@ -68,12 +68,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--clinician-sheet", action="store_true",
                    help="with a .pdf handout: also write the clinician sheet (references, nerves and roots, "
                         "contraindications and red flags in clinical words) as FILE-clinician.pdf")
+    p.add_argument("--assess-muscle", action="append", default=[], metavar="NAME[:left|right]",
+                   help="with --clinician-sheet: a muscle found tender or banded (repeatable); the sheet then "
+                        "holds the findings and the segments that explain them, ranked as 'ims-atlas assess' does")
+    p.add_argument("--assess-sign", action="append", default=[], metavar="NAME:SEGMENT",
+                   help="with --clinician-sheet: one of Gunn's signs at a segment, e.g. trophoedema:C6 (repeatable)")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                    help="a user catalog merged over the bundled one")
     p.add_argument("--dermatome", metavar="MAP", default=None,
                    help="for a segment picture: draw the translucent skin with the segment's dermatome from "
                         "MAP (isncsci or keegan_garrett)")
+    p.add_argument("--referred-pain", action="store_true",
+                   help="for a condition's picture: paint each local target's referred-pain zone on the translucent "
+                        "skin (the legend tells the zone from the muscle itself)")
     p.set_defaults(handler=run_export)
 
 
@@ -103,6 +111,10 @@ def run_export(args: argparse.Namespace) -> int:
     size = getattr(args, "size", None) or PRESETS[args.preset]
     if kind == "pdf" and (getattr(args, "size", None) or args.transparent):
         _err("note: --size and --transparent apply to pictures (.png); the handout is A4")
+    if kind == "pdf" and (args.dermatome or args.referred_pain):
+        _err("note: --dermatome and --referred-pain apply to pictures (.png); the handout is made without them")
+    if args.dermatome and args.referred_pain:
+        _err("note: --dermatome and --referred-pain are drawn one at a time; this picture shows the dermatome")
     if kind == "png" and args.patient_name:
         _err("note: a patient's name is printed on handouts (.pdf) only; it is not put into pictures")
     if kind == "pdf" and args.clinician_sheet:
@@ -115,6 +127,10 @@ def run_export(args: argparse.Namespace) -> int:
             return EXIT_FAILED
     elif args.clinician_sheet:
         _err("note: --clinician-sheet goes with a .pdf handout; no sheet is made for a picture")
+    if (args.assess_muscle or args.assess_sign) and not (kind == "pdf" and args.clinician_sheet):
+        _err("--assess-muscle and --assess-sign put the findings into the clinician sheet: export a .pdf with "
+             "--clinician-sheet (or use 'ims-atlas assess ... --clinician-sheet FILE.pdf'); nothing was written")
+        return EXIT_FAILED
 
     from ims_atlas.anatomy.manifest import open_manifest
     from ims_atlas.cli.catalog_commands import _catalog, _resolve
@@ -140,11 +156,22 @@ def run_export(args: argparse.Namespace) -> int:
     elif kind == "pdf":
         _err(f"{segment} is a spinal segment; handouts are made for a condition (export a .png for a segment)")
         return EXIT_NO_MATCH
+    assessment = None
+    if args.assess_muscle or args.assess_sign:
+        from ims_atlas.cli.study_commands import parse_findings
+        from ims_atlas.study.assessment import assess
+        from ims_atlas.study.assessment_views import sheet_view
+
+        findings = parse_findings(catalog, args.assess_muscle, args.assess_sign, "--assess-muscle", "--assess-sign")
+        if findings is None:
+            return EXIT_NO_MATCH
+        assessment = sheet_view(assess(catalog, findings), catalog)
     from ims_atlas.core.ids import DEFAULT_SIDE
 
     given = getattr(args, "side", None)
     side = given or ("both" if segment else DEFAULT_SIDE)
-    status = _render(args, out, kind, size, condition_id, segment, side, catalog, manifest, defaulted=given is None)
+    status = _render(args, out, kind, size, condition_id, segment, side, catalog, manifest, defaulted=given is None,
+                     assessment=assessment)
     if status == EXIT_OK and manifest_problems:
         _err(f"warning: {out} was made from a damaged anatomy manifest ({len(manifest_problems)} problem(s) above); "
              "it may be incomplete")
@@ -153,7 +180,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int], condition_id: str | None,
-            segment: str | None, side: str, catalog, manifest, defaulted: bool = False) -> int:
+            segment: str | None, side: str, catalog, manifest, defaulted: bool = False,
+            assessment: dict | None = None) -> int:
     """Render and write; report on stderr and return the status."""
     from dataclasses import replace
 
@@ -176,29 +204,33 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
 
             sheet = clinician_sheet_path(out) if args.clinician_sheet else None
             handout = export_handout(out, manifest, catalog, state,
-                                     HandoutOptions(clinic=clinic, patient_name=args.patient_name or ""),
+                                     HandoutOptions(clinic=clinic, patient_name=args.patient_name or "",
+                                                    assessment=assessment),
                                      force=args.force, clinician_sheet=sheet)
             for warning in handout.warnings:
                 _err(f"{'warning' if warning in handout.wrong else 'note'}: {warning}")
             side_note = " (the default; --side left, right or both)" if defaulted else ""
             print(f"saved {out} (A4 handout, {handout.content.title}, {handout.content.side_words}{side_note})")
             if sheet is not None:
-                print(f"saved {sheet} (clinician sheet: references, contraindications and red flags)")
+                with_findings = ", with the examination findings and the segments that explain them" if assessment else ""
+                print(f"saved {sheet} (clinician sheet: references, contraindications and red flags{with_findings})")
             wrong = handout.wrong
         else:
             from ims_atlas.export.image_export import ImageOptions, export_image
 
-            scene = None
-            if getattr(args, "dermatome", None):
-                from ims_atlas.cli.study_commands import skin_scene
+            scene, legend = None, ()
+            if getattr(args, "dermatome", None) or getattr(args, "referred_pain", False):
+                from ims_atlas.cli.study_commands import referred_scene, skin_scene
 
-                scene = skin_scene(manifest, size, args.dermatome, segment)
-                if scene is None:
+                made = (skin_scene(manifest, size, args.dermatome, segment) if args.dermatome
+                        else referred_scene(manifest, catalog, size, condition_id, side))
+                if made is None:
                     return EXIT_FAILED
+                scene, legend = made
             try:
                 result = export_image(out, manifest, catalog, state,
                                       ImageOptions(size=size, transparent=args.transparent, clinic_name=clinic.name),
-                                      force=args.force, scene=scene)
+                                      force=args.force, scene=scene, legend=legend)
             finally:
                 if scene is not None:
                     scene.close()

@@ -25,6 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
                    help="a user catalog merged over the bundled one")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--clinician-sheet", metavar="FILE", type=Path, default=None,
+                   help="also write the findings and the ranked segments with their reasoning as a clinician "
+                        "sheet (FILE.pdf); the only file the findings go into")
+    p.add_argument("--force", action="store_true", help="replace the clinician sheet if it exists")
     p.set_defaults(handler=run_assess)
 
     p = sub.add_parser(
@@ -47,7 +51,7 @@ def _split_side(text: str) -> tuple[str, str]:
     return (name, side) if sep else (text, "")
 
 
-def _muscle_id(catalog, name: str, text: str) -> str | None:
+def _muscle_id(catalog, name: str, text: str, flag: str = "--muscle") -> str | None:
     """The muscle a name means, never a fuzzy guess (a finding must name what was examined)."""
     from ims_atlas.catalog.search import CatalogSearch
 
@@ -58,47 +62,88 @@ def _muscle_id(catalog, name: str, text: str) -> str | None:
     if not hits:
         close = search.closest(name, 3, kinds=["muscle"])
         hint = "; did you mean: " + ", ".join(f"{h.label} ({h.id})" for h in close) if close else ""
-        _err(f"--muscle {text!r}: no muscle is called {name!r}{hint}")
+        _err(f"{flag} {text!r}: no muscle is called {name!r}{hint}")
         return None
     return _resolve(catalog, name.split(), "muscle")
 
 
+def parse_findings(catalog, muscles: list[str], signs: list[str], muscle_flag: str = "--muscle",
+                   sign_flag: str = "--sign"):
+    """The :class:`~ims_atlas.study.assessment.Findings` the flags name, or None (said on
+    stderr, naming the flag and the value) if one names no muscle, sign, segment or side.
+    """
+    from ims_atlas.study.assessment import FindingError, Findings, MuscleFinding, parse_side, parse_sign
+
+    found = []
+    try:
+        for text in muscles:
+            name, side = _split_side(text)
+            parsed_side = parse_side(side, f"{muscle_flag} {text!r}")
+            if not name.strip():
+                _err(f"{muscle_flag} {text!r}: no muscle name")
+                return None
+            muscle_id = _muscle_id(catalog, name.strip(), text, muscle_flag)
+            if muscle_id is None:
+                return None
+            found.append(MuscleFinding(muscle_id, parsed_side))
+        parsed_signs = tuple(parse_sign(t) for t in signs)
+    except FindingError as exc:
+        message = str(exc)
+        _err(f"{sign_flag} {message[5:]}" if message.startswith("sign ") else message)
+        return None
+    return Findings(tuple(dict.fromkeys(found)), tuple(dict.fromkeys(parsed_signs)))
+
+
 def run_assess(args: argparse.Namespace) -> int:
-    """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]``."""
-    from ims_atlas.study.assessment import (
-        FindingError,
-        Findings,
-        MuscleFinding,
-        assess,
-        parse_side,
-        parse_sign,
-    )
+    """``ims-atlas assess --muscle NAME[:side] ... [--sign NAME:SEGMENT ...] [--json]
+    [--clinician-sheet FILE.pdf [--force]]``.
+    """
+    from ims_atlas.study.assessment import assess
     from ims_atlas.study.assessment_views import assessment_text, assessment_view
 
     if not args.muscle and not args.sign:
         _err("assess: give at least one --muscle NAME[:left|right] or --sign NAME:SEGMENT")
         return EXIT_NO_MATCH
+    sheet = getattr(args, "clinician_sheet", None)
+    if sheet is not None:
+        from ims_atlas.export.formats import ExportError, check_output
+
+        try:
+            if check_output(sheet, force=args.force) != "pdf":
+                raise ExportError(f"{sheet}: a clinician sheet must be a .pdf file")
+        except ExportError as exc:
+            _err(f"assess: {exc}; nothing was written")
+            return EXIT_DATA
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
-    muscles = []
-    try:
-        for text in args.muscle:
-            name, side = _split_side(text)
-            parsed_side = parse_side(side, f"--muscle {text!r}")
-            if not name.strip():
-                _err(f"--muscle {text!r}: no muscle name")
-                return EXIT_NO_MATCH
-            muscle_id = _muscle_id(catalog, name.strip(), text)
-            if muscle_id is None:
-                return EXIT_NO_MATCH
-            muscles.append(MuscleFinding(muscle_id, parsed_side))
-        signs = tuple(parse_sign(t) for t in args.sign)
-    except FindingError as exc:
-        _err(str(exc))
+    findings = parse_findings(catalog, args.muscle, args.sign)
+    if findings is None:
         return EXIT_NO_MATCH
-    result = assess(catalog, Findings(tuple(dict.fromkeys(muscles)), tuple(dict.fromkeys(signs))))
-    return _show(args, assessment_view(result), assessment_text)
+    result = assess(catalog, findings)
+    status = _show(args, assessment_view(result), assessment_text)
+    if sheet is not None:
+        return _write_sheet(sheet, result, catalog, args.force)
+    return status
+
+
+def _write_sheet(path: Path, result, catalog, force: bool) -> int:
+    """Write the findings-only clinician sheet; say so on stderr (stdout holds the ranking)."""
+    from ims_atlas.core.settings import load_settings
+    from ims_atlas.export.formats import ExportError
+    from ims_atlas.export.handout import export_assessment_sheet
+    from ims_atlas.study.assessment_views import sheet_view
+
+    settings, _ = load_settings()
+    try:
+        for warning in export_assessment_sheet(path, sheet_view(result, catalog), settings.clinic,
+                                               catalog.catalog_version, force=force):
+            _err(f"note: {warning}")
+    except ExportError as exc:
+        _err(f"assess: cannot write {path}: {exc}; nothing was written")
+        return EXIT_DATA
+    _err(f"saved {path} (clinician sheet: the findings and the segments that explain them)")
+    return 0
 
 
 def dermatome_entries(segment: str) -> list[dict]:
@@ -119,9 +164,11 @@ def dermatome_entries(segment: str) -> list[dict]:
 
 def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None):
     """An off-screen scene with the translucent skin and ``segment``'s dermatome from ``map_id``
-    drawn on it, for ``export --dermatome``; None (reported) if the map or the skin is missing.
+    drawn on it, and its legend entries, for ``export --dermatome``; None (reported) if the map
+    or the skin is missing.
     """
     from ims_atlas.core.errors import DataError
+    from ims_atlas.export.annotations import dermatome_legend
     from ims_atlas.export.render import OffscreenScene
     from ims_atlas.scene.skin_layer import SkinLayer
     from ims_atlas.study.dermatomes import bundled_maps, load_painted_skin
@@ -140,7 +187,47 @@ def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None
         return None
     scene = OffscreenScene(manifest, size)
     SkinLayer(scene.plotter).show(skin, map_id, segment, render=False)
-    return scene
+    return scene, dermatome_legend(segment, maps.get(map_id).name)
+
+
+def referred_scene(manifest, catalog, size: tuple[int, int], condition_id: str | None, side: str):
+    """An off-screen scene with the plan's referred-pain zones painted on the translucent skin,
+    and the legend entries that tell a zone from the muscle itself, for ``export
+    --referred-pain``; None (reported) without a plan or a skin. The targets that have no
+    published zone are named on stderr.
+    """
+    import numpy as np
+
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.export.annotations import referred_legend
+    from ims_atlas.export.render import OffscreenScene
+    from ims_atlas.scene.skin_layer import SkinLayer
+    from ims_atlas.study.body_landmarks import BodyFrame
+    from ims_atlas.study.dermatomes import load_painted_skin
+    from ims_atlas.study.referred_pain import bundled_referred_pain, zone_mask
+
+    if condition_id is None:
+        _err("--referred-pain needs a condition's picture (e.g. 'export \"tennis elbow\" --referred-pain')")
+        return None
+    try:
+        skin = load_painted_skin()
+    except DataError as exc:
+        _err(f"--referred-pain: {exc.problems[0].message}")
+        return None
+    table, body = bundled_referred_pain(), BodyFrame(manifest)
+    mask = np.zeros(len(skin.points), dtype=bool)
+    for t in treatment_plan(catalog, manifest, condition_id, side).local_targets:
+        zone = table.get(t.muscle.id)
+        try:
+            if zone is None:
+                raise KeyError(table.not_included.get(t.muscle.id, "no published referral map in the sources read"))
+            mask |= zone_mask(skin, body, zone, t.side)
+        except KeyError as exc:
+            _err(f"note: no referred-pain zone drawn for {t.muscle.name}: {exc.args[0]}")
+    scene = OffscreenScene(manifest, size)
+    SkinLayer(scene.plotter).show(skin, None, None, render=False, zones=mask)
+    return scene, referred_legend()
 
 
 def add_referred_pain(view: dict, manifest, catalog) -> None:

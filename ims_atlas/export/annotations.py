@@ -17,6 +17,7 @@ from ims_atlas.core.plain_text import cut, one_line
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
 from ims_atlas.scene.picture import Picture, sides_of
+from ims_atlas.scene.skin_colours import DERMATOME_RGB, REFERRED_RGB, SKIN_RGB
 
 Point3 = tuple[float, float, float]
 
@@ -117,6 +118,20 @@ def segment_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]
         LegendItem("square", palette.paraspinal_marker, "Needle point beside the spine"),
         LegendItem("bar", palette.root, "The nerve root"),
     )
+
+
+def dermatome_legend(segment: str, map_name: str) -> tuple[LegendItem, ...]:
+    """Legend for a picture with the translucent skin and ``segment``'s dermatome painted on it."""
+    return (LegendItem("swatch", DERMATOME_RGB, f"Dermatome of {segment} per {map_name}"),
+            LegendItem("swatch", SKIN_RGB, "Skin (translucent)"))
+
+
+def referred_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...]:
+    """Legend for a plan's referred-pain zones on the skin: where the pain is felt, told from
+    the muscle itself (which holds the trigger point and is needled).
+    """
+    return (LegendItem("swatch", REFERRED_RGB, "Referred-pain zone: where its pain is felt"),
+            LegendItem("swatch", palette.local, "The muscle itself (holds the trigger point)"))
 
 
 def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = False,

@@ -65,6 +65,9 @@ class HandoutOptions:
     patient_name: str = ""
     date: datetime.date | None = None  # None: today
     overview: bool = True  # a third, whole-plan picture on the first page
+    #: The examination findings for the clinician sheet (``study.assessment_views.sheet_view``
+    #: data), or None. Like the patient's name, never written into an export job's files.
+    assessment: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,8 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     missing = unprintable([clinic.name, clinic.contact, clinic.handout_note, options.patient_name, content.title,
                            content.lay_name, content.clinical_name, content.explanation])
     warnings += [missing] if missing else []
-    day = options.date or datetime.date.today()
     header = ClinicHeader(clinic.name.strip(), clinic.contact, logo, clinic.handout_note)
-    date_text = f"{day.day} {day.strftime('%B %Y')}"
+    date_text = _date_text(options.date)
     pdf = handout_pdf(
         content,
         pictures,
@@ -195,8 +197,40 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
         date_text=date_text,
         catalog_version=catalog.catalog_version,
     )
-    sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version)
+    sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version,
+                                assessment=options.assessment)
     return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet)
+
+
+def _date_text(day: datetime.date | None) -> str:
+    day = day or datetime.date.today()
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def export_assessment_sheet(path: Path, assessment: dict, clinic: Clinic | None = None, catalog_version: str = "",
+                            force: bool = False, date: datetime.date | None = None) -> tuple[str, ...]:
+    """Write a clinician sheet holding only the examination findings and the ranked segments
+    (``study.assessment_views.sheet_view`` data) to ``path``, atomically; returns the warnings
+    (a logo that could not be read).
+
+    Raises
+    ------
+    ExportError
+        If ``path`` is not a ``.pdf`` file that can be written (or exists and ``force`` is
+        false), or the write fails.
+    """
+    path = Path(path)
+    if check_output(path, force=force) != "pdf":
+        raise ExportError(f"{path}: a clinician sheet must be a .pdf file")
+    clinic = clinic or Clinic()
+    logo, problem = read_logo(clinic.logo)
+    header = ClinicHeader(clinic.name.strip(), clinic.contact, logo, "")
+    pdf = clinician_sheet_pdf(None, header, _date_text(date), catalog_version, assessment=assessment)
+    try:
+        atomic_write_bytes(path, pdf, force=force)
+    except WriteError as exc:
+        raise ExportError(str(exc)) from None
+    return (problem,) if problem else ()
 
 
 def clinician_sheet_path(path: Path) -> Path:

@@ -25,6 +25,8 @@ class TargetLine:
     latin: str
     nerve: str
     side: str = ""
+    #: False when the anatomy has no 3D model of the muscle: the pictures cannot show it.
+    drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog, undrawn: frozenset[st
         local.append(TargetLine(_capital(m.lay_name) or m.name, m.name, m.latin or "",
                                 f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}"
                                 + ("; not shown in the pictures (no 3D model of it yet)" if m.id in undrawn else ""),
-                                "both sides" if show_side else ""))
+                                "both sides" if show_side else "", m.id not in undrawn))
     paraspinal: list[TargetLine] = []
     for p in plan.paraspinal_targets:
         if show_side and p.side != "left" and any(q.segment == p.segment and q.side == "left" for q in plan.paraspinal_targets):

@@ -265,7 +265,8 @@ _LAYOUTS = (
 
 def _plain(t: TargetLine) -> str:
     """A muscle in plain words, its name beside (the side is said once, above the list)."""
-    return f"<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)})</font>"
+    missing = "" if t.drawn else ", not in the pictures"
+    return f"<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)}{missing})</font>"
 
 
 def _patient_box(patient_name: str, date_text: str, styles: dict, width: float) -> list:
@@ -534,27 +535,49 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     return best
 
 
-def clinician_sheet_pdf(content: HandoutContent, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",
-                        catalog_version: str = "") -> bytes:
+def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",
+                        catalog_version: str = "", assessment: dict | None = None) -> bytes:
     """The clinician sheet as PDF bytes (A4, any length): the plan in clinical words with the
     nerves and roots, the safety notes, contraindications, red flags, evidence and the
     numbered references. No patient's name.
+
+    ``assessment`` (:func:`ims_atlas.study.assessment_views.sheet_view`'s data): the
+    examination findings and the ranked segments with their reasoning, printed after the red
+    flags and nowhere else (not in the metadata). With ``content`` None the sheet holds the assessment
+    alone.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph
 
+    from ims_atlas.export.assessment_sheet import assessment_story
+
+    if content is None and assessment is None:
+        raise ValueError("a clinician sheet needs a plan or an assessment")
     fonts = _fonts()
     _FONTS.set(tuple(dict.fromkeys(fonts)))
     styles = _styles(fonts)
     width = A4[0] - 2 * MARGIN_MM * mm
     _, clinic = _bounded("", clinic)
     story: list = [*_header(clinic, styles, width)]
-    story.append(Paragraph(f"Clinician sheet: {escape(content.title)}", styles["h1"]))
-    sub = [escape(_capital(content.side_words))] + ([f"<i>{escape(content.clinical_name)}</i>"] if content.clinical_name else [])
+    title = content.title if content is not None else "find the segment"
+    story.append(Paragraph(f"Clinician sheet: {escape(title)}", styles["h1"]))
+    sub = []
+    if content is not None:
+        sub = [escape(_capital(content.side_words))] + ([f"<i>{escape(content.clinical_name)}</i>"]
+                                                         if content.clinical_name else [])
     if date_text:
         sub.append(escape(date_text))
-    story.append(Paragraph(" · ".join(sub), styles["sub"]))
+    if sub:
+        story.append(Paragraph(" · ".join(sub), styles["sub"]))
+    if content is None:
+        story += assessment_story(assessment, styles, escape)
+        return _build(
+            story, title="Find the segment: clinician sheet", subject="IMS Atlas clinician sheet: find the segment",
+            keywords=["IMS", "dry needling", "clinician sheet"] + ([f"catalog {catalog_version}"] if catalog_version else []),
+            author=clinic.name or "IMS Atlas", footer_left=_footer_left(clinic, catalog_version),
+            footer_note="For the clinician: examination findings and the segments that explain them.",
+            regular=fonts[0])[0]
 
     def section(title: str, items, bullets: bool = True) -> None:
         items = list(items)
@@ -566,6 +589,8 @@ def clinician_sheet_pdf(content: HandoutContent, clinic: ClinicHeader = ClinicHe
             story.append(Paragraph(text, styles["bulletc"], bulletText="•") if bullets else Paragraph(text, styles["bodyc"]))
 
     section("Red flags: refer, do not needle", content.red_flags)
+    if assessment is not None:
+        story += assessment_story(assessment, styles, escape)
     section("Contraindications, precautions and hazards", content.screening)
     section("Nerve roots", [content.roots_text], bullets=False)
     section("Local targets", [f"<b>{escape(t.name)}</b>{f' (<i>{escape(t.latin)}</i>)' if t.latin else ''}"

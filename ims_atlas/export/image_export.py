@@ -4,7 +4,7 @@ and the clinic's name, written atomically.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.plain_text import one_line
 from ims_atlas.core.settings import Camera
 from ims_atlas.core.state import ViewState
-from ims_atlas.export.annotations import annotation_for, export_state
+from ims_atlas.export.annotations import LegendItem, annotation_for, export_state
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
@@ -70,7 +70,7 @@ def check_state(state: ViewState, catalog: Catalog | None) -> None:
 
 
 def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, options: ImageOptions = ImageOptions(),
-                 scene: OffscreenScene | None = None) -> ImageResult:
+                 scene: OffscreenScene | None = None, legend: tuple[LegendItem, ...] = ()) -> ImageResult:
     """Render and annotate the picture of ``state``; nothing is written.
 
     Parameters
@@ -83,6 +83,9 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         Size, transparency, clinic name, camera.
     scene
         An off-screen scene to reuse (one is made and closed otherwise).
+    legend
+        Entries for what the caller drew on ``scene`` besides the plan (the skin with a
+        dermatome, referred-pain zones), added to the plan's legend.
 
     Raises
     ------
@@ -104,6 +107,8 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
     try:
         picture = picture_for(export_state(state), manifest, catalog)
         annotation = annotation_for(picture, state, catalog, manifest)
+        if legend:
+            annotation = replace(annotation, legend=annotation.legend + tuple(legend))
         line = app_line(catalog.catalog_version if catalog is not None else "")
         if options.camera is None and picture.views:
             result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
@@ -127,7 +132,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
 
 def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state: ViewState,
                  options: ImageOptions = ImageOptions(), force: bool = False,
-                 scene: OffscreenScene | None = None) -> ImageResult:
+                 scene: OffscreenScene | None = None, legend: tuple[LegendItem, ...] = ()) -> ImageResult:
     """Check ``path``, render the picture and write it atomically.
 
     Raises
@@ -141,7 +146,7 @@ def export_image(path: Path, manifest: Manifest, catalog: Catalog | None, state:
     path = Path(path)
     if check_output(path, force=force) != "png":
         raise ExportError(f"{path}: a picture export must be a .png file")
-    result = render_image(manifest, catalog, state, options, scene)
+    result = render_image(manifest, catalog, state, options, scene, legend)
     try:
         atomic_write_bytes(path, result.png, force=force)
     except WriteError as exc:

@@ -12,8 +12,9 @@ share with the window's own render window across threads, and a process can be k
 
 The job is data only (no pickles): the catalog's entries, the state and the options are
 written as JSON with a tag naming each one's class, and read back only into the handful of
-IMS Atlas data classes listed in :func:`_classes`. A patient's name is never written there:
-the worker reads it from its standard input.
+IMS Atlas data classes listed in :func:`_classes`. A patient's name and the examination
+findings for the clinician sheet are never written there: the worker reads them from its
+standard input (the name on the first line, the findings as JSON on the second).
 """
 
 from __future__ import annotations
@@ -161,16 +162,37 @@ def remove_stale_job_folders(base: Path | None = None) -> list[Path]:
 def write_job(folder: Path, job: Job) -> Path:
     """Write ``job`` into ``folder`` (which the caller created and owns); return its path.
 
-    A handout's patient name is left out (send it on the worker's standard input).
+    A handout's patient name and findings are left out (send them on the worker's standard
+    input: :func:`stdin_lines`).
     """
     options = job.options
-    if job.kind == "handout" and options.patient_name:
-        options = replace(options, patient_name="")
+    if job.kind == "handout" and (options.patient_name or options.assessment is not None):
+        options = replace(options, patient_name="", assessment=None)
     doc = {"kind": job.kind, "manifest": str(job.manifest.path), "catalog": _encode(job.catalog),
            "state": _encode(job.state), "options": _encode(options)}
     path = Path(folder) / JOB_FILE
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
+
+
+def stdin_lines(job: Job) -> bytes:
+    """What the window writes on the worker's standard input: the patient's name, then the
+    findings for the clinician sheet as one line of JSON (``null`` for none).
+    """
+    options = job.options
+    name = getattr(options, "patient_name", "") if job.kind == "handout" else ""
+    findings = getattr(options, "assessment", None) if job.kind == "handout" else None
+    return (name.replace("\n", " ").replace("\r", " ") + "\n" + json.dumps(findings) + "\n").encode("utf-8")
+
+
+def _read_stdin(options):
+    """``options`` with the name and findings the window sent on standard input."""
+    name = sys.stdin.readline().strip()
+    try:
+        findings = json.loads(sys.stdin.readline() or "null")
+    except ValueError:
+        findings = None
+    return replace(options, patient_name=name, assessment=findings if isinstance(findings, dict) else None)
 
 
 def read_job(folder: Path) -> Job:
@@ -208,8 +230,7 @@ def run(folder: Path) -> int:
     try:
         job = read_job(folder)
         if job.kind == "handout":
-            job = Job(job.kind, job.manifest, job.catalog, job.state,
-                      replace(job.options, patient_name=sys.stdin.readline().strip()))
+            job = Job(job.kind, job.manifest, job.catalog, job.state, _read_stdin(job.options))
         out = folder / job.out_name
         _progress(1, 3, "Reading the anatomy")
         if job.kind == "png":

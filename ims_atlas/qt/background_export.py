@@ -23,7 +23,7 @@ from typing import Any
 from PyQt6.QtCore import QEventLoop, QObject, QProcess, Qt, pyqtSignal
 from PyQt6.QtWidgets import QProgressDialog, QWidget
 
-from ims_atlas.export.job import EXTRA_FILES, Job, job_folder, read_result, write_job
+from ims_atlas.export.job import EXTRA_FILES, Job, job_folder, read_result, stdin_lines, write_job
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,7 @@ class ExportRunner(QObject):
         write_job(self._folder, self._job)
         _RUNNING.add(self)
         self._process.start(sys.executable, ["-m", "ims_atlas.export.job", str(self._folder)])
-        name = getattr(self._job.options, "patient_name", "") if self._job.kind == "handout" else ""
-        self._process.write((name.replace("\n", " ") + "\n").encode("utf-8"))  # never in a file
+        self._process.write(stdin_lines(self._job))  # the patient's name and findings: never in a file
         self._process.closeWriteChannel()
 
     def cancel(self) -> None:

@@ -222,9 +222,11 @@ class HandoutDialog(QDialog):
     """Clinic details, the patient's name and a preview of the handout; Save writes the PDF."""
 
     def __init__(self, parent: QWidget | None, manifest: Manifest, catalog: Catalog, state: ViewState,
-                 settings: Settings) -> None:
+                 settings: Settings, assessment: dict | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export handout")
+        #: The examination findings for the clinician sheet (never for the handout), or None.
+        self.assessment = assessment
         self.resize(1000, 760)
         self._manifest, self._catalog, self._state = manifest, catalog, state
         self._pdf: bytes | None = None
@@ -263,6 +265,10 @@ class HandoutDialog(QDialog):
         self.clinician_sheet = QCheckBox("Also save the clinician &sheet (references, contraindications and "
                                          "red flags) as a second PDF", self)
         form.addRow("", self.clinician_sheet)
+        if assessment is not None:
+            self.clinician_sheet.setChecked(True)
+            self.clinician_sheet.setText("Also save the clinician &sheet, with the examination findings and the "
+                                         "segments that explain them (not in the handout)")
         self.status = QLabel("Press Preview to see the handout.", self)
         self.status.setWordWrap(True)
         self.preview = self._make_preview()
@@ -326,7 +332,7 @@ class HandoutDialog(QDialog):
         self.save_button.setEnabled(False)
         try:
             job = Job("handout", self._manifest, self._catalog, self._state,
-                      HandoutOptions(clinic=clinic, patient_name=patient))
+                      HandoutOptions(clinic=clinic, patient_name=patient, assessment=self.assessment))
             run = run_with_progress(self, job, "Making the handout")
         finally:
             self.preview_button.setEnabled(True)
@@ -386,6 +392,7 @@ class HandoutDialog(QDialog):
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         """Forget the patient's name and the PDF when the dialog closes."""
         self.patient_name.clear()
+        self.assessment = None
         self._pdf = None
         self._clinician_pdf = b""
         if self._doc is not None:
@@ -394,7 +401,8 @@ class HandoutDialog(QDialog):
 
 
 def export_handout(parent: QWidget | None, manifest: Manifest, catalog: Catalog | None, state: ViewState,
-                   settings: Settings | None = None, settings_file: Path | None = None) -> ExportOutcome:
+                   settings: Settings | None = None, settings_file: Path | None = None,
+                   assessment: dict | None = None) -> ExportOutcome:
     """File > Export handout...: clinic details, patient name, preview, then save a PDF.
 
     Parameters
@@ -412,13 +420,16 @@ def export_handout(parent: QWidget | None, manifest: Manifest, catalog: Catalog 
     settings_file
         Where changed settings are saved (the window's settings file); None saves nothing,
         the caller keeps :attr:`ExportOutcome.settings`.
+    assessment
+        The examination findings (``study.assessment_views.sheet_view`` data) to print in the
+        clinician sheet, which the dialog then offers ticked; None for none.
     """
     settings = settings if settings is not None else load_settings()[0]
     if catalog is None or not state.condition_id or not catalog.has_condition(state.condition_id):
         QMessageBox.information(parent, "Export handout",
                                 "Handouts are made for a condition. Find one first (for example “tennis elbow”).")
         return ExportOutcome(None, settings)
-    dialog = HandoutDialog(parent, manifest, catalog, state, settings)
+    dialog = HandoutDialog(parent, manifest, catalog, state, settings, assessment)
     dialog.exec()
     # The clinic's details are kept however the dialog closes (typed, previewed, then closed
     # without saving a handout, they are there next time); the patient's name never is.

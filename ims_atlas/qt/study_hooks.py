@@ -39,6 +39,7 @@ def open_assessment(window):
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         window.assessment_panel, window.assessment_dock = panel, dock
         panel.show_requested.connect(lambda a: show_assessment(window, a))
+        panel.sheet_requested.connect(lambda a: assessment_into_sheet(window, a))
         window.mouse.clicked.connect(lambda sid: _clicked(window, sid))
     window.assessment_dock.show()
     window.assessment_dock.raise_()
@@ -66,6 +67,50 @@ def show_assessment(window, assessment) -> None:
     window._show_plan_html("<h2>Find the segment</h2>" + result_html(assessment, top=8))
     best = ", ".join(f"{s.segment} ({s.score:g})" for s in assessment.best(2))
     window.statusBar().showMessage(f"Best segments: {best or 'none'}", 8000)
+
+
+def assessment_into_sheet(window, assessment, path=None):
+    """Put the findings and the ranked segments into a clinician sheet the user saves.
+
+    With a condition on screen: the handout dialog, its clinician sheet ticked, the findings
+    printed in the sheet (not in the handout). Without: a clinician sheet of the findings
+    alone, written to ``path`` (asked for when None). Returns the dialog's outcome or the path
+    written (None if nothing was).
+    """
+    from PyQt6.QtWidgets import QMessageBox
+
+    from ims_atlas.study.assessment_views import sheet_view
+
+    if assessment.findings.is_empty():
+        window.statusBar().showMessage("Mark some findings first.", 4000)
+        return None
+    view = sheet_view(assessment, window._catalog)
+    state = window.state.current
+    if state.condition_id and window._catalog.has_condition(state.condition_id):
+        from ims_atlas.qt.export_dialogs import export_handout
+
+        outcome = export_handout(window, window._manifest, window._catalog, state, settings=window.settings,
+                                 settings_file=window._settings_file, assessment=view)
+        window.settings = outcome.settings
+        if outcome.path is not None:
+            window.statusBar().showMessage(f"Handout and clinician sheet saved beside {outcome.path}", 8000)
+        return outcome
+    from ims_atlas.export.formats import ExportError
+    from ims_atlas.export.handout import export_assessment_sheet
+    from ims_atlas.qt.export_dialogs import _ask_path
+
+    if path is None:
+        path = _ask_path(window, "Save the clinician sheet", "find-the-segment-clinician.pdf", "PDF (*.pdf)", ".pdf")
+        if path is None:
+            return None
+    try:
+        # The file dialog has asked about replacing an existing file.
+        export_assessment_sheet(path, view, window.settings.clinic, window._catalog.catalog_version, force=True)
+    except ExportError as exc:
+        QMessageBox.warning(window, "Clinician sheet", f"The clinician sheet was not saved.\n\n{exc}")
+        return None
+    window.statusBar().showMessage(f"Clinician sheet saved to {path}", 8000)
+    return path
 
 
 def open_quiz(window):

@@ -1,4 +1,4 @@
-"""The assessment as JSON (the ``assess --json`` shape), plain text and clinician-sheet lines."""
+"""The assessment as JSON (the ``assess --json`` shape), plain text and what the clinician sheet prints."""
 
 from __future__ import annotations
 
@@ -6,6 +6,12 @@ from typing import Any
 
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.study.assessment import Assessment
+
+#: Said under the findings wherever they are printed.
+CAVEAT = "A ranking of hypotheses to examine, not a diagnosis."
+#: How the score is made, in one sentence (the panel, the sheet).
+METHOD = ("Each marked muscle counts for its roots (major 1, minor 0.5, +0.5 where a published root table "
+          "names it an indicator muscle of the segment); each sign counts 1 for the segment it was found at.")
 
 
 def assessment_view(assessment: Assessment) -> dict[str, Any]:
@@ -48,25 +54,37 @@ def assessment_text(view: dict[str, Any]) -> str:
     for note in view.get("notes", []):
         lines.append(f"Note: {note}")
     lines.append("")
-    lines.append("A ranking of hypotheses to examine, not a diagnosis.")
+    lines.append(CAVEAT)
     return "\n".join(lines)
 
 
-def sheet_lines(assessment: Assessment, catalog: Catalog, top: int = 3) -> list[str]:
-    """Findings and reasoning for the clinician sheet: short lines, best segments first."""
+def finding_words(assessment: Assessment, catalog: Catalog) -> list[str]:
+    """Each finding in words: ``"Supraspinatus, right: tender, taut band"``, then the signs."""
+    from ims_atlas.study.signs import bundled_signs
+
     out = []
-    muscles = [f"{catalog.muscle(m.muscle).name}" + (f" ({m.side})" if m.side else "")
-               + (" tender" if m.tender else "") + (" banded" if m.banded else "")
-               for m in assessment.findings.muscles]
-    if muscles:
-        out.append("Muscles: " + "; ".join(muscles))
-    if assessment.findings.signs:
-        out.append("Signs: " + "; ".join(s.label for s in assessment.findings.signs))
-    for s in assessment.segments[:top]:
-        level = f" (paraspinal {s.paraspinal_level})" if s.paraspinal_level else ""
-        line = f"{s.segment}{level}: score {s.score:g}; explains {', '.join(s.explains)}"
-        if s.unexplained:
-            line += f"; not {', '.join(s.unexplained)}"
-        out.append(line)
-    out += [f"Note: {n}" for n in assessment.notes]
+    for m in assessment.findings.muscles:
+        flags = ", ".join(f for f, on in (("tender", m.tender), ("taut band", m.banded)) if on)
+        out.append(f"{catalog.muscle(m.muscle).name}, {m.side or 'side not given'}" + (f": {flags}" if flags else ""))
+    signs = bundled_signs()
+    for s in assessment.findings.signs:
+        sign = signs.find(s.sign)
+        out.append(f"{sign.name if sign else s.sign} at {s.segment}" + (f", {s.side}" if s.side else ""))
     return out
+
+
+def sheet_view(assessment: Assessment, catalog: Catalog, top: int = 3) -> dict[str, Any]:
+    """What the clinician sheet prints of an assessment (plain JSON data): the findings in
+    words, the ``top`` best segments (and any tied with the last) with their reasoning, the
+    notes, how the score is made and the caveat.
+    """
+    view = assessment_view(assessment)
+    best = {s.segment for s in assessment.best(top)}
+    return {
+        "findings": finding_words(assessment, catalog),
+        "segments": [s for s in view["segments"] if s["segment"] in best],
+        "more": max(0, len(view["segments"]) - len(best)),
+        "notes": view["notes"],
+        "method": METHOD,
+        "caveat": CAVEAT,
+    }

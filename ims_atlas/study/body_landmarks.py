@@ -362,6 +362,11 @@ def find_landmark(bf: BodyFrame, name: str, side: str) -> Landmark:
     return rules[name](bf, side)
 
 
+#: How deep (metres) the skin a ray meets counts as one surface when snapping to it: more than
+#: the tube's width (a skin slanted at 45 degrees), less than a limb's thickness.
+SURFACE_LAYER = 0.02
+
+
 def snap_to_skin(skin_points: np.ndarray, landmark: Landmark, width: float = 0.015, reach: float | None = None) -> int:
     """The index of the skin vertex the landmark names: where a ray from the landmark's point
     along its direction first meets the skin (vertices within ``width`` of the ray, up to
@@ -375,8 +380,13 @@ def snap_to_skin(skin_points: np.ndarray, landmark: Landmark, width: float = 0.0
     perp = np.linalg.norm(rel - t[:, None] * d, axis=1)
     hit = np.flatnonzero((t > -0.005) & (t < reach) & (perp < width))
     if len(hit):
-        pick = np.argmax(t[hit]) if landmark.mode == "outermost" else np.argmin(t[hit])
-        return int(hit[int(pick)])
+        # The skin the ray crosses first (or last): the hits within SURFACE_LAYER of that
+        # depth. Of those, the vertex nearest the ray itself: taking merely the first hit in
+        # the tube put the point up to the tube's width off the ray where the skin is
+        # slanted, differently on the two sides of a mirror-symmetric body.
+        edge = t[hit].max() if landmark.mode == "outermost" else t[hit].min()
+        layer = hit[np.abs(t[hit] - edge) <= SURFACE_LAYER]
+        return int(layer[int(np.argmin(perp[layer]))])
     dist = np.linalg.norm(rel, axis=1)
     near = np.flatnonzero(dist < 0.05)
     if not len(near):

@@ -163,16 +163,27 @@ def test_a_handout_needs_a_condition(manifest, catalog, tmp_path):
 
 
 @needs_poppler
-def test_every_condition_makes_a_handout_of_at_most_two_pages(manifest, catalog, tmp_path):
+@pytest.mark.slow
+def test_every_condition_makes_a_handout_of_at_most_two_pages(manifest, catalog, tmp_path, monkeypatch):
     """Every condition in the bundled catalog, on both sides (the longest words), with a clinic
-    note and contact details: two pages at most, checked with pdfinfo."""
+    note and contact details: two pages at most, checked with pdfinfo.
+
+    The page holds a picture by its aspect, never by its pixels (``handout_pdf._picture``), so
+    the pictures are rendered at half their print size, the same aspects exactly: a quarter of
+    the pixels to render and compress, the same pages."""
     from ims_atlas.core.settings import Clinic
     from ims_atlas.core.state import ViewState
-    from ims_atlas.export.handout import PICTURE_SIZE, PRINT_PALETTE, HandoutOptions, export_handout
+    from ims_atlas.export import handout as handout_module
+    from ims_atlas.export.handout import PRINT_PALETTE, HandoutOptions, export_handout
     from ims_atlas.export.handout_pdf import BODY_PT
     from ims_atlas.export.render import OffscreenScene
 
     assert BODY_PT >= 13  # large print is never what gives way
+    for name in ("PICTURE_SIZE", "TALL_PICTURE_SIZE"):
+        width, height = getattr(handout_module, name)
+        assert width % 2 == height % 2 == 0  # halved exactly: the aspect is the print's own
+        monkeypatch.setattr(handout_module, name, (width // 2, height // 2))
+    PICTURE_SIZE = handout_module.PICTURE_SIZE
     clinic = Clinic("Harbour Physio", "12 Quay Street, Portsmouth\n023 9200 0000", "", "Bring shorts to your next visit.")
     too_long = {}
     with OffscreenScene(manifest, PICTURE_SIZE, PRINT_PALETTE) as scene:

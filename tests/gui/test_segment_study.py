@@ -142,3 +142,71 @@ def test_referred_pain_and_danger_zones_with_a_plan(open_window, qtbot, catalog)
     assert "Danger zones" in text and "median nerve" in text and "Not measured" in text
     set_danger(window, False)
     assert not window.hazard_layer.shown
+
+
+def _mark_cuff(panel):
+    for name in ("supraspinatus", "infraspinatus", "deltoid"):
+        assert panel.add_muscle(name, "right")
+    panel.add_sign("trophoedema", "C5", "right")
+
+
+def _pdf_text(path) -> str:
+    import subprocess
+
+    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+
+
+def test_the_panel_puts_the_findings_alone_into_a_clinician_sheet(open_window, qtbot, catalog, tmp_path,
+                                                                  monkeypatch):
+    from ims_atlas.qt import export_dialogs
+    from ims_atlas.qt.study_hooks import open_assessment
+
+    monkeypatch.setenv("IMS_ATLAS_HOME", str(tmp_path / "home"))
+    window = open_window(catalog)
+    panel = open_assessment(window)
+    _mark_cuff(panel)
+    sheet = tmp_path / "findings.pdf"
+    asked = []
+    monkeypatch.setattr(export_dialogs, "_ask_path", lambda *a: asked.append(a) or sheet)
+    qtbot.mouseClick(panel.sheet_button, Qt.MouseButton.LeftButton)
+    assert asked and sheet.is_file()
+    text = _pdf_text(sheet)
+    assert "Clinician sheet: find the segment" in text
+    assert "Supraspinatus, right: tender; Infraspinatus, right: tender; Deltoid, right: tender" in text
+    assert "1. C5 score 5.5, paraspinal level C4-C5, right" in text
+    assert "C5 is a major root of Deltoid (Axillary nerve)" in text
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == ["findings.pdf"]
+
+
+def test_with_a_plan_on_screen_the_findings_go_into_the_handouts_clinician_sheet(open_window, qtbot, catalog,
+                                                                                 tmp_path, monkeypatch):
+    """The handout dialog opens with its clinician sheet ticked; the worker (which gets the
+    findings on its standard input) prints them in the sheet and not in the handout.
+    """
+    from ims_atlas.qt.export_dialogs import HandoutDialog
+    from ims_atlas.qt.study_hooks import open_assessment
+
+    monkeypatch.setenv("IMS_ATLAS_HOME", str(tmp_path / "home"))
+    window = open_window(catalog)
+    window.show_condition("rotator_cuff", "right")
+    panel = open_assessment(window)
+    _mark_cuff(panel)
+    seen = {}
+
+    def run_instead_of_exec(dialog):
+        seen["ticked"] = dialog.clinician_sheet.isChecked()
+        assert dialog.make_preview(), dialog.status.text()
+        for name, data in (("handout", dialog._pdf), ("sheet", dialog._clinician_pdf)):
+            (tmp_path / f"{name}.pdf").write_bytes(data)
+        return 0
+
+    monkeypatch.setattr(HandoutDialog, "exec", run_instead_of_exec)
+    qtbot.mouseClick(panel.sheet_button, Qt.MouseButton.LeftButton)
+    assert seen["ticked"]
+    sheet = _pdf_text(tmp_path / "sheet.pdf")
+    assert "Clinician sheet: Shoulder pain" in sheet and "Red flags" in sheet
+    assert "Examination findings and the segments that explain them" in sheet
+    assert "1. C5 score 5.5" in sheet
+    handout = _pdf_text(tmp_path / "handout.pdf")
+    assert "Examination findings" not in handout and "Trophoedema" not in handout

@@ -21,7 +21,7 @@ from ims_atlas.study.assessment import (
     assess,
     parse_sign,
 )
-from ims_atlas.study.assessment_views import assessment_view, sheet_lines
+from ims_atlas.study.assessment_views import CAVEAT, assessment_view, sheet_view
 from ims_atlas.study.indicators import load_indicators
 from ims_atlas.study.signs import bundled_signs
 
@@ -140,9 +140,22 @@ def test_view_shape_and_sheet(catalog):
     first = view["segments"][0]
     assert {"segment", "score", "explains", "unexplained"} <= set(first)
     assert first["segment"] == "C5" and first["paraspinal_level"] == "C4-C5"
-    lines = sheet_lines(result, catalog)
-    assert lines[0].startswith("Muscles: Supraspinatus (right)")
-    assert any(line.startswith("C5 (paraspinal C4-C5): score 4.5") for line in lines)
+
+
+def test_sheet_view_names_the_findings_and_keeps_the_best_segments_with_their_reasoning(catalog):
+    findings = Findings((MuscleFinding("supraspinatus", "right", tender=True, banded=True),
+                         MuscleFinding("deltoid", None)), (SignFinding("trophoedema", "C5", "right"),))
+    view = sheet_view(assess(catalog, findings), catalog, top=2)
+    assert view["findings"] == ["Supraspinatus, right: tender, taut band", "Deltoid, side not given: tender",
+                                "Trophoedema (peau d'orange, matchstick test) at C5, right"]
+    assert [s["segment"] for s in view["segments"]] == ["C5", "C6"]
+    c5 = view["segments"][0]
+    # supraspinatus and deltoid: major root + indicator (1.5 each), the sign 1
+    assert c5["score"] == 2 * (MAJOR_WEIGHT + INDICATOR_BONUS) + SIGN_WEIGHT
+    assert [r["finding"] for r in c5["reasoning"]] == ["supraspinatus:right", "deltoid", "trophoedema:C5:right"]
+    assert view["more"] == len(assess(catalog, findings).segments) - 2
+    assert view["caveat"] == CAVEAT and "major 1, minor 0.5" in view["method"]
+    assert json.loads(json.dumps(view)) == view  # plain data: it travels to an export worker as JSON
 
 
 def test_cli_assess_json(capsys):

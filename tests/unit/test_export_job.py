@@ -39,3 +39,28 @@ def test_a_job_builds_nothing_but_the_listed_data_classes(tmp_path, manifest, ca
     (tmp_path / jobs.JOB_FILE).write_text(json.dumps(doc))
     with pytest.raises(ValueError, match="unknown kind of data: 'Popen'"):
         jobs.read_job(tmp_path)
+
+
+def test_the_findings_for_the_clinician_sheet_go_on_standard_input_never_into_the_job(tmp_path, manifest, catalog,
+                                                                                     monkeypatch):
+    import io
+
+    findings = {"findings": ["Quarrington-finding-7731: tender"], "segments": [], "notes": []}
+    options = HandoutOptions(patient_name="Zebedee Quarrington", assessment=findings)
+    job = jobs.Job("handout", manifest, catalog, ViewState(condition_id="sciatica"), options)
+    path = jobs.write_job(tmp_path, job)
+    assert "7731" not in path.read_text(encoding="utf-8")
+    assert jobs.read_job(tmp_path).options.assessment is None
+    monkeypatch.setattr("sys.stdin", io.StringIO(jobs.stdin_lines(job).decode("utf-8")))
+    back = jobs._read_stdin(jobs.read_job(tmp_path).options)
+    assert back.patient_name == "Zebedee Quarrington" and back.assessment == findings
+
+
+def test_a_handout_without_findings_sends_null_and_reads_none(tmp_path, manifest, catalog, monkeypatch):
+    import io
+
+    job = jobs.Job("handout", manifest, catalog, ViewState(condition_id="sciatica"), HandoutOptions())
+    assert jobs.stdin_lines(job) == b"\nnull\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("Jane\n{not json\n"))
+    back = jobs._read_stdin(HandoutOptions())
+    assert back.patient_name == "Jane" and back.assessment is None

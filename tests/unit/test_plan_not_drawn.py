@@ -56,3 +56,12 @@ def test_the_handout_says_which_muscles_are_not_in_its_pictures():
     assert "not shown in the pictures" in lines["Medial pterygoid"]
     assert not any("not shown" in nerve for name, nerve in lines.items() if name != "Medial pterygoid")
     assert not any("not shown" in t.nerve for t in handout_content(plan, catalog).local)
+    assert [t.name for t in content.local if not t.drawn] == ["Medial pterygoid"]
+
+
+def test_the_patient_page_marks_a_muscle_the_pictures_cannot_show():
+    from ims_atlas.export.handout_content import TargetLine
+    from ims_atlas.export.handout_pdf import _plain
+
+    assert "not in the pictures" in _plain(TargetLine("Deep jaw muscle", "Medial pterygoid", "", "n", drawn=False))
+    assert "not in the pictures" not in _plain(TargetLine("Jaw muscle", "Masseter", "", "n"))

@@ -1,7 +1,8 @@
 """Find the segment: mark tender or banded muscles and Gunn's signs; see the ranked segments.
 
 The findings live only in this panel until the user saves them to a file of their choosing
-(:meth:`AssessmentPanel.save_to`); nothing about the patient is written anywhere else.
+(:meth:`AssessmentPanel.save_to`, or the clinician sheet); nothing about the patient is
+written anywhere else.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from PyQt6.QtWidgets import (
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.ids import CATALOG_SEGMENTS
 from ims_atlas.study.assessment import Assessment, Findings, MuscleFinding, SignFinding, assess
-from ims_atlas.study.assessment_views import assessment_text, assessment_view
+from ims_atlas.study.assessment_views import CAVEAT, METHOD, assessment_text, assessment_view
 from ims_atlas.study.signs import bundled_signs
 
 _SIDES = (("right", "Right"), ("left", "Left"), (None, "Side not given"))
@@ -41,6 +42,7 @@ class AssessmentPanel(QWidget):
     """Findings in, ranked segments out. Emits :attr:`show_requested` to light them in 3D."""
 
     show_requested = pyqtSignal(object)  # an Assessment
+    sheet_requested = pyqtSignal(object)  # an Assessment: put it into the clinician sheet
     changed = pyqtSignal(object)  # an Assessment, after every edit
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
@@ -134,6 +136,12 @@ class AssessmentPanel(QWidget):
         for b in (remove, clear, show, save):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        self.sheet_button = QPushButton("Into the clinician s&heet…", self)
+        self.sheet_button.setObjectName("assessment-clinician-sheet")
+        self.sheet_button.setToolTip("Export the clinician sheet with these findings and the ranked segments "
+                                     "(with the plan on screen, if one is shown); saved only to the file you choose")
+        self.sheet_button.clicked.connect(lambda: self.sheet_requested.emit(self.assessment))
+        layout.addWidget(self.sheet_button)
         self.result = QTextBrowser(self)
         self.result.setObjectName("assessment-result")
         layout.addWidget(self.result, 1)
@@ -263,7 +271,5 @@ def result_html(assessment: Assessment, top: int = 5) -> str:
         parts.append(f"<p>… and {more} more segment(s) with lower scores.</p>")
     for n in assessment.notes:
         parts.append(f"<p><i>{escape(n)}</i></p>")
-    parts.append("<p><small>Major root 1, minor 0.5, +0.5 where a published root table names the muscle an "
-                 "indicator muscle of the segment; a sign counts 1 for the segment it was found at. "
-                 "A ranking of hypotheses to examine, not a diagnosis.</small></p>")
+    parts.append(f"<p><small>{escape(METHOD)} {escape(CAVEAT)}</small></p>")
     return "".join(parts)
