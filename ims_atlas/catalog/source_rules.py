@@ -4,8 +4,10 @@ The deny list (``source_denylist.json`` beside this module) names web sites a cl
 not accept as a source (AI-written pages, answer sites, quiz and flash-card sites, copies of
 others' documents), each with the reason. A source's ``url`` whose host is a listed domain or a
 sub-domain of one is rejected. Every source must also say who wrote it (``authors`` or
-``institution``), its ``title`` and its ``year``; and a publication is entered once: two
-sources with the same DOI, or the same title and year, are one source under two ids.
+``institution``), its ``title`` and its ``year``; a title in square brackets (a description
+written by whoever entered the source, not the published title) is refused; and a publication is
+entered once: two sources with the same DOI, or the same title and year, are one source under two
+ids.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ def missing_fields(source: dict) -> list[str]:
     return missing
 
 
+def bracketed_title(source: dict) -> bool:
+    """Whether the source's title opens with a square bracket: a description standing in for the
+    published title ("[Cadaver study of ...]"), which a reader cannot look up.
+    """
+    title = source.get("title")
+    return isinstance(title, str) and title.strip().startswith("[")
+
+
 def check_sources(sources: object, add: Callable[[list, str, str], None], where: tuple = ("sources",), *,
                   severity: str = "error", fields_severity: str | None = None) -> None:
     """Report every denied or unfindable source through ``add(path parts, message, severity)``.
@@ -89,6 +99,9 @@ def check_sources(sources: object, add: Callable[[list, str, str], None], where:
         if lacking:
             add([*where, key], f"source lacks {', '.join(lacking)}: every source must name who wrote it, "
                 "its title and its year", fields_severity)
+        if bracketed_title(source):
+            add([*where, key, "title"], "the title is in square brackets, a description rather than the "
+                "published title: give the title as published (or cite another source)", fields_severity)
 
 
 #: A DOI as written in an address or a citation ("doi:10.1179/2042618613Y.0000000044.").

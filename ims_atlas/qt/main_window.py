@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.catalog.plan import undrawn_muscles
 from ims_atlas.catalog.search import CatalogSearch
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import Problem
@@ -412,7 +413,8 @@ class MainWindow(QMainWindow):
         html, status = self._welcome_html(), ""
         if picture.treatment is not None:
             plan = picture.treatment
-            html = plan_html(plan, self._catalog, new.lay_names)
+            undrawn = frozenset(m.id for m in undrawn_muscles(plan, self._manifest))
+            html = plan_html(plan, self._catalog, new.lay_names, undrawn)
             status = f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}"
         elif new.segment and self._catalog is not None:
             html = segment_html(new.segment, self._catalog, new.lay_names)

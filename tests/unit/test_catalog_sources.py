@@ -73,6 +73,21 @@ def test_a_source_without_authors_title_or_year_fails(drop, lacks):
     assert f"source lacks {lacks}:" in errs[0].message
 
 
+@pytest.mark.parametrize("title", ["[Cadaver study of needling at C5]", "  [Distance to the femoral nerve] (exact title not recorded)"])
+def test_a_title_in_square_brackets_fails(title):
+    doc = _doc()
+    doc["sources"]["gunn1976"]["title"] = title
+    errs = [p for p in rule_problems(doc, "f") if p.severity == "error"]
+    assert [p.path for p in errs] == ["$.sources.gunn1976.title"]
+    assert "square brackets" in errs[0].message and "published title" in errs[0].message
+
+
+def test_brackets_inside_a_published_title_pass():
+    doc = _doc()
+    doc["sources"]["gunn1976"]["title"] = "Tennis elbow and the cervical spine [abstract]"
+    assert not has_errors(rule_problems(doc, "f"))
+
+
 def test_an_institution_stands_for_authors():
     assert missing_fields({"institution": "American Physical Therapy Association", "title": "Dry needling", "year": 2013}) == []
     assert missing_fields({"authors": [" "], "title": "T", "year": 2013}) == ["authors (or institution)"]
@@ -177,5 +192,5 @@ def test_the_bundled_catalog_enters_each_publication_once_and_completely():
 
     doc = json.loads(bundled_catalog_path().read_text(encoding="utf-8"))
     found = [str(p) for p in rule_problems(doc, "site_catalog.json")
-             if "same publication" in p.message or "source lacks" in p.message]
+             if "same publication" in p.message or "source lacks" in p.message or "square brackets" in p.message]
     assert found == []

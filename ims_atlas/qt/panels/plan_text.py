@@ -68,8 +68,15 @@ def _screening_html(plan: TreatmentPlan, catalog: Catalog) -> list[str]:
     return out
 
 
-def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False) -> str:
-    """A condition's plan in plain words."""
+#: Beside a local target that has no 3D model (the plan text and the handout say the same).
+NOT_SHOWN = "not shown in the 3D view: no model yet"
+
+
+def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False,
+              undrawn: frozenset[str] = frozenset()) -> str:
+    """A condition's plan in plain words; the local targets whose muscle ids are in ``undrawn``
+    (no mesh, ``undrawn_muscles``) are marked as missing from the 3D view.
+    """
     c = plan.condition
     side = {"left": "left side", "right": "right side", "both": "both sides"}[plan.side]
     out = [_CSS, f"<h2>{escape(c.name)} — {side}</h2>"]
@@ -91,8 +98,9 @@ def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False) ->
             continue
         seen.add(t.muscle.id)
         note = f"<br><i>{escape(t.target.note)}</i>" if t.target.note else ""
+        missing = f" <span class='flag'>({NOT_SHOWN})</span>" if t.muscle.id in undrawn else ""
         out.append(
-            f"<li>{_muscle_label(t.muscle, lay_names)}: {escape(t.description)}"
+            f"<li>{_muscle_label(t.muscle, lay_names)}{missing}: {escape(t.description)}"
             f"<br>Nerve: {escape(t.nerve)}; roots {escape(_roots(t.roots))}{note}"
             f"{_sources(catalog, t.target.sources)}</li>"
         )
