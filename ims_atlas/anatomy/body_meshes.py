@@ -99,6 +99,65 @@ class BodyMeshes:
         t_far = np.nanmin(np.maximum(t1, t2), axis=1)
         return [ids[i] for i in np.flatnonzero(t_far >= np.maximum(t_near, 0.0))]
 
+    def crossings_along(self, origin, direction, ignore=frozenset()) -> dict[str, int]:
+        """:func:`crossings` of the ray ``origin + t * direction`` (t > 0) with every structure
+        but those in ``ignore``; only the structures it crosses, by id.
+
+        The same triangle test as :func:`crossings`, run only on the triangles of the small runs
+        of consecutive triangles (:data:`RUN`) whose boxes the ray passes through: a ray meets
+        few of them, so most of the body's triangles are never tested.
+        """
+        ids, owner, lo, hi, a, e1, e2 = self._runs()
+        o = np.asarray(origin, dtype=np.float64)
+        d = np.asarray(direction, dtype=np.float64)
+        t_near = np.zeros(len(owner))
+        t_far = np.full(len(owner), np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for k in range(3):  # the slab test by axis (lo, hi are (3, runs)); fmax/fmin pass over NaN
+                inv = 1.0 / d[k]
+                t1 = (lo[k] - o[k]) * inv
+                t2 = (hi[k] - o[k]) * inv
+                t_near = np.fmax(t_near, np.minimum(t1, t2))
+                t_far = np.fmin(t_far, np.maximum(t1, t2))
+        runs = np.flatnonzero(t_far >= t_near)
+        if ignore and len(runs):
+            skip = np.array([self._index[s] for s in ignore if s in self._index], dtype=np.int64)
+            if len(skip):
+                runs = runs[~np.isin(owner[runs], skip)]
+        if not len(runs):
+            return {}
+        rows = (runs[:, None] * RUN + np.arange(RUN)).ravel()
+        hit = _ray_hits(a[rows], e1[rows], e2[rows], o, d)
+        counts = np.bincount(owner[runs].repeat(RUN)[hit], minlength=len(ids))
+        return {ids[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def _runs(self):
+        """Every surface's triangles in runs of :data:`RUN` (a structure's last run padded with
+        empty triangles that no ray meets), each run with its box and its structure.
+        """
+        if getattr(self, "_run_table", None) is None:
+            ids, _, _ = self.boxes()
+            owners, los, his, parts_a, parts_e1, parts_e2 = [], [], [], [], [], []
+            for i, sid in enumerate(ids):
+                s = self._surfaces[sid]
+                n = len(s.a)
+                pad = (-n) % RUN
+                a = np.concatenate([s.a, np.repeat(s.a[:1], pad, axis=0)]) if pad else s.a
+                e1 = np.concatenate([s.e1, np.zeros((pad, 3))]) if pad else s.e1
+                e2 = np.concatenate([s.e2, np.zeros((pad, 3))]) if pad else s.e2
+                corners = np.stack([a, a + e1, a + e2], axis=1).reshape(-1, RUN * 3, 3)
+                los.append(corners.min(axis=1))
+                his.append(corners.max(axis=1))
+                owners.append(np.full(len(corners), i, dtype=np.int64))
+                parts_a.append(a)
+                parts_e1.append(e1)
+                parts_e2.append(e2)
+            self._index = {sid: i for i, sid in enumerate(ids)}
+            cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0, 3)))  # noqa: E731
+            self._run_table = (ids, np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
+                               np.ascontiguousarray(cat(los).T), np.ascontiguousarray(cat(his).T), cat(parts_a), cat(parts_e1), cat(parts_e2))
+        return self._run_table
+
     def all_surfaces(self) -> dict[str, Surface]:
         """Every structure with a readable surface."""
         out = {}
@@ -107,6 +166,11 @@ class BodyMeshes:
             if surface is not None:
                 out[s.id] = surface
         return out
+
+
+#: Consecutive triangles tested together by :meth:`BodyMeshes.crossings_along` (a mesh's
+#: neighbouring triangles lie close together, so a run's box is small).
+RUN = 16
 
 
 def crossings(surface: Surface, origin: np.ndarray, direction: np.ndarray) -> int:
@@ -120,21 +184,27 @@ def crossings(surface: Surface, origin: np.ndarray, direction: np.ndarray) -> in
     t_far = np.nanmin(np.maximum(t1, t2))
     if t_far < max(t_near, 0.0):
         return 0
+    return int(np.count_nonzero(_ray_hits(surface.a, surface.e1, surface.e2, origin, direction)))
+
+
+def _ray_hits(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Which triangles (corner ``a``, edges ``e1`` and ``e2``) the ray ``origin + t * direction``
+    (t > 0) passes through, as a boolean mask.
+    """
     # Möller-Trumbore for every triangle at once. The cross products are written out by
     # component: np.cross on these small arrays costs several times more (axis handling).
     dx, dy, dz = (float(c) for c in direction)
-    e1, e2 = surface.e1, surface.e2
     px = dy * e2[:, 2] - dz * e2[:, 1]
     py = dz * e2[:, 0] - dx * e2[:, 2]
     pz = dx * e2[:, 1] - dy * e2[:, 0]
     det = e1[:, 0] * px + e1[:, 1] * py + e1[:, 2] * pz
     ok = np.abs(det) > 1e-15
     inv_det = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-    tvec = origin - surface.a
+    tvec = origin - a
     u = (tvec[:, 0] * px + tvec[:, 1] * py + tvec[:, 2] * pz) * inv_det
     qx = tvec[:, 1] * e1[:, 2] - tvec[:, 2] * e1[:, 1]
     qy = tvec[:, 2] * e1[:, 0] - tvec[:, 0] * e1[:, 2]
     qz = tvec[:, 0] * e1[:, 1] - tvec[:, 1] * e1[:, 0]
     v = (qx * dx + qy * dy + qz * dz) * inv_det
     t = (e2[:, 0] * qx + e2[:, 1] * qy + e2[:, 2] * qz) * inv_det
-    return int(np.count_nonzero(ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0) & (t > 1e-9)))
+    return ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0) & (t > 1e-9)

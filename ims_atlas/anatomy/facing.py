@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ims_atlas.anatomy.body_meshes import BodyMeshes, crossings
+from ims_atlas.anatomy.body_meshes import BodyMeshes
 from ims_atlas.anatomy.manifest import Manifest
 
 Vec3 = tuple[float, float, float]
@@ -98,12 +98,8 @@ def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip:
     ignore = set(own) | set(skip)
     total = 0.0
     for o in origins:
-        for sid in body.along_ray(o, d):
-            if sid in ignore:
-                continue
-            n = crossings(body.surface(sid), o, d)  # type: ignore[arg-type]
-            if n:
-                total += WEIGHTS.get(body.manifest[sid].kind, 0.5) * ((n + 1) // 2)
+        for sid, n in body.crossings_along(o, d, ignore).items():
+            total += WEIGHTS.get(body.manifest[sid].kind, 0.5) * ((n + 1) // 2)
     return total / len(origins)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ims_atlas.anatomy.belly import belly_point, within_levels
-from ims_atlas.anatomy.body_meshes import BodyMeshes, crossings
+from ims_atlas.anatomy.body_meshes import BodyMeshes
 from ims_atlas.anatomy.facing import frame_axes, hidden_for
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.anatomy.spine import paraspinal_point
@@ -76,12 +76,10 @@ def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None,
         p = np.asarray(m.position, dtype=float)
         if eye is not None:
             d = np.asarray(eye, dtype=float) - p
-        for sid in body.along_ray(p, d):
-            style = styles.get(sid)
-            if sid in own or style is None or not style.visible or style.opacity < 0.9:
-                continue
-            n = crossings(body.surface(sid), p, d)
-            if n and n % 2 == 0:  # entered and left again: it lies in front, not around
+        see_through = {sid for sid in body.along_ray(p, d)
+                       if sid in own or (style := styles.get(sid)) is None or not style.visible or style.opacity < 0.9}
+        for sid, n in body.crossings_along(p, d, see_through).items():
+            if n % 2 == 0:  # entered and left again: it lies in front, not around
                 out.add(sid)
     return out
 
