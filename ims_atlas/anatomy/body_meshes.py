@@ -110,8 +110,14 @@ class BodyMeshes:
         ids, owner, lo, hi, a, e1, e2 = self._runs()
         o = np.asarray(origin, dtype=np.float64)
         d = np.asarray(direction, dtype=np.float64)
-        t_near = np.zeros(len(owner))
-        t_far = np.full(len(owner), np.inf)
+        # The structures' boxes first, then the runs of those the ray meets.
+        near = [i for sid in self.along_ray(o, d) if sid not in ignore and (i := self._index.get(sid)) is not None]
+        if not near:
+            return {}
+        runs = np.concatenate([np.arange(self._run_start[i], self._run_start[i + 1]) for i in near])
+        lo, hi = lo[:, runs], hi[:, runs]
+        t_near = np.zeros(len(runs))
+        t_far = np.full(len(runs), np.inf)
         with np.errstate(divide="ignore", invalid="ignore"):
             for k in range(3):  # the slab test by axis (lo, hi are (3, runs)); fmax/fmin pass over NaN
                 inv = 1.0 / d[k]
@@ -119,11 +125,7 @@ class BodyMeshes:
                 t2 = (hi[k] - o[k]) * inv
                 t_near = np.fmax(t_near, np.minimum(t1, t2))
                 t_far = np.fmin(t_far, np.maximum(t1, t2))
-        runs = np.flatnonzero(t_far >= t_near)
-        if ignore and len(runs):
-            skip = np.array([self._index[s] for s in ignore if s in self._index], dtype=np.int64)
-            if len(skip):
-                runs = runs[~np.isin(owner[runs], skip)]
+        runs = runs[t_far >= t_near]
         if not len(runs):
             return {}
         rows = (runs[:, None] * RUN + np.arange(RUN)).ravel()
@@ -153,9 +155,17 @@ class BodyMeshes:
                 parts_e1.append(e1)
                 parts_e2.append(e2)
             self._index = {sid: i for i, sid in enumerate(ids)}
+            self._run_start = np.concatenate([[0], np.cumsum([len(x) for x in owners])]).astype(np.int64)
             cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0, 3)))  # noqa: E731
+            a, e1, e2 = cat(parts_a), cat(parts_e1), cat(parts_e2)
+            # The surfaces' own triangles become views of these (no second copy kept in memory).
+            for i, sid in enumerate(ids):
+                s = self._surfaces[sid]
+                first = int(self._run_start[i]) * RUN
+                rows = slice(first, first + len(s.a))
+                self._surfaces[sid] = Surface(s.points, a[rows], e1[rows], e2[rows], s.lo, s.hi)
             self._run_table = (ids, np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
-                               np.ascontiguousarray(cat(los).T), np.ascontiguousarray(cat(his).T), cat(parts_a), cat(parts_e1), cat(parts_e2))
+                               np.ascontiguousarray(cat(los).T), np.ascontiguousarray(cat(his).T), a, e1, e2)
         return self._run_table
 
     def all_surfaces(self) -> dict[str, Surface]:

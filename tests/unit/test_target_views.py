@@ -170,3 +170,25 @@ def test_framing_straight_along_the_up_vector_gives_a_finite_camera():
     pos, focal, up = frame_points([(0, 0, 0), (0.1, 0.1, 0.1)], (0.0, 0.0, -1.0))
     assert all(math.isfinite(c) for c in (*pos, *focal, *up))
     assert abs(sum(a * b for a, b in zip(up, (0.0, 0.0, -1.0), strict=True))) < 1e-9
+
+
+def test_the_ray_test_by_runs_gives_the_same_crossings_as_each_structure_tested_whole(manifest):
+    from ims_atlas.anatomy.body_meshes import crossings
+
+    body = BodyMeshes(manifest)
+    ids, lo, hi = body.boxes()
+    centre, span = (lo.min(axis=0) + hi.max(axis=0)) / 2, hi.max(axis=0) - lo.min(axis=0)
+    rng = np.random.default_rng(7)
+    crossed = 0
+    axes = [np.array(v, dtype=float) for v in ((0, -1, 0), (0, 1, 0), (1, 0, 0), (0, 0, -1))]
+    for k in range(120):
+        origin = centre + (rng.random(3) - 0.5) * span * 0.8
+        # Rays along the axes too: a zero direction component is where a slab test can go wrong.
+        direction = axes[k % 4] if k % 3 == 0 else rng.normal(size=3)
+        direction = direction / np.linalg.norm(direction)
+        ignore = set(rng.choice(ids, size=5, replace=False))
+        whole = {sid: n for sid in body.along_ray(origin, direction) if sid not in ignore
+                 and (n := crossings(body.surface(sid), origin, direction))}
+        assert body.crossings_along(origin, direction, ignore) == whole
+        crossed += bool(whole)
+    assert crossed > 40  # many rays cross something: the comparison is not between empty answers
