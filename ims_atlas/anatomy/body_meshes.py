@@ -99,9 +99,9 @@ class BodyMeshes:
         t_far = np.nanmin(np.maximum(t1, t2), axis=1)
         return [ids[i] for i in np.flatnonzero(t_far >= np.maximum(t_near, 0.0))]
 
-    def crossings_along(self, origin, direction, ignore=frozenset()) -> dict[str, int]:
+    def crossings_along(self, origin, direction, ignore=frozenset(), among=None) -> dict[str, int]:
         """:func:`crossings` of the ray ``origin + t * direction`` (t > 0) with every structure
-        but those in ``ignore``; only the structures it crosses, by id.
+        (or every one in ``among``) but those in ``ignore``; only the structures it crosses, by id.
 
         The same triangle test as :func:`crossings`, run only on the triangles of the small runs
         of consecutive triangles (:data:`RUN`) whose boxes the ray passes through: a ray meets
@@ -111,7 +111,8 @@ class BodyMeshes:
         o = np.asarray(origin, dtype=np.float64)
         d = np.asarray(direction, dtype=np.float64)
         # The structures' boxes first, then the runs of those the ray meets.
-        near = [i for sid in self.along_ray(o, d) if sid not in ignore and (i := self._index.get(sid)) is not None]
+        near = [i for sid in self.along_ray(o, d)
+                if sid not in ignore and (among is None or sid in among) and (i := self._index.get(sid)) is not None]
         if not near:
             return {}
         runs = np.concatenate([np.arange(self._run_start[i], self._run_start[i + 1]) for i in near])
@@ -156,8 +157,7 @@ class BodyMeshes:
                 parts_e2.append(e2)
             self._index = {sid: i for i, sid in enumerate(ids)}
             self._run_start = np.concatenate([[0], np.cumsum([len(x) for x in owners])]).astype(np.int64)
-            cat = (lambda xs: np.concatenate(xs) if xs else np.zeros((0, 3)))  # noqa: E731
-            a, e1, e2 = cat(parts_a), cat(parts_e1), cat(parts_e2)
+            a, e1, e2 = _stacked(parts_a), _stacked(parts_e1), _stacked(parts_e2)
             # The surfaces' own triangles become views of these (no second copy kept in memory).
             for i, sid in enumerate(ids):
                 s = self._surfaces[sid]
@@ -165,7 +165,7 @@ class BodyMeshes:
                 rows = slice(first, first + len(s.a))
                 self._surfaces[sid] = Surface(s.points, a[rows], e1[rows], e2[rows], s.lo, s.hi)
             self._run_table = (ids, np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
-                               np.ascontiguousarray(cat(los).T), np.ascontiguousarray(cat(his).T), a, e1, e2)
+                               np.ascontiguousarray(_stacked(los).T), np.ascontiguousarray(_stacked(his).T), a, e1, e2)
         return self._run_table
 
     def all_surfaces(self) -> dict[str, Surface]:
@@ -176,6 +176,11 @@ class BodyMeshes:
             if surface is not None:
                 out[s.id] = surface
         return out
+
+
+def _stacked(parts: list[np.ndarray]) -> np.ndarray:
+    """Row blocks of (n, 3) arrays stacked into one (an empty (0, 3) when there are none)."""
+    return np.concatenate(parts) if parts else np.zeros((0, 3))
 
 
 #: Consecutive triangles tested together by :meth:`BodyMeshes.crossings_along` (a mesh's

@@ -68,6 +68,7 @@ def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None,
     another's needle point.
     """
     styles = picture.highlight.styles
+    opaque = {sid for sid, style in styles.items() if style.visible and style.opacity >= 0.9}
     targets = {t.key: t for t in picture.targets}
     d = np.asarray(view.direction, dtype=float)
     out: set[str] = set()
@@ -76,9 +77,7 @@ def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None,
         p = np.asarray(m.position, dtype=float)
         if eye is not None:
             d = np.asarray(eye, dtype=float) - p
-        see_through = {sid for sid in body.along_ray(p, d)
-                       if sid in own or (style := styles.get(sid)) is None or not style.visible or style.opacity < 0.9}
-        for sid, n in body.crossings_along(p, d, see_through).items():
+        for sid, n in body.crossings_along(p, d, ignore=own, among=opaque).items():
             if n % 2 == 0:  # entered and left again: it lies in front, not around
                 out.add(sid)
     return out
