@@ -56,6 +56,8 @@ class BodyMeshes:
         self._surfaces: dict[str, Surface | None] = dict(surfaces or {})
         #: :func:`~ims_atlas.anatomy.facing.facing_costs` by target (it casts many rays).
         self.facing_cache: dict[tuple, dict[str, float]] = {}
+        #: Whether the costs stored beside the meshes were read into :attr:`facing_cache`.
+        self.facing_store_read = False
 
     def surface(self, structure_id: str) -> Surface | None:
         """The structure's surface, or None when it has no readable mesh."""
