@@ -21,7 +21,9 @@ then each point is laid on the surface straight out from that line (a forearm mu
 bones and deep muscles round them). A part's ``belly`` (``"table"``: the sourced belly end of
 ``muscle_bellies.json``, or a ``[start, end]`` range) makes it a fleshy belly there and an even
 tendon beyond (its ``fullness`` rounds the belly out), and its ``tendon_width`` narrows the grid
-to that width where the belly ends.
+to that width where the belly ends. A muscle's ``path_mid`` stores its centre path halfway
+through the part's thickness (``mid_thickness``) instead of on the fibre grid, which for a sheet
+laid on a bone is its deep surface: an epicentre on the path is then inside the belly.
 """
 
 from __future__ import annotations
@@ -169,7 +171,8 @@ def intersection_scale(grid: np.ndarray, part: dict, lm: Landmarks) -> np.ndarra
 
 def grid_normals(grid: np.ndarray, outward: np.ndarray) -> np.ndarray:
     """Unit normals ``(fibres, stations, 3)`` of a fibre grid, turned to the ``outward`` side (as
-    :func:`solids.sheet` thickens it)."""
+    :func:`solids.sheet` thickens it).
+    """
     normal = np.cross(np.gradient(grid, axis=0), np.gradient(grid, axis=1))
     normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
     return -normal if np.einsum("ijk,k->", normal, outward) < 0 else normal
