@@ -70,12 +70,18 @@ def chests(out: Path, entries: list[dict], midline_x: float) -> dict[str, pleura
     remap[sternum] = np.arange(len(sternum))
     cart_faces = remap[faces[keep[faces].all(axis=1)]]
     cart = pts[sternum]
+    from ims_atlas.bake.foramina import surface_samples
+
     vertebrae, vlm = {}, {}
+    samples = [surface_samples(pts, faces, 0.0015)]
     for e in entries:
         if e["kind"] == "vertebra":
             vlm[e["level"]] = e["landmarks"]
             if e["level"][0] == "T" or e["level"] == "L1":
-                vertebrae[e["level"]] = _read(out, entries, e["id"])[0]
+                vp, vf = _read(out, entries, e["id"])
+                vertebrae[e["level"]] = vp
+                samples.append(surface_samples(vp, vf, 0.0015))
+    bone_samples = np.vstack(samples)
     out_chests = {}
     for side in SIDES:
         sign = -1.0 if side == "right" else 1.0
@@ -84,7 +90,8 @@ def chests(out: Path, entries: list[dict], midline_x: float) -> dict[str, pleura
         out_chests[side] = pleura.Chest(side=side, midline_x=midline_x, ribs=mine, cartilage=cart,
                                         cartilage_faces=cart_faces, cartilage_all=cart, vertebrae=vertebrae,
                                         vertebra_landmarks=vlm, clavicle=_read(out, entries, f"clavicle_{side}")[0],
-                                        scapula=_read(out, entries, f"scapula_{side}")[0])
+                                        scapula=_read(out, entries, f"scapula_{side}")[0], ribcage=pts,
+                                        bone_samples=bone_samples)
     return out_chests
 
 
@@ -99,12 +106,14 @@ def pleura_and_lung(chest: pleura.Chest, data: dict) -> dict[str, tuple[np.ndarr
     out = {}
     apex = pleura.apex(chest, pl["apex_above_clavicle"])
     floor = pleura.border_line(chest, w, pl["lower_border"])
-    p, f = pleura.sac(chest, w, floor, dome, apex, pl["wall_gap"])
+    hull = chest.hull()
+    p, f = pleura.sac(chest, w, floor, dome, apex, pl["wall_gap"], hull)
     out["pleura"] = (p, f, {"apex": apex})
-    gap = pl["wall_gap"] + lu["inside_pleura"]
-    apex_l = pleura.apex(chest, lu["apex_above_clavicle"]) - np.array([0.0, 0.0, lu["inside_pleura"]])
+    # The lung: the pleura's wall and dome drawn ``inside_pleura`` further in, its own lower border.
+    apex_l = apex - np.array([0.0, 0.0, lu["inside_pleura"]])
     floor_l = pleura.border_line(chest, w, lu["lower_border"])
-    p, f = pleura.sac(chest, w, floor_l, dome + lu["inside_pleura"], apex_l, gap)
+    p, f = pleura.sac(chest, w, floor_l, dome + lu["inside_pleura"], apex, pl["wall_gap"], hull,
+                      extra=lu["inside_pleura"])
     out["lung"] = (p, f, {"apex": apex_l})
     return out
 
@@ -141,13 +150,13 @@ def kidney(side: str, data: dict, vlm: dict, midline_x: float, behind: list[tupl
     top = pleura.level_height(_Levels(vlm), k["upper_right"])
     bottom = pleura.level_height(_Levels(vlm), k["lower_right"])
     lift = k["left_higher"] if side == "left" else 0.0
-    length = top - bottom
-    b, t = k["breadth"] / 2, k["thickness"] / 2
+    length = k["length"]
+    b = k["breadth"] / 2
     # Tilt (upper pole medial) so the kidney's outline spans the parallelogram's width.
     half_width = (k["lateral_line"] - k["medial_line"]) / 2
     s2 = np.clip((half_width ** 2 - b ** 2) / ((length / 2) ** 2 - b ** 2), 0.0, 1.0)
     tilt = float(np.arcsin(np.sqrt(s2)))
-    p, f, hilum = kidney_shape(length, k["breadth"], k["thickness"])
+    p, f, hilum = kidney_shape(k["length"], k["breadth"], k["thickness"])
     turn = np.radians(k["turned_back"])
 
     def place(q: np.ndarray, y0: float) -> np.ndarray:
@@ -236,6 +245,20 @@ def vertebral_artery(side: str, data: dict, vertebrae: dict, rib1: np.ndarray, m
 
 # -- the bake --------------------------------------------------------------------------------------------
 
+def _outward(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """``faces`` wound outward (turned over if the enclosed volume comes out negative, as it
+    does for a shape built in one side's axes and placed on the right, where x runs the other way)."""
+    a, b, c = (points[faces[:, k]] for k in range(3))
+    volume = float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum()) / 6.0
+    return faces[:, ::-1].copy() if volume < 0 else faces
+
+
+def _write(out: Path, sid: str, points: np.ndarray, faces: np.ndarray) -> tuple[str, np.ndarray]:
+    faces = _outward(points, faces)
+    write_mesh(out / f"organs/{sid}.npz", points, faces)
+    return f"organs/{sid}.npz", faces
+
+
 def _entry(sid: str, name: str, kind: str, layer: str, side: str, region: str, file: str, faces: np.ndarray,
            source: str, landmarks: dict) -> dict:
     return {"id": sid, "name": name, "kind": kind, "layer": layer, "side": side, "region": region, "level": None,
@@ -261,20 +284,19 @@ def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | 
             p, f, lm = sacs[key]
             notes = " ".join(v for k, v in data[src].items() if k.endswith("_note"))
             sid = f"{key}_{side}"
-            write_mesh(out / f"organs/{sid}.npz", p, f)
-            result.append(_entry(sid, f"{name} ({side})", "organ", "organs", side, "thorax", f"organs/{sid}.npz", f,
+            file, f = _write(out, sid, p, f)
+            result.append(_entry(sid, f"{name} ({side})", "organ", "organs", side, "thorax", file, f,
                                  cite(data, data[src]["sources"], notes), lm))
         behind = [_read(out, entries, f"{m}_{side}") for m in data["kidneys"]["rests_on"]]
         p, f, lm = kidney(side, data, vlm, midline_x, behind)
         sid = f"kidney_{side}"
         notes = " ".join(v for k, v in data["kidneys"].items() if k.endswith("_note"))
-        write_mesh(out / f"organs/{sid}.npz", p, f)
-        result.append(_entry(sid, f"Kidney ({side})", "organ", "organs", side, "abdomen", f"organs/{sid}.npz", f,
+        file, f = _write(out, sid, p, f)
+        result.append(_entry(sid, f"Kidney ({side})", "organ", "organs", side, "abdomen", file, f,
                              cite(data, data["kidneys"]["sources"], notes), lm))
         p, f, lm = vertebral_artery(side, data, cervical, chest[side].ribs[0], midline_x)
         sid = f"vertebral_artery_{side}"
         notes = " ".join(v for k, v in data["vertebral_arteries"].items() if k.endswith("_note"))
-        write_mesh(out / f"organs/{sid}.npz", p, f)
-        result.append(_entry(sid, f"Vertebral artery ({side})", "vessel", "vessels", side, "neck",
-                             f"organs/{sid}.npz", f, cite(data, data["vertebral_arteries"]["sources"], notes), lm))
+        file, f = _write(out, sid, p, f)
+        result.append(_entry(sid, f"Vertebral artery ({side})", "vessel", "vessels", side, "neck", file, f, cite(data, data["vertebral_arteries"]["sources"], notes), lm))
     return result

@@ -27,7 +27,7 @@ import numpy as np
 from ims_atlas.bake.solids import loft
 
 #: Directions round each side's axis, and samples along each direction's profile.
-ANGLES = 72
+ANGLES = 96
 FLOOR_SAMPLES = 8
 WALL_SAMPLES = 28
 TOP_SAMPLES = 8
@@ -55,6 +55,8 @@ class Chest:
     vertebra_landmarks: dict[str, dict]
     clavicle: np.ndarray
     scapula: np.ndarray
+    ribcage: np.ndarray  # every point of the ribcage (both sides), for its convex hull
+    bone_samples: np.ndarray  # points spread over the ribs, cartilages and vertebrae
 
     @property
     def sign(self) -> float:
@@ -62,7 +64,15 @@ class Chest:
         return -1.0 if self.side == "right" else 1.0
 
     def lat(self, points: np.ndarray) -> np.ndarray:
+        """Distance of points from the midline towards this side (negative across it)."""
         return self.sign * (np.asarray(points)[..., 0] - self.midline_x)
+
+    def hull(self) -> tuple[np.ndarray, float]:
+        """The whole ribcage's convex hull (planes, inside <= 0) and the height of the thoracic
+        inlet (the first rib's mean height), above which the hull's section there bounds the dome."""
+        from scipy.spatial import ConvexHull
+
+        return ConvexHull(self.ribcage).equations, float(self.ribs[0][:, 2].mean())
 
 
 # -- landmarks on the bones ----------------------------------------------------------------------
@@ -288,8 +298,15 @@ def border_line(chest: Chest, w: Wall, border: dict) -> np.ndarray:
 
 
 def sac(chest: Chest, w: Wall, floor: np.ndarray, dome_z: float, apex_point: np.ndarray,
-        inset: float) -> tuple[np.ndarray, np.ndarray]:
-    """One closed surface: floor (dome to ``floor``), wall (``inset`` inside the bones), top."""
+        inset: float, hull: tuple[np.ndarray, float] | None = None, extra: float = 0.0
+        ) -> tuple[np.ndarray, np.ndarray]:
+    """One closed surface: floor (dome to ``floor``), wall (``inset`` inside the bones), top.
+
+    ``extra`` shrinks the wall and top by that much more (the lung inside its pleura: the same
+    wall and dome, so one lies inside the other). The surface is then kept inside ``hull`` (the
+    ribcage's convex hull planes and top height, see :func:`within`) and ``inset + extra`` clear
+    of every bone (``chest.bone_samples``).
+    """
     rings = np.zeros((FLOOR_SAMPLES + WALL_SAMPLES + TOP_SAMPLES, ANGLES, 3))
     for j, th in enumerate(w.theta):
         u = np.array([np.cos(th), np.sin(th)])
@@ -299,17 +316,78 @@ def sac(chest: Chest, w: Wall, floor: np.ndarray, dome_z: float, apex_point: np.
         g = np.clip((rho - DOME_FLAT) / (1.0 - DOME_FLAT), 0.0, 1.0) ** 2
         zs = dome_z + (zf - dome_z) * g
         r, c = w.at(j, zs)
-        floor_pts = np.column_stack([c + (rho * (r - inset))[:, None] * u, zs])
+        floor_pts = np.column_stack([c + (rho * (r - inset - extra))[:, None] * u, zs])
         # Wall: from the border up to the top of the bone at this angle.
         zs = np.linspace(zf, zt, WALL_SAMPLES + 1)[1:]
         r, c = w.at(j, zs)
-        wall_pts = np.column_stack([c + (r - inset)[:, None] * u, zs])
+        wall_pts = np.column_stack([c + (r - inset - extra)[:, None] * u, zs])
         # Top: a quarter ellipse from the wall's top to the apex.
         s = np.linspace(0.0, 1.0, TOP_SAMPLES + 2)[1:-1]
         start = wall_pts[-1]
         k = np.cos(s * np.pi / 2)[:, None]
         xy = apex_point[:2] + (start[:2] - apex_point[:2]) * k
-        zz = start[2] + (apex_point[2] - start[2]) * np.sin(s * np.pi / 2)
+        zz = start[2] + (apex_point[2] - extra - start[2]) * np.sin(s * np.pi / 2)
         top_pts = np.column_stack([xy, zz])
         rings[:, j] = np.vstack([floor_pts, wall_pts, top_pts])
-    return loft(rings)
+    flat = rings.reshape(-1, 3)
+    _, axis = w.at(0, np.minimum(flat[:, 2], w.z[-1]))
+    anchors = np.column_stack([axis, flat[:, 2]])
+    if hull is not None:
+        flat = within(flat, anchors, hull, inset + extra)
+    grid = clear_of_bone(flat.reshape(rings.shape), anchors.reshape(rings.shape), chest.bone_samples, inset + extra)
+    return loft(grid)
+
+
+def clear_of_bone(grid: np.ndarray, anchors: np.ndarray, bone: np.ndarray, clearance: float,
+                  step: float = 0.0003, rounds: int = 60) -> np.ndarray:
+    """Points of a ring grid ``(n, k, 3)`` moved towards their anchors until every point, and the
+    middle of every cell and of every edge between them, lies ``clearance`` clear of the bone
+    samples (so the facets, not only their corners, keep off the ribs)."""
+    from scipy.spatial import cKDTree
+
+    if not len(bone):
+        return grid
+    tree = cKDTree(bone)
+    out = grid.copy()
+    for _ in range(rounds):
+        nxt = np.roll(out, -1, axis=1)
+        probes = [(out, [(0, 0)]),
+                  (0.5 * (out[:-1] + out[1:]), [(0, 0), (1, 0)]),
+                  (0.5 * (out + nxt), [(0, 0), (0, 1)]),
+                  (0.25 * (out[:-1] + out[1:] + nxt[:-1] + nxt[1:]), [(0, 0), (1, 0), (0, 1), (1, 1)])]
+        close = np.zeros(out.shape[:2], dtype=bool)
+        for pts, corners in probes:
+            d, _ = tree.query(pts.reshape(-1, 3))
+            hit = (d < clearance).reshape(pts.shape[:2])
+            for di, dj in corners:
+                rows = np.arange(hit.shape[0]) + di
+                close[rows[:, None], (np.arange(hit.shape[1]) + dj) % out.shape[1]] |= hit
+        if not close.any():
+            break
+        v = anchors[close] - out[close]
+        n = np.linalg.norm(v, axis=1, keepdims=True)
+        out[close] += np.where(n > step, v / np.maximum(n, 1e-12) * step, v)
+    return out
+
+
+def within(points: np.ndarray, anchors: np.ndarray, hull: tuple[np.ndarray, float], inset: float) -> np.ndarray:
+    """Each point moved towards its anchor (on the side's axis) until it lies ``inset`` inside
+    the ribcage's convex hull; above the thoracic inlet, inside the hull's section at the inlet
+    (the first rib's height), so the dome rises through the inlet into the neck.
+    """
+    planes, inlet = hull
+
+    def excess(q: np.ndarray) -> np.ndarray:
+        qq = q.copy()
+        qq[:, 2] = np.minimum(qq[:, 2], inlet)
+        return (qq @ planes[:, :3].T + planes[:, 3]).max(axis=1) + inset
+
+    lo, hi = np.zeros(len(points)), np.ones(len(points))
+    ok = excess(points) <= 0
+    hi[ok] = lo[ok] = 1.0
+    for _ in range(24):
+        mid = 0.5 * (lo + hi)
+        inside = excess(anchors + mid[:, None] * (points - anchors)) <= 0
+        lo = np.where(inside, mid, lo)
+        hi = np.where(inside, hi, mid)
+    return anchors + lo[:, None] * (points - anchors)

@@ -37,7 +37,8 @@ class HazardLayer:
         for site in sites:
             m = site.near[0]
             if m.structure not in drawn:
-                mesh = read_mesh(manifest.file_path(manifest[m.structure]), manifest[m.structure].triangles)
+                structure = manifest.requested(m.structure)
+                mesh = read_mesh(manifest.file_path(structure), structure.triangles)
                 faces = np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]).ravel()
                 self._actors.append(self._plotter.add_mesh(pv.PolyData(mesh.points, faces), color=HAZARD_RGB,
                                                            opacity=0.95, pickable=False, reset_camera=False))
