@@ -357,7 +357,7 @@ def clear_of_bone(grid: np.ndarray, anchors: np.ndarray, bone: np.ndarray, clear
                   (0.25 * (out[:-1] + out[1:] + nxt[:-1] + nxt[1:]), [(0, 0), (1, 0), (0, 1), (1, 1)])]
         close = np.zeros(out.shape[:2], dtype=bool)
         for pts, corners in probes:
-            d, _ = tree.query(pts.reshape(-1, 3))
+            d, _ = tree.query(pts.reshape(-1, 3), distance_upper_bound=clearance)
             hit = (d < clearance).reshape(pts.shape[:2])
             for di, dj in corners:
                 rows = np.arange(hit.shape[0]) + di

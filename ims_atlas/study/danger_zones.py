@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ims_atlas.anatomy.geometry import distance_to_mesh
+from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.anatomy.mesh_file import read_mesh
 from ims_atlas.catalog.plan import TreatmentPlan
@@ -157,6 +157,13 @@ def danger_report(plan: TreatmentPlan, manifest: Manifest, skin: PaintedSkin,
                     m = read_mesh(manifest.file_path(s))
                     meshes[s.id] = (m.points, m.faces)
                 pts, faces = meshes[s.id]
+                if s.kind == "organ" and contains_point(pts, faces, site):
+                    # The model's skin envelope dips inside the organ here (the armpit): a depth
+                    # from it would be meaningless.
+                    not_measured[f"{h.name} at {name}"] = (f"the model's skin at this site lies inside the {s.name}; "
+                                                           "no depth is given here")
+                    best = None
+                    break
                 depth, nearest = _nearest_on(pts, faces, site)
                 if best is None or depth < best[0]:
                     best = (depth, nearest, s, float(distance_to_mesh(pts, faces, point)))
