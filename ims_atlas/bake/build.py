@@ -14,8 +14,8 @@ import numpy as np
 from ims_atlas.anatomy.mesh_file import write_mesh
 from ims_atlas.bake import bellies, fascicle_columns, fascicle_sheets, names, tubes
 from ims_atlas.bake.authored import build_authored, load_data
-from ims_atlas.bake.organs import build_organs
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
+from ims_atlas.bake.organs import build_organs
 from ims_atlas.bake.solids import merge
 from ims_atlas.core.ids import MIDLINE_X
 

@@ -57,7 +57,8 @@ def _components(points: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
 
 def chests(out: Path, entries: list[dict], midline_x: float) -> dict[str, pleura.Chest]:
     """Both sides' bones for the pleura: the ribcage split into its 24 ribs and the sternum with
-    the costal cartilages (its largest piece), the thoracic and first lumbar vertebrae."""
+    the costal cartilages (its largest piece), the thoracic and first lumbar vertebrae.
+    """
     pts, faces = _read(out, entries, "ribcage")
     pieces = _components(pts, faces)
     sternum = max(pieces, key=len)
@@ -133,7 +134,8 @@ def _ellipsoid(semi: np.ndarray, rings: int = 24, sides: int = 24) -> tuple[np.n
 
 def kidney_shape(length: float, breadth: float, thickness: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A kidney in its own axes: x breadth (+ lateral), y thickness, z length; the medial
-    border hollowed at the middle into the hilum. Returns points, faces and the hilum point."""
+    border hollowed at the middle into the hilum. Returns points, faces and the hilum point.
+    """
     p, f = _ellipsoid(np.array([breadth / 2, thickness / 2, length / 2]))
     medial = np.clip(-p[:, 0] / (breadth / 2), 0.0, 1.0)
     mid = np.exp(-(p[:, 2] / (0.22 * length)) ** 2)
@@ -204,7 +206,8 @@ class _Levels:
 
 def _foramen(points: np.ndarray, sign: float, midline_x: float) -> np.ndarray:
     """Where the artery passes a cervical vertebra: in the transverse process, halfway between
-    the side of the body and the tip of the process, at the process's middle front to back."""
+    the side of the body and the tip of the process, at the process's middle front to back.
+    """
     lat = sign * (points[:, 0] - midline_x)
     zmid = 0.5 * (points[:, 2].min() + points[:, 2].max())
     slab = points[np.abs(points[:, 2] - zmid) < 0.006]
@@ -220,7 +223,8 @@ def _foramen(points: np.ndarray, sign: float, midline_x: float) -> np.ndarray:
 def vertebral_artery(side: str, data: dict, vertebrae: dict, rib1: np.ndarray, midline_x: float
                      ) -> tuple[np.ndarray, np.ndarray, dict]:
     """The artery: from the subclavian (over the first rib) up through the transverse foramina,
-    behind the lateral mass of the atlas, over its posterior arch and into the foramen magnum."""
+    behind the lateral mass of the atlas, over its posterior arch and into the foramen magnum.
+    """
     va = data["vertebral_arteries"]
     sign = -1.0 if side == "right" else 1.0
     holes = {lv: _foramen(vertebrae[lv][0], sign, midline_x) for lv in va["foramina"]}
@@ -247,7 +251,8 @@ def vertebral_artery(side: str, data: dict, vertebrae: dict, rib1: np.ndarray, m
 
 def _outward(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """``faces`` wound outward (turned over if the enclosed volume comes out negative, as it
-    does for a shape built in one side's axes and placed on the right, where x runs the other way)."""
+    does for a shape built in one side's axes and placed on the right, where x runs the other way).
+    """
     a, b, c = (points[faces[:, k]] for k in range(3))
     volume = float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum()) / 6.0
     return faces[:, ::-1].copy() if volume < 0 else faces

@@ -43,7 +43,8 @@ DOME_FLAT = 0.25
 @dataclass(frozen=True)
 class Chest:
     """One side's bones, in the mesh frame (``lat`` of a point = its distance from the midline
-    towards this side)."""
+    towards this side).
+    """
 
     side: str
     midline_x: float
@@ -69,7 +70,8 @@ class Chest:
 
     def hull(self) -> tuple[np.ndarray, float]:
         """The whole ribcage's convex hull (planes, inside <= 0) and the height of the thoracic
-        inlet (the first rib's mean height), above which the hull's section there bounds the dome."""
+        inlet (the first rib's mean height), above which the hull's section there bounds the dome.
+        """
         from scipy.spatial import ConvexHull
 
         return ConvexHull(self.ribcage).equations, float(self.ribs[0][:, 2].mean())
@@ -79,7 +81,8 @@ class Chest:
 
 def midclavicular_lat(chest: Chest) -> float:
     """The midclavicular line: midway between the jugular notch (midline) and the acromion tip
-    (the scapula's most lateral point in its top 4 cm)."""
+    (the scapula's most lateral point in its top 4 cm).
+    """
     top = chest.scapula[chest.scapula[:, 2] > chest.scapula[:, 2].max() - 0.04]
     return float(chest.lat(top).max()) / 2.0
 
@@ -92,7 +95,8 @@ def midaxillary_y(chest: Chest) -> float:
 
 def _cartilage_z(chest: Chest, rib: np.ndarray, lat_line: float) -> float:
     """Height at ``lat_line`` of the costal cartilage that continues ``rib`` (walked along the
-    cartilage mesh from the rib's front end to the first point medial to the line)."""
+    cartilage mesh from the rib's front end to the first point medial to the line).
+    """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
@@ -112,7 +116,8 @@ def _cartilage_z(chest: Chest, rib: np.ndarray, lat_line: float) -> float:
 
 def rib_height(chest: Chest, rib_number: int, line: str) -> float:
     """Height (z) at which rib ``rib_number`` crosses a surface line (``midclavicular``,
-    ``midaxillary`` or ``paravertebral``)."""
+    ``midaxillary`` or ``paravertebral``).
+    """
     rib = chest.ribs[rib_number - 1]
     lat = chest.lat(rib)
     if line == "midclavicular":
@@ -160,7 +165,8 @@ def border_height(chest: Chest, spec: dict | str, line: str) -> float:
 
 def apex(chest: Chest, above: float) -> np.ndarray:
     """The apex: ``above`` metres over the top of the clavicle's medial third, at the middle of
-    that third (side to side) and over the middle of the first rib's ring (front to back)."""
+    that third (side to side) and over the middle of the first rib's ring (front to back).
+    """
     cl = chest.clavicle
     lat = chest.lat(cl)
     lo, hi = lat.min(), lat.max()
@@ -176,7 +182,8 @@ def apex(chest: Chest, above: float) -> np.ndarray:
 @dataclass(frozen=True)
 class Wall:
     """Inner radius of the chest wall round an axis: ``radius[i, j]`` at height ``z[i]`` and
-    angle ``theta[j]``; ``top[j]`` the highest height with bone at that angle."""
+    angle ``theta[j]``; ``top[j]`` the highest height with bone at that angle.
+    """
 
     z: np.ndarray
     theta: np.ndarray
@@ -280,7 +287,8 @@ def _angle_of_lines(chest: Chest, w: Wall) -> dict[str, float]:
 
 def border_line(chest: Chest, w: Wall, border: dict) -> np.ndarray:
     """Height of the lower border at each of the wall's angles, interpolated (round the side's
-    axis) between the controls: sternal, midclavicular, midaxillary, paravertebral, vertebral."""
+    axis) between the controls: sternal, midclavicular, midaxillary, paravertebral, vertebral.
+    """
     lines = _angle_of_lines(chest, w)
     order = ["sternal", "midclavicular", "midaxillary", "paravertebral", "vertebral"]
     angles = np.array([lines[k] for k in order])
@@ -342,7 +350,8 @@ def clear_of_bone(grid: np.ndarray, anchors: np.ndarray, bone: np.ndarray, clear
                   step: float = 0.0003, rounds: int = 60) -> np.ndarray:
     """Points of a ring grid ``(n, k, 3)`` moved towards their anchors until every point, and the
     middle of every cell and of every edge between them, lies ``clearance`` clear of the bone
-    samples (so the facets, not only their corners, keep off the ribs)."""
+    samples (so the facets, not only their corners, keep off the ribs).
+    """
     from scipy.spatial import cKDTree
 
     if not len(bone):

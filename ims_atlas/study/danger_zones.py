@@ -62,7 +62,8 @@ def hazards_named(plan: TreatmentPlan, hazards: tuple[Hazard, ...]) -> list[tupl
 
 def structures_for(manifest: Manifest, hazard: Hazard, side: str) -> list[Structure]:
     """The anatomy's structures matching a hazard on ``side`` (or on the midline), the organs and
-    vessels loaded only on request among them."""
+    vessels loaded only on request among them.
+    """
     out = []
     for s in manifest.every():
         text = f"{s.id} {s.name}".lower()
