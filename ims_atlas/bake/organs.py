@@ -15,6 +15,7 @@ import numpy as np
 from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
 from ims_atlas.bake import pleura
+from ims_atlas.bake.authored import denied_sources
 from ims_atlas.bake.solids import cable
 
 DATA = Path(__file__).with_name("organs.json")
@@ -28,10 +29,17 @@ def load_organs(path: str | Path = DATA) -> dict:
 
 
 def cite(data: dict, keys: list[str], note: str = "") -> str:
-    """A manifest ``source`` string from source keys of the organ data file."""
+    """A manifest ``source`` string from source keys of the organ data file.
+
+    Raises ``KeyError`` for a key the file does not define and ``ValueError`` for a source on
+    the source deny list (as the authored anatomy does): no organ is baked citing it.
+    """
     missing = [k for k in keys if k not in data["sources"]]
     if missing:
         raise KeyError(f"organs.json: unknown source(s) {missing}")
+    refused = denied_sources({"sources": {k: data["sources"][k] for k in keys}}, DATA.name)
+    if refused:
+        raise ValueError("; ".join(refused))
     text = "Authored for IMS Atlas from surface-anatomy landmarks on the baked skeleton: " + "; ".join(
         f"{data['sources'][k]['title']} <{data['sources'][k]['url']}>" for k in keys)
     return text + (f". {note}" if note else "")
@@ -275,6 +283,9 @@ def _entry(sid: str, name: str, kind: str, layer: str, side: str, region: str, f
 def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | None = None) -> list[dict]:
     """Generate, write and describe the organs and vessels; return their manifest entries."""
     data = data or load_organs()
+    refused = denied_sources(data, DATA.name)
+    if refused:  # before anything is written
+        raise ValueError("; ".join(refused))
     out = Path(out)
     for old in sorted((out / "organs").glob("*.npz")):
         old.unlink()
@@ -287,7 +298,8 @@ def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | 
         sacs = pleura_and_lung(chest[side], data)
         for key, name, src in (("pleura", "Parietal pleura", "pleura"), ("lung", "Lung", "lungs")):
             p, f, lm = sacs[key]
-            notes = " ".join(v for k, v in data[src].items() if k.endswith("_note"))
+            notes = " ".join(v for part in (data[src], data["diaphragm"]) for k, v in part.items()
+                             if k.endswith("_note"))
             sid = f"{key}_{side}"
             file, f = _write(out, sid, p, f)
             result.append(_entry(sid, f"{name} ({side})", "organ", "organs", side, "thorax", file, f,

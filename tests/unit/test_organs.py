@@ -40,8 +40,21 @@ def test_every_organ_on_both_sides_kept_apart_from_the_drawn_layers(manifest):
         assert s.layer == ("vessels" if s.kind == "vessel" else "organs")
         assert s.licence == "Apache-2.0"
         assert "http" in s.source and "Authored for IMS Atlas" in s.source
-    sources = load_organs()["sources"]
-    assert all(v["url"].startswith("http") and v["title"] for v in sources.values())
+    from ims_atlas.bake.authored import denied_sources
+
+    data = load_organs()
+    assert all(v["url"].startswith("http") and v["title"] for v in data["sources"].values())
+    assert denied_sources(data) == []  # the catalog's source deny list holds for the organs too
+
+
+def test_a_denied_source_stops_the_organ_bake_before_anything_is_written(tmp_path):
+    from ims_atlas.bake.organs import build_organs
+
+    data = load_organs()
+    data["sources"]["gray1918_kidney"] = {"title": "flash cards", "url": "https://quizlet.com/123/kidney"}
+    with pytest.raises(ValueError, match="quizlet.com is on the source deny list"):
+        build_organs(tmp_path, [], -0.025, data)
+    assert not any(tmp_path.iterdir())
 
 
 def test_closed_and_wound_outward(meshes):
@@ -224,3 +237,16 @@ def test_danger_command_names_the_organs(capsys):
     named = {m["structure"] for s in dz["sites"] for m in s["near"]}
     assert "pleura_right" in named
     assert "lung and pleura" not in dz["not_measured"]
+
+
+def test_a_missing_organ_file_is_named_by_the_validator(manifest, tmp_path):
+    import shutil
+
+    from ims_atlas.anatomy.manifest import load_manifest
+    from ims_atlas.anatomy.mesh_file import mesh_file_problems
+
+    copy = tmp_path / "meshes"
+    shutil.copytree(manifest.directory, copy)
+    (copy / manifest.requested("kidney_left").file).unlink()
+    problems = mesh_file_problems(load_manifest(copy / "manifest.json"))
+    assert len(problems) == 1 and "kidney_left" in problems[0].message
