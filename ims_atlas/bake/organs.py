@@ -8,6 +8,7 @@ keeps apart from the drawn layers: nothing loads them until the danger zones ask
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,7 @@ def _components(points: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(labels == c) for c in np.unique(labels)]
 
 
-def chests(out: Path, entries: list[dict], midline_x: float) -> dict[str, pleura.Chest]:
+def chests(out: Path, entries: list[dict], midline_x: float, data: dict | None = None) -> dict[str, pleura.Chest]:
     """Both sides' bones for the pleura: the ribcage split into its 24 ribs and the sternum with
     the costal cartilages (its largest piece), the thoracic and first lumbar vertebrae.
     """
@@ -101,6 +102,17 @@ def chests(out: Path, entries: list[dict], midline_x: float) -> dict[str, pleura
                                         vertebra_landmarks=vlm, clavicle=_read(out, entries, f"clavicle_{side}")[0],
                                         scapula=_read(out, entries, f"scapula_{side}")[0], ribcage=pts,
                                         bone_samples=bone_samples)
+    data = load_organs() if data is None else data
+    if "heart" in data:
+        levels = sorted((float(v[:, 2].min()), float(v[:, 2].max()), float(v[:, 1].min())) for v in vertebrae.values())
+
+        def vertebrae_front(z: float) -> float:
+            return min((lo_z, hi_z, y) for lo_z, hi_z, y in levels if lo_z - 0.01 <= z <= hi_z + 0.01)[2] \
+                if any(lo_z - 0.01 <= z <= hi_z + 0.01 for lo_z, hi_z, _ in levels) else levels[0][2]
+
+        heart = pleura.heart_points(out_chests["right"], out_chests["right"], out_chests["left"], data["heart"],
+                                    vertebrae_front)
+        out_chests = {k: replace(c, heart=heart) for k, c in out_chests.items()}
     return out_chests
 
 
@@ -290,7 +302,7 @@ def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | 
     for old in sorted((out / "organs").glob("*.npz")):
         old.unlink()
     result = []
-    chest = chests(out, entries, midline_x)
+    chest = chests(out, entries, midline_x, data)
     vlm = {e["level"]: e["landmarks"] for e in entries if e["kind"] == "vertebra"}
     cervical = {e["level"]: _read(out, entries, e["id"]) for e in entries
                 if e["kind"] == "vertebra" and e["level"][0] == "C"}
@@ -298,12 +310,12 @@ def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | 
         sacs = pleura_and_lung(chest[side], data)
         for key, name, src in (("pleura", "Parietal pleura", "pleura"), ("lung", "Lung", "lungs")):
             p, f, lm = sacs[key]
-            notes = " ".join(v for part in (data[src], data["diaphragm"]) for k, v in part.items()
+            notes = " ".join(v for part in (data[src], data["diaphragm"], data["heart"]) for k, v in part.items()
                              if k.endswith("_note"))
             sid = f"{key}_{side}"
             file, f = _write(out, sid, p, f)
             result.append(_entry(sid, f"{name} ({side})", "organ", "organs", side, "thorax", file, f,
-                                 cite(data, data[src]["sources"], notes), lm))
+                                 cite(data, data[src]["sources"] + data["heart"]["sources"], notes), lm))
         behind = [_read(out, entries, f"{m}_{side}") for m in data["kidneys"]["rests_on"]]
         p, f, lm = kidney(side, data, vlm, midline_x, behind)
         sid = f"kidney_{side}"

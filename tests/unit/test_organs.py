@@ -250,3 +250,16 @@ def test_a_missing_organ_file_is_named_by_the_validator(manifest, tmp_path):
     (copy / manifest.requested("kidney_left").file).unlink()
     problems = mesh_file_problems(load_manifest(copy / "manifest.json"))
     assert len(problems) == 1 and "kidney_left" in problems[0].message
+
+
+def test_the_lungs_leave_room_for_the_heart(manifest):
+    # Gray 1918: the heart's outline reaches 9 cm left of the midsternal line (its apex) and
+    # about 1 cm right of the right sternal line; the left lung's front is notched round it.
+    z0, z1 = _level(manifest, "T7", "centroid"), _level(manifest, "T6", "centroid")
+    edge = {}
+    for side in SIDES:
+        p, _ = _mesh(manifest, f"lung_{side}")
+        front = p[(p[:, 2] > z0) & (p[:, 2] < z1) & (p[:, 1] < np.percentile(p[:, 1], 30))]
+        edge[side] = np.abs(front[:, 0] - manifest.midline_x).min()
+    assert edge["left"] > 0.045 and edge["right"] > 0.015
+    assert edge["left"] > edge["right"] + 0.02
