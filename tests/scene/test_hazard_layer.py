@@ -57,3 +57,16 @@ def test_the_kidney_is_drawn_in_red_for_low_back_pain(plotter, catalog, manifest
     img = np.asarray(plotter.screenshot(return_img=True))[..., :3].astype(int)
     red = (np.abs(img - np.array(HAZARD_RGB) * 255).sum(axis=2) < 60).mean()
     assert red > 0.002
+
+
+def test_the_organ_layer_draws_every_organ_on_request_and_removes_them(plotter, manifest):
+    from ims_atlas.scene.organ_layer import OrganLayer
+
+    layer = OrganLayer(plotter)
+    before = set(plotter.renderer.actors)
+    assert not layer.shown
+    drawn = layer.show(manifest)
+    assert sorted(drawn) == sorted(s.id for s in manifest.on_request)
+    assert {f"organ:{sid}" for sid in drawn} <= set(plotter.renderer.actors)
+    layer.hide()
+    assert set(plotter.renderer.actors) == before and not layer.shown
