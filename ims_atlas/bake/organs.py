@@ -232,7 +232,9 @@ def _foramen(points: np.ndarray, sign: float, midline_x: float) -> np.ndarray:
     zmid = 0.5 * (points[:, 2].min() + points[:, 2].max())
     slab = points[np.abs(points[:, 2] - zmid) < 0.006]
     slat = sign * (slab[:, 0] - midline_x)
-    front = slab[slab[:, 1] < np.percentile(slab[:, 1], 35)]
+    # The body's side: the widest point within its front centimetre (the transverse processes'
+    # anterior tubercles lie behind that).
+    front = slab[slab[:, 1] < slab[:, 1].min() + 0.01]
     body = float((sign * (front[:, 0] - midline_x)).max()) if len(front) else float(np.percentile(slat, 60))
     tip = float(lat.max())
     f_lat = 0.5 * (body + tip)
