@@ -15,7 +15,7 @@ import numpy as np
 
 from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
-from ims_atlas.bake import pleura
+from ims_atlas.bake import mediastinum, pleura
 from ims_atlas.bake.authored import denied_sources
 from ims_atlas.bake.solids import cable
 
@@ -110,7 +110,7 @@ def chests(out: Path, entries: list[dict], midline_x: float, data: dict | None =
             return min((lo_z, hi_z, y) for lo_z, hi_z, y in levels if lo_z - 0.01 <= z <= hi_z + 0.01)[2] \
                 if any(lo_z - 0.01 <= z <= hi_z + 0.01 for lo_z, hi_z, _ in levels) else levels[0][2]
 
-        heart = pleura.heart_points(out_chests["right"], out_chests["right"], out_chests["left"], data["heart"],
+        heart = mediastinum.heart_points(out_chests["right"], out_chests["right"], out_chests["left"], data["heart"],
                                     vertebrae_front)
         out_chests = {k: replace(c, heart=heart) for k, c in out_chests.items()}
     return out_chests
