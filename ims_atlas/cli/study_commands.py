@@ -310,7 +310,11 @@ def danger_text(view: dict) -> str:
              + (", ".join(view["hazards_named"]) or "none")]
     for s in view["sites"]:
         near = "; ".join(f"{m['hazard']} {m['depth_from_skin_cm']:g} cm from the skin "
-                         f"({m['from_target_cm']:g} cm from the target)" for m in s["near"]) or "nothing within 8 cm"
+                         f"({m['from_target_cm']:g} cm from the target)" for m in s["near"])
+        unmeasured = [k.split(" at ", 1)[0] for k in view["not_measured"] if k.endswith(f" at {s['target']}")]
+        if unmeasured:  # never "nothing within 8 cm" where a hazard could not be measured
+            near = "; ".join(filter(None, [near, ", ".join(unmeasured) + " not measured here (see below)"]))
+        near = near or "nothing within 8 cm"
         lines.append(f"- {s['target']} ({s['side']}), target {s['target_depth_cm']:g} cm deep: {near}")
     for k, v in view["not_measured"].items():
         lines.append(f"Not measured: {k}: {v}")

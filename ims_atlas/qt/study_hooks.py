@@ -214,11 +214,18 @@ def danger_html(report) -> str:
     """The danger-zone paragraph for the plan panel."""
     from html import escape
 
-    rows = "".join(
-        f"<li><b>{escape(s.target)}</b> ({escape(s.side)}): target {s.target_depth_cm:.1f} cm under the skin; "
-        + "; ".join(f"<span style='color:#B00020'>{escape(m.hazard)}</span> {m.depth_from_skin_cm:.1f} cm from the "
-                    f"skin, {m.from_target_cm:.1f} cm from the target" for m in s.near) + "</li>"
-        for s in report.sites if s.near)
+    def site_row(s) -> str:
+        parts = [f"<span style='color:#B00020'>{escape(m.hazard)}</span> {m.depth_from_skin_cm:.1f} cm from the "
+                 f"skin, {m.from_target_cm:.1f} cm from the target" for m in s.near]
+        # A hazard that could not be measured at this site is said to be so, never left out.
+        parts += [f"<span style='color:#B00020'>{escape(k.split(' at ', 1)[0])}</span> not measured here"
+                  for k in report.not_measured if k.endswith(f" at {s.target}")]
+        if not parts:
+            return ""
+        return (f"<li><b>{escape(s.target)}</b> ({escape(s.side)}): target {s.target_depth_cm:.1f} cm under the skin; "
+                + "; ".join(parts) + "</li>")
+
+    rows = "".join(site_row(s) for s in report.sites)
     missing = "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in report.not_measured.items())
     return ("<!--danger--><h3 style='color:#B00020'>Danger zones</h3>"
             + (f"<ul>{rows}</ul>" if rows else "<p>No structure the notes name lies within 8 cm of a needle site "

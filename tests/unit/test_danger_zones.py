@@ -80,3 +80,21 @@ def test_danger_command(capsys):
     assert main(["danger", "piriformis syndrome"]) == 0
     assert "sciatic nerve" in capsys.readouterr().out
     assert main(["danger", "no such thing at all"]) == 2
+
+
+def test_a_site_where_a_hazard_is_not_measured_never_reads_as_safe(catalog, manifest, skin):
+    """Where the model's skin lies inside the pleura (by the armpit), the site's line says the
+    lung was not measured there: never "nothing within 8 cm" over the chest wall."""
+    from ims_atlas.cli.study_commands import danger_text
+    from ims_atlas.qt.study_hooks import danger_html
+    from ims_atlas.study.danger_zones import danger_view
+
+    report = danger_report(treatment_plan(catalog, manifest, "thoracic_pain", "right"), manifest, skin)
+    unmeasured = {k.split(" at ", 1)[1] for k in report.not_measured if " at " in k}
+    assert unmeasured, "expected a site whose pleura depth is not measured on this skin"
+    text = danger_text({"condition": "thoracic_pain", "side": "right", **danger_view(report)})
+    html = danger_html(report)
+    for target in unmeasured:
+        line = next(line for line in text.splitlines() if line.startswith(f"- {target} "))
+        assert "not measured here" in line and "nothing within" not in line
+        assert f"<b>{target}</b>" in html
