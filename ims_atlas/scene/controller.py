@@ -176,6 +176,12 @@ class SceneController:
         if render:
             self._plotter.render()
 
+    def set_marker_scale(self, scale: float) -> None:
+        """Draw the markers of the first viewport ``scale`` times their size from the next
+        switch on (:meth:`MarkerOverlay.set_scale`).
+        """
+        self._markers.set_scale(scale)
+
     def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
         """The colour, opacity and visibility a structure is drawn with now."""
         return self.blocks.block_style(structure_id)
