@@ -28,6 +28,7 @@ from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import CROWD_BOX, crowd_box, find_crowd
 from ims_atlas.scene.picture import Picture, picture_in_view
+from ims_atlas.scene.plan import MARKER_RADIUS
 from ims_atlas.scene.target_views import TargetView
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
@@ -160,13 +161,14 @@ class InsetPart:
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
-                 beside: dict[str, tuple[float, float]] | None = None) -> InsetPart:
+                 beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None) -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
     ``beside``: the crowd's points in the view the inset enlarges; the markers are then drawn
     smaller by the zoom, so they keep their size on screen (at 4-5 times a marker drawn at
-    its model size is a large disc hiding the muscle it marks).
+    its model size is a large disc hiding the muscle it marks); ``marker_px``: their largest
+    radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
@@ -180,14 +182,43 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
     zoom = enlargement(beside or {}, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd))
     shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
-    scene.controller.set_marker_scale(1.0 / zoom if zoom and zoom > 1.0 else 1.0)
-    try:
-        frame = scene.render(shown, transparent=transparent)
-    finally:
-        scene.controller.set_marker_scale(1.0)
+    most = marker_px if marker_px is not None else MARKER_MOST * size[1]
+    frame = render_marked(scene, shown, world, most, transparent, zoom)
     anchors = projected(scene, crowd, frame.projector)
     image, layout = compose(frame.image, regions, own, anchors, style)
     return InsetPart(image, layout, regions, anchors, title, frame.image)
+
+
+#: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
+#: sphere has a fixed size in the model, and a view close on a foot would draw it as a disc
+#: hiding the muscle it marks.
+MARKER_MOST = 0.011
+
+
+def marker_scale(scene: OffscreenScene, points, most_px: float, zoom: float | None = None) -> float:
+    """The scale to draw the markers at ``points`` with (the camera as aimed now): at most
+    ``most_px`` pixels in radius, and with a ``zoom`` (an inset's), ``1 / zoom`` so they keep
+    the size they have in the view the inset enlarges.
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    scale = 1.0
+    if len(pts):
+        radius_px = MARKER_RADIUS / float(np.median(scene.controller.pixel_size(pts)))
+        if radius_px > most_px > 0:
+            scale = most_px / radius_px
+    if zoom is not None and zoom > 1.0:
+        scale = min(scale, 1.0 / zoom)
+    return scale
+
+
+def render_marked(scene: OffscreenScene, shown: Picture, points, most_px: float, transparent: bool,
+                  zoom: float | None = None):
+    """Render ``shown`` with its markers scaled by :func:`marker_scale` (then back to 1)."""
+    scene.controller.set_marker_scale(marker_scale(scene, points, most_px, zoom))
+    try:
+        return scene.render(shown, transparent=transparent)
+    finally:
+        scene.controller.set_marker_scale(1.0)
 
 
 def enlargement(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]],

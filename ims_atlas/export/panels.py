@@ -19,6 +19,7 @@ from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
 from ims_atlas.export.insets import (
     INSET_SHARE,
+    MARKER_MOST,
     MAX_INSETS,
     MIN_ZOOM,
     Inset,
@@ -30,6 +31,7 @@ from ims_atlas.export.insets import (
     one_column_regions,
     projected,
     render_inset,
+    render_marked,
 )
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
@@ -132,7 +134,8 @@ def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: Target
           transparent: bool, clinic: str = "", footer_line: str = "", labelled: Annotation | None = None):
     """Render the view as aimed and label it (``labelled``: only these targets get labels)."""
     shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
-    frame = scene.render(shown, transparent=transparent)
+    world = np.array(list(scene.anchors(own.targets).values()), dtype=float).reshape(-1, 3)
+    frame = render_marked(scene, shown, world, MARKER_MOST * regions.size[1], transparent)
     anchors = projected(scene, own.targets, frame.projector)
     image, layout = compose(frame.image, regions, labelled if labelled is not None else own, anchors, style, clinic,
                             footer_line)
@@ -184,7 +187,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         for keys, y0, y1 in zip(chosen, tops[:-1], tops[1:], strict=True):
             crowd = tuple(t for t in own.targets if t.key in keys)
             parts.append((render_inset(scene, picture, view, crowd, (wi, int(y1 - y0)), panel_style, before, gutter,
-                                       transparent, beside), keys))
+                                       transparent, beside, MARKER_MOST * h), keys))
         return parts
 
     parts = insets_for(crowds)

@@ -192,3 +192,26 @@ def test_the_ray_test_by_runs_gives_the_same_crossings_as_each_structure_tested_
         assert body.crossings_along(origin, direction, ignore) == whole
         crossed += bool(whole)
     assert crossed > 40  # many rays cross something: the comparison is not between empty answers
+
+
+@pytest.mark.parametrize("condition", ["metatarsalgia", "plantar heel pain"])
+def test_the_soles_muscles_are_seen_from_below(capsys, catalog, condition):
+    """Sole targets are shown from below even when the plan also treats long toe muscles in
+    the leg (which, seen from below, look through the whole foot): checked on the command
+    line's ``plan --json`` ``views``.
+    """
+    import json
+
+    from ims_atlas.cli import main
+
+    assert main(["plan", *condition.split(), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    views = {v["name"]: v for v in doc["views"]}
+    assert "inferior" in views, f"{condition}: views {list(views)}"
+    below = views["inferior"]
+    assert below["direction"] == [0.0, 0.0, -1.0]
+    sole = {"flexor_digitorum_brevis", "abductor_hallucis", "flexor_hallucis_brevis", "quadratus_plantae"}
+    shown = {k.split(":")[1] for k in below["targets"]}
+    assert sole <= shown, f"{condition}: from below {sorted(shown)}"
+    # Muscles of the leg are not put in the view from below.
+    assert not shown & {"extensor_hallucis_longus", "extensor_digitorum_longus", "soleus"}
