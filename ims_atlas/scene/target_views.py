@@ -108,6 +108,18 @@ def choose_views(targets: Sequence[PictureTarget], body: BodyMeshes, side: str) 
     return views[:-1] + (replace(last, targets=last.targets + tuple(t.key for t in unplaced)),)
 
 
+def whole_body_views(targets: Sequence[PictureTarget], body: BodyMeshes) -> tuple[TargetView, ...]:
+    """One view from behind of all the targets (none without targets): widespread pain
+    (fibromyalgia) is treated at paired sites on both sides, above and below the waist,
+    beside the spine from the neck to the sacrum; one picture of the whole back shows where
+    they lie relative to each other, as one region's view cannot.
+    """
+    if not targets:
+        return ()
+    name = "posterior"
+    return (_view(body, name, view_directions(body.manifest, "both")[name], (t.key for t in targets), "all"),)
+
+
 def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[TargetView, ...]:
     local = [t for t in placed if t.role != "paraspinal"]
     spine = [t for t in placed if t.role == "paraspinal"]
