@@ -56,6 +56,9 @@ class BodyMeshes:
         self._surfaces: dict[str, Surface | None] = dict(surfaces or {})
         #: :func:`~ims_atlas.anatomy.facing.facing_costs` by target (it casts many rays).
         self.facing_cache: dict[tuple, dict[str, float]] = {}
+        #: Whether the costs stored beside the meshes were read into :attr:`facing_cache`.
+        self.facing_store_read = False
+        self._run_tables: dict[str, _Runs] = {}
 
     def surface(self, structure_id: str) -> Surface | None:
         """The structure's surface, or None when it has no readable mesh."""
@@ -105,20 +108,26 @@ class BodyMeshes:
 
         The same triangle test as :func:`crossings`, run only on the triangles of the small runs
         of consecutive triangles (:data:`RUN`) whose boxes the ray passes through: a ray meets
-        few of them, so most of the body's triangles are never tested.
+        few of them, so most of the body's triangles are never tested. With ``among``, only
+        those structures' meshes are read and cut into runs.
         """
-        ids, owner, lo, hi, a, e1, e2 = self._runs()
         o = np.asarray(origin, dtype=np.float64)
         d = np.asarray(direction, dtype=np.float64)
         # The structures' boxes first, then the runs of those the ray meets.
-        near = [i for sid in self.along_ray(o, d)
-                if sid not in ignore and (among is None or sid in among) and (i := self._index.get(sid)) is not None]
+        if among is None:
+            near = [sid for sid in self.along_ray(o, d) if sid not in ignore]
+        else:
+            wanted = [sid for s in self.manifest if (sid := s.id) in among and sid not in ignore
+                      and self.surface(sid) is not None]
+            near = [wanted[i] for i in _boxes_met([self._surfaces[sid] for sid in wanted], o, d)]
         if not near:
             return {}
-        runs = np.concatenate([np.arange(self._run_start[i], self._run_start[i + 1]) for i in near])
-        lo, hi = lo[:, runs], hi[:, runs]
-        t_near = np.zeros(len(runs))
-        t_far = np.full(len(runs), np.inf)
+        tables = [self._runs_of(sid) for sid in near]
+        lo = np.concatenate([t.lo for t in tables], axis=1)
+        hi = np.concatenate([t.hi for t in tables], axis=1)
+        owner = np.concatenate([np.full(t.lo.shape[1], i, dtype=np.int64) for i, t in enumerate(tables)])
+        t_near = np.zeros(lo.shape[1])
+        t_far = np.full(lo.shape[1], np.inf)
         with np.errstate(divide="ignore", invalid="ignore"):
             for k in range(3):  # the slab test by axis (lo, hi are (3, runs)); fmax/fmin pass over NaN
                 inv = 1.0 / d[k]
@@ -126,47 +135,40 @@ class BodyMeshes:
                 t2 = (hi[k] - o[k]) * inv
                 t_near = np.fmax(t_near, np.minimum(t1, t2))
                 t_far = np.fmin(t_far, np.maximum(t1, t2))
-        runs = runs[t_far >= t_near]
-        if not len(runs):
+        met = np.flatnonzero(t_far >= t_near)
+        if not len(met):
             return {}
-        rows = (runs[:, None] * RUN + np.arange(RUN)).ravel()
-        hit = _ray_hits(a[rows], e1[rows], e2[rows], o, d)
-        counts = np.bincount(owner[runs].repeat(RUN)[hit], minlength=len(ids))
-        return {ids[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+        first = np.concatenate([[0], np.cumsum([t.lo.shape[1] for t in tables])])
+        parts, owners = [], []
+        for i in np.unique(owner[met]):
+            runs = met[owner[met] == i] - first[i]
+            rows = (runs[:, None] * RUN + np.arange(RUN)).ravel()
+            parts.append((tables[i].a[rows], tables[i].e1[rows], tables[i].e2[rows]))
+            owners.append(np.full(len(rows), i, dtype=np.int64))
+        a, e1, e2 = (np.concatenate(x) for x in zip(*parts, strict=True))
+        hit = _ray_hits(a, e1, e2, o, d)
+        counts = np.bincount(np.concatenate(owners)[hit], minlength=len(tables))
+        return {near[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
-    def _runs(self):
-        """Every surface's triangles in runs of :data:`RUN` (a structure's last run padded with
-        empty triangles that no ray meets), each run with its box and its structure.
+    def _runs_of(self, structure_id: str) -> _Runs:
+        """A surface's triangles in runs of :data:`RUN` (the last run padded with empty
+        triangles that no ray meets), each run with its box; made on first use.
         """
-        if getattr(self, "_run_table", None) is None:
-            ids, _, _ = self.boxes()
-            owners, los, his, parts_a, parts_e1, parts_e2 = [], [], [], [], [], []
-            for i, sid in enumerate(ids):
-                s = self._surfaces[sid]
-                n = len(s.a)
-                pad = (-n) % RUN
-                a = np.concatenate([s.a, np.repeat(s.a[:1], pad, axis=0)]) if pad else s.a
-                e1 = np.concatenate([s.e1, np.zeros((pad, 3))]) if pad else s.e1
-                e2 = np.concatenate([s.e2, np.zeros((pad, 3))]) if pad else s.e2
-                corners = np.stack([a, a + e1, a + e2], axis=1).reshape(-1, RUN * 3, 3)
-                los.append(corners.min(axis=1))
-                his.append(corners.max(axis=1))
-                owners.append(np.full(len(corners), i, dtype=np.int64))
-                parts_a.append(a)
-                parts_e1.append(e1)
-                parts_e2.append(e2)
-            self._index = {sid: i for i, sid in enumerate(ids)}
-            self._run_start = np.concatenate([[0], np.cumsum([len(x) for x in owners])]).astype(np.int64)
-            a, e1, e2 = _stacked(parts_a), _stacked(parts_e1), _stacked(parts_e2)
-            # The surfaces' own triangles become views of these (no second copy kept in memory).
-            for i, sid in enumerate(ids):
-                s = self._surfaces[sid]
-                first = int(self._run_start[i]) * RUN
-                rows = slice(first, first + len(s.a))
-                self._surfaces[sid] = Surface(s.points, a[rows], e1[rows], e2[rows], s.lo, s.hi)
-            self._run_table = (ids, np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
-                               np.ascontiguousarray(_stacked(los).T), np.ascontiguousarray(_stacked(his).T), a, e1, e2)
-        return self._run_table
+        table = self._run_tables.get(structure_id)
+        if table is None:
+            s = self._surfaces[structure_id]
+            n = len(s.a)
+            pad = (-n) % RUN
+            a = np.concatenate([s.a, np.repeat(s.a[:1], pad, axis=0)]) if pad else s.a
+            e1 = np.concatenate([s.e1, np.zeros((pad, 3))]) if pad else s.e1
+            e2 = np.concatenate([s.e2, np.zeros((pad, 3))]) if pad else s.e2
+            corners = np.stack([a, a + e1, a + e2], axis=1).reshape(-1, RUN * 3, 3)
+            table = _Runs(np.ascontiguousarray(corners.min(axis=1).T), np.ascontiguousarray(corners.max(axis=1).T),
+                          a, e1, e2)
+            # The surface's own triangles become views of these (no second copy kept in memory).
+            self._surfaces[structure_id] = Surface(s.points, a[:n], e1[:n], e2[:n], s.lo, s.hi)
+            self._run_tables[structure_id] = table
+        return table
 
     def all_surfaces(self) -> dict[str, Surface]:
         """Every structure with a readable surface."""
@@ -178,9 +180,32 @@ class BodyMeshes:
         return out
 
 
-def _stacked(parts: list[np.ndarray]) -> np.ndarray:
-    """Row blocks of (n, 3) arrays stacked into one (an empty (0, 3) when there are none)."""
-    return np.concatenate(parts) if parts else np.zeros((0, 3))
+@dataclass(frozen=True)
+class _Runs:
+    """A surface's triangles in runs: the runs' boxes (``lo``, ``hi``: (3, runs)) and the
+    padded triangles (corner ``a``, edges ``e1``, ``e2``: (runs * RUN, 3)).
+    """
+
+    lo: np.ndarray
+    hi: np.ndarray
+    a: np.ndarray
+    e1: np.ndarray
+    e2: np.ndarray
+
+
+def _boxes_met(surfaces: list[Surface], origin: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Indices of the surfaces whose bounding boxes the ray (t > 0) passes through."""
+    if not surfaces:
+        return np.zeros(0, dtype=np.int64)
+    lo = np.array([s.lo for s in surfaces])
+    hi = np.array([s.hi for s in surfaces])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / direction
+        t1 = (lo - origin) * inv
+        t2 = (hi - origin) * inv
+    t_near = np.nanmax(np.minimum(t1, t2), axis=1)
+    t_far = np.nanmin(np.maximum(t1, t2), axis=1)
+    return np.flatnonzero(t_far >= np.maximum(t_near, 0.0))
 
 
 #: Consecutive triangles tested together by :meth:`BodyMeshes.crossings_along` (a mesh's

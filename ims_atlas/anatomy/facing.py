@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ims_atlas.anatomy.body_meshes import BodyMeshes
+from ims_atlas.anatomy.facing_store import read_store
 from ims_atlas.anatomy.manifest import Manifest
 
 Vec3 = tuple[float, float, float]
@@ -132,15 +133,26 @@ def bone_outward(body: BodyMeshes, point) -> np.ndarray | None:
     return out / n if n > 1e-9 else None
 
 
+def costing_parameters() -> dict:
+    """Every setting a facing cost depends on besides the meshes (the store's fingerprint)."""
+    return {"weights": WEIGHTS, "spread_m": SPREAD_M, "facing_bonus": FACING_BONUS,
+            "axis_radius_m": AXIS_RADIUS_M}
+
+
 def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> dict[str, float]:
     """:func:`occlusion` of a target for each view of :func:`view_directions`, less
     :data:`FACING_BONUS` times how squarely the target faces the view from its nearest bone.
     """
     own = tuple(own)
     # The same target is costed again on every switch back to its plan: the answer depends
-    # only on the body, the point, the side and the target's own structures.
+    # only on the body, the point, the side and the target's own structures. The bundled
+    # catalog's targets were costed ahead of time (:mod:`~ims_atlas.anatomy.facing_store`).
     key = (tuple(float(c) for c in point), side, own)
     cache = body.facing_cache
+    if not body.facing_store_read:
+        body.facing_store_read = True
+        for stored_key, costs in read_store(body.manifest, costing_parameters()).items():
+            cache.setdefault(stored_key, costs)
     if key in cache:
         return dict(cache[key])
     outward = bone_outward(body, point)
