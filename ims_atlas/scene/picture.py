@@ -251,7 +251,7 @@ def _grouped(markers: list[Marker], views: tuple[TargetView, ...] = ()) -> list[
             kept.append(m)
         else:
             o = spine[i]
-            spine[i] = Marker("paraspinal", o.position, o.label, f"{o.key}+{m.key}")
+            spine[i] = Marker("paraspinal", o.position, f"{o.label} / {m.label}", f"{o.key}+{m.key}")
     return kept + spine
 
 
