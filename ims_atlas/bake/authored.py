@@ -14,6 +14,7 @@ import numpy as np
 from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
 from ims_atlas.bake import drawn, spinal
 from ims_atlas.bake.spinal import Solid
+from ims_atlas.catalog.source_rules import DENYLIST_PATH, denied
 
 DATA = Path(__file__).with_name("authored_anatomy.json")
 LICENCE = "Apache-2.0"
@@ -24,12 +25,35 @@ def load_data(path: str | Path = DATA) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def cite(data: dict, keys: list[str]) -> str:
-    """A manifest ``source`` string from source keys of the data file."""
+def denied_sources(data: dict, where: str = DATA.name) -> list[str]:
+    """A message for every source of the data file whose ``url`` is on the source deny list
+    (``ims_atlas/catalog/source_denylist.json``, the list the catalog validator uses), naming
+    the file and the source key.
+    """
+    problems = []
+    sources = data.get("sources")
+    for key, source in (sources.items() if isinstance(sources, dict) else ()):
+        url = source.get("url") if isinstance(source, dict) else None
+        hit = denied(url) if isinstance(url, str) else None
+        if hit is not None:
+            problems.append(f"{where}: source '{key}' <{url}>: {hit[0]} is on the source deny list "
+                            f"({hit[1]}; ims_atlas/catalog/{DENYLIST_PATH.name}); cite the original publication")
+    return problems
+
+
+def cite(data: dict, keys: list[str], where: str = DATA.name) -> str:
+    """A manifest ``source`` string from source keys of the data file.
+
+    Raises ``KeyError`` for a key the file does not define and ``ValueError`` for a source whose
+    address is on the source deny list: no mesh is baked citing it.
+    """
     sources = data["sources"]
     missing = [k for k in keys if k not in sources]
     if missing:
-        raise KeyError(f"authored_anatomy.json: unknown source(s) {missing}")
+        raise KeyError(f"{where}: unknown source(s) {missing}")
+    refused = denied_sources({"sources": {k: sources[k] for k in keys}}, where)
+    if refused:
+        raise ValueError("; ".join(refused))
     return "Authored for IMS Atlas from: " + "; ".join(f"{sources[k]['title']} <{sources[k]['url']}>" for k in keys)
 
 
@@ -91,6 +115,9 @@ def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict 
         ends where the sourced table (``muscle_bellies.json``) says.
     """
     data = data or load_data()
+    refused = denied_sources(data)
+    if refused:  # before any file is written
+        raise ValueError("; ".join(refused))
     vertebrae, bones, landmarks = _bones(out, entries)
     solids: list[Solid] = []
     solids += spinal.multifidus(vertebrae, landmarks, data["multifidus"],

@@ -223,7 +223,7 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
             if getattr(args, "dermatome", None) or getattr(args, "referred_pain", False):
                 from ims_atlas.cli.study_commands import referred_scene, skin_scene
 
-                made = (skin_scene(manifest, size, args.dermatome, segment) if args.dermatome
+                made = (skin_scene(manifest, size, args.dermatome, segment, side) if args.dermatome
                         else referred_scene(manifest, catalog, size, condition_id, side))
                 if made is None:
                     return EXIT_FAILED

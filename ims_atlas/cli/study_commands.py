@@ -162,10 +162,11 @@ def dermatome_entries(segment: str) -> list[dict]:
     return dermatome_view(segment, skin, bundled_maps())
 
 
-def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None):
+def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None, side: str = "both"):
     """An off-screen scene with the translucent skin and ``segment``'s dermatome from ``map_id``
     drawn on it, and its legend entries, for ``export --dermatome``; None (reported) if the map
-    or the skin is missing.
+    or the skin is missing. The dermatome of the picture's ``side`` (left, right or both) is
+    framed with the targets (the L5 dermatome runs to the big toe, below the muscles).
     """
     from ims_atlas.core.errors import DataError
     from ims_atlas.export.annotations import dermatome_legend
@@ -187,7 +188,20 @@ def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None
         return None
     scene = OffscreenScene(manifest, size)
     SkinLayer(scene.plotter).show(skin, map_id, segment, render=False)
+    scene.frame_also = dermatome_points(skin, map_id, segment, side)
     return scene, dermatome_legend(segment, maps.get(map_id).name)
+
+
+def dermatome_points(skin, map_id: str, segment: str, side: str):
+    """The skin vertices painted with ``segment`` in ``map_id`` on ``side`` (left, right or both)."""
+    from ims_atlas.study.dermatomes import SIDES
+
+    if segment not in skin.segments or map_id not in skin.labels:
+        return skin.points[:0]
+    mask = skin.vertex_mask(map_id, segment)
+    if side in SIDES:
+        mask &= skin.side_of_vertices() == SIDES.index(side)
+    return skin.points[mask]
 
 
 def referred_scene(manifest, catalog, size: tuple[int, int], condition_id: str | None, side: str):

@@ -87,8 +87,15 @@ def in_view(key: str, view: TargetView) -> bool:
 
 
 def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np.ndarray:
-    """Points to frame for a view (:func:`~ims_atlas.scene.picture.view_frame_points`)."""
-    return view_frame_points(picture, view, scene.controller.manifest)
+    """Points to frame for a view (:func:`~ims_atlas.scene.picture.view_frame_points`), with
+    what the caller drew besides (``scene.frame_also``: a painted dermatome) in every view but
+    the spine's (a dermatome of the leg would shrink the paraspinal level to a speck).
+    """
+    points = view_frame_points(picture, view, scene.controller.manifest)
+    extra = getattr(scene, "frame_also", None)
+    if extra is not None and len(extra) and view.group != "spine":
+        points = np.vstack([points, np.asarray(extra, dtype=float).reshape(-1, 3)])
+    return points
 
 
 def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],

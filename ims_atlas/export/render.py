@@ -99,6 +99,9 @@ class OffscreenScene:
             raise RenderError(f"the off-screen renderer could not start: {type(exc).__name__}: {exc}") from exc
         self.problems = list(self.controller.problems)
         self.manifest = manifest
+        #: Points of what a caller drew besides the picture (the painted dermatome) that every
+        #: view but the spine's must frame too; None: only the picture's own targets.
+        self.frame_also: np.ndarray | None = None
 
     def wrong_in(self, picture: Picture) -> list[str]:
         """What would make ``picture`` silently wrong here (see :mod:`ims_atlas.scene.picture_checks`)."""

@@ -36,6 +36,9 @@ class DermatomeMap:
     description: str
     anchors: dict[str, tuple[str, ...]]
     key_points: dict[str, str]
+    #: The trunk dermatomes painted as bands round the trunk (cranio-caudal), each from its
+    #: most posterior to its most anterior anchor; empty: every dermatome by nearest anchor.
+    bands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,25 @@ def load_maps(path: Path | None = None) -> DermatomeMaps:
             require(seg in PAINTABLE, path, f"{where}.anchors.{seg}", f"{seg!r} is not a segment this map can paint")
             require(isinstance(names, list) and names and all(isinstance(n, str) for n in names), path,
                     f"{where}.anchors.{seg}", "must be a non-empty list of landmark names")
+        bands = text_list(item, "bands", path, where)
+        _check_bands(bands, anchors, path, f"{where}.bands")
         maps.append(DermatomeMap(text_field(item, "id", path, where), text_field(item, "name", path, where), refs,
                                  text_field(item, "description", path, where),
-                                 {k: tuple(v) for k, v in anchors.items()}, dict(item.get("key_points") or {})))
+                                 {k: tuple(v) for k, v in anchors.items()}, dict(item.get("key_points") or {}),
+                                 bands))
     return DermatomeMaps(tuple(maps), sources, tuple(doc.get("disagreements") or ()),
                          tuple(doc.get("not_included") or ()))
+
+
+def _check_bands(bands: tuple[str, ...], anchors: dict, path: Path, where: str) -> None:
+    """Bands are successive segments, each with a back and a front anchor at least."""
+    for seg in bands:
+        require(seg in anchors and len(anchors[seg]) >= 2, path, where,
+                f"band {seg!r} needs two anchors at least (one at the back, one in front)")
+    if bands:
+        first = PAINTABLE.index(bands[0])
+        require(tuple(bands) == PAINTABLE[first:first + len(bands)], path, where,
+                "must be successive segments, cranio-caudal")
 
 
 @lru_cache(maxsize=1)
