@@ -21,7 +21,9 @@ then each point is laid on the surface straight out from that line (a forearm mu
 bones and deep muscles round them). A part's ``belly`` (``"table"``: the sourced belly end of
 ``muscle_bellies.json``, or a ``[start, end]`` range) makes it a fleshy belly there and an even
 tendon beyond (its ``fullness`` rounds the belly out), and its ``tendon_width`` narrows the grid
-to that width where the belly ends.
+to that width where the belly ends. A muscle's ``path_mid`` stores its centre path halfway
+through the part's thickness (``mid_thickness``) instead of on the fibre grid, which for a sheet
+laid on a bone is its deep surface: an epicentre on the path is then inside the belly.
 """
 
 from __future__ import annotations
@@ -167,6 +169,41 @@ def intersection_scale(grid: np.ndarray, part: dict, lm: Landmarks) -> np.ndarra
     return 1.0 - float(spec.get("depth", 0.3)) * dip
 
 
+def grid_normals(grid: np.ndarray, outward: np.ndarray) -> np.ndarray:
+    """Unit normals ``(fibres, stations, 3)`` of a fibre grid, turned to the ``outward`` side (as
+    :func:`solids.sheet` thickens it).
+    """
+    normal = np.cross(np.gradient(grid, axis=0), np.gradient(grid, axis=1))
+    normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
+    return -normal if np.einsum("ijk,k->", normal, outward) < 0 else normal
+
+
+def mid_thickness(path: np.ndarray, normals: np.ndarray, points: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """Each point of a fibre moved along its normal to halfway through the solid (``points``,
+    ``faces``): a muscle's ``path_mid`` centre path runs inside its belly, not on its deep surface
+    (where the fibre grid of a sheet with ``bias`` 0 lies), so an epicentre placed on it is in the
+    muscle. A point whose normal meets the solid nowhere stays where it is.
+    """
+    from ims_atlas.anatomy.geometry import contains_point, ray_hits
+
+    p = np.asarray(points, dtype=np.float64)
+    a = p[faces[:, 0]]
+    e1, e2 = p[faces[:, 1]] - a, p[faces[:, 2]] - a
+    out = np.array(path, dtype=np.float64)
+    for k, (q, n) in enumerate(zip(out, normals, strict=True)):
+        start = q - 1e-4 * n
+        up = ray_hits(a, e1, e2, start, n)
+        up = np.sort(up[~np.isnan(up)])
+        if contains_point(p, faces, start):
+            down = ray_hits(a, e1, e2, start, -n)
+            down = down[~np.isnan(down)]
+            if len(up) and len(down):
+                out[k] = start + 0.5 * (up.min() - down.min()) * n
+        elif len(up) >= 2:
+            out[k] = start + 0.5 * (up[0] + up[1]) * n
+    return out
+
+
 def part_profiles(part: dict, fibres: int, stations: int) -> tuple[np.ndarray | None, np.ndarray | None]:
     """A part's relative thickness along its fibres and across them, from its ``along`` and
     ``across`` knots (``[[fraction, value], ...]``, :func:`solids.profile`) and its ``round``
@@ -217,6 +254,8 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
             if i == int(m.get("path_part", 0)):
                 fibre = round(float(m["path_fibre"]) * (len(grid) - 1)) if "path_fibre" in m else len(grid) // 2
                 path = grid[fibre]
+                if m.get("path_mid"):
+                    path = mid_thickness(path, grid_normals(grid, body_vector(part["outward"]))[fibre], *solids[-1])
         points, faces = merge(solids)
         built[m["id"]] = (points, faces)
         base = {"id": m["id"], "name": m["name"], "kind": m.get("kind", "muscle"), "layer": "muscles", "region": m["region"],
