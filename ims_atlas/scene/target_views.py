@@ -143,12 +143,13 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
         # Most of the targets lie in one region (the sole) and are seen best from below:
         # a view from below looks along the limb, so a target above that region (a long toe
         # muscle in the leg) has the whole foot in front of it and a cost no other view
-        # comes near; summed in, it turns the sole's view to the side. When the view of all
-        # of them shows the region's targets clearly worse than their own would, theirs is
-        # chosen (the others then go to whichever view hides them less).
+        # comes near; summed in, it turns the sole's view to the side. When most of the
+        # region's targets are each seen better from below than in the view of all of them,
+        # the view from below is chosen (the others then go to whichever view hides them less).
         mine = {name: sum(costs[t.key][name] for t in core) for name in directions}
         own = _best(mine)
-        if own == ALONG_LIMB and mine[local_name] - mine[own] > SHARE_MARGIN * len(core):
+        better = sum(costs[t.key][own] < costs[t.key][local_name] for t in core)
+        if own == ALONG_LIMB and own != local_name and better * 2 > len(core):
             local_name = own
     if local_name == spine_name:
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),)
