@@ -178,11 +178,14 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
                                       taken=(crowd_keys,)))
     # Each inset needs the height that enlarges its crowd MIN_ZOOM times (a thigh's hamstrings
     # run far down the view, an ankle's tendons meet in a few pixels), and its caption above:
-    # the crowds found last (the smallest) are left out until the insets fit one above another.
+    # the loosest of the further crowds (fewest leaders for the room they need: their leaders
+    # are furthest apart already) are left out until the insets fit one above another; the
+    # first, the crowd of the whole panel, stays.
     caption = (regions.header.bottom if regions.header is not None else 0.0) + panel_style.margin
     need = {keys: INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + caption + 0.06 * h for keys in found}
     while len(found) > 1 and sum(need[k] for k in found) > h:
-        found = found[:-1]
+        loosest = min(found[1:], key=lambda k: len(k) / need[k])
+        found = tuple(k for k in found if k is not loosest)
     # Stacked in the order of their crowds' heights, so the links do not cross.
     crowds = tuple(sorted(found, key=lambda keys: float(np.mean([beside[k][1] for k in keys if k in beside] or [0]))))
     wi = w - half[0]

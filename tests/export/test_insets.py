@@ -147,6 +147,11 @@ def test_several_crowds_get_an_inset_each(state, where, least, none_left, manife
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), f"labels overlap: {a} {b}"
     assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
+    if state.segment == "L5":
+        # The four leaders that met above the ankle are an inset's.
+        ankle = {f"local:{m}:right" for m in ("tibialis_posterior", "flexor_digitorum_longus",
+                                                "flexor_hallucis_longus", "fibularis_brevis")}
+        assert any(ankle <= set(i.keys) for i in panel.insets), [i.keys for i in panel.insets]
 
 
 def _white_blob(rgb: np.ndarray, xy) -> int:
