@@ -13,8 +13,10 @@ Shape (``format_version`` 1)::
          "source": "...", "licence": "Apache-2.0"}, ...]}
 
 ``kind`` is one of ``bone``, ``vertebra``, ``muscle``, ``fascia`` (a sheet of dense connective
-tissue drawn with the muscles, such as the plantar aponeurosis), ``nerve``, ``root``; ``layer`` one of
-``bones``, ``spine``, ``muscles``, ``nerves``. ``muscle`` links a muscle structure to the
+tissue drawn with the muscles, such as the plantar aponeurosis), ``nerve``, ``root``, ``organ``,
+``vessel``; ``layer`` one of ``bones``, ``spine``, ``muscles``, ``nerves`` (the drawn layers) or
+``organs``, ``vessels`` (loaded only on request: a manifest keeps them apart, in
+:attr:`Manifest.on_request`, so iterating a manifest never meets them). ``muscle`` links a muscle structure to the
 catalog's muscle id. ``level`` is a vertebral level (``C6``, ``S`` for the sacrum) or, for a
 per-level muscle or a root, a segment. ``manifest.schema.json`` beside this module is the
 format's one statement; :func:`open_manifest` decides what a violation leaves out.
@@ -31,8 +33,11 @@ from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.json_document import JsonKind, read_json_file
 from ims_atlas.core.json_schema import JsonSchema, format_path, short
 
-KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root")
+KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root", "organ", "vessel")
 LAYERS = ("bones", "spine", "muscles", "nerves")
+#: Layers of structures loaded only when asked for (the danger zones): the lungs, pleurae,
+#: kidneys and vertebral arteries. They are closed and wound outward too.
+ON_REQUEST_LAYERS = ("organs", "vessels")
 #: Layers whose every surface is closed and wound outward (the bake makes them so and the tests
 #: check it). myo-sim's bone meshes are not all closed, so the bones and spine layers are not
 #: in this list; the bake winds their pieces outward (``bake.build.wound_outward``, checked by
@@ -69,9 +74,12 @@ class Manifest:
     frame: dict
     source: dict
     structures: tuple[Structure, ...]
+    #: Structures of the on-request layers (``ON_REQUEST_LAYERS``), never among ``structures``.
+    on_request: tuple[Structure, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {s.id: s for s in self.structures})
+        object.__setattr__(self, "_on_request_by_id", {s.id: s for s in self.on_request})
 
     def __iter__(self) -> Iterator[Structure]:
         return iter(self.structures)
@@ -91,6 +99,17 @@ class Manifest:
         if s is None:
             raise KeyError(structure_id)
         return s
+
+    def requested(self, structure_id: str) -> Structure:
+        """A drawn or on-request structure by id (``KeyError`` if neither)."""
+        s = self.get(structure_id) or self._on_request_by_id.get(structure_id)  # type: ignore[attr-defined]
+        if s is None:
+            raise KeyError(structure_id)
+        return s
+
+    def every(self) -> tuple[Structure, ...]:
+        """Every structure, the drawn ones first, then those loaded only on request."""
+        return self.structures + self.on_request
 
     @property
     def directory(self) -> Path:
@@ -266,6 +285,7 @@ def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
         else:  # pragma: no cover - the schema constrains nothing else
             problems.append(v.problem(fname))
     structures: list[Structure] = []
+    on_request: list[Structure] = []
     seen: set[str] = set()
     for i, item in enumerate(doc["structures"]):
         if i in left_out:
@@ -275,8 +295,9 @@ def _build(doc: object, path: Path) -> tuple[Manifest, list[Problem]]:
                                     f"duplicate structure id {_shown(item['id'])}; the structure is left out"))
             continue
         seen.add(item["id"])
-        structures.append(_structure(item))
-    return Manifest(path=path, frame=frame, source=source, structures=tuple(structures)), problems
+        (on_request if item["layer"] in ON_REQUEST_LAYERS else structures).append(_structure(item))
+    return Manifest(path=path, frame=frame, source=source, structures=tuple(structures),
+                    on_request=tuple(on_request)), problems
 
 
 def _structure(item: dict) -> Structure:

@@ -158,7 +158,7 @@ def mesh_file_problems(manifest: Manifest) -> list[Problem]:
         Each names the mesh file and the structure that needs it; empty if every mesh loads.
     """
     problems: list[Problem] = []
-    for s in manifest:
+    for s in manifest.every():
         path = manifest.file_path(s)
         listed = f"(structure {s.id!r} in {manifest.path.name})"
         try:

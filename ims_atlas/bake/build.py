@@ -15,6 +15,7 @@ from ims_atlas.anatomy.mesh_file import write_mesh
 from ims_atlas.bake import bellies, fascicle_columns, fascicle_sheets, names, tubes
 from ims_atlas.bake.authored import build_authored, load_data
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
+from ims_atlas.bake.organs import build_organs
 from ims_atlas.bake.solids import merge
 from ims_atlas.core.ids import MIDLINE_X
 
@@ -330,6 +331,7 @@ def build_meshes(out: str | Path) -> dict:
     meshes = bone_meshes(model, data)
     structures = _bones(meshes, out, source) + _muscles(out, model, data, source, meshes)
     structures += build_authored(out, structures, MIDLINE_X, segments=bellies.segments(model, data))
+    structures += build_organs(out, structures, MIDLINE_X)
     manifest = {
         "format_version": 1,
         "frame": {
@@ -366,7 +368,9 @@ def build_meshes(out: str | Path) -> dict:
             "the radial wrist extensors, extensor digitorum, extensor digiti minimi, extensor carpi ulnaris, anconeus: "
             "flattened bellies laid side by side round the forearm on its bones and deep muscles, each belly ending "
             "where muscle_bellies.json says, replacing myo-sim's tubes), and peripheral nerves, generated from "
-            "ims_atlas/bake/authored_anatomy.json.",
+            "ims_atlas/bake/authored_anatomy.json. Organs and vessels (layers 'organs' and 'vessels', loaded only "
+            "when asked for: the danger zones): the pleural sacs, lungs, kidneys and vertebral arteries, authored from "
+            "surface-anatomy landmarks on the baked skeleton, generated from ims_atlas/bake/organs.json.",
         },
         "structures": structures,
     }

@@ -165,6 +165,13 @@ def install_skin_menu(window, menu) -> None:
     danger.toggled.connect(lambda on: set_danger(window, on))
     menu.addAction(danger)
     window.danger_action = danger
+    organs = QAction("&Organs and vessels (lungs, pleurae, kidneys, vertebral arteries)", window)
+    organs.setObjectName("study-organs")
+    organs.setCheckable(True)
+    organs.toggled.connect(lambda on: set_organs(window, on))
+    organs.setEnabled(bool(window._manifest.on_request))
+    menu.addAction(organs)
+    window.organs_action = organs
     window.skin_action = toggle
     window.dermatome_map = bundled_maps().maps[0].id
     # After the window's own observer (subscribed after the menus are built) has drawn the
@@ -187,6 +194,20 @@ def set_danger(window, on: bool) -> None:
     if window.danger_action.isChecked() != on:
         window.danger_action.setChecked(on)
     _refresh_skin(window)
+
+
+def set_organs(window, on: bool) -> None:
+    """Draw (or remove) the organs and vessels, read from their files only when first asked for."""
+    from ims_atlas.scene.organ_layer import OrganLayer
+
+    if getattr(window, "organ_layer", None) is None:
+        window.organ_layer = OrganLayer(window.scene.plotter)
+    if on:
+        window.organ_layer.show(window._manifest)
+    else:
+        window.organ_layer.hide()
+    if window.organs_action.isChecked() != on:
+        window.organs_action.setChecked(on)
 
 
 def danger_html(report) -> str:

@@ -1,5 +1,7 @@
-"""Danger zones drawn over the anatomy: each measured hazard in red, a line from the needle
-site on the skin to its nearest point, and the distance as a label. Works on any plotter.
+"""Danger zones drawn over the anatomy: each measured hazard in red (the pleural sacs, which
+wrap the whole lung, see-through), a line from the needle site on the skin to its nearest point,
+the depth as a short label there and the full list ("lung and pleura: 2.8 cm under the skin at
+Rhomboid minor") in the corner, clear of the targets' own labels. Works on any plotter.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from ims_atlas.study.danger_zones import DangerReport
 
 #: Crimson, redder than the local targets' vermillion.
 HAZARD_RGB = (0.86, 0.0, 0.24)
+#: Opacity of a hazard that is a sac round an organ (the pleura): see-through, so the lung and
+#: the needle line inside it show.
+SAC_OPACITY = 0.45
 
 
 class HazardLayer:
@@ -37,10 +42,13 @@ class HazardLayer:
         for site in sites:
             m = site.near[0]
             if m.structure not in drawn:
-                mesh = read_mesh(manifest.file_path(manifest[m.structure]), manifest[m.structure].triangles)
+                structure = manifest.requested(m.structure)
+                mesh = read_mesh(manifest.file_path(structure), structure.triangles)
                 faces = np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]).ravel()
+                sac = structure.kind == "organ" and "pleura" in structure.id
                 self._actors.append(self._plotter.add_mesh(pv.PolyData(mesh.points, faces), color=HAZARD_RGB,
-                                                           opacity=0.95, pickable=False, reset_camera=False))
+                                                           opacity=SAC_OPACITY if sac else 0.95, pickable=False,
+                                                           reset_camera=False))
                 drawn.add(m.structure)
             line = pv.Line(site.site, m.nearest)
             self._actors.append(self._plotter.add_mesh(line, color=HAZARD_RGB, line_width=3, pickable=False,
@@ -48,16 +56,23 @@ class HazardLayer:
             best = closest.get(m.structure)
             if best is None or m.depth_from_skin_cm < best[0]:
                 closest[m.structure] = (m.depth_from_skin_cm, m.nearest,
-                                        f"{m.hazard}: {m.depth_from_skin_cm:.1f} cm under the skin at {site.target}")
-        # One label per structure, at its point nearest the closest needle site (away from the
-        # target labels, which sit at the epicentres).
-        points = [v[1] for v in closest.values()]
-        labels = [v[2] for v in closest.values()]
-        if points:
+                                        f"{manifest.requested(m.structure).name}: {m.depth_from_skin_cm:.1f} cm "
+                                        f"under the skin at {site.target}")
+        # At each structure's point nearest the closest needle site: a dot and the depth; the
+        # full lines in the upper left corner (long labels in the scene covered the targets').
+        points = np.asarray([v[1] for v in closest.values()]).reshape(-1, 3)
+        if len(points):
+            self._actors.append(self._plotter.add_mesh(pv.PolyData(points), color=HAZARD_RGB, point_size=9,
+                                                       render_points_as_spheres=True, pickable=False,
+                                                       reset_camera=False))
             self._actors.append(self._plotter.add_point_labels(
-                np.asarray(points), labels, font_size=13, point_size=9, point_color=HAZARD_RGB,
+                points, [f"{v[0]:.1f} cm" for v in closest.values()], font_size=13, show_points=False,
                 text_color="white", shape_color=(0.45, 0.05, 0.05), shape_opacity=0.85, always_visible=True,
                 reset_camera=False))
+            self._actors.append(self._plotter.add_text(
+                "Danger zones (depth from the skin, this model body):\n"
+                + "\n".join(v[2] for v in sorted(closest.values(), key=lambda v: v[0])),
+                position="upper_left", font_size=10, color="white", name="hazard-legend"))
         if render:
             self._plotter.render()
 

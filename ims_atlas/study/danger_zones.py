@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ims_atlas.anatomy.geometry import distance_to_mesh
+from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.anatomy.mesh_file import read_mesh
 from ims_atlas.catalog.plan import TreatmentPlan
@@ -61,9 +61,11 @@ def hazards_named(plan: TreatmentPlan, hazards: tuple[Hazard, ...]) -> list[tupl
 
 
 def structures_for(manifest: Manifest, hazard: Hazard, side: str) -> list[Structure]:
-    """The anatomy's structures matching a hazard on ``side`` (or on the midline)."""
+    """The anatomy's structures matching a hazard on ``side`` (or on the midline), the organs and
+    vessels loaded only on request among them.
+    """
     out = []
-    for s in manifest:
+    for s in manifest.every():
         text = f"{s.id} {s.name}".lower()
         if any(m in text for m in hazard.match) and s.side in (side, "midline"):
             out.append(s)
@@ -108,6 +110,22 @@ def _nearest_on(points: np.ndarray, faces: np.ndarray, p: np.ndarray) -> tuple[f
     return d, v
 
 
+def needle_site(skin_points: np.ndarray, target: np.ndarray, kind: str) -> np.ndarray:
+    """Where the needle enters the skin for a target.
+
+    A local target: the skin point nearest it. A paraspinal target is needled from the back
+    (beside the spinous processes): the skin point straight behind it (+Y is posterior), the
+    one nearest the line running back from the target; the nearest skin point would often be
+    on the side or front of the neck, where no paraspinal needle goes in.
+    """
+    if kind == "paraspinal":
+        behind = skin_points[skin_points[:, 1] > target[1]]
+        if len(behind):
+            off = np.hypot(behind[:, 0] - target[0], behind[:, 2] - target[2])
+            return behind[int(np.argmin(off))]
+    return skin_points[int(np.argmin(np.linalg.norm(skin_points - target, axis=1)))]
+
+
 def danger_report(plan: TreatmentPlan, manifest: Manifest, skin: PaintedSkin,
                   hazards: tuple[Hazard, ...] | None = None) -> DangerReport:
     """Measure, at every needle site of ``plan``, the hazards its safety notes name."""
@@ -126,14 +144,13 @@ def danger_report(plan: TreatmentPlan, manifest: Manifest, skin: PaintedSkin,
     sites = []
     for name, kind, side, point in targets:
         on_side = np.flatnonzero(side_of == SIDES.index(side))
-        skin_pts = skin.points[on_side]
-        site = skin_pts[int(np.argmin(np.linalg.norm(skin_pts - point, axis=1)))]
+        site = needle_site(skin.points[on_side], point, kind)
         near = []
         for h, _ in named:
             found = structures_for(manifest, h, side)
             if not found:
-                not_measured[h.name] = (f"the anatomy has no {h.name} mesh yet (an organ and vessel layer is "
-                                        "needed); its depth is not measured")
+                not_measured[h.name] = (f"the anatomy has no {h.name} mesh on the {side} side; "
+                                        "its depth is not measured")
                 continue
             best = None
             for s in found:
@@ -141,6 +158,13 @@ def danger_report(plan: TreatmentPlan, manifest: Manifest, skin: PaintedSkin,
                     m = read_mesh(manifest.file_path(s))
                     meshes[s.id] = (m.points, m.faces)
                 pts, faces = meshes[s.id]
+                if s.kind == "organ" and contains_point(pts, faces, site):
+                    # The model's skin envelope dips inside the organ here (the armpit): a depth
+                    # from it would be meaningless.
+                    not_measured[f"{h.name} at {name}"] = (f"the model's skin at this site lies inside the {s.name}; "
+                                                           "no depth is given here")
+                    best = None
+                    break
                 depth, nearest = _nearest_on(pts, faces, site)
                 if best is None or depth < best[0]:
                     best = (depth, nearest, s, float(distance_to_mesh(pts, faces, point)))

@@ -210,3 +210,16 @@ def test_with_a_plan_on_screen_the_findings_go_into_the_handouts_clinician_sheet
     assert "1. C5 score 5.5" in sheet
     handout = _pdf_text(tmp_path / "handout.pdf")
     assert "Examination findings" not in handout and "Trophoedema" not in handout
+
+
+def test_the_organs_are_drawn_only_when_asked_for(open_window, catalog):
+    from ims_atlas.qt.study_hooks import set_organs
+
+    window = open_window(catalog)
+    assert getattr(window, "organ_layer", None) is None  # nothing read at start
+    assert not any(name.startswith("organ:") for name in window.scene.plotter.renderer.actors)
+    set_organs(window, True)
+    assert window.organs_action.isChecked() and window.organ_layer.shown
+    assert "organ:pleura_right" in window.scene.plotter.renderer.actors
+    set_organs(window, False)
+    assert not window.organ_layer.shown and not window.organs_action.isChecked()

@@ -198,7 +198,7 @@ def test_a_manifest_with_bad_entries_keeps_the_good_ones(meshes):
     del doc["structures"][11]["id"]
     path.write_text(json.dumps(doc), encoding="utf-8")
     manifest, problems = open_manifest(path)
-    assert len(manifest) == total - 4
+    assert len(manifest.every()) == total - 4
     assert [p.path for p in problems] == ["$.structures[3].kind", "$.structures[7].file", "$.structures[9].landmarks",
                                           "$.structures[11]"]
     assert "missing required key 'id'" in problems[3].message and "left out" in problems[3].message

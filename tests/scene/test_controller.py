@@ -22,6 +22,9 @@ from tests.conftest import colour_fractions  # noqa: E402
 def scene(manifest):
     plotter = offscreen_plotter((640, 480))
     controller = SceneController(plotter, manifest)
+    # PyVista's render() does nothing before a plotter's first show or screenshot: take one, so
+    # every test's render=True really draws a frame whichever test the worker runs first.
+    controller.screenshot()
     yield controller
     controller.close()
     plotter.close()

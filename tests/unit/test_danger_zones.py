@@ -54,7 +54,7 @@ def test_depths_are_measured_on_the_meshes(catalog, manifest, skin):
 
 def test_a_missing_structure_is_reported_not_guessed(catalog, manifest, skin):
     plan = treatment_plan(catalog, manifest, "rotator_cuff", "right")
-    report = danger_report(plan, manifest, skin)
+    report = danger_report(plan, replace(manifest, on_request=()), skin)
     assert "lung and pleura" in report.not_measured
     assert "no lung and pleura mesh" in report.not_measured["lung and pleura"]
     assert all(m.hazard != "lung and pleura" for s in report.sites for m in s.near)

@@ -6,7 +6,15 @@ import json
 import pytest
 
 from ims_atlas.anatomy import manifest as manifest_module
-from ims_atlas.anatomy.manifest import KINDS, LAYERS, SIDES, load_manifest, manifest_schema, open_manifest
+from ims_atlas.anatomy.manifest import (
+    KINDS,
+    LAYERS,
+    ON_REQUEST_LAYERS,
+    SIDES,
+    load_manifest,
+    manifest_schema,
+    open_manifest,
+)
 from ims_atlas.catalog.schema import catalog_schema
 from ims_atlas.core import plain_text
 from ims_atlas.core.errors import DataError
@@ -32,7 +40,7 @@ def test_a_broken_schema_is_caught():
 def test_the_manifest_schema_and_the_code_name_the_same_kinds_layers_and_sides():
     structure = manifest_schema().schema["$defs"]["structure"]["properties"]
     assert tuple(structure["kind"]["enum"]) == KINDS
-    assert tuple(structure["layer"]["enum"]) == LAYERS
+    assert tuple(structure["layer"]["enum"]) == LAYERS + ON_REQUEST_LAYERS
     assert tuple(structure["side"]["enum"]) == SIDES
     assert structure["file"]["pattern"] in manifest_module._PATTERN_MESSAGES
 

@@ -85,7 +85,7 @@ def test_logo_disc_dropped_from_ribcage(manifest):
         (b"[]", "$: error: must be an object, not a list"),
         (b'{"structures": 3}', "$.structures"),
         (b'{"structures": [{"id": "a", "name": "A", "kind": "planet", "layer": "bones", "side": "left", "file": "a.npz"}]}',
-         "$.structures[0].kind: error: must be one of 'bone', 'vertebra', 'muscle', 'fascia', 'nerve', 'root', not 'planet'"),
+         "$.structures[0].kind: error: must be one of 'bone', 'vertebra', 'muscle', 'fascia', 'nerve', 'root', 'organ', 'vessel', not 'planet'"),
         (b'{"structures": [{"id": "a"}]}', "$.structures[0]: error: missing required key 'name'"),
         (b'{"format_version": 2, "structures": []}', "$.format_version: error: must be 1, not 2; run scripts/build_meshes.py"),
     ],

@@ -1,0 +1,69 @@
+"""The organs and vessels (the manifest's on-request layers: lungs, pleural sacs, kidneys,
+vertebral arteries) drawn on request over the anatomy, each in its own colour, the pleurae and
+lungs see-through. Nothing is read until :meth:`OrganLayer.show` is called. Works on any plotter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ims_atlas.anatomy.manifest import Manifest, Structure
+from ims_atlas.anatomy.mesh_file import read_mesh
+
+#: Colour and opacity by the start of a structure's id.
+LOOKS = {
+    "pleura": ((0.55, 0.70, 0.95), 0.25),
+    "lung": ((0.93, 0.62, 0.70), 0.55),
+    "kidney": ((0.55, 0.16, 0.14), 0.95),
+    "vertebral_artery": ((0.80, 0.05, 0.10), 1.0),
+}
+DEFAULT_LOOK = ((0.7, 0.3, 0.3), 0.8)
+
+
+def look_of(structure: Structure) -> tuple[tuple[float, float, float], float]:
+    """Colour and opacity of an organ or vessel."""
+    return next((v for k, v in LOOKS.items() if structure.id.startswith(k)), DEFAULT_LOOK)
+
+
+class OrganLayer:
+    """Adds and removes the organ actors on a plotter."""
+
+    def __init__(self, plotter) -> None:
+        self._plotter = plotter
+        self._actors: list = []
+
+    @property
+    def shown(self) -> bool:
+        """True while the organs are drawn."""
+        return bool(self._actors)
+
+    def show(self, manifest: Manifest, render: bool = True) -> list[str]:
+        """Draw every on-request structure whose mesh reads; returns the ids drawn."""
+        import pyvista as pv
+
+        from ims_atlas.core.errors import DataError
+
+        self.hide(render=False)
+        drawn = []
+        for s in manifest.on_request:
+            try:
+                mesh = read_mesh(manifest.file_path(s), s.triangles)
+            except DataError:
+                continue  # the validator names a broken file; the rest are still drawn
+            faces = np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]).ravel()
+            colour, opacity = look_of(s)
+            self._actors.append(self._plotter.add_mesh(pv.PolyData(mesh.points, faces), color=colour,
+                                                       opacity=opacity, smooth_shading=True, pickable=False,
+                                                       reset_camera=False, name=f"organ:{s.id}"))
+            drawn.append(s.id)
+        if render:
+            self._plotter.render()
+        return drawn
+
+    def hide(self, render: bool = True) -> None:
+        """Remove every organ actor."""
+        for a in self._actors:
+            self._plotter.remove_actor(a, render=False)
+        self._actors = []
+        if render:
+            self._plotter.render()
