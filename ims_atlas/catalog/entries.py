@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ims_atlas.core.ids import DEFAULT_SIDE
+
 Point = tuple[float, float, float]
 
 
@@ -189,6 +191,7 @@ class Condition:
     references: tuple[Reference, ...]
     clinical_name: str | None = None
     evidence_note: str | None = None
+    widespread: bool = False  # pain on both sides, above and below the waist (fibromyalgia)
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Condition:
@@ -207,12 +210,20 @@ class Condition:
             references=tuple(Reference.from_json(r) for r in d["references"]),
             clinical_name=d.get("clinical_name"),
             evidence_note=d.get("evidence_note"),
+            widespread=bool(d.get("widespread", False)),
         )
 
     @property
     def segments(self) -> tuple[str, ...]:
         """The condition's root segments, cranial first."""
         return self.root_segments.segments
+
+    @property
+    def default_side(self) -> str:
+        """The side its plan is for when none is asked for: both for widespread pain, else
+        :data:`~ims_atlas.core.ids.DEFAULT_SIDE`.
+        """
+        return "both" if self.widespread else DEFAULT_SIDE
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def plan_view(catalog: Catalog, plan: TreatmentPlan) -> dict[str, Any]:
         "lay_terms": list(c.lay_terms),
         "explanation": c.explanation,
         "evidence_note": c.evidence_note,
+        "widespread": c.widespread,
     }
     return {
         "condition": condition,

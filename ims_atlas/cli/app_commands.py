@@ -27,7 +27,7 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--condition", metavar="QUERY",
                         help="open with a condition's plan shown (any name, alias or lay term)")
     parser.add_argument("--side", choices=["left", "right", "both"], default=None,
-                        help="side for --condition (default right) or --segment (default both)")
+                        help="side for --condition (default right; both for widespread pain) or --segment (default both)")
     parser.add_argument("--segment", metavar="SEGMENT",
                         help="open with a segment's muscles, root and paraspinal level lit (C1-S2)")
     parser.add_argument("--quit-after-first-frame", action="store_true",

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "for a condition. QUERY is any name, alias or lay term.")
     p.add_argument("query", nargs="+", metavar="QUERY")
     p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
-                   help=f"which side to treat (default: {DEFAULT_SIDE})")
+                   help=f"which side to treat (default: {DEFAULT_SIDE}; both for widespread pain)")
     p.add_argument("--manifest", type=Path, metavar="FILE", help="anatomy manifest for positions")
     p.set_defaults(handler=run_plan)
 
@@ -271,7 +271,7 @@ def run_plan(args: argparse.Namespace) -> int:
     if condition_id is None:
         return EXIT_NO_MATCH
     given = getattr(args, "side", None)
-    side = given or DEFAULT_SIDE
+    side = given or catalog.condition(condition_id).default_side
     manifest = _manifest(args)
     plan = treatment_plan(catalog, manifest, condition_id, side)
     view = plan_view(catalog, plan)

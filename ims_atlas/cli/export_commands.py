@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     # here must not overwrite a value given there.
     p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
                    help="which side to treat (default: right, as for plan and the window's --condition; "
-                        "both for a segment)")
+                        "both for a segment and for widespread pain such as fibromyalgia)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write: .png or .pdf")
     p.add_argument("--size", type=_size, metavar="WxH", default=argparse.SUPPRESS,
                    help="picture size in pixels, e.g. 1920x1080 (default: --preset)")
@@ -169,7 +169,8 @@ def run_export(args: argparse.Namespace) -> int:
     from ims_atlas.core.ids import DEFAULT_SIDE
 
     given = getattr(args, "side", None)
-    side = given or ("both" if segment else DEFAULT_SIDE)
+    side = given or ("both" if segment else catalog.condition(condition_id).default_side if condition_id
+                     else DEFAULT_SIDE)
     status = _render(args, out, kind, size, condition_id, segment, side, catalog, manifest, defaulted=given is None,
                      assessment=assessment)
     if status == EXIT_OK and manifest_problems:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.errors import DataError
+from ims_atlas.core.ids import SEGMENT_NAMES
 from ims_atlas.core.plain_text import cut, one_line
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
@@ -154,16 +155,57 @@ def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = Fa
             out.append(Target(key, "local", title + _side_suffix(t.side, plan.side),
                               detail, drawn.point if drawn is not None else t.position, ids, priority=0))
     if "paraspinal" in roles:
+        spine: list[Target] = []
         for p in plan.paraspinal_targets:
             muscles = ", ".join(m.name.lower() for m in p.muscles)
             level = f"the {p.paraspinal_level}" if p.paraspinal_level.endswith("foramen") else p.paraspinal_level
             where = f"{muscles} beside the spine at {level}" if muscles else f"beside the spine at {level}"
             ids = tuple(s.id for m in p.muscles for s in manifest.muscle_structures(m.id, sides=[p.side])
                         if s.level == p.segment)
-            out.append(Target(f"paraspinal:{p.segment}:{p.side}", "paraspinal",
-                              f"{p.segment} nerve root{_side_suffix(p.side, plan.side)}",
-                              where[:1].upper() + where[1:], p.position, ids, priority=1))
+            spine.append(Target(f"paraspinal:{p.segment}:{p.side}", "paraspinal",
+                                f"{p.segment} nerve root{_side_suffix(p.side, plan.side)}",
+                                where[:1].upper() + where[1:], p.position, ids, priority=1))
+        out += _level_runs(spine, picture) if plan.side == "both" else spine
     return crowds_merged(tuple(out), picture)
+
+
+def _level_runs(targets: list[Target], picture: Picture) -> list[Target]:
+    """On both sides, one label per side for each run of consecutive levels ("C4-C7 nerve
+    roots, left", its leader to the middle one's point), as the window labels them: a plan
+    needled from C1 to S1 on both sides would stack 18 near-identical labels. A level whose
+    marker the picture merged with another target's keeps its own label (merged with that).
+    """
+    merged = {k for m in picture.markers if "+" in m.key for k in m.key.split("+")}
+    out: list[Target] = []
+    runs: dict[str, list[list[Target]]] = {}
+    for t in targets:
+        _, segment, side = t.key.split(":")
+        if t.key in merged or segment not in SEGMENT_NAMES:
+            out.append(t)
+            continue
+        side_runs = runs.setdefault(side, [])
+        last = side_runs[-1][-1] if side_runs else None
+        if last is not None and SEGMENT_NAMES.index(last.key.split(":")[1]) + 1 == SEGMENT_NAMES.index(segment):
+            side_runs[-1].append(t)
+        else:
+            side_runs.append([t])
+    for side_runs in runs.values():
+        for run in side_runs:
+            if len(run) == 1:
+                out.append(run[0])
+                continue
+            first, last = run[0].key.split(":")[1], run[-1].key.split(":")[1]
+            suffix = run[0].title.partition(" nerve root")[2]
+            details = [t.detail for t in run]
+            common = details[0].rpartition(" at ")[0]
+            if all(d.rpartition(" at ")[0] == common for d in details):
+                detail = f"{common} at {details[0].rpartition(' at ')[2]} to {details[-1].rpartition(' at ')[2]}"
+            else:
+                detail = "; ".join(details)
+            out.append(Target("+".join(t.key for t in run), "paraspinal", f"{first}-{last} nerve roots{suffix}", detail,
+                              run[len(run) // 2].position, tuple(sid for t in run for sid in t.structures),
+                              min(t.priority for t in run)))
+    return out
 
 
 def crowds_merged(targets: tuple[Target, ...], picture: Picture) -> tuple[Target, ...]:

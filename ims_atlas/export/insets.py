@@ -7,12 +7,15 @@ one half shows the view as before, with a frame round the crowd and labels for t
 targets only; the other half, on the crowd's side, is the inset: the same direction seen
 close up on the crowd's targets, with its own caption ("Hand and forearm, enlarged") and its
 own labels; a thin line joins the frame to the inset. Nothing covers the anatomy: the inset
-has its own half of the panel. One inset per panel (the largest crowd).
+has its own half of the panel. Where several crowds remain (C6's shoulder and forearm, the
+hamstrings and the ankle from behind in L5), the panel gets up to :data:`MAX_INSETS` insets,
+stacked in that half, each with its own frame, link and labels.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +28,7 @@ from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import CROWD_BOX, crowd_box, find_crowd
 from ims_atlas.scene.picture import Picture, picture_in_view
+from ims_atlas.scene.plan import MARKER_RADIUS
 from ims_atlas.scene.target_views import TargetView
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
@@ -33,6 +37,8 @@ if TYPE_CHECKING:  # VTK is imported only when something is rendered
 #: An inset must show its crowd at least this many times larger than the panel above it
 #: does; a smaller gain is not worth the room.
 MIN_ZOOM = 1.5
+#: At most this many insets in one panel (stacked top to bottom beside the view).
+MAX_INSETS = 3
 #: The share of the panel's width the inset takes (the view it enlarges keeps the rest).
 INSET_SHARE = 0.52
 #: Framing of the inset's close-up: this much (metres) around each of the crowd's points, and
@@ -154,9 +160,15 @@ class InsetPart:
 
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
-                 size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool) -> InsetPart:
+                 size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
+                 beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None) -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
+
+    ``beside``: the crowd's points in the view the inset enlarges; the markers are then drawn
+    smaller by the zoom, so they keep their size on screen (at 4-5 times a marker drawn at
+    its model size is a large disc hiding the muscle it marks); ``marker_px``: their largest
+    radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
@@ -168,11 +180,56 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     corners = np.array([[dx, dy, dz] for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)]) * INSET_CONTEXT_M
     points = (world[:, None, :] + corners[None, :, :]).reshape(-1, 3) if len(world) else world
     aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
+    zoom = enlargement(beside or {}, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd))
     shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
-    frame = scene.render(shown, transparent=transparent)
+    most = marker_px if marker_px is not None else MARKER_MOST * size[1]
+    frame = render_marked(scene, shown, world, most, transparent, zoom)
     anchors = projected(scene, crowd, frame.projector)
     image, layout = compose(frame.image, regions, own, anchors, style)
     return InsetPart(image, layout, regions, anchors, title, frame.image)
+
+
+#: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
+#: sphere has a fixed size in the model, and a view close on a foot would draw it as a disc
+#: hiding the muscle it marks.
+MARKER_MOST = 0.011
+
+
+def marker_scale(scene: OffscreenScene, points, most_px: float, zoom: float | None = None) -> float:
+    """The scale to draw the markers at ``points`` with (the camera as aimed now): at most
+    ``most_px`` pixels in radius, and with a ``zoom`` (an inset's), ``1 / zoom`` so they keep
+    the size they have in the view the inset enlarges.
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    scale = 1.0
+    if len(pts):
+        radius_px = MARKER_RADIUS / float(np.median(scene.controller.pixel_size(pts)))
+        if radius_px > most_px > 0:
+            scale = most_px / radius_px
+    if zoom is not None and zoom > 1.0:
+        scale = min(scale, 1.0 / zoom)
+    return scale
+
+
+def render_marked(scene: OffscreenScene, shown: Picture, points, most_px: float, transparent: bool,
+                  zoom: float | None = None):
+    """Render ``shown`` with its markers scaled by :func:`marker_scale` (then back to 1)."""
+    scene.controller.set_marker_scale(marker_scale(scene, points, most_px, zoom))
+    try:
+        return scene.render(shown, transparent=transparent)
+    finally:
+        scene.controller.set_marker_scale(1.0)
+
+
+def enlargement(before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]],
+                keys: tuple[str, ...]) -> float | None:
+    """How many times larger the crowd ``keys`` is spread in ``after`` than in ``before``
+    (pixels by key): inf when it is a point in ``before``, None when ``after`` shows none.
+    """
+    if not any(k in after for k in keys):
+        return None
+    b, a = _spread(before, keys), _spread(after, keys)
+    return a / b if b > 0 else float("inf")
 
 
 def _shift_label(p: PlacedLabel, dx: float, dy: float) -> PlacedLabel:
@@ -185,46 +242,54 @@ def _shift_box(b: Box | None, dx: float, dy: float = 0.0) -> Box | None:
 
 
 def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
-         inset: InsetPart, crowd_keys: tuple[str, ...], style: Style, side: str
-         ) -> tuple[Image.Image, LabelLayout, Inset, float] | None:
-    """The panel: ``main`` and the inset side by side (the inset on ``side``), the crowd
-    framed in ``main`` and linked to the inset's frame; with how far ``main`` moved right.
-    None when the inset would not enlarge the crowd by :data:`MIN_ZOOM`.
+         insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str
+         ) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
+    """The panel: ``main`` and its insets side by side (the insets stacked top to bottom in
+    one column on ``side``), each crowd framed in ``main`` and linked to its inset's frame;
+    with how far ``main`` moved right.
     """
-    before, after = _spread(main_anchors, crowd_keys), _spread(inset.anchors, crowd_keys)
-    if not inset.anchors or (before > 0 and after / before < MIN_ZOOM):
-        return None
-    zoom = after / before if before > 0 else float("inf")
     wm, h = main.size
-    wi = inset.image.size[0]
+    wi = max(part.image.size[0] for part, _ in insets)
     main_dx, inset_dx = (wi, 0) if side == "left" else (0, wm)
     canvas = Image.new("RGBA", (wm + wi, h), (0, 0, 0, 0))
     canvas.paste(main, (main_dx, 0))
-    canvas.paste(inset.image, (inset_dx, 0))
     draw = ImageDraw.Draw(canvas)
     m = style.margin / 2
-    frame = Box(inset_dx + m / 2, m / 2, wi - m, h - m)
     pad = max(style.gap * 1.5, 6)
-    x, y, bw, bh = crowd_box(main_anchors, crowd_keys, pad)  # type: ignore[misc]
-    view = _shift_box(main_view, main_dx)
-    x0, y0 = max(x + main_dx, view.x), max(y, view.y)
-    x1, y1 = min(x + main_dx + bw, view.right), min(y + bh, view.bottom)
-    source = Box(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
     lw = max(style.line - 1, 1)
-    for box in (source, frame):
-        draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,
-                               width=lw + 2)
-        draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2,
-                               outline=INK_SOFT if box is source else EDGE, width=lw)
-    cy = source.centre[1]
-    start = source.right if side == "right" else source.x
-    end = frame.x if side == "right" else frame.right
-    draw.line([(start, cy), (end, cy)], fill=HALO, width=lw + 2)
-    draw.line([(start, cy), (end, cy)], fill=INK_SOFT, width=lw)
+    view = _shift_box(main_view, main_dx)
     placed = [_shift_label(p, main_dx, 0) for p in main_layout.placed]
-    placed += [_shift_label(p, inset_dx, 0) for p in inset.layout.placed]
-    layout = LabelLayout(tuple(placed), tuple(main_layout.dropped) + tuple(inset.layout.dropped))
-    result = Inset(crowd_keys, frame, _shift_box(inset.regions.header, inset_dx), _shift_box(inset.regions.view, inset_dx),
-                   {k: (p[0] + inset_dx, p[1]) for k, p in inset.anchors.items()}, source, zoom, inset.title,
-                   (float(inset_dx), 0.0), inset.rendered)
-    return canvas, layout, result, float(main_dx)
+    dropped = list(main_layout.dropped)
+    done: list[Inset] = []
+    top = 0
+    for part, keys in insets:
+        hi = part.image.size[1]
+        canvas.paste(part.image, (inset_dx, top))
+        frame = Box(inset_dx + m / 2, top + m / 2, part.image.size[0] - m, hi - m)
+        x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
+        x0, y0 = max(x + main_dx, view.x), max(y, view.y)
+        x1, y1 = min(x + main_dx + bw, view.right), min(y + bh, view.bottom)
+        source = Box(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
+        for box in (source, frame):
+            draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,
+                                   width=lw + 2)
+            draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2,
+                                   outline=INK_SOFT if box is source else EDGE, width=lw)
+        # The link: from the crowd's frame, level with its middle, to the inset's frame at
+        # the nearest height it has (insets stacked in one column are not all level with
+        # their crowds).
+        cy = source.centre[1]
+        start = (source.right if side == "right" else source.x, cy)
+        inner = style.radius
+        end = (frame.x if side == "right" else frame.right, min(max(cy, frame.y + inner), frame.bottom - inner))
+        draw.line([start, end], fill=HALO, width=lw + 2)
+        draw.line([start, end], fill=INK_SOFT, width=lw)
+        placed += [_shift_label(p, inset_dx, top) for p in part.layout.placed]
+        dropped += list(part.layout.dropped)
+        zoom = enlargement(main_anchors, part.anchors, keys) or 0.0
+        done.append(Inset(keys, frame, _shift_box(part.regions.header, inset_dx, top),
+                          _shift_box(part.regions.view, inset_dx, top),
+                          {k: (p[0] + inset_dx, p[1] + top) for k, p in part.anchors.items()}, source, zoom, part.title,
+                          (float(inset_dx), float(top)), part.rendered))
+        top += hi
+    return canvas, LabelLayout(tuple(placed), tuple(dropped)), tuple(done), float(main_dx)

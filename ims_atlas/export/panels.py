@@ -19,23 +19,34 @@ from ims_atlas.export.annotations import Annotation, one_line_annotation
 from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
 from ims_atlas.export.insets import (
     INSET_SHARE,
+    MARKER_MOST,
+    MAX_INSETS,
+    MIN_ZOOM,
     Inset,
     aim_into,
     crowd_of,
     crowd_side,
+    enlargement,
     join,
     one_column_regions,
     projected,
     render_inset,
+    render_marked,
 )
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
+from ims_atlas.scene.crowds import CROWD_BOX, FURTHER_LEAST, find_crowds
 from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
 from ims_atlas.scene.target_views import TargetView
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
+
+#: An inset's anatomy box is this many times the height its crowd needs enlarged MIN_ZOOM
+#: times (the close-up frames a little round the crowd's points).
+INSET_ROOM = 1.3
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -52,8 +63,13 @@ class Panel:
     eye: tuple[float, float, float] | None = None  # the camera's position
     shown: Picture | None = None  # what the panel drew (its markers; in a medial view, one side)
     rendered: np.ndarray | None = None  # the panel's pixels as rendered, before any text was drawn
-    inset: Inset | None = None  # the crowd enlarged beside the view, if its targets crowd
+    insets: tuple[Inset, ...] = ()  # the crowds enlarged beside the view, if its targets crowd
     offset: tuple[float, float] = (0.0, 0.0)  # where the rendered view sits in the panel (beside an inset)
+
+    @property
+    def inset(self) -> Inset | None:
+        """The panel's first (topmost) inset, if it has any."""
+        return self.insets[0] if self.insets else None
 
 
 @dataclass(frozen=True)
@@ -86,7 +102,7 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
            style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
            ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
-    (the view's caption as its title, no legend), with an enlarged inset below it where
+    (the view's caption as its title, no legend), with enlarged insets beside it where
     targets crowd (:mod:`ims_atlas.export.insets`); without, the whole picture.
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
@@ -125,7 +141,8 @@ def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: Target
           transparent: bool, clinic: str = "", footer_line: str = "", labelled: Annotation | None = None):
     """Render the view as aimed and label it (``labelled``: only these targets get labels)."""
     shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
-    frame = scene.render(shown, transparent=transparent)
+    world = np.array(list(scene.anchors(own.targets).values()), dtype=float).reshape(-1, 3)
+    frame = render_marked(scene, shown, world, MARKER_MOST * regions.size[1], transparent)
     anchors = projected(scene, own.targets, frame.projector)
     image, layout = compose(frame.image, regions, labelled if labelled is not None else own, anchors, style, clinic,
                             footer_line)
@@ -136,34 +153,85 @@ def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: Target
 
 def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
                 style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...]):
-    """The panel split in two halves: the view with labels for the targets outside the crowd,
-    and the crowd enlarged on the crowd's side (:mod:`ims_atlas.export.insets`); or None when
-    the inset would enlarge too little.
+    """The panel split in two halves: the view with labels for the targets outside the
+    crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
+    (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
+
+    The first crowd is the one the whole panel shows; the view, narrowed to its half, is
+    then looked at again: a crowd left there (C6's forearm beside the shoulder's inset; there
+    :data:`FURTHER_LEAST` leaders make a crowd) gets an inset of its own, up to
+    :data:`MAX_INSETS`.
     """
     w, h = size
     before = crowd_side(scene, own.targets, crowd_keys, w)
-    crowd = tuple(t for t in own.targets if t.key in crowd_keys)
-    rest = replace(own, targets=tuple(t for t in own.targets if t.key not in crowd_keys))
     half = (int(round(w * (1 - INSET_SHARE))), h)
     gutter = min(panel_style.gutter * w, 0.47 * half[0])
     main_column = "left" if before == "right" else "right"
+
+    def without(keys) -> Annotation:
+        return replace(own, targets=tuple(t for t in own.targets if t.key not in keys))
+
+    regions = one_column_regions(half, panel_style, without(crowd_keys), main_column, gutter)
+    aim_into(scene, points, view, regions)
+    beside = projected(scene, own.targets, scene.projector())
+    found = (crowd_keys, *find_crowds(beside, CROWD_BOX * regions.view.h, MAX_INSETS, FURTHER_LEAST,
+                                      taken=(crowd_keys,)))
+    # Each inset needs the height that enlarges its crowd MIN_ZOOM times (a thigh's hamstrings
+    # run far down the view, an ankle's tendons meet in a few pixels), and its caption above:
+    # the loosest of the further crowds (fewest leaders for the room they need: their leaders
+    # are furthest apart already) are left out until the insets fit one above another; the
+    # first, the crowd of the whole panel, stays.
+    caption = (regions.header.bottom if regions.header is not None else 0.0) + panel_style.margin
+    need = {keys: INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + caption + 0.06 * h for keys in found}
+    while len(found) > 1 and sum(need[k] for k in found) > h:
+        loosest = min(found[1:], key=lambda k: len(k) / need[k])
+        found = tuple(k for k in found if k is not loosest)
+    # Stacked in the order of their crowds' heights, so the links do not cross.
+    crowds = tuple(sorted(found, key=lambda keys: float(np.mean([beside[k][1] for k in keys if k in beside] or [0]))))
+    wi = w - half[0]
+
+    def insets_for(chosen):
+        room = np.array([need[k] for k in chosen])
+        tops = (np.concatenate([[0.0], np.cumsum(room)]) * h / room.sum()).round().astype(int)
+        parts = []
+        for keys, y0, y1 in zip(chosen, tops[:-1], tops[1:], strict=True):
+            crowd = tuple(t for t in own.targets if t.key in keys)
+            parts.append((render_inset(scene, picture, view, crowd, (wi, int(y1 - y0)), panel_style, before, gutter,
+                                       transparent, beside, MARKER_MOST * h), keys))
+        return parts
+
+    parts = insets_for(crowds)
+    kept = tuple(keys for part, keys in parts if (z := enlargement(beside, part.anchors, keys)) is not None
+                 and z >= MIN_ZOOM)
+    if not kept:
+        return None
+    if len(kept) < len(parts):
+        parts = insets_for(kept)
+    taken = {k for keys in kept for k in keys}
+    rest = without(taken)
     regions = one_column_regions(half, panel_style, rest, main_column, gutter)
     aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
-    inset_size = (w - half[0], h)
-    inset = render_inset(scene, picture, view, crowd, inset_size, panel_style, before, gutter, transparent)
-    joined = join(image, layout, anchors, regions.view, inset, crowd_keys, panel_style, before)
-    if joined is None:
-        return None
-    image, layout, where, main_dx = joined
+    image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before)
     if main_dx:
         anchors = {k: (p[0] + main_dx, p[1]) for k, p in anchors.items()}
         regions = replace(regions, view=Box(regions.view.x + main_dx, regions.view.y, regions.view.w, regions.view.h),
                           header=None if regions.header is None else Box(regions.header.x + main_dx, regions.header.y,
                                                                            regions.header.w, regions.header.h))
         extra["offset"] = (main_dx, 0)
-    extra["inset"] = where
+    extra["insets"] = where
     return image, layout, regions, anchors, extra
+
+
+def _extent(points: dict[str, tuple[float, float]], keys, axis: int | None = None) -> float:
+    """The larger side (or the side along ``axis``: 0 x, 1 y) of the box round some of
+    ``points`` (pixels).
+    """
+    pts = np.array([points[k] for k in keys if k in points], dtype=float).reshape(-1, 2)
+    if len(pts) < 2:
+        return 0.0
+    sides = np.ptp(pts, axis=0)
+    return float(sides.max() if axis is None else sides[axis])
 
 
 def _crowded(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView,
@@ -216,8 +284,8 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
         w = int(width if i < len(views) - 1 else size[0] - x0)
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
                                                         transparent, True)
-        if extra.get("inset") is not None:
-            extra["inset"] = extra["inset"].shifted(x0, top)
+        if extra.get("insets"):
+            extra["insets"] = tuple(i.shifted(x0, top) for i in extra["insets"])
         canvas.paste(image, (x0, int(top)))
         placed += [replace(p, box=_shift(p.box, x0, top), anchor=(p.anchor[0] + x0, p.anchor[1] + top),
                            leader_start=(p.leader_start[0] + x0, p.leader_start[1] + top)) for p in layout.placed]

@@ -87,10 +87,9 @@ def open_on(window, condition_id: str | None, segment: str | None, side: str | N
     A plan moves the camera to its own view; a ``--view`` given with it must come after, or the
     plan's view would replace it. A condition's side defaults as for ``plan`` and ``export``.
     """
-    from ims_atlas.core.ids import DEFAULT_SIDE
-
     if condition_id:
-        window.show_condition(condition_id, side or DEFAULT_SIDE)
+        # Without a side, the condition's own default (both for widespread pain).
+        window.show_condition(condition_id, side)
     elif segment:
         window.state.update(side=side or "both")
         window.show_segment(segment)

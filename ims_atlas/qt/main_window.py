@@ -295,8 +295,13 @@ class MainWindow(QMainWindow):
                 self._show_plan_html(f"<h2>{self._catalog.muscle(ident).name}</h2><p>No 3D model of this muscle yet.</p>")
 
     def show_condition(self, condition_id: str, side: str | None = None) -> None:
-        """Highlight a condition's plan on a side."""
+        """Highlight a condition's plan on a side; without one, on the side shown now, or for
+        widespread pain (fibromyalgia) on both sides.
+        """
         changes = {"condition_id": condition_id, "segment": None, "selection": None}
+        if not side and self._catalog is not None and self._catalog.has_condition(condition_id) \
+                and self._catalog.condition(condition_id).widespread:
+            side = "both"
         if side:
             changes["side"] = side
         self.state.update(**changes)

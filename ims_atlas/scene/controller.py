@@ -10,6 +10,7 @@ from ims_atlas.core.errors import Problem
 from ims_atlas.scene import camera
 from ims_atlas.scene.block_table import BlockTable, coarse_error_far
 from ims_atlas.scene.draw_groups import lit_group, partition
+from ims_atlas.scene.far_side import FarSideClip
 from ims_atlas.scene.marker_overlay import MarkerOverlay
 from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
@@ -56,6 +57,7 @@ class SceneController:
         self._coarse_actors: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
         self._second: SecondViewport | None = None
+        self._far_clips: tuple[FarSideClip, ...] = ()
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
         self._frame_observer = None
@@ -176,6 +178,12 @@ class SceneController:
         if render:
             self._plotter.render()
 
+    def set_marker_scale(self, scale: float) -> None:
+        """Draw the markers of the first viewport ``scale`` times their size from the next
+        switch on (:meth:`MarkerOverlay.set_scale`).
+        """
+        self._markers.set_scale(scale)
+
     def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
         """The colour, opacity and visibility a structure is drawn with now."""
         return self.blocks.block_style(structure_id)
@@ -244,12 +252,20 @@ class SceneController:
             second = self._split()
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
                 overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
+            # A medial view's far limb is cut away in its own viewport only (scene.far_side).
+            for view, clip in zip(views[:2], self._far_clips, strict=True):
+                clip.set(view)
             second.outline.set_surfaces([self.blocks.meshes[sid] for sid in self.blocks.lit.get("muscles", ())])
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
                 camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
         if render:
             self._plotter.render()
+
+    @property
+    def far_clips(self) -> tuple[FarSideClip, ...]:
+        """While split, each viewport's cut at the midline (active in a medial view)."""
+        return self._far_clips
 
     @property
     def split(self) -> bool:
@@ -268,6 +284,8 @@ class SceneController:
             self._markers.follow_viewport()
             self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
             self._second_observer = self._second.renderer.AddObserver("StartEvent", lambda *_: self._second.markers.layout())
+            self._far_clips = (FarSideClip(self._plotter.renderer, self._manifest),
+                               FarSideClip(self._second.renderer, self._manifest))
         return self._second
 
     def unsplit(self, render: bool = True) -> None:
@@ -275,6 +293,9 @@ class SceneController:
         if self._second is None:
             return
         self._second.renderer.RemoveObserver(self._second_observer)
+        for clip in self._far_clips:
+            clip.close()
+        self._far_clips = ()
         self._second.close()
         self._second = None
         if self._plotter.renderer is not None:

@@ -16,6 +16,9 @@ Point = tuple[float, float]
 #: A crowd: at least this many labels (a fan is of leader lines: a label that names several
 #: targets sharing one marker is one line) ...
 CROWD_LEAST = 4
+#: Beside a panel's first inset, a further crowd needs only this many labels: the panel is
+#: already split, and three leaders meeting at a wrist are as hard to follow there.
+FURTHER_LEAST = 3
 #: ... inside a square whose side is this fraction of the anatomy box's height.
 CROWD_BOX = 0.2
 #: Targets within this fraction of the square's side of a crowd's points join it.
@@ -68,6 +71,25 @@ def find_crowd(points: Mapping[str, Point], side: float, least: int = CROWD_LEAS
                      and min(py) - reach <= points[k][1] <= max(py) + reach)
     order = {k: i for i, k in enumerate(points)}
     return tuple(sorted(best, key=order.__getitem__))
+
+
+def find_crowds(points: Mapping[str, Point], side: float, most: int, least: int = CROWD_LEAST,
+                taken: tuple[tuple[str, ...], ...] = ()) -> tuple[tuple[str, ...], ...]:
+    """Up to ``most`` crowds among ``points``, largest first, none sharing a key.
+
+    ``taken``: crowds already found (counted in ``most``; their keys are not looked at
+    again). Each next crowd is the largest among the points left once the crowds before it
+    are taken out: where a shoulder crowd is enlarged, the forearm's fan is the next.
+    """
+    crowds = list(taken)
+    used = {k for c in crowds for k in c}
+    while len(crowds) < most:
+        crowd = find_crowd({k: p for k, p in points.items() if k not in used}, side, least)
+        if not crowd:
+            break
+        crowds.append(crowd)
+        used.update(crowd)
+    return tuple(crowds[len(taken):])
 
 
 def crowd_box(points: Mapping[str, Point], keys, pad: float) -> tuple[float, float, float, float] | None:

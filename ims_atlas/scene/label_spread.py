@@ -1,12 +1,20 @@
 """Stacking labels beside their points without overlaps (pure: no VTK, no Qt).
 
-Used by the 3D view's target labels (``scene.target_labels``) and by the exported pictures'
-label columns (``export.label_layout``).
+Used by the 3D view's target labels (``scene.target_labels``: :func:`place_beside`) and by
+the exported pictures' label columns (``export.label_layout``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+#: Pixels between a marker and the near edge of its label.
+OFFSET_PX = 28
+#: Pixels between stacked labels, and kept clear at the edges of the view.
+GAP_PX = 3
+MARGIN_PX = 4
+#: A label keeps this many pixels clear of every marker (about a marker's radius on screen).
+MARKER_CLEAR_PX = 7
 
 
 def spread(anchors: Sequence[float], heights: Sequence[float], top: float, bottom: float,
@@ -49,3 +57,78 @@ def spread(anchors: Sequence[float], heights: Sequence[float], top: float, botto
             tops.append(y)
             y += heights[k] + gap
     return tops
+
+
+def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float) -> list[tuple[float, float]]:
+    """(x, top) of each label on its side: stacked by :func:`spread`, then moved out past
+    every marker level with it (its own and its neighbours': a forearm's four epicentres
+    within a few pixels).
+    """
+    n = len(xs)
+    out: list[tuple[float, float]] = [(0.0, 0.0)] * n
+    for side in (True, False):
+        idx = sorted((i for i in range(n) if right[i] == side), key=lambda i: ys[i])
+        if not idx:
+            continue
+        tops = spread([ys[i] for i in idx], [sizes[i][1] for i in idx], MARGIN_PX, height - MARGIN_PX, GAP_PX)
+        for i, top in zip(idx, tops, strict=True):
+            w, h = sizes[i]
+            level = [j for j in range(n) if top - MARKER_CLEAR_PX <= ys[j] <= top + h + MARKER_CLEAR_PX] + [i]
+            if side:
+                x = max(xs[j] for j in level if xs[j] >= xs[i] - 0.5) + OFFSET_PX
+            else:
+                x = min(xs[j] for j in level if xs[j] <= xs[i] + 0.5) - OFFSET_PX - w
+            out[i] = (min(max(x, MARGIN_PX), width - MARGIN_PX - w), top)
+    return out
+
+
+def _covers(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    bx, top, w, h = box
+    return bx - MARKER_CLEAR_PX < x < bx + w + MARKER_CLEAR_PX and top - MARKER_CLEAR_PX < y < top + h + MARKER_CLEAR_PX
+
+
+def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple[float, float]],
+                 right: Sequence[bool], width: float, height: float) -> list[tuple[float, float, bool]]:
+    """Where each label goes beside its marker in a view ``width`` x ``height`` (pixels, y
+    down): ``(x, top, on_the_right)``.
+
+    Each label starts on its ``right`` side (away from the body's midline), stacked with the
+    others of that side in the order of their markers and set clear of every marker at its
+    height. A label that would still cover a marker (its side has no room: a narrow viewport,
+    a marker near the edge) goes to the other side, and back if it covers one there too.
+    """
+    n = len(xs)
+    side = [bool(r) for r in right]
+
+    def covering(boxes) -> list[int]:
+        return [i for i in range(n) if any(_covers((*boxes[i], *sizes[i]), xs[j], ys[j]) for j in range(n))]
+
+    boxes = _boxes(xs, ys, sizes, side, width, height)
+    moved = covering(boxes)
+    if moved:
+        for i in moved:
+            side[i] = not side[i]
+        boxes = _boxes(xs, ys, sizes, side, width, height)
+        back = [i for i in covering(boxes) if i in moved]
+        if back:
+            for i in back:
+                side[i] = not side[i]
+            boxes = _boxes(xs, ys, sizes, side, width, height)
+    return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
+
+
+def covering_markers(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple[float, float]],
+                     placed: Sequence[tuple[float, float, bool]]) -> list[int]:
+    """The labels (indices) of a :func:`place_beside` layout that still cover a marker."""
+    n = len(xs)
+    return [i for i in range(n)
+            if any(_covers((placed[i][0], placed[i][1], *sizes[i]), xs[j], ys[j]) for j in range(n))]
+
+
+def two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle (a label too wide for a narrow view)."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return text
+    best = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))))
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])

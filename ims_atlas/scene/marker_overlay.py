@@ -45,6 +45,23 @@ class MarkerOverlay:
         self._key: tuple = ((), False)
         self._templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._shown: list[object] = []
+        self._scale = 1.0
+
+    @property
+    def scale(self) -> float:
+        """How many times their model size the marker shapes are drawn (1: as made)."""
+        return self._scale
+
+    def set_scale(self, scale: float) -> None:
+        """Draw the marker shapes ``scale`` times their size from the next :meth:`set` on (an
+        export's enlarged inset draws them smaller by its zoom, so they keep their size on
+        screen instead of growing into large discs).
+        """
+        if scale <= 0:
+            raise ValueError(f"marker scale must be positive, not {scale}")
+        if scale != self._scale:
+            self._scale = float(scale)
+            self._key = ((), False)
 
     @property
     def renderer(self):
@@ -90,7 +107,7 @@ class MarkerOverlay:
         mappers, text renderers and GPU buffers every time); nothing changes when the
         markers do not.
         """
-        key = (markers, labels, labelled)
+        key = (markers, labels, labelled, self._scale)
         if key == self._key:
             return
         self._key = key
@@ -135,7 +152,7 @@ class MarkerOverlay:
             self._templates[role] = template
         points, faces, normals = template
         k, n = len(positions), len(points)
-        all_points = (points[None, :, :] + positions[:, None, :]).reshape(-1, 3)
+        all_points = (points[None, :, :] * self._scale + positions[:, None, :]).reshape(-1, 3)
         all_faces = (faces[None, :, :] + (np.arange(k) * n)[:, None, None]).reshape(-1, 3)
         return plain_surface(all_points, all_faces, np.tile(normals, (k, 1)))
 

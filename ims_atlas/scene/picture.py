@@ -23,7 +23,7 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import plan_highlights, segment_highlights
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.plan import MARKER_RADIUS, HighlightPlan, Marker, plan_for
-from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views
+from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views, whole_body_views
 
 Vec3 = tuple[float, float, float]
 
@@ -251,7 +251,7 @@ def _grouped(markers: list[Marker], views: tuple[TargetView, ...] = ()) -> list[
             kept.append(m)
         else:
             o = spine[i]
-            spine[i] = Marker("paraspinal", o.position, o.label, f"{o.key}+{m.key}")
+            spine[i] = Marker("paraspinal", o.position, f"{o.label} / {m.label}", f"{o.key}+{m.key}")
     return kept + spine
 
 
@@ -344,7 +344,10 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     elif state.segment and catalog is not None:
         roles, _ = segment_highlights(catalog, manifest, state.segment, sides_of(state.side))
         targets, markers = _segment_targets(catalog, manifest, body, state.segment, sides_of(state.side), roles)
-    views = choose_views(targets, body, state.side) if targets else ()
+    if treatment is not None and treatment.condition.widespread:
+        views = whole_body_views(targets, body)
+    else:
+        views = choose_views(targets, body, state.side) if targets else ()
     markers = _grouped(markers, views)
     frame_ids = tuple(sid for sid, role in roles.items() if role != "nerve")
     direction = views[0].direction if views else None

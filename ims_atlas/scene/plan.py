@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ims_atlas.anatomy.manifest import LAYERS, Manifest, Structure
+from ims_atlas.core.ids import SEGMENT_NAMES
 from ims_atlas.scene.palette import DEFAULT_PALETTE, RGB, Palette
 
 ROLES = ("base", "context", "local", "minor", "nerve", "paraspinal", "root")
@@ -119,19 +120,37 @@ def plan_for(
 
 
 def label_groups(markers: tuple[Marker, ...]) -> list[Marker]:
-    """The markers to label: every local marker, and one label per side for the paraspinal
-    markers ("C5-C7 right" on the middle one of the group).
+    """The markers to label: every local marker, and one label per side for each run of
+    consecutive paraspinal levels ("C5-C7 right" on the middle one of the run).
     """
     out = [m for m in markers if m.role != "paraspinal"]
     by_side: dict[str, list[Marker]] = {}
     for m in markers:
-        if m.role == "paraspinal":
+        if m.role == "paraspinal" and "+" in m.key:
+            out.append(m)  # a needle point shared with an epicentre: its label names both
+        elif m.role == "paraspinal":
             level, _, side = m.label.rpartition(" ")
             by_side.setdefault(side, []).append(m)
     for side, group in by_side.items():
         group = sorted(group, key=lambda m: -m.position[2])  # top to bottom
-        levels = [m.label.rpartition(" ")[0] for m in group]
-        text = levels[0] if len(levels) == 1 else f"{levels[0]}-{levels[-1]}"
-        middle = group[len(group) // 2]
-        out.append(Marker("paraspinal", middle.position, f"{text} {side}".strip(), middle.key))
+        # One label per run of consecutive levels: "C1-S1" over C1, C3-C7 and L4-S1 would
+        # name levels the plan does not needle.
+        runs: list[list[Marker]] = []
+        for m in group:
+            if runs and _next_level(runs[-1][-1].label.rpartition(" ")[0], m.label.rpartition(" ")[0]):
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        for run in runs:
+            levels = [m.label.rpartition(" ")[0] for m in run]
+            text = levels[0] if len(levels) == 1 else f"{levels[0]}-{levels[-1]}"
+            middle = run[len(run) // 2]
+            out.append(Marker("paraspinal", middle.position, f"{text} {side}".strip(), middle.key))
     return out
+
+
+def _next_level(upper: str, lower: str) -> bool:
+    """Whether segment ``lower`` follows ``upper`` (C7 then C8); unknown names never do."""
+    if upper not in SEGMENT_NAMES or lower not in SEGMENT_NAMES:
+        return False
+    return SEGMENT_NAMES.index(lower) == SEGMENT_NAMES.index(upper) + 1

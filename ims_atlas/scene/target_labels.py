@@ -4,8 +4,10 @@ VTK's label placer hides a label that would overlap another, so a crowded pictur
 buttock, hamstring and calf targets close together) lost names without saying so. Here every
 label is kept: before each frame the markers are projected to the screen, each label goes on
 the side of its marker away from the body's midline, and the labels on one side are stacked
-in the order of their markers and pushed apart only as far as needed
-(:func:`ims_atlas.scene.label_spread.spread`). A thin leader joins each label to its marker.
+in the order of their markers and pushed apart only as far as needed; a label is set clear of
+every marker at its height (ECRL's label must not sit on ECRB's point), and goes to the other
+side where it would cover one or leave a narrow viewport
+(:func:`ims_atlas.scene.label_spread.place_beside`). A thin leader joins each label to its marker.
 """
 
 from __future__ import annotations
@@ -17,13 +19,8 @@ from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D, vtkTextActor
 
-from ims_atlas.scene.label_spread import spread
+from ims_atlas.scene.label_spread import covering_markers, place_beside, two_lines
 
-#: Pixels between a marker and the near edge of its label.
-OFFSET_PX = 28
-#: Pixels between stacked labels, and kept clear at the edges of the view.
-GAP_PX = 3
-MARGIN_PX = 4
 FONT_SIZE = 14
 
 
@@ -69,7 +66,8 @@ class TargetLabels:
         while len(self._texts) < len(texts):
             self._texts.append(self._new_text())
         for actor, text in zip(self._texts, texts, strict=True):
-            if actor.GetInput() != f" {text} ":
+            # A label broken on two lines for a narrow view stays so until the labels change.
+            if actor.GetInput() not in (f" {text} ", f" {two_lines(text)} "):
                 actor.SetInput(f" {text} ")
         self._positions = np.asarray(positions, dtype=float).reshape(-1, 3)
         # Each marker's mirror image across the midline: a label goes on the side of its marker
@@ -125,37 +123,37 @@ class TargetLabels:
         marks = self._project(self._positions)
         mirrors = self._project(self._mirrors)
         sizes = [self._size(a) for a in self._texts]
-        right = marks[:, 0] >= mirrors[:, 0] - 0.5
-        boxes: list[tuple[float, float, float, float] | None] = [None] * len(self._texts)
-        for side in (True, False):
-            idx = [i for i in range(len(self._texts)) if bool(right[i]) == side]
-            if not idx:
-                continue
-            # Image coordinates (y down) for the stacking, back to VTK's (y up) for drawing.
-            idx.sort(key=lambda i: height - (marks[i, 1] - oy))
-            anchors = [height - (marks[i, 1] - oy) for i in idx]
-            tops = spread(anchors, [sizes[i][1] for i in idx], MARGIN_PX, height - MARGIN_PX, GAP_PX)
-            for i, top in zip(idx, tops, strict=True):
-                w, h = sizes[i]
-                x = marks[i, 0] - ox + OFFSET_PX if side else marks[i, 0] - ox - OFFSET_PX - w
-                x = min(max(x, MARGIN_PX), width - MARGIN_PX - w)
-                boxes[i] = (ox + x, oy + height - top - h, w, h)
+        # Image coordinates in the viewport (y down) for the layout, back to VTK's for drawing.
+        xs = marks[:, 0] - ox
+        ys = height - (marks[:, 1] - oy)
+        right = [bool(r) for r in marks[:, 0] >= mirrors[:, 0] - 0.5]
+        placed = place_beside(xs, ys, sizes, right, width, height)
+        # A label too wide for either side of its marker (a narrow viewport) goes on two lines.
+        wrap = [i for i in covering_markers(xs, ys, sizes, placed) if "\n" not in self._texts[i].GetInput()]
+        if wrap:
+            for i in wrap:
+                self._texts[i].SetInput(f" {two_lines(self._texts[i].GetInput().strip())} ")
+                sizes[i] = self._size(self._texts[i])
+            placed = place_beside(xs, ys, sizes, right, width, height)
         points = self._leader_points
         points.SetNumberOfPoints(2 * len(self._texts))
         lines = vtkCellArray()
-        for i, (actor, box) in enumerate(zip(self._texts, boxes, strict=True)):
-            x, y, w, h = box
-            actor.SetDisplayPosition(int(round(x)), int(round(y)))
-            near_x = x if right[i] else x + w
+        boxes = []
+        for i, (actor, (x, top, on_right)) in enumerate(zip(self._texts, placed, strict=True)):
+            w, h = sizes[i]
+            box = (ox + x, oy + height - top - h, w, h)
+            boxes.append(box)
+            actor.SetDisplayPosition(int(round(box[0])), int(round(box[1])))
+            near_x = box[0] if on_right else box[0] + w
             points.SetPoint(2 * i, marks[i, 0], marks[i, 1], 0.0)
-            points.SetPoint(2 * i + 1, near_x, y + h / 2, 0.0)
+            points.SetPoint(2 * i + 1, near_x, box[1] + h / 2, 0.0)
             lines.InsertNextCell(2)
             lines.InsertCellPoint(2 * i)
             lines.InsertCellPoint(2 * i + 1)
         self._leader_data.SetLines(lines)
         points.Modified()
         self._leader_data.Modified()
-        self.boxes = [b for b in boxes if b is not None]
+        self.boxes = boxes
 
     def clear(self) -> None:
         """Remove every prop from the renderer."""

@@ -31,6 +31,8 @@ VIEW_WORDS = {"anterior": "from the front", "posterior": "from behind", "inferio
 #: The local targets share the spine's view when it hides them at most this much more (per
 #: target) than their own best view: one picture is easier to read than two.
 SHARE_MARGIN = 0.5
+#: The view that looks along the limbs (from below, at the sole).
+ALONG_LIMB = "inferior"
 #: Ties between views are broken in this order.
 PREFERENCE = ("posterior", "lateral-right", "lateral-left", "anterior", "inferior", "medial-right", "medial-left")
 GROUP_WORDS = {"local": "Muscles to treat", "spine": "Beside the spine", "all": "Targets"}
@@ -91,7 +93,8 @@ def choose_views(targets: Sequence[PictureTarget], body: BodyMeshes, side: str) 
     (:func:`~ims_atlas.anatomy.facing.outward_view`: from behind). Each local target stays in
     that view when it is seen there about as well as from its own best direction
     (:data:`SHARE_MARGIN`); the others get one view of their own, from where they are least
-    hidden together, and each local target then goes to whichever of the two views hides it
+    hidden together (or, when most of them lie in one region seen clearly best from below,
+    the sole, from below: :func:`_main_region`), and each local target then goes to whichever of the two views hides it
     less. ``side`` is the picture's side: lateral and medial views exist only for one side.
     """
     placed = [t for t in targets if t.point is not None]
@@ -103,6 +106,18 @@ def choose_views(targets: Sequence[PictureTarget], body: BodyMeshes, side: str) 
         return views
     last = views[-1]
     return views[:-1] + (replace(last, targets=last.targets + tuple(t.key for t in unplaced)),)
+
+
+def whole_body_views(targets: Sequence[PictureTarget], body: BodyMeshes) -> tuple[TargetView, ...]:
+    """One view from behind of all the targets (none without targets): widespread pain
+    (fibromyalgia) is treated at paired sites on both sides, above and below the waist,
+    beside the spine from the neck to the sacrum; one picture of the whole back shows where
+    they lie relative to each other, as one region's view cannot.
+    """
+    if not targets:
+        return ()
+    name = "posterior"
+    return (_view(body, name, view_directions(body.manifest, "both")[name], (t.key for t in targets), "all"),)
 
 
 def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[TargetView, ...]:
@@ -123,6 +138,19 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
     summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
     local_name = _best(summed)
+    core = _main_region(apart, body)
+    if len(core) < len(apart):
+        # Most of the targets lie in one region (the sole) and are seen best from below:
+        # a view from below looks along the limb, so a target above that region (a long toe
+        # muscle in the leg) has the whole foot in front of it and a cost no other view
+        # comes near; summed in, it turns the sole's view to the side. When most of the
+        # region's targets are each seen better from below than in the view of all of them,
+        # the view from below is chosen (the others then go to whichever view hides them less).
+        mine = {name: sum(costs[t.key][name] for t in core) for name in directions}
+        own = _best(mine)
+        better = sum(costs[t.key][own] < costs[t.key][local_name] for t in core)
+        if own == ALONG_LIMB and own != local_name and better * 2 > len(core):
+            local_name = own
     if local_name == spine_name:
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),)
     if spine_name is None:
@@ -131,6 +159,23 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     shared = [t for t in local if t not in mine]
     return (_view(body, local_name, directions[local_name], (t.key for t in mine), "local"),
             _view(body, spine_name, directions[spine_name], (t.key for t in shared + spine), "spine"))
+
+
+def _region(t: PictureTarget, body: BodyMeshes) -> str:
+    """The body region (the manifest's) most of a target's structures lie in, or ""."""
+    regions = [s.region for sid in t.structures if (s := body.manifest.get(sid)) is not None and s.region]
+    return max(sorted(set(regions)), key=regions.count) if regions else ""
+
+
+def _main_region(targets: list[PictureTarget], body: BodyMeshes) -> list[PictureTarget]:
+    """The targets of the region that holds more than half of ``targets`` (the sole's
+    muscles of a plan that also treats the long toe muscles in the leg), or all of them.
+    """
+    regions = [_region(t, body) for t in targets]
+    for region in set(regions):
+        if region and regions.count(region) * 2 > len(regions):
+            return [t for t, r in zip(targets, regions, strict=True) if r == region]
+    return targets
 
 
 def view_hidden(view: TargetView, body: BodyMeshes) -> set[str]:

@@ -7,6 +7,10 @@ own labels. Checked: the inset exists and enlarges the crowd; each of its target
 screen inside it, its epicentre's marker drawn there; its labels sit inside its frame and name
 its points; no label overlaps another, a caption or the legend; no leader of the view itself
 ends in the crowd's frame; the inset covers neither the view's anatomy nor the title or legend.
+Where several crowds remain (C6's shoulder and forearm; the hamstrings and the ankle of L5
+from behind), one panel gets several insets, none covering another, and no crowd is left in
+the view beside them; an inset draws its markers at the size the view beside it does, not
+enlarged with the anatomy.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
 from ims_atlas.export.insets import MIN_ZOOM
 from ims_atlas.export.render import OffscreenScene
-from ims_atlas.scene.crowds import CROWD_LEAST
+from ims_atlas.scene.crowds import CROWD_BOX, CROWD_LEAST, FURTHER_LEAST, find_crowd
 
 SIZE = (1920, 1080)
 
@@ -42,7 +46,7 @@ def _inside(point, box, tol=0.5) -> bool:
                          ids=["C8", "S1-foot", "tennis-elbow"])
 def test_a_crowd_gets_an_enlarged_inset_with_its_own_labels(state, manifest, catalog, scene):
     result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
-    insets = [(p, p.inset) for p in result.panels if p.inset is not None]
+    insets = [(p, i) for p in result.panels for i in p.insets]
     assert insets, "no panel has an inset"
     blocked = [b for b in (result.header, result.footer) if b is not None]
     blocked += [p.caption for p in result.panels if p.caption is not None]
@@ -50,8 +54,12 @@ def test_a_crowd_gets_an_enlarged_inset_with_its_own_labels(state, manifest, cat
     placed = {p.key: p for p in result.layout.placed}
     epicentres = {m.key for m in result.picture.markers if m.role == "local"}
     probed = 0
+    for panel in {id(p): p for p, _ in insets}.values():
+        # A panel's first inset is of a crowd; beside it a smaller crowd may get one too.
+        assert max(len(i.keys) for i in panel.insets) >= CROWD_LEAST
+        assert min(len(i.keys) for i in panel.insets) >= FURTHER_LEAST
+        _check_panel_insets(result, panel)
     for panel, inset in insets:
-        assert len(inset.keys) >= CROWD_LEAST
         assert inset.zoom >= MIN_ZOOM, f"the inset enlarges only {inset.zoom:.2f} times"
         # The inset stays in its panel, beside the view's anatomy, clear of the title and legend.
         assert _inside((inset.box.x, inset.box.y), panel.box) and _inside((inset.box.right, inset.box.bottom), panel.box)
@@ -93,3 +101,94 @@ def test_a_plan_without_a_crowd_has_no_inset(manifest, catalog, scene):
     result = render_image(manifest, catalog, ViewState(condition_id="jaw_pain", side="right"), ImageOptions(size=SIZE),
                           scene)
     assert all(p.inset is None for p in result.panels)
+
+
+def _check_panel_insets(result, panel, none_left: bool = False):
+    """A panel's insets: inside the panel, clear of its anatomy, the title and each other; no
+    crowd of the view's own leaders left in any inset's frame (with ``none_left``: anywhere in
+    the view).
+    """
+    for a, b in itertools.combinations(panel.insets, 2):
+        assert not a.box.overlaps(b.box), f"insets overlap: {a.box} {b.box}"
+        assert not set(a.keys) & set(b.keys)
+    own = [p for p in result.layout.placed if _inside(p.anchor, panel.region)
+           and not any(p.key in i.keys for i in panel.insets)]
+    for inset in panel.insets:
+        assert not inset.box.overlaps(panel.region), "an inset covers the view's anatomy"
+        assert not any(inset.box.overlaps(b) for b in (result.header, result.footer) if b is not None)
+        assert panel.caption is None or not inset.box.overlaps(panel.caption)
+        into = [p.key for p in own if _inside(p.anchor, inset.source)]
+        assert len(into) < CROWD_LEAST, f"{len(into)} leaders of the view still end in {inset.title}'s crowd: {into}"
+    left = find_crowd({str(p.key): p.anchor for p in own}, CROWD_BOX * panel.region.h)
+    assert not (none_left and left), f"a crowd is left in the view beside the insets: {left}"
+
+
+@pytest.mark.parametrize(("state", "where", "least", "none_left"),
+                         [(ViewState(segment="C6", side="right"), "anterior", 2, True),
+                          # The buttock's four leaders stay: a third inset would not enlarge
+                          # them enough in the room left.
+                          (ViewState(segment="L5", side="right"), "posterior", 2, False),
+                          (ViewState(condition_id="carpal_tunnel", side="right"), "anterior", 2, True)],
+                         ids=["C6-shoulder-and-forearm", "L5-thigh-and-ankle-from-behind", "carpal-tunnel-wrist"])
+def test_several_crowds_get_an_inset_each(state, where, least, none_left, manifest, catalog, scene):
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    panel = next(p for p in result.panels if p.view.name == where)
+    assert len(panel.insets) >= least, f"{where}: {len(panel.insets)} inset(s): {[i.title for i in panel.insets]}"
+    for p in result.panels:
+        _check_panel_insets(result, p, none_left and p is panel)
+    placed = {p.key: p for p in result.layout.placed}
+    for inset in panel.insets:
+        assert inset.zoom >= MIN_ZOOM
+        for key in inset.keys:
+            label = placed[key]
+            assert _inside((label.box.x, label.box.y), inset.box) and _inside((label.box.right, label.box.bottom),
+                                                                               inset.box)
+    boxes = [p.box for p in result.layout.placed]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"labels overlap: {a} {b}"
+    assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
+    if state.segment == "L5":
+        # The four leaders that met above the ankle are an inset's.
+        ankle = {f"local:{m}:right" for m in ("tibialis_posterior", "flexor_digitorum_longus",
+                                                "flexor_hallucis_longus", "fibularis_brevis")}
+        assert any(ankle <= set(i.keys) for i in panel.insets), [i.keys for i in panel.insets]
+
+
+def _white_blob(rgb: np.ndarray, xy) -> int:
+    """Pixels of the white marker around ``xy``: the white pixels joined to it."""
+    from scipy import ndimage
+
+    white = (rgb[..., :3].min(axis=-1) > 140) & (np.ptp(rgb[..., :3].astype(int), axis=-1) < 50)
+    x, y = int(round(xy[0])), int(round(xy[1]))
+    if not white[y, x]:
+        return 0
+    labels, _ = ndimage.label(white)
+    return int((labels == labels[y, x]).sum())
+
+
+def test_an_inset_draws_its_markers_at_the_size_of_the_view_beside_it(manifest, catalog, scene):
+    result = render_image(manifest, catalog, ViewState(condition_id="tennis_elbow", side="right"),
+                          ImageOptions(size=SIZE), scene)
+    checked = 0
+    for panel in result.panels:
+        for inset in panel.insets:
+            if inset.zoom < 2.0:
+                continue
+            for key in inset.keys:
+                main_xy = panel.anchors.get(key)
+                if main_xy is None or "+" in key:
+                    continue
+                # The view beside the inset, as rendered (before any text), in its own pixels.
+                mx = main_xy[0] - panel.box.x - panel.offset[0]
+                my = main_xy[1] - panel.box.y - panel.offset[1]
+                in_main = _white_blob(panel.rendered, (mx, my))
+                ix, iy = inset.anchors[key][0] - inset.origin[0], inset.anchors[key][1] - inset.origin[1]
+                in_inset = _white_blob(inset.rendered, (ix, iy))
+                assert in_inset > 0, f"{key}: no marker in the inset"
+                if in_main == 0:
+                    continue
+                # Enlarged with the anatomy, a marker's area would grow by the zoom squared.
+                assert in_inset < 2.0 * in_main, (f"{key}: the marker covers {in_inset} px in the inset, {in_main} px "
+                                                  f"beside it (zoom {inset.zoom:.1f})")
+                checked += 1
+    assert checked, "no marker of an inset was compared with the view beside it"

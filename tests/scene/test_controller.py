@@ -323,3 +323,91 @@ def test_one_medial_view_in_the_window_hides_the_other_limb(scene, manifest):
         assert all(scene.block_style(sid)[2] for sid in left_leg)
     finally:
         scene.unsplit()
+
+
+def _marker_points(scene, picture, view, second: bool):
+    from ims_atlas.scene.picture import picture_in_view
+
+    shown = picture_in_view(picture, view, scene.manifest)
+    return [scene.project(m.position, second=second) for m in shown.markers]
+
+
+def test_labels_in_a_narrow_viewport_cover_no_marker(scene, manifest):
+    """Issue 16: in the split window each viewport is half as wide; the tennis-elbow forearm's
+    four epicentres lie within a few pixels there. No label may sit over a marker (its own or
+    a neighbour's) nor over another label: a label moves past the markers level with it, to
+    the other side where its own has no room, or onto two lines."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.label_spread import MARKER_CLEAR_PX
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="tennis_elbow", side="right"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        scene.screenshot()
+        for second, labels in ((False, scene.labels), (True, scene.second_labels)):
+            view = picture.views[1 if second else 0]
+            marks = _marker_points(scene, picture, view, second)
+            assert labels.boxes
+            for box in labels.boxes:
+                x, y, w, h = box
+                for mx, my in marks:
+                    inside = x - MARKER_CLEAR_PX / 2 < mx < x + w + MARKER_CLEAR_PX / 2 and \
+                        y - MARKER_CLEAR_PX / 2 < my < y + h + MARKER_CLEAR_PX / 2
+                    assert not inside, f"{view.name}: a label {box} covers the marker at {(mx, my)}"
+            for i, a in enumerate(labels.boxes):
+                for b in labels.boxes[i + 1:]:
+                    separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+                    assert separate, (a, b)
+    finally:
+        scene.unsplit()
+
+
+def _nearest_depth(scene, cam) -> float:
+    """The depth (along the camera's view) of the nearest corner of everything drawn."""
+    b = scene.bounds()
+    corners = np.array([[x, y, z] for x in b[0:2] for y in b[2:4] for z in b[4:6]])
+    return float(((corners - np.array(cam.GetPosition())) @ np.array(cam.GetDirectionOfProjection())).min())
+
+
+def test_a_medial_view_beside_another_cuts_the_far_limb_away_in_its_own_viewport_only(scene, manifest):
+    """Issue 16: "both" shows knee pain's medial view beside the view from behind; the other leg
+    stands between the medial camera and the targets. Its viewport's near plane sits at the
+    midline (the far limb is not drawn there); the view from behind draws the whole body."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    names = [v.name for v in picture.views]
+    assert names[0].startswith("medial-") and not names[1].startswith("medial-")
+    try:
+        scene.show_views(picture, picture.views)
+        scene.screenshot()
+        medial, behind = scene.far_clips
+        assert medial.active and not behind.active
+        cam = scene.plotter.renderer.GetActiveCamera()
+        position = np.array(cam.GetPosition())
+        looking = np.array(cam.GetDirectionOfProjection())
+        to_midline = (manifest.midline_x - position[0]) / looking[0]  # the frame's left is +X
+        near, far = cam.GetClippingRange()
+        assert to_midline > 0.2 and near >= to_midline - 0.02, (near, to_midline)
+        # The left thigh (the far limb) lies between the camera and the near plane.
+        left_thigh = next(s for s in manifest if s.side == "left" and "vastus_medialis" in s.id)
+        centre = np.array(scene.blocks.meshes[left_thigh.id].center)
+        assert float((centre - position) @ looking) < near
+        assert _nearest_depth(scene, cam) < near  # something is cut away
+        # The view from behind cuts nothing: its near plane is in front of the whole body.
+        second = scene.second_renderer.GetActiveCamera()
+        assert second.GetClippingRange()[0] <= _nearest_depth(scene, second) + 1e-6
+        # Turned away from the medial side, the whole body is drawn again.
+        scene.set_view("anterior", render=True)
+        cam = scene.plotter.renderer.GetActiveCamera()
+        assert cam.GetClippingRange()[0] <= _nearest_depth(scene, cam) + 1e-6
+    finally:
+        scene.unsplit()
+    assert scene.far_clips == ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ims_atlas.scene.crowds import CROWD_LEAST, crowd_box, find_crowd
+from ims_atlas.scene.crowds import CROWD_LEAST, crowd_box, find_crowd, find_crowds
 
 
 def test_four_points_in_a_small_box_are_a_crowd_and_far_ones_are_not():
@@ -44,3 +44,19 @@ def test_a_neighbour_just_outside_the_square_joins_the_crowd():
 def test_crowd_box_pads_the_points():
     assert crowd_box({"a": (10, 20), "b": (30, 60)}, ["a", "b"], 5) == (5, 15, 30, 50)
     assert crowd_box({"a": (10, 20)}, ["x"], 5) is None
+
+
+def test_several_crowds_are_found_largest_first_and_never_share_a_point():
+    shoulder = {f"local:s{i}:right": (100 + 3 * i, 100) for i in range(6)}
+    forearm = {f"local:f{i}:right": (400, 300 + 4 * i) for i in range(5)}
+    ankle = {f"local:a{i}:right": (700, 700 + i) for i in range(4)}
+    points = {**shoulder, **forearm, **ankle}
+    crowds = find_crowds(points, side=40, most=2)
+    assert [set(c) for c in crowds] == [set(shoulder), set(forearm)]
+    assert [set(c) for c in find_crowds(points, side=40, most=3)] == [set(shoulder), set(forearm), set(ankle)]
+    # A crowd already taken counts and its points are not looked at again.
+    first = tuple(shoulder)
+    assert [set(c) for c in find_crowds(points, side=40, most=2, taken=(first,))] == [set(forearm)]
+    assert find_crowds(points, side=40, most=1, taken=(first,)) == ()
+    # Three points left over are no crowd.
+    assert find_crowds({**shoulder, **dict(list(forearm.items())[:3])}, side=40, most=3) == (tuple(shoulder),)

@@ -25,3 +25,39 @@ def test_never_overlapping_and_in_order_when_they_fit(anchors, h):
         assert b - a >= h + 3.0 - 1e-6
     if len(anchors) * (h + 3) <= 800:
         assert tops[0] >= -1e-6 and tops[-1] + h <= 800 + 1e-6
+
+
+def test_labels_beside_close_markers_sit_clear_of_all_of_them():
+    from ims_atlas.scene.label_spread import MARKER_CLEAR_PX, covering_markers, place_beside
+
+    # Four forearm epicentres a few pixels apart, labels to the right (away from the midline).
+    xs, ys = [100.0, 104.0, 110.0, 98.0], [200.0, 212.0, 224.0, 236.0]
+    sizes = [(90.0, 14.0)] * 4
+    placed = place_beside(xs, ys, sizes, [True] * 4, 640, 480)
+    assert not covering_markers(xs, ys, sizes, placed)
+    for x, _, right in placed:
+        assert right and x >= max(xs) + MARKER_CLEAR_PX  # past every marker level with it
+    tops = sorted(t for _, t, _ in placed)
+    assert all(b - a >= 14 for a, b in zip(tops, tops[1:], strict=False))  # stacked, not overlapping
+
+
+def test_a_label_without_room_on_its_side_goes_to_the_other():
+    from ims_atlas.scene.label_spread import covering_markers, place_beside
+
+    # A marker near the right edge of a narrow view: its label cannot go right of it.
+    xs, ys, sizes = [300.0, 60.0], [100.0, 300.0], [(120.0, 14.0), (40.0, 14.0)]
+    placed = place_beside(xs, ys, sizes, [True, True], 320, 480)
+    assert not placed[0][2] and placed[0][0] + 120 <= 300
+    assert placed[1][2]
+    assert not covering_markers(xs, ys, sizes, placed)
+    # Too wide for either side: reported, so the caller can break it on two lines.
+    wide = [(400.0, 14.0), (40.0, 14.0)]
+    assert 0 in covering_markers(xs, ys, wide, place_beside(xs, ys, wide, [True, True], 320, 480))
+
+
+def test_two_lines_breaks_near_the_middle():
+    from ims_atlas.scene.label_spread import two_lines
+
+    assert two_lines("Extensor carpi radialis longus (right)") == "Extensor carpi\nradialis longus (right)"
+    assert two_lines("Biceps brachii (right)") == "Biceps brachii\n(right)"
+    assert two_lines("Deltoid") == "Deltoid"

@@ -136,6 +136,15 @@ def test_paraspinal_labels_grouped_per_side_local_labels_kept():
     assert middle.position[2] == 1.50  # on the middle level
 
 
+def test_paraspinal_labels_name_only_the_levels_needled():
+    """Fibromyalgia needles C1, C3-C7 and L4-S1: one label "C1-S1" would name T1-L3 too."""
+    from ims_atlas.scene.plan import Marker, label_groups
+
+    levels = ["C1", "C3", "C4", "C5", "L4", "L5", "S1"]
+    markers = tuple(Marker("paraspinal", (-0.04, 0.2, 1.6 - 0.05 * i), f"{lv} left") for i, lv in enumerate(levels))
+    assert [m.label for m in label_groups(markers)] == ["C1 left", "C3-C5 left", "L4-S1 left"]
+
+
 def test_fascia_rests_pearly_and_part_transparent_over_the_muscles(manifest):
     fasciae = manifest.by_kind("fascia")
     assert sorted(s.id for s in fasciae) == ["plantar_fascia_left", "plantar_fascia_right"]
@@ -149,3 +158,15 @@ def test_fascia_rests_pearly_and_part_transparent_over_the_muscles(manifest):
     lit = plan_for(manifest, highlights={"flexor_digitorum_brevis_right": "local"})
     assert lit.styles["plantar_fascia_right"].opacity == DEFAULT_PALETTE.context_opacity
     assert not plan_for(manifest, layers={"muscles": False}).styles["plantar_fascia_right"].visible
+
+
+def test_a_needle_point_shared_with_an_epicentre_keeps_a_label_naming_both():
+    from ims_atlas.scene.plan import Marker, label_groups
+
+    markers = (
+        Marker("paraspinal", (-0.04, 0.2, 1.60), "C3 left / Suboccipital muscles (left)",
+               "paraspinal:C3:left+local:suboccipitals:left"),
+        Marker("paraspinal", (-0.04, 0.2, 1.57), "C4 left", "paraspinal:C4:left"),
+        Marker("paraspinal", (-0.04, 0.2, 1.54), "C5 left", "paraspinal:C5:left"),
+    )
+    assert sorted(m.label for m in label_groups(markers)) == ["C3 left / Suboccipital muscles (left)", "C4-C5 left"]

@@ -192,3 +192,71 @@ def test_the_ray_test_by_runs_gives_the_same_crossings_as_each_structure_tested_
         assert body.crossings_along(origin, direction, ignore) == whole
         crossed += bool(whole)
     assert crossed > 40  # many rays cross something: the comparison is not between empty answers
+
+
+@pytest.mark.parametrize("condition", ["metatarsalgia", "plantar heel pain"])
+def test_the_soles_muscles_are_seen_from_below(capsys, catalog, condition):
+    """Sole targets are shown from below even when the plan also treats long toe muscles in
+    the leg (which, seen from below, look through the whole foot): checked on the command
+    line's ``plan --json`` ``views``.
+    """
+    import json
+
+    from ims_atlas.cli import main
+
+    assert main(["plan", *condition.split(), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    views = {v["name"]: v for v in doc["views"]}
+    assert "inferior" in views, f"{condition}: views {list(views)}"
+    below = views["inferior"]
+    assert below["direction"] == [0.0, 0.0, -1.0]
+    sole = {"flexor_digitorum_brevis", "abductor_hallucis", "flexor_hallucis_brevis", "quadratus_plantae"}
+    shown = {k.split(":")[1] for k in below["targets"]}
+    assert sole <= shown, f"{condition}: from below {sorted(shown)}"
+    # Muscles of the leg are not put in the view from below.
+    assert not shown & {"extensor_hallucis_longus", "extensor_digitorum_longus", "soleus"}
+
+
+def _plan_json(capsys, *argv) -> dict:
+    import json
+
+    from ims_atlas.cli import main
+
+    assert main(["plan", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_widespread_pain_is_planned_on_both_sides_and_seen_whole_from_behind(capsys, catalog):
+    assert catalog.condition("fibromyalgia").widespread
+    doc = _plan_json(capsys, "fibromyalgia")
+    assert doc["side"] == "both" and doc["condition"]["widespread"] is True
+    (view,) = doc["views"]
+    assert view["name"] == "posterior" and view["group"] == "all"
+    sides = {k.rsplit(":", 1)[1] for k in view["targets"]}
+    assert sides == {"left", "right"}
+    targets = {k for t in doc["local_targets"] for k in [f"local:{t['muscle']}:{t['side']}"]}
+    # Every target of the plan is in the one view, the forearm's with the neck's and the hip's.
+    assert {k for k in targets if k.split(":")[1] in {"extensor_carpi_radialis_longus", "gluteus_medius"}} <= set(
+        view["targets"])
+    # A side asked for is kept; the view stays the whole back.
+    one = _plan_json(capsys, "fibromyalgia", "--side", "right")
+    assert one["side"] == "right" and [v["name"] for v in one["views"]] == ["posterior"]
+    # Other plans keep the right side by default and their own views.
+    other = _plan_json(capsys, "tennis", "elbow")
+    assert other["side"] == "right" and other["condition"]["widespread"] is False and len(other["views"]) == 2
+
+
+def test_the_catalog_schema_takes_widespread_as_a_flag_only():
+    import copy
+    import json
+
+    from ims_atlas.catalog.schema import schema_problems
+    from ims_atlas.core.paths import bundled_catalog_path
+
+    doc = json.loads(bundled_catalog_path().read_text(encoding="utf-8"))
+    assert not schema_problems(doc, "site_catalog.json")
+    bad = copy.deepcopy(doc)
+    condition = next(c for c in bad["conditions"] if c["id"] == "fibromyalgia")
+    condition["widespread"] = "yes"
+    problems = schema_problems(bad, "site_catalog.json")
+    assert problems and any("widespread" in str(p) for p in problems), problems
