@@ -306,12 +306,14 @@ def run_danger(args: argparse.Namespace) -> int:
 
 def danger_text(view: dict) -> str:
     """The danger report in plain text."""
+    from ims_atlas.study.danger_zones import unmeasured_at
+
     lines = [f"{view['condition']} ({view['side']}): structures the safety notes name: "
              + (", ".join(view["hazards_named"]) or "none")]
     for s in view["sites"]:
         near = "; ".join(f"{m['hazard']} {m['depth_from_skin_cm']:g} cm from the skin "
                          f"({m['from_target_cm']:g} cm from the target)" for m in s["near"])
-        unmeasured = [k.split(" at ", 1)[0] for k in view["not_measured"] if k.endswith(f" at {s['target']}")]
+        unmeasured = unmeasured_at(view["not_measured"], s["target"])
         if unmeasured:  # never "nothing within 8 cm" where a hazard could not be measured
             near = "; ".join(filter(None, [near, ", ".join(unmeasured) + " not measured here (see below)"]))
         near = near or "nothing within 8 cm"

@@ -218,8 +218,7 @@ def danger_html(report) -> str:
         parts = [f"<span style='color:#B00020'>{escape(m.hazard)}</span> {m.depth_from_skin_cm:.1f} cm from the "
                  f"skin, {m.from_target_cm:.1f} cm from the target" for m in s.near]
         # A hazard that could not be measured at this site is said to be so, never left out.
-        parts += [f"<span style='color:#B00020'>{escape(k.split(' at ', 1)[0])}</span> not measured here"
-                  for k in report.not_measured if k.endswith(f" at {s.target}")]
+        parts += [f"<span style='color:#B00020'>{escape(h)}</span> not measured here" for h in report.unmeasured_at(s.target)]
         if not parts:
             return ""
         return (f"<li><b>{escape(s.target)}</b> ({escape(s.side)}): target {s.target_depth_cm:.1f} cm under the skin; "

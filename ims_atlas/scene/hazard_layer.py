@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ims_atlas.anatomy.manifest import Manifest
-from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.scene.added_actors import AddedActors, structure_surface
 from ims_atlas.study.danger_zones import DangerReport
 
 #: Crimson, redder than the local targets' vermillion.
@@ -19,17 +19,8 @@ HAZARD_RGB = (0.86, 0.0, 0.24)
 SAC_OPACITY = 0.45
 
 
-class HazardLayer:
+class HazardLayer(AddedActors):
     """Adds and removes the danger-zone actors on a plotter."""
-
-    def __init__(self, plotter) -> None:
-        self._plotter = plotter
-        self._actors: list = []
-
-    @property
-    def shown(self) -> bool:
-        """True while danger zones are drawn."""
-        return bool(self._actors)
 
     def show(self, report: DangerReport, manifest: Manifest, render: bool = True, max_sites: int = 12) -> None:
         """Draw the hazards near the report's sites (the nearest per site), with their depths."""
@@ -43,15 +34,13 @@ class HazardLayer:
             m = site.near[0]
             if m.structure not in drawn:
                 structure = manifest.requested(m.structure)
-                mesh = read_mesh(manifest.file_path(structure), structure.triangles)
-                faces = np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]).ravel()
                 sac = structure.kind == "organ" and "pleura" in structure.id
-                self._actors.append(self._plotter.add_mesh(pv.PolyData(mesh.points, faces), color=HAZARD_RGB,
+                self._add(self._plotter.add_mesh(structure_surface(manifest, structure), color=HAZARD_RGB,
                                                            opacity=SAC_OPACITY if sac else 0.95, pickable=False,
                                                            reset_camera=False))
                 drawn.add(m.structure)
             line = pv.Line(site.site, m.nearest)
-            self._actors.append(self._plotter.add_mesh(line, color=HAZARD_RGB, line_width=3, pickable=False,
+            self._add(self._plotter.add_mesh(line, color=HAZARD_RGB, line_width=3, pickable=False,
                                                        reset_camera=False))
             best = closest.get(m.structure)
             if best is None or m.depth_from_skin_cm < best[0]:
@@ -62,24 +51,16 @@ class HazardLayer:
         # full lines in the upper left corner (long labels in the scene covered the targets').
         points = np.asarray([v[1] for v in closest.values()]).reshape(-1, 3)
         if len(points):
-            self._actors.append(self._plotter.add_mesh(pv.PolyData(points), color=HAZARD_RGB, point_size=9,
+            self._add(self._plotter.add_mesh(pv.PolyData(points), color=HAZARD_RGB, point_size=9,
                                                        render_points_as_spheres=True, pickable=False,
                                                        reset_camera=False))
-            self._actors.append(self._plotter.add_point_labels(
+            self._add(self._plotter.add_point_labels(
                 points, [f"{v[0]:.1f} cm" for v in closest.values()], font_size=13, show_points=False,
                 text_color="white", shape_color=(0.45, 0.05, 0.05), shape_opacity=0.85, always_visible=True,
                 reset_camera=False))
-            self._actors.append(self._plotter.add_text(
+            self._add(self._plotter.add_text(
                 "Danger zones (depth from the skin, this model body):\n"
                 + "\n".join(v[2] for v in sorted(closest.values(), key=lambda v: v[0])),
                 position="upper_left", font_size=10, color="white", name="hazard-legend"))
-        if render:
-            self._plotter.render()
-
-    def hide(self, render: bool = True) -> None:
-        """Remove every danger-zone actor."""
-        for a in self._actors:
-            self._plotter.remove_actor(a, render=False)
-        self._actors = []
         if render:
             self._plotter.render()

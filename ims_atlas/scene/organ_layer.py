@@ -5,10 +5,8 @@ lungs see-through. Nothing is read until :meth:`OrganLayer.show` is called. Work
 
 from __future__ import annotations
 
-import numpy as np
-
 from ims_atlas.anatomy.manifest import Manifest, Structure
-from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.scene.added_actors import AddedActors, structure_surface
 
 #: Colour and opacity by the start of a structure's id.
 LOOKS = {
@@ -25,45 +23,25 @@ def look_of(structure: Structure) -> tuple[tuple[float, float, float], float]:
     return next((v for k, v in LOOKS.items() if structure.id.startswith(k)), DEFAULT_LOOK)
 
 
-class OrganLayer:
+class OrganLayer(AddedActors):
     """Adds and removes the organ actors on a plotter."""
-
-    def __init__(self, plotter) -> None:
-        self._plotter = plotter
-        self._actors: list = []
-
-    @property
-    def shown(self) -> bool:
-        """True while the organs are drawn."""
-        return bool(self._actors)
 
     def show(self, manifest: Manifest, render: bool = True) -> list[str]:
         """Draw every on-request structure whose mesh reads; returns the ids drawn."""
-        import pyvista as pv
-
         from ims_atlas.core.errors import DataError
 
         self.hide(render=False)
         drawn = []
         for s in manifest.on_request:
             try:
-                mesh = read_mesh(manifest.file_path(s), s.triangles)
+                surface = structure_surface(manifest, s)
             except DataError:
                 continue  # the validator names a broken file; the rest are still drawn
-            faces = np.hstack([np.full((len(mesh.faces), 1), 3), mesh.faces]).ravel()
             colour, opacity = look_of(s)
-            self._actors.append(self._plotter.add_mesh(pv.PolyData(mesh.points, faces), color=colour,
+            self._add(self._plotter.add_mesh(surface, color=colour,
                                                        opacity=opacity, smooth_shading=True, pickable=False,
                                                        reset_camera=False, name=f"organ:{s.id}"))
             drawn.append(s.id)
         if render:
             self._plotter.render()
         return drawn
-
-    def hide(self, render: bool = True) -> None:
-        """Remove every organ actor."""
-        for a in self._actors:
-            self._plotter.remove_actor(a, render=False)
-        self._actors = []
-        if render:
-            self._plotter.render()

@@ -103,6 +103,15 @@ class DangerReport:
     not_measured: dict[str, str]
     notes: dict[str, list[str]]
 
+    def unmeasured_at(self, target: str) -> list[str]:
+        """The hazards that could not be measured at one needle site (keys "<hazard> at <target>")."""
+        return unmeasured_at(self.not_measured, target)
+
+
+def unmeasured_at(not_measured: dict[str, str], target: str) -> list[str]:
+    """The hazards of a ``not_measured`` table (a report's, or its JSON's) not measured at ``target``."""
+    return [k.split(" at ", 1)[0] for k in not_measured if k.endswith(f" at {target}")]
+
 
 def _nearest_on(points: np.ndarray, faces: np.ndarray, p: np.ndarray) -> tuple[float, np.ndarray]:
     d = float(distance_to_mesh(points, faces, p))
