@@ -30,6 +30,7 @@ MUSCLES = {
     "spinalis_thoracis": ("page400", {"vertebra_t11": 0.03}),
     "semispinalis_thoracis": ("page400", {"vertebra_t8": 0.03}),
     "semispinalis_cervicis": ("page400", {"vertebra_c5": 0.02}),
+    "thoracic_rotator": ("Miesnie-skrecajace-piersiowe", {"vertebra_t10": 0.03, "vertebra_t11": 0.03}),
     "longus_capitis": ("page395", {"skull": 0.02, "cervical_discs": 0.03}),
     "rectus_capitis_anterior": ("page395", {"vertebra_c1": 0.04, "skull": 0.03}),
     "rectus_capitis_lateralis": ("kenhub", {"skull": 0.07}),
@@ -155,6 +156,24 @@ def test_cervical_erector_and_transversospinal_muscles_reach_their_levels(manife
                        ["semispinalis_cervicis_right", "semispinalis_capitis_right", "splenius_capitis_right",
                         "splenius_cervicis_right", "trapezius_right"])
     assert first != "semispinalis_cervicis_right"
+
+
+def test_thoracic_rotatores_one_slip_per_level_under_multifidus(manifest):
+    """Gray 1918 p. 400: eleven on either side, T1-T2 to T11-T12, each from a transverse process
+    to the lamina above, beneath the multifidus."""
+    s = manifest["thoracic_rotator_right"]
+    assert len(s.parts) == 11 and s.parts[0] == "rotator T1-T2" and s.parts[-1] == "rotator T11-T12"
+    m = _mesh(manifest, "thoracic_rotator_right")
+    lm = _landmarks(manifest)
+    for level in ("T3", "T6", "T9"):
+        lamina = lm.point({"vertebra": level, "at": "lamina"})
+        near = np.asarray(m.points)[np.linalg.norm(np.asarray(m.points) - lamina, axis=1) < 0.015]
+        assert len(near), f"no rotator slip at the {level} lamina"
+        q = near.mean(axis=0)
+        first = _first_hit(manifest, q + np.array([0.0, 0.3, 0.0]), np.array([0.0, -1.0, 0.0]),
+                           ["thoracic_rotator_right", f"multifidus_{level.lower()}_right", f"multifidus_{level.lower()}_left",
+                            "longissimus_thoracis_right", "spinalis_thoracis_right", "semispinalis_thoracis_right"])
+        assert first != "thoracic_rotator_right", f"the rotator at {level} is not under the multifidus"
 
 
 def test_prevertebral_muscles_lie_in_front_of_the_spine_under_the_skull(manifest):
