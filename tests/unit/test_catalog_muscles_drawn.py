@@ -34,7 +34,7 @@ MUSCLES = {
     "longus_capitis": ("page395", {"skull": 0.02, "cervical_discs": 0.03}),
     "rectus_capitis_anterior": ("page395", {"vertebra_c1": 0.04, "skull": 0.03}),
     "rectus_capitis_lateralis": ("kenhub", {"skull": 0.07}),
-    "platysma": ("pages-388", {"clavicle_right": 0.01, "mandible": 0.01}),
+    "platysma": ("pages-388", {"clavicle_right": 0.01, "mandible": 0.02}),
     "coccygeus": ("Musculo-isquiococcigeo", {"hip_bone_right": 0.02, "sacrum": 0.02}),
     "pectineus": ("pectineus", {"hip_bone_right": 0.10, "femur_right": 0.06}),
     "gemellus_superior": ("Gemellus-superior", {"hip_bone_right": 0.02, "femur_right": 0.04}),
