@@ -416,13 +416,18 @@ def dermatome_html(skin, map_id: str, segment: str) -> str:
     where = (f"{area['left']:.0f} cm² left, {area['right']:.0f} cm² right" if area else "not painted in this map")
     names = {x.id: x.name for x in (*maps.maps, *maps.not_painted)}
     items = "".join(f"<li><i>{escape(', '.join(names[n] for n in d.maps))}</i>: {escape(d.text)} "
-                    f"<small>({escape('; '.join(maps.sources[r]['citation'] for r in d.sources))})</small></li>"
+                    f"<small>({escape('; '.join(maps.short(r) for r in d.sources))})</small></li>"
                     for d in maps.disagreements)
-    unpainted = "".join(f"<li>{escape(x.name)}: {escape(x.why)}</li>" for x in maps.not_painted)
+    unpainted = "".join(f"<li>{escape(x.name)}: {escape(x.why)} <small>({escape(maps.sources[x.source]['citation'])})"
+                        "</small></li>" for x in maps.not_painted)
+    cited = sorted({r for d in maps.disagreements for r in d.sources})
+    refs = "".join(f"<li><small>{escape(maps.short(r))}: {escape(maps.sources[r]['citation'])}</small></li>"
+                   for r in cited)
     return ("<!--dermatome--><h3><span style='color:#CC79A7'>■</span> Dermatome " + escape(segment) + "</h3>"
             f"<p>{escape(m.name)}: {where}. {escape(m.description)}</p>"
             f"<p><small>{escape(maps.citation(map_id))}</small></p>"
             "<p><small>Painted between published points by nearest point along the skin; the skin is an "
             "envelope built from the muscles, not a segmented skin.</small></p>"
             + (f"<p><b>Not painted</b></p><ul>{unpainted}</ul>" if unpainted else "")
-            + f"<p><b>Where the maps disagree</b></p><ul>{items}</ul>")
+            + f"<p><b>Where the maps disagree</b></p><ul>{items}</ul>"
+            + f"<p><small>Sources:</small></p><ul>{refs}</ul>")

@@ -88,9 +88,14 @@ class DermatomeMaps:
         """The map not painted with this id, if there is one."""
         return next((m for m in self.not_painted if m.id == map_id), None)
 
+    def short(self, source_id: str) -> str:
+        """A source's short name (``Downs and Laporte 2011``), else its citation."""
+        src = self.sources[source_id]
+        return src.get("short") or src["citation"]
+
     def sourced(self, d: Disagreement) -> str:
-        """The disagreement with its sources' citations in brackets."""
-        return f"{d.text} [{'; '.join(self.sources[s]['citation'] for s in d.sources)}]"
+        """The disagreement with its sources' short names in brackets."""
+        return f"{d.text} ({'; '.join(self.short(s) for s in d.sources)})"
 
 
 def load_maps(path: Path | None = None) -> DermatomeMaps:
@@ -103,6 +108,8 @@ def load_maps(path: Path | None = None) -> DermatomeMaps:
     require(isinstance(sources, dict), path, "$.sources", "must map source ids to their citations")
     for key, src in sources.items():
         text_field(src, "citation", path, f"$.sources.{key}")
+        if "short" in src:
+            text_field(src, "short", path, f"$.sources.{key}")
     maps = []
     for i, item in enumerate(doc["maps"]):
         where = f"$.maps[{i}]"

@@ -157,7 +157,7 @@ def test_every_disagreement_names_its_maps_and_cites_listed_sources():
     names = {m.id for m in maps.maps} | {m.id for m in maps.not_painted}
     for d in maps.disagreements:
         assert set(d.maps) <= names and set(d.sources) <= set(maps.sources) and d.text.strip()
-        assert all(maps.sources[s]["citation"] in maps.sourced(d) for s in d.sources)
+        assert all(maps.short(s) in maps.sourced(d) for s in d.sources)
     between = [set(d.maps) for d in maps.disagreements]
     assert {"lee_2008", "keegan_garrett"} <= set().union(*between)
     assert any({"keegan_garrett", "isncsci"} <= b for b in between)
