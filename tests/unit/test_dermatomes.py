@@ -199,6 +199,16 @@ def test_segment_json_gains_dermatome(capsys):
     assert "Lee MWL" in unpainted["lee_2008"]["source"] and "figure" in unpainted["lee_2008"]["why"]
 
 
+def test_segment_text_gives_each_maps_area_and_why_lee_is_not_painted(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["segment", "L5"]) == 0
+    out = capsys.readouterr().out
+    for m in bundled_maps().maps:
+        assert f"Dermatome, {m.name}: " in out and "cm² left" in out
+    assert "Dermatome, Lee, McPhee and Stringer 2008 (evidence-based): not painted" in out and "figure" in out
+
+
 def test_exporting_an_unpainted_map_says_why(tmp_path, capsys):
     from ims_atlas.cli import main
 
