@@ -1,6 +1,7 @@
 """The catalog muscles issue 17 left undrawn, now authored from their sourced attachments:
 trunk and neck (subclavius, the serratus posteriores, the cervical erector spinae, spinalis and
-semispinalis, longus capitis, the anterior and lateral recti capitis, platysma, coccygeus) and
+semispinalis, the thoracic rotatores, longus capitis, the anterior and lateral recti capitis, platysma,
+pyramidalis, coccygeus) and
 limbs (pectineus, the gemelli, obturator externus, adductor minimus, fibularis tertius, extensor
 hallucis brevis, the hypothenar muscles of the hand, flexor and opponens digiti minimi of the foot).
 
@@ -35,6 +36,7 @@ MUSCLES = {
     "rectus_capitis_anterior": ("page395", {"vertebra_c1": 0.04, "skull": 0.03}),
     "rectus_capitis_lateralis": ("kenhub", {"skull": 0.07}),
     "platysma": ("pages-388", {"clavicle_right": 0.01, "mandible": 0.02}),
+    "pyramidalis": ("page416", {"hip_bone_right": 0.02}),
     "coccygeus": ("Musculo-isquiococcigeo", {"hip_bone_right": 0.02, "sacrum": 0.02}),
     "pectineus": ("pectineus", {"hip_bone_right": 0.10, "femur_right": 0.06}),
     "gemellus_superior": ("Gemellus-superior", {"hip_bone_right": 0.02, "femur_right": 0.04}),
@@ -185,6 +187,22 @@ def test_prevertebral_muscles_lie_in_front_of_the_spine_under_the_skull(manifest
     mid = manifest.midline_x
     ra, rl = _path(manifest, "rectus_capitis_anterior"), _path(manifest, "rectus_capitis_lateralis")
     assert abs(rl.mean(axis=0)[0] - mid) > abs(ra.mean(axis=0)[0] - mid), "rectus capitis lateralis not lateral"
+
+
+def test_pyramidalis_on_the_front_of_rectus_from_the_pubis_to_the_linea_alba(manifest):
+    """Gray p. 416: in front of the rectus, from the front of the pubis, narrowing upward to the
+    linea alba midway between the pubis and the umbilicus (the L3-L4 disc)."""
+    lm = _landmarks(manifest)
+    path = _path(manifest, "pyramidalis")
+    assert lm.distance_to_bones(path[0], ["hip_bone"]) < 0.008
+    pubis = path[0][2]
+    umbilicus = 0.5 * (lm.point({"vertebra": "L3", "at": "inferior"})[2] + lm.point({"vertebra": "L4", "at": "superior"})[2])
+    assert abs(path[-1][2] - 0.5 * (pubis + umbilicus)) < 0.02
+    assert abs(path[-1][0] - manifest.midline_x) < 0.008, "its apex is not at the linea alba"
+    q = path[len(path) // 2]
+    first = _first_hit(manifest, q - np.array([0.0, 0.3, 0.0]), np.array([0.0, 1.0, 0.0]),
+                       ["pyramidalis_right", "rectus_abdominis_right"])
+    assert first == "pyramidalis_right", "pyramidalis is not in front of rectus abdominis"
 
 
 def test_subclavius_lies_under_the_clavicle(manifest):
