@@ -70,7 +70,7 @@ def test_plan_json_local_targets_gain_referred_pain(capsys):
     assert ecrb["description"].startswith("A strong zone") and ecrb["area_cm2"] > 5
     assert ecrb["sources"][0]["id"] == "travell1983" and ecrb["sources"][0]["citation"]
     assert by["supinator"]["referred_pain"]["description"] is None
-    assert "no referral pattern found" in by["supinator"]["referred_pain"]["left_out"]
+    assert "no published referral map" in by["supinator"]["referred_pain"]["left_out"]
     assert "self-help" in by["brachioradialis"]["referred_pain"]["left_out"]
     assert {"condition", "local_targets", "paraspinal_targets", "views"} <= set(doc)
     assert not {k for k in doc if "referred" in k or "danger" in k}  # plan's own keys unchanged
