@@ -85,6 +85,9 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["back_of_wrist"] = lambda bf, s: _lm(
         (bf.band(bone(bf, "radius", s), bf.U, 0.0, 0.1).mean(axis=0)
          + bf.band(bone(bf, "ulna", s), bf.U, 0.0, 0.1).mean(axis=0)) / 2, bf.lateral(s))
+    rules["front_of_wrist"] = lambda bf, s: _lm(
+        (bf.band(bone(bf, "radius", s), bf.U, 0.0, 0.1).mean(axis=0)
+         + bf.band(bone(bf, "ulna", s), bf.U, 0.0, 0.1).mean(axis=0)) / 2, -bf.lateral(s))
     # The thenar eminence: between the thumb's proximal phalanx and the middle of the hand,
     # on the palm side (the palm faces the thigh with the forearm mid-prone).
     rules["thenar"] = lambda bf, s: _lm(

@@ -125,6 +125,14 @@ def test_new_zones_lie_where_the_sources_put_them(manifest):
     pq = _zone_points(skin, body, table, "pronator_quadratus", "left")
     assert (pq @ up).max() < body.humerus_ends("left")[1] @ up + 0.04
     assert (pq @ up).min() < (radius @ up).min()
+    # Iliopsoas: a band beside the lumbar spine behind, and the front of the thigh.
+    ps = _zone_points(skin, body, table, "psoas_major", "left")
+    spine = body.vertebra("L3", "spinous_tip")
+    assert ((ps @ ant) < spine @ ant).any() and ((ps @ ant) > (body.bone("femur_left") @ ant).max()).any()
+    # Flexor carpi radialis: the palm side of the wrist (the palm faces the thigh), not its back.
+    fcr = _zone_points(skin, body, table, "flexor_carpi_radialis", "right")
+    lat = body.lateral("right")
+    assert (fcr @ lat).mean() < (radius[(radius @ up) < (radius @ up).min() + 0.03] @ lat).mean()
 
 
 def test_plan_json_gives_every_local_target_a_zone_or_a_reason(capsys):
