@@ -78,6 +78,9 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["back_of_elbow"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "ulna", s), bf.U, 0.9, 1.0), -bf.A), -bf.A)
     rules["medial_epicondyle"] = lambda bf, s: _lm(bf.humerus_ends(s)[1], -bf.lateral(s))
+    rules["scapula_inferior_angle"] = lambda bf, s: _lm(bf.extreme(bone(bf, "scapula", s), -bf.U), -bf.A)
+    rules["inner_arm"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "humerus", s), bf.U, 0.3, 0.6), -bf.lateral(s)), -bf.lateral(s))
     rules["scapula_body"] = lambda bf, s: _lm(bone(bf, "scapula", s).mean(axis=0), -bf.A)
     # The ulnar (little-finger) side of the forearm faces backwards with the forearm mid-prone.
     rules["ulnar_side_of_forearm"] = lambda bf, s: _lm(
