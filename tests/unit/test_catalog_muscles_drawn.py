@@ -1,7 +1,7 @@
 """The catalog muscles issue 17 left undrawn, now authored from their sourced attachments:
 trunk and neck (subclavius, the serratus posteriores, the cervical erector spinae, spinalis and
 semispinalis, the thoracic rotatores, longus capitis, the anterior and lateral recti capitis, platysma,
-pyramidalis, coccygeus) and
+transversus thoracis, pyramidalis, coccygeus) and
 limbs (pectineus, the gemelli, obturator externus, adductor minimus, fibularis tertius, extensor
 hallucis brevis, the hypothenar muscles of the hand, flexor and opponens digiti minimi of the foot).
 
@@ -36,6 +36,7 @@ MUSCLES = {
     "rectus_capitis_anterior": ("page395", {"vertebra_c1": 0.04, "skull": 0.03}),
     "rectus_capitis_lateralis": ("kenhub", {"skull": 0.07}),
     "platysma": ("pages-388", {"clavicle_right": 0.01, "mandible": 0.02}),
+    "transversus_thoracis": ("TransversusThoracistr", {"ribcage": 0.06}),
     "pyramidalis": ("page416", {"hip_bone_right": 0.02}),
     "coccygeus": ("Musculo-isquiococcigeo", {"hip_bone_right": 0.02, "sacrum": 0.02}),
     "pectineus": ("pectineus", {"hip_bone_right": 0.10, "femur_right": 0.06}),
@@ -203,6 +204,21 @@ def test_pyramidalis_on_the_front_of_rectus_from_the_pubis_to_the_linea_alba(man
     first = _first_hit(manifest, q - np.array([0.0, 0.3, 0.0]), np.array([0.0, 1.0, 0.0]),
                        ["pyramidalis_right", "rectus_abdominis_right"])
     assert first == "pyramidalis_right", "pyramidalis is not in front of rectus abdominis"
+
+
+def test_transversus_thoracis_lines_the_front_of_the_chest_from_inside(manifest):
+    """OSU-CHS: slips on the posterior surface of the sternum, xiphoid and costal cartilages, from
+    the lower sternum up and lateral to costal cartilages 2-6."""
+    path = _path(manifest, "transversus_thoracis")
+    mid = manifest.midline_x
+    assert path[-1][2] > path[0][2] and abs(path[-1][0] - mid) > abs(path[0][0] - mid) + 0.015
+    q = path[len(path) // 2]
+    seen_from_front = _first_hit(manifest, q - np.array([0.0, 0.3, 0.0]), np.array([0.0, 1.0, 0.0]),
+                                 ["transversus_thoracis_right", "ribcage"])
+    seen_from_inside = _first_hit(manifest, q + np.array([0.0, 0.05, 0.0]), np.array([0.0, -1.0, 0.0]),
+                                  ["transversus_thoracis_right", "ribcage"])
+    assert seen_from_inside == "transversus_thoracis_right", "not on the inner surface of the chest wall"
+    assert seen_from_front in ("ribcage", "transversus_thoracis_right")
 
 
 def test_subclavius_lies_under_the_clavicle(manifest):
