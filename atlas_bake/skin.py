@@ -50,6 +50,9 @@ ARM_REGIONS = ("arm", "elbow", "forearm", "hand")
 LEG_REGIONS = ("thigh", "knee", "leg", "foot")
 #: Muscles of the trunk group's regions that wrap the arm (drawn with the arm group).
 ARM_MUSCLES = ("deltoid",)
+#: The trunk's axial slices are filled with their convex hulls except this far (metres) in
+#: front of the most posterior point of each slice: the back keeps its own shape.
+BACK_KEPT = 0.03
 #: The armpit's roof above the apex of the axilla (metres; two voxels).
 AXILLA_ROOF = 0.010
 
@@ -119,7 +122,8 @@ def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, 
 
 
 def _hull_slice(mask: np.ndarray) -> np.ndarray:
-    """A 2-D mask's convex hull (the mask itself where it has too few pixels for one)."""
+    """A 2-D (x, y) mask filled with its convex hull except within BACK_KEPT of its most
+    posterior (+y) pixel (the mask itself where it has too few pixels for a hull)."""
     from scipy.spatial import Delaunay, QhullError
 
     ij = np.argwhere(mask)
@@ -135,6 +139,9 @@ def _hull_slice(mask: np.ndarray) -> np.ndarray:
         return mask
     gi, gj = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
     inside = tri.find_simplex(np.column_stack([gi.ravel(), gj.ravel()]).astype(float)) >= 0
+    # Not over the back: the hull would bridge the furrow between the erector spinae ridges
+    # (and the hollow between the scapulae) and lift the skin off the paraspinal muscles.
+    inside &= gj.ravel() <= hi[1] - 1 - round(BACK_KEPT / VOXEL)
     out = mask.copy()
     out[lo[0]:hi[0], lo[1]:hi[1]] |= inside.reshape(gi.shape)
     return out
