@@ -35,7 +35,8 @@ LEG_BONES = ("femur", "tibia", "fibula", "patella", "foot")
 
 def limb_tree(bf: BodyFrame):
     """``(tree, tags)``: a k-d tree of every bone's points (and the deltoid's, which wraps the
-    shoulder over the acromion) with per point 1 for an arm, 2 for a leg, 0 otherwise."""
+    shoulder over the acromion) with per point 1 for an arm, 2 for a leg, 0 otherwise.
+    """
     from scipy.spatial import cKDTree
 
     from ims_atlas.anatomy.mesh_file import read_mesh
@@ -189,7 +190,7 @@ def band_lines(band_points: list[list[np.ndarray]], bf: BodyFrame) -> np.ndarray
         fronts.append(pts[int(np.argmax(depth))])
     start = max(float(b @ bf.A) for b in backs)
     return np.asarray([[[start, float(b @ bf.U)], [max(float(f @ bf.A), start + 1e-3), float(f @ bf.U)]]
-                       for b, f in zip(backs, fronts)])
+                       for b, f in zip(backs, fronts, strict=True)])
 
 
 def band_heights(lines: np.ndarray, depth: np.ndarray) -> np.ndarray:

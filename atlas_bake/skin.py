@@ -85,7 +85,8 @@ def _samples(points: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarra
 
 def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[float, float]]:
     """Each group's sampled voxels, the grid origin, and the heights of the lowest point of the
-    pelvis and the top of the rib cage (z)."""
+    pelvis and the top of the rib cage (z).
+    """
     clouds: dict[str, list[np.ndarray]] = {"arm": [], "leg": [], "trunk": []}
     pelvis_z, chest_top = np.inf, -np.inf
     for s in manifest:
@@ -123,7 +124,8 @@ def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, 
 
 def _hull_slice(mask: np.ndarray) -> np.ndarray:
     """A 2-D (x, y) mask filled with its convex hull except within BACK_KEPT of its most
-    posterior (+y) pixel (the mask itself where it has too few pixels for a hull)."""
+    posterior (+y) pixel (the mask itself where it has too few pixels for a hull).
+    """
     from scipy.spatial import Delaunay, QhullError
 
     ij = np.argwhere(mask)
@@ -171,7 +173,8 @@ def _slices_filled(grid: np.ndarray) -> np.ndarray:
 
 def _closed(grid: np.ndarray, hull: tuple[int, int] | None = None) -> np.ndarray:
     """Dilate, fill (axial slices, their convex hulls in the slices ``hull`` (first, last), then
-    every cavity), erode."""
+    every cavity), erode.
+    """
     from scipy import ndimage
 
     grid = ndimage.binary_dilation(grid, structure=_ball(round(DILATE / VOXEL)))
@@ -187,7 +190,8 @@ def _closed(grid: np.ndarray, hull: tuple[int, int] | None = None) -> np.ndarray
 def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(trunk, arms, origin, meshes)``: two boolean voxel grids that together make the body
     (the trunk grid holds the legs and the joins; they overlap only in the joins), the grids'
-    origin (metres) and the voxels the meshes cross."""
+    origin (metres) and the voxels the meshes cross.
+    """
     from scipy import ndimage
 
     raw, origin, (pelvis_z, chest_top) = _raw_groups(manifest)
