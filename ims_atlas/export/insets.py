@@ -157,6 +157,8 @@ class InsetPart:
     anchors: dict[str, tuple[float, float]]
     title: str
     rendered: np.ndarray | None = None
+    projector: Projector | None = None  # world -> the inset's own pixels
+    depth_at: tuple[float, float, float] | None = None  # the crowd's middle (the plane its frame is drawn at)
 
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
@@ -186,7 +188,8 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     frame = render_marked(scene, shown, world, most, transparent, zoom)
     anchors = projected(scene, crowd, frame.projector)
     image, layout = compose(frame.image, regions, own, anchors, style)
-    return InsetPart(image, layout, regions, anchors, title, frame.image)
+    middle = tuple(float(c) for c in world.mean(axis=0)) if len(world) else None
+    return InsetPart(image, layout, regions, anchors, title, frame.image, frame.projector, middle)
 
 
 #: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
@@ -241,12 +244,32 @@ def _shift_box(b: Box | None, dx: float, dy: float = 0.0) -> Box | None:
     return None if b is None else Box(b.x + dx, b.y + dy, b.w, b.h)
 
 
+def shown_region(part: InsetPart, frame: Box, main_projector: Projector | None) -> Box | None:
+    """What the inset's ``frame`` (in the inset's own pixels) shows, as a box of the view it
+    enlarges (``main_projector``: world -> that view's pixels): the frame's corners carried
+    back to the model at the crowd's depth and forward into the view. None without cameras.
+    """
+    if main_projector is None or part.projector is None or part.depth_at is None:
+        return None
+    corners = [(frame.x, frame.y), (frame.right, frame.y), (frame.x, frame.bottom), (frame.right, frame.bottom)]
+    world = part.projector.unproject(corners, part.depth_at)
+    xy, _ = main_projector.project(world)
+    if not np.all(np.isfinite(xy)):
+        return None
+    x0, y0 = xy.min(axis=0)
+    x1, y1 = xy.max(axis=0)
+    return Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
+
+
 def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
-         insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str
-         ) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
+         insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str,
+         main_projector: Projector | None = None) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
     """The panel: ``main`` and its insets side by side (the insets stacked top to bottom in
     one column on ``side``), each crowd framed in ``main`` and linked to its inset's frame;
     with how far ``main`` moved right.
+
+    The frame in ``main`` encloses exactly what its inset shows (``main_projector``: the
+    camera of ``main``; without it, a box round the crowd's points).
     """
     wm, h = main.size
     wi = max(part.image.size[0] for part, _ in insets)
@@ -265,10 +288,17 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
     for part, keys in insets:
         hi = part.image.size[1]
         canvas.paste(part.image, (inset_dx, top))
-        frame = Box(inset_dx + m / 2, top + m / 2, part.image.size[0] - m, hi - m)
-        x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
-        x0, y0 = max(x + main_dx, view.x), max(y, view.y)
-        x1, y1 = min(x + main_dx + bw, view.right), min(y + bh, view.bottom)
+        own_frame = Box(m / 2, m / 2, part.image.size[0] - m, hi - m)
+        frame = _shift_box(own_frame, inset_dx, top)
+        region = shown_region(part, own_frame, main_projector)
+        if region is None:
+            x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
+            region = Box(x, y, bw, bh)
+            lo_x, hi_x, lo_y, hi_y = view.x, view.right, view.y, view.bottom
+        else:  # the anatomy is drawn across the whole of ``main``, label column included
+            lo_x, hi_x, lo_y, hi_y = main_dx, main_dx + wm, 0.0, float(h)
+        x0, y0 = max(region.x + main_dx, lo_x), max(region.y, lo_y)
+        x1, y1 = min(region.right + main_dx, hi_x), min(region.bottom, hi_y)
         source = Box(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
         for box in (source, frame):
             draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,

@@ -212,7 +212,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     regions = one_column_regions(half, panel_style, rest, main_column, gutter)
     aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
-    image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before)
+    image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
+                                         extra["projector"])
     if main_dx:
         anchors = {k: (p[0] + main_dx, p[1]) for k, p in anchors.items()}
         regions = replace(regions, view=Box(regions.view.x + main_dx, regions.view.y, regions.view.w, regions.view.h),

@@ -25,6 +25,7 @@ pytest.importorskip("pyvista")
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
 from ims_atlas.export.insets import MIN_ZOOM
+from ims_atlas.export.label_layout import Box
 from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.crowds import CROWD_BOX, CROWD_LEAST, FURTHER_LEAST, find_crowd
 
@@ -192,3 +193,51 @@ def test_an_inset_draws_its_markers_at_the_size_of_the_view_beside_it(manifest, 
                                                   f"beside it (zoom {inset.zoom:.1f})")
                 checked += 1
     assert checked, "no marker of an inset was compared with the view beside it"
+
+
+def _fit_scale(before: np.ndarray, after: np.ndarray) -> tuple[float, np.ndarray]:
+    """The enlargement s and shift t with after ~ s * before + t (least squares)."""
+    cb, ca = before.mean(axis=0), after.mean(axis=0)
+    db, da = before - cb, after - ca
+    s = float((db * da).sum() / (db * db).sum())
+    return s, ca - s * cb
+
+
+@pytest.mark.parametrize("state", [ViewState(segment="L5", side="right"),
+                                   ViewState(condition_id="metatarsalgia", side="right"),
+                                   ViewState(segment="C8", side="right")], ids=["L5", "metatarsalgia", "C8"])
+def test_the_frame_on_the_view_encloses_exactly_what_its_inset_shows(state, manifest, catalog, scene):
+    """The crowd's points, carried from the view into the inset (the inset's enlargement,
+    measured from the points themselves), carry the frame drawn on the view onto the inset's
+    own frame: the frame is neither smaller nor larger than what the inset shows.
+    """
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    checked = 0
+    for panel in result.panels:
+        main = Box(panel.box.x + panel.offset[0], panel.box.y, panel.box.w - 1, panel.box.h)
+        for inset in panel.insets:
+            keys = [k for k in inset.keys if k in panel.anchors and k in inset.anchors]
+            if len(keys) < 3:
+                continue
+            before = np.array([panel.anchors[k] for k in keys])
+            after = np.array([inset.anchors[k] for k in keys])
+            s, t = _fit_scale(before, after)
+            assert s > 1.0, f"{inset.title}: the inset does not enlarge ({s:.2f})"
+            src = inset.source
+            # A frame cut at the edge of the view (the inset shows beyond it) is checked on its
+            # uncut sides only.
+            cut = {"x": src.x <= main.x + 1 or any(i.box.right >= src.x - 12 and i.box.x < src.x for i in panel.insets), "right": src.right >= panel.box.right - 2 or
+                   any(i.box.x <= src.right + 12 for i in panel.insets), "y": src.y <= panel.box.y + 1,
+                   "bottom": src.bottom >= panel.box.bottom - 1}
+            mapped = {"x": s * src.x + t[0], "right": s * src.right + t[0], "y": s * src.y + t[1],
+                      "bottom": s * src.bottom + t[1]}
+            want = {"x": inset.box.x, "right": inset.box.right, "y": inset.box.y, "bottom": inset.box.bottom}
+            for edge in want:
+                if cut[edge]:
+                    continue
+                tol = 0.08 * (inset.box.w if edge in ("x", "right") else inset.box.h)
+                assert abs(mapped[edge] - want[edge]) <= tol, (
+                    f"{inset.title}: the frame's {edge} edge maps to {mapped[edge]:.0f}, the inset's is at "
+                    f"{want[edge]:.0f} (enlargement {s:.2f})")
+                checked += 1
+    assert checked >= 2, "no inset's frame was checked"
