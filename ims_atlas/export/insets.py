@@ -26,7 +26,7 @@ from ims_atlas.export.annotations import Annotation, Target
 from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import CROWD_BOX, crowd_box, find_crowd
+from ims_atlas.scene.crowds import crowd_box, find_tiered
 from ims_atlas.scene.picture import Picture, picture_in_view
 from ims_atlas.scene.plan import MARKER_RADIUS
 from ims_atlas.scene.target_views import TargetView
@@ -104,7 +104,7 @@ def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Pro
 
 def crowd_of(scene: OffscreenScene, targets: tuple[Target, ...], view_box: Box) -> tuple[str, ...]:
     """The crowd among ``targets`` with the camera as aimed now (keys), or ``()``."""
-    return find_crowd(projected(scene, targets, scene.projector()), CROWD_BOX * view_box.h)
+    return find_tiered(projected(scene, targets, scene.projector()), view_box.h)
 
 
 def _spread(points: dict[str, tuple[float, float]], keys) -> float:
@@ -145,6 +145,26 @@ def one_column_regions(size: tuple[int, int], style: Style, annotation: Annotati
         view = Box(m, top, max(right.x - 2 * m, 1.0), height)
         left = Box(m, top, 0.0, height)
     return Regions(size, base.header, None, view, left, right)
+
+
+def two_column_regions(size: tuple[int, int], style: Style, annotation: Annotation, gutter: float) -> Regions:
+    """Regions of a half panel with a label column on each side (each ``gutter`` wide): a view
+    of both sides of the body keeps each label on its target's side.
+    """
+    w, _ = size
+    m = style.margin
+    base = plan_regions(size, replace(style, footer=False), annotation, labels=False)
+    top, height = base.view.y, base.view.h
+    left = Box(m, top, gutter, height)
+    right = Box(w - m - gutter, top, gutter, height)
+    view = Box(left.right + m, top, max(right.x - left.right - 2 * m, 1.0), height)
+    return Regions(size, base.header, None, view, left, right)
+
+
+def both_sides(targets: tuple[Target, ...]) -> bool:
+    """Whether ``targets`` lie on both sides of the body (keys ending ``:left`` and ``:right``)."""
+    sides = {k.rsplit(":", 1)[-1] for t in targets for k in t.key.split("+") if k.startswith("local:")}
+    return {"left", "right"} <= sides
 
 
 @dataclass(frozen=True)

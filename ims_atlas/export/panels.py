@@ -16,7 +16,15 @@ from PIL import Image
 
 from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
 from ims_atlas.export.annotations import Annotation, one_line_annotation
-from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
+from ims_atlas.export.compose import (
+    FIT_STEPS,
+    Regions,
+    Style,
+    compose,
+    measure_label,
+    plan_regions,
+    style_for,
+)
 from ims_atlas.export.insets import (
     INSET_SHARE,
     MARKER_MOST,
@@ -24,6 +32,7 @@ from ims_atlas.export.insets import (
     MIN_ZOOM,
     Inset,
     aim_into,
+    both_sides,
     crowd_of,
     crowd_side,
     enlargement,
@@ -32,11 +41,12 @@ from ims_atlas.export.insets import (
     projected,
     render_inset,
     render_marked,
+    two_column_regions,
 )
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import CROWD_BOX, FURTHER_LEAST, find_crowds
+from ims_atlas.scene.crowds import find_tiered_crowds
 from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
 from ims_atlas.scene.target_views import TargetView
 
@@ -159,7 +169,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
 
     The first crowd is the one the whole panel shows; the view, narrowed to its half, is
     then looked at again: a crowd left there (C6's forearm beside the shoulder's inset; there
-    :data:`FURTHER_LEAST` leaders make a crowd) gets an inset of its own, up to
+    :data:`~ims_atlas.scene.crowds.FURTHER_TIERS`) gets an inset of its own, up to
     :data:`MAX_INSETS`.
     """
     w, h = size
@@ -174,15 +184,20 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     regions = one_column_regions(half, panel_style, without(crowd_keys), main_column, gutter)
     aim_into(scene, points, view, regions)
     beside = projected(scene, own.targets, scene.projector())
-    found = (crowd_keys, *find_crowds(beside, CROWD_BOX * regions.view.h, MAX_INSETS, FURTHER_LEAST,
-                                      taken=(crowd_keys,)))
+    found = (crowd_keys, *find_tiered_crowds(beside, regions.view.h, MAX_INSETS, taken=(crowd_keys,)))
     # Each inset needs the height that enlarges its crowd MIN_ZOOM times (a thigh's hamstrings
     # run far down the view, an ankle's tendons meet in a few pixels), and its caption above:
     # the loosest of the further crowds (fewest leaders for the room they need: their leaders
     # are furthest apart already) are left out until the insets fit one above another; the
     # first, the crowd of the whole panel, stays.
     caption = (regions.header.bottom if regions.header is not None else 0.0) + panel_style.margin
-    need = {keys: INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + caption + 0.06 * h for keys in found}
+    # ... and the height its labels need at their smallest (titles only), stacked.
+    def labels_need(keys) -> float:
+        texts = [measure_label(t, panel_style, gutter, FIT_STEPS[-1][0], False) for t in own.targets if t.key in keys]
+        return sum(t.size[1] + panel_style.gap for t in texts) + panel_style.margin
+
+    need = {keys: caption + max(INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + 0.06 * h, labels_need(keys))
+            for keys in found}
     while len(found) > 1 and sum(need[k] for k in found) > h:
         loosest = min(found[1:], key=lambda k: len(k) / need[k])
         found = tuple(k for k in found if k is not loosest)
@@ -200,16 +215,37 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
                                        transparent, beside, MARKER_MOST * h), keys))
         return parts
 
+    def zooms(parts) -> dict:
+        return {keys: enlargement(beside, part.anchors, keys) or 0.0 for part, keys in parts}
+
     parts = insets_for(crowds)
-    kept = tuple(keys for part, keys in parts if (z := enlargement(beside, part.anchors, keys)) is not None
-                 and z >= MIN_ZOOM)
+    got = zooms(parts)
+    short = {k: z for k, z in got.items() if 0 < z < MIN_ZOOM}
+    if short and len(parts) > 1:
+        # An inset that falls short of MIN_ZOOM takes room from those that enlarge more
+        # than they need to (a tight knot of three is enlarged many times in any room).
+        for keys, z in got.items():
+            need[keys] *= (MIN_ZOOM * 1.08 / z) if keys in short else min(max(z / (MIN_ZOOM * 1.3), 0.6), 1.0)
+        parts = insets_for(crowds)
+        got = zooms(parts)
+    kept = tuple(keys for _, keys in parts if got[keys] >= MIN_ZOOM)
+    if crowd_keys not in kept and len(parts) > 1:
+        # The panel's own crowd comes first: alone, with all the room, if it must.
+        alone = insets_for((crowd_keys,))
+        if zooms(alone)[crowd_keys] >= MIN_ZOOM:
+            parts, kept = alone, (crowd_keys,)
     if not kept:
         return None
     if len(kept) < len(parts):
         parts = insets_for(kept)
     taken = {k for keys in kept for k in keys}
     rest = without(taken)
-    regions = one_column_regions(half, panel_style, rest, main_column, gutter)
+    if both_sides(rest.targets):
+        # Both sides of the body in one view (widespread pain): each label on its target's
+        # side, not a column of leaders crossing the body.
+        regions = two_column_regions(half, panel_style, rest, min(gutter, 0.28 * half[0]))
+    else:
+        regions = one_column_regions(half, panel_style, rest, main_column, gutter)
     aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,

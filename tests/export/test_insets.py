@@ -27,7 +27,7 @@ from ims_atlas.export.image_export import ImageOptions, render_image
 from ims_atlas.export.insets import MIN_ZOOM
 from ims_atlas.export.label_layout import Box
 from ims_atlas.export.render import OffscreenScene
-from ims_atlas.scene.crowds import CROWD_BOX, CROWD_LEAST, FURTHER_LEAST, find_crowd
+from ims_atlas.scene.crowds import CROWD_BOX, CROWD_LEAST, FURTHER_LEAST, TIERS, find_crowd
 
 SIZE = (1920, 1080)
 
@@ -56,8 +56,9 @@ def test_a_crowd_gets_an_enlarged_inset_with_its_own_labels(state, manifest, cat
     epicentres = {m.key for m in result.picture.markers if m.role == "local"}
     probed = 0
     for panel in {id(p): p for p, _ in insets}.values():
-        # A panel's first inset is of a crowd; beside it a smaller crowd may get one too.
-        assert max(len(i.keys) for i in panel.insets) >= CROWD_LEAST
+        # A panel's first inset is of a crowd (three leaders meeting at a spot at least);
+        # beside it a smaller crowd may get one too.
+        assert max(len(i.keys) for i in panel.insets) >= min(least for least, _, _ in TIERS)
         assert min(len(i.keys) for i in panel.insets) >= FURTHER_LEAST
         _check_panel_insets(result, panel)
     for panel, inset in insets:
@@ -241,3 +242,47 @@ def test_the_frame_on_the_view_encloses_exactly_what_its_inset_shows(state, mani
                     f"{want[edge]:.0f} (enlargement {s:.2f})")
                 checked += 1
     assert checked >= 2, "no inset's frame was checked"
+
+
+@pytest.mark.parametrize(("state", "where"), [(ViewState(segment="L5", side="right"), "posterior"),
+                                              (ViewState(segment="T1", side="right"), "anterior"),
+                                              (ViewState(condition_id="sciatica", side="right"), "posterior")],
+                         ids=["L5-hamstrings", "T1-hand-from-the-front", "sciatica-buttock-and-thigh"])
+def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, catalog, scene):
+    """The leaders drawn in a view (not an inset) end at their points: no three of them in a
+    square a tenth of the view's height wide (about 70 pixels here), and no five along a strip
+    (a hand seen from the front); their targets are in insets instead, every label kept.
+    """
+    from ims_atlas.scene.crowds import find_tiered
+
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    panel = next(p for p in result.panels if p.view.name == where)
+    assert panel.insets, f"{where}: no inset"
+    in_insets = {k for i in panel.insets for k in i.keys}
+    own = {str(p.key): p.anchor for p in result.layout.placed if _inside(p.anchor, panel.region)
+           and p.key not in in_insets}
+    left = find_tiered(own, panel.region.h)
+    assert not left, f"leaders still meet in the {where} view: {left}"
+    assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
+    # The knot's targets are in the picture, each labelled in an inset.
+    placed = {p.key for p in result.layout.placed}
+    assert in_insets <= placed
+
+
+def test_a_view_of_both_sides_labels_each_target_on_its_own_side(manifest, catalog, scene):
+    """Fibromyalgia (both sides, one view of the whole back, beside its insets): a target on
+    the body's left has its label in the left column, one on the right in the right column;
+    no leader crosses the body.
+    """
+    result = render_image(manifest, catalog, ViewState(condition_id="fibromyalgia", side="both"),
+                          ImageOptions(size=SIZE), scene)
+    panel = result.panels[0]
+    assert panel.insets, "the whole back has no inset"
+    in_insets = {k for i in panel.insets for k in i.keys}
+    mid = panel.region.centre[0]
+    own = [p for p in result.layout.placed if p.key not in in_insets and _inside(p.anchor, panel.region)]
+    sides = {p.anchor[0] < mid for p in own}
+    assert sides == {True, False}, "the view's labels are not on both sides of the body"
+    for p in own:
+        assert (p.box.centre[0] < mid) == (p.anchor[0] < mid), f"{p.key}'s leader crosses the body"
+        assert not p.box.overlaps(panel.region), f"{p.key}'s label covers the anatomy"
