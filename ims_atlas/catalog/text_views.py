@@ -134,4 +134,18 @@ def segment_text(view: dict[str, Any]) -> str:
         out.append("    none in the catalog")
     out.append(f"  Conditions: {', '.join(c['name'] for c in view['conditions']) or 'none in the catalog'}")
     out += _wrap(view.get("notes"))
+    out += _dermatome_lines(view)
     return "\n".join(out)
+
+
+def _dermatome_lines(view: dict[str, Any]) -> list[str]:
+    """The dermatome's painted area in each map, and the published maps not painted (with why)."""
+    lines = []
+    for d in view.get("dermatome") or ():
+        area = d.get("area_cm2")
+        where = d.get("note") or (f"{area['left']:.0f} cm² left, {area['right']:.0f} cm² right" if area else "no area")
+        lines.append(f"  Dermatome, {d['map']}: {where}")
+    for d in view.get("dermatome_not_painted") or ():
+        lines.append(f"  Dermatome, {d['map']}: not painted")
+        lines += _wrap(d["why"], indent="    ")
+    return lines

@@ -334,7 +334,8 @@ def _show_segment(args: argparse.Namespace, catalog: Catalog, query: str) -> int
         _err(f"segment {name} is not covered by the catalog, which covers {SEGMENT_RANGE}")
         return EXIT_NO_MATCH
     view = segment_view(catalog, name)
-    from ims_atlas.cli.study_commands import dermatome_entries
+    from ims_atlas.cli.study_commands import dermatome_entries, dermatome_not_painted
 
     view["dermatome"] = dermatome_entries(name)
+    view["dermatome_not_painted"] = dermatome_not_painted()
     return _show(args, view, segment_text)

@@ -78,7 +78,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a user catalog merged over the bundled one")
     p.add_argument("--dermatome", metavar="MAP", default=None,
                    help="for a segment picture: draw the translucent skin with the segment's dermatome from "
-                        "MAP (isncsci or keegan_garrett)")
+                        "MAP (isncsci or keegan_garrett; Lee et al. 2008's evidence-based map is not painted, "
+                        "'segment C6 --json' says why)")
     p.add_argument("--referred-pain", action="store_true",
                    help="for a condition's picture: paint each local target's referred-pain zone on the translucent "
                         "skin (the legend tells the zone from the muscle itself)")

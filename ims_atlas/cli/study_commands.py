@@ -146,6 +146,13 @@ def _write_sheet(path: Path, result, catalog, force: bool) -> int:
     return 0
 
 
+def dermatome_not_painted() -> list[dict]:
+    """The ``dermatome_not_painted`` list of ``segment --json``: the published maps left unpainted, and why."""
+    from ims_atlas.study.dermatomes import bundled_maps, not_painted_view
+
+    return not_painted_view(bundled_maps())
+
+
 def dermatome_entries(segment: str) -> list[dict]:
     """The ``dermatome`` list of ``segment --json``: one entry per map (areas on the baked skin).
 
@@ -176,7 +183,13 @@ def skin_scene(manifest, size: tuple[int, int], map_id: str, segment: str | None
 
     maps = bundled_maps()
     if map_id not in {m.id for m in maps.maps}:
-        _err(f"--dermatome {map_id!r}: no such map; the maps are {', '.join(m.id for m in maps.maps)}")
+        unpainted = maps.not_painted_map(map_id)
+        painted = ", ".join(m.id for m in maps.maps)
+        if unpainted is not None:
+            _err(f"--dermatome {map_id!r}: {unpainted.name} is not painted. {unpainted.why} "
+                 f"The painted maps are {painted}")
+        else:
+            _err(f"--dermatome {map_id!r}: no such map; the maps are {painted}")
         return None
     if segment is None:
         _err("--dermatome needs a segment picture (e.g. 'export C6 --dermatome isncsci')")

@@ -132,7 +132,22 @@ def referred_legend(palette: Palette = DEFAULT_PALETTE) -> tuple[LegendItem, ...
     the muscle itself (which holds the trigger point and is needled).
     """
     return (LegendItem("swatch", REFERRED_RGB, "Referred-pain zone: where its pain is felt"),
-            LegendItem("swatch", palette.local, "The muscle itself (holds the trigger point)"))
+            LegendItem("swatch", palette.local, "Muscle to treat: holds the trigger point"))
+
+
+def merged_legend(legend: tuple[LegendItem, ...], more: tuple[LegendItem, ...]) -> tuple[LegendItem, ...]:
+    """``legend`` with the entries of ``more`` added: one that has the same shape and colour as
+    an entry already there takes that entry's place (its words are the more specific), so no
+    colour is explained twice; the others are added at the end.
+    """
+    out = list(legend)
+    for item in more:
+        same = next((i for i, old in enumerate(out) if (old.shape, old.color) == (item.shape, item.color)), None)
+        if same is None:
+            out.append(item)
+        else:
+            out[same] = item
+    return tuple(out)
 
 
 def condition_targets(picture: Picture, manifest: Manifest, lay_names: bool = False,

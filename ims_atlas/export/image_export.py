@@ -16,7 +16,7 @@ from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.plain_text import one_line
 from ims_atlas.core.settings import Camera
 from ims_atlas.core.state import ViewState
-from ims_atlas.export.annotations import LegendItem, annotation_for, export_state
+from ims_atlas.export.annotations import LegendItem, annotation_for, export_state, merged_legend
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
@@ -108,7 +108,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         picture = picture_for(export_state(state), manifest, catalog)
         annotation = annotation_for(picture, state, catalog, manifest)
         if legend:
-            annotation = replace(annotation, legend=annotation.legend + tuple(legend))
+            annotation = replace(annotation, legend=merged_legend(annotation.legend, tuple(legend)))
         line = app_line(catalog.catalog_version if catalog is not None else "")
         if options.camera is None and picture.views:
             result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,

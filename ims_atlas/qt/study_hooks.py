@@ -151,6 +151,19 @@ def install_skin_menu(window, menu) -> None:
         group.addAction(action)
         maps_menu.addAction(action)
         window.dermatome_map_actions[m.id] = action
+    # A published map left unpainted is named where the maps are chosen, with the reason.
+    maps_menu.setToolTipsVisible(True)
+    window.dermatome_not_painted_actions = {}
+    for m in bundled_maps().not_painted:
+        if not window.dermatome_not_painted_actions:
+            maps_menu.addSeparator()
+        action = QAction(f"{m.name}: not painted (why?)…", window)
+        action.setObjectName(f"dermatome-not-painted-{m.id}")
+        action.setToolTip(m.why)
+        action.setStatusTip(m.why)
+        action.triggered.connect(lambda _=False, mid=m.id: show_not_painted(window, mid))
+        maps_menu.addAction(action)
+        window.dermatome_not_painted_actions[m.id] = action
     referred = QAction("&Referred pain zones (with a plan)", window)
     referred.setObjectName("study-referred")
     referred.setCheckable(True)
@@ -244,6 +257,42 @@ def set_referred(window, on: bool) -> None:
     if window.referred_action.isChecked() != on:
         window.referred_action.setChecked(on)
     _refresh_skin(window)
+
+
+def not_painted_html(map_id: str) -> str:
+    """Why a published map is not painted: the reason, what the text read says of it, and its source."""
+    from html import escape
+
+    from ims_atlas.study.dermatomes import bundled_maps
+
+    maps = bundled_maps()
+    m = maps.not_painted_map(map_id)
+    if m is None:
+        return ""
+    source = maps.sources[m.source]
+    known = "".join(f"<li>{escape(k)}</li>" for k in m.known)
+    return (f"<p><b>{escape(m.name)}: not painted.</b> {escape(m.why)}</p>"
+            + (f"<p>What the text read says of it:</p><ul>{known}</ul>" if known else "")
+            + f"<p>Not described: {escape(m.not_described)}</p>"
+            f"<p><small>{escape(source['citation'])} {escape(source.get('notes', ''))}</small></p>")
+
+
+def show_not_painted(window, map_id: str):
+    """Say (in a window that does not block) why a published map is not painted; returns it."""
+    from PyQt6.QtWidgets import QMessageBox
+
+    box = getattr(window, "not_painted_box", None)
+    if box is None:
+        box = QMessageBox(window)
+        box.setObjectName("dermatome-not-painted")
+        box.setWindowTitle("Dermatome map not painted")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setModal(False)
+        window.not_painted_box = box
+    box.setText(not_painted_html(map_id))
+    box.show()
+    return box
 
 
 def set_dermatome_map(window, map_id: str) -> None:
@@ -365,10 +414,20 @@ def dermatome_html(skin, map_id: str, segment: str) -> str:
     m = maps.get(map_id)
     area = skin.areas_cm2(map_id, segment) if segment in m.anchors else None
     where = (f"{area['left']:.0f} cm² left, {area['right']:.0f} cm² right" if area else "not painted in this map")
-    items = "".join(f"<li>{escape(d)}</li>" for d in maps.disagreements)
+    names = {x.id: x.name for x in (*maps.maps, *maps.not_painted)}
+    items = "".join(f"<li><i>{escape(', '.join(names[n] for n in d.maps))}</i>: {escape(d.text)} "
+                    f"<small>({escape('; '.join(maps.short(r) for r in d.sources))})</small></li>"
+                    for d in maps.disagreements)
+    unpainted = "".join(f"<li>{escape(x.name)}: {escape(x.why)} <small>({escape(maps.sources[x.source]['citation'])})"
+                        "</small></li>" for x in maps.not_painted)
+    cited = sorted({r for d in maps.disagreements for r in d.sources})
+    refs = "".join(f"<li><small>{escape(maps.short(r))}: {escape(maps.sources[r]['citation'])}</small></li>"
+                   for r in cited)
     return ("<!--dermatome--><h3><span style='color:#CC79A7'>■</span> Dermatome " + escape(segment) + "</h3>"
             f"<p>{escape(m.name)}: {where}. {escape(m.description)}</p>"
             f"<p><small>{escape(maps.citation(map_id))}</small></p>"
             "<p><small>Painted between published points by nearest point along the skin; the skin is an "
             "envelope built from the muscles, not a segmented skin.</small></p>"
-            f"<p><b>Where the maps disagree</b></p><ul>{items}</ul>")
+            + (f"<p><b>Not painted</b></p><ul>{unpainted}</ul>" if unpainted else "")
+            + f"<p><b>Where the maps disagree</b></p><ul>{items}</ul>"
+            + f"<p><small>Sources:</small></p><ul>{refs}</ul>")

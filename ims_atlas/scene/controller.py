@@ -55,6 +55,11 @@ class SceneController:
         self.blocks = BlockTable(palette)  # which block draws each structure, and how
         self._actors: dict[str, object] = {}  # group -> actor (the full-detail surfaces)
         self._coarse_actors: dict[str, object] = {}
+        # The surfaces the treated muscles' outline is computed from: their coarse copies.
+        # VTK's silhouette filter keeps an edge table of its whole input per viewport (about
+        # 13 MB for a two-viewport plan from the full surfaces, half from the copies) and
+        # recomputes it at every camera move; at an outline's 1.5 px the line is the same.
+        self._outlined: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
         self._second: SecondViewport | None = None
         self._far_clips: tuple[FarSideClip, ...] = ()
@@ -64,7 +69,7 @@ class SceneController:
         self._pickables: dict[str, Pickable] = {}
         self._outline = Outline(plotter.renderer, palette.outline)
         self.blocks.on_relight = lambda layer, ids: (
-            self._outline.set_surfaces([self.blocks.meshes[sid] for sid in ids]) if layer == "muscles" else None)
+            self._outline.set_surfaces(self._outline_sources(ids)) if layer == "muscles" else None)
         self.problems: list[Problem] = []
         self._build()
 
@@ -93,6 +98,7 @@ class SceneController:
             # between highlighted plans never touches the layer's full actor.
             copies = {s.id: coarse.get(s.id, meshes[s.id]) for s in members if layer in COARSE_LAYERS}
             self.blocks.own_copy |= {sid for sid in copies if sid not in coarse}
+            self._outlined |= copies
             faint = [s for s in members if s.id in copies]
             for group, part in partition(faint, "coarse").items():
                 self._coarse_actors[group] = self._add_group(group, part, copies, self.blocks.coarse_blocks)
@@ -142,6 +148,10 @@ class SceneController:
                 self.blocks.block_state[(group, i)] = None
         self.blocks.mappers[group] = mapper
         return actor
+
+    def _outline_sources(self, ids) -> list:
+        """The surfaces the outline of structures ``ids`` is computed from (coarse copies)."""
+        return [self._outlined.get(sid, self.blocks.meshes[sid]) for sid in ids]
 
     # -- queries ------------------------------------------------------------------------
     @property
@@ -255,7 +265,7 @@ class SceneController:
             # A medial view's far limb is cut away in its own viewport only (scene.far_side).
             for view, clip in zip(views[:2], self._far_clips, strict=True):
                 clip.set(view)
-            second.outline.set_surfaces([self.blocks.meshes[sid] for sid in self.blocks.lit.get("muscles", ())])
+            second.outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
                 camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
@@ -448,6 +458,7 @@ class SceneController:
         self._coarse_ids = []
         self._actors.clear()
         self._coarse_actors.clear()
+        self._outlined.clear()
         self.unsplit(render=False)
         self._markers.close()
         self.blocks.clear()

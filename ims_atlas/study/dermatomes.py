@@ -42,13 +42,34 @@ class DermatomeMap:
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """Where maps disagree: the maps concerned (painted or not), what differs, and its sources."""
+
+    maps: tuple[str, ...]
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotPaintedMap:
+    """A published map that is not painted: why, what the text read says of it, what it does not."""
+
+    id: str
+    name: str
+    source: str
+    why: str
+    known: tuple[str, ...]
+    not_described: str
+
+
+@dataclass(frozen=True)
 class DermatomeMaps:
-    """Every map with the sources, the stated disagreements and what is left out."""
+    """Every map with the sources, the stated disagreements and the maps not painted."""
 
     maps: tuple[DermatomeMap, ...]
     sources: dict[str, dict[str, str]]
-    disagreements: tuple[str, ...]
-    not_included: tuple[dict[str, str], ...]
+    disagreements: tuple[Disagreement, ...]
+    not_painted: tuple[NotPaintedMap, ...]
     segments: tuple[str, ...] = PAINTABLE
 
     def get(self, map_id: str) -> DermatomeMap:
@@ -63,6 +84,19 @@ class DermatomeMaps:
         m = self.get(map_id)
         return self.sources[m.sources[0]]["citation"]
 
+    def not_painted_map(self, map_id: str) -> NotPaintedMap | None:
+        """The map not painted with this id, if there is one."""
+        return next((m for m in self.not_painted if m.id == map_id), None)
+
+    def short(self, source_id: str) -> str:
+        """A source's short name (``Downs and Laporte 2011``), else its citation."""
+        src = self.sources[source_id]
+        return src.get("short") or src["citation"]
+
+    def sourced(self, d: Disagreement) -> str:
+        """The disagreement with its sources' short names in brackets."""
+        return f"{d.text} ({'; '.join(self.short(s) for s in d.sources)})"
+
 
 def load_maps(path: Path | None = None) -> DermatomeMaps:
     """Read the map definitions; :class:`DataError` naming the place if broken."""
@@ -71,6 +105,11 @@ def load_maps(path: Path | None = None) -> DermatomeMaps:
     require(isinstance(doc, dict) and isinstance(doc.get("maps"), list) and doc["maps"], path, "$.maps",
             "must be a non-empty list")
     sources = doc.get("sources") or {}
+    require(isinstance(sources, dict), path, "$.sources", "must map source ids to their citations")
+    for key, src in sources.items():
+        text_field(src, "citation", path, f"$.sources.{key}")
+        if "short" in src:
+            text_field(src, "short", path, f"$.sources.{key}")
     maps = []
     for i, item in enumerate(doc["maps"]):
         where = f"$.maps[{i}]"
@@ -89,8 +128,42 @@ def load_maps(path: Path | None = None) -> DermatomeMaps:
                                  text_field(item, "description", path, where),
                                  {k: tuple(v) for k, v in anchors.items()}, dict(item.get("key_points") or {}),
                                  bands))
-    return DermatomeMaps(tuple(maps), sources, tuple(doc.get("disagreements") or ()),
-                         tuple(doc.get("not_included") or ()))
+    not_painted = _not_painted(doc.get("not_painted", []), sources, {m.id for m in maps}, path)
+    known_maps = {m.id for m in maps} | {m.id for m in not_painted}
+    return DermatomeMaps(tuple(maps), sources, _disagreements(doc.get("disagreements", []), sources, known_maps, path),
+                         not_painted)
+
+
+def _not_painted(items, sources: dict, painted: set[str], path: Path) -> tuple[NotPaintedMap, ...]:
+    """The maps left unpainted, each with its reason; a painted map cannot be one."""
+    require(isinstance(items, list), path, "$.not_painted", "must be a list")
+    out = []
+    for i, item in enumerate(items):
+        where = f"$.not_painted[{i}]"
+        map_id = text_field(item, "id", path, where)
+        require(map_id not in painted, path, f"{where}.id", f"{map_id!r} is a painted map")
+        source = text_field(item, "source", path, where)
+        require(source in sources, path, f"{where}.source", f"unknown source {source!r}")
+        out.append(NotPaintedMap(map_id, text_field(item, "map", path, where), source,
+                                 text_field(item, "why", path, where), text_list(item, "known", path, where),
+                                 text_field(item, "not_described", path, where)))
+    return tuple(out)
+
+
+def _disagreements(items, sources: dict, maps: set[str], path: Path) -> tuple[Disagreement, ...]:
+    """Each disagreement names the maps it concerns and cites sources the file lists."""
+    require(isinstance(items, list), path, "$.disagreements", "must be a list")
+    out = []
+    for i, item in enumerate(items):
+        where = f"$.disagreements[{i}]"
+        names = text_list(item, "maps", path, where, allow_empty=False)
+        for name in names:
+            require(name in maps, path, f"{where}.maps", f"unknown map {name!r}")
+        refs = text_list(item, "sources", path, where, allow_empty=False)
+        for r in refs:
+            require(r in sources, path, f"{where}.sources", f"unknown source {r!r}")
+        out.append(Disagreement(names, text_field(item, "text", path, where), refs))
+    return tuple(out)
 
 
 def _check_bands(bands: tuple[str, ...], anchors: dict, path: Path, where: str) -> None:
@@ -207,3 +280,9 @@ def dermatome_view(segment: str, skin: PaintedSkin | None, maps: DermatomeMaps) 
             entry["area_cm2"] = skin.areas_cm2(m.id, segment)
         out.append(entry)
     return out
+
+
+def not_painted_view(maps: DermatomeMaps) -> list[dict]:
+    """``[{"map", "map_id", "source", "why", "not_described"}, ...]``: the published maps not painted."""
+    return [{"map": m.name, "map_id": m.id, "source": maps.sources[m.source]["citation"], "why": m.why,
+             "not_described": m.not_described} for m in maps.not_painted]

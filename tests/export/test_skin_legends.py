@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ims_atlas.cli import main
-from ims_atlas.export.annotations import dermatome_legend, referred_legend
+from ims_atlas.export.annotations import condition_legend, dermatome_legend, merged_legend, referred_legend
 from ims_atlas.scene.palette import DEFAULT_PALETTE
 from ims_atlas.scene.skin_colours import DERMATOME_RGB, REFERRED_RGB
 
@@ -14,7 +14,19 @@ def test_the_legend_entries_name_the_segment_the_map_and_the_zone_against_the_mu
     assert derm[0].text == "Dermatome of C6 per ISNCSCI key sensory points (ASIA)" and derm[0].color == DERMATOME_RGB
     zone, muscle = referred_legend()
     assert zone.color == REFERRED_RGB and "where its pain is felt" in zone.text
-    assert muscle.color == DEFAULT_PALETTE.local and "muscle itself" in muscle.text
+    assert muscle.color == DEFAULT_PALETTE.local and "trigger point" in muscle.text
+
+
+def test_a_colour_already_in_the_legend_is_explained_once():
+    """The referred-pain legend's muscle entry takes the place of the plan's 'Muscle to treat'
+    (same swatch, same colour): the picture's legend never shows one colour twice."""
+    merged = merged_legend(condition_legend(), referred_legend())
+    keys = [(item.shape, item.color) for item in merged]
+    assert len(keys) == len(set(keys))
+    assert len(merged) == len(condition_legend()) + 1
+    local = [item for item in merged if item.color == DEFAULT_PALETTE.local and item.shape == "swatch"]
+    assert [item.text for item in local] == ["Muscle to treat: holds the trigger point"]
+    assert merged[-1].color == REFERRED_RGB
 
 
 def _swatch_in_legend(result, rgb) -> int:

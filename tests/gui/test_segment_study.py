@@ -111,7 +111,20 @@ def test_skin_with_the_segments_dermatome(open_window, catalog):
     assert bluer(before, c6) > 0.003
     assert "Dermatome C6" in window.plan_view.toPlainText()
     set_dermatome_map(window, "keegan_garrett")
-    assert "Keegan and Garrett" in window.plan_view.toPlainText()
+    text = window.plan_view.toPlainText()
+    assert "Keegan and Garrett" in text
+    # Lee et al. 2008 is not painted: said in the panel, and in the menu where the maps are chosen.
+    assert "Not painted" in text and "Lee, McPhee and Stringer 2008" in text and "figure" in text
+    assert "Where the maps disagree" in text and "Lazorthes" in text
+    lee = window.dermatome_not_painted_actions["lee_2008"]
+    assert "not painted" in lee.text() and "figure" in lee.toolTip() and not lee.isCheckable()
+    assert set(window.dermatome_map_actions) == {"isncsci", "keegan_garrett"}
+    lee.trigger()
+    box = window.not_painted_box
+    assert box.isVisible() and not box.isModal()
+    assert "not painted" in box.text() and "S3, S4 and S5 are not shown" in box.text()
+    box.close()
+    assert window.dermatome_map == "keegan_garrett"  # asking why changes no map
     set_skin(window, False)
     assert not window.skin_layer.shown
 

@@ -411,3 +411,26 @@ def test_a_medial_view_beside_another_cuts_the_far_limb_away_in_its_own_viewport
     finally:
         scene.unsplit()
     assert scene.far_clips == ()
+
+
+def test_treated_muscles_are_outlined_from_their_coarse_copies(scene, manifest):
+    """The outline of a treated muscle is drawn (dark lines where it projects) and is computed
+    from the muscle's coarse copy, not its full surface (half the silhouette filter's memory)."""
+    target = "extensor_carpi_radialis_brevis_right"
+    scene.apply(plan_for(manifest, highlights={target: "local"}))
+    scene.set_view("right")
+    scene.screenshot()
+    outline = scene._outline
+    assert outline.count == 1 and outline.actor.GetVisibility()
+    lines = outline.actor.GetMapper().GetInput()
+    assert lines.GetNumberOfLines() > 20
+    source = outline._append.GetInput(0)
+    full = scene.blocks.meshes[target]
+    assert 0 < source.GetNumberOfCells() < 0.5 * full.n_cells
+    # The outline lies on the muscle: every line point is within the muscle's box.
+    points = np.array([lines.GetPoint(i) for i in range(lines.GetNumberOfPoints())])
+    lo, hi = np.array(full.bounds[::2]), np.array(full.bounds[1::2])
+    assert np.all(points >= lo - 0.005) and np.all(points <= hi + 0.005)
+    scene.apply(plan_for(manifest))
+    scene.screenshot()
+    assert not outline.actor.GetVisibility()

@@ -136,7 +136,53 @@ def test_every_anchor_has_a_rule_and_every_source_is_cited():
         for names in m.anchors.values():
             assert set(names) <= set(rules)
         assert set(m.key_points.values()) <= set(rules)
-    assert maps.disagreements and maps.not_included
+    assert maps.disagreements and maps.not_painted
+
+
+def test_lee_2008_is_named_as_not_painted_with_the_reason_and_what_is_known():
+    """Lee et al.'s map could not be read segment by segment: it is not painted, and says so."""
+    maps = bundled_maps()
+    assert "lee_2008" not in {m.id for m in maps.maps}
+    lee = maps.not_painted_map("lee_2008")
+    assert lee is not None and "Lee" in maps.sources[lee.source]["citation"]
+    assert "figure" in lee.why and "invented" in lee.why
+    known = " ".join(lee.known)
+    assert "S3, S4 and S5 are not shown" in known and "Blank areas" in known
+    assert "C2-S2" in lee.not_described
+    assert maps.not_painted_map("isncsci") is None
+
+
+def test_every_disagreement_names_its_maps_and_cites_listed_sources():
+    maps = bundled_maps()
+    names = {m.id for m in maps.maps} | {m.id for m in maps.not_painted}
+    for d in maps.disagreements:
+        assert set(d.maps) <= names and set(d.sources) <= set(maps.sources) and d.text.strip()
+        assert all(maps.short(s) in maps.sourced(d) for s in d.sources)
+    between = [set(d.maps) for d in maps.disagreements]
+    assert {"lee_2008", "keegan_garrett"} <= set().union(*between)
+    assert any({"keegan_garrett", "isncsci"} <= b for b in between)
+    assert any("L4" in d.text and "downs_laporte_2011" in d.sources for d in maps.disagreements)
+
+
+def test_disagreement_and_not_painted_errors_name_the_place(tmp_path):
+    bad = tmp_path / "maps.json"
+    one = {"id": "x", "name": "x", "sources": ["s"], "description": "d", "anchors": {"C6": ["thumb_tip"]}}
+    cases = (
+        ({"disagreements": [{"maps": ["x"], "text": "t", "sources": ["nope"]}]},
+         r"\$\.disagreements\[0\]\.sources.*unknown source 'nope'"),
+        ({"disagreements": [{"maps": ["lee"], "text": "t", "sources": ["s"]}]},
+         r"\$\.disagreements\[0\]\.maps.*unknown map 'lee'"),
+        ({"disagreements": ["a plain string"]}, r"\$\.disagreements\[0\]\.maps"),
+        ({"not_painted": [{"id": "x", "map": "m", "source": "s", "why": "w", "not_described": "n"}]},
+         r"\$\.not_painted\[0\]\.id.*'x' is a painted map"),
+        ({"not_painted": [{"id": "y", "map": "m", "source": "s", "not_described": "n"}]},
+         r"\$\.not_painted\[0\]\.why.*non-empty string"),
+        ({"sources": {"s": {"url": "u"}}}, r"\$\.sources\.s\.citation"),
+    )
+    for extra, message in cases:
+        bad.write_text(json.dumps({"maps": [one], "sources": {"s": {"citation": "c"}}, **extra}))
+        with pytest.raises(DataError, match=message):
+            load_maps(bad)
 
 
 def test_segment_json_gains_dermatome(capsys):
@@ -147,6 +193,30 @@ def test_segment_json_gains_dermatome(capsys):
     assert {"segment", "muscles", "paraspinal_level"} <= set(doc)
     assert [e["map"] for e in doc["dermatome"]] == [m.name for m in bundled_maps().maps]
     assert all(e["area_cm2"]["left"] > 0 and e["area_cm2"]["right"] > 0 for e in doc["dermatome"])
+    assert all(set(e) >= {"map", "source", "map_id", "area_cm2"} for e in doc["dermatome"])
+    unpainted = {e["map_id"]: e for e in doc["dermatome_not_painted"]}
+    assert set(unpainted) == {"lee_2008"}
+    assert "Lee MWL" in unpainted["lee_2008"]["source"] and "figure" in unpainted["lee_2008"]["why"]
+
+
+def test_segment_text_gives_each_maps_area_and_why_lee_is_not_painted(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["segment", "L5"]) == 0
+    out = capsys.readouterr().out
+    for m in bundled_maps().maps:
+        assert f"Dermatome, {m.name}: " in out and "cm² left" in out
+    assert "Dermatome, Lee, McPhee and Stringer 2008 (evidence-based): not painted" in out and "figure" in out
+
+
+def test_exporting_an_unpainted_map_says_why(tmp_path, capsys):
+    from ims_atlas.cli import main
+
+    out = tmp_path / "c6.png"
+    assert main(["export", "C6", "--out", str(out), "--dermatome", "lee_2008"]) != 0
+    err = capsys.readouterr().err
+    assert "is not painted" in err and "figure" in err and "isncsci, keegan_garrett" in err
+    assert not out.exists()
 
 
 def test_a_broken_or_odd_skin_folder_is_refused(tmp_path):
