@@ -434,3 +434,42 @@ def test_treated_muscles_are_outlined_from_their_coarse_copies(scene, manifest):
     scene.apply(plan_for(manifest))
     scene.screenshot()
     assert not outline.actor.GetVisibility()
+
+
+def test_each_viewport_says_what_it_shows(scene, manifest):
+    """Issue 16: in "both" each viewport has a caption naming its targets and the side it is
+    seen from, as the export's panels do ("Muscles to treat, from the inner side"); it is drawn
+    at the top of its own half (a light card, probed in the picture), the labels keep clear of
+    it, and one view has one caption; a picture without views (exploring) has none.
+    """
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        img = scene.screenshot()
+        width, height = scene.plotter.window_size
+        captions = scene.captions
+        assert [c.text for c in captions] == [v.caption_for(study=False) for v in picture.views]
+        assert captions[0].text != captions[1].text
+        for i, (caption, labels) in enumerate(zip(captions, (scene.labels, scene.second_labels), strict=True)):
+            x, y, w, h = caption.box()
+            lo, hi = (width / 2, width) if i else (0, width / 2)
+            assert lo <= x and x + w <= hi, f"caption {caption.text!r} leaves its half: {x, w}"
+            assert y + h >= height - 40, f"caption {caption.text!r} is not at the top: {y, h}"
+            # Drawn: the card's light pixels fill the caption's box in the picture (y down).
+            rows = img[int(height - y - h) + 3:int(height - y) - 3, int(x) + 3:int(x + w) - 3, :3]
+            assert rows.size and (rows.min(axis=-1) > 170).mean() > 0.5, f"no caption card drawn for {caption.text!r}"
+            for bx, by, bw, bh in labels.boxes:
+                clear = bx + bw <= x or x + w <= bx or by + bh <= y or y + h <= by
+                assert clear, f"a label {bx, by, bw, bh} covers the caption {caption.text!r}"
+        scene.show_views(picture, picture.views[:1])
+        assert [c.text for c in scene.captions] == [picture.views[0].caption_for(study=False)]
+        scene.show(picture, frame=False)
+        assert scene.captions == ()
+    finally:
+        scene.unsplit()
