@@ -235,6 +235,12 @@ class SceneController:
         if self._second is not None:
             self._second.caption.set(texts[1] if len(texts) > 1 else "")
 
+    def set_extra_labels(self, items) -> None:
+        """Label ``(text, point)`` pairs in the first viewport with the targets' own labels,
+        clear of every marker and label (the danger zones' depth tags); ``()`` removes them.
+        """
+        self._markers.set_extra(items)
+
     @property
     def captions(self) -> tuple[ViewCaption, ...]:
         """The viewports' captions now shown (the first's, then the second's while split)."""
