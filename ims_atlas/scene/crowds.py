@@ -23,16 +23,24 @@ FURTHER_LEAST = 3
 CROWD_BOX = 0.2
 #: Targets within this fraction of the square's side of a crowd's points join it.
 NEAR_CROWD = 0.25
+#: Three leaders meeting in a square this fraction of the view's height wide are a knot (at
+#: 1920x1080 a panel's view is about 700 pixels high: about 50 pixels, where no reader can
+#: tell which line ends where: the hamstrings at mid-thigh, sciatica's buttock). Three
+#: neighbouring back muscles a little further apart (multifidus, longissimus, iliocostalis in
+#: low back pain, 55 pixels) read well in the view itself.
+KNOT_BOX = 0.07
+#: A strip of five: this wide and this high, in the view's height: a forearm and hand seen
+#: from the front (T1: five points 0.07 wide, 0.38 high); the back's muscles beside the
+#: lumbar spine, wider apart, read well in the view itself.
+STRIP = (0.08, 0.4)
 #: What makes a crowd, in the view's height: (how many labels, the box's width, its height).
-#: Four labels in a fifth of the view; three leaders meeting at a spot a tenth of it wide (at
-#: 1920x1080 a panel's view is about 700 pixels high: 70 pixels, where no reader can tell
-#: which line ends where: the hamstrings at mid-thigh, the buttock's rotators); five along a
+#: Four labels in a fifth of the view; three in a knot; five along a
 #: narrow strip (a forearm and hand seen from the front, its leaders fanning into the hand).
 #: The strip is tried upright and lying.
-TIERS = ((CROWD_LEAST, CROWD_BOX, CROWD_BOX), (3, 0.1, 0.1), (5, 0.12, 0.4))
+TIERS = ((CROWD_LEAST, CROWD_BOX, CROWD_BOX), (3, KNOT_BOX, KNOT_BOX), (5, STRIP[0], STRIP[1]))
 #: Beside a panel's first inset the further crowds: three labels in a fifth of the view, or
 #: the strip's five.
-FURTHER_TIERS = ((3, 0.1, 0.1), (FURTHER_LEAST, CROWD_BOX, CROWD_BOX), (5, 0.12, 0.4))
+FURTHER_TIERS = ((3, KNOT_BOX, KNOT_BOX), (FURTHER_LEAST, CROWD_BOX, CROWD_BOX), (5, STRIP[0], STRIP[1]))
 
 
 def can_crowd(key: str) -> bool:
