@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ims_atlas.catalog.source_rules import DENYLIST_PATH, denied
+
 TABLE = Path(__file__).with_name("muscle_bellies.json")
 
 #: myo-sim joints whose anchors bound a segment: segment -> (proximal joint, distal joint),
@@ -49,6 +51,24 @@ class Segment:
 def load_table() -> dict:
     """The reviewed table (``muscle_bellies.json``)."""
     return json.loads(TABLE.read_text(encoding="utf-8"))
+
+
+def denied_sources(table: dict) -> list[str]:
+    """A message for every source of the belly table whose ``url`` is on the source deny list
+    (``ims_atlas/catalog/source_denylist.json``, the list the catalog validator uses), naming
+    the file, the muscle and the source's place in its list.
+    """
+    problems = []
+    muscles = table.get("muscles")
+    for mid, entry in (muscles.items() if isinstance(muscles, dict) else ()):
+        sources = entry.get("sources") if isinstance(entry, dict) else None
+        for i, source in enumerate(sources if isinstance(sources, list) else ()):
+            url = source.get("url") if isinstance(source, dict) else None
+            hit = denied(url) if isinstance(url, str) else None
+            if hit is not None:
+                problems.append(f"{TABLE.name}: muscles.{mid}.sources[{i}] <{url}>: {hit[0]} is on the source deny "
+                                f"list ({hit[1]}; ims_atlas/catalog/{DENYLIST_PATH.name}); cite the original publication")
+    return problems
 
 
 def segments(model, data) -> dict[tuple[str, str], Segment]:

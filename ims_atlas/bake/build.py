@@ -13,7 +13,7 @@ import numpy as np
 
 from ims_atlas.anatomy.mesh_file import write_mesh
 from ims_atlas.bake import bellies, fascicle_columns, fascicle_sheets, names, tubes
-from ims_atlas.bake.authored import build_authored, load_data
+from ims_atlas.bake.authored import build_authored, denied_sources, load_data
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
 from ims_atlas.bake.organs import build_organs
 from ims_atlas.bake.solids import merge
@@ -323,6 +323,11 @@ def build_meshes(out: str | Path) -> dict:
     out = Path(out)
     version = importlib.metadata.version("myo-sim")
     source = SOURCE.format(version=version, model=MODEL)
+    # The sourced data files cite no site on the source deny list: refused before anything is
+    # written or removed.
+    refused = denied_sources(load_data()) + bellies.denied_sources(bellies.load_table())
+    if refused:
+        raise ValueError("; ".join(refused))
     model, data = load_default_pose()
     # Start clean so files of structures that no longer exist do not linger.
     for sub in ("bones", "spine", "muscles", "nerves"):

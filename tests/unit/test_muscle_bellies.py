@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -27,7 +29,8 @@ def test_every_table_entry_is_sourced_and_in_range():
         assert entry["sources"], mid
         for source in entry["sources"]:
             assert source["cite"].strip() and source["says"].strip(), mid
-            assert source["url"].startswith("http"), mid
+            # A web address, or a printed book cited by author, title and edition.
+            assert source.get("url", "").startswith("http") or source.get("print") is True, mid
         assert entry["used"].strip(), mid
     # Muscles left on the default spindle say why, and are not also in the table.
     for mid, why in table["default_profile"].items():
@@ -140,3 +143,37 @@ def test_flexor_digitorum_longus_is_tendon_thin_under_the_foot(manifest):
     in_foot = fdl.points[:, 2] < foot[:, 2].max() - 0.01
     assert in_foot.sum() > 20
     assert r[in_foot].max() < 0.004
+
+
+def test_the_belly_table_cites_no_denied_site():
+    assert bellies.denied_sources(bellies.load_table()) == []
+
+
+def _table_citing(url: str) -> dict:
+    table = copy.deepcopy(bellies.load_table())
+    table["muscles"]["tibialis_anterior"]["sources"].append(
+        {"cite": "A copy", "url": url, "says": "arises from the upper two-thirds of the tibia"})
+    return table
+
+
+def test_a_denied_source_in_the_belly_table_is_reported_with_the_file_the_muscle_and_the_source():
+    problems = bellies.denied_sources(_table_citing("https://www.mananatomy.com/body-systems/muscular-system/x"))
+    n = len(bellies.load_table()["muscles"]["tibialis_anterior"]["sources"])
+    assert len(problems) == 1
+    assert problems[0].startswith(f"muscle_bellies.json: muscles.tibialis_anterior.sources[{n}] ")
+    assert "mananatomy.com is on the source deny list" in problems[0]
+    # a sub-domain is denied too; a good site is not
+    assert bellies.denied_sources(_table_citing("https://de.wikisum.wiki/wiki/Tibialis")) != []
+    assert bellies.denied_sources(_table_citing("http://www.bartleby.com/107/pages/page258.html")) == []
+
+
+def test_the_bake_refuses_a_belly_table_citing_a_denied_site_before_writing(tmp_path, monkeypatch):
+    from ims_atlas.bake import build
+
+    table = _table_citing("http://gpnotebook.com/simplepage.cfm?ID=1")
+    monkeypatch.setattr(bellies, "load_table", lambda: table)
+    (tmp_path / "muscles").mkdir()
+    (tmp_path / "muscles" / "old.npz").write_bytes(b"kept")
+    with pytest.raises(ValueError, match=r"muscle_bellies\.json: muscles\.tibialis_anterior\.sources\[\d+\] .*gpnotebook\.com"):
+        build.build_meshes(tmp_path)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["muscles", "old.npz"]

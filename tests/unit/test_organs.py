@@ -201,8 +201,8 @@ def test_danger_zones_measure_the_pleura_over_the_upper_back(reports):
     assert "lung and pleura" not in r.not_measured
     local = _depths(r, "lung and pleura", "local")
     # Published: skin to rib over rhomboid major 2.1 +/- 0.4 cm at BMI < 23 and 2.7 cm when
-    # obese (Seol 2014), the pleura just in front of the rib; 10-20 mm may reach the lung in lean
-    # adults (WestJEM). The model body's rhomboids must lie within 1.5-4.5 cm of it.
+    # obese (Seol 2014), the pleura just in front of the rib. The model body's rhomboids must lie
+    # within 1.5-4.5 cm of it.
     assert all(1.5 <= local[m] <= 4.5 for m in ("Rhomboid major", "Rhomboid minor")), local
     # Beside C7-T1, needled from the back: the lung field at the angle of the neck was 3.3 cm
     # deep in cadavers (board notice 5.1, acts_thorax); within 2-6 cm here.
