@@ -61,6 +61,7 @@ class Inset:
     title: str = ""
     origin: tuple[float, float] = (0.0, 0.0)  # where the inset's own pixels start
     rendered: np.ndarray | None = field(default=None, repr=False)  # its pixels as rendered, before any text
+    direction: tuple[float, float, float] | None = None  # seen from another side than its view: from here
 
     def shifted(self, dx: float, dy: float) -> Inset:
         """The same inset moved by (dx, dy)."""
@@ -72,8 +73,11 @@ class Inset:
                        origin=(self.origin[0] + dx, self.origin[1] + dy))
 
 
-def region_words(manifest, targets: tuple[Target, ...]) -> str:
-    """What the crowd's structures are part of, from the manifest's regions ("Forearm and hand")."""
+def region_words(manifest, targets: tuple[Target, ...], seen: str = "enlarged") -> str:
+    """What the crowd's structures are part of, from the manifest's regions ("Forearm and
+    hand, enlarged"; ``seen``: the words after the comma, "from the front" for an inset seen
+    from another side than its view).
+    """
     # Each target votes once, for the region most of its structures are in (a muscle drawn
     # level by level, multifidus, must not outvote the rest).
     counts: Counter[str] = Counter()
@@ -82,14 +86,14 @@ def region_words(manifest, targets: tuple[Target, ...]) -> str:
         if own:
             counts[own.most_common(1)[0][0]] += 1
     if not counts:
-        return "Enlarged"
+        return seen[0].upper() + seen[1:]
     (first, n), *rest = counts.most_common(2)
     second = rest[0][0] if rest and rest[0][1] * 3 >= n else ""
     # Two regions that already join words ("neck and upper back") or share one ("neck") read
     # badly together: the first then stands alone.
     words = first if not second or " and " in first + second or set(first.split()) & set(second.split()) \
         else f"{first} and {second}"
-    return f"{words[0].upper()}{words[1:]}, enlarged"
+    return f"{words[0].upper()}{words[1:]}, {seen}"
 
 
 def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Projector) -> dict[str, tuple[float, float]]:
@@ -179,22 +183,26 @@ class InsetPart:
     rendered: np.ndarray | None = None
     projector: Projector | None = None  # world -> the inset's own pixels
     depth_at: tuple[float, float, float] | None = None  # the crowd's middle (the plane its frame is drawn at)
+    turned: tuple[float, float, float] | None = None  # seen from another side than its view: from here
 
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
-                 beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None) -> InsetPart:
+                 beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None,
+                 seen: str = "") -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
     ``beside``: the crowd's points in the view the inset enlarges; the markers are then drawn
     smaller by the zoom, so they keep their size on screen (at 4-5 times a marker drawn at
     its model size is a large disc hiding the muscle it marks); ``marker_px``: their largest
-    radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height).
+    radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height); ``seen``: the
+    words for a ``view`` from another side than the panel's ("from the front"), whose targets
+    face away from the panel (:func:`~ims_atlas.scene.target_views.turned_away`).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
-    title = region_words(scene.controller.manifest, crowd)
+    title = region_words(scene.controller.manifest, crowd, seen or "enlarged")
     own = Annotation(title, "", crowd, ())
     regions = one_column_regions(size, style, own, side, gutter)
     world = np.array(list(scene.anchors(crowd).values()), dtype=float).reshape(-1, 3)
@@ -202,14 +210,17 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     corners = np.array([[dx, dy, dz] for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)]) * INSET_CONTEXT_M
     points = (world[:, None, :] + corners[None, :, :]).reshape(-1, 3) if len(world) else world
     aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
-    zoom = enlargement(beside or {}, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd))
+    zoom = enlargement(beside, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd)) if beside else None
+    if zoom is not None and not np.isfinite(zoom):
+        zoom = None
     shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
     most = marker_px if marker_px is not None else MARKER_MOST * size[1]
     frame = render_marked(scene, shown, world, most, transparent, zoom)
     anchors = projected(scene, crowd, frame.projector)
     image, layout = compose(frame.image, regions, own, anchors, style)
     middle = tuple(float(c) for c in world.mean(axis=0)) if len(world) else None
-    return InsetPart(image, layout, regions, anchors, title, frame.image, frame.projector, middle)
+    return InsetPart(image, layout, regions, anchors, title, frame.image, frame.projector, middle,
+                     tuple(float(c) for c in view.direction) if seen else None)
 
 
 #: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
@@ -310,7 +321,8 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         canvas.paste(part.image, (inset_dx, top))
         own_frame = Box(m / 2, m / 2, part.image.size[0] - m, hi - m)
         frame = _shift_box(own_frame, inset_dx, top)
-        region = shown_region(part, own_frame, main_projector)
+        # (An inset seen from another side shows no box of the view: its targets are framed.)
+        region = shown_region(part, own_frame, main_projector) if part.turned is None else None
         if region is None:
             x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
             region = Box(x, y, bw, bh)
@@ -340,6 +352,6 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         done.append(Inset(keys, frame, _shift_box(part.regions.header, inset_dx, top),
                           _shift_box(part.regions.view, inset_dx, top),
                           {k: (p[0] + inset_dx, p[1] + top) for k, p in part.anchors.items()}, source, zoom, part.title,
-                          (float(inset_dx), float(top)), part.rendered))
+                          (float(inset_dx), float(top)), part.rendered, part.turned))
         top += hi
     return canvas, LabelLayout(tuple(placed), tuple(dropped)), tuple(done), float(main_dx)
