@@ -36,6 +36,21 @@ from ims_atlas.core.ids import normalise_segment
 
 KINDS = ("condition", "muscle", "segment")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+
+#: Parts of the body a question about muscles may name ("muscles of the sole"), and the
+#: catalog regions whose muscles lie there: a muscle of another region that only mentions the
+#: part in its plain words (fibularis brevis "turns the sole outwards") is not one of them.
+PART_REGIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("sole", "soles", "heel", "heels", "toe", "toes", "foot", "feet", "instep", "arch"),
+                    frozenset({"foot"})),
+    **dict.fromkeys(("palm", "palms", "hand", "hands", "thumb", "thumbs", "finger", "fingers"), frozenset({"hand"})),
+    **dict.fromkeys(("forearm", "forearms"), frozenset({"forearm"})),
+    **dict.fromkeys(("calf", "calves", "shin", "shins"), frozenset({"leg"})),
+    **dict.fromkeys(("thigh", "thighs"), frozenset({"thigh"})),
+    **dict.fromkeys(("buttock", "buttocks"), frozenset({"hip"})),
+    **dict.fromkeys(("jaw",), frozenset({"jaw", "face"})),
+    **dict.fromkeys(("face",), frozenset({"face", "jaw"})),
+}
 #: Longer input is not a search (a paste of junk): answer [] at once.
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
@@ -82,10 +97,12 @@ class CatalogSearch:
     def __init__(self, catalog: Catalog) -> None:
         self._records: list[tuple[str, str, str]] = []  # (kind, id, label)
         self._fields: list[_Field] = []
+        self._regions: dict[int, str] = {}  # muscle record -> its region
         for c in catalog.conditions:
             self._add("condition", c.id, c.name, [(c.name, 0), (c.id, 0), (c.clinical_name, 1)]
                       + [(a, 1) for a in c.aliases] + [(c.lay_name, 2)] + [(t, 2) for t in c.lay_terms] + [(c.region, 2)])
         for m in catalog.muscles:
+            self._regions[len(self._records)] = (m.region or "").strip().lower()
             self._add("muscle", m.id, m.name, [(m.name, 0), (m.id, 0), (m.latin, 1)]
                       + [(a, 1) for a in m.aliases] + [(m.lay_name, 2)] + [(m.region, 2)])
         self._segments: dict[str, int] = {}
@@ -236,6 +253,7 @@ class CatalogSearch:
         asks_muscles = any(w in ("muscle", "muscles") for w in q.split())
         if asks_muscles and any(self._records[r][0] == "muscle" for r in best):
             best = {r: v for r, v in best.items() if self._records[r][0] == "muscle"}
+            best = self._in_named_part(best, q) or best
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], _KIND_ORDER[self._records[kv[0]][0]], self._records[kv[0]][2]))
         if ranked and ranked[0][1][0] >= _PREFIX / 4:  # something matches by name: no look-alikes
             ranked = [kv for kv in ranked if kv[1][0] >= _TOKENS / 4]
@@ -244,6 +262,15 @@ class CatalogSearch:
             kind, ident, label = self._records[record]
             hits.append(Hit(kind, ident, label, round(score, 4), self._fields[f_idx].text))
         return hits
+
+    def _in_named_part(self, best: dict[int, tuple[float, int]], q: str) -> dict[int, tuple[float, int]]:
+        """The muscle hits that lie in the body part a question names (``PART_REGIONS``), or
+        ``{}`` when it names none (or none of the hits lies there).
+        """
+        regions = frozenset().union(*(PART_REGIONS.get(w, frozenset()) for w in q.split()))
+        if not regions:
+            return {}
+        return {r: v for r, v in best.items() if self._regions.get(r) in regions}
 
     def _segment_in(self, q: str) -> tuple[str | None, bool]:
         """The catalog segment a query names (``"what does c 6 supply"`` -> ``"C6"``), and
