@@ -27,7 +27,7 @@ from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compo
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import crowd_box, find_tiered
-from ims_atlas.scene.picture import Picture, picture_in_view
+from ims_atlas.scene.picture import Picture, picture_in_view, with_least_span
 from ims_atlas.scene.plan import MARKER_RADIUS
 from ims_atlas.scene.target_views import TargetView
 
@@ -41,6 +41,8 @@ MIN_ZOOM = 1.5
 MAX_INSETS = 3
 #: The share of the panel's width the inset takes (the view it enlarges keeps the rest).
 INSET_SHARE = 0.52
+#: The least an inset seen from another side frames round its targets (metres, up and across).
+TURNED_LEAST_M = (0.22, 0.16)
 #: Framing of the inset's close-up: this much (metres) around each of the crowd's points, and
 #: a margin around that.
 INSET_CONTEXT_M = 0.015
@@ -209,6 +211,11 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     # The crowd's points and a little around them (their muscles run on out of the inset).
     corners = np.array([[dx, dy, dz] for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)]) * INSET_CONTEXT_M
     points = (world[:, None, :] + corners[None, :, :]).reshape(-1, 3) if len(world) else world
+    if seen and len(points):
+        # Seen from another side, the inset is where its targets are shown at all: with enough
+        # round them to tell where on the body they are (a shin and an ankle, not a patch of
+        # one muscle).
+        points = with_least_span(points, view, TURNED_LEAST_M)
     aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
     zoom = enlargement(beside, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd)) if beside else None
     if zoom is not None and not np.isfinite(zoom):
