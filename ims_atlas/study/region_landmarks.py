@@ -69,11 +69,45 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
          + bf.band(bone(bf, "ulna", s), bf.U, 0.4, 0.6).mean(axis=0)) / 2, bf.lateral(s))
     rules["thumb_side_of_forearm"] = lambda bf, s: _lm(
         bf.band(bone(bf, "radius", s), bf.U, 0.4, 0.6).mean(axis=0), bf.A)
+    rules["posterior_deltoid"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "humerus", s), bf.U, 0.75, 0.9), -bf.A + 0.5 * bf.lateral(s)),
+        -bf.A + 0.5 * bf.lateral(s))
+    rules["back_of_arm"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "humerus", s), bf.U, 0.4, 0.6), -bf.A), -bf.A)
+    # The olecranon: the top of the ulna, its most posterior point.
+    rules["back_of_elbow"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "ulna", s), bf.U, 0.9, 1.0), -bf.A), -bf.A)
+    rules["medial_epicondyle"] = lambda bf, s: _lm(bf.humerus_ends(s)[1], -bf.lateral(s))
+    rules["scapula_inferior_angle"] = lambda bf, s: _lm(bf.extreme(bone(bf, "scapula", s), -bf.U), -bf.A)
+    rules["inner_arm"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "humerus", s), bf.U, 0.3, 0.6), -bf.lateral(s)), -bf.lateral(s))
+    rules["scapula_body"] = lambda bf, s: _lm(bone(bf, "scapula", s).mean(axis=0), -bf.A)
+    # The ulnar (little-finger) side of the forearm faces backwards with the forearm mid-prone.
+    rules["ulnar_side_of_forearm"] = lambda bf, s: _lm(
+        bf.band(bone(bf, "ulna", s), bf.U, 0.4, 0.6).mean(axis=0), -bf.A)
+    rules["back_of_wrist"] = lambda bf, s: _lm(
+        (bf.band(bone(bf, "radius", s), bf.U, 0.0, 0.1).mean(axis=0)
+         + bf.band(bone(bf, "ulna", s), bf.U, 0.0, 0.1).mean(axis=0)) / 2, bf.lateral(s))
+    rules["front_of_wrist"] = lambda bf, s: _lm(
+        (bf.band(bone(bf, "radius", s), bf.U, 0.0, 0.1).mean(axis=0)
+         + bf.band(bone(bf, "ulna", s), bf.U, 0.0, 0.1).mean(axis=0)) / 2, -bf.lateral(s))
+    # The thenar eminence: between the thumb's proximal phalanx and the middle of the hand,
+    # on the palm side (the palm faces the thigh with the forearm mid-prone).
+    rules["thenar"] = lambda bf, s: _lm(
+        (bf.hand_points(s)["thumb_pp"] + bf.bone(f"hand_bones_{s}").mean(axis=0)) / 2,
+        -bf.lateral(s) + bf.A)
     rules["back_of_hand"] = lambda bf, s: _lm(
         bf.band(bf.bone(f"hand_bones_{s}"), bf.U, 0.55, 0.8).mean(axis=0), bf.lateral(s))
     # pelvis and lower limb
     rules["sacroiliac_region"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bf.bone("sacrum"), bf.U, 0.6, 0.9), -bf.A) + 0.04 * bf.lateral(s), -bf.A)
+    # The middle of the buttock: halfway from the lower sacrum to the greater trochanter, behind.
+    rules["buttock"] = lambda bf, s: _lm(
+        (bf.extreme(bf.band(bf.bone("sacrum"), bf.U, 0.3, 0.6), -bf.A)
+         + bf.extreme(bf.band(bone(bf, "femur", s), bf.U, 0.85, 1.0), bf.lateral(s))) / 2, -bf.A)
+    rules["back_of_hip"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "femur", s), bf.U, 0.85, 1.0), -bf.A + bf.lateral(s)),
+        -bf.A + 0.5 * bf.lateral(s))
     rules["iliac_crest"] = lambda bf, s: _lm(bf.extreme(bone(bf, "hip_bone", s), bf.U), bf.U - bf.A)
     rules["greater_trochanter"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "femur", s), bf.U, 0.85, 1.0), bf.lateral(s)), bf.lateral(s))
@@ -89,6 +123,16 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["inner_leg"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "tibia", s), bf.U, 0.4, 0.6), -bf.lateral(s) + 0.5 * bf.A),
         -bf.lateral(s) + 0.5 * bf.A)
+    rules["upper_back_of_thigh"] = lambda bf, s: _lm(
+        bf.band(bone(bf, "femur", s), bf.U, 0.7, 0.85).mean(axis=0), -bf.A)
+    rules["lateral_calf"] = lambda bf, s: _lm(
+        bf.band(bone(bf, "fibula", s), bf.U, 0.7, 0.85).mean(axis=0), -bf.A + bf.lateral(s))
+    # The shin: the tibia's subcutaneous front-inner face.
+    rules["front_of_shin"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "tibia", s), bf.U, 0.35, 0.65), bf.A - 0.4 * bf.lateral(s)),
+        bf.A - 0.4 * bf.lateral(s))
+    rules["front_of_ankle"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "tibia", s), bf.U, 0.0, 0.06), bf.A), bf.A)
     # From between the tibia and the fibula (the tibia's inner face lies just under the skin).
     rules["calf"] = lambda bf, s: _lm(
         (bf.band(bone(bf, "tibia", s), bf.U, 0.55, 0.75).mean(axis=0)

@@ -70,7 +70,85 @@ def test_plan_json_local_targets_gain_referred_pain(capsys):
     assert ecrb["description"].startswith("A strong zone") and ecrb["area_cm2"] > 5
     assert ecrb["sources"][0]["id"] == "travell1983" and ecrb["sources"][0]["citation"]
     assert by["supinator"]["referred_pain"]["description"] is None
-    assert "no published referral" in by["supinator"]["referred_pain"]["left_out"]
+    assert "no published referral map" in by["supinator"]["referred_pain"]["left_out"]
     assert "self-help" in by["brachioradialis"]["referred_pain"]["left_out"]
     assert {"condition", "local_targets", "paraspinal_targets", "views"} <= set(doc)
     assert not {k for k in doc if "referred" in k or "danger" in k}  # plan's own keys unchanged
+
+
+def test_every_local_target_of_every_condition_has_a_zone_or_a_reason(catalog):
+    table = bundled_referred_pain()
+    missing = []
+    for condition in catalog.conditions:
+        for target in condition.local_targets:
+            reason = table.not_included.get(target.muscle, "")
+            if table.get(target.muscle) is None and not reason.strip():
+                missing.append((condition.id, target.muscle))
+    assert not missing
+
+
+def test_the_saline_injection_studies_are_cited_for_the_thumb_and_wrist_muscles(catalog):
+    table = bundled_referred_pain()
+    assert table.get("pronator_quadratus").sources == ("hwang2005_pq",)
+    assert table.get("abductor_pollicis_longus").sources == ("hwang2005_apl",)
+    assert table.get("abductor_pollicis_brevis").sources == ("kim2009_apb",)
+    for sid in ("hwang2005_pq", "hwang2005_apl", "kim2009_apb"):
+        assert catalog.source(sid).year in (2005, 2009)
+
+
+def _zone_points(skin, body, table, muscle, side):
+    return skin.points[zone_mask(skin, body, table.get(muscle), side)]
+
+
+def test_new_zones_lie_where_the_sources_put_them(manifest):
+    skin = load_painted_skin()
+    body = BodyFrame(manifest)
+    table = bundled_referred_pain()
+    ant, up = body.A, body.U
+    # Piriformis: the buttock and back of the hip, behind the hip bone and above the knee.
+    hip = body.bone("hip_bone_right")
+    piri = _zone_points(skin, body, table, "piriformis", "right")
+    assert (piri @ ant).mean() < (hip @ ant).mean()
+    assert (piri @ up).min() > (body.bone("femur_right") @ up).min()
+    # Tibialis anterior: in front of the tibia, below the knee, down to the great toe.
+    tibia = body.bone("tibia_left")
+    ta = _zone_points(skin, body, table, "tibialis_anterior", "left")
+    assert (ta @ ant).mean() > (tibia @ ant).mean()
+    assert (ta @ up).max() < (tibia @ up).max()
+    # Subscapularis: the back of the shoulder down to a band at the wrist.
+    sub = _zone_points(skin, body, table, "subscapularis", "right")
+    radius = body.bone("radius_right")
+    wrist = radius[(radius @ up) < (radius @ up).min() + 0.03].mean(axis=0)
+    assert np.linalg.norm(sub - wrist, axis=1).min() < 0.045  # the skin over the distal radius
+    assert (sub @ up).max() > (body.bone("humerus_right") @ up).max() - 0.05
+    # Pronator quadratus: the inner forearm and the hand, not above the elbow's epicondyles.
+    pq = _zone_points(skin, body, table, "pronator_quadratus", "left")
+    assert (pq @ up).max() < body.humerus_ends("left")[1] @ up + 0.04
+    assert (pq @ up).min() < (radius @ up).min()
+    # Iliopsoas: a band beside the lumbar spine behind, and the front of the thigh.
+    ps = _zone_points(skin, body, table, "psoas_major", "left")
+    spine = body.vertebra("L3", "spinous_tip")
+    assert ((ps @ ant) < spine @ ant).any() and ((ps @ ant) > (body.bone("femur_left") @ ant).max()).any()
+    # Flexor carpi radialis: the palm side of the wrist (the palm faces the thigh), not its back.
+    fcr = _zone_points(skin, body, table, "flexor_carpi_radialis", "right")
+    lat = body.lateral("right")
+    assert (fcr @ lat).mean() < (radius[(radius @ up) < (radius @ up).min() + 0.03] @ lat).mean()
+
+
+def test_plan_json_gives_every_local_target_a_zone_or_a_reason(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["plan", "sciatica", "--side", "left", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    seen = set()
+    for target in doc["local_targets"]:
+        rp = target["referred_pain"]
+        seen.add(target["muscle"]["id"])
+        if rp["description"] is None:
+            assert rp["left_out"] and rp["sources"] == [] and rp["area_cm2"] is None
+        else:
+            assert rp["sources"] and all(s["citation"] for s in rp["sources"]) and rp["area_cm2"] > 5
+    assert {"piriformis", "gluteus_medius", "gastrocnemius", "semitendinosus"} <= seen
+    by = {t["muscle"]["id"]: t["referred_pain"] for t in doc["local_targets"]}
+    assert by["piriformis"]["sources"][0]["id"] == "travell1992"
+    assert "entrapment" in by["piriformis"]["description"]
