@@ -1,28 +1,69 @@
 """A body skin surface built from the anatomy when no skin mesh exists.
 
-Every bone and muscle of ``meshes/manifest.json`` is sampled onto a voxel grid, the grid is
-closed (dilated, holes filled, eroded) into one solid body, smoothed and contoured (marching
-cubes, VTK's flying edges), then smoothed and decimated. The result is an envelope a few
-millimetres outside the muscles: a stand-in for the skin, not a segmented skin. Re-run it
-after the meshes change (``python scripts/build_skin.py``); the output is deterministic.
+Every bone and muscle of ``meshes/manifest.json`` is sampled onto a voxel grid in three groups:
+the upper limbs (with the deltoid, which wraps the arm), the lower limbs and the rest (head,
+neck, trunk, pelvis). Each group is closed on its own (dilated, cavities filled, eroded):
+
+- the rest is filled slice by slice with each axial slice's convex hull from the ischial
+  tuberosities up. The model has no viscera and no complete flank or neck wall (the myo-sim
+  muscles are fascicle sheets with centimetre gaps between them), so a closing alone leaves
+  the thoracic and abdominal cavities open to the outside and the envelope ran into them as
+  sheets inside the pleura. Every cavity left is then filled: the outside of the grid is
+  flood-filled from its border and whatever it does not reach is body;
+- the limbs are filled slice by slice (each axial slice's enclosed holes) and flood-filled.
+
+The three are joined where their meshes meet (the shoulder, the axillary folds, the hips).
+Elsewhere a hanging arm is kept apart from the flank and the thigh: where their envelopes
+would touch, the voxels are split by which is nearer and one voxel on the dividing surface
+is left empty, and each side is smoothed on its own, so the arm keeps its own skin down to the
+axilla instead of being fused to the chest wall. The result is contoured (marching cubes,
+VTK's flying edges), smoothed and decimated: one closed surface (genus-free up to the
+fingers) a few millimetres outside the muscles, a stand-in for the skin, not a segmented skin.
+Re-run it after the meshes change (``python scripts/build_skin.py``); the output is
+deterministic.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.study.body_landmarks import BodyFrame, find_landmark
+from ims_atlas.study.dermatomes import SIDES
 
 #: Voxel edge (metres).
 VOXEL = 0.005
-#: Closing: gaps narrower than about twice this are bridged (metres).
+#: Closing: gaps narrower than about twice this are bridged within a group (metres).
 DILATE = 0.010
 #: Shrink back after filling; the envelope ends DILATE - ERODE outside the muscles (metres).
 ERODE = 0.005
-#: Triangles kept after decimation (about).
+#: Triangles kept after decimation (about), before the long edges are split.
 TARGET_TRIANGLES = 90_000
-KINDS = ("bone", "vertebra", "muscle")
+#: No skin edge longer than this (metres): decimation leaves the filled flanks and back nearly
+#: flat and would cover them with triangles 20 cm long, too coarse to paint a dermatome or put
+#: two landmarks a vertebra apart.
+MAX_EDGE = 0.015
+KINDS = ("bone", "vertebra", "muscle", "fascia")
+#: Manifest regions of the upper and the lower limb; every other region is the trunk group.
+ARM_REGIONS = ("arm", "elbow", "forearm", "hand")
+LEG_REGIONS = ("thigh", "knee", "leg", "foot")
+#: Muscles of the trunk group's regions that wrap the arm (drawn with the arm group).
+ARM_MUSCLES = ("deltoid",)
+#: The trunk's axial slices are filled with their convex hulls except this far (metres) in
+#: front of the most posterior point of each slice: the back keeps its own shape.
+BACK_KEPT = 0.03
+#: The armpit's roof above the apex of the axilla (metres; two voxels).
+AXILLA_ROOF = 0.010
+
+
+def group_of(s: Structure) -> str:
+    """``"arm"``, ``"leg"`` or ``"trunk"``: which voxel group a structure is closed in."""
+    if s.region in ARM_REGIONS or (s.muscle or s.id).startswith(ARM_MUSCLES):
+        return "arm"
+    if s.region in LEG_REGIONS:
+        return "leg"
+    return "trunk"
 
 
 def _samples(points: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarray:
@@ -42,31 +83,154 @@ def _samples(points: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarra
     return np.concatenate(out)
 
 
-def body_volume(manifest: Manifest) -> tuple[np.ndarray, np.ndarray]:
-    """The closed body as a boolean voxel grid, and the grid's origin (metres)."""
-    from scipy import ndimage
-
-    clouds = []
+def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[float, float]]:
+    """Each group's sampled voxels, the grid origin, and the heights of the lowest point of the
+    pelvis and the top of the rib cage (z).
+    """
+    clouds: dict[str, list[np.ndarray]] = {"arm": [], "leg": [], "trunk": []}
+    pelvis_z, chest_top = np.inf, -np.inf
     for s in manifest:
         if s.kind in KINDS:
             mesh = read_mesh(manifest.file_path(s))
-            clouds.append(_samples(mesh.points, mesh.faces, VOXEL * 0.7))
-    pts = np.concatenate(clouds)
+            clouds[group_of(s)].append(_samples(mesh.points, mesh.faces, VOXEL * 0.7))
+            if s.region == "pelvis" and s.kind == "bone":
+                pelvis_z = min(pelvis_z, float(mesh.points[:, 2].min()))
+            if s.region == "thorax" and s.kind == "bone":
+                chest_top = max(chest_top, float(mesh.points[:, 2].max()))
+    if not all(clouds.values()):
+        missing = [k for k, v in clouds.items() if not v]
+        raise ValueError(f"the manifest has no {', '.join(missing)} structures to build the skin from")
+    if not (np.isfinite(pelvis_z) and np.isfinite(chest_top)):
+        raise ValueError("the manifest lacks a pelvis or a thorax bone (regions 'pelvis', 'thorax'): "
+                         "the trunk cannot be filled")
+    every = np.concatenate([np.concatenate(v) for v in clouds.values()])
     pad = DILATE + 4 * VOXEL
-    origin = pts.min(axis=0) - pad
-    shape = np.ceil((pts.max(axis=0) + pad - origin) / VOXEL).astype(int) + 1
-    grid = np.zeros(shape, dtype=bool)
-    idx = np.floor((pts - origin) / VOXEL).astype(int)
-    grid[idx[:, 0], idx[:, 1], idx[:, 2]] = True
-    ball = _ball(round(DILATE / VOXEL))
-    grid = ndimage.binary_dilation(grid, structure=ball)
-    grid = ndimage.binary_fill_holes(grid)
-    grid = ndimage.binary_erosion(grid, structure=_ball(round(ERODE / VOXEL)))
-    labels, n = ndimage.label(grid)
-    if n > 1:  # keep the body, drop specks
-        sizes = ndimage.sum(grid, labels, range(1, n + 1))
-        grid = labels == (1 + int(np.argmax(sizes)))
-    return grid, origin
+    origin = every.min(axis=0) - pad
+    shape = [int(n) for n in np.ceil((every.max(axis=0) + pad - origin) / VOXEL).astype(int) + 1]
+    # Left-right the grid is mirror-symmetric about the midline (a voxel boundary lies on it),
+    # so the two sides of a symmetric body are voxelised alike.
+    mid = manifest.midline_x
+    k = int(np.ceil((max(mid - every[:, 0].min(), every[:, 0].max() - mid) + pad) / VOXEL))
+    origin[0], shape[0] = mid - k * VOXEL, 2 * k
+    shape = tuple(shape)
+    grids = {}
+    for name, parts in clouds.items():
+        grid = np.zeros(shape, dtype=bool)
+        idx = np.floor((np.concatenate(parts) - origin) / VOXEL).astype(int)
+        grid[idx[:, 0], idx[:, 1], idx[:, 2]] = True
+        grids[name] = grid
+    return grids, origin, (pelvis_z, chest_top)
+
+
+def _hull_slice(mask: np.ndarray) -> np.ndarray:
+    """A 2-D (x, y) mask filled with its convex hull except within BACK_KEPT of its most
+    posterior (+y) pixel (the mask itself where it has too few pixels for a hull).
+    """
+    from scipy.spatial import Delaunay, QhullError
+
+    ij = np.argwhere(mask)
+    if len(ij) < 4:
+        return mask
+    lo, hi = ij.min(axis=0), ij.max(axis=0) + 1
+    if np.any(hi - lo < 2):
+        return mask
+    corners = (ij[:, None, :] + np.array([[0, 0], [0, 1], [1, 0], [1, 1]]) - 0.5).reshape(-1, 2)
+    try:
+        tri = Delaunay(np.unique(corners, axis=0))
+    except QhullError:
+        return mask
+    gi, gj = np.mgrid[lo[0]:hi[0], lo[1]:hi[1]]
+    inside = tri.find_simplex(np.column_stack([gi.ravel(), gj.ravel()]).astype(float)) >= 0
+    # Not over the back: the hull would bridge the furrow between the erector spinae ridges
+    # (and the hollow between the scapulae) and lift the skin off the paraspinal muscles.
+    inside &= gj.ravel() <= hi[1] - 1 - round(BACK_KEPT / VOXEL)
+    out = mask.copy()
+    out[lo[0]:hi[0], lo[1]:hi[1]] |= inside.reshape(gi.shape)
+    return out
+
+
+def _fill_outside(grid: np.ndarray) -> np.ndarray:
+    """Everything the outside cannot reach is body: flood-fill the complement from the border."""
+    from scipy import ndimage
+
+    outside = ~grid
+    labels, _ = ndimage.label(outside)
+    border = np.unique(np.concatenate([labels[[0, -1]].ravel(), labels[:, [0, -1]].ravel(),
+                                       labels[:, :, [0, -1]].ravel()]))
+    reached = np.isin(labels, border[border > 0])
+    return ~reached
+
+
+def _slices_filled(grid: np.ndarray) -> np.ndarray:
+    from scipy import ndimage
+
+    out = grid.copy()
+    for k in range(grid.shape[2]):
+        if grid[:, :, k].any():
+            out[:, :, k] = ndimage.binary_fill_holes(grid[:, :, k])
+    return out
+
+
+def _closed(grid: np.ndarray, hull: tuple[int, int] | None = None) -> np.ndarray:
+    """Dilate, fill (axial slices, their convex hulls in the slices ``hull`` (first, last), then
+    every cavity), erode.
+    """
+    from scipy import ndimage
+
+    grid = ndimage.binary_dilation(grid, structure=_ball(round(DILATE / VOXEL)))
+    grid = _slices_filled(grid)
+    if hull is not None:
+        for k in range(max(hull[0], 0), min(hull[1] + 1, grid.shape[2])):
+            if grid[:, :, k].any():
+                grid[:, :, k] = _hull_slice(grid[:, :, k])
+    grid = _fill_outside(grid)
+    return ndimage.binary_erosion(grid, structure=_ball(round(ERODE / VOXEL)))
+
+
+def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(trunk, arms, origin, meshes)``: two boolean voxel grids that together make the body
+    (the trunk grid holds the legs and the joins; they overlap only in the joins), the grids'
+    origin (metres) and the voxels the meshes cross.
+    """
+    from scipy import ndimage
+
+    raw, origin, (pelvis_z, chest_top) = _raw_groups(manifest)
+    trunk = _closed(raw["trunk"], hull=(int(np.floor((pelvis_z - origin[2]) / VOXEL)),
+                                        int(np.ceil((chest_top - origin[2]) / VOXEL))))
+    rest = trunk | _closed(raw["leg"])
+    arms = _closed(raw["arm"])
+    other = raw["trunk"] | raw["leg"]
+    d_arm = ndimage.distance_transform_edt(~raw["arm"]) * VOXEL
+    d_other = ndimage.distance_transform_edt(~other) * VOXEL
+    # Joins: the arm meets the trunk (the shoulder) above the apex of the axilla (the landmark
+    # of the dermatome maps: 5 cm below the top of the humeral head's medial side), where
+    # everything between the two within closing range is body. Below it the arm has its own
+    # skin: the armpit is a dome open only downwards (no bridge lower down, so no tunnel), and
+    # its roof lies AXILLA_ROOF above the apex, so the apex's ray meets the armpit's skin.
+    between = (d_arm + d_other) <= 2 * DILATE + VOXEL
+    x = origin[0] + np.arange(raw["arm"].shape[0]) * VOXEL
+    z = origin[2] + np.arange(raw["arm"].shape[2]) * VOXEL
+    bf = BodyFrame(manifest)
+    near = ndimage.binary_dilation(between, structure=_ball(round(DILATE / VOXEL)))
+    roofed = np.zeros_like(between)
+    for side in SIDES:
+        half = (x - manifest.midline_x) * float(bf.Lf[0]) * (1 if side == "left" else -1) > 0
+        roof = float(find_landmark(bf, "axilla_apex", side).point[2]) + AXILLA_ROOF
+        roofed[half] = near[half] & (z >= roof)[None, None, :]
+    joined = roofed
+    # Elsewhere split by the nearer core (a filled group's body, not only its sampled surface).
+    core_arm = ndimage.binary_erosion(arms, structure=_ball(1)) | raw["arm"]
+    core_rest = ndimage.binary_erosion(rest, structure=_ball(1)) | other
+    to_arm = ndimage.distance_transform_edt(~core_arm)
+    to_rest = ndimage.distance_transform_edt(~core_rest)
+    # The arm takes the voxels up to one beyond the half-way surface (so the skin over the
+    # subcutaneous medial epicondyle stays the arm's, not the flank's), and the trunk gives up
+    # its voxels next to the arm's (faces, edges or corners), so one empty voxel divides them.
+    arm_side = (to_arm <= to_rest + 1.0) & ~joined
+    arm_part = arms & (arm_side | joined)
+    cut = ndimage.binary_dilation(arm_part & ~joined, structure=np.ones((3, 3, 3), dtype=bool))
+    trunk_part = (rest & ~arm_side & ~cut & ~joined) | ((rest | arms) & joined)
+    return trunk_part, arm_part, origin, raw["arm"] | other
 
 
 def _ball(r: int) -> np.ndarray:
@@ -79,16 +243,23 @@ def skin_surface(manifest: Manifest) -> tuple[np.ndarray, np.ndarray]:
     import pyvista as pv
     from scipy import ndimage
 
-    grid, origin = body_volume(manifest)
-    field = ndimage.gaussian_filter(grid.astype(np.float32), sigma=1.2)
-    image = pv.ImageData(dimensions=grid.shape, spacing=(VOXEL,) * 3, origin=tuple(origin))
+    trunk, arms, origin, meshes = body_parts(manifest)
+    # Each part smoothed on its own: the one empty voxel between an arm and the flank stays open.
+    # Smoothing shrinks thin and pointed parts (the medial epicondyle poked 4-5 mm through the
+    # skin), so the voxels the meshes cross and their neighbours stay body whatever it does.
+    held = ndimage.binary_dilation(meshes, structure=_ball(1))
+    field = np.maximum(ndimage.gaussian_filter(trunk.astype(np.float32), sigma=1.2),
+                       ndimage.gaussian_filter(arms.astype(np.float32), sigma=1.2))
+    field = np.maximum(field, np.where(held & (trunk | arms), np.float32(0.75), np.float32(0.0)))
+    # Each voxel's value sits at its centre.
+    image = pv.ImageData(dimensions=trunk.shape, spacing=(VOXEL,) * 3, origin=tuple(origin + VOXEL / 2))
     image.point_data["body"] = field.ravel(order="F")
     surface = image.contour([0.5], scalars="body", method="flying_edges").triangulate().clean()
     surface = _plain(surface.connectivity("largest"))
     surface = _plain(surface.smooth_taubin(n_iter=30, pass_band=0.05))
     if surface.n_cells > TARGET_TRIANGLES:
         surface = _plain(surface.decimate_pro(1.0 - TARGET_TRIANGLES / surface.n_cells, preserve_topology=True))
-    surface = surface.clean()
+    surface = _plain(surface.subdivide_adaptive(max_edge_len=MAX_EDGE)).clean()
     points = np.asarray(surface.points, dtype=np.float64)
     faces = np.asarray(surface.faces).reshape(-1, 4)[:, 1:].astype(np.int64)
     return points, _outward(points, faces)

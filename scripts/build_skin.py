@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from atlas_bake.dermatomes import paint
-    from atlas_bake.skin import DILATE, ERODE, VOXEL, skin_surface
+    from atlas_bake.skin import DILATE, ERODE, MAX_EDGE, VOXEL, skin_surface
     from ims_atlas.anatomy.manifest import load_manifest
     from ims_atlas.core.atomic_file import atomic_write_bytes, atomic_write_text
     from ims_atlas.core.paths import meshes_dir
@@ -78,10 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         "left_sign": float(bf.Lf[0]),
         "triangles": len(faces),
         "built_from": {"manifest": "../manifest.json", "source": manifest.source},
-        "method": (f"every bone and muscle sampled on a {VOXEL * 1000:.0f} mm voxel grid, closed (dilated "
-                   f"{DILATE * 1000:.0f} mm, holes filled, eroded {ERODE * 1000:.0f} mm), smoothed and contoured "
-                   "(flying edges), Taubin-smoothed and decimated: an envelope a few millimetres outside the "
-                   "muscles, not a segmented skin"),
+        "method": (f"every bone and muscle sampled on a {VOXEL * 1000:.0f} mm voxel grid in three groups (the upper "
+                   "limbs with the deltoid, the lower limbs, the rest), each closed on its own (dilated "
+                   f"{DILATE * 1000:.0f} mm; axial slices filled, the trunk's with their convex hulls from the "
+                   f"ischial tuberosities up; every cavity the outside cannot reach filled; eroded {ERODE * 1000:.0f} "
+                   "mm), joined above the lowest point where an arm's meshes touch the trunk's (the axillary "
+                   "folds) and kept one voxel apart below it, smoothed and contoured (flying edges), "
+                   f"Taubin-smoothed, decimated and split to edges of at most {MAX_EDGE * 1000:.0f} mm: one closed "
+                   "surface a few millimetres outside the muscles, not a segmented skin"),
         "licence": manifest.source.get("licence", ""),
     }
     atomic_write_text(out / "skin.json", json.dumps(entry, indent=2) + "\n")

@@ -26,8 +26,8 @@ from ims_atlas.export.annotations import Annotation, Target
 from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import CROWD_BOX, crowd_box, find_crowd
-from ims_atlas.scene.picture import Picture, picture_in_view
+from ims_atlas.scene.crowds import crowd_box, find_tiered
+from ims_atlas.scene.picture import Picture, picture_in_view, with_least_span
 from ims_atlas.scene.plan import MARKER_RADIUS
 from ims_atlas.scene.target_views import TargetView
 
@@ -41,6 +41,8 @@ MIN_ZOOM = 1.5
 MAX_INSETS = 3
 #: The share of the panel's width the inset takes (the view it enlarges keeps the rest).
 INSET_SHARE = 0.52
+#: The least an inset seen from another side frames round its targets (metres, up and across).
+TURNED_LEAST_M = (0.22, 0.16)
 #: Framing of the inset's close-up: this much (metres) around each of the crowd's points, and
 #: a margin around that.
 INSET_CONTEXT_M = 0.015
@@ -61,6 +63,7 @@ class Inset:
     title: str = ""
     origin: tuple[float, float] = (0.0, 0.0)  # where the inset's own pixels start
     rendered: np.ndarray | None = field(default=None, repr=False)  # its pixels as rendered, before any text
+    direction: tuple[float, float, float] | None = None  # seen from another side than its view: from here
 
     def shifted(self, dx: float, dy: float) -> Inset:
         """The same inset moved by (dx, dy)."""
@@ -72,8 +75,11 @@ class Inset:
                        origin=(self.origin[0] + dx, self.origin[1] + dy))
 
 
-def region_words(manifest, targets: tuple[Target, ...]) -> str:
-    """What the crowd's structures are part of, from the manifest's regions ("Forearm and hand")."""
+def region_words(manifest, targets: tuple[Target, ...], seen: str = "enlarged") -> str:
+    """What the crowd's structures are part of, from the manifest's regions ("Forearm and
+    hand, enlarged"; ``seen``: the words after the comma, "from the front" for an inset seen
+    from another side than its view).
+    """
     # Each target votes once, for the region most of its structures are in (a muscle drawn
     # level by level, multifidus, must not outvote the rest).
     counts: Counter[str] = Counter()
@@ -82,14 +88,14 @@ def region_words(manifest, targets: tuple[Target, ...]) -> str:
         if own:
             counts[own.most_common(1)[0][0]] += 1
     if not counts:
-        return "Enlarged"
+        return seen[0].upper() + seen[1:]
     (first, n), *rest = counts.most_common(2)
     second = rest[0][0] if rest and rest[0][1] * 3 >= n else ""
     # Two regions that already join words ("neck and upper back") or share one ("neck") read
     # badly together: the first then stands alone.
     words = first if not second or " and " in first + second or set(first.split()) & set(second.split()) \
         else f"{first} and {second}"
-    return f"{words[0].upper()}{words[1:]}, enlarged"
+    return f"{words[0].upper()}{words[1:]}, {seen}"
 
 
 def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Projector) -> dict[str, tuple[float, float]]:
@@ -104,7 +110,7 @@ def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Pro
 
 def crowd_of(scene: OffscreenScene, targets: tuple[Target, ...], view_box: Box) -> tuple[str, ...]:
     """The crowd among ``targets`` with the camera as aimed now (keys), or ``()``."""
-    return find_crowd(projected(scene, targets, scene.projector()), CROWD_BOX * view_box.h)
+    return find_tiered(projected(scene, targets, scene.projector()), view_box.h)
 
 
 def _spread(points: dict[str, tuple[float, float]], keys) -> float:
@@ -147,6 +153,26 @@ def one_column_regions(size: tuple[int, int], style: Style, annotation: Annotati
     return Regions(size, base.header, None, view, left, right)
 
 
+def two_column_regions(size: tuple[int, int], style: Style, annotation: Annotation, gutter: float) -> Regions:
+    """Regions of a half panel with a label column on each side (each ``gutter`` wide): a view
+    of both sides of the body keeps each label on its target's side.
+    """
+    w, _ = size
+    m = style.margin
+    base = plan_regions(size, replace(style, footer=False), annotation, labels=False)
+    top, height = base.view.y, base.view.h
+    left = Box(m, top, gutter, height)
+    right = Box(w - m - gutter, top, gutter, height)
+    view = Box(left.right + m, top, max(right.x - left.right - 2 * m, 1.0), height)
+    return Regions(size, base.header, None, view, left, right)
+
+
+def both_sides(targets: tuple[Target, ...]) -> bool:
+    """Whether ``targets`` lie on both sides of the body (keys ending ``:left`` and ``:right``)."""
+    sides = {k.rsplit(":", 1)[-1] for t in targets for k in t.key.split("+") if k.startswith("local:")}
+    return {"left", "right"} <= sides
+
+
 @dataclass(frozen=True)
 class InsetPart:
     """The inset as rendered, in its own pixels (its top-left at (0, 0))."""
@@ -157,36 +183,51 @@ class InsetPart:
     anchors: dict[str, tuple[float, float]]
     title: str
     rendered: np.ndarray | None = None
+    projector: Projector | None = None  # world -> the inset's own pixels
+    depth_at: tuple[float, float, float] | None = None  # the crowd's middle (the plane its frame is drawn at)
+    turned: tuple[float, float, float] | None = None  # seen from another side than its view: from here
 
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
-                 beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None) -> InsetPart:
+                 beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None,
+                 seen: str = "") -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
     ``beside``: the crowd's points in the view the inset enlarges; the markers are then drawn
     smaller by the zoom, so they keep their size on screen (at 4-5 times a marker drawn at
     its model size is a large disc hiding the muscle it marks); ``marker_px``: their largest
-    radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height).
+    radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height); ``seen``: the
+    words for a ``view`` from another side than the panel's ("from the front"), whose targets
+    face away from the panel (:func:`~ims_atlas.scene.target_views.turned_away`).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
-    title = region_words(scene.controller.manifest, crowd)
+    title = region_words(scene.controller.manifest, crowd, seen or "enlarged")
     own = Annotation(title, "", crowd, ())
     regions = one_column_regions(size, style, own, side, gutter)
     world = np.array(list(scene.anchors(crowd).values()), dtype=float).reshape(-1, 3)
     # The crowd's points and a little around them (their muscles run on out of the inset).
     corners = np.array([[dx, dy, dz] for dx in (-1, 1) for dy in (-1, 1) for dz in (-1, 1)]) * INSET_CONTEXT_M
     points = (world[:, None, :] + corners[None, :, :]).reshape(-1, 3) if len(world) else world
+    if seen and len(points):
+        # Seen from another side, the inset is where its targets are shown at all: with enough
+        # round them to tell where on the body they are (a shin and an ankle, not a patch of
+        # one muscle).
+        points = with_least_span(points, view, TURNED_LEAST_M)
     aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
-    zoom = enlargement(beside or {}, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd))
+    zoom = enlargement(beside, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd)) if beside else None
+    if zoom is not None and not np.isfinite(zoom):
+        zoom = None
     shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
     most = marker_px if marker_px is not None else MARKER_MOST * size[1]
     frame = render_marked(scene, shown, world, most, transparent, zoom)
     anchors = projected(scene, crowd, frame.projector)
     image, layout = compose(frame.image, regions, own, anchors, style)
-    return InsetPart(image, layout, regions, anchors, title, frame.image)
+    middle = tuple(float(c) for c in world.mean(axis=0)) if len(world) else None
+    return InsetPart(image, layout, regions, anchors, title, frame.image, frame.projector, middle,
+                     tuple(float(c) for c in view.direction) if seen else None)
 
 
 #: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
@@ -241,12 +282,32 @@ def _shift_box(b: Box | None, dx: float, dy: float = 0.0) -> Box | None:
     return None if b is None else Box(b.x + dx, b.y + dy, b.w, b.h)
 
 
+def shown_region(part: InsetPart, frame: Box, main_projector: Projector | None) -> Box | None:
+    """What the inset's ``frame`` (in the inset's own pixels) shows, as a box of the view it
+    enlarges (``main_projector``: world -> that view's pixels): the frame's corners carried
+    back to the model at the crowd's depth and forward into the view. None without cameras.
+    """
+    if main_projector is None or part.projector is None or part.depth_at is None:
+        return None
+    corners = [(frame.x, frame.y), (frame.right, frame.y), (frame.x, frame.bottom), (frame.right, frame.bottom)]
+    world = part.projector.unproject(corners, part.depth_at)
+    xy, _ = main_projector.project(world)
+    if not np.all(np.isfinite(xy)):
+        return None
+    x0, y0 = xy.min(axis=0)
+    x1, y1 = xy.max(axis=0)
+    return Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
+
+
 def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
-         insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str
-         ) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
+         insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str,
+         main_projector: Projector | None = None) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
     """The panel: ``main`` and its insets side by side (the insets stacked top to bottom in
     one column on ``side``), each crowd framed in ``main`` and linked to its inset's frame;
     with how far ``main`` moved right.
+
+    The frame in ``main`` encloses exactly what its inset shows (``main_projector``: the
+    camera of ``main``; without it, a box round the crowd's points).
     """
     wm, h = main.size
     wi = max(part.image.size[0] for part, _ in insets)
@@ -265,10 +326,18 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
     for part, keys in insets:
         hi = part.image.size[1]
         canvas.paste(part.image, (inset_dx, top))
-        frame = Box(inset_dx + m / 2, top + m / 2, part.image.size[0] - m, hi - m)
-        x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
-        x0, y0 = max(x + main_dx, view.x), max(y, view.y)
-        x1, y1 = min(x + main_dx + bw, view.right), min(y + bh, view.bottom)
+        own_frame = Box(m / 2, m / 2, part.image.size[0] - m, hi - m)
+        frame = _shift_box(own_frame, inset_dx, top)
+        # (An inset seen from another side shows no box of the view: its targets are framed.)
+        region = shown_region(part, own_frame, main_projector) if part.turned is None else None
+        if region is None:
+            x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
+            region = Box(x, y, bw, bh)
+            lo_x, hi_x, lo_y, hi_y = view.x, view.right, view.y, view.bottom
+        else:  # the anatomy is drawn across the whole of ``main``, label column included
+            lo_x, hi_x, lo_y, hi_y = main_dx, main_dx + wm, 0.0, float(h)
+        x0, y0 = max(region.x + main_dx, lo_x), max(region.y, lo_y)
+        x1, y1 = min(region.right + main_dx, hi_x), min(region.bottom, hi_y)
         source = Box(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
         for box in (source, frame):
             draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,
@@ -290,6 +359,6 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         done.append(Inset(keys, frame, _shift_box(part.regions.header, inset_dx, top),
                           _shift_box(part.regions.view, inset_dx, top),
                           {k: (p[0] + inset_dx, p[1] + top) for k, p in part.anchors.items()}, source, zoom, part.title,
-                          (float(inset_dx), float(top)), part.rendered))
+                          (float(inset_dx), float(top)), part.rendered, part.turned))
         top += hi
     return canvas, LabelLayout(tuple(placed), tuple(dropped)), tuple(done), float(main_dx)

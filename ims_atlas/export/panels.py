@@ -16,7 +16,15 @@ from PIL import Image
 
 from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
 from ims_atlas.export.annotations import Annotation, one_line_annotation
-from ims_atlas.export.compose import Regions, Style, compose, plan_regions, style_for
+from ims_atlas.export.compose import (
+    FIT_STEPS,
+    Regions,
+    Style,
+    compose,
+    measure_label,
+    plan_regions,
+    style_for,
+)
 from ims_atlas.export.insets import (
     INSET_SHARE,
     MARKER_MOST,
@@ -24,6 +32,7 @@ from ims_atlas.export.insets import (
     MIN_ZOOM,
     Inset,
     aim_into,
+    both_sides,
     crowd_of,
     crowd_side,
     enlargement,
@@ -32,13 +41,14 @@ from ims_atlas.export.insets import (
     projected,
     render_inset,
     render_marked,
+    two_column_regions,
 )
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import CROWD_BOX, FURTHER_LEAST, find_crowds
-from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
-from ims_atlas.scene.target_views import TargetView
+from ims_atlas.scene.crowds import find_tiered_crowds
+from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points
+from ims_atlas.scene.target_views import VIEW_WORDS, TargetView, turned_away
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
@@ -118,9 +128,12 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
     aspect = extent_aspect(points, view.direction, view.up)
     regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
     if caption:
-        crowd_keys = crowd_of(scene, own.targets, regions.view)
-        if crowd_keys:
-            done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys)
+        turned = turned_groups(picture, own, view, scene.controller.manifest)
+        away = {k for keys in turned for k in keys}
+        crowd_keys = crowd_of(scene, tuple(t for t in own.targets if t.key not in away), regions.view)
+        if crowd_keys or turned:
+            done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys,
+                               turned)
             if done is not None:
                 return done
             regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
@@ -151,19 +164,36 @@ def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: Target
     return image, layout, anchors, extra
 
 
+def turned_groups(picture: Picture, own: Annotation, view: TargetView, manifest) -> dict[tuple[str, ...], TargetView]:
+    """The panel's targets that face away from its view (by annotation key), grouped by the
+    view each gets an inset from (:func:`~ims_atlas.scene.target_views.turned_away`).
+    """
+    out: dict[tuple[str, ...], TargetView] = {}
+    for turned in turned_away(view, picture.targets, body_for(manifest)):
+        keys = tuple(t.key for t in own.targets if any(k in turned.targets for k in t.key.split("+")))
+        if keys:
+            out[keys] = turned
+    return out
+
+
 def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
-                style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...]):
+                style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...],
+                turned: dict[tuple[str, ...], TargetView] | None = None):
     """The panel split in two halves: the view with labels for the targets outside the
     crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
     (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
 
     The first crowd is the one the whole panel shows; the view, narrowed to its half, is
     then looked at again: a crowd left there (C6's forearm beside the shoulder's inset; there
-    :data:`FURTHER_LEAST` leaders make a crowd) gets an inset of its own, up to
-    :data:`MAX_INSETS`.
+    :data:`~ims_atlas.scene.crowds.FURTHER_TIERS`) gets an inset of its own, up to
+    :data:`MAX_INSETS`. Targets that face away from the view (``turned``: their keys, and the
+    view each group is seen from) get an inset seen from there, not an x-ray.
     """
     w, h = size
-    before = crowd_side(scene, own.targets, crowd_keys, w)
+    turned = dict(turned or {})
+    away = {k for keys in turned for k in keys}
+    first = crowd_keys or next(iter(turned))
+    before = crowd_side(scene, own.targets, first, w)
     half = (int(round(w * (1 - INSET_SHARE))), h)
     gutter = min(panel_style.gutter * w, 0.47 * half[0])
     main_column = "left" if before == "right" else "right"
@@ -171,20 +201,33 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     def without(keys) -> Annotation:
         return replace(own, targets=tuple(t for t in own.targets if t.key not in keys))
 
-    regions = one_column_regions(half, panel_style, without(crowd_keys), main_column, gutter)
+    regions = one_column_regions(half, panel_style, without(set(crowd_keys) | away), main_column, gutter)
     aim_into(scene, points, view, regions)
     beside = projected(scene, own.targets, scene.projector())
-    found = (crowd_keys, *find_crowds(beside, CROWD_BOX * regions.view.h, MAX_INSETS, FURTHER_LEAST,
-                                      taken=(crowd_keys,)))
+    most = max(MAX_INSETS - len(turned), 1 if crowd_keys else 0)
+    crowds_here = {k: p for k, p in beside.items() if k not in away}
+    found = tuple(turned)[:MAX_INSETS]
+    if most:
+        taken = (crowd_keys,) if crowd_keys else ()
+        found += (*taken, *find_tiered_crowds(crowds_here, regions.view.h, most, taken=taken))
+    found = found[:MAX_INSETS]
+    protected = set(turned) | ({crowd_keys} if crowd_keys else set())
     # Each inset needs the height that enlarges its crowd MIN_ZOOM times (a thigh's hamstrings
     # run far down the view, an ankle's tendons meet in a few pixels), and its caption above:
     # the loosest of the further crowds (fewest leaders for the room they need: their leaders
     # are furthest apart already) are left out until the insets fit one above another; the
     # first, the crowd of the whole panel, stays.
     caption = (regions.header.bottom if regions.header is not None else 0.0) + panel_style.margin
-    need = {keys: INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + caption + 0.06 * h for keys in found}
-    while len(found) > 1 and sum(need[k] for k in found) > h:
-        loosest = min(found[1:], key=lambda k: len(k) / need[k])
+    # ... and the height its labels need at their smallest (titles only), stacked.
+    def labels_need(keys) -> float:
+        texts = [measure_label(t, panel_style, gutter, FIT_STEPS[-1][0], False) for t in own.targets if t.key in keys]
+        return sum(t.size[1] + panel_style.gap for t in texts) + panel_style.margin
+
+    need = {keys: caption + max(0.25 * h if keys in turned else
+                                INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + 0.06 * h, labels_need(keys))
+            for keys in found}
+    while sum(need[k] for k in found) > h and any(k not in protected for k in found):
+        loosest = min((k for k in found if k not in protected), key=lambda k: len(k) / need[k])
         found = tuple(k for k in found if k is not loosest)
     # Stacked in the order of their crowds' heights, so the links do not cross.
     crowds = tuple(sorted(found, key=lambda keys: float(np.mean([beside[k][1] for k in keys if k in beside] or [0]))))
@@ -196,23 +239,49 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         parts = []
         for keys, y0, y1 in zip(chosen, tops[:-1], tops[1:], strict=True):
             crowd = tuple(t for t in own.targets if t.key in keys)
-            parts.append((render_inset(scene, picture, view, crowd, (wi, int(y1 - y0)), panel_style, before, gutter,
-                                       transparent, beside, MARKER_MOST * h), keys))
+            seen_from = turned.get(keys)
+            parts.append((render_inset(scene, picture, seen_from or view, crowd, (wi, int(y1 - y0)), panel_style,
+                                       before, gutter, transparent, None if seen_from else beside, MARKER_MOST * h,
+                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else ""), keys))
         return parts
 
+    def zooms(parts) -> dict:
+        # (An inset from another side is kept for its side, whatever it enlarges.)
+        return {keys: (float("inf") if part.anchors else 0.0) if keys in turned else
+                enlargement(beside, part.anchors, keys) or 0.0 for part, keys in parts}
+
     parts = insets_for(crowds)
-    kept = tuple(keys for part, keys in parts if (z := enlargement(beside, part.anchors, keys)) is not None
-                 and z >= MIN_ZOOM)
+    got = zooms(parts)
+    short = {k: z for k, z in got.items() if 0 < z < MIN_ZOOM}
+    if short and len(parts) > 1:
+        # An inset that falls short of MIN_ZOOM takes room from those that enlarge more
+        # than they need to (a tight knot of three is enlarged many times in any room).
+        for keys, z in got.items():
+            need[keys] *= (MIN_ZOOM * 1.08 / z) if keys in short else min(max(z / (MIN_ZOOM * 1.3), 0.6), 1.0)
+        parts = insets_for(crowds)
+        got = zooms(parts)
+    kept = tuple(keys for _, keys in parts if got[keys] >= MIN_ZOOM)
+    if crowd_keys and crowd_keys not in kept and len(parts) > 1 and not turned:
+        # The panel's own crowd comes first: alone, with all the room, if it must.
+        alone = insets_for((crowd_keys,))
+        if zooms(alone)[crowd_keys] >= MIN_ZOOM:
+            parts, kept = alone, (crowd_keys,)
     if not kept:
         return None
     if len(kept) < len(parts):
         parts = insets_for(kept)
     taken = {k for keys in kept for k in keys}
     rest = without(taken)
-    regions = one_column_regions(half, panel_style, rest, main_column, gutter)
+    if both_sides(rest.targets):
+        # Both sides of the body in one view (widespread pain): each label on its target's
+        # side, not a column of leaders crossing the body.
+        regions = two_column_regions(half, panel_style, rest, min(gutter, 0.28 * half[0]))
+    else:
+        regions = one_column_regions(half, panel_style, rest, main_column, gutter)
     aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
-    image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before)
+    image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
+                                         extra["projector"])
     if main_dx:
         anchors = {k: (p[0] + main_dx, p[1]) for k, p in anchors.items()}
         regions = replace(regions, view=Box(regions.view.x + main_dx, regions.view.y, regions.view.w, regions.view.h),
@@ -243,7 +312,8 @@ def _crowded(scene: OffscreenScene, picture: Picture, annotation: Annotation, vi
     points = view_points(scene, picture, view)
     regions = _aim(scene, points, view, size, style, own, clinic, footer_line,
                    extent_aspect(points, view.direction, view.up))
-    return bool(crowd_of(scene, own.targets, regions.view))
+    return bool(crowd_of(scene, own.targets, regions.view)) or bool(turned_groups(picture, own, view,
+                                                                                   scene.controller.manifest))
 
 
 def _shift(box: Box, dx: float, dy: float) -> Box:

@@ -49,3 +49,20 @@ class Projector:
         xy = np.column_stack([x, y])
         inside = (x >= 0) & (x <= width) & (y >= 0) & (y <= height) & (np.abs(ndc[:, 2]) <= 1.0)
         return xy, front & inside
+
+    def unproject(self, xy, at) -> np.ndarray:
+        """World points that project to the pixels ``xy`` at the depth of the world point ``at``.
+
+        The inverse of :meth:`project` on the plane through ``at`` facing the camera (a
+        perspective camera's depth is kept as ``at``'s normalised depth): the corners of an
+        inset, carried back to the model, then forward into the view the inset enlarges.
+        """
+        pix = np.asarray(xy, dtype=float).reshape(-1, 2)
+        m = np.asarray(self.matrix)
+        ref = m @ np.append(np.asarray(at, dtype=float), 1.0)
+        z = ref[2] / ref[3]
+        width, height = self.size
+        ndc = np.column_stack([pix[:, 0] / width * 2.0 - 1.0, 1.0 - pix[:, 1] / height * 2.0, np.full(len(pix), z),
+                               np.ones(len(pix))])
+        world = ndc @ np.linalg.inv(m).T
+        return world[:, :3] / world[:, 3:4]

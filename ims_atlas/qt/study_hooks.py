@@ -200,7 +200,7 @@ def set_danger(window, on: bool) -> None:
     from ims_atlas.scene.skin_layer import SkinLayer
 
     if getattr(window, "hazard_layer", None) is None:
-        window.hazard_layer = HazardLayer(window.scene.plotter)
+        window.hazard_layer = HazardLayer(window.scene.plotter, tags=window.scene.set_extra_labels)
     if getattr(window, "skin_layer", None) is None:
         window.skin_layer = SkinLayer(window.scene.plotter)
     window.danger_on = on

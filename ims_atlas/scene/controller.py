@@ -21,6 +21,7 @@ from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
 from ims_atlas.scene.target_views import TargetView
+from ims_atlas.scene.view_caption import ViewCaption
 from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
 #: The largest distance (metres) between a coarse copy and its full surface, over the bundled
@@ -62,6 +63,7 @@ class SceneController:
         self._outlined: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
         self._second: SecondViewport | None = None
+        self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
         self._far_clips: tuple[FarSideClip, ...] = ()
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
@@ -219,9 +221,32 @@ class SceneController:
 
     def _before_frame(self) -> None:
         self._update_far()
-        self._markers.layout()
+        _layout_below(self._markers, self._caption)
         if self._second is not None:
-            self._second.markers.layout()
+            _layout_below(self._second.markers, self._second.caption)
+
+    def _set_captions(self, texts: tuple[str, ...]) -> None:
+        """Caption the first viewport (and the second, while split) with ``texts`` ("": none)."""
+        first = texts[0] if texts else ""
+        if first and self._caption is None:
+            self._caption = ViewCaption(self._plotter.renderer)
+        if self._caption is not None:
+            self._caption.set(first)
+        if self._second is not None:
+            self._second.caption.set(texts[1] if len(texts) > 1 else "")
+
+    def set_extra_labels(self, items) -> None:
+        """Label ``(text, point)`` pairs in the first viewport with the targets' own labels,
+        clear of every marker and label (the danger zones' depth tags); ``()`` removes them.
+        """
+        self._markers.set_extra(items)
+
+    @property
+    def captions(self) -> tuple[ViewCaption, ...]:
+        """The viewports' captions now shown (the first's, then the second's while split)."""
+        shown = [c for c in (self._caption, self._second.caption if self._second is not None else None)
+                 if c is not None and c.text]
+        return tuple(shown)
 
     def _update_far(self) -> None:
         if not self._coarse_ids:
@@ -234,6 +259,7 @@ class SceneController:
         so that its highlighted structures and markers are all in view.
         """
         self.apply(picture.highlight, render=False)
+        self._set_captions(())
         pose = self.picture_pose(picture) if frame else None
         if pose is not None:
             self.set_camera_pose(pose, render=False)
@@ -246,6 +272,7 @@ class SceneController:
         halves side by side, each with its own camera, markers and labels. With ``frame``,
         each camera is turned to its view; without, the cameras stay where they are.
         """
+        study = picture.treatment is None
         if len(views) < 2:
             self.unsplit(render=False)
             # One view as the export draws it: in a medial view without the other limb
@@ -269,6 +296,7 @@ class SceneController:
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
                 camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
+        self._set_captions(tuple(v.caption_for(study=study) for v in views[:2]))
         if render:
             self._plotter.render()
 
@@ -293,7 +321,8 @@ class SceneController:
             self._plotter.renderer.SetViewport(*LEFT_HALF)
             self._markers.follow_viewport()
             self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
-            self._second_observer = self._second.renderer.AddObserver("StartEvent", lambda *_: self._second.markers.layout())
+            self._second_observer = self._second.renderer.AddObserver(
+                "StartEvent", lambda *_: _layout_below(self._second.markers, self._second.caption))
             self._far_clips = (FarSideClip(self._plotter.renderer, self._manifest),
                                FarSideClip(self._second.renderer, self._manifest))
         return self._second
@@ -461,9 +490,21 @@ class SceneController:
         self._outlined.clear()
         self.unsplit(render=False)
         self._markers.close()
+        if self._caption is not None:
+            self._caption.close()
+            self._caption = None
         self.blocks.clear()
         self._pickables.clear()
         self._outline.close()
+
+
+def _layout_below(markers: MarkerOverlay, caption: ViewCaption | None) -> None:
+    """Lay a viewport's labels out for the current camera, below its caption's band."""
+    if caption is not None:
+        caption.place()
+    if markers.labels is not None:
+        markers.labels.reserved_top = caption.height() if caption is not None else 0.0
+    markers.layout()
 
 
 def scene_theme() -> pv.themes.Theme:

@@ -20,7 +20,30 @@ SAC_OPACITY = 0.45
 
 
 class HazardLayer(AddedActors):
-    """Adds and removes the danger-zone actors on a plotter."""
+    """Adds and removes the danger-zone actors on a plotter.
+
+    ``tags``: where the depth tags go, ``tags(items)`` with ``(text, point)`` pairs (``()``
+    takes them away): the window's scene (:meth:`SceneController.set_extra_labels`), which lays
+    them out with the targets' own labels, clear of every marker and label. Without it, on a
+    bare plotter, they are VTK point labels at their points.
+    """
+
+    def __init__(self, plotter, tags=None) -> None:
+        super().__init__(plotter)
+        self._tags = tags
+        self._tagged = False
+
+    def hide(self, render: bool = True) -> None:
+        """Remove every actor the layer added, and its depth tags."""
+        if self._tagged and self._tags is not None:
+            self._tags(())
+            self._tagged = False
+        super().hide(render)
+
+    @property
+    def shown(self) -> bool:
+        """True while any of the layer's actors or tags is drawn."""
+        return bool(self._actors) or self._tagged
 
     def show(self, report: DangerReport, manifest: Manifest, render: bool = True, max_sites: int = 12) -> None:
         """Draw the hazards near the report's sites (the nearest per site), with their depths."""
@@ -54,10 +77,14 @@ class HazardLayer(AddedActors):
             self._add(self._plotter.add_mesh(pv.PolyData(points), color=HAZARD_RGB, point_size=9,
                                                        render_points_as_spheres=True, pickable=False,
                                                        reset_camera=False))
-            self._add(self._plotter.add_point_labels(
-                points, [f"{v[0]:.1f} cm" for v in closest.values()], font_size=13, show_points=False,
-                text_color="white", shape_color=(0.45, 0.05, 0.05), shape_opacity=0.85, always_visible=True,
-                reset_camera=False))
+            tags = [f"{v[0]:.1f} cm" for v in closest.values()]
+            if self._tags is not None:
+                self._tags(tuple(zip(tags, (tuple(float(c) for c in p) for p in points), strict=True)))
+                self._tagged = True
+            else:
+                self._add(self._plotter.add_point_labels(
+                    points, tags, font_size=13, show_points=False, text_color="white", shape_color=(0.45, 0.05, 0.05),
+                    shape_opacity=0.85, always_visible=True, reset_camera=False))
             self._add(self._plotter.add_text(
                 "Danger zones (depth from the skin, this model body):\n"
                 + "\n".join(v[2] for v in sorted(closest.values(), key=lambda v: v[0])),

@@ -46,6 +46,9 @@ class MarkerOverlay:
         self._templates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._shown: list[object] = []
         self._scale = 1.0
+        #: Labels besides the markers' (the danger zones' depth tags): (text, point) pairs.
+        self._extra: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+        self._last: tuple = ((), False, None)
 
     @property
     def scale(self) -> float:
@@ -107,11 +110,12 @@ class MarkerOverlay:
         mappers, text renderers and GPU buffers every time); nothing changes when the
         markers do not.
         """
-        key = (markers, labels, labelled, self._scale)
+        key = (markers, labels, labelled, self._scale, self._extra)
+        self._last = (markers, labels, labelled)
         if key == self._key:
             return
         self._key = key
-        if not markers and self._renderer is None:
+        if not markers and not self._extra and self._renderer is None:
             return
         if self._renderer is None:
             self._make()
@@ -126,8 +130,19 @@ class MarkerOverlay:
         # Needle points beside the spine on one side share one label ("C5-C7 right"): level
         # labels 2 cm apart would stack into a tall column of near-identical names.
         named = label_groups(markers if labelled is None else labelled) if labels else []
-        self.labels.set([m.label for m in named], np.array([m.position for m in named]).reshape(-1, 3), self._midline_x)
+        # Further labels (danger-zone depths) are laid out with the markers' own: clear of
+        # every marker and label.
+        texts = [m.label for m in named] + [text for text, _ in self._extra]
+        points = [m.position for m in named] + [p for _, p in self._extra]
+        self.labels.set(texts, np.array(points, dtype=float).reshape(-1, 3), self._midline_x)
         self._shown = [self._actors[name] for name in self._actors if name in shown] + self.labels.props
+
+    def set_extra(self, items) -> None:
+        """Label these ``(text, point)`` pairs too, with the markers' labels (``()``: none)."""
+        items = tuple((str(t), tuple(float(c) for c in p)) for t, p in items)
+        if items != self._extra:
+            self._extra = items
+            self.set(*self._last)
 
     def layout(self) -> None:
         """Place the labels for the current camera (before each frame)."""

@@ -108,6 +108,45 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
 CONTEXT_M = 0.06
 
 
+#: The least a view frames (metres, up the screen and across it), however close its targets:
+#: enough of the body round them to tell where on it they are (psoas and iliacus with the
+#: lumbar spine and the pelvis, a hand with its wrist and forearm). Insets, not the views,
+#: show the targets close up.
+LEAST_VIEW_M = (0.34, 0.24)
+#: ... but the sole seen from below is recognised by itself (heel, arch and toes), and its
+#: muscles' boxes already frame it from the heel to the toes: a view of more shrinks its six
+#: muscles to a speck.
+LEAST_SOLE_M = (0.0, 0.0)
+
+
+def with_least_span(points: np.ndarray, view: TargetView, least: tuple[float, float] | None = None) -> np.ndarray:
+    """``points`` and, where they span less than ``least`` (up the screen, across it) seen
+    along ``view``, two more points each way round their middle, so the view frames at least
+    that much.
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    if not len(pts):
+        return pts
+    if least is None:
+        least = LEAST_SOLE_M if view.name == "inferior" else LEAST_VIEW_M
+    d = np.asarray(view.direction, dtype=float)
+    d = d / np.linalg.norm(d)
+    up = np.asarray(view.up, dtype=float)
+    up = up - d * float(np.dot(up, d))
+    if np.linalg.norm(up) < 1e-9:
+        return pts
+    up /= np.linalg.norm(up)
+    across = np.cross(up, d)
+    centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+    extra = []
+    for axis, span in ((up, least[0]), (across, least[1])):
+        along = pts @ axis
+        if float(np.ptp(along)) < span:
+            mid = centre + axis * (float((along.min() + along.max()) / 2) - float(centre @ axis))
+            extra += [mid + axis * span / 2, mid - axis * span / 2]
+    return np.vstack([pts, np.array(extra)]) if extra else pts
+
+
 #: A target's point further than this (metres) from the boxes of its own structures is a wrong
 #: position (a user catalog's typo): it is left out of the framing, which it would shrink to a
 #: dot, and reported by :mod:`ims_atlas.scene.picture_checks`.
@@ -127,7 +166,8 @@ def _near_own(target, body: BodyMeshes) -> bool:
 def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None
                       ) -> np.ndarray:
     """Points to frame for a view: its targets' points and the boxes of their muscles (and
-    of the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets.
+    of the roots, for the spine's view), cut to :data:`CONTEXT_M` around the targets; at
+    least :data:`LEAST_VIEW_M` of the body round them (:func:`with_least_span`).
     """
     body = body if body is not None else body_for(manifest)
     targets = [t for t in picture.targets if t.key in view.targets]
@@ -140,7 +180,7 @@ def view_frame_points(picture: Picture, view: TargetView, manifest: Manifest, bo
     boxes = np.array(boxes, dtype=float).reshape(-1, 3)
     if len(points) and len(boxes):
         boxes = np.clip(boxes, points.min(axis=0) - CONTEXT_M, points.max(axis=0) + CONTEXT_M)
-    return np.vstack([points, boxes])
+    return with_least_span(np.vstack([points, boxes]), view)
 
 
 def sides_of(side: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from ims_atlas.scene.marker_overlay import MarkerOverlay
 from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import Palette
+from ims_atlas.scene.view_caption import ViewCaption
 
 #: Where the two viewports sit: (xmin, ymin, xmax, ymax) as fractions of the window.
 LEFT_HALF = (0.0, 0.0, 0.5, 1.0)
@@ -42,6 +43,7 @@ class SecondViewport:
         self.markers = MarkerOverlay(render_window, renderer, palette, midline_x)
         self.outline = Outline(renderer, palette.outline)
         self.outline.set_surfaces(list(outlined))
+        self.caption = ViewCaption(renderer)
 
     @property
     def camera(self):
@@ -58,5 +60,6 @@ class SecondViewport:
         """Take the viewport out of the window."""
         self.markers.close()
         self.outline.close()
+        self.caption.close()
         self.renderer.RemoveAllViewProps()
         self._window.RemoveRenderer(self.renderer)

@@ -52,6 +52,8 @@ class TargetLabels:
         renderer.AddViewProp(self._leaders)
         #: The screen boxes of the labels after the last layout: (x, y, w, h), y up, as VTK.
         self.boxes: list[tuple[float, float, float, float]] = []
+        #: Pixels at the viewport's top the labels keep clear of (its caption: scene.view_caption).
+        self.reserved_top = 0.0
 
     @property
     def props(self) -> list[object]:
@@ -127,14 +129,18 @@ class TargetLabels:
         xs = marks[:, 0] - ox
         ys = height - (marks[:, 1] - oy)
         right = [bool(r) for r in marks[:, 0] >= mirrors[:, 0] - 0.5]
-        placed = place_beside(xs, ys, sizes, right, width, height)
+        # Laid out below the caption's band: the labels' view starts under it.
+        band = min(max(self.reserved_top, 0.0), 0.3 * height)
+        ys = ys - band
+        height_below = height - band
+        placed = [(x, top + band, r) for x, top, r in place_beside(xs, ys, sizes, right, width, height_below)]
         # A label too wide for either side of its marker (a narrow viewport) goes on two lines.
-        wrap = [i for i in covering_markers(xs, ys, sizes, placed) if "\n" not in self._texts[i].GetInput()]
+        wrap = [i for i in covering_markers(xs, ys, sizes, [(x, t - band, r) for x, t, r in placed]) if "\n" not in self._texts[i].GetInput()]
         if wrap:
             for i in wrap:
                 self._texts[i].SetInput(f" {two_lines(self._texts[i].GetInput().strip())} ")
                 sizes[i] = self._size(self._texts[i])
-            placed = place_beside(xs, ys, sizes, right, width, height)
+            placed = [(x, top + band, r) for x, top, r in place_beside(xs, ys, sizes, right, width, height_below)]
         points = self._leader_points
         points.SetNumberOfPoints(2 * len(self._texts))
         lines = vtkCellArray()

@@ -181,3 +181,45 @@ def _main_region(targets: list[PictureTarget], body: BodyMeshes) -> list[Picture
 def view_hidden(view: TargetView, body: BodyMeshes) -> set[str]:
     """Structures a view does not draw (the other side, in a medial view)."""
     return hidden_for(view.name, body.manifest)
+
+
+#: A target of a view faces away from it when the view hides it at least this much more than
+#: its own best view does, and at least :data:`TURNED_HIDDEN` in all: the dorsal foot and shin
+#: muscles of metatarsalgia seen from behind through the calf and heel, the fibularis longus
+#: from behind, the hallux's adductor through the foot. Such targets get an inset of their own
+#: seen from where they face (:mod:`ims_atlas.export.insets`), not an x-ray.
+TURNED_MARGIN = 1.8
+TURNED_HIDDEN = 2.0
+
+
+def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMeshes) -> tuple[TargetView, ...]:
+    """Groups of ``view``'s local targets that face away from it, each as a view from the
+    direction its targets are least hidden from (one per direction and side of the body).
+    """
+    mine = [t for t in targets if t.key in view.targets and t.role != "paraspinal" and t.point is not None]
+    sides = {t.side for t in mine}
+    one_side = next(iter(sides)) if len(sides) == 1 and sides <= {"left", "right"} else "both"
+    directions = view_directions(body.manifest, one_side)
+    if view.name not in directions:
+        return ()
+    away: dict[str, list[tuple[str, dict[str, float]]]] = {}
+    for t in mine:
+        costs = facing_costs(body, t.point, one_side, t.structures)
+        best = _best(costs)
+        here = costs.get(view.name, 0.0)
+        if best != view.name and here >= TURNED_HIDDEN and here - costs[best] >= TURNED_MARGIN:
+            away.setdefault(t.side if one_side != "both" else "both", []).append((t.key, costs))
+    # One inset where one direction serves them all (EHL, EDL and EDB of the foot's dorsum,
+    # from the side; both forearms' ECRL in widespread pain, from the front): each target
+    # seen there at least half the margin better than here; the others by their own best.
+    out: list[TargetView] = []
+    for turned in away.values():
+        while turned:
+            name = _best({n: sum(c[n] for _, c in turned) for n in directions})
+            members = [(k, c) for k, c in turned if c[name] <= c[view.name] - TURNED_MARGIN / 2]
+            if not members:
+                members = [turned[0]]
+                name = _best(turned[0][1])
+            out.append(_view(body, name, directions[name], [k for k, _ in members], "local"))
+            turned = [(k, c) for k, c in turned if all(k != m for m, _ in members)]
+    return tuple(out)

@@ -235,7 +235,9 @@ def landmark_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
         return lm(bf.humerus_ends(side)[0] + 0.02 * bf.U, bf.A + 0.4 * bf.lateral(side))
 
     def elbow_medial(bf, side):
-        return lm(bf.humerus_ends(side)[1] + 0.015 * bf.U, bf.A - 0.4 * bf.lateral(side))
+        # The ray starts 1 cm inside the arm (lateral of the epicondyle's medial edge), so it
+        # meets the arm's own skin first, never the flank a hanging elbow lies beside.
+        return lm(bf.humerus_ends(side)[1] + 0.015 * bf.U + 0.01 * bf.lateral(side), bf.A - 0.4 * bf.lateral(side))
 
     def axilla(bf, side):
         return lm(bf.humerus_ends(side)[2] - 0.05 * bf.U, -bf.lateral(side))
@@ -307,6 +309,9 @@ def landmark_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
                 p = (bf.vertebra("C7", "spinous_tip") + bf.vertebra("T1", "spinous_tip")) / 2
             else:
                 p = bf.vertebra(level, "spinous_tip")
+            # 3 cm from the midline (a spinous tip may lie a few millimetres off it, which put
+            # the two sides' points up to 8 mm apart from mirror images).
+            p = p - ((p - bf.midline) @ bf.Lf) * bf.Lf
             return lm(p + 0.03 * bf.lateral(side), -bf.A)
         return rule
 

@@ -93,6 +93,26 @@ def _marker_px(panel, marker) -> tuple[np.ndarray, float]:
     return xy[0], float(np.linalg.norm(xy[1] - xy[0]))
 
 
+def _check_context(panel, points) -> None:
+    """The view frames at least LEAST_VIEW_M of the body round its targets (measured at their
+    depth, from the panel's own camera): enough to tell where on the body they are.
+    """
+    from ims_atlas.scene.picture import LEAST_SOLE_M, LEAST_VIEW_M
+
+    if not points:
+        return
+    least = LEAST_SOLE_M if panel.view.name == "inferior" else LEAST_VIEW_M
+    middle = np.mean(np.asarray(points, dtype=float), axis=0)
+    ox, oy = panel.box.x + panel.offset[0], panel.box.y + panel.offset[1]
+    r = panel.region
+    x0, x1, y0, y1 = r.x - ox, r.right - ox, r.y - oy, r.bottom - oy
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    top, bottom, left, right = panel.projector.unproject([(cx, y0), (cx, y1), (x0, cy), (x1, cy)], middle)
+    tall, wide = float(np.linalg.norm(top - bottom)), float(np.linalg.norm(right - left))
+    assert tall >= 0.95 * least[0] and wide >= 0.95 * least[1], (
+        f"the {panel.view.name} view frames only {tall:.2f} x {wide:.2f} m round its targets")
+
+
 @pytest.mark.parametrize("state", _states())
 def test_picture_is_truthful(state, manifest, catalog, scene):
     result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
@@ -130,6 +150,7 @@ def test_picture_is_truthful(state, manifest, catalog, scene):
                 want = np.asarray(DEFAULT_PALETTE.paraspinal_marker)
                 assert px[2] > px[0] + 0.15 and np.abs(px / max(px.max(), 1e-6) - want / want.max()).max() < 0.35, \
                     f"{m.label}: no blue marker at {x, y} ({px})"
+        _check_context(panel, [targets[k].point for k in view.targets if targets[k].point is not None])
         for (a, pa, ha), (b, pb, hb) in itertools.combinations(centres, 2):
             gap = float(np.linalg.norm(pa - pb))
             assert gap >= min(ha, hb) * 2 - 0.5, f"{a.label} and {b.label} are {gap:.1f} px apart in {view.name}"

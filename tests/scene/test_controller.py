@@ -434,3 +434,86 @@ def test_treated_muscles_are_outlined_from_their_coarse_copies(scene, manifest):
     scene.apply(plan_for(manifest))
     scene.screenshot()
     assert not outline.actor.GetVisibility()
+
+
+def test_each_viewport_says_what_it_shows(scene, manifest):
+    """Issue 16: in "both" each viewport has a caption naming its targets and the side it is
+    seen from, as the export's panels do ("Muscles to treat, from the inner side"); it is drawn
+    at the top of its own half (a light card, probed in the picture), the labels keep clear of
+    it, and one view has one caption; a picture without views (exploring) has none.
+    """
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        img = scene.screenshot()
+        width, height = scene.plotter.window_size
+        captions = scene.captions
+        assert [c.text for c in captions] == [v.caption_for(study=False) for v in picture.views]
+        assert captions[0].text != captions[1].text
+        for i, (caption, labels) in enumerate(zip(captions, (scene.labels, scene.second_labels), strict=True)):
+            x, y, w, h = caption.box()
+            lo, hi = (width / 2, width) if i else (0, width / 2)
+            assert lo <= x and x + w <= hi, f"caption {caption.text!r} leaves its half: {x, w}"
+            assert y + h >= height - 40, f"caption {caption.text!r} is not at the top: {y, h}"
+            # Drawn: the card's light pixels fill the caption's box in the picture (y down).
+            rows = img[int(height - y - h) + 3:int(height - y) - 3, int(x) + 3:int(x + w) - 3, :3]
+            assert rows.size and (rows.min(axis=-1) > 170).mean() > 0.5, f"no caption card drawn for {caption.text!r}"
+            for bx, by, bw, bh in labels.boxes:
+                clear = bx + bw <= x or x + w <= bx or by + bh <= y or y + h <= by
+                assert clear, f"a label {bx, by, bw, bh} covers the caption {caption.text!r}"
+        scene.show_views(picture, picture.views[:1])
+        assert [c.text for c in scene.captions] == [picture.views[0].caption_for(study=False)]
+        scene.show(picture, frame=False)
+        assert scene.captions == ()
+    finally:
+        scene.unsplit()
+
+
+def test_danger_zone_depth_tags_keep_clear_of_the_markers_and_labels(scene, manifest):
+    """Issue 16: in thoracic pain the pleura's depth tag ("3.0 cm") sat on the rhomboid minor
+    marker. In the window the tags are laid out with the targets' labels: each beside its
+    point with a leader, covering no marker and no other label.
+    """
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.hazard_layer import HazardLayer
+    from ims_atlas.scene.label_spread import MARKER_CLEAR_PX
+    from ims_atlas.scene.picture import picture_for
+    from ims_atlas.study.danger_zones import danger_report
+    from ims_atlas.study.dermatomes import load_painted_skin
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(condition_id="thoracic_pain", side="right"), manifest, catalog)
+    report = danger_report(treatment_plan(catalog, manifest, "thoracic_pain", "right"), manifest, load_painted_skin())
+    layer = HazardLayer(scene.plotter, tags=scene.set_extra_labels)
+    try:
+        scene.show_views(picture, picture.views)
+        layer.show(report, manifest)
+        scene.screenshot()
+        texts = [t.GetInput().strip() for t in scene.labels.props[1:]]
+        tags = [i for i, t in enumerate(texts) if t.endswith(" cm")]
+        assert tags, f"no depth tag among the labels: {texts}"
+        boxes = scene.labels.boxes
+        marks = [m for v in picture.views[:1] for m in _marker_points(scene, picture, v, False)]
+        for i in tags:
+            x, y, w, h = boxes[i]
+            for mx, my in marks:
+                inside = x - MARKER_CLEAR_PX / 2 < mx < x + w + MARKER_CLEAR_PX / 2 and \
+                    y - MARKER_CLEAR_PX / 2 < my < y + h + MARKER_CLEAR_PX / 2
+                assert not inside, f"the tag {texts[i]!r} {boxes[i]} covers the marker at {(mx, my)}"
+            for j, b in enumerate(boxes):
+                if j != i:
+                    separate = x + w <= b[0] or b[0] + b[2] <= x or y + h <= b[1] or b[1] + b[3] <= y
+                    assert separate, f"the tag {texts[i]!r} covers the label {texts[j]!r}"
+        layer.hide()
+        assert not any(t.GetInput().strip().endswith(" cm") for t in scene.labels.props[1:])
+    finally:
+        layer.hide(render=False)
+        scene.unsplit()

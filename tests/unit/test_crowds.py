@@ -60,3 +60,29 @@ def test_several_crowds_are_found_largest_first_and_never_share_a_point():
     assert find_crowds(points, side=40, most=1, taken=(first,)) == ()
     # Three points left over are no crowd.
     assert find_crowds({**shoulder, **dict(list(forearm.items())[:3])}, side=40, most=3) == (tuple(shoulder),)
+
+
+def test_three_leaders_meeting_at_one_spot_are_a_crowd():
+    """Three points within a knot's box (0.07 of the view's height: 49 px of a 700 px view) are a crowd."""
+    from ims_atlas.scene.crowds import find_tiered
+
+    knot = {"local:a:right": (300, 300), "local:b:right": (320, 310), "local:c:right": (310, 340)}
+    far = {"local:d:right": (600, 100), "local:e:right": (100, 650)}
+    assert set(find_tiered({**knot, **far}, view_h=700)) == set(knot)
+    # Spread over more than the knot's box, three are no crowd.
+    loose = {"local:a:right": (300, 300), "local:b:right": (420, 310), "local:c:right": (310, 440)}
+    assert find_tiered({**loose, **far}, view_h=700) == ()
+
+
+def test_five_along_a_narrow_strip_are_a_crowd():
+    """A forearm and hand seen from the front: five points down a strip 0.08 x 0.4 of the view."""
+    from ims_atlas.scene.crowds import find_tiered
+
+    strip = {f"local:{n}:right": (200 + 8 * (i % 2), 300 + 60 * i) for i, n in enumerate("abcde")}
+    assert set(find_tiered(strip, view_h=700)) == set(strip)
+    # Lying across the view, the same.
+    lying = {k: (y, x) for k, (x, y) in strip.items()}
+    assert set(find_tiered(lying, view_h=700)) == set(lying)
+    # Four of them are not (and too spread for a square of a fifth of the view).
+    four = dict(list(strip.items())[::2] + [list(strip.items())[1]])
+    assert find_tiered(four, view_h=700) == ()

@@ -83,18 +83,37 @@ def test_danger_command(capsys):
 
 
 def test_a_site_where_a_hazard_is_not_measured_never_reads_as_safe(catalog, manifest, skin):
-    """Where the model's skin lies inside the pleura (by the armpit), the site's line says the
-    lung was not measured there: never "nothing within 8 cm" over the chest wall."""
+    """Where a hazard could not be measured at a site (the skin there lies inside the organ), the
+    site's line says so: never "nothing within 8 cm" over the chest wall. The bundled skin has
+    no such site any more (test_the_chest_wall_sites_measure_the_pleura), so one is made here
+    from the real report: serratus anterior's pleura taken out of its measurements."""
     from ims_atlas.cli.study_commands import danger_text
     from ims_atlas.qt.study_hooks import danger_html
-    from ims_atlas.study.danger_zones import danger_view
+    from ims_atlas.study.danger_zones import DangerReport, danger_view
 
-    report = danger_report(treatment_plan(catalog, manifest, "thoracic_pain", "right"), manifest, skin)
-    unmeasured = {k.split(" at ", 1)[1] for k in report.not_measured if " at " in k}
-    assert unmeasured, "expected a site whose pleura depth is not measured on this skin"
+    real = danger_report(treatment_plan(catalog, manifest, "thoracic_pain", "right"), manifest, skin)
+    target = "Serratus anterior"
+    sites = tuple(replace(s, near=tuple(m for m in s.near if m.hazard != "lung and pleura")) if s.target == target
+                  else s for s in real.sites)
+    report = DangerReport(sites, {**real.not_measured, f"lung and pleura at {target}": "the model's skin at this "
+                                  "site lies inside the Parietal pleura (right); no depth is given here"}, real.notes)
     text = danger_text({"condition": "thoracic_pain", "side": "right", **danger_view(report)})
     html = danger_html(report)
-    for target in unmeasured:
-        line = next(line for line in text.splitlines() if line.startswith(f"- {target} "))
-        assert "not measured here" in line and "nothing within" not in line
-        assert f"<b>{target}</b>" in html
+    line = next(line for line in text.splitlines() if line.startswith(f"- {target} "))
+    assert "not measured here" in line and "nothing within" not in line
+    assert f"<b>{target}</b>" in html
+
+
+def test_the_chest_wall_sites_measure_the_pleura(catalog, manifest, skin):
+    """The skin over the chest wall is outside the pleura: the thoracic-pain sites over it
+    (serratus anterior on the lateral wall, iliocostalis thoracis beside the spine) have their
+    lung and pleura depth measured, not reported as lying inside the pleura."""
+    report = danger_report(treatment_plan(catalog, manifest, "thoracic_pain", "right"), manifest, skin)
+    for target in ("Serratus anterior", "Iliocostalis thoracis", "Rhomboid minor"):
+        assert report.unmeasured_at(target) == [], (target, report.not_measured)
+        site = next(s for s in report.sites if s.target == target)
+        pleura = [m for m in site.near if m.hazard == "lung and pleura"]
+        assert pleura, (target, site.near)
+        # Deeper than the skin and the target's own depth over the chest wall, and within a
+        # chest wall's thickness (a few centimetres), not the 8 cm of "nothing near".
+        assert 0.5 < pleura[0].depth_from_skin_cm < 6.0, (target, pleura[0])

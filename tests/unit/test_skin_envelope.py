@@ -1,0 +1,115 @@
+"""The bundled skin envelope (meshes/skin/skin.npz, built by scripts/build_skin.py): one closed
+outer surface with nothing inside the body, and the arms apart from the flank below the axilla."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial import cKDTree
+
+from ims_atlas.anatomy.geometry import contains_point
+from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.study.body_landmarks import BodyFrame, find_landmark
+from ims_atlas.study.dermatomes import SIDES, load_painted_skin
+
+#: Trunk structures of the lateral chest and abdominal wall the hanging arm lies beside (not the
+#: latissimus dorsi: it inserts on the humerus, the posterior axillary fold).
+FLANK = ("ribcage", "serratus_anterior", "external_oblique")
+#: Arm structures facing the flank.
+ARM = ("humerus", "biceps_brachii", "triceps_brachii", "brachialis", "coracobrachialis")
+
+
+@pytest.fixture(scope="module")
+def skin():
+    return load_painted_skin()
+
+
+def _edges(faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    return np.unique(e, axis=0, return_counts=True)
+
+
+def test_the_skin_is_one_closed_surface_of_sphere_topology(skin):
+    """Every edge joins exactly two triangles (closed, manifold), the surface is one piece, and
+    its Euler characteristic V - E + F is 2: a sphere, no handle. A sheet running into a body
+    cavity that opens to the outside, or an arm bridged to the flank below the axilla, adds a
+    handle (the old envelope had V - E + F = -34)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    faces = np.asarray(skin.faces)
+    edges, counts = _edges(faces)
+    assert np.all(counts == 2), f"{int(np.sum(counts != 2))} edges not shared by exactly two triangles"
+    n = len(skin.points)
+    assert np.array_equal(np.unique(faces), np.arange(n)), "vertices outside every triangle"
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    pieces, _ = connected_components(graph, directed=False)
+    assert pieces == 1
+    assert n - len(edges) + len(faces) == 2
+
+
+def test_no_skin_lies_inside_an_organ(skin, manifest):
+    """The thoracic and abdominal cavities are filled: no skin vertex lies inside the pleura,
+    a lung or a kidney (the old envelope had about 1150 inside each pleural sac)."""
+    points = np.asarray(skin.points, dtype=float)
+    organs = [s for s in manifest.every() if s.kind == "organ"]
+    assert {s.id.rsplit("_", 1)[0] for s in organs} >= {"pleura", "lung", "kidney"}
+    for s in organs:
+        mesh = read_mesh(manifest.file_path(s))
+        lo, hi = mesh.points.min(axis=0), mesh.points.max(axis=0)
+        near = np.flatnonzero(np.all((points >= lo) & (points <= hi), axis=1))
+        inside = [int(i) for i in near if contains_point(mesh.points, mesh.faces, points[i])]
+        assert not inside, f"{len(inside)} skin vertices inside {s.id}, e.g. {points[inside[0]].round(3)}"
+
+
+def _cloud(manifest, names, side):
+    pts = [read_mesh(manifest.file_path(s)).points for s in manifest
+           if s.side == side and (s.muscle or s.id.rsplit("_", 1)[0]) in names]
+    pts += [read_mesh(manifest.file_path(s)).points for s in manifest if s.id in names]
+    return np.concatenate(pts)
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_the_arm_is_apart_from_the_flank_below_the_axilla(skin, manifest, side):
+    """From the elbow up to 2 cm below the anterior axillary fold (pectoralis major's lowest
+    point; the arm hangs within a centimetre of the serratus above it), the straight line between the arm
+    and the chest or abdominal wall (the closest pair of their mesh points in each 2 cm band of
+    height) leaves the body on its way: the arm has its own skin there, not a bridge to the
+    flank (on the old envelope the whole line was inside the body at most heights)."""
+    bf = BodyFrame(manifest)
+    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
+    arm, flank = _cloud(manifest, ARM, side), _cloud(manifest, FLANK, side)
+    flank = flank[(flank - bf.midline) @ bf.lateral(side) > 0]  # the ribcage is one mesh: this side's half
+    fold = _cloud(manifest, ("pectoralis_major",), side)
+    top = float(fold[:, 2].min()) - 0.02
+    assert top < float(np.asarray(find_landmark(bf, "axilla_apex", side).point) @ bf.U)
+    elbow = float(arm[:, 2].min()) + 0.03
+    heights = np.arange(elbow, top, 0.02)
+    assert len(heights) >= 5
+    inside = []
+    for h in heights:
+        a, f = arm[np.abs(arm[:, 2] - h) < 0.01], flank[np.abs(flank[:, 2] - h) < 0.01]
+        if not len(a) or not len(f):
+            continue
+        d, j = cKDTree(f).query(a)
+        k = int(np.argmin(d))
+        line = a[k] + np.linspace(0.0, 1.0, 41)[:, None] * (f[j[k]] - a[k])
+        if all(contains_point(points, faces, q) for q in line):
+            inside.append((round(float(h), 3), round(float(d[k]) * 100, 1)))
+    assert not inside, f"{side}: between arm and flank inside the skin at (height m, gap cm) {inside}"
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_every_bone_and_arm_muscle_is_under_the_skin(skin, manifest, side):
+    """The envelope covers the bones and the arm's muscles (the arm kept apart must not lose
+    its own cover): at most a few vertices of a hand's or foot's bones poke through."""
+    import pyvista as pv
+
+    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
+    surface = pv.PolyData(points, np.hstack([np.full((len(faces), 1), 3), faces]).ravel())
+    checked = [s for s in manifest if s.side in (side, None) and
+               (s.kind in ("bone", "vertebra") or (s.kind == "muscle" and s.region in ("arm", "forearm", "elbow")))]
+    cloud = np.concatenate([read_mesh(manifest.file_path(s)).points for s in checked])
+    inside = np.asarray(pv.PolyData(cloud).select_interior_points(surface, check_surface=False)
+                        .point_data["selected_points"]).astype(bool)
+    assert inside.mean() > 0.999, f"{int((~inside).sum())} of {len(cloud)} vertices outside the skin"
