@@ -371,7 +371,7 @@ def build_meshes(out: str | Path) -> dict:
             "plantaris, extensor digitorum brevis and the lumbricals and plantar interossei of the foot, and the other catalog "
             "muscles it lacks: subclavius, the serratus posteriores, longissimus capitis and cervicis, iliocostalis "
             "cervicis, spinalis and semispinalis thoracis, semispinalis cervicis, the thoracic rotatores, longus capitis, "
-            "the anterior and lateral recti capitis, platysma, transversus thoracis, pyramidalis, coccygeus, pectineus, the gemelli, obturator externus, "
+            "the anterior and lateral recti capitis, platysma, transversus thoracis, pyramidalis, pectineus, the gemelli, obturator externus, "
             "adductor minimus, fibularis tertius, extensor hallucis brevis, the hand's hypothenar muscles and flexor and "
             "opponens digiti minimi of the foot), the deltoid, supraspinatus, infraspinatus and rectus abdominis (replacing myo-sim's lines "
             "of the same muscles), the superficial muscles of the back and radial side of the forearm (brachioradialis, "
