@@ -14,7 +14,8 @@ from ims_atlas.study.study_data import data_path, read_json, require, text_field
 @dataclass(frozen=True)
 class Indicator:
     """``muscle`` is named an indicator muscle of ``segment`` by ``source`` (a catalog source id),
-    whose short name for a reader is ``source_name`` (e.g. ``"ASIA key muscles"``)."""
+    whose short name for a reader is ``source_name`` (e.g. ``"ASIA key muscles"``).
+    """
 
     segment: str
     muscle: str

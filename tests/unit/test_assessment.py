@@ -11,6 +11,7 @@ from ims_atlas.catalog.load import load_catalog
 from ims_atlas.cli import main
 from ims_atlas.core.errors import DataError
 from ims_atlas.core.paths import bundled_catalog_path
+from ims_atlas.study import indicators as indicators_module
 from ims_atlas.study.assessment import (
     INDICATOR_BONUS,
     MAJOR_WEIGHT,
@@ -23,7 +24,6 @@ from ims_atlas.study.assessment import (
     assess,
     parse_sign,
 )
-from ims_atlas.study import indicators as indicators_module
 from ims_atlas.study.assessment_views import CAVEAT, assessment_text, assessment_view, sheet_view
 from ims_atlas.study.indicators import load_indicators
 from ims_atlas.study.signs import bundled_signs
