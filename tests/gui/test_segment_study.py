@@ -48,7 +48,7 @@ def test_assessment_panel_ranks_and_lights_c5(open_window, qtbot, catalog, tmp_p
     assert _orange_share(window) > before + 0.002
     saved = panel.save_to(tmp_path / "a.txt")
     text = saved.read_text()
-    assert "1. C5  score 4.5" in text and "supraspinatus:right" in text
+    assert "1. C5  score 3.5" in text and "supraspinatus:right" in text
     panel.clear()
     assert panel.findings_list.count() == 0
 
