@@ -295,7 +295,8 @@ class _Checker:
                     self.add([*where, key], f"source {short(key)!r} is never cited", "warning")
 
 
-def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog | None = None) -> list[Problem]:
+def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog | None = None,
+                  cited_elsewhere: frozenset[str] = frozenset()) -> list[Problem]:
     """Every rule violation in a parsed catalog document.
 
     Parameters
@@ -309,10 +310,14 @@ def rule_problems(doc: object, file: str, *, user: bool = False, base: Catalog |
         reported as unused.
     base
         The catalog a user catalog is merged over: its muscle and source ids count as known.
+    cited_elsewhere
+        Source ids cited outside the document (the study's data files cite catalog sources):
+        they are not reported as never cited.
     """
     if not isinstance(doc, dict):
         return []  # the schema reports "must be an object"
     check = _Checker(doc, file, user, base)
+    check.cited |= set(cited_elsewhere)
     check.check_muscles()
     check.check_segments()
     check.check_conditions()

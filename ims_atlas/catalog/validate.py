@@ -38,7 +38,7 @@ def _path_key(problem: Problem) -> tuple:
 
 def validate_document(doc: object, file: str, manifest: Manifest | None = None, *,
                       user: bool = False, base: Catalog | None = None,
-                      anatomy_as_warnings: bool = False) -> list[Problem]:
+                      anatomy_as_warnings: bool = False, cited_elsewhere: frozenset[str] = frozenset()) -> list[Problem]:
     """Every problem in a parsed catalog document, in document order.
 
     Parameters
@@ -56,10 +56,12 @@ def validate_document(doc: object, file: str, manifest: Manifest | None = None, 
     anatomy_as_warnings
         Report what the mesh checks find as warnings (the app's loader: damaged anatomy must
         not reject a catalog); ``validate`` keeps them errors.
+    cited_elsewhere
+        Source ids cited outside the catalog (by the study's data): not "never cited".
     """
     try:
         problems = schema_problems(doc, file, user=user)
-        problems += rule_problems(doc, file, user=user, base=base)
+        problems += rule_problems(doc, file, user=user, base=base, cited_elsewhere=cited_elsewhere)
         problems += text_problems(doc, file)
         if manifest is not None:
             found = placement_problems(_placeable(doc, problems), file, manifest)
@@ -103,7 +105,7 @@ def _placeable(doc: object, problems: list[Problem]) -> object:
 
 
 def validate_file(path: str | Path, manifest: Manifest | str | Path | None = None, user: bool = False,
-                  base: Catalog | None = None) -> list[Problem]:
+                  base: Catalog | None = None, cited_elsewhere: frozenset[str] = frozenset()) -> list[Problem]:
     """Every problem in a catalog file (errors and warnings), each with its JSON path.
 
     Parameters
@@ -117,6 +119,8 @@ def validate_file(path: str | Path, manifest: Manifest | str | Path | None = Non
         Check as a user catalog.
     base
         For a user catalog: the catalog it is merged over.
+    cited_elsewhere
+        Source ids cited outside the catalog (see :func:`validate_document`).
 
     Returns
     -------
@@ -132,7 +136,7 @@ def validate_file(path: str | Path, manifest: Manifest | str | Path | None = Non
         except DataError as exc:
             problems += exc.problems
             manifest = None
-    return problems + validate_document(doc, str(path), manifest, user=user, base=base)
+    return problems + validate_document(doc, str(path), manifest, user=user, base=base, cited_elsewhere=cited_elsewhere)
 
 
 def has_errors(problems: list[Problem]) -> bool:

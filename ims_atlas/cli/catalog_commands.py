@@ -108,6 +108,31 @@ def _show(args: argparse.Namespace, view: Any, as_text: Callable[[Any], str]) ->
     return EXIT_OK
 
 
+def _validate_bundled_or(file: Path, manifest):
+    """The problems of catalog ``file``; for the catalog this copy ships, also the study data's
+    citations of its sources (counted as citations; an id it lacks is an error in the study file).
+    """
+    from ims_atlas.catalog.validate import validate_file
+    from ims_atlas.core.errors import Problem
+    from ims_atlas.core.paths import shipped_catalog_path
+
+    if Path(file).resolve() != shipped_catalog_path().resolve():
+        return validate_file(file, manifest)
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.study.citations import catalog_citations
+
+    cited = catalog_citations()
+    problems = validate_file(file, manifest, cited_elsewhere=frozenset(cited))
+    if any(p.severity == "error" for p in problems):
+        return problems
+    known = set(load_catalog(file).sources)
+    for source, places in sorted(cited.items()):
+        if source not in known:
+            problems += [Problem(where, path, f"cites source {source!r}, which {file} does not hold; "
+                                 "add it to the catalog's sources or fix the id") for where, path in places]
+    return problems
+
+
 def _default_manifest_path() -> Path | None:
     from ims_atlas.core.paths import meshes_dir
 
@@ -213,7 +238,7 @@ def run_validate(args: argparse.Namespace) -> int:
         anatomy, manifest_problems = open_manifest(manifest_path)
         problems += manifest_problems + mesh_file_problems(anatomy)
         manifest = anatomy if not manifest_problems else None
-    problems += validate_file(file, manifest)
+    problems += _validate_bundled_or(file, manifest)
     user_file = getattr(args, "catalog", None)
     if user_file is not None:
         if has_errors(problems):

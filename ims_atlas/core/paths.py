@@ -38,6 +38,11 @@ def data_root() -> Path:
     env = os.environ.get("IMS_ATLAS_DATA")
     if env:
         return Path(env).expanduser()
+    return _shipped_root()
+
+
+def _shipped_root() -> Path:
+    """The data folder shipped with this copy of IMS Atlas (``IMS_ATLAS_DATA`` aside)."""
     package = _package_dir()
     bundled = package / _BUNDLED
     if (bundled / "site_catalog.json").is_file():
@@ -48,6 +53,13 @@ def data_root() -> Path:
 def bundled_catalog_path() -> Path:
     """The catalog shipped with IMS Atlas."""
     return data_root() / "site_catalog.json"
+
+
+def shipped_catalog_path() -> Path:
+    """The catalog this copy of IMS Atlas ships, whatever ``IMS_ATLAS_DATA`` says: the one the
+    study's data files (``ims_atlas/study/data``) cite sources from.
+    """
+    return _shipped_root() / "site_catalog.json"
 
 
 def catalog_schema_path() -> Path:

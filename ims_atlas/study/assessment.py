@@ -159,8 +159,8 @@ def _muscle_reason(catalog: Catalog, indicators: tuple[Indicator, ...], finding:
     key = indicator_sources(indicators, muscle.id, segment)
     if key:
         weight += INDICATOR_BONUS
-        why += f"; an indicator muscle of {segment} in {', '.join(key)}"
-    return Reason(finding.label, weight, why, tuple(dict.fromkeys(muscle.sources + key)))
+        why += f"; an indicator muscle of {segment} in {' and '.join(i.source_name or i.source for i in key)}"
+    return Reason(finding.label, weight, why, tuple(dict.fromkeys(muscle.sources + tuple(i.source for i in key))))
 
 
 def _sign_reason(signs: SignList, finding: SignFinding, segment: str) -> Reason:
@@ -194,7 +194,7 @@ def assess(catalog: Catalog, findings: Findings, signs: SignList | None = None,
         If a muscle finding names a muscle the catalog does not have.
     """
     signs = signs or bundled_signs()
-    indicators = load_indicators() if indicators is None else indicators
+    indicators = load_indicators(catalog.sources) if indicators is None else indicators
     check_findings(catalog, findings)
     candidates: list[str] = []
     for m in findings.muscles:

@@ -40,8 +40,10 @@ def test_export_puts_the_findings_and_the_best_segment_into_the_clinician_sheet_
     text = " ".join(_text(sheet).split())
     assert "Examination findings and the segments that explain them" in text
     assert "Supraspinatus, right: tender; Infraspinatus, right: tender; Deltoid, right: tender" in text
-    # C5: three major roots that are C5 indicator muscles (1.5 each) and the sign (1)
-    assert "1. C5 score 5.5, paraspinal level C4-C5, right" in text
+    # C5: three major roots (1 each), the deltoid a C5 indicator muscle in Hoppenfeld 2018 (+0.5),
+    # and the sign (1)
+    assert "1. C5 score 4.5, paraspinal level C4-C5, right" in text
+    assert "an indicator muscle of C5 in Hoppenfeld 2018" in text
     assert "2. C6 score 3" in text
     assert "Trophoedema (peau d'orange, matchstick test) was found at C5, not C6" in text
     assert "not a diagnosis" in text

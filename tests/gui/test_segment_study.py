@@ -48,7 +48,7 @@ def test_assessment_panel_ranks_and_lights_c5(open_window, qtbot, catalog, tmp_p
     assert _orange_share(window) > before + 0.002
     saved = panel.save_to(tmp_path / "a.txt")
     text = saved.read_text()
-    assert "1. C5  score 4.5" in text and "supraspinatus:right" in text
+    assert "1. C5  score 3.5" in text and "supraspinatus:right" in text
     panel.clear()
     assert panel.findings_list.count() == 0
 
@@ -187,8 +187,9 @@ def test_the_panel_puts_the_findings_alone_into_a_clinician_sheet(open_window, q
     text = _pdf_text(sheet)
     assert "Clinician sheet: find the segment" in text
     assert "Supraspinatus, right: tender; Infraspinatus, right: tender; Deltoid, right: tender" in text
-    assert "1. C5 score 5.5, paraspinal level C4-C5, right" in text
-    assert "C5 is a major root of Deltoid (Axillary nerve)" in text
+    # three major roots (1 each), the deltoid a C5 indicator muscle in Hoppenfeld 2018 (+0.5), the sign 1
+    assert "1. C5 score 4.5, paraspinal level C4-C5, right" in text
+    assert "C5 is a major root of Deltoid (Axillary nerve); an indicator muscle of C5 in Hoppenfeld 2018" in text
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == ["findings.pdf"]
 
 
@@ -220,7 +221,7 @@ def test_with_a_plan_on_screen_the_findings_go_into_the_handouts_clinician_sheet
     sheet = _pdf_text(tmp_path / "sheet.pdf")
     assert "Clinician sheet: Shoulder pain" in sheet and "Red flags" in sheet
     assert "Examination findings and the segments that explain them" in sheet
-    assert "1. C5 score 5.5" in sheet
+    assert "1. C5 score 4.5" in sheet
     handout = _pdf_text(tmp_path / "handout.pdf")
     assert "Examination findings" not in handout and "Trophoedema" not in handout
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from ims_atlas.catalog.load import load_catalog
 from ims_atlas.cli import main
+from ims_atlas.core.errors import DataError
 from ims_atlas.core.paths import bundled_catalog_path
+from ims_atlas.study import indicators as indicators_module
 from ims_atlas.study.assessment import (
     INDICATOR_BONUS,
     MAJOR_WEIGHT,
@@ -21,7 +24,7 @@ from ims_atlas.study.assessment import (
     assess,
     parse_sign,
 )
-from ims_atlas.study.assessment_views import CAVEAT, assessment_view, sheet_view
+from ims_atlas.study.assessment_views import CAVEAT, assessment_text, assessment_view, sheet_view
 from ims_atlas.study.indicators import load_indicators
 from ims_atlas.study.signs import bundled_signs
 
@@ -52,7 +55,7 @@ def test_score_is_the_sum_of_the_catalog_weights(catalog):
     """Recomputed from the catalog's own roots and the indicator table, not from the code's output."""
     muscles = ("extensor_carpi_radialis_brevis", "extensor_carpi_radialis_longus", "supinator")
     result = ranked(catalog, *muscles)
-    indicators = load_indicators()
+    indicators = load_indicators(catalog.sources)
     for seg in result.segments:
         expected = 0.0
         for m in muscles:
@@ -128,10 +131,63 @@ def test_every_sign_and_indicator_is_sourced(catalog):
     signs = bundled_signs()
     assert {"tender_motor_points", "taut_bands", "trophoedema", "goose_flesh", "sweating_coldness", "hair_loss",
             "restricted_range"} <= {s.id for s in signs.signs}
-    for ind in load_indicators():
+    for ind in load_indicators(catalog.sources):
         assert catalog.has_muscle(ind.muscle), ind
         assert catalog.source(ind.source) is not None, ind
         assert ind.segment in catalog.muscle(ind.muscle).root_segments(), f"{ind}: not a root in the catalog"
+
+
+def test_the_reasoning_names_the_indicator_source_in_words_not_its_id(catalog):
+    result = ranked(catalog, "deltoid", "extensor_carpi_radialis_brevis")
+    by = {s.segment: {r.finding: r for r in s.reasons} for s in result.segments}
+    deltoid = by["C5"]["deltoid:right"]
+    assert deltoid.why.endswith("an indicator muscle of C5 in Hoppenfeld 2018")
+    assert "hoppenfeld2018" in deltoid.sources  # the JSON keeps the id for a program to resolve
+    assert by["C6"]["extensor_carpi_radialis_brevis:right"].why.endswith("an indicator muscle of C6 in ASIA key muscles")
+    text = assessment_text(assessment_view(result))
+    assert "in Hoppenfeld 2018 (+1.5)" in text and "ASIA key muscles" in text
+    for sid in {i.source for i in load_indicators(catalog.sources)}:
+        assert sid not in text, sid
+
+
+def test_biceps_is_a_c5_indicator_in_both_sources_said_once(catalog):
+    c5 = next(s for s in ranked(catalog, "biceps_brachii").segments if s.segment == "C5")
+    assert c5.score == MAJOR_WEIGHT + INDICATOR_BONUS  # one bonus, however many sources agree
+    assert c5.reasons[0].why.endswith("in Hoppenfeld 2018 and ASIA key muscles")
+
+
+def test_the_t1_key_muscle_is_the_little_fingers_abductor(catalog):
+    t1 = {i.muscle for i in load_indicators(catalog.sources) if i.segment == "T1" and i.source == "asia2019"}
+    assert t1 == {"abductor_digiti_minimi_of_hand"}
+    assert "asia2019" in catalog.muscle("abductor_digiti_minimi_of_hand").sources
+
+
+def _indicator_file(tmp_path, source, names):
+    path = tmp_path / "indicators.json"
+    path.write_text(json.dumps({"sources": names, "indicators": [
+        {"segment": "C5", "source": "asia2019", "muscles": ["biceps_brachii"]},
+        {"segment": "C5", "source": source, "muscles": ["deltoid"]}]}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("source, names, message", [
+    ("upstate_roots", {"asia2019": "ASIA key muscles", "upstate_roots": "SUNY Upstate"},
+     "unknown source 'upstate_roots': not a source of the catalog"),
+    ("hoppenfeld2018", {"asia2019": "ASIA key muscles"}, "source 'hoppenfeld2018' has no short name"),
+])
+def test_an_indicator_row_citing_no_catalog_source_is_refused(catalog, tmp_path, source, names, message):
+    path = _indicator_file(tmp_path, source, names)
+    with pytest.raises(DataError) as err:
+        load_indicators(catalog.sources, path)
+    text = str(err.value)
+    assert str(path) in text and "$.indicators[1].source" in text and message in text
+
+
+def test_the_bundled_indicator_sources_are_catalog_sources_and_all_cited(catalog):
+    doc = json.loads((Path(indicators_module.__file__).parent / "data" / "indicator_muscles.json").read_text("utf-8"))
+    assert set(doc["sources"]) <= set(catalog.sources)
+    assert set(doc["sources"]) == {i.source for i in load_indicators(catalog.sources)}
+    assert "upstate_roots" not in json.dumps(doc)
 
 
 def test_view_shape_and_sheet(catalog):
@@ -150,8 +206,9 @@ def test_sheet_view_names_the_findings_and_keeps_the_best_segments_with_their_re
                                 "Trophoedema (peau d'orange, matchstick test) at C5, right"]
     assert [s["segment"] for s in view["segments"]] == ["C5", "C6"]
     c5 = view["segments"][0]
-    # supraspinatus and deltoid: major root + indicator (1.5 each), the sign 1
-    assert c5["score"] == 2 * (MAJOR_WEIGHT + INDICATOR_BONUS) + SIGN_WEIGHT
+    # supraspinatus: major root (no source read names it a C5 indicator muscle); deltoid: major root
+    # + indicator (Hoppenfeld 2018); the sign 1
+    assert c5["score"] == MAJOR_WEIGHT + (MAJOR_WEIGHT + INDICATOR_BONUS) + SIGN_WEIGHT
     assert [r["finding"] for r in c5["reasoning"]] == ["supraspinatus:right", "deltoid", "trophoedema:C5:right"]
     assert view["more"] == len(assess(catalog, findings).segments) - 2
     assert view["caveat"] == CAVEAT and "major 1, minor 0.5" in view["method"]
