@@ -191,7 +191,7 @@ class InsetPart:
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
                  beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None,
-                 seen: str = "") -> InsetPart:
+                 seen: str = "", pose=None) -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
@@ -200,7 +200,13 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     its model size is a large disc hiding the muscle it marks); ``marker_px``: their largest
     radius in pixels (by default :data:`MARKER_MOST` of ``size``'s height); ``seen``: the
     words for a ``view`` from another side than the panel's ("from the front"), whose targets
-    face away from the panel (:func:`~ims_atlas.scene.target_views.turned_away`).
+    face away from the panel (:func:`~ims_atlas.scene.target_views.turned_away`); ``pose``:
+    the camera (position, focal point, up) of the view it enlarges, looked through with a
+    narrower lens (:meth:`~ims_atlas.export.render.OffscreenScene.zoom`), so the inset is that
+    view enlarged. (Aimed afresh, from 22 cm straight behind a hand, its thenar points, 5 cm
+    further than its hypothenar ones, came out a quarter smaller, where the panel, from 2 m
+    and off to one side, had them shifted sideways: no frame on the view enclosed what the
+    inset showed.)
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
@@ -216,7 +222,11 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
         # round them to tell where on the body they are (a shin and an ankle, not a patch of
         # one muscle).
         points = with_least_span(points, view, TURNED_LEAST_M)
-    aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
+    if pose is not None and not seen and len(points):
+        scene.resize(regions.size)
+        scene.zoom(pose, points, regions.view, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
+    else:
+        aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
     zoom = enlargement(beside, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd)) if beside else None
     if zoom is not None and not np.isfinite(zoom):
         zoom = None

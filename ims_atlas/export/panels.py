@@ -204,6 +204,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     regions = one_column_regions(half, panel_style, without(set(crowd_keys) | away), main_column, gutter)
     aim_into(scene, points, view, regions)
     beside = projected(scene, own.targets, scene.projector())
+    pose = scene.pose()  # each inset is this view enlarged (seen through a narrower lens)
     most = max(MAX_INSETS - len(turned), 1 if crowd_keys else 0)
     crowds_here = {k: p for k, p in beside.items() if k not in away}
     found = tuple(turned)[:MAX_INSETS]
@@ -233,7 +234,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     crowds = tuple(sorted(found, key=lambda keys: float(np.mean([beside[k][1] for k in keys if k in beside] or [0]))))
     wi = w - half[0]
 
-    def insets_for(chosen):
+    def insets_for(chosen, pose=pose):
         room = np.array([need[k] for k in chosen])
         tops = (np.concatenate([[0.0], np.cumsum(room)]) * h / room.sum()).round().astype(int)
         parts = []
@@ -242,7 +243,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
             seen_from = turned.get(keys)
             parts.append((render_inset(scene, picture, seen_from or view, crowd, (wi, int(y1 - y0)), panel_style,
                                        before, gutter, transparent, None if seen_from else beside, MARKER_MOST * h,
-                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else ""), keys))
+                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else "", pose=pose),
+                          keys))
         return parts
 
     def zooms(parts) -> dict:
@@ -268,8 +270,6 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
             parts, kept = alone, (crowd_keys,)
     if not kept:
         return None
-    if len(kept) < len(parts):
-        parts = insets_for(kept)
     taken = {k for keys in kept for k in keys}
     rest = without(taken)
     if both_sides(rest.targets):
@@ -279,6 +279,12 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     else:
         regions = one_column_regions(half, panel_style, rest, main_column, gutter)
     aim_into(scene, points, view, regions)
+    final = scene.pose()
+    if len(kept) < len(parts) or not np.allclose(np.array(final), np.array(pose)):
+        # The insets enlarge the view as it is finally drawn (its label columns are planned
+        # for the targets left to it).
+        parts = insets_for(kept, final)
+        aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
                                          extra["projector"])

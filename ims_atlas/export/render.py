@@ -156,6 +156,7 @@ class OffscreenScene:
         cam = self.plotter.camera
         cam.position, cam.focal_point, cam.up = camera.position, camera.focal_point, camera.up
         cam.view_angle = VIEW_ANGLE
+        cam.SetWindowCenter(0.0, 0.0)
         self.plotter.reset_camera_clipping_range()
 
     def aim(self, points: np.ndarray | None, direction: Vec3 | None, view: Box, margin: float = 1.12,
@@ -180,6 +181,47 @@ class OffscreenScene:
         pos, focal = shift_camera(pos, focal, up, (width, height), view)
         cam.position, cam.focal_point, cam.up = pos, focal, up
         cam.view_angle = VIEW_ANGLE
+        cam.SetWindowCenter(0.0, 0.0)
+        self.plotter.reset_camera_clipping_range()
+
+    def pose(self) -> tuple[Vec3, Vec3, Vec3]:
+        """The camera's (position, focal point, view up) as set now."""
+        cam = self.plotter.camera
+        return (tuple(cam.position), tuple(cam.focal_point), tuple(cam.up))  # type: ignore[return-value]
+
+    def zoom(self, pose: tuple[Vec3, Vec3, Vec3], points: np.ndarray, view: Box, margin: float = 1.1,
+             least: float = 0.015) -> None:
+        """Look from the camera ``pose`` (a panel's, at the scene's view angle) at ``points``
+        through a narrower lens, its window moved so they fill ``view`` (a box of the picture):
+        the panel enlarged, not the points seen from elsewhere. Every point, near or far, is
+        where the panel shows it, only larger: a frame on the panel encloses what this shows.
+        ``least``: the half size (metres) framed at least.
+        """
+        width, height = self.size
+        pos, focal, up = (np.asarray(v, dtype=float) for v in pose)
+        forward = focal - pos
+        forward /= max(float(np.linalg.norm(forward)), 1e-12)
+        u = up - forward * float(np.dot(up, forward))
+        u /= max(float(np.linalg.norm(u)), 1e-12)
+        r = np.cross(forward, u)
+        pts = np.asarray(points, dtype=float).reshape(-1, 3)
+        rel = pts - pos
+        depth = np.maximum(rel @ forward, 1e-6)
+        # Where the points are, as tangents of the angle off the camera's axis.
+        tx, ty = (rel @ r) / depth, (rel @ u) / depth
+        mid_depth = float(np.median(depth))
+        cx, cy = (tx.min() + tx.max()) / 2, (ty.min() + ty.max()) / 2
+        half_y = max(float(np.ptp(ty)) / 2, least / mid_depth)
+        half_x = max(float(np.ptp(tx)) / 2, least / mid_depth)
+        aspect = view.w / max(view.h, 1.0)
+        tan_half = max(half_y, half_x / max(aspect, 1e-3)) * margin * height / max(view.h, 1.0)
+        cam = self.plotter.camera
+        cam.position, cam.focal_point, cam.up = tuple(pos), tuple(focal), tuple(u)
+        cam.view_angle = math.degrees(2.0 * math.atan(tan_half))
+        # The window's centre (in halves of its size) moved so the points' middle falls at the
+        # view box's centre.
+        nx, ny = view.centre[0] / width * 2.0 - 1.0, 1.0 - view.centre[1] / height * 2.0
+        cam.SetWindowCenter(cx / (tan_half * width / height) - nx, cy / tan_half - ny)
         self.plotter.reset_camera_clipping_range()
 
     def projector(self) -> Projector:
