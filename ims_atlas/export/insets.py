@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 
 from ims_atlas.export.annotations import Annotation, Target
 from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions
+from ims_atlas.export.knots import untie
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import crowd_box, find_tiered
@@ -186,12 +187,13 @@ class InsetPart:
     projector: Projector | None = None  # world -> the inset's own pixels
     depth_at: tuple[float, float, float] | None = None  # the crowd's middle (the plane its frame is drawn at)
     turned: tuple[float, float, float] | None = None  # seen from another side than its view: from here
+    keys: tuple[str, ...] = ()  # what it labels (muscles named together merged: "a+b")
 
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
                  beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None,
-                 seen: str = "", pose=None) -> InsetPart:
+                 seen: str = "", pose=None, knot_px: float | None = None) -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
@@ -206,7 +208,9 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     view enlarged. (Aimed afresh, from 22 cm straight behind a hand, its thenar points, 5 cm
     further than its hypothenar ones, came out a quarter smaller, where the panel, from 2 m
     and off to one side, had them shifted sideways: no frame on the view enclosed what the
-    inset showed.)
+    inset showed.) ``knot_px``: three leaders ending in a square this wide are a knot; one
+    left in the inset is untied where its muscles lie and are named together
+    (:func:`~ims_atlas.export.knots.untie`: the gemelli share one label).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
@@ -228,16 +232,30 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     else:
         aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
     zoom = enlargement(beside, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd)) if beside else None
+    labelled = crowd
+    if knot_px:
+        manifest = scene.controller.manifest
+
+        def on_screen(points: dict) -> dict:
+            return projected(scene, tuple(Target(k, "", "", "", p) for k, p in points.items()), scene.projector())
+
+        def muscles_of(t: Target) -> tuple[str, ...]:
+            return tuple(s.muscle for sid in t.structures if (s := manifest.get(sid)) is not None and s.muscle)
+
+        labelled = untie(crowd, scene.anchors(crowd), on_screen, knot_px, muscles_of)
+        own = Annotation(title, "", labelled, ())
     if zoom is not None and not np.isfinite(zoom):
         zoom = None
     shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
     most = marker_px if marker_px is not None else MARKER_MOST * size[1]
     frame = render_marked(scene, shown, world, most, transparent, zoom)
-    anchors = projected(scene, crowd, frame.projector)
+    # (The merged labels' points beside their muscles' own: how much the inset enlarges is
+    # measured on these.)
+    anchors = projected(scene, crowd, frame.projector) | projected(scene, labelled, frame.projector)
     image, layout = compose(frame.image, regions, own, anchors, style)
     middle = tuple(float(c) for c in world.mean(axis=0)) if len(world) else None
     return InsetPart(image, layout, regions, anchors, title, frame.image, frame.projector, middle,
-                     tuple(float(c) for c in view.direction) if seen else None)
+                     tuple(float(c) for c in view.direction) if seen else None, tuple(t.key for t in labelled))
 
 
 #: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
@@ -366,7 +384,7 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         placed += [_shift_label(p, inset_dx, top) for p in part.layout.placed]
         dropped += list(part.layout.dropped)
         zoom = enlargement(main_anchors, part.anchors, keys) or 0.0
-        done.append(Inset(keys, frame, _shift_box(part.regions.header, inset_dx, top),
+        done.append(Inset(part.keys or keys, frame, _shift_box(part.regions.header, inset_dx, top),
                           _shift_box(part.regions.view, inset_dx, top),
                           {k: (p[0] + inset_dx, p[1] + top) for k, p in part.anchors.items()}, source, zoom, part.title,
                           (float(inset_dx), float(top)), part.rendered, part.turned))

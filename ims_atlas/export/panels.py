@@ -46,7 +46,7 @@ from ims_atlas.export.insets import (
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import find_tiered_crowds
+from ims_atlas.scene.crowds import KNOT_BOX, find_tiered_crowds
 from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points
 from ims_atlas.scene.target_views import VIEW_WORDS, TargetView, turned_away
 
@@ -243,7 +243,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
             seen_from = turned.get(keys)
             parts.append((render_inset(scene, picture, seen_from or view, crowd, (wi, int(y1 - y0)), panel_style,
                                        before, gutter, transparent, None if seen_from else beside, MARKER_MOST * h,
-                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else "", pose=pose),
+                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else "", pose=pose,
+                                       knot_px=KNOT_BOX * regions.view.h),
                           keys))
         return parts
 
