@@ -39,7 +39,8 @@ def name_words(muscle_ids) -> frozenset[str]:
 def _group(knot: tuple[str, ...], targets: Mapping[str, Target], world: Mapping[str, np.ndarray],
            words: Callable[[Target], frozenset[str]]) -> list[list[str]]:
     """The knot's targets joined into groups: two join when they lie together and share a
-    distinctive word of their names (and a group is joined through its members)."""
+    distinctive word of their names (and a group is joined through its members).
+    """
     groups: list[list[str]] = []
     for key in knot:
         near = [g for g in groups if any(
