@@ -51,9 +51,15 @@ def _group(knot: tuple[str, ...], targets: Mapping[str, Target], world: Mapping[
 
 
 def merged(group: list[Target], position) -> Target:
-    """One target naming all of ``group``, at ``position``."""
+    """One target naming all of ``group``, at ``position`` (a side all their names end with,
+    "Gemellus superior, left", said once, at the end).
+    """
     first = group[0]
-    return Target("+".join(t.key for t in group), first.role, " / ".join(t.title for t in group),
+    ends = {t.title.rpartition(", ")[2] if ", " in t.title else "" for t in group}
+    end = ends.pop() if len(ends) == 1 else ""
+    names = [t.title[: -len(end) - 2] if end else t.title for t in group]
+    title = " / ".join(names) + (f", {end}" if end else "")
+    return Target("+".join(t.key for t in group), first.role, title,
                   "; ".join(t.detail for t in group if t.detail), tuple(float(c) for c in position),
                   tuple(s for t in group for s in t.structures), min(t.priority for t in group))
 

@@ -4,7 +4,7 @@ share one label, nothing else is merged, nothing is dropped."""
 from __future__ import annotations
 
 from ims_atlas.export.annotations import Target
-from ims_atlas.export.knots import LIE_TOGETHER_M, name_words, untie
+from ims_atlas.export.knots import LIE_TOGETHER_M, merged, name_words, untie
 from ims_atlas.scene.crowds import find_crowd
 
 # L5's hip seen from behind (x right, z up; model metres): the points of gluteus maximus and
@@ -42,6 +42,15 @@ def test_the_gemelli_share_one_label_beside_gluteus_maximus():
     # Before, the three leaders met in the square; now no three do.
     assert len(find_crowd(_screen(2000.0)(HIP), 48.0, 3, near=0.0)) == 3
     assert find_crowd(_screen(2000.0)({t.key: t.position for t in out}), 48.0, 3, near=0.0) == ()
+
+
+def test_a_side_all_the_names_end_with_is_said_once():
+    both = merged([Target("a", "local", "Gemellus superior, left", "", None),
+                   Target("b", "local", "Gemellus inferior, left", "", None)], (0.0, 0.0, 0.0))
+    assert both.title == "Gemellus superior / Gemellus inferior, left"
+    mixed = merged([Target("a", "local", "Gemellus superior, left", "", None),
+                    Target("b", "local", "Gemellus inferior", "", None)], (0.0, 0.0, 0.0))
+    assert mixed.title == "Gemellus superior, left / Gemellus inferior"
 
 
 def test_apart_enough_on_screen_nothing_is_merged():
