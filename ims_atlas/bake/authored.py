@@ -14,7 +14,7 @@ import numpy as np
 from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
 from ims_atlas.bake import drawn, spinal
 from ims_atlas.bake.spinal import Solid
-from ims_atlas.catalog.source_rules import DENYLIST_PATH, denied
+from ims_atlas.catalog.source_rules import denied, denied_message
 
 DATA = Path(__file__).with_name("authored_anatomy.json")
 LICENCE = "Apache-2.0"
@@ -36,8 +36,7 @@ def denied_sources(data: dict, where: str = DATA.name) -> list[str]:
         url = source.get("url") if isinstance(source, dict) else None
         hit = denied(url) if isinstance(url, str) else None
         if hit is not None:
-            problems.append(f"{where}: source '{key}' <{url}>: {hit[0]} is on the source deny list "
-                            f"({hit[1]}; ims_atlas/catalog/{DENYLIST_PATH.name}); cite the original publication")
+            problems.append(denied_message(f"{where}: source '{key}'", url, hit))
     return problems
 
 

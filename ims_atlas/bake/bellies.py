@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ims_atlas.catalog.source_rules import DENYLIST_PATH, denied
+from ims_atlas.catalog.source_rules import denied, denied_message
 
 TABLE = Path(__file__).with_name("muscle_bellies.json")
 
@@ -66,8 +66,7 @@ def denied_sources(table: dict) -> list[str]:
             url = source.get("url") if isinstance(source, dict) else None
             hit = denied(url) if isinstance(url, str) else None
             if hit is not None:
-                problems.append(f"{TABLE.name}: muscles.{mid}.sources[{i}] <{url}>: {hit[0]} is on the source deny "
-                                f"list ({hit[1]}; ims_atlas/catalog/{DENYLIST_PATH.name}); cite the original publication")
+                problems.append(denied_message(f"{TABLE.name}: muscles.{mid}.sources[{i}]", url, hit))
     return problems
 
 

@@ -37,6 +37,14 @@ def host_of(url: str) -> str:
         return ""
 
 
+def denied_message(where: str, url: str, hit: tuple[str, str]) -> str:
+    """What to say of a source at ``where`` whose ``url`` is on the deny list (``hit``: the
+    domain and the list's reason, from :func:`denied`).
+    """
+    return (f"{where} <{url}>: {hit[0]} is on the source deny list ({hit[1]}; "
+            f"ims_atlas/catalog/{DENYLIST_PATH.name}); cite the original publication")
+
+
 def denied(url: str, domains: dict[str, str] | None = None) -> tuple[str, str] | None:
     """``(domain, reason)`` if ``url`` is on a denied site (the domain or a sub-domain), else None."""
     domains = denied_domains() if domains is None else domains

@@ -103,15 +103,7 @@ def find_crowds(points: Mapping[str, Point], side: float, most: int, least: int 
     again). Each next crowd is the largest among the points left once the crowds before it
     are taken out: where a shoulder crowd is enlarged, the forearm's fan is the next.
     """
-    crowds = list(taken)
-    used = {k for c in crowds for k in c}
-    while len(crowds) < most:
-        crowd = find_crowd({k: p for k, p in points.items() if k not in used}, side, least)
-        if not crowd:
-            break
-        crowds.append(crowd)
-        used.update(crowd)
-    return tuple(crowds[len(taken):])
+    return _one_after_another(lambda left: find_crowd(left, side, least), points, most, taken)
 
 
 def find_tiered(points: Mapping[str, Point], view_h: float, tiers=TIERS) -> tuple[str, ...]:
@@ -137,10 +129,18 @@ def find_tiered_crowds(points: Mapping[str, Point], view_h: float, most: int, ti
     """Up to ``most`` crowds by :func:`find_tiered`, largest first, none sharing a key
     (``taken``: as :func:`find_crowds`).
     """
+    return _one_after_another(lambda left: find_tiered(left, view_h, tiers), points, most, taken)
+
+
+def _one_after_another(find, points: Mapping[str, Point], most: int,
+                       taken: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """Crowds found by ``find`` one after another among the points no crowd holds yet, until
+    ``most`` (``taken`` included) or none is left; the new ones only.
+    """
     crowds = list(taken)
     used = {k for c in crowds for k in c}
     while len(crowds) < most:
-        crowd = find_tiered({k: p for k, p in points.items() if k not in used}, view_h, tiers)
+        crowd = find({k: p for k, p in points.items() if k not in used})
         if not crowd:
             break
         crowds.append(crowd)
