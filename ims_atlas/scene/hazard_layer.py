@@ -88,6 +88,7 @@ class HazardLayer(AddedActors):
             self._add(self._plotter.add_text(
                 "Danger zones (depth from the skin, this model body):\n"
                 + "\n".join(v[2] for v in sorted(closest.values(), key=lambda v: v[0])),
-                position="upper_left", font_size=10, color="white", name="hazard-legend"))
+                # (lower left: the upper left holds the viewport's caption, scene.view_caption)
+                position="lower_left", font_size=10, color="white", name="hazard-legend"))
         if render:
             self._plotter.render()

@@ -36,7 +36,8 @@ def test_the_pleura_is_drawn_see_through_and_everything_goes_away(plotter, catal
     assert round(SAC_OPACITY, 2) in opacities  # the parietal pleura, see-through
     legend = [a for a in added if a.GetClassName() == "vtkCornerAnnotation"]
     assert len(legend) == 1
-    text = legend[0].GetText(2)  # the upper left corner
+    text = legend[0].GetText(0)  # the lower left corner (the upper left holds the view's caption)
+    assert not legend[0].GetText(2)
     # One line per structure: its depth at the needle site where it is shallowest.
     site, depth = min(((s.target, m.depth_from_skin_cm) for s in report.sites for m in s.near
                        if m.structure == "pleura_right"), key=lambda v: v[1])
