@@ -17,7 +17,7 @@ import numpy as np
 
 from ims_atlas.core.errors import DataError, Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS, SEGMENT_NAMES
-from ims_atlas.study.study_data import data_path, read_json, require, text_field, text_list
+from ims_atlas.study.study_data import data_path, read_json, require, source_refs, text_field, text_list
 
 SIDES = ("left", "right")
 #: Largest skin or label file read (bytes).
@@ -113,9 +113,7 @@ def load_maps(path: Path | None = None) -> DermatomeMaps:
     maps = []
     for i, item in enumerate(doc["maps"]):
         where = f"$.maps[{i}]"
-        refs = text_list(item, "sources", path, where, allow_empty=False)
-        for r in refs:
-            require(r in sources, path, f"{where}.sources", f"unknown source {r!r}")
+        refs = source_refs(item, sources, path, where)
         anchors = item.get("anchors")
         require(isinstance(anchors, dict) and anchors, path, f"{where}.anchors", "must map segments to landmark lists")
         for seg, names in anchors.items():
@@ -159,9 +157,7 @@ def _disagreements(items, sources: dict, maps: set[str], path: Path) -> tuple[Di
         names = text_list(item, "maps", path, where, allow_empty=False)
         for name in names:
             require(name in maps, path, f"{where}.maps", f"unknown map {name!r}")
-        refs = text_list(item, "sources", path, where, allow_empty=False)
-        for r in refs:
-            require(r in sources, path, f"{where}.sources", f"unknown source {r!r}")
+        refs = source_refs(item, sources, path, where)
         out.append(Disagreement(names, text_field(item, "text", path, where), refs))
     return tuple(out)
 

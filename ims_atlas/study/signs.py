@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ims_atlas.study.study_data import data_path, read_json, require, text_field, text_list
+from ims_atlas.study.study_data import data_path, read_json, require, source_refs, text_field, text_list
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,7 @@ def load_signs(path: Path | None = None) -> SignList:
     signs = []
     for i, item in enumerate(items):
         where = f"$.signs[{i}]"
-        refs = text_list(item, "sources", path, where, allow_empty=False)
-        for r in refs:
-            require(r in sources, path, f"{where}.sources", f"unknown source {r!r}")
+        refs = source_refs(item, sources, path, where)
         signs.append(GunnSign(text_field(item, "id", path, where), text_field(item, "name", path, where),
                               text_list(item, "aliases", path, where), text_field(item, "kind", path, where),
                               text_field(item, "description", path, where), refs))

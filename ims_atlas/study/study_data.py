@@ -55,3 +55,11 @@ def text_list(item: Any, key: str, path: Path, where: str, *, allow_empty: bool 
     ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
     require(ok and (allow_empty or bool(value)), path, f"{where}.{key}", "must be a list of non-empty strings")
     return tuple(value)
+
+
+def source_refs(item: Any, sources, path: Path, where: str, key: str = "sources") -> tuple[str, ...]:
+    """``item[key]``: a non-empty list of ids, each one of ``sources`` (the file's own table)."""
+    refs = text_list(item, key, path, where, allow_empty=False)
+    for ref in refs:
+        require(ref in sources, path, f"{where}.{key}", f"unknown source {ref!r}")
+    return refs

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from ims_atlas.anatomy import geometry
-from ims_atlas.anatomy.mesh_file import read_mesh
-from tests.unit.test_anatomy_library import _edge_use, _first_hit, _landmarks
+from tests.unit.test_anatomy_library import _first_hit, _landmarks
+from tests.unit.test_condition_muscles import _mesh, assert_drawn_both_sides
 
 #: muscle id -> (a string its manifest source must contain, {bone: most share of its surface inside}).
 MUSCLES = {
@@ -53,10 +53,6 @@ MUSCLES = {
 }
 
 
-def _mesh(manifest, sid):
-    return read_mesh(manifest.file_path(manifest[sid]))
-
-
 def _surface(mesh) -> np.ndarray:
     p = np.asarray(mesh.points, dtype=np.float64)
     return np.vstack([p, p[mesh.faces].mean(axis=1)])
@@ -78,16 +74,8 @@ def test_every_one_is_a_catalog_muscle_with_its_nerve(catalog, manifest):
 
 @pytest.mark.parametrize("muscle", sorted(MUSCLES))
 def test_drawn_on_both_sides_closed_and_cited(manifest, muscle):
-    structures = manifest.muscle_structures(muscle)
-    assert sorted(s.side for s in structures) == ["left", "right"]
-    cited = MUSCLES[muscle][0]
-    for s in structures:
-        assert s.kind == "muscle" and s.layer == "muscles" and s.id == f"{muscle}_{s.side}"
-        mesh = _mesh(manifest, s.id)
-        assert len(mesh.faces) >= 96 and (_edge_use(mesh.faces) == 2).all(), f"{s.id} is not closed"
-        assert s.source.startswith("Authored for IMS Atlas from: ") and cited in s.source, s.source
-        side = -1 if s.side == "right" else 1
-        assert (side * (mesh.points[:, 0] - manifest.midline_x) > 0).all(), f"{s.id} crosses the midline"
+    assert_drawn_both_sides(manifest, muscle, MUSCLES[muscle][0], least_faces=96)
+    assert all(s.layer == "muscles" for s in manifest.muscle_structures(muscle))
     right, left = (_mesh(manifest, f"{muscle}_{side}") for side in ("right", "left"))
     mirrored = np.asarray(left.points, dtype=np.float64).copy()
     mirrored[:, 0] = 2.0 * manifest.midline_x - mirrored[:, 0]
