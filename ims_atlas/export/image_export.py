@@ -21,7 +21,7 @@ from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.export.panels import take_views
-from ims_atlas.export.pictures import Shot, anatomy_credit, app_line, take
+from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
 from ims_atlas.scene.picture import picture_for
 
@@ -109,7 +109,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         annotation = annotation_for(picture, state, catalog, manifest)
         if legend:
             annotation = replace(annotation, legend=merged_legend(annotation.legend, tuple(legend)))
-        line = app_line(catalog.catalog_version if catalog is not None else "", anatomy_credit(manifest.source))
+        line = app_line(catalog.catalog_version if catalog is not None else "")
         if options.camera is None and picture.views:
             result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
                                 options.clinic_name.strip(), line)

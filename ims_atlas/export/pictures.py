@@ -63,22 +63,9 @@ def extent_aspect(points, direction, view_up=(0.0, 0.0, 1.0)) -> float | None:
     return float(np.ptp(pts @ right)) / tall if tall > 1e-9 else None
 
 
-def app_line(catalog_version: str = "", anatomy: str = "") -> str:
-    """The small line naming the app (and catalog, and the anatomy's credit) on every picture."""
-    return " · ".join(x for x in (f"IMS Atlas {__version__}", f"catalog {catalog_version}" if catalog_version else "",
-                                  anatomy) if x)
-
-
-def anatomy_credit(source: dict) -> str:
-    """The credit the anatomy's data carries (its package, version and licence, as the
-    manifest's ``source`` names them), e.g. ``anatomy: myo-sim 0.2.3 (Apache-2.0)``; "" if none.
-    """
-    package = str(source.get("package") or "").strip() if isinstance(source, dict) else ""
-    if not package:
-        return ""
-    version = str(source.get("version") or "").strip()
-    licence = str(source.get("licence") or "").strip()
-    return f"anatomy: {package}" + (f" {version}" if version else "") + (f" ({licence})" if licence else "")
+def app_line(catalog_version: str = "") -> str:
+    """The small line naming the app (and catalog) on every picture."""
+    return f"IMS Atlas {__version__}" + (f" · catalog {catalog_version}" if catalog_version else "")
 
 
 def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: tuple[int, int], style: Style,

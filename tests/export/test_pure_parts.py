@@ -163,14 +163,3 @@ def test_extent_aspect_and_handout_picture_shape():
     assert extent_aspect(leg, (0.0, 0.0, 1.0)) is None  # from straight above: no "up"
     assert picture_size_for(leg, behind) == TALL_PICTURE_SIZE
     assert picture_size_for(arms, behind) == PICTURE_SIZE
-
-
-def test_every_picture_line_credits_the_anatomy_the_manifest_names(manifest):
-    """The small line on every exported picture names the anatomy's data and its licence."""
-    from ims_atlas.export.pictures import anatomy_credit, app_line
-
-    credit = anatomy_credit(manifest.source)
-    assert credit == f"anatomy: {manifest.source['package']} {manifest.source['version']} ({manifest.source['licence']})"
-    line = app_line("2026.11.0", credit)
-    assert line.endswith(" · catalog 2026.11.0 · " + credit) and line.startswith("IMS Atlas ")
-    assert anatomy_credit({}) == "" and app_line().count("·") == 0
