@@ -114,7 +114,57 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
             for i in back:
                 side[i] = not side[i]
             boxes = _boxes(xs, ys, sizes, side, width, height)
+    boxes = _apart(xs, ys, sizes, side, width, height, boxes, covering)
     return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
+
+
+def _overlap(a: tuple[float, float], sa: tuple[float, float], b: tuple[float, float], sb: tuple[float, float]) -> bool:
+    return a[0] < b[0] + sb[0] and b[0] < a[0] + sa[0] and a[1] < b[1] + sb[1] and b[1] < a[1] + sa[1]
+
+
+def _overlapping_pairs(boxes, sizes) -> list[tuple[int, int]]:
+    n = len(boxes)
+    return [(i, j) for i in range(n) for j in range(i + 1, n) if _overlap(boxes[i], sizes[i], boxes[j], sizes[j])]
+
+
+def _apart(xs, ys, sizes, side: list[bool], width: float, height: float, boxes, covering):
+    """Labels of the two sides that meet (a left column's label pushed past the markers level
+    with it, or held in at the view's edge, runs into the right column's) are stacked as one
+    column where they share the width: every label whose span crosses theirs is spread again,
+    in the order of its marker, keeping its x. A new stacking is kept only where it leaves
+    fewer overlaps and covers no more markers.
+    """
+    n = len(xs)
+    boxes = list(boxes)
+    for _ in range(n):
+        pairs = [(i, j) for i, j in _overlapping_pairs(boxes, sizes) if side[i] != side[j]]
+        if not pairs:
+            break
+        group = set(pairs[0])
+        grown = True
+        while grown:
+            lo = min(boxes[k][0] for k in group)
+            hi = max(boxes[k][0] + sizes[k][0] for k in group)
+            more = {k for k in range(n) if k not in group and boxes[k][0] < hi and lo < boxes[k][0] + sizes[k][0]}
+            grown = bool(more)
+            group |= more
+        idx = sorted(group, key=lambda k: ys[k])
+        tops = spread([ys[k] for k in idx], [sizes[k][1] for k in idx], MARGIN_PX, height - MARGIN_PX, GAP_PX)
+        trial = list(boxes)
+        for k, top in zip(idx, tops, strict=True):
+            trial[k] = (boxes[k][0], top)
+        if len(_overlapping_pairs(trial, sizes)) < len(_overlapping_pairs(boxes, sizes)) and \
+                len(covering(trial)) <= len(covering(boxes)):
+            boxes = trial
+        else:
+            break
+    return boxes
+
+
+def overlapping_labels(sizes: Sequence[tuple[float, float]], placed: Sequence[tuple[float, float, bool]]) -> list[int]:
+    """The labels (indices) of a :func:`place_beside` layout that overlap another label."""
+    boxes = [(x, top) for x, top, _ in placed]
+    return sorted({k for pair in _overlapping_pairs(boxes, sizes) for k in pair})
 
 
 def covering_markers(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple[float, float]],

@@ -19,7 +19,7 @@ from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor2D, vtkPolyDataMapper2D, vtkTextActor
 
-from ims_atlas.scene.label_spread import covering_markers, place_beside, two_lines
+from ims_atlas.scene.label_spread import covering_markers, overlapping_labels, place_beside, two_lines
 
 FONT_SIZE = 14
 
@@ -135,7 +135,10 @@ class TargetLabels:
         height_below = height - band
         placed = [(x, top + band, r) for x, top, r in place_beside(xs, ys, sizes, right, width, height_below)]
         # A label too wide for either side of its marker (a narrow viewport) goes on two lines.
-        wrap = [i for i in covering_markers(xs, ys, sizes, [(x, t - band, r) for x, t, r in placed]) if "\n" not in self._texts[i].GetInput()]
+        # So does one that still runs into another label (a left column's meeting a right one's).
+        below = [(x, t - band, r) for x, t, r in placed]
+        wrap = [i for i in sorted(set(covering_markers(xs, ys, sizes, below)) | set(overlapping_labels(sizes, below)))
+                if "\n" not in self._texts[i].GetInput()]
         if wrap:
             for i in wrap:
                 self._texts[i].SetInput(f" {two_lines(self._texts[i].GetInput().strip())} ")
@@ -151,8 +154,11 @@ class TargetLabels:
             boxes.append(box)
             actor.SetDisplayPosition(int(round(box[0])), int(round(box[1])))
             near_x = box[0] if on_right else box[0] + w
-            points.SetPoint(2 * i, marks[i, 0], marks[i, 1], 0.0)
-            points.SetPoint(2 * i + 1, near_x, box[1] + h / 2, 0.0)
+            # A 2D actor's points are in its viewport's pixels (origin at the viewport's
+            # corner), the text's display position in the window's: the right half of a split
+            # window drew its leaders off to the right, out of sight.
+            points.SetPoint(2 * i, marks[i, 0] - ox, marks[i, 1] - oy, 0.0)
+            points.SetPoint(2 * i + 1, near_x - ox, box[1] + h / 2 - oy, 0.0)
             lines.InsertNextCell(2)
             lines.InsertCellPoint(2 * i)
             lines.InsertCellPoint(2 * i + 1)

@@ -517,3 +517,42 @@ def test_danger_zone_depth_tags_keep_clear_of_the_markers_and_labels(scene, mani
     finally:
         layer.hide(render=False)
         scene.unsplit()
+
+
+def test_the_right_viewports_leaders_join_its_labels_to_their_markers(scene, manifest):
+    """Issue 16, the split window: a 2D actor's points are in its own viewport's pixels, so the
+    right half's leader lines, written in the window's pixels, were drawn half a window off to
+    the right, out of sight, and its labels floated unjoined over the body (C8 from behind).
+    Each leader must run from a marker of its view to the edge of its label, in its viewport;
+    and the labels of the two sides of the body must not run into each other."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(segment="C8", side="both"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        scene.screenshot()
+        for second, labels in ((False, scene.labels), (True, scene.second_labels)):
+            view = picture.views[1 if second else 0]
+            renderer = labels._renderer
+            ox, oy = renderer.GetOrigin()
+            w, h = renderer.GetSize()
+            marks = _marker_points(scene, picture, view, second)
+            leaders = labels.props[0].GetMapper().GetInput()
+            assert leaders.GetNumberOfLines() == len(labels.boxes) > 0
+            for i, box in enumerate(labels.boxes):
+                mx, my = (v + o for v, o in zip(leaders.GetPoint(2 * i)[:2], (ox, oy), strict=True))
+                lx, ly = (v + o for v, o in zip(leaders.GetPoint(2 * i + 1)[:2], (ox, oy), strict=True))
+                assert ox - 1 <= mx <= ox + w + 1 and oy - 1 <= my <= oy + h + 1, (view.name, i, mx, my)
+                assert min(np.hypot(mx - x, my - y) for x, y in marks) < 1.0, (view.name, i, mx, my)
+                bx, by, bw, bh = box
+                assert min(abs(lx - bx), abs(lx - bx - bw)) < 1.0 and by - 1 <= ly <= by + bh + 1, (view.name, i)
+            for i, a in enumerate(labels.boxes):
+                for b in labels.boxes[i + 1:]:
+                    separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+                    assert separate, (view.name, a, b)
+    finally:
+        scene.unsplit()

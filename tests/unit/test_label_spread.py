@@ -61,3 +61,26 @@ def test_two_lines_breaks_near_the_middle():
     assert two_lines("Extensor carpi radialis longus (right)") == "Extensor carpi\nradialis longus (right)"
     assert two_lines("Biceps brachii (right)") == "Biceps brachii\n(right)"
     assert two_lines("Deltoid") == "Deltoid"
+
+
+def test_a_left_label_held_at_the_edge_does_not_run_into_the_right_column():
+    """The C8 window, both sides from behind, in a half-width viewport: the left hand's labels,
+    too wide for the room left of their markers, are held in at the view's edge and ran over
+    the right hand's labels at the same heights ("Abductor digiti minimi (hand) (le" under
+    "... (right)"). Where the two columns share the width they are stacked as one."""
+    from ims_atlas.scene.label_spread import overlapping_labels, place_beside
+
+    xs = [150.0] * 5 + [315.0] * 5
+    ys = [300.0, 301.0, 302.0, 303.0, 304.0] * 2
+    sizes = [(235.0, 16.0)] * 10
+    placed = place_beside(xs, ys, sizes, [False] * 5 + [True] * 5, 465, 700)
+    assert not overlapping_labels(sizes, placed), placed
+    assert all(4 <= x and x + 235 <= 461 and 4 <= top and top + 16 <= 696 for x, top, _ in placed)
+
+
+def test_overlapping_labels_names_both_of_a_meeting_pair():
+    from ims_atlas.scene.label_spread import overlapping_labels
+
+    sizes = [(100.0, 14.0)] * 3
+    assert overlapping_labels(sizes, [(0.0, 0.0, True), (50.0, 5.0, False), (300.0, 0.0, True)]) == [0, 1]
+    assert overlapping_labels(sizes, [(0.0, 0.0, True), (100.0, 0.0, False)]) == []
