@@ -154,6 +154,12 @@ class MainWindow(QMainWindow):
             playout.addWidget(button)
             self.panel_buttons[name] = button
         vlayout.addWidget(panels)
+        self.close_up_button = QPushButton("Close-up of crowded targets  (Z)", views)
+        self.close_up_button.setObjectName("view-close-up")
+        self.close_up_button.setToolTip("Move in on a hand, a foot or a forearm whose labels crowd into a few pixels")
+        self.close_up_button.clicked.connect(self.close_up)
+        self._closed_up = False
+        vlayout.addWidget(self.close_up_button)
         layout.addWidget(views)
         self.layers_panel = LayersPanel({s.layer for s in self._manifest}, panel)
         self.layers_panel.layer_toggled.connect(self.state.set_layer)
@@ -257,6 +263,7 @@ class MainWindow(QMainWindow):
                                                    preset.shortcut)
         view_menu.addSeparator()
         self._action(view_menu, "&Reset view", lambda: self.set_view("anterior"), "R")
+        self._action(view_menu, "Close-&up of crowded targets", self.close_up, "Z")
         self._action(view_menu, "&Clear highlight", self.clear, "Esc")
         self._action(view_menu, "&Find…", self.focus_search, QKeySequence.StandardKey.Find)
         view_menu.addSeparator()
@@ -349,8 +356,57 @@ class MainWindow(QMainWindow):
     def set_view(self, name: str) -> None:
         """Turn the camera to a named view (one viewport again)."""
         self.scene.unsplit(render=False)
+        if self._closed_up:
+            self._set_closed_up(False)
         self.camera.move_to(self.scene.view_pose(name))
         self.state.update(view=name)
+
+    def close_up(self) -> None:
+        """View > Close-up: move each viewport in on the targets that crowd it (a hand's
+        labels fanning into a few pixels), so each label sits beside its own point.
+        """
+        if self._closed_up:
+            self._set_closed_up(False)
+            views = self._views_shown(self.picture, self.state.current)
+            if views:
+                self.scene.show_views(self.picture, views)  # frames each viewport again, renders
+            self.statusBar().showMessage("The whole view again", 3000)
+            return
+        crowded = []
+        for second in ((False, True) if self.scene.split else (False,)):
+            crowd, pose, words = self.scene.close_up_pose(second)
+            if pose is None:
+                continue
+            if second:
+                self.scene.close_up(second=True)
+            else:
+                self.scene.caption_close_up(False, words)
+                self.camera.move_to(pose)  # renders
+            crowded.extend(crowd)
+        if crowded:
+            self._set_closed_up(True)
+            self.statusBar().showMessage(f"Close-up of {len(crowded)} crowded targets{self._regions_of(crowded)}"
+                                         " · Z again for the whole view", 8000)
+        else:
+            self.statusBar().showMessage("No targets crowd the view: each label is beside its own point", 5000)
+
+    def _set_closed_up(self, on: bool) -> None:
+        self._closed_up = on
+        self.close_up_button.setText("Back to the whole view  (Z)" if on else "Close-up of crowded targets  (Z)")
+
+    def _regions_of(self, markers) -> str:
+        """" (hand, forearm)": the body regions a close-up's targets are in, most first."""
+        from collections import Counter
+
+        counts: Counter[str] = Counter()
+        for m in markers:
+            for key in m.key.split("+"):
+                role, _, rest = key.partition(":")
+                ident, _, side = rest.rpartition(":")
+                regions = {s.region for s in self._manifest.muscle_structures(ident, sides=[side]) if s.region} \
+                    if role != "paraspinal" and ident else set()
+                counts.update(regions)
+        return f" ({', '.join(r for r, _ in counts.most_common(2))})" if counts else ""
 
     def set_layer(self, layer: str, on: bool) -> None:
         """Show or hide a layer."""
@@ -398,6 +454,8 @@ class MainWindow(QMainWindow):
         self.picture = picture
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
         reframe = plan_changed or old.panels != new.panels
+        if reframe and self._closed_up:
+            self._set_closed_up(False)  # a new picture is framed whole
         views = self._views_shown(picture, new)
         if not views:
             self.scene.unsplit(render=False)

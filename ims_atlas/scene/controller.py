@@ -9,6 +9,7 @@ from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene import camera
 from ims_atlas.scene.block_table import BlockTable, coarse_error_far
+from ims_atlas.scene.crowds import can_crowd, find_tiered
 from ims_atlas.scene.draw_groups import lit_group, partition
 from ims_atlas.scene.far_side import FarSideClip
 from ims_atlas.scene.marker_overlay import MarkerOverlay
@@ -18,7 +19,7 @@ from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
 from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
 from ims_atlas.scene.picture_checks import on_body
-from ims_atlas.scene.plan import HighlightPlan, plan_for
+from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
 from ims_atlas.scene.target_views import TargetView
 from ims_atlas.scene.view_caption import ViewCaption
@@ -31,6 +32,32 @@ from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 #: and adds nothing visible). Close up, the full surfaces return.
 COARSE_ERROR = 0.0035
 COARSE_PIXELS = 1.5
+#: A close-up on a crowd (:meth:`SceneController.close_up`) shows at least this much (metres)
+#: across: a hand, a wrist, a foot (the view is framed 1.3 times as wide).
+CLOSE_UP_LEAST = 0.08
+
+
+#: Where a close-up may look from when its crowd lies behind one another from the camera:
+#: from the front, behind, the right and the left (focus -> eye, in the model frame: -Y is
+#: anterior, +X the subject's left).
+CLOSE_UP_SIDES = {"from the front": (0.0, -1.0, 0.0), "from behind": (0.0, 1.0, 0.0),
+                  "from the right side": (-1.0, 0.0, 0.0), "from the left side": (1.0, 0.0, 0.0)}
+#: ... and only when that sets the crowd's points this many times as far apart (each from its
+#: nearest neighbour, the median).
+CLOSE_UP_TURN = 1.7
+
+
+def _least_apart(points: np.ndarray, toward: np.ndarray) -> float:
+    """How far apart ``points`` look along ``toward``: the median distance (metres) from each
+    to its nearest neighbour on the screen's plane.
+    """
+    if len(points) < 2:
+        return 0.0
+    d = toward / max(float(np.linalg.norm(toward)), 1e-9)
+    flat = points - np.outer(points @ d, d)
+    gaps = np.linalg.norm(flat[:, None, :] - flat[None, :, :], axis=2)
+    gaps[np.diag_indices(len(points))] = np.inf
+    return float(np.median(gaps.min(axis=1)))
 
 
 class SceneController:
@@ -350,6 +377,82 @@ class SceneController:
         if not len(points):
             points = self.structure_points(picture.frame_ids)
         return camera.frame_pose(points, view.direction, camera.renderer_aspect(renderer), 1.2, view.up)
+
+    def crowd(self, second: bool = False) -> tuple[Marker, ...]:
+        """The labelled markers that crowd a viewport with the camera as it is now: many
+        targets in a few pixels (a hand's, a foot's; :func:`~ims_atlas.scene.crowds.find_tiered`),
+        whose leaders fan into one spot; ``()`` if none. The right viewport with ``second``.
+        """
+        overlay = self._second.markers if (second and self._second is not None) else self._markers
+        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
+        width, height = renderer.GetSize()
+        ox, oy = renderer.GetOrigin()
+        points = {}
+        for m in overlay.labelled:
+            if not can_crowd(m.key):
+                continue
+            x, y = camera.project(renderer, m.position)
+            if ox <= x <= ox + width and oy <= y <= oy + height:
+                points[m.key] = (x, y)
+        keys = set(find_tiered(points, float(height))) if points else set()
+        return tuple(m for m in overlay.labelled if m.key in keys)
+
+    def close_up_pose(self, second: bool = False) -> tuple[tuple[Marker, ...], Pose | None, str]:
+        """A viewport's crowd (:meth:`crowd`), the pose that moves its camera in on it so the
+        crowd's labels spread beside their own points, and the words for where that pose looks
+        from ("" when it looks from where the camera does now); ``((), None, "")`` when the
+        viewport has none.
+
+        The close-up looks from where the camera does, unless the crowd's points lie behind
+        one another from there (a hand's small muscles seen from behind, through the hand):
+        then from the side of the body (front, back, right, left) that spreads them most.
+        """
+        crowd = self.crowd(second)
+        if not crowd:
+            return (), None, ""
+        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
+        cam = renderer.GetActiveCamera()
+        toward = -np.asarray(cam.GetDirectionOfProjection(), dtype=float)
+        up = np.asarray(cam.GetViewUp(), dtype=float)
+        points = np.array([m.position for m in crowd], dtype=float)
+        words = ""
+        here = _least_apart(points, toward)
+        best_words, best_dir = max(CLOSE_UP_SIDES.items(), key=lambda kv: _least_apart(points, np.array(kv[1])))
+        if _least_apart(points, np.array(best_dir)) > CLOSE_UP_TURN * here:
+            toward, up, words = np.array(best_dir, dtype=float), np.array((0.0, 0.0, 1.0)), best_words
+        # At least CLOSE_UP_LEAST across, so a knot of three points a centimetre apart is
+        # shown with the hand or the wrist round it, not as three dots filling the view.
+        centre = points.mean(axis=0)
+        across = np.cross(up, toward)
+        across /= max(float(np.linalg.norm(across)), 1e-9)
+        half = CLOSE_UP_LEAST / 2
+        points = np.vstack([points, centre + half * across, centre - half * across, centre + half * up, centre - half * up])
+        pose = camera.frame_pose(points, tuple(toward), camera.renderer_aspect(renderer), 1.3, tuple(up))
+        return crowd, pose, words
+
+    def close_up(self, second: bool = False, render: bool = True) -> tuple[Marker, ...]:
+        """Move a viewport's camera in on its crowd at once (:meth:`close_up_pose`), its
+        caption saying so; the crowd's markers, or ``()`` (nothing moves).
+        """
+        crowd, pose, words = self.close_up_pose(second)
+        if pose is None:
+            return ()
+        if second and self._second is not None:
+            camera.put_camera(self._second.renderer, pose)
+        else:
+            self.set_camera_pose(pose, render=False)
+        self.caption_close_up(second, words)
+        if render:
+            self._plotter.render()
+        return crowd
+
+    def caption_close_up(self, second: bool, words: str) -> None:
+        """Caption a viewport "Close-up" (and where it looks from, when it turned)."""
+        caption = self._second.caption if (second and self._second is not None) else self._caption
+        if caption is None:
+            caption = self._caption = ViewCaption(self._plotter.renderer)
+        now = caption.text.removeprefix("Close-up: ")
+        caption.set(f"Close-up, {words}" if words else f"Close-up: {now}" if now else "Close-up")
 
     @property
     def labels(self):

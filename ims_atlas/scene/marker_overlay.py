@@ -49,6 +49,8 @@ class MarkerOverlay:
         #: Labels besides the markers' (the danger zones' depth tags): (text, point) pairs.
         self._extra: tuple[tuple[str, tuple[float, float, float]], ...] = ()
         self._last: tuple = ((), False, None)
+        #: The markers now labelled (one per label: a run of needle points shares one).
+        self.labelled: tuple[Marker, ...] = ()
 
     @property
     def scale(self) -> float:
@@ -130,6 +132,7 @@ class MarkerOverlay:
         # Needle points beside the spine on one side share one label ("C5-C7 right"): level
         # labels 2 cm apart would stack into a tall column of near-identical names.
         named = label_groups(markers if labelled is None else labelled) if labels else []
+        self.labelled = tuple(named)
         # Further labels (danger-zone depths) are laid out with the markers' own: clear of
         # every marker and label.
         texts = [m.label for m in named] + [text for text, _ in self._extra]
@@ -182,6 +185,7 @@ class MarkerOverlay:
             self.labels = None
         self._actors.clear()
         self._shown = []
+        self.labelled = ()
         self._key = ((), False)
 
 

@@ -114,7 +114,9 @@ class TargetLabels:
         return out
 
     def layout(self) -> None:
-        """Place every label for the current camera (call before each frame)."""
+        """Place the labels of the markers in view for the current camera (call before each
+        frame); the others are hidden.
+        """
         if not self._texts:
             return
         width, height = self._renderer.GetSize()
@@ -124,7 +126,14 @@ class TargetLabels:
         ox, oy = self._renderer.GetOrigin()
         marks = self._project(self._positions)
         mirrors = self._project(self._mirrors)
-        sizes = [self._size(a) for a in self._texts]
+        # Only the labels of markers in view: moved in close (a close-up of the hand, the
+        # wheel), the rest would pile up along the edges with leaders running out of sight.
+        keep = [i for i, (x, y) in enumerate(marks) if ox <= x <= ox + width and oy <= y <= oy + height]
+        for i, actor in enumerate(self._texts):
+            actor.SetVisibility(i in keep)
+        texts = [self._texts[i] for i in keep]
+        marks, mirrors = marks[keep], mirrors[keep]
+        sizes = [self._size(a) for a in texts]
         # Image coordinates in the viewport (y down) for the layout, back to VTK's for drawing.
         xs = marks[:, 0] - ox
         ys = height - (marks[:, 1] - oy)
@@ -138,17 +147,17 @@ class TargetLabels:
         # So does one that still runs into another label (a left column's meeting a right one's).
         below = [(x, t - band, r) for x, t, r in placed]
         wrap = [i for i in sorted(set(covering_markers(xs, ys, sizes, below)) | set(overlapping_labels(sizes, below)))
-                if "\n" not in self._texts[i].GetInput()]
+                if "\n" not in texts[i].GetInput()]
         if wrap:
             for i in wrap:
-                self._texts[i].SetInput(f" {two_lines(self._texts[i].GetInput().strip())} ")
-                sizes[i] = self._size(self._texts[i])
+                texts[i].SetInput(f" {two_lines(texts[i].GetInput().strip())} ")
+                sizes[i] = self._size(texts[i])
             placed = [(x, top + band, r) for x, top, r in place_beside(xs, ys, sizes, right, width, height_below)]
         points = self._leader_points
-        points.SetNumberOfPoints(2 * len(self._texts))
+        points.SetNumberOfPoints(2 * len(texts))
         lines = vtkCellArray()
         boxes = []
-        for i, (actor, (x, top, on_right)) in enumerate(zip(self._texts, placed, strict=True)):
+        for i, (actor, (x, top, on_right)) in enumerate(zip(texts, placed, strict=True)):
             w, h = sizes[i]
             box = (ox + x, oy + height - top - h, w, h)
             boxes.append(box)

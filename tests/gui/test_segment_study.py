@@ -237,3 +237,48 @@ def test_the_organs_are_drawn_only_when_asked_for(open_window, catalog):
     assert "organ:pleura_right" in window.scene.plotter.renderer.actors
     set_organs(window, False)
     assert not window.organ_layer.shown and not window.organs_action.isChecked()
+
+
+def test_close_up_moves_in_on_the_crowded_hand_and_back(open_window, catalog):
+    """Issue 16 in the window: C8 on the right side, from the side, fans many leaders into
+    the hand and forearm. Z moves each viewport in on its crowd: afterwards the crowd's points
+    are spread at least twice as far apart on screen, each still in its viewport, and the
+    labels of targets now out of view are hidden; Z again frames the whole views once more."""
+    window = open_window(catalog, size=(1600, 1000))
+    window.state.update(segment="C8", side="right")
+    window.camera.finish()
+    scene = window.scene
+    scene.plotter.render()
+    crowded = [second for second in ((False, True) if scene.split else (False,)) if scene.crowd(second)]
+    assert crowded, "C8's hand and forearm no longer crowd any viewport: the test has nothing to check"
+
+    def spread(markers, second):
+        pts = np.array([scene.project(m.position, second=second) for m in markers])
+        return float(np.ptp(pts, axis=0).max())
+
+    before = {second: (scene.crowd(second), spread(scene.crowd(second), second)) for second in crowded}
+    window.close_up()
+    window.camera.finish()
+    scene.plotter.render()
+    assert window.close_up_button.text().startswith("Back")
+    for second, (crowd, width) in before.items():
+        renderer = scene.second_labels._renderer if second else scene.labels._renderer
+        (ox, oy), (w, h) = renderer.GetOrigin(), renderer.GetSize()
+        # Enlarged at least twice (an export's inset must enlarge 1.5 times).
+        assert spread(crowd, second) >= 2 * width, (width, spread(crowd, second), h)
+        for m in crowd:
+            x, y = scene.project(m.position, second=second)
+            assert ox <= x <= ox + w and oy <= y <= oy + h, m.label
+        # Moved in close, the labels of targets now out of view are hidden, not piled at the edges.
+        labels = scene.second_labels if second else scene.labels
+        leaders = labels.props[0].GetMapper().GetInput()
+        assert leaders.GetNumberOfLines() == len(labels.boxes)
+        for i in range(leaders.GetNumberOfLines()):
+            x, y = leaders.GetPoint(2 * i)[:2]
+            assert 0 <= x <= w and 0 <= y <= h, (x, y)
+    assert "crowded targets" in window.statusBar().currentMessage()
+    window.close_up()
+    window.camera.finish()
+    scene.plotter.render()
+    assert window.close_up_button.text().startswith("Close-up")
+    assert all(scene.crowd(second) for second in crowded)
