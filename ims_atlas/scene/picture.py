@@ -23,7 +23,13 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import plan_highlights, segment_highlights
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.plan import MARKER_RADIUS, HighlightPlan, Marker, plan_for
-from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views, whole_body_views
+from ims_atlas.scene.target_views import (
+    PictureTarget,
+    TargetView,
+    choose_views,
+    target_region,
+    whole_body_views,
+)
 
 Vec3 = tuple[float, float, float]
 
@@ -44,6 +50,10 @@ class Picture:
     treatment: TreatmentPlan | None = None
     targets: tuple[PictureTarget, ...] = ()
     views: tuple[TargetView, ...] = ()
+    #: A segment on both sides names each muscle (and its paraspinal level) once per view:
+    #: the key of each target drawn and lit but not labelled -> the key of its twin on the
+    #: other side, whose label names both (:func:`named_once`).
+    named_by: dict[str, str] = field(default_factory=dict)
 
     @property
     def markers(self) -> tuple[Marker, ...]:
@@ -358,6 +368,92 @@ def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, seg
     return targets, markers
 
 
+def named_once(targets: list[PictureTarget], views: tuple[TargetView, ...], body: BodyMeshes) -> dict[str, str]:
+    """For a picture of both sides: which of each muscle's two sides (and of the paraspinal
+    level's two needle points) carries the label, where both are in one view.
+
+    Both sides stay lit and marked; one label names the pair, so a segment's plate is not
+    every name twice with twice the leaders. As an atlas labels a symmetric figure, the
+    muscles of one body region (the forearm's, the shoulder's; of a crowded region, its upper
+    and its lower half: :data:`REGION_MOST`) are named on one side, the regions shared out
+    between the sides so each side (each label column, seen from the front or behind) gets
+    about half the labels: the largest region first, each to the side named less so far (the
+    right on a tie). A target without a point is never the named one when
+    its twin has a point. Returns ``{unlabelled key: key of the label naming it}``.
+    """
+    by_key = {t.key: t for t in targets}
+    up = frame_axes(body.manifest)[2]
+    out: dict[str, str] = {}
+    for view in views:
+        pairs: dict[str, dict[str, PictureTarget]] = {}
+        for key in view.targets:
+            t = by_key.get(key)
+            if t is not None and t.side in ("left", "right"):
+                pairs.setdefault(key.rpartition(":")[0], {})[t.side] = t
+        pairs = {base: twins for base, twins in pairs.items() if len(twins) == 2}
+        by_region: dict[str, list[str]] = {}
+        for base, twins in pairs.items():
+            region = "spine" if base.startswith("paraspinal:") else target_region(twins["right"], body)
+            by_region.setdefault(region, []).append(base)
+        groups = [g for bases in by_region.values() for g in _halves(bases, pairs, up)]
+        named = {"right": 0, "left": 0}
+        for group in sorted(groups, key=lambda g: (-len(g), groups.index(g))):
+            side = "right" if named["right"] <= named["left"] else "left"
+            named[side] += len(group)
+            for base in group:
+                twins = pairs[base]
+                chosen = side
+                if twins[chosen].point is None and twins[_other(chosen)].point is not None:
+                    chosen = _other(chosen)
+                out[twins[_other(chosen)].key] = twins[chosen].key
+    return out
+
+
+#: A body region with more muscles than this in one view is named on both sides, its upper
+#: half on one and its lower half on the other: ten forearm muscles named on one forearm
+#: fan ten leaders into it.
+REGION_MOST = 5
+
+
+def _halves(bases: list[str], pairs: dict[str, dict[str, PictureTarget]], up: np.ndarray) -> list[list[str]]:
+    """A region's pairs as one group, or, more than :data:`REGION_MOST`, as its upper and
+    lower halves (by the height of their points).
+    """
+    if len(bases) <= REGION_MOST:
+        return [bases]
+
+    def height(base: str) -> float:
+        points = [t.point for t in pairs[base].values() if t.point is not None]
+        return float(np.mean([np.dot(p, up) for p in points])) if points else 0.0
+
+    ordered = sorted(bases, key=height, reverse=True)
+    half = (len(ordered) + 1) // 2
+    return [ordered[:half], ordered[half:]]
+
+
+def _other(side: str) -> str:
+    return "left" if side == "right" else "right"
+
+
+def _named_once_labels(markers: list[Marker], named_by: dict[str, str], segment: str) -> list[Marker]:
+    """The markers of a segment on both sides as :func:`named_once` names them: the twin
+    drawn without a label, the named one saying both sides ("Biceps brachii (both sides)",
+    "C6 both sides").
+    """
+    naming = set(named_by.values())
+    out = []
+    for m in markers:
+        if m.key in named_by:
+            m = replace(m, label="")
+        elif m.key in naming:
+            if m.role == "paraspinal":
+                m = replace(m, label=f"{segment} both sides")
+            else:
+                m = replace(m, label=re.sub(r"\s*\((left|right)\)$", "", m.label) + " (both sides)")
+        out.append(m)
+    return out
+
+
 def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
                 palette: Palette = DEFAULT_PALETTE, body: BodyMeshes | None = None) -> Picture:
     """What to show for ``state``.
@@ -388,6 +484,9 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
         views = whole_body_views(targets, body)
     else:
         views = choose_views(targets, body, state.side) if targets else ()
+    named_by = named_once(targets, views, body) if state.segment and treatment is None else {}
+    if named_by:
+        markers = _named_once_labels(markers, named_by, state.segment)
     markers = _grouped(markers, views)
     frame_ids = tuple(sid for sid, role in roles.items() if role != "nerve")
     direction = views[0].direction if views else None
@@ -397,4 +496,4 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, markers=markers, palette=palette,
                          hidden=state.hidden, isolate=state.isolated, opacity=dict(state.opacity),
                          labels=state.labels)
-    return Picture(highlight, roles, frame_ids, direction, treatment, tuple(targets), views)
+    return Picture(highlight, roles, frame_ids, direction, treatment, tuple(targets), views, named_by)
