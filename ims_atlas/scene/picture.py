@@ -23,13 +23,7 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import plan_highlights, segment_highlights
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.plan import MARKER_RADIUS, HighlightPlan, Marker, plan_for
-from ims_atlas.scene.target_views import (
-    PictureTarget,
-    TargetView,
-    choose_views,
-    target_region,
-    whole_body_views,
-)
+from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views, whole_body_views
 
 Vec3 = tuple[float, float, float]
 
@@ -368,21 +362,27 @@ def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, seg
     return targets, markers
 
 
-def named_once(targets: list[PictureTarget], views: tuple[TargetView, ...], body: BodyMeshes) -> dict[str, str]:
+#: Two labels whose points lie this far apart across their view (metres) weigh on each other
+#: :data:`~math.e` times less than two at one spot: the scale of a crowd of leaders (a
+#: forearm's muscles, a hip's rotators) in a view of a limb and the trunk.
+NAMED_APART_M = 0.12
+
+
+def named_once(targets: list[PictureTarget], views: tuple[TargetView, ...]) -> dict[str, str]:
     """For a picture of both sides: which of each muscle's two sides (and of the paraspinal
     level's two needle points) carries the label, where both are in one view.
 
     Both sides stay lit and marked; one label names the pair, so a segment's plate is not
-    every name twice with twice the leaders. As an atlas labels a symmetric figure, the
-    muscles of one body region (the forearm's, the shoulder's; of a crowded region, its upper
-    and its lower half: :data:`REGION_MOST`) are named on one side, the regions shared out
-    between the sides so each side (each label column, seen from the front or behind) gets
-    about half the labels: the largest region first, each to the side named less so far (the
-    right on a tie). A target without a point is never the named one when
-    its twin has a point. Returns ``{unlabelled key: key of the label naming it}``.
+    every name twice with twice the leaders. As an atlas labels a symmetric figure, the names
+    are shared out between the sides so that neighbours are named on different sides: the
+    most crowded first (the one with the most others near it), each on the side where the
+    labels already placed crowd it less (their points weighted by how near they are across the
+    view, :data:`NAMED_APART_M`), then where fewer are named, then the right. Ten forearm
+    muscles are then named five on each forearm, not ten leaders fanning into one. A target
+    without a point is never the named one when its twin has a point. Returns
+    ``{unlabelled key: key of the label naming it}``.
     """
     by_key = {t.key: t for t in targets}
-    up = frame_axes(body.manifest)[2]
     out: dict[str, str] = {}
     for view in views:
         pairs: dict[str, dict[str, PictureTarget]] = {}
@@ -390,45 +390,39 @@ def named_once(targets: list[PictureTarget], views: tuple[TargetView, ...], body
             t = by_key.get(key)
             if t is not None and t.side in ("left", "right"):
                 pairs.setdefault(key.rpartition(":")[0], {})[t.side] = t
-        pairs = {base: twins for base, twins in pairs.items() if len(twins) == 2}
-        by_region: dict[str, list[str]] = {}
-        for base, twins in pairs.items():
-            region = "spine" if base.startswith("paraspinal:") else target_region(twins["right"], body)
-            by_region.setdefault(region, []).append(base)
-        groups = [g for bases in by_region.values() for g in _halves(bases, pairs, up)]
-        named = {"right": 0, "left": 0}
-        for group in sorted(groups, key=lambda g: (-len(g), groups.index(g))):
-            side = "right" if named["right"] <= named["left"] else "left"
-            named[side] += len(group)
-            for base in group:
-                twins = pairs[base]
-                chosen = side
-                if twins[chosen].point is None and twins[_other(chosen)].point is not None:
-                    chosen = _other(chosen)
-                out[twins[_other(chosen)].key] = twins[chosen].key
+        out.update(_named_in_view({base: twins for base, twins in pairs.items() if len(twins) == 2}, view.direction))
     return out
 
 
-#: A body region with more muscles than this in one view is named on both sides, its upper
-#: half on one and its lower half on the other: ten forearm muscles named on one forearm
-#: fan ten leaders into it.
-REGION_MOST = 5
+def _named_in_view(pairs: dict[str, dict[str, PictureTarget]], direction: Vec3) -> dict[str, str]:
+    """:func:`named_once` in one view: ``pairs`` of twins by their key without the side."""
+    d = np.asarray(direction, dtype=float)
 
+    def weight(a, b) -> float:
+        gap = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+        gap = gap - d * float(np.dot(gap, d))
+        return float(np.exp(-(np.linalg.norm(gap) / NAMED_APART_M) ** 2))
 
-def _halves(bases: list[str], pairs: dict[str, dict[str, PictureTarget]], up: np.ndarray) -> list[list[str]]:
-    """A region's pairs as one group, or, more than :data:`REGION_MOST`, as its upper and
-    lower halves (by the height of their points).
-    """
-    if len(bases) <= REGION_MOST:
-        return [bases]
+    bases = list(pairs)
+    right = {b: pairs[b]["right"].point for b in bases}
 
-    def height(base: str) -> float:
-        points = [t.point for t in pairs[base].values() if t.point is not None]
-        return float(np.mean([np.dot(p, up) for p in points])) if points else 0.0
+    def crowded(base: str) -> float:
+        p = right[base]
+        return 0.0 if p is None else sum(weight(p, q) for o, q in right.items() if o != base and q is not None)
 
-    ordered = sorted(bases, key=height, reverse=True)
-    half = (len(ordered) + 1) // 2
-    return [ordered[:half], ordered[half:]]
+    out: dict[str, str] = {}
+    placed: list = []
+    count = {"right": 0, "left": 0}
+    for base in sorted(bases, key=lambda b: (-round(crowded(b), 6), bases.index(b))):
+        twins = pairs[base]
+        cost = {side: float("inf") if twins[side].point is None else sum(weight(twins[side].point, q) for q in placed)
+                for side in ("right", "left")}
+        side = min(("right", "left"), key=lambda s: (round(cost[s], 6), count[s], s != "right"))
+        count[side] += 1
+        if twins[side].point is not None:
+            placed.append(twins[side].point)
+        out[twins[_other(side)].key] = twins[side].key
+    return out
 
 
 def _other(side: str) -> str:
@@ -484,7 +478,7 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
         views = whole_body_views(targets, body)
     else:
         views = choose_views(targets, body, state.side) if targets else ()
-    named_by = named_once(targets, views, body) if state.segment and treatment is None else {}
+    named_by = named_once(targets, views) if state.segment and treatment is None else {}
     if named_by:
         markers = _named_once_labels(markers, named_by, state.segment)
     markers = _grouped(markers, views)

@@ -161,7 +161,7 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
             _view(body, spine_name, directions[spine_name], (t.key for t in shared + spine), "spine"))
 
 
-def target_region(t: PictureTarget, body: BodyMeshes) -> str:
+def _region(t: PictureTarget, body: BodyMeshes) -> str:
     """The body region (the manifest's) most of a target's structures lie in, or ""."""
     regions = [s.region for sid in t.structures if (s := body.manifest.get(sid)) is not None and s.region]
     return max(sorted(set(regions)), key=regions.count) if regions else ""
@@ -171,7 +171,7 @@ def _main_region(targets: list[PictureTarget], body: BodyMeshes) -> list[Picture
     """The targets of the region that holds more than half of ``targets`` (the sole's
     muscles of a plan that also treats the long toe muscles in the leg), or all of them.
     """
-    regions = [target_region(t, body) for t in targets]
+    regions = [_region(t, body) for t in targets]
     for region in set(regions):
         if region and regions.count(region) * 2 > len(regions):
             return [t for t, r in zip(targets, regions, strict=True) if r == region]
