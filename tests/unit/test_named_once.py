@@ -42,3 +42,22 @@ def test_twins_in_different_views_are_each_named_in_their_own():
     one = TargetView("posterior", (0.0, 1.0, 0.0), (targets[0].key,), "local")
     other = TargetView("anterior", (0.0, -1.0, 0.0), (targets[1].key,), "spine")
     assert named_once(targets, (one, other)) == {}
+
+
+def test_a_segment_on_both_sides_shows_each_muscle_and_its_twin_in_one_view(manifest):
+    """The sides differ by millimetres: longus capitis went to the front view on the right and
+    to the view from behind on the left, named on each side in a different panel."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    for segment in ("C2", "C6", "L5", "S1"):
+        picture = picture_for(ViewState(segment=segment, side="both"), manifest, catalog)
+        for t in picture.targets:
+            twin = t.key.rpartition(":")[0] + (":left" if t.side == "right" else ":right")
+            if picture.target(twin) is None:
+                continue
+            here = [v.name for v in picture.views if t.key in v.targets]
+            there = [v.name for v in picture.views if twin in v.targets]
+            assert here == there, f"{segment}: {t.key} in {here}, {twin} in {there}"
