@@ -248,20 +248,30 @@ def crowds_merged(targets: tuple[Target, ...], picture: Picture) -> tuple[Target
 def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifest,
                     lay_names: bool = False, picture: Picture | None = None) -> tuple[Target, ...]:
     """Labelled targets of a segment's picture: the muscles it supplies (major first) and its
-    paraspinal level, on each side shown.
+    paraspinal level, on each side shown. On both sides, a muscle (and the level) seen on
+    both in one view is named once, on the side the picture chose
+    (:func:`~ims_atlas.scene.picture.named_once`): its title says no side ("Biceps brachii";
+    the subtitle says both sides are lit), the level's says "both sides".
     """
     out: list[Target] = []
     sides = sides_of(side)
+    named_by = picture.named_by if picture is not None else {}
+    naming = set(named_by.values())
+
+    def suffix(key: str, s: str) -> str:
+        return "" if key in naming else _side_suffix(s, side)
+
     for muscle, contribution in catalog.myotome(segment):
         title, detail = _muscle_words(muscle, lay_names)
         for s in sides:
             ids = tuple(st.id for st in manifest.muscle_structures(muscle.id, sides=[s])
                         if st.level is None or st.level == segment)
-            if not ids:
-                continue
             role = "local" if contribution == "major" else "minor"
-            drawn = picture.target(f"{role}:{muscle.id}:{s}") if picture is not None else None
-            out.append(Target(f"{role}:{muscle.id}:{s}", role, title + _side_suffix(s, side),
+            key = f"{role}:{muscle.id}:{s}"
+            if not ids or key in named_by:
+                continue
+            drawn = picture.target(key) if picture is not None else None
+            out.append(Target(key, role, title + suffix(key, s),
                               detail if contribution == "major" else f"{detail} (minor supply)".strip(),
                               drawn.point if drawn is not None else None, ids, priority=1 if contribution == "major" else 2))
     try:
@@ -277,10 +287,11 @@ def segment_targets(segment: str, side: str, catalog: Catalog, manifest: Manifes
             point = None  # the manifest lacks the vertebrae for this level
         ids = tuple(st.id for m in entry.paraspinal_muscles for st in manifest.muscle_structures(m, sides=[s])
                     if st.level == segment)
-        if point is None and not ids:
+        key = f"paraspinal:{segment}:{s}"
+        if (point is None and not ids) or key in named_by:
             continue
-        out.append(Target(f"paraspinal:{segment}:{s}", "paraspinal", f"{segment} nerve root{_side_suffix(s, side)}",
-                          f"Beside the spine at {entry.paraspinal_level}",
+        out.append(Target(key, "paraspinal", f"{segment} nerve root" + (", both sides" if key in naming else suffix(key, s)),
+                          f"Beside the spine at {entry.paraspinal_level}" + (", on each side" if key in naming else ""),
                           None if point is None else (float(point[0]), float(point[1]), float(point[2])), ids, priority=0))
     return tuple(out)
 
@@ -306,8 +317,9 @@ def annotation_for(picture: Picture, state: ViewState, catalog: Catalog | None, 
             level = f" · needled beside the spine at {catalog.segment(state.segment).paraspinal_level}"
         except KeyError:
             level = ""
+        once = ", lit on both sides and each named once" if picture.named_by else ""
         return Annotation(f"Segment {state.segment} — {side_words}",
-                          f"Muscles supplied by the {state.segment} nerve root{level}",
+                          f"Muscles supplied by the {state.segment} nerve root{once}{level}",
                           segment_targets(state.segment, state.side, catalog, manifest, state.lay_names, picture),
                           segment_legend(palette))
     if state.selection and state.selection in manifest:

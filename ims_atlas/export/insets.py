@@ -193,7 +193,7 @@ class InsetPart:
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
                  beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None,
-                 seen: str = "", pose=None, knot_px: float | None = None) -> InsetPart:
+                 seen: str = "", pose=None, knot_px: float | None = None, keep_in: Box | None = None) -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
@@ -210,7 +210,10 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     and off to one side, had them shifted sideways: no frame on the view enclosed what the
     inset showed.) ``knot_px``: three leaders ending in a square this wide are a knot; one
     left in the inset is untied where its muscles lie and are named together
-    (:func:`~ims_atlas.export.knots.untie`: the gemelli share one label).
+    (:func:`~ims_atlas.export.knots.untie`: the gemelli share one label). ``keep_in``: the
+    anatomy box of the view it enlarges (between that view's label columns), which the frame
+    drawn there round what the inset shows must stay inside, so it crosses none of the view's
+    labels (:func:`clear_of_labels`: the inset enlarged more, or its window moved).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
@@ -231,6 +234,15 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
         scene.zoom(pose, points, regions.view, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
     else:
         aim_into(scene, points, view, regions, margin=INSET_MARGIN, least=INSET_CONTEXT_M)
+    if keep_in is not None and beside and pose is not None and not seen and len(points):
+        projector = scene.projector()
+        now = projected(scene, crowd, projector)
+        common = [k for k in now if k in beside]
+        context, _ = projector.project(points)
+        change = clear_of_labels(np.array([beside[k] for k in common]), np.array([now[k] for k in common]), context,
+                                 regions.view, keep_in)
+        if change is not None:
+            scene.remap(*change)
     zoom = enlargement(beside, projected(scene, crowd, scene.projector()), tuple(t.key for t in crowd)) if beside else None
     labelled = crowd
     if knot_px:
@@ -258,32 +270,113 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
                      tuple(float(c) for c in view.direction) if seen else None, tuple(t.key for t in labelled))
 
 
+def _enlarging(before: np.ndarray, after: np.ndarray) -> tuple[float, np.ndarray] | None:
+    """``(s, t)`` with ``after ~ s * before + t`` (least squares), or None for fewer than two
+    distinct points.
+    """
+    b, a = np.asarray(before, dtype=float).reshape(-1, 2), np.asarray(after, dtype=float).reshape(-1, 2)
+    if len(b) < 2:
+        return None
+    bc, ac = b - b.mean(axis=0), a - a.mean(axis=0)
+    spread = float((bc ** 2).sum())
+    if spread < 1e-9:
+        return None
+    scale = float((bc * ac).sum()) / spread
+    if scale <= 0:
+        return None
+    return scale, a.mean(axis=0) - scale * b.mean(axis=0)
+
+
+def _clamp(value: float, lo: float, hi: float) -> float:
+    return min(max(value, lo), hi)
+
+
+def clear_of_labels(before, after, context, region: Box, keep_in: Box) -> tuple[float, tuple[float, float]] | None:
+    """How to change an inset so the frame drawn on the view it enlarges round what its
+    anatomy box shows stays between that view's label columns: ``(k, offset)`` for
+    :meth:`~ims_atlas.export.render.OffscreenScene.remap` (what is at pixel ``p`` of the inset
+    goes to ``k * p + offset``), or None when it already does. Pure.
+
+    ``before``, ``after``: the crowd's points in the view and in the inset as aimed now (the
+    inset is the view enlarged: ``after = s * before + t``); ``context``: the points the inset
+    must show, in its pixels; ``size``: the inset's; ``region``: its anatomy box, which must
+    keep them; ``keep_in``: the view's anatomy box, in the view's pixels. The inset is enlarged
+    (``k > 1``) as far as its frame must narrow to fit ``keep_in`` and its points allow, and
+    moved across as little as puts its frame inside ``keep_in`` (as near as its points allow).
+    """
+    fit = _enlarging(before, after)
+    pts = np.asarray(context, dtype=float).reshape(-1, 2)
+    if fit is None or not len(pts):
+        return None
+    s, t = fit
+    # keep_in, in the inset's pixels as aimed now
+    k0, k1 = s * keep_in.x + t[0], s * keep_in.right + t[0]
+    if k0 <= region.x + 0.5 and k1 >= region.right - 0.5:
+        return None
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    extent = np.maximum(hi - lo, 1e-6)
+    most = min(region.w / extent[0], region.h / extent[1])
+    k = min(max(1.0, region.w / max(k1 - k0, 1e-6)), max(most, 1.0))
+    middle = (lo + hi) / 2
+    natural = (1.0 - k) * middle  # enlarged about the points' middle, which stays where it is
+    shown = (region.x - k * lo[0], region.right - k * hi[0])  # the points stay in the region
+    inside = (region.right - k * k1, region.x - k * k0)  # the frame stays inside keep_in
+    if inside[0] <= inside[1]:
+        a, b = max(shown[0], inside[0]), min(shown[1], inside[1])
+        cx = _clamp(natural[0], a, b) if a <= b else _clamp(natural[0], *inside)
+    else:  # too wide even so: its middle over keep_in's
+        cx = region.centre[0] - k * (k0 + k1) / 2
+    if shown[0] <= shown[1]:
+        cx = _clamp(cx, *shown)
+    cy = _clamp(natural[1], region.y - k * lo[1], region.bottom - k * hi[1])
+    if abs(k - 1.0) < 1e-6 and abs(cx) < 0.5 and abs(cy) < 0.5:
+        return None
+    return k, (float(cx), float(cy))
+
+
 #: A marker is drawn at most this fraction of its panel's height in radius: an epicentre's
 #: sphere has a fixed size in the model, and a view close on a foot would draw it as a disc
 #: hiding the muscle it marks.
 MARKER_MOST = 0.011
 
 
-def marker_scale(scene: OffscreenScene, points, most_px: float, zoom: float | None = None) -> float:
+#: ... and at least this fraction: a needle point beside the spine in a view of the whole back
+#: and legs (a segment's muscles seen from behind with its level) came out a pixel wide.
+MARKER_LEAST = 0.005
+
+
+def marker_scale(scene: OffscreenScene, points, most_px: float, zoom: float | None = None,
+                 least_px: float = 0.0) -> float:
     """The scale to draw the markers at ``points`` with (the camera as aimed now): at most
-    ``most_px`` pixels in radius, and with a ``zoom`` (an inset's), ``1 / zoom`` so they keep
-    the size they have in the view the inset enlarges.
+    ``most_px`` and at least ``least_px`` pixels in radius, and with a ``zoom`` (an inset's),
+    the scale of the view the inset enlarges over ``zoom``, so they keep the size they have
+    there.
     """
     pts = np.asarray(points, dtype=float).reshape(-1, 3)
-    scale = 1.0
-    if len(pts):
-        radius_px = MARKER_RADIUS / float(np.median(scene.controller.pixel_size(pts)))
+
+    def bounded(radius_px: float) -> float:
         if radius_px > most_px > 0:
-            scale = most_px / radius_px
+            return most_px / radius_px
+        if 0 < radius_px < least_px:
+            return least_px / radius_px
+        return 1.0
+
+    scale = 1.0
+    radius_px = MARKER_RADIUS / float(np.median(scene.controller.pixel_size(pts))) if len(pts) else 0.0
+    if len(pts):
+        scale = bounded(radius_px)
     if zoom is not None and zoom > 1.0:
-        scale = min(scale, 1.0 / zoom)
+        scale = min(scale, bounded(radius_px / zoom) / zoom if len(pts) else 1.0 / zoom)
     return scale
 
 
 def render_marked(scene: OffscreenScene, shown: Picture, points, most_px: float, transparent: bool,
                   zoom: float | None = None):
-    """Render ``shown`` with its markers scaled by :func:`marker_scale` (then back to 1)."""
-    scene.controller.set_marker_scale(marker_scale(scene, points, most_px, zoom))
+    """Render ``shown`` with its markers scaled by :func:`marker_scale` (then back to 1), at
+    least :data:`MARKER_LEAST` for :data:`MARKER_MOST` of ``most_px``.
+    """
+    least = most_px * MARKER_LEAST / MARKER_MOST
+    scene.controller.set_marker_scale(marker_scale(scene, points, most_px, zoom, least))
     try:
         return scene.render(shown, transparent=transparent)
     finally:
@@ -356,8 +449,10 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         canvas.paste(part.image, (inset_dx, top))
         own_frame = Box(m / 2, m / 2, part.image.size[0] - m, hi - m)
         frame = _shift_box(own_frame, inset_dx, top)
-        # (An inset seen from another side shows no box of the view: its targets are framed.)
-        region = shown_region(part, own_frame, main_projector) if part.turned is None else None
+        # The frame on the view encloses what the inset's anatomy box shows (its label column
+        # and caption cover the rest). (An inset seen from another side shows no box of the
+        # view: its targets are framed.)
+        region = shown_region(part, part.regions.view, main_projector) if part.turned is None else None
         if region is None:
             x, y, bw, bh = crowd_box(main_anchors, keys, pad)  # type: ignore[misc]
             region = Box(x, y, bw, bh)

@@ -234,7 +234,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     crowds = tuple(sorted(found, key=lambda keys: float(np.mean([beside[k][1] for k in keys if k in beside] or [0]))))
     wi = w - half[0]
 
-    def insets_for(chosen, pose=pose):
+    def insets_for(chosen, pose=pose, beside=beside, keep_in=regions.view):
         room = np.array([need[k] for k in chosen])
         tops = (np.concatenate([[0.0], np.cumsum(room)]) * h / room.sum()).round().astype(int)
         parts = []
@@ -244,7 +244,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
             parts.append((render_inset(scene, picture, seen_from or view, crowd, (wi, int(y1 - y0)), panel_style,
                                        before, gutter, transparent, None if seen_from else beside, MARKER_MOST * h,
                                        seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else "", pose=pose,
-                                       knot_px=KNOT_BOX * regions.view.h),
+                                       knot_px=KNOT_BOX * regions.view.h, keep_in=keep_in),
                           keys))
         return parts
 
@@ -273,6 +273,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         return None
     taken = {k for keys in kept for k in keys}
     rest = without(taken)
+    first_view = regions.view
     if both_sides(rest.targets):
         # Both sides of the body in one view (widespread pain): each label on its target's
         # side, not a column of leaders crossing the body.
@@ -281,10 +282,10 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         regions = one_column_regions(half, panel_style, rest, main_column, gutter)
     aim_into(scene, points, view, regions)
     final = scene.pose()
-    if len(kept) < len(parts) or not np.allclose(np.array(final), np.array(pose)):
+    if len(kept) < len(parts) or not np.allclose(np.array(final), np.array(pose)) or regions.view != first_view:
         # The insets enlarge the view as it is finally drawn (its label columns are planned
-        # for the targets left to it).
-        parts = insets_for(kept, final)
+        # for the targets left to it), their frames between its label columns.
+        parts = insets_for(kept, final, projected(scene, own.targets, scene.projector()), regions.view)
         aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,

@@ -224,6 +224,19 @@ class OffscreenScene:
         cam.SetWindowCenter(cx / (tan_half * width / height) - nx, cy / tan_half - ny)
         self.plotter.reset_camera_clipping_range()
 
+    def remap(self, k: float, offset: tuple[float, float]) -> None:
+        """Change the lens and its window so that what was drawn at pixel ``p`` is drawn at
+        ``k * p + offset`` (the same eye, ``k`` times narrower: the view as aimed now,
+        enlarged ``k`` times and moved).
+        """
+        width, height = self.size
+        cam = self.plotter.camera
+        wx, wy = cam.GetWindowCenter()
+        tan_half = math.tan(math.radians(cam.view_angle) / 2.0)
+        cam.view_angle = math.degrees(2.0 * math.atan(tan_half / k))
+        cam.SetWindowCenter(k * wx - k + 1.0 - 2.0 * offset[0] / width, k * wy + k - 1.0 + 2.0 * offset[1] / height)
+        self.plotter.reset_camera_clipping_range()
+
     def projector(self) -> Projector:
         """World -> pixels for the camera as set now (nothing is rendered)."""
         width, height = self.size

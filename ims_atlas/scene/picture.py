@@ -44,6 +44,10 @@ class Picture:
     treatment: TreatmentPlan | None = None
     targets: tuple[PictureTarget, ...] = ()
     views: tuple[TargetView, ...] = ()
+    #: A segment on both sides names each muscle (and its paraspinal level) once per view:
+    #: the key of each target drawn and lit but not labelled -> the key of its twin on the
+    #: other side, whose label names both (:func:`named_once`).
+    named_by: dict[str, str] = field(default_factory=dict)
 
     @property
     def markers(self) -> tuple[Marker, ...]:
@@ -358,6 +362,92 @@ def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, seg
     return targets, markers
 
 
+#: Two labels whose points lie this far apart across their view (metres) weigh on each other
+#: :data:`~math.e` times less than two at one spot: the scale of a crowd of leaders (a
+#: forearm's muscles, a hip's rotators) in a view of a limb and the trunk.
+NAMED_APART_M = 0.12
+
+
+def named_once(targets: list[PictureTarget], views: tuple[TargetView, ...]) -> dict[str, str]:
+    """For a picture of both sides: which of each muscle's two sides (and of the paraspinal
+    level's two needle points) carries the label, where both are in one view.
+
+    Both sides stay lit and marked; one label names the pair, so a segment's plate is not
+    every name twice with twice the leaders. As an atlas labels a symmetric figure, the names
+    are shared out between the sides so that neighbours are named on different sides: the
+    most crowded first (the one with the most others near it), each on the side where the
+    labels already placed crowd it less (their points weighted by how near they are across the
+    view, :data:`NAMED_APART_M`), then where fewer are named, then the right. Ten forearm
+    muscles are then named five on each forearm, not ten leaders fanning into one. A target
+    without a point is never the named one when its twin has a point. Returns
+    ``{unlabelled key: key of the label naming it}``.
+    """
+    by_key = {t.key: t for t in targets}
+    out: dict[str, str] = {}
+    for view in views:
+        pairs: dict[str, dict[str, PictureTarget]] = {}
+        for key in view.targets:
+            t = by_key.get(key)
+            if t is not None and t.side in ("left", "right"):
+                pairs.setdefault(key.rpartition(":")[0], {})[t.side] = t
+        out.update(_named_in_view({base: twins for base, twins in pairs.items() if len(twins) == 2}, view.direction))
+    return out
+
+
+def _named_in_view(pairs: dict[str, dict[str, PictureTarget]], direction: Vec3) -> dict[str, str]:
+    """:func:`named_once` in one view: ``pairs`` of twins by their key without the side."""
+    d = np.asarray(direction, dtype=float)
+
+    def weight(a, b) -> float:
+        gap = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+        gap = gap - d * float(np.dot(gap, d))
+        return float(np.exp(-(np.linalg.norm(gap) / NAMED_APART_M) ** 2))
+
+    bases = list(pairs)
+    right = {b: pairs[b]["right"].point for b in bases}
+
+    def crowded(base: str) -> float:
+        p = right[base]
+        return 0.0 if p is None else sum(weight(p, q) for o, q in right.items() if o != base and q is not None)
+
+    out: dict[str, str] = {}
+    placed: list = []
+    count = {"right": 0, "left": 0}
+    for base in sorted(bases, key=lambda b: (-round(crowded(b), 6), bases.index(b))):
+        twins = pairs[base]
+        cost = {side: float("inf") if twins[side].point is None else sum(weight(twins[side].point, q) for q in placed)
+                for side in ("right", "left")}
+        side = min(("right", "left"), key=lambda s: (round(cost[s], 6), count[s], s != "right"))
+        count[side] += 1
+        if twins[side].point is not None:
+            placed.append(twins[side].point)
+        out[twins[_other(side)].key] = twins[side].key
+    return out
+
+
+def _other(side: str) -> str:
+    return "left" if side == "right" else "right"
+
+
+def _named_once_labels(markers: list[Marker], named_by: dict[str, str], segment: str) -> list[Marker]:
+    """The markers of a segment on both sides as :func:`named_once` names them: the twin
+    drawn without a label, the named one saying both sides ("Biceps brachii (both sides)",
+    "C6 both sides").
+    """
+    naming = set(named_by.values())
+    out = []
+    for m in markers:
+        if m.key in named_by:
+            m = replace(m, label="")
+        elif m.key in naming:
+            if m.role == "paraspinal":
+                m = replace(m, label=f"{segment} both sides")
+            else:
+                m = replace(m, label=re.sub(r"\s*\((left|right)\)$", "", m.label) + " (both sides)")
+        out.append(m)
+    return out
+
+
 def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
                 palette: Palette = DEFAULT_PALETTE, body: BodyMeshes | None = None) -> Picture:
     """What to show for ``state``.
@@ -388,6 +478,9 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
         views = whole_body_views(targets, body)
     else:
         views = choose_views(targets, body, state.side) if targets else ()
+    named_by = named_once(targets, views) if state.segment and treatment is None else {}
+    if named_by:
+        markers = _named_once_labels(markers, named_by, state.segment)
     markers = _grouped(markers, views)
     frame_ids = tuple(sid for sid, role in roles.items() if role != "nerve")
     direction = views[0].direction if views else None
@@ -397,4 +490,4 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, markers=markers, palette=palette,
                          hidden=state.hidden, isolate=state.isolated, opacity=dict(state.opacity),
                          labels=state.labels)
-    return Picture(highlight, roles, frame_ids, direction, treatment, tuple(targets), views)
+    return Picture(highlight, roles, frame_ids, direction, treatment, tuple(targets), views, named_by)

@@ -39,7 +39,7 @@ class Marker:
 
     role: str  # "local" (a sphere), "paraspinal" (a cube) or "anchor" (a label only)
     position: tuple[float, float, float]
-    label: str
+    label: str  # "": drawn, not named (a segment on both sides: its twin names both)
     key: str = ""  # the picture target it marks (``scene.target_views.PictureTarget.key``)
 
 
@@ -123,11 +123,16 @@ def label_groups(markers: tuple[Marker, ...]) -> list[Marker]:
     """The markers to label: every local marker, and one label per side for each run of
     consecutive paraspinal levels ("C5-C7 right" on the middle one of the run).
     """
+    # A marker without a label is drawn, not named: its twin on the other side names both
+    # (a segment on both sides: scene.picture.named_once).
+    markers = tuple(m for m in markers if m.label)
     out = [m for m in markers if m.role != "paraspinal"]
     by_side: dict[str, list[Marker]] = {}
     for m in markers:
-        if m.role == "paraspinal" and "+" in m.key:
-            out.append(m)  # a needle point shared with an epicentre: its label names both
+        if m.role == "paraspinal" and ("+" in m.key or m.label.rpartition(" ")[0] not in SEGMENT_NAMES):
+            # A needle point shared with an epicentre (its label names both), or one naming
+            # its level on both sides ("C6 both sides"): its own label.
+            out.append(m)
         elif m.role == "paraspinal":
             level, _, side = m.label.rpartition(" ")
             by_side.setdefault(side, []).append(m)

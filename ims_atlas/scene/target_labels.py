@@ -56,6 +56,13 @@ class TargetLabels:
         self.reserved_top = 0.0
 
     @property
+    def texts(self) -> list[str]:
+        """The labels' words now shown, in order (as :attr:`boxes`: a label whose marker is out
+        of view is hidden).
+        """
+        return [actor.GetInput().strip() for actor in self._texts if actor.GetVisibility()]
+
+    @property
     def props(self) -> list[object]:
         """The VTK props now shown (labels and leaders)."""
         return ([self._leaders] if self._texts else []) + list(self._texts)

@@ -155,7 +155,17 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),)
     if spine_name is None:
         return (_view(body, local_name, directions[local_name], (t.key for t in local), "all"),)
-    mine = [t for t in local if costs[t.key][local_name] < costs[t.key][spine_name]]
+    # A muscle drawn on both sides goes to one view with its twin (the view the two together
+    # are hidden less in): a body's sides differ by a few millimetres, and longus capitis was
+    # named on its right in the view from the front and on its left from behind.
+    both = {}
+    for t in local:
+        both.setdefault(t.key.rpartition(":")[0], []).append(t.key)
+
+    def pair_cost(t: PictureTarget, name: str) -> float:
+        return sum(costs[k][name] for k in both[t.key.rpartition(":")[0]])
+
+    mine = [t for t in local if pair_cost(t, local_name) < pair_cost(t, spine_name)]
     shared = [t for t in local if t not in mine]
     return (_view(body, local_name, directions[local_name], (t.key for t in mine), "local"),
             _view(body, spine_name, directions[spine_name], (t.key for t in shared + spine), "spine"))

@@ -254,7 +254,11 @@ def test_the_frame_on_the_view_encloses_exactly_what_its_inset_shows(state, mani
                    "bottom": src.bottom >= panel.box.bottom - 1}
             mapped = {"x": s * src.x + t[0], "right": s * src.right + t[0], "y": s * src.y + t[1],
                       "bottom": s * src.bottom + t[1]}
-            want = {"x": inset.box.x, "right": inset.box.right, "y": inset.box.y, "bottom": inset.box.bottom}
+            # The frame encloses what the inset's anatomy box shows (its caption and label
+            # column cover the rest of it): a frame for the whole inset, twice as wide as the
+            # crowd, lay over the view's own labels.
+            box = inset.region
+            want = {"x": box.x, "right": box.right, "y": box.y, "bottom": box.bottom}
             for edge in want:
                 if cut[edge]:
                     continue
@@ -373,3 +377,25 @@ def test_targets_facing_away_from_their_panel_get_an_inset_from_where_they_face(
             assert _inside((label.box.x, label.box.y), inset.box) and _inside((label.box.right, label.box.bottom),
                                                                                inset.box)
             assert np.allclose(label.anchor, inset.anchors[key])
+
+
+@pytest.mark.parametrize("state", [ViewState(segment="C6", side="both"), ViewState(segment="C7", side="both"),
+                                   ViewState(condition_id="fibromyalgia", side="both")], ids=["C6", "C7", "fibromyalgia"])
+def test_the_frame_round_a_crowd_crosses_none_of_its_views_labels(state, manifest, catalog, scene):
+    """The frame drawn on a view round what its inset enlarges lay over the view's own labels
+    (fibromyalgia's neck frame across "C3 nerve root, right"; C6's shoulder frame round
+    "Deltoid"): it frames what the inset's anatomy box shows, and the inset is enlarged or
+    moved so its frame stays between the view's label columns.
+    """
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    checked = 0
+    for panel in result.panels:
+        in_insets = {k for i in panel.insets for k in i.keys}
+        own = [p for p in result.layout.placed if p.key not in in_insets and _inside(p.anchor, panel.box)]
+        for inset in panel.insets:
+            if inset.direction is not None:  # seen from another side: a box round its targets
+                continue
+            for p in own:
+                assert not p.box.overlaps(inset.source), f"{inset.title}'s frame crosses the label {p.key}"
+                checked += 1
+    assert checked, "no frame was checked"

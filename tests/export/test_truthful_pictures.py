@@ -1,8 +1,10 @@
-"""Every condition and every segment C1-S2, checked from the rendered picture (issue 16).
+"""Every condition and every segment C1-S2 (on one side and on both), checked from the
+rendered picture (issue 16).
 
 For each view (panel) of each picture: every target's point projects inside the part of the
 panel the anatomy was framed into (on screen, clear of the title, the caption and the
-legend); each epicentre or needle-point marker is drawn where its point projects (a pixel
+legend; a target named on its twin's label, on the other side of the body, is on screen
+too); each epicentre or needle-point marker is drawn where its point projects (a pixel
 probe of the rendered anatomy); no opaque structure lies between the eye and a marker but the
 target's own muscle; markers are at least a marker's width apart on screen; labels overlap
 neither each other nor the title, the captions or the legend. One small off-screen scene is
@@ -57,8 +59,10 @@ def _states():
     from ims_atlas.core.paths import meshes_dir
 
     catalog = load_catalog(None, load_manifest(meshes_dir() / "manifest.json"))
+    # A segment on its own side, and on both (the export's default: each muscle named once).
     return ([pytest.param(ViewState(condition_id=c, side="right"), id=c) for c in _conditions(catalog)]
-            + [pytest.param(ViewState(segment=s, side="right"), id=s) for s in SEGMENTS])
+            + [pytest.param(ViewState(segment=s, side="right"), id=s) for s in SEGMENTS]
+            + [pytest.param(ViewState(segment=s, side="both"), id=f"{s}-both") for s in SEGMENTS])
 
 
 def _inside(point, box) -> bool:
@@ -128,6 +132,14 @@ def test_picture_is_truthful(state, manifest, catalog, scene):
         for key in view.targets:
             if targets[key].point is None:
                 continue
+            if key in picture.named_by:
+                # Drawn and lit, named on its twin's label (the other side): its point is on screen.
+                assert any(picture.named_by[key] in k.split("+") for k in panel.anchors), (
+                    f"{key} is named on {picture.named_by[key]}, which is not labelled in the {view.name} panel")
+                ox, oy = panel.box.x + panel.offset[0], panel.box.y + panel.offset[1]
+                xy = panel.projector.project([targets[key].point])[0][0] + np.array([ox, oy])
+                assert _inside(xy, panel.region), f"{key} at {xy} is outside the {view.name} panel's anatomy box"
+                continue
             shown_as = [k for k in panel.anchors if key in k.split("+")]
             assert shown_as, f"{key} is not on screen in the {view.name} panel"
             xy = panel.anchors[shown_as[0]]
@@ -164,3 +176,47 @@ def test_picture_is_truthful(state, manifest, catalog, scene):
 def test_every_segment_has_a_view(manifest, catalog):
     """The segments tested are the ones a user can study, in order."""
     assert [SpinalSegment(s).name for s in SEGMENTS] == SEGMENTS
+
+
+@pytest.mark.parametrize("segment", ["C6", "C8", "L5", "S1"])
+def test_a_segment_on_both_sides_names_each_muscle_once_and_marks_both(segment, manifest, catalog, scene):
+    """A segment on both sides (the export's default) lit every muscle on both sides and
+    labelled each twice, one per side: C6, C8, L5 and S1 were plates of twice the leaders.
+    Each muscle and the paraspinal level is named on one label per panel, without a side
+    ("Biceps brachii"; "C6 nerve root, both sides"); both sides stay lit, both needle points
+    beside the spine drawn, and the subtitle says so.
+    """
+    state = ViewState(segment=segment, side="both")
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    picture = result.picture
+    assert picture.named_by, "no muscle is named once"
+    for panel in result.panels:
+        named: dict[str, list[str]] = {}
+        for p in result.layout.placed:
+            if not _inside(p.anchor, panel.box):
+                continue
+            for key in str(p.key).split("+"):
+                role, name, _side = key.split(":")
+                named.setdefault(f"{role}:{name}", []).append(str(p.key))
+        twice = {name: keys for name, keys in named.items() if len(keys) > 1}
+        assert not twice, f"named on more than one label in the {panel.view.name} panel: {twice}"
+        # Both needle points beside the spine are drawn where the level is shown.
+        cubes = {m.key for m in panel.shown.markers if m.role == "paraspinal"}
+        if any(k.startswith("paraspinal:") for k in panel.view.targets):
+            assert {f"paraspinal:{segment}:left", f"paraspinal:{segment}:right"} <= cubes, cubes
+    # Every muscle the root supplies is lit on both sides.
+    lit = {manifest[sid].side for t in picture.targets if t.role != "paraspinal" for sid in t.structures}
+    assert lit == {"left", "right"}
+    for unnamed, twin in picture.named_by.items():
+        assert unnamed.rpartition(":")[0] == twin.rpartition(":")[0] and unnamed != twin
+    # The words: no side on a muscle named once, "both sides" on the level, and the subtitle.
+    from ims_atlas.export.annotations import annotation_for
+
+    annotation = annotation_for(picture, state, catalog, manifest)
+    titles = {t.key: t.title for t in annotation.targets}
+    for twin in picture.named_by.values():
+        if twin.startswith("paraspinal:"):
+            assert titles[twin] == f"{segment} nerve root, both sides"
+        else:
+            assert not titles[twin].endswith((", left", ", right")), titles[twin]
+    assert "both sides" in annotation.subtitle and "named once" in annotation.subtitle

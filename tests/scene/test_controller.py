@@ -556,3 +556,36 @@ def test_the_right_viewports_leaders_join_its_labels_to_their_markers(scene, man
                     assert separate, (view.name, a, b)
     finally:
         scene.unsplit()
+
+
+def test_a_segment_on_both_sides_names_each_muscle_once_in_each_viewport(scene, manifest):
+    """Issue 16: the window follows the export. A segment on both sides lit and labelled every
+    muscle on each side ("Biceps brachii (left)", "Biceps brachii (right)"): each is named
+    once in each viewport ("... (both sides)"), the level too ("C6 both sides"), and both
+    needle points beside the spine are still drawn."""
+    import re
+
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    picture = picture_for(ViewState(segment="C6", side="both"), manifest, catalog)
+    assert len(picture.views) == 2
+    try:
+        scene.show_views(picture, picture.views)
+        scene.screenshot()
+        shown = []
+        for labels in (scene.labels, scene.second_labels):
+            texts = [" ".join(t.split()) for t in labels.texts]
+            assert texts and len(labels.boxes) == len(texts)
+            names = [re.sub(r"\s*\((both sides|left|right)\)$", "", t) for t in texts]
+            assert len(names) == len(set(names)), f"named twice in one viewport: {texts}"
+            assert not [t for t in texts if t.endswith(("(left)", "(right)"))], texts
+            shown += texts
+        assert "C6 both sides" in shown
+        assert sum(t.endswith("(both sides)") for t in shown) >= 10
+        cubes = [m for m in picture.markers if m.role == "paraspinal"]
+        assert sorted(m.key for m in cubes) == ["paraspinal:C6:left", "paraspinal:C6:right"]
+    finally:
+        scene.unsplit()

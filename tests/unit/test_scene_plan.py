@@ -110,9 +110,15 @@ def test_picture_for_condition_segment_and_selection(manifest):
     assert pic.highlight.labels  # labels on by default
     pic = picture_for(ViewState(segment="C6", side="both"), manifest, catalog)
     assert pic.treatment is None and "local" in pic.roles.values()
-    # The needle points at the level; the muscles supplied are labelled at their bellies, unmarked.
-    assert sorted(m.label for m in pic.markers if m.role != "anchor") == ["C6 left", "C6 right"]
+    # The needle points at the level, both drawn, named on one label; the muscles supplied are
+    # labelled at their bellies, unmarked, each once (its twin on the other side unlabelled).
+    assert sorted(m.label for m in pic.markers if m.role != "anchor") == ["", "C6 both sides"]
+    assert sorted(m.key for m in pic.markers if m.role == "paraspinal") == ["paraspinal:C6:left", "paraspinal:C6:right"]
     assert {m.role for m in pic.markers} == {"paraspinal", "anchor"}
+    anchors = [m for m in pic.markers if m.role == "anchor"]
+    named = [m.label for m in anchors if m.label]
+    assert named and all(label.endswith(" (both sides)") for label in named)
+    assert len(named) == len(anchors) // 2 == len(set(named))
     assert {"root_c6_left", "root_c6_right"} <= set(pic.roles)
     pic = picture_for(ViewState(selection="femur_left"), manifest, catalog)
     assert pic.roles == {"femur_left": "local"} and pic.frame_ids == ()
@@ -134,6 +140,19 @@ def test_paraspinal_labels_grouped_per_side_local_labels_kept():
     assert labels == ["Supinator (right)", "C5-C7 right", "C6 left"]
     middle = next(m for m in label_groups(markers) if m.label == "C5-C7 right")
     assert middle.position[2] == 1.50  # on the middle level
+
+
+def test_a_marker_without_a_label_is_drawn_but_not_named():
+    """A segment on both sides: the twin whose other side carries the name has no label."""
+    from ims_atlas.scene.plan import Marker, label_groups
+
+    markers = (
+        Marker("paraspinal", (-0.04, 0.2, 1.50), "C6 both sides", "paraspinal:C6:right"),
+        Marker("paraspinal", (0.04, 0.2, 1.50), "", "paraspinal:C6:left"),
+        Marker("anchor", (0.2, 0.0, 1.2), "Biceps brachii (both sides)", "local:biceps_brachii:right"),
+        Marker("anchor", (-0.2, 0.0, 1.2), "", "local:biceps_brachii:left"),
+    )
+    assert sorted(m.label for m in label_groups(markers)) == ["Biceps brachii (both sides)", "C6 both sides"]
 
 
 def test_paraspinal_labels_name_only_the_levels_needled():
