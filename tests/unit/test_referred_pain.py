@@ -220,3 +220,8 @@ def test_knee_thigh_and_jaw_zones_of_the_second_pass(manifest):
     mandible = body.bone("mandible")
     assert np.linalg.norm(mp.mean(axis=0) - mandible.mean(axis=0)) < 0.08
     assert (mp @ up).max() < (body.bone("skull") @ up).max() - 0.05
+    # Opponens pollicis: the thumb side of the wrist and the thenar eminence, below the forearm.
+    op = _zone_points(skin, body, table, "opponens_pollicis", "right")
+    radius = body.bone("radius_right")
+    assert (op @ up).max() < (radius @ up).min() + 0.06
+    assert np.linalg.norm(op - body.hand_points("right")["thumb_pp"], axis=1).min() < 0.04
