@@ -21,6 +21,11 @@ def _lm(p, d) -> Landmark:
     return Landmark(tuple(float(x) for x in p), tuple(float(x) for x in _unit(d)))
 
 
+def _at_height(pts: np.ndarray, bf: BodyFrame, height: float, half: float) -> np.ndarray:
+    """The points within ``half`` metres of ``height`` (along the body's up axis)."""
+    return pts[np.abs(pts @ bf.U - height) <= half]
+
+
 def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     """``name -> rule(body, side)`` for the regions referred-pain zones are drawn around."""
     def bone(bf, name, side):
@@ -82,6 +87,14 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["inner_arm"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "humerus", s), bf.U, 0.3, 0.6), -bf.lateral(s)), -bf.lateral(s))
     rules["scapula_body"] = lambda bf, s: _lm(bone(bf, "scapula", s).mean(axis=0), -bf.A)
+    # The front-outer (anterolateral) chest at the level of the 4th intercostal space: the rib
+    # cage's point farthest forward-and-outward there (facing that way, clear of the hanging arm).
+    def side_of_chest(bf, s):
+        ring = _at_height(bf.bone("ribcage"), bf, bf.sternal_heights()["ics4"], 0.02)
+        d = bf.A + bf.lateral(s)
+        return _lm(bf.extreme(ring[(ring - bf.midline) @ bf.lateral(s) > 0], d), d)
+
+    rules["side_of_chest"] = side_of_chest
     # The ulnar (little-finger) side of the forearm faces backwards with the forearm mid-prone.
     rules["ulnar_side_of_forearm"] = lambda bf, s: _lm(
         bf.band(bone(bf, "ulna", s), bf.U, 0.4, 0.6).mean(axis=0), -bf.A)
@@ -113,6 +126,8 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
         bf.extreme(bf.band(bone(bf, "femur", s), bf.U, 0.85, 1.0), bf.lateral(s)), bf.lateral(s))
     rules["outer_thigh"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "femur", s), bf.U, 0.4, 0.6), bf.lateral(s)), bf.lateral(s))
+    rules["inner_thigh"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "femur", s), bf.U, 0.4, 0.6), -bf.lateral(s)), -bf.lateral(s))
     rules["back_of_thigh"] = lambda bf, s: _lm(
         bf.band(bone(bf, "femur", s), bf.U, 0.4, 0.6).mean(axis=0), -bf.A)
     rules["outer_knee"] = lambda bf, s: _lm(
@@ -137,6 +152,9 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["calf"] = lambda bf, s: _lm(
         (bf.band(bone(bf, "tibia", s), bf.U, 0.55, 0.75).mean(axis=0)
          + bf.band(bone(bf, "fibula", s), bf.U, 0.55, 0.75).mean(axis=0)) / 2, -bf.A)
+    # The lateral malleolus: the lower end of the fibula, its outermost point.
+    rules["lateral_malleolus"] = lambda bf, s: _lm(
+        bf.extreme(bf.band(bone(bf, "fibula", s), bf.U, 0.0, 0.06), bf.lateral(s)), bf.lateral(s))
     rules["achilles_above_heel"] = lambda bf, s: _lm(
         bf.extreme(bf.band(bone(bf, "tibia", s), bf.U, 0.0, 0.08), -bf.A) - 0.01 * bf.U, -bf.A)
 
@@ -148,6 +166,8 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["inner_heel"] = foot(0.0, 0.2, lambda bf, s: -bf.lateral(s))
     rules["middle_of_sole"] = foot(0.4, 0.6, lambda bf, s: -bf.U)
     rules["ball_of_foot"] = foot(0.7, 0.85, lambda bf, s: -bf.U)
+    # The outer border of the foot, midway along it (the cuboid and the 5th metatarsal's base).
+    rules["outer_border_of_foot"] = foot(0.35, 0.6, lambda bf, s: bf.lateral(s))
     rules["top_of_foot"] = foot(0.55, 0.75, lambda bf, s: bf.U)
     rules["big_toe"] = foot(0.9, 1.0, lambda bf, s: bf.U)
     return rules

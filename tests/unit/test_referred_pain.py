@@ -69,8 +69,11 @@ def test_plan_json_local_targets_gain_referred_pain(capsys):
     ecrb = by["extensor_carpi_radialis_brevis"]["referred_pain"]
     assert ecrb["description"].startswith("A strong zone") and ecrb["area_cm2"] > 5
     assert ecrb["sources"][0]["id"] == "travell1983" and ecrb["sources"][0]["citation"]
-    assert by["supinator"]["referred_pain"]["description"] is None
-    assert "no published referral map" in by["supinator"]["referred_pain"]["left_out"]
+    assert by["anconeus"]["referred_pain"]["description"] is None
+    assert "no published referral map" in by["anconeus"]["referred_pain"]["left_out"]
+    sup = by["supinator"]["referred_pain"]
+    assert "lateral epicondyle" in sup["description"] and [s["id"] for s in sup["sources"]] == ["travell1983",
+                                                                                              "nielasher2014"]
     assert "self-help" in by["brachioradialis"]["referred_pain"]["left_out"]
     assert {"condition", "local_targets", "paraspinal_targets", "views"} <= set(doc)
     assert not {k for k in doc if "referred" in k or "danger" in k}  # plan's own keys unchanged
@@ -152,3 +155,73 @@ def test_plan_json_gives_every_local_target_a_zone_or_a_reason(capsys):
     by = {t["muscle"]["id"]: t["referred_pain"] for t in doc["local_targets"]}
     assert by["piriformis"]["sources"][0]["id"] == "travell1992"
     assert "entrapment" in by["piriformis"]["description"]
+
+
+def test_second_pass_zones_lie_where_the_sources_put_them(manifest):
+    skin = load_painted_skin()
+    body = BodyFrame(manifest)
+    table = bundled_referred_pain()
+    ant, up = body.A, body.U
+    # Supinator: the lateral epicondyle and the back of the thumb, nothing above the elbow's
+    # epicondyles by more than the disc.
+    sup = _zone_points(skin, body, table, "supinator", "right")
+    lat_epi = body.humerus_ends("right")[0]
+    assert np.linalg.norm(sup - lat_epi, axis=1).min() < 0.03
+    thumb = body.hand_points("right")["thumb_pp"]
+    assert np.linalg.norm(sup - thumb, axis=1).min() < 0.03
+    assert (sup @ up).max() < lat_epi @ up + 0.05
+    # Serratus anterior: on the front-outer chest wall at nipple level, and at the lower angle
+    # of the shoulder blade behind.
+    ser = _zone_points(skin, body, table, "serratus_anterior", "left")
+    ribs = body.bone("ribcage")
+    ics4 = body.sternal_heights()["ics4"]
+    chest = ser[np.abs(ser @ up - ics4) < 0.03]
+    assert len(chest) and (chest @ ant).max() > (ribs @ ant).mean()
+    angle = body.extreme(body.bone("scapula_left"), -up)
+    assert np.linalg.norm(ser - angle, axis=1).min() < 0.04
+    # Fibularis longus: around the lateral malleolus, on the outer side of the ankle and foot,
+    # all of it below the knee.
+    fib = _zone_points(skin, body, table, "fibularis_longus", "right")
+    fibula = body.bone("fibula_right")
+    low = fibula[(fibula @ up) < (fibula @ up).min() + 0.02]
+    lat = body.lateral("right")
+    assert np.linalg.norm(fib - low.mean(axis=0), axis=1).min() < 0.03
+    assert ((fib - body.midline) @ lat).mean() > ((low - body.midline) @ lat).mean() - 0.02
+    assert (fib @ up).max() < (fibula @ up).max()
+    # Rhomboids: behind, between the shoulder blade and the spine, above its lower angle.
+    rh = _zone_points(skin, body, table, "rhomboid_major", "left")
+    spine = body.vertebra("T4", "spinous_tip")
+    assert (rh @ ant).mean() < spine @ ant + 0.03
+    assert (rh @ up).min() > body.extreme(body.bone("scapula_left"), -up) @ up - 0.02
+
+
+def test_knee_thigh_and_jaw_zones_of_the_second_pass(manifest):
+    skin = load_painted_skin()
+    body = BodyFrame(manifest)
+    table = bundled_referred_pain()
+    ant, up = body.A, body.U
+    # Popliteus: centred behind the knee joint, behind the femur.
+    pop = _zone_points(skin, body, table, "popliteus", "left")
+    joint = body.knee("left")[1]
+    assert abs((pop @ up).mean() - joint @ up) < 0.05
+    assert (pop @ ant).mean() < (body.bone("femur_left") @ ant).mean()
+    # Sartorius: the inner thigh down to the inner knee, nearer the midline than the femur.
+    sar = _zone_points(skin, body, table, "sartorius", "right")
+    lat = body.lateral("right")
+    femur = body.bone("femur_right")
+    assert ((sar - body.midline) @ lat).mean() < ((femur - body.midline) @ lat).mean()
+    assert np.linalg.norm(sar - body.knee("right")[0], axis=1).min() < 0.04
+    # Tensor fasciae latae: the outer hip and thigh, farther out than the femur.
+    tfl = _zone_points(skin, body, table, "tensor_fasciae_latae", "right")
+    assert ((tfl - body.midline) @ lat).mean() > ((femur - body.midline) @ lat).mean()
+    assert (tfl @ up).min() > (femur @ up).min() - 0.03
+    # Medial pterygoid: the skin over the back of the jaw, below the top of the skull.
+    mp = _zone_points(skin, body, table, "medial_pterygoid", "left")
+    mandible = body.bone("mandible")
+    assert np.linalg.norm(mp.mean(axis=0) - mandible.mean(axis=0)) < 0.08
+    assert (mp @ up).max() < (body.bone("skull") @ up).max() - 0.05
+    # Opponens pollicis: the thumb side of the wrist and the thenar eminence, below the forearm.
+    op = _zone_points(skin, body, table, "opponens_pollicis", "right")
+    radius = body.bone("radius_right")
+    assert (op @ up).max() < (radius @ up).min() + 0.06
+    assert np.linalg.norm(op - body.hand_points("right")["thumb_pp"], axis=1).min() < 0.04
