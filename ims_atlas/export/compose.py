@@ -132,9 +132,53 @@ def _legend_rows(items: tuple[LegendItem, ...], style: Style, width: float) -> l
     return [r for r in rows if r]
 
 
-def _footer_right(clinic: str, app_line: str, style: Style) -> float:
-    return max(pil_font(style.legend_px, True).getlength(clinic) if clinic else 0.0,
-               pil_font(style.small_px).getlength(app_line) if app_line else 0.0)
+def _wrap_parts(text: str, font, width: float) -> list[str]:
+    """``text`` in lines that fit ``width``, broken between its " · " parts where it can (a
+    part too long for a line is word-wrapped).
+    """
+    lines: list[str] = []
+    for part in (text or "").split(" · "):
+        joined = f"{lines[-1]} · {part}" if lines else part
+        if lines and font.getlength(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines += wrap(part, font, width) if font.getlength(part) > width else [part]
+    return [line for line in lines if line]
+
+
+@dataclass(frozen=True)
+class FooterPlan:
+    """How the footer is laid out: the legend's rows (top left), the clinic's name (top right,
+    beside the legend), then the small line: the note on unlabelled targets at the left and the
+    app line (app, catalog and the anatomy's credit) at the right, on the note's line when both
+    fit, else under it. Planned once for :func:`plan_regions` and drawn from the same plan, so
+    the footer drawn is the footer the anatomy was framed above.
+    """
+
+    rows: tuple[tuple[tuple[LegendItem, float], ...], ...]
+    app_lines: tuple[str, ...]
+    shared: bool  # the app line's first line shares the note's line
+    height: float
+
+
+def footer_plan(legend: tuple[LegendItem, ...], clinic: str, app_line: str, style: Style, width: float) -> FooterPlan:
+    """The footer's layout for a footer box ``width`` pixels wide (see :class:`FooterPlan`).
+
+    The app line no longer shares the legend's width: a longer one (the anatomy's credit)
+    would narrow the legend into more rows and the picture's anatomy into less height.
+    """
+    inner = width - 2 * style.pad
+    clinic_w = pil_font(style.legend_px, True).getlength(clinic) if clinic else 0.0
+    legend_w = max(inner - clinic_w - 4 * style.gap, inner * 0.4) if clinic else inner
+    rows = tuple(tuple(r) for r in _legend_rows(legend, style, legend_w))
+    small = pil_font(style.small_px)
+    lines = tuple(_wrap_parts(app_line, small, inner))
+    # The note's room is kept before it is known (the labels are placed after the plan).
+    note_w = small.getlength(unlabelled_note(999))
+    shared = bool(lines) and note_w + 4 * style.gap + small.getlength(lines[0]) <= inner
+    small_rows = 1 + len(lines) - (1 if shared else 0)
+    top = max(len(rows) * _line_h(style.legend_px), _line_h(style.legend_px) if clinic else 0)
+    return FooterPlan(rows, lines, shared, 2 * style.pad + top + small_rows * _line_h(style.small_px))
 
 
 def plan_regions(size: tuple[int, int], style: Style, annotation: Annotation, clinic: str = "", app_line: str = "",
@@ -153,12 +197,7 @@ def plan_regions(size: tuple[int, int], style: Style, annotation: Annotation, cl
         header = Box(m, m, w - 2 * m, hh)
         top = header.bottom + m
     if style.footer and (annotation.legend or clinic or app_line):
-        inner = w - 2 * m - 2 * style.pad
-        right_w = _footer_right(clinic, app_line, style)
-        rows = _legend_rows(annotation.legend, style, max(inner - right_w - 4 * style.gap, inner * 0.4))
-        right_lines = (1 if clinic else 0) + (1 if app_line else 0)
-        fh = 2 * style.pad + max(len(rows) * _line_h(style.legend_px) + _line_h(style.small_px),
-                                 right_lines * _line_h(style.legend_px))
+        fh = footer_plan(annotation.legend, clinic, app_line, style, w - 2 * m).height
         footer = Box(m, h - m - fh, w - 2 * m, fh)
         bottom = footer.y - m
     gutter = style.gutter * w if labels and annotation.targets else 0.0
@@ -291,28 +330,28 @@ def _draw_header(draw: ImageDraw.ImageDraw, box: Box, annotation: Annotation, st
 def _draw_footer(draw: ImageDraw.ImageDraw, box: Box, legend: tuple[LegendItem, ...], note: str, clinic: str,
                  app_line: str, style: Style) -> None:
     draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius, fill=CARD, outline=EDGE, width=1)
-    right_w = _footer_right(clinic, app_line, style)
-    inner = box.w - 2 * style.pad
-    rows = _legend_rows(legend, style, max(inner - right_w - 4 * style.gap, inner * 0.4))
+    plan = footer_plan(legend, clinic, app_line, style, box.w)
     font = pil_font(style.legend_px)
     y = box.y + style.pad
-    for row in rows:
+    for row in plan.rows:
         x = box.x + style.pad
         for item, width in row:
             shape_w = _draw_shape(draw, item, x, y + style.legend_px * 0.12, style.legend_px)
             draw.text((x + shape_w + style.gap, y), item.text, font=font, fill=INK)
             x += width + style.gap * 3
         y += _line_h(style.legend_px)
-    if note:
-        draw.text((box.x + style.pad, y), note, font=pil_font(style.small_px), fill=INK_SOFT)
-    ry = box.y + style.pad
     if clinic:
         f = pil_font(style.legend_px, True)
-        draw.text((box.right - style.pad - f.getlength(clinic), ry), clinic, font=f, fill=INK)
-        ry += _line_h(style.legend_px)
-    if app_line:
-        f = pil_font(style.small_px)
-        draw.text((box.right - style.pad - f.getlength(app_line), ry), app_line, font=f, fill=INK_SOFT)
+        draw.text((box.right - style.pad - f.getlength(clinic), box.y + style.pad), clinic, font=f, fill=INK)
+        y = max(y, box.y + style.pad + _line_h(style.legend_px))
+    small = pil_font(style.small_px)
+    if note:
+        draw.text((box.x + style.pad, y), note, font=small, fill=INK_SOFT)
+    if not plan.shared:
+        y += _line_h(style.small_px)
+    for line in plan.app_lines:
+        draw.text((box.right - style.pad - small.getlength(line), y), line, font=small, fill=INK_SOFT)
+        y += _line_h(style.small_px)
 
 
 def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors: dict[str, tuple[float, float]],

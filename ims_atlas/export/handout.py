@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from ims_atlas.anatomy.credit import anatomy_credit_long
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.plan import undrawn_muscles
 from ims_atlas.catalog.site_catalog import Catalog
@@ -196,9 +197,10 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
         patient_name=options.patient_name,
         date_text=date_text,
         catalog_version=catalog.catalog_version,
+        credit=anatomy_credit_long(manifest, model=False),
     )
     sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version,
-                                assessment=options.assessment)
+                                assessment=options.assessment, credit=anatomy_credit_long(manifest, model=False))
     return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet)
 
 

@@ -416,8 +416,10 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
 
 
 def _build(story: list, title: str, subject: str, keywords: list[str], author: str, footer_left: str,
-           footer_note: str, regular: str) -> tuple[bytes, int]:
-    """The PDF bytes and the number of pages."""
+           footer_note: str, regular: str, credit: str = "") -> tuple[bytes, int]:
+    """The PDF bytes and the number of pages; ``credit`` (the anatomy's) is printed small at
+    the foot of every page, under the footer's two lines.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -430,10 +432,16 @@ def _build(story: list, title: str, subject: str, keywords: list[str], author: s
         canvas.saveState()
         canvas.setFont(regular, 10)
         canvas.setFillColor(colors.HexColor(SOFT))
-        y = 11 * mm
+        y = (15 if credit else 11) * mm
         canvas.drawString(margin, y, footer_left)
         canvas.drawRightString(page_w - margin, y, f"Page {doc.page}")
         canvas.drawString(margin, y - 4.5 * mm, footer_note)
+        if credit:
+            size = 8.0
+            while size > 6 and canvas.stringWidth(credit, regular, size) > page_w - 2 * margin:
+                size -= 0.5
+            canvas.setFont(regular, size)
+            canvas.drawString(margin, y - 8.5 * mm, credit)
         canvas.restoreState()
 
     buf = io.BytesIO()
@@ -450,6 +458,12 @@ def _footer_left(clinic: ClinicHeader, catalog_version: str) -> str:
                                   f"catalog {catalog_version}" if catalog_version else "") if x)
 
 
+def _credit_line(credit: str) -> str:
+    """The page foot's credit line: "Anatomy: ..." (or "" for none)."""
+    credit = one_line(credit).strip()
+    return f"Anatomy: {credit}" if credit else ""
+
+
 def _bounded(patient_name: str, clinic: ClinicHeader) -> tuple[str, ClinicHeader]:
     """The patient's name and the clinic's words cut to the limits the settings, the command line
     and the dialogs use: a 10,000-character name cannot stop the layout (a table cell cannot
@@ -464,7 +478,7 @@ def _bounded(patient_name: str, clinic: ClinicHeader) -> tuple[str, ClinicHeader
 
 
 def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader = ClinicHeader(),
-                patient_name: str = "", date_text: str = "", catalog_version: str = "") -> bytes:
+                patient_name: str = "", date_text: str = "", catalog_version: str = "", credit: str = "") -> bytes:
     """The patient handout as PDF bytes (A4, at most :data:`MAX_PATIENT_PAGES` pages).
 
     Parameters
@@ -482,6 +496,9 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         The date printed under the patient's name (empty: none).
     catalog_version
         Named in the footer and in the PDF's keywords.
+    credit
+        The anatomy's credit (:func:`ims_atlas.anatomy.credit.anatomy_credit_long`), printed
+        at the foot of every page: the pictures show it.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -500,6 +517,7 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         footer_left=_footer_left(clinic, catalog_version),
         footer_note="Information for patients. It does not replace your practitioner's advice.",
         regular=fonts[0],
+        credit=_credit_line(credit),
     )
     pdf = b""
     tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
@@ -536,7 +554,7 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
 
 
 def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",
-                        catalog_version: str = "", assessment: dict | None = None) -> bytes:
+                        catalog_version: str = "", assessment: dict | None = None, credit: str = "") -> bytes:
     """The clinician sheet as PDF bytes (A4, any length): the plan in clinical words with the
     nerves and roots, the safety notes, contraindications, red flags, evidence and the
     numbered references. No patient's name.
@@ -544,7 +562,7 @@ def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = C
     ``assessment`` (:func:`ims_atlas.study.assessment_views.sheet_view`'s data): the
     examination findings and the ranked segments with their reasoning, printed after the red
     flags and nowhere else (not in the metadata). With ``content`` None the sheet holds the assessment
-    alone.
+    alone. ``credit``: the anatomy's, at the foot of every page (as on the handout).
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -577,7 +595,7 @@ def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = C
             keywords=["IMS", "dry needling", "clinician sheet"] + ([f"catalog {catalog_version}"] if catalog_version else []),
             author=clinic.name or "IMS Atlas", footer_left=_footer_left(clinic, catalog_version),
             footer_note="For the clinician: examination findings and the segments that explain them.",
-            regular=fonts[0])[0]
+            regular=fonts[0], credit=_credit_line(credit))[0]
 
     def section(title: str, items, bullets: bool = True) -> None:
         items = list(items)
@@ -618,4 +636,5 @@ def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = C
         footer_left=_footer_left(clinic, catalog_version),
         footer_note="For the clinician: sources and safety behind the patient handout.",
         regular=fonts[0],
+        credit=_credit_line(credit),
     )[0]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from ims_atlas.anatomy.credit import anatomy_credit, anatomy_credit_long
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
@@ -109,7 +110,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         annotation = annotation_for(picture, state, catalog, manifest)
         if legend:
             annotation = replace(annotation, legend=merged_legend(annotation.legend, tuple(legend)))
-        line = app_line(catalog.catalog_version if catalog is not None else "")
+        line = app_line(catalog.catalog_version if catalog is not None else "", anatomy_credit(manifest))
         if options.camera is None and picture.views:
             result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
                                 options.clinic_name.strip(), line)
@@ -122,7 +123,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
     finally:
         if own:
             scene.close()
-    meta = png_metadata(state, picture, catalog, one_line(options.clinic_name))
+    meta = png_metadata(state, picture, catalog, one_line(options.clinic_name), anatomy_credit_long(manifest))
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,

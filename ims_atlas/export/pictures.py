@@ -63,9 +63,12 @@ def extent_aspect(points, direction, view_up=(0.0, 0.0, 1.0)) -> float | None:
     return float(np.ptp(pts @ right)) / tall if tall > 1e-9 else None
 
 
-def app_line(catalog_version: str = "") -> str:
-    """The small line naming the app (and catalog) on every picture."""
-    return f"IMS Atlas {__version__}" + (f" · catalog {catalog_version}" if catalog_version else "")
+def app_line(catalog_version: str = "", anatomy: str = "") -> str:
+    """The small line naming the app (and catalog, and the anatomy's credit:
+    :func:`ims_atlas.anatomy.credit.anatomy_credit`) on every picture.
+    """
+    return " · ".join(x for x in (f"IMS Atlas {__version__}", f"catalog {catalog_version}" if catalog_version else "",
+                                  anatomy) if x)
 
 
 def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: tuple[int, int], style: Style,

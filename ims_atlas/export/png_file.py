@@ -13,13 +13,18 @@ from ims_atlas.export.annotations import SIDE_WORDS
 from ims_atlas.scene.picture import Picture
 
 
-def png_metadata(state: ViewState, picture: Picture, catalog: Catalog | None, clinic_name: str = "") -> dict[str, str]:
+def png_metadata(state: ViewState, picture: Picture, catalog: Catalog | None, clinic_name: str = "",
+                 anatomy: str = "") -> dict[str, str]:
     """The text chunks of an exported PNG.
 
-    Condition (or segment), side, root segments, catalog and app versions. There is no
-    parameter for a patient's name, on purpose: pictures are for slides and records.
+    Condition (or segment), side, root segments, catalog and app versions, and ``anatomy``
+    (the anatomy's credit, :func:`ims_atlas.anatomy.credit.anatomy_credit_long`) as
+    ``Anatomy-Credit``. There is no parameter for a patient's name, on purpose: pictures are
+    for slides and records.
     """
     meta = {"Software": f"IMS Atlas {__version__}", "App-Version": __version__}
+    if anatomy.strip():
+        meta["Anatomy-Credit"] = anatomy.strip()
     if catalog is not None and catalog.catalog_version:
         meta["Catalog-Version"] = catalog.catalog_version
     side = SIDE_WORDS.get(state.side, state.side)

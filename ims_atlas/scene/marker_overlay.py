@@ -17,6 +17,8 @@ from ims_atlas.scene.target_labels import TargetLabels
 
 #: Marker roles drawn as shapes (an "anchor" only carries a label).
 SHAPES = ("local", "paraspinal")
+#: The share of a marker's colour that needs no light (the rest is lit by the headlight).
+MARKER_AMBIENT = 0.4
 
 
 class MarkerOverlay:
@@ -94,6 +96,11 @@ class MarkerOverlay:
             prop = actor.GetProperty()
             prop.SetColor(*pv.Color(getattr(self._palette, f"{role}_marker")).float_rgb)
             prop.SetInterpolationToPhong()
+            # Some light of their own: a face the camera's headlight only grazes (the underside
+            # of a cube above the eye) is the marker's colour, darker, never black. A marker a
+            # few pixels across would otherwise be a third black at its centre.
+            prop.SetAmbient(MARKER_AMBIENT)
+            prop.SetDiffuse(1.0 - MARKER_AMBIENT)
             prop.SetSpecular(0.3)
             actor.SetVisibility(False)
             overlay.AddViewProp(actor)

@@ -109,6 +109,24 @@ def test_the_clinician_sheet_has_the_references_and_the_safety_text(handout, cat
 
 
 @needs_poppler
+def test_every_page_of_the_handout_and_the_clinician_sheet_credits_the_anatomy(handout, manifest):
+    """The handout's pictures show the anatomy: each page's foot of both PDFs names its data
+    package, version and licence, and the structures authored here."""
+    src = manifest.source
+    credit = (f"Anatomy: {src['package']} {src['version']}, {src['licence']}, modified; structures it lacks "
+              "authored for IMS Atlas")
+    for pdf in (handout[0], handout[2]):
+        pages = [_text_page(pdf, n) for n in range(1, _pages(pdf) + 1)]
+        assert all(credit in page for page in pages), (pdf.name, [credit in p for p in pages])
+
+
+def _text_page(pdf, n: int) -> str:
+    out = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+@needs_poppler
 def test_patient_name_is_in_the_page_only(handout):
     pdf, settings_text, _ = handout
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

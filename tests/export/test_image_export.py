@@ -73,6 +73,18 @@ def test_png_carries_metadata_and_reads_back(tennis, catalog):
     assert text["App-Version"] == __version__ and text["Author"] == "Harbour Physio"
 
 
+def test_png_credits_the_anatomy_in_its_metadata(tennis, manifest):
+    """The anatomy's credit (package, version, model, licence, and the structures authored
+    here) is in the PNG's text, as it is on the picture's small line."""
+    from ims_atlas.anatomy.credit import anatomy_credit_long
+
+    src = manifest.source
+    credit = Image.open(io.BytesIO(tennis.png)).text["Anatomy-Credit"]
+    assert credit == anatomy_credit_long(manifest) == tennis.metadata["Anatomy-Credit"]
+    assert credit.startswith(f"{src['package']} {src['version']} ({src['model']}), {src['licence']}")
+    assert "authored for IMS Atlas" in credit
+
+
 def test_custom_size_and_a_given_camera(manifest, catalog, scene):
     camera = Camera((0.0, -3.2, 1.0), (0.0, 0.0, 1.0), (0.0, 0.0, 1.0))  # the whole body from the front
     result = render_image(manifest, catalog, ViewState(condition_id="tennis_elbow", side="left"),

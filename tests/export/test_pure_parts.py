@@ -163,3 +163,62 @@ def test_extent_aspect_and_handout_picture_shape():
     assert extent_aspect(leg, (0.0, 0.0, 1.0)) is None  # from straight above: no "up"
     assert picture_size_for(leg, behind) == TALL_PICTURE_SIZE
     assert picture_size_for(arms, behind) == PICTURE_SIZE
+
+
+def test_every_picture_line_credits_the_anatomy_the_manifest_names(manifest):
+    """The small line on every exported picture names the anatomy's data package, its version
+    and licence (the manifest's ``source``), and the structures authored here when there are any.
+    """
+    from dataclasses import replace
+
+    from ims_atlas.anatomy.credit import AUTHORED_PREFIX, anatomy_credit, anatomy_credit_long
+    from ims_atlas.export.pictures import app_line
+
+    src = manifest.source
+    assert any(s.source.startswith(AUTHORED_PREFIX) for s in manifest.structures)  # roots, neck muscles...
+    credit = anatomy_credit(manifest)
+    assert credit == f"anatomy: {src['package']} {src['version']} ({src['licence']}) + authored"
+    line = app_line("2026.11.0", credit)
+    assert line.endswith(" · catalog 2026.11.0 · " + credit) and line.startswith("IMS Atlas ")
+    assert app_line().count("·") == 0
+    long = anatomy_credit_long(manifest)
+    assert long.startswith(f"{src['package']} {src['version']} ({src['model']}), {src['licence']}, modified; ")
+    assert "authored for IMS Atlas" in long and long.endswith("see NOTICE")
+    assert f"({src['model']})" not in anatomy_credit_long(manifest, model=False)
+    # Only the package's own structures: no "+ authored"; nothing named: no credit.
+    theirs = tuple(s for s in manifest.structures if not s.source.startswith(AUTHORED_PREFIX))
+    bare = replace(manifest, structures=theirs, on_request=())
+    assert anatomy_credit(bare) == f"anatomy: {src['package']} {src['version']} ({src['licence']})"
+    assert "authored" not in anatomy_credit_long(bare)
+    nothing = replace(bare, source={})
+    assert anatomy_credit(nothing) == "" and anatomy_credit_long(nothing) == ""
+
+
+def test_the_footers_small_line_does_not_narrow_the_legend():
+    """The app line (app, catalog, the anatomy's credit) sits on the footer's small line, beside
+    the note on unlabelled targets: a longer one leaves the legend's rows, and so the height left
+    to the anatomy, as they were; on a narrow picture it wraps between its parts, every line
+    inside the footer; the footer drawn is the footer planned.
+    """
+    from ims_atlas.export.annotations import Annotation, LegendItem
+    from ims_atlas.export.compose import footer_plan, plan_regions, style_for
+    from ims_atlas.export.fonts import pil_font
+
+    legend = tuple(LegendItem("swatch", (0.8, 0.4, 0.1), f"Legend entry number {i}") for i in range(5))
+    style = style_for((960, 540))
+    short = footer_plan(legend, "", "IMS Atlas 0.1.0", style, 942)
+    credited = footer_plan(legend, "", "IMS Atlas 0.1.0 · catalog 2026.11.0 · anatomy: myo-sim 0.2.3 (Apache-2.0) "
+                                       "+ authored", style, 942)
+    assert credited.rows == short.rows and credited.height == short.height and credited.shared
+    assert len(credited.app_lines) == 1
+    annotation = Annotation("T", "", (), legend)
+    line = "IMS Atlas 0.1.0 · catalog 2026.11.0 · anatomy: myo-sim 0.2.3 (Apache-2.0) + authored"
+    regions = plan_regions((960, 540), style, annotation, "", line)
+    assert regions.footer.h == footer_plan(legend, "", line, style, regions.footer.w).height
+    # A narrow picture: the line wraps at its " · " parts, each line fits the footer.
+    narrow = style_for((240, 400))
+    plan = footer_plan(legend, "", line, narrow, 220)
+    small = pil_font(narrow.small_px)
+    assert len(plan.app_lines) > 1 and " · ".join(plan.app_lines) == line
+    assert all(small.getlength(t) <= 220 - 2 * narrow.pad for t in plan.app_lines)
+    assert plan.height > footer_plan(legend, "", "", narrow, 220).height

@@ -109,3 +109,32 @@ def test_camera_functions_put_frame_and_project():
         assert camera.pixel_size(renderer, points).shape == (2,)
     finally:
         plotter.close()
+def test_marker_faces_are_never_unlit_black():
+    """Every face of a marker shows its colour, even one the camera's headlight only grazes (the
+    underside of a paraspinal cube above the eye: at a few pixels' size a black face took a third
+    of the needle point)."""
+    from ims_atlas.scene.controller import offscreen_plotter
+
+    plotter = offscreen_plotter((300, 300))
+    try:
+        plotter.set_background("white")
+        overlay = MarkerOverlay(plotter.render_window, plotter.renderer, DEFAULT_PALETTE, 0.0)
+        overlay.set_scale(10.0)
+        overlay.set((Marker("paraspinal", (0.0, 0.0, 1.2), "L5 right", "paraspinal:L5:right"),), labels=False)
+        # Level with the eye and a little below the marker: its underside is in sight.
+        plotter.camera_position = [(0.0, 1.0, 1.0), (0.0, 0.0, 1.0), (0.0, 0.0, 1.0)]
+        plotter.camera.view_angle = 30.0
+        # A white wall behind (the scene renderer sets the shared camera's clipping range).
+        plotter.add_mesh(pv.Cube(center=(0.0, -0.5, 1.1), x_length=2, y_length=0.05, z_length=2), color="white",
+                         lighting=False)
+        img = plotter.screenshot(return_img=True).astype(float) / 255.0
+    finally:
+        plotter.close()
+    drawn = img[..., :3][np.abs(img[..., :3] - 1.0).max(axis=2) > 0.02]
+    assert len(drawn) > 300, "the marker was not drawn"
+    want = np.asarray(DEFAULT_PALETTE.paraspinal_marker)
+    # Its underside shows: the darkest pixels are still the marker's blue, not black.
+    darkest = drawn[np.argsort(drawn.sum(axis=1))[: len(drawn) // 10]]
+    assert darkest.max(axis=1).min() > 0.25, f"unlit marker pixels: {darkest[:3]}"
+    chroma = darkest / darkest.max(axis=1, keepdims=True)
+    assert np.abs(chroma - want / want.max()).max() < 0.3
