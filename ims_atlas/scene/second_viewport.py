@@ -5,6 +5,14 @@ window as two views side by side ("both"): the scene's actors are added to a sec
 renderer in the right half of the window (the same actors, so a highlight changes both),
 with its own camera, its own markers and labels (:class:`MarkerOverlay`) and its own
 outline of the treated muscles.
+
+The left viewport's drawing is finished before the right one starts (``WaitForCompletion``,
+a ``glFinish``): a software rasteriser (Mesa llvmpipe) keeps every triangle of a frame binned
+until the frame is rasterised, about 200 bytes each, so a split frame held the whole body's
+triangles twice at once. Finishing the first half frees its bins before the second half is
+binned: the same picture, and the window's peak memory over the bench's switches
+between split and single views fell by 15 MB (491 -> 476 MB, two app processes each). A
+split frame is not slower for it (the same frame with and without, interleaved).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ class SecondViewport:
         for prop in props:
             renderer.AddActor(prop)
         render_window.AddRenderer(renderer)
+        self._finish_first = renderer.AddObserver("StartEvent", lambda *_: render_window.WaitForCompletion())
         self._window = render_window
         self.renderer = renderer
         self.markers = MarkerOverlay(render_window, renderer, palette, midline_x)
@@ -61,5 +70,6 @@ class SecondViewport:
         self.markers.close()
         self.outline.close()
         self.caption.close()
+        self.renderer.RemoveObserver(self._finish_first)
         self.renderer.RemoveAllViewProps()
         self._window.RemoveRenderer(self.renderer)
