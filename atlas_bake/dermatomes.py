@@ -232,7 +232,7 @@ def paint_bands(labels: np.ndarray, keep: np.ndarray, points: np.ndarray, lines:
 
 
 def _axilla(labels, m, segments, bf: BodyFrame, points, side_of) -> np.ndarray:
-    """The skin below and lateral to the apex of the axilla that its band took by nearest anchor
+    """The skin at, below and lateral to the apex of the axilla that its band took by nearest anchor
     (kept: where the envelope fuses a hanging arm to the chest it stands for the axilla and the
     medial arm, pressed against the chest wall).
     """
@@ -243,7 +243,7 @@ def _axilla(labels, m, segments, bf: BodyFrame, points, side_of) -> np.ndarray:
                 half = np.flatnonzero(side_of == k)
                 apex = points[half[snap_to_skin(points[half], find_landmark(bf, "axilla_apex", side))]]
                 lateral = (points - apex) @ bf.lateral(side)
-                below = points @ bf.U < apex @ bf.U
+                below = points @ bf.U <= apex @ bf.U  # the apex itself too
                 out |= (labels == segments.index(seg)) & (side_of == k) & below & (lateral >= 0)
     return out
 
