@@ -31,6 +31,10 @@ from ims_atlas.study.dermatomes import SIDES, DermatomeMaps
 #: hang at the sides), no dermatome may cross from one to the other.
 ARM_BONES = ("humerus", "radius", "ulna", "hand")
 LEG_BONES = ("femur", "tibia", "fibula", "patella", "foot")
+#: How far below the apex of the axilla the skin may join the arm over the axillary folds (metres).
+FOLD_DROP = 0.08
+#: Skin vertices in an arm's own piece below the folds at least (fewer: a fragment, not the arm).
+ARM_PIECE = 200
 
 
 def limb_tree(bf: BodyFrame):
@@ -63,8 +67,9 @@ def limb_of_vertices(points: np.ndarray, bf: BodyFrame, tree=None) -> np.ndarray
 
 def _arms_apart(limb: np.ndarray, points: np.ndarray, faces: np.ndarray, bf: BodyFrame,
                 side_of: np.ndarray) -> np.ndarray:
-    """The limb tags corrected by the skin's own shape: below the apex of the axilla an arm's
-    skin is a surface of its own, apart from the trunk's. Each side's skin below the apex falls
+    """The limb tags corrected by the skin's own shape: below the axilla (the apex, or where the
+    skin over the axillary folds ends) an arm's skin is a surface of its own, apart from the
+    trunk's. Each side's skin below that height falls
     into pieces along the mesh: the largest is the trunk (and the legs), so none of it is arm,
     however near the humerus it lies; every other piece that is mostly arm is all arm.
     """
@@ -74,10 +79,19 @@ def _arms_apart(limb: np.ndarray, points: np.ndarray, faces: np.ndarray, bf: Bod
     graph = edge_graph(points, faces)
     for k, side in enumerate(SIDES):
         apex = float(np.asarray(find_landmark(bf, "axilla_apex", side).point) @ bf.U)
-        below = np.flatnonzero((side_of == k) & (points @ bf.U < apex))
-        n, comp = connected_components(graph[below][:, below], directed=False)
-        sizes = np.bincount(comp, minlength=n)
-        trunk = int(np.argmax(sizes))
+        # The skin joins the arm over the axillary folds a few centimetres below the apex (the
+        # humeral ends of the fold muscles): the arm's own piece starts where the folds end.
+        for drop in np.arange(0.0, FOLD_DROP + 1e-9, 0.005):
+            below = np.flatnonzero((side_of == k) & (points @ bf.U < apex - drop))
+            n, comp = connected_components(graph[below][:, below], directed=False)
+            sizes = np.bincount(comp, minlength=n)
+            trunk = int(np.argmax(sizes))
+            if any(c != trunk and sizes[c] >= ARM_PIECE and np.mean(limb[below[comp == c]] == 1) > 0.5
+                   for c in range(n)):
+                break
+        else:
+            raise ValueError(f"the {side} arm's skin is joined to the trunk's more than "
+                             f"{FOLD_DROP * 100:.0f} cm below the apex of the axilla")
         for c in range(n):
             members = below[comp == c]
             if c == trunk:
@@ -218,7 +232,7 @@ def paint_bands(labels: np.ndarray, keep: np.ndarray, points: np.ndarray, lines:
 
 
 def _axilla(labels, m, segments, bf: BodyFrame, points, side_of) -> np.ndarray:
-    """The skin below and lateral to the apex of the axilla that its band took by nearest anchor
+    """The skin at, below and lateral to the apex of the axilla that its band took by nearest anchor
     (kept: where the envelope fuses a hanging arm to the chest it stands for the axilla and the
     medial arm, pressed against the chest wall).
     """
@@ -229,7 +243,7 @@ def _axilla(labels, m, segments, bf: BodyFrame, points, side_of) -> np.ndarray:
                 half = np.flatnonzero(side_of == k)
                 apex = points[half[snap_to_skin(points[half], find_landmark(bf, "axilla_apex", side))]]
                 lateral = (points - apex) @ bf.lateral(side)
-                below = points @ bf.U < apex @ bf.U
+                below = points @ bf.U <= apex @ bf.U  # the apex itself too
                 out |= (labels == segments.index(seg)) & (side_of == k) & below & (lateral >= 0)
     return out
 

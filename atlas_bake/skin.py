@@ -55,6 +55,14 @@ ARM_MUSCLES = ("deltoid",)
 BACK_KEPT = 0.03
 #: The armpit's roof above the apex of the axilla (metres; two voxels).
 AXILLA_ROOF = 0.010
+#: Trunk muscles inserting on the humerus: the axillary folds (pectoralis major in front,
+#: latissimus dorsi and teres major behind) and teres minor. Their humeral ends reach below
+#: the armpit's roof, and the skin joins the arm over them wherever they come within closing
+#: range of the arm (split off as flank, their ends lay 2-5 mm outside the skin).
+#: Below the folds: this far (metres) below the apex of the axilla the flank's meshes keep their
+#: own voxels against the hanging arm's.
+FLANK_BELOW = 0.02
+FOLD_MUSCLES = ("pectoralis_major", "latissimus_dorsi", "teres_major", "teres_minor")
 
 
 def group_of(s: Structure) -> str:
@@ -87,23 +95,26 @@ def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, 
     """Each group's sampled voxels, the grid origin, and the heights of the lowest point of the
     pelvis and the top of the rib cage (z).
     """
-    clouds: dict[str, list[np.ndarray]] = {"arm": [], "leg": [], "trunk": []}
+    clouds: dict[str, list[np.ndarray]] = {"arm": [], "leg": [], "trunk": [], "fold": []}
     pelvis_z, chest_top = np.inf, -np.inf
     for s in manifest:
         if s.kind in KINDS:
             mesh = read_mesh(manifest.file_path(s))
-            clouds[group_of(s)].append(_samples(mesh.points, mesh.faces, VOXEL * 0.7))
+            sampled = _samples(mesh.points, mesh.faces, VOXEL * 0.7)
+            clouds[group_of(s)].append(sampled)
+            if (s.muscle or "") in FOLD_MUSCLES:
+                clouds["fold"].append(sampled)
             if s.region == "pelvis" and s.kind == "bone":
                 pelvis_z = min(pelvis_z, float(mesh.points[:, 2].min()))
             if s.region == "thorax" and s.kind == "bone":
                 chest_top = max(chest_top, float(mesh.points[:, 2].max()))
-    if not all(clouds.values()):
-        missing = [k for k, v in clouds.items() if not v]
+    if not all(v for k, v in clouds.items() if k != "fold"):
+        missing = [k for k, v in clouds.items() if not v and k != "fold"]
         raise ValueError(f"the manifest has no {', '.join(missing)} structures to build the skin from")
     if not (np.isfinite(pelvis_z) and np.isfinite(chest_top)):
         raise ValueError("the manifest lacks a pelvis or a thorax bone (regions 'pelvis', 'thorax'): "
                          "the trunk cannot be filled")
-    every = np.concatenate([np.concatenate(v) for v in clouds.values()])
+    every = np.concatenate([np.concatenate(v) for k, v in clouds.items() if k != "fold"])
     pad = DILATE + 4 * VOXEL
     origin = every.min(axis=0) - pad
     shape = [int(n) for n in np.ceil((every.max(axis=0) + pad - origin) / VOXEL).astype(int) + 1]
@@ -116,6 +127,9 @@ def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, 
     grids = {}
     for name, parts in clouds.items():
         grid = np.zeros(shape, dtype=bool)
+        if not parts:
+            grids[name] = grid
+            continue
         idx = np.floor((np.concatenate(parts) - origin) / VOXEL).astype(int)
         grid[idx[:, 0], idx[:, 1], idx[:, 2]] = True
         grids[name] = grid
@@ -213,11 +227,16 @@ def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     bf = BodyFrame(manifest)
     near = ndimage.binary_dilation(between, structure=_ball(round(DILATE / VOXEL)))
     roofed = np.zeros_like(between)
+    flank = np.zeros_like(between)  # below the axilla's folds
     for side in SIDES:
         half = (x - manifest.midline_x) * float(bf.Lf[0]) * (1 if side == "left" else -1) > 0
         roof = float(find_landmark(bf, "axilla_apex", side).point[2]) + AXILLA_ROOF
         roofed[half] = near[half] & (z >= roof)[None, None, :]
-    joined = roofed
+        flank[half] = (z < roof - AXILLA_ROOF - FLANK_BELOW)[None, None, :]
+    # The axillary folds: the muscles inserting on the humerus join the arm wherever they come
+    # within closing range of it, below the roof too (their humeral ends lie there).
+    folds = ndimage.binary_dilation(raw["fold"], structure=_ball(2)) & near
+    joined = roofed | folds
     # Elsewhere split by the nearer core (a filled group's body, not only its sampled surface).
     core_arm = ndimage.binary_erosion(arms, structure=_ball(1)) | raw["arm"]
     core_rest = ndimage.binary_erosion(rest, structure=_ball(1)) | other
@@ -226,7 +245,12 @@ def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     # The arm takes the voxels up to one beyond the half-way surface (so the skin over the
     # subcutaneous medial epicondyle stays the arm's, not the flank's), and the trunk gives up
     # its voxels next to the arm's (faces, edges or corners), so one empty voxel divides them.
-    arm_side = (to_arm <= to_rest + 1.0) & ~joined
+    # The trunk's meshes and the voxels next to them stay the trunk's, and the arm keeps off
+    # the voxels beside those (the empty one between): the serratus anterior facing the
+    # hanging arm lay up to 3 mm outside the skin, its voxels given to the arm and cut.
+    kept = ndimage.binary_dilation(other & ~raw["fold"], structure=_ball(1)) & ~raw["arm"] & ~joined & flank
+    arm_side = (to_arm <= to_rest + 1.0) & ~joined & ~kept
+    arm_side &= ~ndimage.binary_dilation(kept, structure=np.ones((3, 3, 3), dtype=bool)) | raw["arm"]
     arm_part = arms & (arm_side | joined)
     cut = ndimage.binary_dilation(arm_part & ~joined, structure=np.ones((3, 3, 3), dtype=bool))
     trunk_part = (rest & ~arm_side & ~cut & ~joined) | ((rest | arms) & joined)

@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                    "limbs with the deltoid, the lower limbs, the rest), each closed on its own (dilated "
                    f"{DILATE * 1000:.0f} mm; axial slices filled, the trunk's with their convex hulls from the "
                    f"ischial tuberosities up; every cavity the outside cannot reach filled; eroded {ERODE * 1000:.0f} "
-                   "mm), joined above the lowest point where an arm's meshes touch the trunk's (the axillary "
-                   "folds) and kept one voxel apart below it, smoothed and contoured (flying edges), "
+                   "mm), joined above the apex of the axilla and over the muscles inserting on the humerus (the "
+                   "axillary folds) and kept one voxel apart below them (the flank's meshes keeping their own voxels), smoothed and contoured (flying edges), "
                    f"Taubin-smoothed, decimated and split to edges of at most {MAX_EDGE * 1000:.0f} mm: one closed "
                    "surface a few millimetres outside the muscles, not a segmented skin"),
         "licence": manifest.source.get("licence", ""),
