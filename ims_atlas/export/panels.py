@@ -289,7 +289,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
-                                         extra["projector"])
+                                         extra["projector"], (regions.header,))
     if main_dx:
         anchors = {k: (p[0] + main_dx, p[1]) for k, p in anchors.items()}
         regions = replace(regions, view=Box(regions.view.x + main_dx, regions.view.y, regions.view.w, regions.view.h),
