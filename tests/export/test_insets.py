@@ -278,15 +278,19 @@ def test_the_frame_on_the_view_encloses_exactly_what_its_inset_shows(state, mani
                                               (ViewState(segment="T1", side="right"), "anterior"),
                                               (ViewState(condition_id="sciatica", side="right"), "posterior"),
                                               (ViewState(segment="C6", side="right"), "anterior"),
-                                              (ViewState(segment="C8", side="right"), "posterior")],
+                                              (ViewState(segment="C8", side="right"), "posterior"),
+                                              (ViewState(segment="C8", side="both"), "posterior")],
                          ids=["L5-hamstrings", "T1-hand-from-the-front", "sciatica-buttock-and-thigh", "C6-arm",
-                              "C8-hand-from-behind"])
+                              "C8-hand-from-behind", "C8-both-sides-from-behind"])
 def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, catalog, scene):
     """The leaders drawn in a view (not an inset) end at their points: no three of them in a
     square a knot (crowds.KNOT_BOX of the view's height, about 50 pixels here), and no five along a strip
     (a hand seen from the front); their targets are in insets instead, every label kept. Nor in
     an inset: where enlarged three still meet (the gemelli beside gluteus maximus in L5's hip,
-    the thenar muscles in C8's hand), muscles lying and named together share a label.
+    the thenar muscles in C8's hand), muscles lying and named together share a label. A knot
+    left in the view once its insets are taken joins the nearest inset where that still
+    enlarges and labels everything (C8 on both sides from behind: four leaders into the left
+    forearm beside three insets).
     """
     from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
 
