@@ -522,6 +522,8 @@ def route_link(source: Box, frame: Box, side: str, labels: Sequence[Box], inner:
     starts += [(float(near_x + inward * f * source.w), y) for f in steps[1:5] for y in (source.y, source.bottom)]
     lo, hi = frame.y + inner, frame.bottom - inner
     ends = [(far_x, float(y)) for y in np.linspace(lo, hi, 33)] if hi > lo else [(far_x, frame.centre[1])]
+    # (and level with each start: a line a pixel off level is drawn as a staircase)
+    ends += [(far_x, y) for _, y in starts if lo < y < hi]
     cy = source.centre[1]
     blocks = [Box(b.x - LINK_CLEAR, b.y - LINK_CLEAR, b.w + 2 * LINK_CLEAR, b.h + 2 * LINK_CLEAR)
               for b in (*labels, *others)]
