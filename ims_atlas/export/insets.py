@@ -14,6 +14,7 @@ stacked in that half, each with its own frame, link and labels.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,7 @@ class Inset:
     origin: tuple[float, float] = (0.0, 0.0)  # where the inset's own pixels start
     rendered: np.ndarray | None = field(default=None, repr=False)  # its pixels as rendered, before any text
     direction: tuple[float, float, float] | None = None  # seen from another side than its view: from here
+    link: tuple[tuple[float, float], ...] | None = None  # the line from ``source`` to ``box``, its points
 
     def shifted(self, dx: float, dy: float) -> Inset:
         """The same inset moved by (dx, dy)."""
@@ -73,7 +75,8 @@ class Inset:
 
         return replace(self, box=s(self.box), caption=s(self.caption), region=s(self.region), source=s(self.source),
                        anchors={k: (p[0] + dx, p[1] + dy) for k, p in self.anchors.items()},
-                       origin=(self.origin[0] + dx, self.origin[1] + dy))
+                       origin=(self.origin[0] + dx, self.origin[1] + dy),
+                       link=None if self.link is None else tuple((p[0] + dx, p[1] + dy) for p in self.link))
 
 
 def region_words(manifest, targets: tuple[Target, ...], seen: str = "enlarged") -> str:
@@ -420,15 +423,167 @@ def shown_region(part: InsetPart, frame: Box, main_projector: Projector | None) 
     return Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
 
 
+Link = tuple[tuple[float, float], ...]
+
+
+def hits_box(p: tuple[float, float], q: tuple[float, float], box: Box) -> bool:
+    """Whether the segment ``p``-``q`` passes through the inside of ``box`` (touching an edge
+    does not count). Pure (Liang-Barsky clipping).
+    """
+    lo, hi = 0.0, 1.0
+    d = (q[0] - p[0], q[1] - p[1])
+    for start, delta, a, b in ((p[0], d[0], box.x, box.right), (p[1], d[1], box.y, box.bottom)):
+        if abs(delta) < 1e-12:
+            if not a < start < b:
+                return False
+            continue
+        t0, t1 = (a - start) / delta, (b - start) / delta
+        lo, hi = max(lo, min(t0, t1)), min(hi, max(t0, t1))
+        if lo >= hi:
+            return False
+    return True
+
+
+def _cross(a, b, c, d) -> bool:
+    """Whether segments a-b and c-d cross (proper crossings only)."""
+    def turn(p, q, r) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return turn(a, b, c) * turn(a, b, d) < 0 and turn(c, d, a) * turn(c, d, b) < 0
+
+
+#: Link lines keep this many pixels from a label's box.
+LINK_CLEAR = 3.0
+
+
+def _hits(p: np.ndarray, q: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Which of the segments ``p[i]``-``q[i]`` pass through the inside of which of ``boxes``
+    (rows x0, y0, x1, y1): a bool array (segments, boxes); :func:`hits_box` for many.
+    """
+    p, q = p[:, None, :], q[:, None, :]
+    d = q - p
+    shape = (len(p), len(boxes))
+    lo, hi = np.zeros(shape), np.ones(shape)
+    inside = np.ones(shape, dtype=bool)
+    for axis in (0, 1):
+        a, b = boxes[None, :, axis], boxes[None, :, axis + 2]
+        start, delta = p[..., axis], d[..., axis]
+        flat = np.abs(delta) < 1e-12
+        inside &= ~flat | ((a < start) & (start < b))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t0, t1 = (a - start) / delta, (b - start) / delta
+        lo = np.where(flat, lo, np.maximum(lo, np.minimum(t0, t1)))
+        hi = np.where(flat, hi, np.minimum(hi, np.maximum(t0, t1)))
+    return inside & (lo < hi)
+
+
+def _crossings(p: np.ndarray, q: np.ndarray, lines: Sequence[Link]) -> np.ndarray:
+    """How many legs of ``lines`` each segment ``p[i]``-``q[i]`` crosses."""
+    legs = [(a, b) for line in lines for a, b in zip(line[:-1], line[1:], strict=False)]
+    if not legs or not len(p):
+        return np.zeros(len(p))
+    c, e = np.array([a for a, _ in legs], dtype=float)[None], np.array([b for _, b in legs], dtype=float)[None]
+    p, q = p[:, None, :], q[:, None, :]
+
+    def turn(o, u, v):
+        return (u[..., 0] - o[..., 0]) * (v[..., 1] - o[..., 1]) - (u[..., 1] - o[..., 1]) * (v[..., 0] - o[..., 0])
+
+    cross = (turn(p, q, c) * turn(p, q, e) < 0) & (turn(c, e, p) * turn(c, e, q) < 0)
+    return cross.sum(axis=1).astype(float)
+
+
+#: What a link's bend, a leader it crosses and another link it crosses cost (pixels of length).
+LINK_BEND = 40.0
+LINK_OVER_LEADER = 60.0
+LINK_OVER_LINK = 400.0
+
+
+def route_link(source: Box, frame: Box, side: str, labels: Sequence[Box], inner: float,
+               lines: Sequence[Link] = (), others: Sequence[Box] = (), leaders: Sequence[Link] = ()) -> Link:
+    """The line joining the frame round a crowd (``source``) to its inset's ``frame`` on
+    ``side`` of it, as its points: from a point of the source's edge facing the inset (or of
+    its top or bottom edge) to a point of the frame's near edge (at least ``inner`` from its
+    corners), past none of the ``labels`` nor the other crowds' frames in ``others`` (kept
+    :data:`LINK_CLEAR` away): the shortest such line, straight where it can be, bending round
+    the corners of what is in its way where it must (C8's hand inset lies beyond a column of
+    labels with slots between them), crossing as few of the labels' ``leaders`` and the other
+    links in ``lines`` as it can. Without any clear line, the straight one past the fewest
+    labels. Pure.
+
+    (Drawn level from the source's middle, the link from C8's back view to its hand inset ran
+    through "Triceps brachii", L5's through "Semimembranosus".)
+    """
+    near_x = source.x if side == "left" else source.right
+    far_x = frame.right if side == "left" else frame.x
+    inward = 1.0 if side == "left" else -1.0
+    steps = np.linspace(0.0, 1.0, 9)
+    starts = [(near_x, float(source.y + f * source.h)) for f in steps]
+    # the top and bottom edges, towards the inset's side: a crowd framed below or above a label
+    starts += [(float(near_x + inward * f * source.w), y) for f in steps[1:5] for y in (source.y, source.bottom)]
+    lo, hi = frame.y + inner, frame.bottom - inner
+    ends = [(far_x, float(y)) for y in np.linspace(lo, hi, 33)] if hi > lo else [(far_x, frame.centre[1])]
+    # (and level with each start: a line a pixel off level is drawn as a staircase)
+    ends += [(far_x, y) for _, y in starts if lo < y < hi]
+    cy = source.centre[1]
+    blocks = [Box(b.x - LINK_CLEAR, b.y - LINK_CLEAR, b.w + 2 * LINK_CLEAR, b.h + 2 * LINK_CLEAR)
+              for b in (*labels, *others)]
+    solid = np.array([[b.x, b.y, b.right, b.bottom] for b in (*blocks, source, frame)], dtype=float).reshape(-1, 4)
+    out = 0.5
+    corners = [(x, y) for b in blocks for x in (b.x - out, b.right + out) for y in (b.y - out, b.bottom + out)]
+    corners = [c for c in corners if not any(b.x < c[0] < b.right and b.y < c[1] < b.bottom for b in blocks)]
+    nodes = np.array([*starts, *corners, *ends], dtype=float)
+    n_start, n_end = len(starts), len(ends)
+    n = len(nodes)
+    i, j = np.triu_indices(n, 1)
+    clear = ~_hits(nodes[i], nodes[j], solid).any(axis=1)
+    i, j = i[clear], j[clear]
+    weight = np.hypot(*(nodes[j] - nodes[i]).T) + LINK_OVER_LEADER * _crossings(nodes[i], nodes[j], leaders) \
+        + LINK_OVER_LINK * _crossings(nodes[i], nodes[j], lines)
+    # A straight link rises as little as it can; a bent one pays for each bend.
+    bend = np.where((i < n_start) & (j >= n - n_end), 0.25 * np.abs(nodes[j, 1] - nodes[i, 1]), LINK_BEND)
+    graph: dict[int, list[tuple[int, float]]] = {k: [] for k in range(n)}
+    for u, v, w, extra in zip(i.tolist(), j.tolist(), weight.tolist(), bend.tolist(), strict=True):
+        graph[u].append((v, w + extra))
+        graph[v].append((u, w + extra))
+    best = {k: 0.5 * abs(starts[k][1] - cy) for k in range(n_start)}
+    back: dict[int, int] = {}
+    heap = [(c, k) for k, c in best.items()]
+    heapq.heapify(heap)
+    while heap:
+        c, u = heapq.heappop(heap)
+        if c > best.get(u, np.inf):
+            continue
+        if u >= n - n_end:
+            route = [u]
+            while route[-1] in back:
+                route.append(back[route[-1]])
+            return tuple((float(nodes[k][0]), float(nodes[k][1])) for k in reversed(route))
+        for v, w in graph[u]:
+            if v < n_start:  # a line leaves the source once
+                continue
+            if c + w < best.get(v, np.inf):
+                best[v], back[v] = c + w, u
+                heapq.heappush(heap, (c + w, v))
+    # Nothing clear: the straight line past the fewest labels.
+    p = np.array([a for a in starts for _ in ends], dtype=float)
+    q = np.array([e for _ in starts for e in ends], dtype=float)
+    past = _hits(p, q, solid).sum(axis=1) + 0.001 * np.hypot(*(q - p).T)
+    k = int(np.argmin(past))
+    return (tuple(map(float, p[k])), tuple(map(float, q[k])))
+
+
 def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
          insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str,
-         main_projector: Projector | None = None) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
+         main_projector: Projector | None = None,
+         avoid: Sequence[Box | None] = ()) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
     """The panel: ``main`` and its insets side by side (the insets stacked top to bottom in
     one column on ``side``), each crowd framed in ``main`` and linked to its inset's frame;
     with how far ``main`` moved right.
 
     The frame in ``main`` encloses exactly what its inset shows (``main_projector``: the
-    camera of ``main``; without it, a box round the crowd's points).
+    camera of ``main``; without it, a box round the crowd's points). The links cross none of
+    ``main``'s labels nor the boxes in ``avoid`` (its caption; in ``main``'s pixels) where a
+    line can (:func:`route_link`).
     """
     wm, h = main.size
     wi = max(part.image.size[0] for part, _ in insets)
@@ -443,6 +598,9 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
     placed = [_shift_label(p, main_dx, 0) for p in main_layout.placed]
     dropped = list(main_layout.dropped)
     done: list[Inset] = []
+    sources: list[Box] = []
+    frames: list[Box] = []
+    main_count = len(placed)
     top = 0
     for part, keys in insets:
         hi = part.image.size[1]
@@ -467,15 +625,8 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
                                    width=lw + 2)
             draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2,
                                    outline=INK_SOFT if box is source else EDGE, width=lw)
-        # The link: from the crowd's frame, level with its middle, to the inset's frame at
-        # the nearest height it has (insets stacked in one column are not all level with
-        # their crowds).
-        cy = source.centre[1]
-        start = (source.right if side == "right" else source.x, cy)
-        inner = style.radius
-        end = (frame.x if side == "right" else frame.right, min(max(cy, frame.y + inner), frame.bottom - inner))
-        draw.line([start, end], fill=HALO, width=lw + 2)
-        draw.line([start, end], fill=INK_SOFT, width=lw)
+        sources.append(source)
+        frames.append(frame)
         placed += [_shift_label(p, inset_dx, top) for p in part.layout.placed]
         dropped += list(part.layout.dropped)
         zoom = enlargement(main_anchors, part.anchors, keys) or 0.0
@@ -484,4 +635,17 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
                           {k: (p[0] + inset_dx, p[1] + top) for k, p in part.anchors.items()}, source, zoom, part.title,
                           (float(inset_dx), float(top)), part.rendered, part.turned))
         top += hi
+    # The links: from each crowd's frame to its inset's, clear of the view's labels, its
+    # caption and the other links and frames (insets stacked in one column are not all level
+    # with their crowds).
+    labels = [p.box for p in placed[:main_count]] + [_shift_box(b, main_dx) for b in avoid if b is not None]
+    leaders = [(p.leader_start, p.anchor) for p in placed[:main_count]]
+    lines: list[Link] = []
+    for i, (source, frame) in enumerate(zip(sources, frames, strict=True)):
+        link = route_link(source, frame, side, labels, style.radius, lines,
+                          [b for j, b in enumerate(sources) if j != i], leaders)
+        lines.append(link)
+        draw.line(list(link), fill=HALO, width=lw + 2, joint="curve")
+        draw.line(list(link), fill=INK_SOFT, width=lw, joint="curve")
+        done[i] = replace(done[i], link=link)
     return canvas, LabelLayout(tuple(placed), tuple(dropped)), tuple(done), float(main_dx)

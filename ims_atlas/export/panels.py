@@ -46,7 +46,7 @@ from ims_atlas.export.insets import (
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import KNOT_BOX, find_tiered_crowds
+from ims_atlas.scene.crowds import KNOT_BOX, find_crowd, find_tiered_crowds
 from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points
 from ims_atlas.scene.target_views import VIEW_WORDS, TargetView, turned_away
 
@@ -224,9 +224,11 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         texts = [measure_label(t, panel_style, gutter, FIT_STEPS[-1][0], False) for t in own.targets if t.key in keys]
         return sum(t.size[1] + panel_style.gap for t in texts) + panel_style.margin
 
-    need = {keys: caption + max(0.25 * h if keys in turned else
-                                INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + 0.06 * h, labels_need(keys))
-            for keys in found}
+    def room_for(keys, beside=beside) -> float:
+        return caption + max(0.25 * h if keys in turned else
+                             INSET_ROOM * MIN_ZOOM * _extent(beside, keys, axis=1) + 0.06 * h, labels_need(keys))
+
+    need = {keys: room_for(keys) for keys in found}
     while sum(need[k] for k in found) > h and any(k not in protected for k in found):
         loosest = min((k for k in found if k not in protected), key=lambda k: len(k) / need[k])
         found = tuple(k for k in found if k is not loosest)
@@ -274,22 +276,50 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     taken = {k for keys in kept for k in keys}
     rest = without(taken)
     first_view = regions.view
-    if both_sides(rest.targets):
-        # Both sides of the body in one view (widespread pain): each label on its target's
-        # side, not a column of leaders crossing the body.
-        regions = two_column_regions(half, panel_style, rest, min(gutter, 0.28 * half[0]))
-    else:
-        regions = one_column_regions(half, panel_style, rest, main_column, gutter)
+
+    def regions_for(rest: Annotation) -> Regions:
+        if both_sides(rest.targets):
+            # Both sides of the body in one view (widespread pain): each label on its target's
+            # side, not a column of leaders crossing the body.
+            return two_column_regions(half, panel_style, rest, min(gutter, 0.28 * half[0]))
+        return one_column_regions(half, panel_style, rest, main_column, gutter)
+
+    regions = regions_for(rest)
     aim_into(scene, points, view, regions)
     final = scene.pose()
-    if len(kept) < len(parts) or not np.allclose(np.array(final), np.array(pose)) or regions.view != first_view:
+
+    joined = False
+    for _ in range(2):
+        # Three leaders left meeting in the view as finally drawn (C7's right shoulder beside
+        # the chest wall's inset, S1's left hip beside the right one's): the knot joins the
+        # nearest inset that still enlarges enough with it.
+        now = projected(scene, own.targets, scene.projector())
+        knot = find_crowd({k: p for k, p in now.items() if k not in taken and k not in away}, KNOT_BOX * regions.view.h,
+                          3, near=0.0)
+        if not knot:
+            break
+        more = _join_knot(knot, kept, turned, now,
+                          lambda keys, final=final, now=now, view_box=regions.view: insets_for(keys, final, now, view_box),
+                          need, lambda keys, now=now: room_for(keys, now), lambda keys: caption + labels_need(keys),
+                          KNOT_BOX * regions.view.h, crowd_keys)
+        if more is None:
+            aim_into(scene, points, view, regions)  # (the trials moved the camera)
+            break
+        kept, joined = more, True
+        taken = {k for keys in kept for k in keys}
+        rest = without(taken)
+        regions = regions_for(rest)
+        aim_into(scene, points, view, regions)
+        final = scene.pose()
+    if joined or len(kept) < len(parts) or not np.allclose(np.array(final), np.array(pose)) \
+            or regions.view != first_view:
         # The insets enlarge the view as it is finally drawn (its label columns are planned
         # for the targets left to it), their frames between its label columns.
         parts = insets_for(kept, final, projected(scene, own.targets, scene.projector()), regions.view)
         aim_into(scene, points, view, regions)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
-                                         extra["projector"])
+                                         extra["projector"], (regions.header,))
     if main_dx:
         anchors = {k: (p[0] + main_dx, p[1]) for k, p in anchors.items()}
         regions = replace(regions, view=Box(regions.view.x + main_dx, regions.view.y, regions.view.w, regions.view.h),
@@ -298,6 +328,49 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         extra["offset"] = (main_dx, 0)
     extra["insets"] = where
     return image, layout, regions, anchors, extra
+
+
+def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned, now: dict[str, tuple[float, float]],
+               render, need: dict, room_for, labels_room, knot_px: float, first: tuple[str, ...] = ()
+               ) -> tuple[tuple[str, ...], ...] | None:
+    """``kept`` with the ``knot`` (keys) joined to the nearest of its crowds (on screen,
+    ``now``: pixels by key) whose inset, rendered by ``render`` (crowds -> parts), still
+    enlarges every crowd :data:`MIN_ZOOM` times, labels all its targets and has no three
+    leaders meeting in a ``knot_px`` square, or in the place of a crowd (not the panel's ``first``) that is no knot
+    in the view, or as an inset of its own; None when none does. An inset seen from
+    another side (``turned``) takes nothing in. ``need``: each crowd's room, a new one's by
+    ``room_for``, a joined one's that of the crowd it joins or what its labels need
+    (``labels_room``), whichever is more.
+    """
+    def centre(keys) -> np.ndarray:
+        pts = [now[k] for k in keys if k in now]
+        return np.mean(pts, axis=0) if pts else np.array([np.inf, np.inf])
+
+    at = centre(knot)
+    near = sorted((keys for keys in kept if keys not in turned), key=lambda keys: float(np.linalg.norm(centre(keys) - at)))
+    trials = []
+    for keys in near[:2]:
+        bigger = tuple(k for k in now if k in set(keys) | set(knot))
+        # (in the room of the inset it joins, or what its labels need: the others keep theirs)
+        need.setdefault(bigger, max(need.get(keys, 0.0), labels_room(bigger)))
+        trials.append(tuple(bigger if c == keys else c for c in kept))
+    # ... or takes the place of a crowd whose leaders, back in the view, meet in no knot (a
+    # looser crowd of three in a fifth of the view reads better there than the knot).
+    others = {k: p for k, p in now.items() if k not in {k for c in kept for k in c} | set(knot)}
+    for keys in near:
+        if keys != first and not find_crowd(others | {k: now[k] for k in keys if k in now}, knot_px, 3, near=0.0):
+            trials.append(tuple(knot if c == keys else c for c in kept))
+    # ... or, last, gets an inset of its own beside them.
+    trials.append(tuple(sorted((*kept, knot), key=lambda c: float(centre(c)[1]))))
+    for trial in trials:
+        for c in trial:
+            need.setdefault(c, room_for(c))
+        parts = render(trial)
+        if all(c in turned or (enlargement(now, part.anchors, c) or 0.0) >= MIN_ZOOM for part, c in parts) and not any(
+                part.layout.dropped or find_crowd({str(p.key): p.anchor for p in part.layout.placed}, knot_px, 3, near=0.0)
+                for part, _ in parts):
+            return trial
+    return None
 
 
 def _extent(points: dict[str, tuple[float, float]], keys, axis: int | None = None) -> float:

@@ -24,7 +24,7 @@ pytest.importorskip("pyvista")
 
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
-from ims_atlas.export.insets import MIN_ZOOM
+from ims_atlas.export.insets import MIN_ZOOM, hits_box, route_link
 from ims_atlas.export.label_layout import Box
 from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.crowds import CROWD_LEAST, FURTHER_LEAST, TIERS, find_tiered
@@ -278,15 +278,19 @@ def test_the_frame_on_the_view_encloses_exactly_what_its_inset_shows(state, mani
                                               (ViewState(segment="T1", side="right"), "anterior"),
                                               (ViewState(condition_id="sciatica", side="right"), "posterior"),
                                               (ViewState(segment="C6", side="right"), "anterior"),
-                                              (ViewState(segment="C8", side="right"), "posterior")],
+                                              (ViewState(segment="C8", side="right"), "posterior"),
+                                              (ViewState(segment="C8", side="both"), "posterior")],
                          ids=["L5-hamstrings", "T1-hand-from-the-front", "sciatica-buttock-and-thigh", "C6-arm",
-                              "C8-hand-from-behind"])
+                              "C8-hand-from-behind", "C8-both-sides-from-behind"])
 def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, catalog, scene):
     """The leaders drawn in a view (not an inset) end at their points: no three of them in a
     square a knot (crowds.KNOT_BOX of the view's height, about 50 pixels here), and no five along a strip
     (a hand seen from the front); their targets are in insets instead, every label kept. Nor in
     an inset: where enlarged three still meet (the gemelli beside gluteus maximus in L5's hip,
-    the thenar muscles in C8's hand), muscles lying and named together share a label.
+    the thenar muscles in C8's hand), muscles lying and named together share a label. A knot
+    left in the view once its insets are taken joins the nearest inset where that still
+    enlarges and labels everything (C8 on both sides from behind: four leaders into the left
+    forearm beside three insets).
     """
     from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
 
@@ -399,3 +403,38 @@ def test_the_frame_round_a_crowd_crosses_none_of_its_views_labels(state, manifes
                 assert not p.box.overlaps(inset.source), f"{inset.title}'s frame crosses the label {p.key}"
                 checked += 1
     assert checked, "no frame was checked"
+
+
+@pytest.mark.parametrize("state", [ViewState(segment="C8", side="both"), ViewState(segment="L5", side="both"),
+                                   ViewState(segment="S1", side="both"), ViewState(segment="C8", side="right")],
+                         ids=["C8", "L5", "S1", "C8-right"])
+def test_no_link_line_crosses_a_label(state, manifest, catalog, scene):
+    """The line joining a crowd's frame to its inset ran level from the frame's middle, through
+    whatever label lay between ("Triceps brachii" in C8's view from behind, "Semimembranosus"
+    in L5's): it now runs clear of every label's box, bending round them where it must.
+    """
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    links = [(i.title, i.link) for p in result.panels for i in p.insets]
+    assert links, "no inset"
+    for title, link in links:
+        assert link is not None and len(link) >= 2, title
+        for (p, q) in itertools.pairwise(link):
+            for label in result.layout.placed:
+                assert not hits_box(p, q, label.box), f"the link to {title} crosses the label {label.key}"
+        assert _inside(link[-1], next(i.box for p in result.panels for i in p.insets if i.title == title and i.link == link))
+
+
+def test_a_link_bends_round_a_label_column_through_its_gap():
+    """Pure: a column of labels between a crowd's frame and its inset, a slot between two of
+    them: the level line would cross a label; the link goes through the slot.
+    """
+    source = Box(300, 200, 40, 40)
+    frame = Box(0, 0, 100, 400)
+    labels = [Box(150, 150, 100, 80), Box(150, 240, 100, 80)]  # a 10 px slot at y 230-240
+    assert hits_box((300, 220), (100, 220), labels[0])
+    link = route_link(source, frame, "left", labels, 10.0)
+    assert link[0][0] == pytest.approx(source.x) and link[-1][0] == pytest.approx(frame.right)
+    for p, q in itertools.pairwise(link):
+        assert not any(hits_box(p, q, b) for b in labels)
+    # With room round the column, a straight line.
+    assert len(route_link(Box(300, 600, 40, 40), frame, "left", labels, 10.0)) == 2
