@@ -383,3 +383,12 @@ def test_the_danger_view_says_how_deep_the_cord_lies_in_people(reports):
     view = danger_view(reports["neck_pain_whiplash"])
     assert "4.9 cm" in view["in_people"]["spinal cord"] and "deeper" in view["in_people"]["spinal cord"]
     assert "1.6 cm" in view["in_people"]["carotid artery"]
+
+
+def test_the_danger_command_prints_how_deep_the_cord_lies_in_people(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["danger", "neck pain"]) == 0
+    out = capsys.readouterr().out
+    assert "In people, spinal cord: " in out and "Chou 2015" in out
+    assert "C2 paraspinal (right)" in out and "spinal cord" in out.split("C2 paraspinal (right)", 1)[1].split("\n", 1)[0]
