@@ -1,5 +1,6 @@
 """Bake the organs and vessels the safety notes warn of (``organs.json``): the pleural sacs and
-lungs, the kidneys and the vertebral arteries, each side built on that side's own bones.
+lungs, the kidneys and the vertebral arteries, each side built on that side's own bones, and the
+spinal cord in the vertebral canal (``cord.py``).
 
 They go into the manifest in their own layers (``organs``, ``vessels``), which the anatomy
 keeps apart from the drawn layers: nothing loads them until the danger zones ask.
@@ -15,7 +16,7 @@ import numpy as np
 
 from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
-from ims_atlas.bake import mediastinum, pleura
+from ims_atlas.bake import cord, mediastinum, pleura
 from ims_atlas.bake.authored import denied_sources
 from ims_atlas.bake.solids import cable
 
@@ -330,4 +331,75 @@ def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | 
         notes = " ".join(v for k, v in data["vertebral_arteries"].items() if k.endswith("_note"))
         file, f = _write(out, sid, p, f)
         result.append(_entry(sid, f"Vertebral artery ({side})", "vessel", "vessels", side, "neck", file, f, cite(data, data["vertebral_arteries"]["sources"], notes), lm))
+        p, f, lm = common_carotid(side, data, cervical, _read(out, entries, f"clavicle_{side}")[0], midline_x)
+        sid = f"common_carotid_{side}"
+        notes = " ".join(v for k, v in data["common_carotid"].items() if k.endswith("_note"))
+        file, f = _write(out, sid, p, f)
+        result.append(_entry(sid, f"Common carotid artery ({side})", "vessel", "vessels", side, "neck", file, f,
+                             cite(data, data["common_carotid"]["sources"], notes), lm))
+    spine = {e["level"]: _read(out, entries, e["id"]) for e in entries
+             if e["kind"] == "vertebra" and e["level"] in cord.LEVELS}
+    p, f, lm, narrowed = cord.spinal_cord(spine, vlm, data, midline_x)
+    notes = " ".join(v for k, v in data["spinal_cord"].items() if k.endswith("_note"))
+    if narrowed:
+        notes += (" On this model the canal leaves less room than the sourced size at " + ", ".join(narrowed)
+                  + " (transverse x anteroposterior): the cord is drawn thinner there.")
+    file, f = _write(out, "spinal_cord", p, f)
+    result.append(_entry("spinal_cord", "Spinal cord", "organ", "organs", "midline", "spine", file, f,
+                         cite(data, data["spinal_cord"]["sources"], notes), lm))
     return result
+
+
+# -- common carotid arteries ----------------------------------------------------------------------
+
+def _sc_joint(clavicle: np.ndarray, midline_x: float) -> np.ndarray:
+    """The back of the clavicle's sternal end (the sternoclavicular joint, seen from behind)."""
+    lat = np.abs(clavicle[:, 0] - midline_x)
+    end = clavicle[lat < lat.min() + 0.008]
+    return np.array([float(np.median(end[:, 0])), float(end[:, 1].max()), float(np.median(end[:, 2]))])
+
+
+def _anterior_tubercle(points: np.ndarray, sign: float, midline_x: float) -> np.ndarray:
+    """The front of a cervical transverse process (its anterior tubercle), at the vertebra's middle
+    height: the foremost point lateral to the side of the vertebral body.
+    """
+    zmid = 0.5 * (points[:, 2].min() + points[:, 2].max())
+    slab = points[np.abs(points[:, 2] - zmid) < 0.006]
+    lat = sign * (slab[:, 0] - midline_x)
+    front = slab[slab[:, 1] < slab[:, 1].min() + 0.01]
+    body = float((sign * (front[:, 0] - midline_x)).max()) if len(front) else float(np.percentile(lat, 60))
+    process = slab[lat > body]
+    if not len(process):
+        raise ValueError("organs: no transverse process found beside the vertebral body")
+    return process[np.argmin(process[:, 1])]
+
+
+#: Heights within a vertebra a vessel can be said to end at (share of its height from below).
+_HEIGHTS = {"inferior": 0.0, "middle": 0.5, "superior": 1.0}
+
+
+def common_carotid(side: str, data: dict, vertebrae: dict, clavicle: np.ndarray, midline_x: float
+                   ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The artery: from behind the sternoclavicular joint up in front of the transverse processes
+    (on the anterior tubercle of C6) to its bifurcation at the sourced level.
+    """
+    cc = data["common_carotid"]
+    sign = -1.0 if side == "right" else 1.0
+    r = cc["diameter"] / 2
+    sc = _sc_joint(clavicle, midline_x)
+    origin = sc + np.array([0.0, r + cc["behind_joint"], 0.0])
+    on = {}
+    for lv in cc["in_front_of"]:
+        t = _anterior_tubercle(vertebrae[lv][0], sign, midline_x)
+        on[lv] = t - np.array([0.0, r + cc["in_front_of_gap"], 0.0])
+    top_lv, key = cc["bifurcation"].split()
+    if top_lv not in on or key not in _HEIGHTS:
+        raise ValueError(f"organs.json: common_carotid.bifurcation {cc['bifurcation']!r} must name one of "
+                         f"{cc['in_front_of']} and one of {sorted(_HEIGHTS)}")
+    below = [on[lv] for lv in sorted(on, key=lambda lv: -int(lv[1:])) if lv != top_lv]
+    z = vertebrae[top_lv][0][:, 2]
+    top = on[top_lv].copy()
+    top[2] = float(z.min() + _HEIGHTS[key] * (z.max() - z.min()))
+    controls = np.vstack([origin] + below + [top])
+    p, f = cable(controls, r, sides=12, spacing=0.006, taper=0.04)
+    return p, f, {"origin": origin, "in_front_of_c6": on.get("C6", below[0]), "bifurcation": top}

@@ -333,5 +333,7 @@ def danger_text(view: dict) -> str:
         lines.append(f"- {s['target']} ({s['side']}), target {s['target_depth_cm']:g} cm deep: {near}")
     for k, v in view["not_measured"].items():
         lines.append(f"Not measured: {k}: {v}")
+    for k, v in view.get("in_people", {}).items():
+        lines.append(f"In people, {k}: {v}")
     lines.append(f"Note: {view['note']}")
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 """Danger zones drawn over the anatomy: each measured hazard in red (the pleural sacs, which
-wrap the whole lung, see-through), a line from the needle site on the skin to its nearest point,
+wrap the whole lung, see-through), a line from each needle site to its nearest hazard's nearest
+point (and from the site where each other hazard is shallowest),
 the depth as a short label there and the full list ("lung and pleura: 2.8 cm under the skin at
 Rhomboid minor") in the corner, clear of the targets' own labels. Works on any plotter.
 """
@@ -46,30 +47,42 @@ class HazardLayer(AddedActors):
         return bool(self._actors) or self._tagged
 
     def show(self, report: DangerReport, manifest: Manifest, render: bool = True, max_sites: int = 12) -> None:
-        """Draw the hazards near the report's sites (the nearest per site), with their depths."""
+        """Draw every hazard measured near the report's sites, a line from each site to its
+        nearest hazard, and each hazard's depth at the site where it is shallowest.
+        """
         import pyvista as pv
 
         self.hide(render=False)
         drawn: set[str] = set()
-        closest: dict[str, tuple[float, tuple, str]] = {}
+        lined: set[tuple[str, str]] = set()
+        closest: dict[str, tuple[float, tuple, str, tuple]] = {}
         sites = [s for s in report.sites if s.near][:max_sites]
+
+        def line(site, m) -> None:
+            if (site.target, m.structure) not in lined:
+                lined.add((site.target, m.structure))
+                self._add(self._plotter.add_mesh(pv.Line(site.site, m.nearest), color=HAZARD_RGB, line_width=3,
+                                                 pickable=False, reset_camera=False))
+
         for site in sites:
-            m = site.near[0]
-            if m.structure not in drawn:
-                structure = manifest.requested(m.structure)
-                sac = structure.kind == "organ" and "pleura" in structure.id
-                self._add(self._plotter.add_mesh(structure_surface(manifest, structure), color=HAZARD_RGB,
-                                                           opacity=SAC_OPACITY if sac else 0.95, pickable=False,
-                                                           reset_camera=False))
-                drawn.add(m.structure)
-            line = pv.Line(site.site, m.nearest)
-            self._add(self._plotter.add_mesh(line, color=HAZARD_RGB, line_width=3, pickable=False,
-                                                       reset_camera=False))
-            best = closest.get(m.structure)
-            if best is None or m.depth_from_skin_cm < best[0]:
-                closest[m.structure] = (m.depth_from_skin_cm, m.nearest,
-                                        f"{manifest.requested(m.structure).name}: {m.depth_from_skin_cm:.1f} cm "
-                                        f"under the skin at {site.target}")
+            for i, m in enumerate(site.near):
+                if m.structure not in drawn:
+                    structure = manifest.requested(m.structure)
+                    sac = structure.kind == "organ" and "pleura" in structure.id
+                    self._add(self._plotter.add_mesh(structure_surface(manifest, structure), color=HAZARD_RGB,
+                                                     opacity=SAC_OPACITY if sac else 0.95, pickable=False,
+                                                     reset_camera=False))
+                    drawn.add(m.structure)
+                if i == 0:
+                    line(site, m)
+                best = closest.get(m.structure)
+                if best is None or m.depth_from_skin_cm < best[0]:
+                    closest[m.structure] = (m.depth_from_skin_cm, m.nearest,
+                                            f"{manifest.requested(m.structure).name}: {m.depth_from_skin_cm:.1f} cm "
+                                            f"under the skin at {site.target}", (site, m))
+        # A hazard no site has nearest still gets the line from the site where it is shallowest.
+        for *_, (site, m) in closest.values():
+            line(site, m)
         # At each structure's point nearest the closest needle site: a dot and the depth; the
         # full lines in the upper left corner (long labels in the scene covered the targets').
         points = np.asarray([v[1] for v in closest.values()]).reshape(-1, 3)

@@ -1,5 +1,5 @@
-"""The organs and vessels (the manifest's on-request layers: lungs, pleural sacs, kidneys,
-vertebral arteries) drawn on request over the anatomy, each in its own colour, the pleurae and
+"""The organs and vessels (the manifest's on-request layers: lungs, pleural sacs, kidneys, the
+spinal cord, vertebral and common carotid arteries) drawn on request over the anatomy, each in its own colour, the pleurae and
 lungs see-through. Nothing is read until :meth:`OrganLayer.show` is called. Works on any plotter.
 """
 
@@ -14,6 +14,8 @@ LOOKS = {
     "lung": ((0.93, 0.62, 0.70), 0.55),
     "kidney": ((0.55, 0.16, 0.14), 0.95),
     "vertebral_artery": ((0.80, 0.05, 0.10), 1.0),
+    "common_carotid": ((0.80, 0.05, 0.10), 1.0),
+    "spinal_cord": ((0.96, 0.88, 0.55), 1.0),
 }
 DEFAULT_LOOK = ((0.7, 0.3, 0.3), 0.8)
 

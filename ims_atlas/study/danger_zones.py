@@ -27,12 +27,15 @@ NEAR = 0.08
 
 @dataclass(frozen=True)
 class Hazard:
-    """A structure the notes warn of: id, display name, note keywords, anatomy match words."""
+    """A structure the notes warn of: id, display name, note keywords, anatomy match words, and
+    (``in_people``) how deep it lies in people by the sources and how the model compares.
+    """
 
     id: str
     name: str
     keywords: tuple[str, ...]
     match: tuple[str, ...]
+    in_people: str = ""
 
 
 @lru_cache(maxsize=2)
@@ -46,7 +49,8 @@ def load_hazards(path: Path | None = None) -> tuple[Hazard, ...]:
         w = f"$.hazards[{i}]"
         out.append(Hazard(text_field(item, "id", path, w), text_field(item, "name", path, w),
                           text_list(item, "keywords", path, w, allow_empty=False),
-                          text_list(item, "match", path, w, allow_empty=False)))
+                          text_list(item, "match", path, w, allow_empty=False),
+                          text_field(item, "in_people", path, w) if "in_people" in item else ""))
     return tuple(out)
 
 
@@ -196,5 +200,6 @@ def danger_view(report: DangerReport) -> dict:
                   for s in report.sites],
         "not_measured": report.not_measured,
         "hazards_named": sorted(report.notes),
+        "in_people": {h.name: h.in_people for h in load_hazards() if h.name in report.notes and h.in_people},
         "note": "distances on one model body (to the nearest point of each structure), not safe depths",
     }

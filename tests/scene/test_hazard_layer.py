@@ -71,3 +71,19 @@ def test_the_organ_layer_draws_every_organ_on_request_and_removes_them(plotter, 
     assert {f"organ:{sid}" for sid in drawn} <= set(plotter.renderer.actors)
     layer.hide()
     assert set(plotter.renderer.actors) == before and not layer.shown
+
+
+def test_the_neck_plans_draw_the_spinal_cord_and_the_carotid_with_their_depths(plotter, catalog, manifest):
+    from ims_atlas.scene.hazard_layer import HazardLayer
+
+    layer = HazardLayer(plotter)
+    before = set(plotter.renderer.actors)
+    report = _report(catalog, manifest, "neck_pain_whiplash")
+    layer.show(report, manifest)
+    added = [a for name, a in plotter.renderer.actors.items() if name not in before]
+    text = next(a for a in added if a.GetClassName() == "vtkCornerAnnotation").GetText(0)
+    # Each measured hazard is drawn and listed, not only the one nearest each site.
+    for name in ("Spinal cord", "Common carotid artery (right)", "Parietal pleura (right)"):
+        assert f"{name}: " in text, text
+    layer.hide()
+    assert set(plotter.renderer.actors) == before

@@ -14,7 +14,9 @@ from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.mesh_file import read_mesh
 from ims_atlas.bake.organs import load_organs
 
-ORGANS = ("pleura", "lung", "kidney", "vertebral_artery")
+ORGANS = ("pleura", "lung", "kidney", "vertebral_artery", "common_carotid")
+#: On the midline, one structure.
+MIDLINE = ("spinal_cord",)
 SIDES = ("right", "left")
 
 
@@ -34,7 +36,7 @@ def _level(manifest, level, key):
 
 def test_every_organ_on_both_sides_kept_apart_from_the_drawn_layers(manifest):
     ids = {s.id for s in manifest.on_request}
-    assert ids == {f"{o}_{side}" for o in ORGANS for side in SIDES}
+    assert ids == {f"{o}_{side}" for o in ORGANS for side in SIDES} | set(MIDLINE)
     assert not ids & {s.id for s in manifest}  # iterating a manifest never meets them
     for s in manifest.on_request:
         assert s.layer == ("vessels" if s.kind == "vessel" else "organs")
@@ -188,7 +190,7 @@ def reports(manifest):
 
     catalog, skin = load_catalog(bundled_catalog_path()), load_painted_skin()
     return {c: danger_report(treatment_plan(catalog, manifest, c, "right"), manifest, skin)
-            for c in ("thoracic_pain", "low_back_pain", "headache")}
+            for c in ("thoracic_pain", "low_back_pain", "headache", "neck_pain_whiplash", "cervical_radiculopathy")}
 
 
 def _depths(report, hazard, kind=None):
@@ -263,3 +265,130 @@ def test_the_lungs_leave_room_for_the_heart(manifest):
         edge[side] = np.abs(front[:, 0] - manifest.midline_x).min()
     assert edge["left"] > 0.045 and edge["right"] > 0.015
     assert edge["left"] > edge["right"] + 0.02
+
+
+# -- the spinal cord and the common carotid arteries ---------------------------------------------
+
+def _vertebra(manifest, level):
+    m = read_mesh(manifest.file_path(manifest.vertebra(level)))
+    return m.points.astype(np.float64), m.faces
+
+
+def test_the_spinal_cord_lies_inside_each_vertebras_canal(manifest):
+    from ims_atlas.bake.cord import LEVELS
+    from ims_atlas.bake.foramina import canal
+
+    p, _ = _mesh(manifest, "spinal_cord")
+    for level in LEVELS:
+        vp, vf = _vertebra(manifest, level)
+        c = canal(vp, vf, midline_x=manifest.midline_x)
+        at = p[np.abs(p[:, 2] - _level(manifest, level, "centroid")) < 0.0005]
+        assert len(at), f"the cord misses {level}"
+        # Level with the vertebra's centre the cord's whole cross-section is inside the canal
+        # measured on the bone: between the back of the body and the laminae, within its width.
+        assert (np.abs(at[:, 0] - manifest.midline_x) <= c.half_width).all(), level
+        assert (at[:, 1] >= c.front_y).all() and (at[:, 1] <= c.back_y).all(), level
+
+
+def test_the_cord_runs_from_above_the_atlas_to_the_lower_third_of_l1(manifest):
+    p, _ = _mesh(manifest, "spinal_cord")
+    assert p[:, 2].max() > _level(manifest, "C1", "superior")  # into the foramen magnum
+    lo, hi = _level(manifest, "L1", "inferior"), _level(manifest, "L1", "superior")
+    # Saifuddin 1998: the conus ends, on average, in the lower third of L1.
+    assert lo < p[:, 2].min() < lo + (hi - lo) / 3
+    assert load_organs()["spinal_cord"]["ends_in"] == "L1"
+
+
+def test_the_cervical_enlargement_is_wider_than_the_thoracic_cord(manifest):
+    p, _ = _mesh(manifest, "spinal_cord")
+
+    def width(level):
+        at = p[np.abs(p[:, 2] - _level(manifest, level, "centroid")) < 0.0015]
+        return float(np.ptp(at[:, 0]))
+
+    # Sherman 1990: 14 mm across at C4; Frostell 2016: 8.3 mm at mid-thoracic segments.
+    assert width("C4") > 0.0125 and width("T6") < 0.0095
+    assert width("C4") > width("T6") + 0.003
+
+
+def test_common_carotid_rises_from_the_sternoclavicular_joint_in_front_of_the_transverse_processes(manifest):
+    for side in SIDES:
+        sign = -1.0 if side == "right" else 1.0
+        p, _ = _mesh(manifest, f"common_carotid_{side}")
+        lm = manifest.requested(f"common_carotid_{side}").landmarks
+        clavicle = read_mesh(manifest.file_path(manifest.get(f"clavicle_{side}"))).points
+        sternal_end = clavicle[np.argmin(np.abs(clavicle[:, 0] - manifest.midline_x))]
+        assert np.linalg.norm(np.asarray(lm["origin"])[[0, 2]] - sternal_end[[0, 2]]) < 0.015
+        assert lm["origin"][1] > sternal_end[1]  # behind the joint
+        for level in ("C6", "C5", "C4"):
+            vp, vf = _vertebra(manifest, level)
+            at = p[np.abs(p[:, 2] - _level(manifest, level, "centroid")) < 0.0035]  # rings 6 mm apart
+            assert len(at), f"the {side} carotid misses {level}"
+            # In front of the vertebra's canal and its transverse processes, on its own side.
+            assert (at[:, 1] < canal_front(vp, vf, manifest.midline_x)).all()
+            assert (0.005 < sign * (at[:, 0] - manifest.midline_x)).all()
+            assert (sign * (at[:, 0] - manifest.midline_x) < 0.04).all()
+        # Bifurcation at C3 (Mirjalili 2012's CT: most often C3), the middle of that vertebra.
+        c3 = read_mesh(manifest.file_path(manifest.vertebra("C3"))).points
+        assert abs(p[:, 2].max() - 0.5 * (c3[:, 2].min() + c3[:, 2].max())) < 0.005
+
+
+def canal_front(points, faces, midline_x):
+    from ims_atlas.bake.foramina import canal
+
+    return canal(points, faces, midline_x=midline_x).front_y
+
+
+def test_no_skin_lies_inside_the_cord_or_the_carotids(manifest):
+    from ims_atlas.study.dermatomes import load_painted_skin
+
+    skin = np.asarray(load_painted_skin().points, dtype=float)
+    for sid in ("spinal_cord", "common_carotid_right", "common_carotid_left"):
+        p, f = _mesh(manifest, sid)
+        near = skin[np.all((skin >= p.min(axis=0)) & (skin <= p.max(axis=0)), axis=1)]
+        assert not [q for q in near if contains_point(p, f, q)], sid
+
+
+def test_danger_zones_measure_the_spinal_cord_in_the_neck_plans(reports):
+    # Chou 2015 (MRI, 394 adults): 4.9 cm (GV15) and 4.6 cm (GV16) from the skin to the tissue
+    # at risk on the back of the neck's midline; Yang 2015: 39.8-49.7 mm to the dura. The model's
+    # paraspinal sites, off the midline over the muscles and measured to the cord itself, lie
+    # deeper (danger_zones.json says so): within 3.5-8 cm, and never shallower than the target.
+    for condition, levels in (("neck_pain_whiplash", ("C2", "C3", "C4", "C5", "C6", "C7")),
+                              ("cervical_radiculopathy", ("C5", "C6", "C7")), ("headache", ("C1", "C2", "C3"))):
+        r = reports[condition]
+        assert "spinal cord" not in r.not_measured, condition
+        depths = _depths(r, "spinal cord", "paraspinal")
+        targets = {s.target: s.target_depth_cm for s in r.sites}
+        for lv in levels:
+            d = depths[f"{lv} paraspinal"]
+            assert 3.5 <= d <= 8.0, (condition, lv, d)
+            assert d > targets[f"{lv} paraspinal"], (condition, lv)  # the cord lies beyond the lamina
+
+
+def test_danger_zones_measure_the_carotid_in_the_neck_plans(reports):
+    # Chou 2015: 1.6 cm to the tissue at risk at ST9 on the front of the neck. At the model's
+    # sternocleidomastoid site (its belly, at the side of the neck) the artery lies deeper but
+    # within a few centimetres.
+    for condition in ("neck_pain_whiplash", "headache"):
+        r = reports[condition]
+        assert "carotid artery" not in r.not_measured, condition
+        d = _depths(r, "carotid artery", "local")["Sternocleidomastoid"]
+        assert 1.0 <= d <= 5.0, (condition, d)
+
+
+def test_the_danger_view_says_how_deep_the_cord_lies_in_people(reports):
+    from ims_atlas.study.danger_zones import danger_view
+
+    view = danger_view(reports["neck_pain_whiplash"])
+    assert "4.9 cm" in view["in_people"]["spinal cord"] and "deeper" in view["in_people"]["spinal cord"]
+    assert "1.6 cm" in view["in_people"]["carotid artery"]
+
+
+def test_the_danger_command_prints_how_deep_the_cord_lies_in_people(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["danger", "neck pain"]) == 0
+    out = capsys.readouterr().out
+    assert "In people, spinal cord: " in out and "Chou 2015" in out
+    assert "C2 paraspinal (right)" in out and "spinal cord" in out.split("C2 paraspinal (right)", 1)[1].split("\n", 1)[0]
