@@ -221,6 +221,13 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
     title = region_words(scene.controller.manifest, crowd, seen or "enlarged")
+    # A picture lit on both sides can enlarge the left forearm and the right one: the caption
+    # says whose ("Forearm (right), enlarged"), where all its targets are on one side.
+    own_sides = {k.rpartition(":")[2] for k in keys if not k.startswith("paraspinal:")}
+    if len({t.side for t in picture.targets} & {"left", "right"}) == 2 and len(own_sides) == 1 \
+            and own_sides <= {"left", "right"} and "," in title:
+        words, _, rest = title.partition(",")
+        title = f"{words} ({own_sides.pop()}),{rest}"
     own = Annotation(title, "", crowd, ())
     regions = one_column_regions(size, style, own, side, gutter)
     world = np.array(list(scene.anchors(crowd).values()), dtype=float).reshape(-1, 3)

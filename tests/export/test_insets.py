@@ -438,3 +438,19 @@ def test_a_link_bends_round_a_label_column_through_its_gap():
         assert not any(hits_box(p, q, b) for b in labels)
     # With room round the column, a straight line.
     assert len(route_link(Box(300, 600, 40, 40), frame, "left", labels, 10.0)) == 2
+
+
+def test_insets_of_a_picture_on_both_sides_say_whose_side_they_enlarge(manifest, catalog, scene):
+    """C7 on both sides enlarged the right forearm and the left one, both captioned "Forearm,
+    enlarged": an inset whose targets are all on one side of a picture lit on both names the
+    side; no two insets of a picture share a caption."""
+    result = render_image(manifest, catalog, ViewState(segment="C7", side="both"), ImageOptions(size=SIZE), scene)
+    titles = [i.title for p in result.panels for i in p.insets]
+    assert len(titles) >= 2 and len(set(titles)) == len(titles), titles
+    for p in result.panels:
+        for inset in p.insets:
+            sides = {k.rpartition(":")[2] for k in inset.keys if not k.startswith("paraspinal:")}
+            if len(sides) == 1:
+                assert f"({sides.pop()})," in inset.title, inset.title
+    one_side = render_image(manifest, catalog, ViewState(segment="C7", side="right"), ImageOptions(size=SIZE), scene)
+    assert all("(right)" not in i.title for p in one_side.panels for i in p.insets)
