@@ -88,7 +88,7 @@ def _line_h(px: int) -> int:
 
 
 def wrap(text: str, font, width: float) -> list[str]:
-    """Greedy word wrap to ``width`` pixels (a word longer than a line is cut)."""
+    """Greedy word wrap to ``width`` pixels (a word longer than a line is cut, with a hyphen)."""
     return wrap_checked(text, font, width)[0]
 
 
@@ -107,10 +107,17 @@ def wrap_checked(text: str, font, width: float) -> tuple[list[str], bool]:
                 line = word
             while font.getlength(line) > width and len(line) > 1:
                 cut_any = True
+                # A cut word says so with a hyphen ("Semimembran-" / "osus", not "Semimembranos"
+                # / "us" read as two words), where there is room for one.
                 cut = len(line)
-                while cut > 1 and font.getlength(line[:cut]) > width:
+                while cut > 1 and font.getlength(line[:cut] + "-") > width:
                     cut -= 1
-                lines.append(line[:cut])
+                if cut > 1 and line[cut - 1] != " " and line[cut:cut + 1] != " ":
+                    lines.append(line[:cut] + "-")
+                else:
+                    while cut > 1 and font.getlength(line[:cut]) > width:
+                        cut -= 1
+                    lines.append(line[:cut])
                 line = line[cut:]
         if line:
             lines.append(line)

@@ -222,3 +222,17 @@ def test_the_footers_small_line_does_not_narrow_the_legend():
     assert len(plan.app_lines) > 1 and " · ".join(plan.app_lines) == line
     assert all(small.getlength(t) <= 220 - 2 * narrow.pad for t in plan.app_lines)
     assert plan.height > footer_plan(legend, "", "", narrow, 220).height
+
+
+def test_a_word_cut_to_fit_a_narrow_label_ends_in_a_hyphen():
+    """S1's narrow label column cut "Semimembranosus" into "Semimembranos" and "us", which
+    read as two words: the cut line ends in a hyphen, and still fits."""
+    from ims_atlas.export.compose import wrap_checked
+    from ims_atlas.export.fonts import pil_font
+
+    font = pil_font(20)
+    width = font.getlength("Semimembranos")
+    lines, cut = wrap_checked("Semimembranosus", font, width)
+    assert cut and lines[0].endswith("-") and "".join(lines).replace("-", "") == "Semimembranosus"
+    assert all(font.getlength(line) <= width for line in lines)
+    assert wrap_checked("Biceps brachii", font, 500) == (["Biceps brachii"], False)
