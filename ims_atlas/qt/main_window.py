@@ -401,11 +401,10 @@ class MainWindow(QMainWindow):
         counts: Counter[str] = Counter()
         for m in markers:
             for key in m.key.split("+"):
-                role, _, rest = key.partition(":")
-                ident, _, side = rest.rpartition(":")
-                regions = {s.region for s in self._manifest.muscle_structures(ident, sides=[side]) if s.region} \
-                    if role != "paraspinal" and ident else set()
-                counts.update(regions)
+                target = self.picture.target(key)
+                if target is not None and target.role != "paraspinal":
+                    counts.update({s.region for sid in target.structures
+                                   if (s := self._manifest.get(sid)) is not None and s.region})
         return f" ({', '.join(r for r, _ in counts.most_common(2))})" if counts else ""
 
     def set_layer(self, layer: str, on: bool) -> None:

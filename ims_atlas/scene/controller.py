@@ -378,13 +378,20 @@ class SceneController:
             points = self.structure_points(picture.frame_ids)
         return camera.frame_pose(points, view.direction, camera.renderer_aspect(renderer), 1.2, view.up)
 
+    def _viewport(self, second: bool):
+        """``(renderer, markers overlay, caption)`` of the right viewport with ``second`` while
+        split, else of the first (whose caption is None until one was set).
+        """
+        if second and self._second is not None:
+            return self._second.renderer, self._second.markers, self._second.caption
+        return self._plotter.renderer, self._markers, self._caption
+
     def crowd(self, second: bool = False) -> tuple[Marker, ...]:
         """The labelled markers that crowd a viewport with the camera as it is now: many
         targets in a few pixels (a hand's, a foot's; :func:`~ims_atlas.scene.crowds.find_tiered`),
         whose leaders fan into one spot; ``()`` if none. The right viewport with ``second``.
         """
-        overlay = self._second.markers if (second and self._second is not None) else self._markers
-        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
+        renderer, overlay, _ = self._viewport(second)
         width, height = renderer.GetSize()
         ox, oy = renderer.GetOrigin()
         points = {}
@@ -410,16 +417,16 @@ class SceneController:
         crowd = self.crowd(second)
         if not crowd:
             return (), None, ""
-        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
+        renderer = self._viewport(second)[0]
         cam = renderer.GetActiveCamera()
         toward = -np.asarray(cam.GetDirectionOfProjection(), dtype=float)
         up = np.asarray(cam.GetViewUp(), dtype=float)
         points = np.array([m.position for m in crowd], dtype=float)
         words = ""
-        here = _least_apart(points, toward)
-        best_words, best_dir = max(CLOSE_UP_SIDES.items(), key=lambda kv: _least_apart(points, np.array(kv[1])))
-        if _least_apart(points, np.array(best_dir)) > CLOSE_UP_TURN * here:
-            toward, up, words = np.array(best_dir, dtype=float), np.array((0.0, 0.0, 1.0)), best_words
+        apart = {w: _least_apart(points, np.array(d)) for w, d in CLOSE_UP_SIDES.items()}
+        best = max(apart, key=apart.__getitem__)
+        if apart[best] > CLOSE_UP_TURN * _least_apart(points, toward):
+            toward, up, words = np.array(CLOSE_UP_SIDES[best], dtype=float), np.array((0.0, 0.0, 1.0)), best
         # At least CLOSE_UP_LEAST across, so a knot of three points a centimetre apart is
         # shown with the hand or the wrist round it, not as three dots filling the view.
         centre = points.mean(axis=0)
@@ -437,10 +444,11 @@ class SceneController:
         crowd, pose, words = self.close_up_pose(second)
         if pose is None:
             return ()
-        if second and self._second is not None:
-            camera.put_camera(self._second.renderer, pose)
-        else:
+        renderer = self._viewport(second)[0]
+        if renderer is self._plotter.renderer:
             self.set_camera_pose(pose, render=False)
+        else:
+            camera.put_camera(renderer, pose)
         self.caption_close_up(second, words)
         if render:
             self._plotter.render()
@@ -448,7 +456,7 @@ class SceneController:
 
     def caption_close_up(self, second: bool, words: str) -> None:
         """Caption a viewport "Close-up" (and where it looks from, when it turned)."""
-        caption = self._second.caption if (second and self._second is not None) else self._caption
+        caption = self._viewport(second)[2]
         if caption is None:
             caption = self._caption = ViewCaption(self._plotter.renderer)
         now = caption.text.removeprefix("Close-up: ")
@@ -568,8 +576,7 @@ class SceneController:
         """Display position (pixels, origin bottom-left) of a world point (in the right
         viewport with ``second``, while split).
         """
-        renderer = self._second.renderer if (second and self._second is not None) else self._plotter.renderer
-        return camera.project(renderer, point)
+        return camera.project(self._viewport(second)[0], point)
 
     def _renderer_at(self, x: float, y: float):
         """The renderer of the viewport under display point ``(x, y)``."""

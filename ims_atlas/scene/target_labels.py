@@ -136,8 +136,9 @@ class TargetLabels:
         # Only the labels of markers in view: moved in close (a close-up of the hand, the
         # wheel), the rest would pile up along the edges with leaders running out of sight.
         keep = [i for i, (x, y) in enumerate(marks) if ox <= x <= ox + width and oy <= y <= oy + height]
+        shown = set(keep)
         for i, actor in enumerate(self._texts):
-            actor.SetVisibility(i in keep)
+            actor.SetVisibility(i in shown)
         texts = [self._texts[i] for i in keep]
         marks, mirrors = marks[keep], mirrors[keep]
         sizes = [self._size(a) for a in texts]

@@ -227,11 +227,8 @@ def test_every_target_gets_a_label_and_no_two_labels_overlap(scene, manifest):
     wanted = label_groups(picture.markers)
     assert len(wanted) >= 20
     assert len(labels.boxes) == len(wanted)
-    for i, a in enumerate(labels.boxes):
-        assert a[2] > 20 and a[3] > 8  # a real text box
-        for b in labels.boxes[i + 1:]:
-            separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
-            assert separate, (a, b)
+    assert all(a[2] > 20 and a[3] > 8 for a in labels.boxes)  # real text boxes
+    _assert_apart(labels.boxes)
     midline = manifest.midline_x
     for marker, box in zip(wanted, labels.boxes, strict=True):
         x, _ = scene.project(marker.position)
@@ -325,6 +322,27 @@ def test_one_medial_view_in_the_window_hides_the_other_limb(scene, manifest):
         scene.unsplit()
 
 
+def _shown_split(scene, manifest, **state):
+    """A picture of ``state`` (a ViewState's fields) that has two views, shown split and drawn."""
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    picture = picture_for(ViewState(**state), manifest, load_catalog(None, manifest))
+    assert len(picture.views) == 2
+    scene.show_views(picture, picture.views)
+    scene.screenshot()
+    return picture
+
+
+def _assert_apart(boxes, where="") -> None:
+    """No two label boxes (x, y, w, h) overlap."""
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+            assert separate, (where, a, b)
+
+
 def _marker_points(scene, picture, view, second: bool):
     from ims_atlas.scene.picture import picture_in_view
 
@@ -337,17 +355,10 @@ def test_labels_in_a_narrow_viewport_cover_no_marker(scene, manifest):
     four epicentres lie within a few pixels there. No label may sit over a marker (its own or
     a neighbour's) nor over another label: a label moves past the markers level with it, to
     the other side where its own has no room, or onto two lines."""
-    from ims_atlas.catalog.load import load_catalog
-    from ims_atlas.core.state import ViewState
     from ims_atlas.scene.label_spread import MARKER_CLEAR_PX
-    from ims_atlas.scene.picture import picture_for
 
-    catalog = load_catalog(None, manifest)
-    picture = picture_for(ViewState(condition_id="tennis_elbow", side="right"), manifest, catalog)
-    assert len(picture.views) == 2
     try:
-        scene.show_views(picture, picture.views)
-        scene.screenshot()
+        picture = _shown_split(scene, manifest, condition_id="tennis_elbow", side="right")
         for second, labels in ((False, scene.labels), (True, scene.second_labels)):
             view = picture.views[1 if second else 0]
             marks = _marker_points(scene, picture, view, second)
@@ -358,10 +369,7 @@ def test_labels_in_a_narrow_viewport_cover_no_marker(scene, manifest):
                     inside = x - MARKER_CLEAR_PX / 2 < mx < x + w + MARKER_CLEAR_PX / 2 and \
                         y - MARKER_CLEAR_PX / 2 < my < y + h + MARKER_CLEAR_PX / 2
                     assert not inside, f"{view.name}: a label {box} covers the marker at {(mx, my)}"
-            for i, a in enumerate(labels.boxes):
-                for b in labels.boxes[i + 1:]:
-                    separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
-                    assert separate, (a, b)
+            _assert_apart(labels.boxes, view.name)
     finally:
         scene.unsplit()
 
@@ -525,16 +533,8 @@ def test_the_right_viewports_leaders_join_its_labels_to_their_markers(scene, man
     the right, out of sight, and its labels floated unjoined over the body (C8 from behind).
     Each leader must run from a marker of its view to the edge of its label, in its viewport;
     and the labels of the two sides of the body must not run into each other."""
-    from ims_atlas.catalog.load import load_catalog
-    from ims_atlas.core.state import ViewState
-    from ims_atlas.scene.picture import picture_for
-
-    catalog = load_catalog(None, manifest)
-    picture = picture_for(ViewState(segment="C8", side="both"), manifest, catalog)
-    assert len(picture.views) == 2
     try:
-        scene.show_views(picture, picture.views)
-        scene.screenshot()
+        picture = _shown_split(scene, manifest, segment="C8", side="both")
         for second, labels in ((False, scene.labels), (True, scene.second_labels)):
             view = picture.views[1 if second else 0]
             renderer = labels._renderer
@@ -550,10 +550,7 @@ def test_the_right_viewports_leaders_join_its_labels_to_their_markers(scene, man
                 assert min(np.hypot(mx - x, my - y) for x, y in marks) < 1.0, (view.name, i, mx, my)
                 bx, by, bw, bh = box
                 assert min(abs(lx - bx), abs(lx - bx - bw)) < 1.0 and by - 1 <= ly <= by + bh + 1, (view.name, i)
-            for i, a in enumerate(labels.boxes):
-                for b in labels.boxes[i + 1:]:
-                    separate = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
-                    assert separate, (view.name, a, b)
+            _assert_apart(labels.boxes, view.name)
     finally:
         scene.unsplit()
 
@@ -565,16 +562,8 @@ def test_a_segment_on_both_sides_names_each_muscle_once_in_each_viewport(scene, 
     needle points beside the spine are still drawn."""
     import re
 
-    from ims_atlas.catalog.load import load_catalog
-    from ims_atlas.core.state import ViewState
-    from ims_atlas.scene.picture import picture_for
-
-    catalog = load_catalog(None, manifest)
-    picture = picture_for(ViewState(segment="C6", side="both"), manifest, catalog)
-    assert len(picture.views) == 2
     try:
-        scene.show_views(picture, picture.views)
-        scene.screenshot()
+        picture = _shown_split(scene, manifest, segment="C6", side="both")
         shown = []
         for labels in (scene.labels, scene.second_labels):
             texts = [" ".join(t.split()) for t in labels.texts]

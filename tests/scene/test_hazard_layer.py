@@ -24,14 +24,22 @@ def _report(catalog, manifest, condition):
     return danger_report(treatment_plan(catalog, manifest, condition, "right"), manifest, load_painted_skin())
 
 
-def test_the_pleura_is_drawn_see_through_and_everything_goes_away(plotter, catalog, manifest):
-    from ims_atlas.scene.hazard_layer import SAC_OPACITY, HazardLayer
+def _shown(plotter, catalog, manifest, condition):
+    """A hazard layer showing a condition's danger zones: the layer, the report, the actors
+    there were before, and the actors it added."""
+    from ims_atlas.scene.hazard_layer import HazardLayer
 
     layer = HazardLayer(plotter)
     before = set(plotter.renderer.actors)
-    report = _report(catalog, manifest, "thoracic_pain")
+    report = _report(catalog, manifest, condition)
     layer.show(report, manifest)
-    added = [a for name, a in plotter.renderer.actors.items() if name not in before]
+    return layer, report, before, [a for name, a in plotter.renderer.actors.items() if name not in before]
+
+
+def test_the_pleura_is_drawn_see_through_and_everything_goes_away(plotter, catalog, manifest):
+    from ims_atlas.scene.hazard_layer import SAC_OPACITY
+
+    layer, report, before, added = _shown(plotter, catalog, manifest, "thoracic_pain")
     opacities = sorted(round(a.GetProperty().GetOpacity(), 2) for a in added if hasattr(a, "GetProperty"))
     assert round(SAC_OPACITY, 2) in opacities  # the parietal pleura, see-through
     legend = [a for a in added if a.GetClassName() == "vtkCornerAnnotation"]
@@ -74,13 +82,8 @@ def test_the_organ_layer_draws_every_organ_on_request_and_removes_them(plotter, 
 
 
 def test_the_neck_plans_draw_the_spinal_cord_and_the_carotid_with_their_depths(plotter, catalog, manifest):
-    from ims_atlas.scene.hazard_layer import HazardLayer
 
-    layer = HazardLayer(plotter)
-    before = set(plotter.renderer.actors)
-    report = _report(catalog, manifest, "neck_pain_whiplash")
-    layer.show(report, manifest)
-    added = [a for name, a in plotter.renderer.actors.items() if name not in before]
+    layer, report, before, added = _shown(plotter, catalog, manifest, "neck_pain_whiplash")
     text = next(a for a in added if a.GetClassName() == "vtkCornerAnnotation").GetText(0)
     # Each measured hazard is drawn and listed, not only the one nearest each site.
     for name in ("Spinal cord", "Common carotid artery (right)", "Parietal pleura (right)"):

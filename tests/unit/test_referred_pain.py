@@ -99,14 +99,17 @@ def test_the_saline_injection_studies_are_cited_for_the_thumb_and_wrist_muscles(
         assert catalog.source(sid).year in (2005, 2009)
 
 
+def _located(manifest):
+    """The painted skin, the body's frame and the bundled zones, for the location tests."""
+    return load_painted_skin(), BodyFrame(manifest), bundled_referred_pain()
+
+
 def _zone_points(skin, body, table, muscle, side):
     return skin.points[zone_mask(skin, body, table.get(muscle), side)]
 
 
 def test_new_zones_lie_where_the_sources_put_them(manifest):
-    skin = load_painted_skin()
-    body = BodyFrame(manifest)
-    table = bundled_referred_pain()
+    skin, body, table = _located(manifest)
     ant, up = body.A, body.U
     # Piriformis: the buttock and back of the hip, behind the hip bone and above the knee.
     hip = body.bone("hip_bone_right")
@@ -158,9 +161,7 @@ def test_plan_json_gives_every_local_target_a_zone_or_a_reason(capsys):
 
 
 def test_second_pass_zones_lie_where_the_sources_put_them(manifest):
-    skin = load_painted_skin()
-    body = BodyFrame(manifest)
-    table = bundled_referred_pain()
+    skin, body, table = _located(manifest)
     ant, up = body.A, body.U
     # Supinator: the lateral epicondyle and the back of the thumb, nothing above the elbow's
     # epicondyles by more than the disc.
@@ -196,9 +197,7 @@ def test_second_pass_zones_lie_where_the_sources_put_them(manifest):
 
 
 def test_knee_thigh_and_jaw_zones_of_the_second_pass(manifest):
-    skin = load_painted_skin()
-    body = BodyFrame(manifest)
-    table = bundled_referred_pain()
+    skin, body, table = _located(manifest)
     ant, up = body.A, body.U
     # Popliteus: centred behind the knee joint, behind the femur.
     pop = _zone_points(skin, body, table, "popliteus", "left")
