@@ -42,6 +42,10 @@ def region_rules() -> dict[str, Callable[[BodyFrame, str], Landmark]]:
     rules["cheek"] = lambda bf, s: _lm(bf.extreme(skull_band(bf, 0.3, 0.5), bf.A + bf.lateral(s)),
                                        bf.A + bf.lateral(s))
     rules["occiput"] = lambda bf, s: _lm(bf.extreme(bf.bone("skull"), -bf.A) + 0.02 * bf.lateral(s), -bf.A)
+    # The side of the head behind and above the ear: the skull's farthest point outward-and-back
+    # in the band at the level of the temple, where the occipital and temporal bones meet.
+    rules["side_of_head"] = lambda bf, s: _lm(bf.extreme(skull_band(bf, 0.45, 0.65), bf.lateral(s) - 0.6 * bf.A),
+                                              bf.lateral(s) - 0.6 * bf.A)
     rules["mastoid"] = lambda bf, s: _lm(bf.extreme(skull_band(bf, 0.1, 0.35), bf.lateral(s) - bf.A),
                                          bf.lateral(s) - 0.5 * bf.A)
     rules["jaw_joint"] = lambda bf, s: _lm(

@@ -220,3 +220,21 @@ def test_knee_thigh_and_jaw_zones_of_the_second_pass(manifest):
     radius = body.bone("radius_right")
     assert (op @ up).max() < (radius @ up).min() + 0.06
     assert np.linalg.norm(op - body.hand_points("right")["thumb_pp"], axis=1).min() < 0.04
+
+
+def test_suboccipital_zone_covers_the_back_and_side_of_the_head(manifest):
+    # Fernandez-de-las-Penas et al. 2006: to the side of the head over the occipital and
+    # temporal bones. On the skin over the skull, behind its front, reaching both the back of
+    # the head and the side at the temple; on the target's side only.
+    skin, body, table = _located(manifest)
+    ant, up = body.A, body.U
+    skull = body.bone("skull")
+    for side in ("left", "right"):
+        so = _zone_points(skin, body, table, "suboccipitals", side)
+        lat = body.lateral(side)
+        assert (so @ up).min() > (body.bone("mandible") @ up).min()  # nothing down on the neck
+        assert (so @ ant).max() < (skull @ ant).max() - 0.05  # not on the face
+        assert (so @ ant).min() < (skull @ ant).min() + 0.02  # the back of the head
+        at_side = (so - body.midline) @ lat > ((skull - body.midline) @ lat).max() - 0.02
+        assert (at_side & (so @ ant > (skull @ ant).mean() - 0.02)).any()  # the side, at the temple
+        assert ((so - body.midline) @ lat).min() > -0.01  # its own side of the midline
