@@ -153,10 +153,19 @@ def segment_html(segment: str, catalog: Catalog, lay_names: bool = False) -> str
     return "".join(out)
 
 
+#: What each kind of structure is, in words.
+KIND_WORDS = {"bone": "Bone", "vertebra": "Vertebra", "muscle": "Muscle", "fascia": "Fascia", "nerve": "Nerve",
+              "root": "Spinal nerve root", "organ": "Organ", "vessel": "Artery"}
+
+
 def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_names: bool = False) -> str:
-    """A structure picked in the 3D view: its name, nerve, roots and conditions."""
-    s = manifest.get(structure_id)
-    if s is None:
+    """A structure picked in the 3D view or found by name: a muscle's nerve, roots and conditions;
+    any other structure's kind, region and side, a root's segment, a nerve's muscles in the
+    catalog, the plans whose safety notes warn of it, and where its anatomy comes from.
+    """
+    try:
+        s = manifest.requested(structure_id)
+    except KeyError:
         return ""
     out = [_CSS, f"<h2>{escape(s.name)}</h2>"]
     if s.muscle and catalog.has_muscle(s.muscle):
@@ -171,5 +180,53 @@ def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_
     elif s.muscle:
         out.append("<p>Not in the clinical catalog yet.</p>")
     else:
-        out.append(f"<p>{escape(s.kind.capitalize())}, {escape(s.region)}.</p>")
+        out.append(f"<p>{escape(KIND_WORDS.get(s.kind, s.kind.capitalize()))}, {escape(s.region)}"
+                   + (f", {escape(s.side)} side" if s.side in ("left", "right") else "") + ".</p>")
+        out += _structure_facts(s, catalog)
+    if not s.muscle:
+        out.append(f"<div class='src'>Anatomy: {escape(s.source or 'no source given')}</div>")
     return "".join(out)
+
+
+def _structure_facts(s, catalog: Catalog) -> list[str]:
+    """What the data says of a structure that is not a catalog muscle (see :func:`structure_html`)."""
+    import re
+
+    from ims_atlas.anatomy.structure_names import base_name, other_names
+    from ims_atlas.core.errors import DataError
+    from ims_atlas.study.danger_zones import hazards_of, load_hazards, warned_of_in
+
+    out = []
+    if s.kind == "root" and s.level:
+        supplied = catalog.muscles_for_segment(s.level)
+        out.append(f"<p>The root of segment <b>{escape(s.level)}</b>"
+                   + (f", which supplies {len(supplied)} muscles in the catalog: type {escape(s.level)} in the "
+                      "search box to light them" if supplied else "") + ".</p>")
+    if s.kind == "nerve":
+        name = base_name(s.name)
+        names = [n.lower() for n in [name, *other_names(name)] if "nerve" in n.lower()]
+        supplied = [m for m in catalog.muscles
+                    if any(re.search(rf"\b{re.escape(n)}\b", m.nerve.lower()) for n in names)]
+        if supplied:
+            out.append("<h3>Muscles the catalog says it supplies</h3><ul>" + "".join(
+                f"<li>{_muscle_label(m, lay_names=False)}: {escape(m.nerve)}; roots {escape(_roots(m.roots))}</li>"
+                for m in supplied) + "</ul>")
+        else:
+            out.append("<p>No muscle in the catalog names this nerve as its supply.</p>")
+        out.append("<p><i>The anatomy data does not give this nerve's roots.</i></p>")
+    try:
+        hazards = load_hazards()
+    except DataError:  # a broken hazard table is reported where the danger zones are drawn
+        hazards = ()
+    for h in hazards_of(s, hazards):
+        conditions = warned_of_in(h, catalog)
+        if not conditions:
+            continue
+        regions: dict[str, list[str]] = {}
+        for c in conditions:
+            regions.setdefault(c.region or "other", []).append(c.name)
+        out.append(f"<h3 class='flag'>Danger zone: {escape(h.name)}</h3><p>The safety notes of these plans warn "
+                   "of it, by region:</p><ul>" + "".join(
+                       f"<li><b>{escape(r)}</b>: {escape(', '.join(names))}</li>" for r, names in sorted(regions.items()))
+                   + "</ul>" + (f"<p><small>{escape(h.in_people)}</small></p>" if h.in_people else ""))
+    return out
