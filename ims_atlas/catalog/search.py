@@ -105,10 +105,6 @@ class CatalogSearch:
         :class:`~ims_atlas.anatomy.structure_names.NamedStructure`'s); none by default.
     """
 
-    #: Whether a query's question words may name what it looks for: "nerve", "root", "spinal"
-    #: ask about a muscle or a segment, but are part of a structure's name ("peroneal nerve").
-    _question_words_name = False
-
     def __init__(self, catalog: Catalog, structures: Iterable[NamedStructure] = ()) -> None:
         self._records: list[tuple[str, str, str]] = []  # (kind, id, label)
         self._fields: list[_Field] = []
@@ -280,13 +276,13 @@ class CatalogSearch:
         if segment is not None:
             record = self._segments[segment]
             offer(record, 1.0 if only_segment else 0.8, self._exact[normalise(segment)][0])
-        stripped = " ".join(content_words(q))
+        stripped = self._content(q)
         question = bool(stripped) and stripped != q
         # As typed: the whole phrase (lay terms such as "trapped nerve in the back"); its words
         # only if it is not a question. A question's own words are matched as complete words:
         # "muscles of the sole" means the sole, not soleus; "which root for tibialis anterior"
         # tibialis anterior, not posterior.
-        self._phrase_search(q, offer, words=not question or self._question_words_name)
+        self._phrase_search(q, offer, words=not question)
         if question:
             self._phrase_search(stripped, offer, complete=True)
         asks_muscles = any(w in ("muscle", "muscles") for w in q.split())
@@ -294,6 +290,12 @@ class CatalogSearch:
             best = {r: v for r, v in best.items() if self._records[r][0] == "muscle"}
             best = self._in_named_part(best, q) or best
         return best
+
+    def _content(self, q: str) -> str:
+        """A query without its question words (``"which root for tibialis anterior"`` ->
+        ``"tibialis anterior"``).
+        """
+        return " ".join(content_words(q))
 
     def _in_named_part(self, best: dict[int, tuple[float, int]], q: str) -> dict[int, tuple[float, int]]:
         """The muscle hits that lie in the body part a question names (``PART_REGIONS``), or
@@ -422,7 +424,12 @@ class _StructureIndex(CatalogSearch):
     own words and weights): a structure's name, its other names, its region.
     """
 
-    _question_words_name = True
+    def _content(self, q: str) -> str:
+        """A query without its question words, but for those that are words of a structure's
+        name: "nerve", "root", "spinal" ask about a muscle or a segment of the catalog, and are
+        part of what a structure is called ("peroneal nerve", "C6 root", "spinal cord").
+        """
+        return " ".join(w for w in q.split() if w not in STOP_WORDS and (w not in QUESTION_WORDS or w in self._vocab))
 
     def __init__(self, structures: Iterable[NamedStructure]) -> None:
         self._records = []

@@ -153,11 +153,6 @@ def segment_html(segment: str, catalog: Catalog, lay_names: bool = False) -> str
     return "".join(out)
 
 
-#: What each kind of structure is, in words.
-KIND_WORDS = {"bone": "Bone", "vertebra": "Vertebra", "muscle": "Muscle", "fascia": "Fascia", "nerve": "Nerve",
-              "root": "Spinal nerve root", "organ": "Organ", "vessel": "Artery"}
-
-
 def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_names: bool = False) -> str:
     """A structure picked in the 3D view or found by name: a muscle's nerve, roots and conditions;
     any other structure's kind, region and side, a root's segment, a nerve's muscles in the
@@ -177,56 +172,42 @@ def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_
         conditions = catalog.conditions_for_muscle(m.id)
         out.append("<h3>Conditions</h3><ul>" + "".join(f"<li>{escape(c.name)}</li>" for c in conditions) + "</ul>")
         out.append(_sources(catalog, m.sources))
-    elif s.muscle:
-        out.append("<p>Not in the clinical catalog yet.</p>")
     else:
-        out.append(f"<p>{escape(KIND_WORDS.get(s.kind, s.kind.capitalize()))}, {escape(s.region)}"
-                   + (f", {escape(s.side)} side" if s.side in ("left", "right") else "") + ".</p>")
-        out += _structure_facts(s, catalog)
-    if not s.muscle:
-        out.append(f"<div class='src'>Anatomy: {escape(s.source or 'no source given')}</div>")
+        if s.muscle:
+            out.append("<p>Not in the clinical catalog yet.</p>")
+        out += _structure_facts(s.id, manifest, catalog)
     return "".join(out)
 
 
-def _structure_facts(s, catalog: Catalog) -> list[str]:
-    """What the data says of a structure that is not a catalog muscle (see :func:`structure_html`)."""
-    import re
+def _structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog) -> list[str]:
+    """What the data says of a structure that is not a catalog muscle
+    (:func:`~ims_atlas.study.structure_facts.structure_facts`), as HTML.
+    """
+    from ims_atlas.study.structure_facts import structure_facts
 
-    from ims_atlas.anatomy.structure_names import base_name, other_names
-    from ims_atlas.core.errors import DataError
-    from ims_atlas.study.danger_zones import hazards_of, load_hazards, warned_of_in
-
-    out = []
-    if s.kind == "root" and s.level:
-        supplied = catalog.muscles_for_segment(s.level)
-        out.append(f"<p>The root of segment <b>{escape(s.level)}</b>"
-                   + (f", which supplies {len(supplied)} muscles in the catalog: type {escape(s.level)} in the "
+    f = structure_facts(structure_id, manifest, catalog)
+    out = [f"<p>{escape(f['kind_words'].capitalize())}, {escape(f['region'])}"
+           + (f", {escape(f['side'])} side" if f["side"] in ("left", "right") else "") + ".</p>"]
+    if "segment" in f:
+        supplied = catalog.muscles_for_segment(f["segment"])
+        out.append(f"<p>The root of segment <b>{escape(f['segment'])}</b>"
+                   + (f", which supplies {len(supplied)} muscles in the catalog: type {escape(f['segment'])} in the "
                       "search box to light them" if supplied else "") + ".</p>")
-    if s.kind == "nerve":
-        name = base_name(s.name)
-        names = [n.lower() for n in [name, *other_names(name)] if "nerve" in n.lower()]
-        supplied = [m for m in catalog.muscles
-                    if any(re.search(rf"\b{re.escape(n)}\b", m.nerve.lower()) for n in names)]
-        if supplied:
+    if "supplies" in f:
+        if f["supplies"]:
             out.append("<h3>Muscles the catalog says it supplies</h3><ul>" + "".join(
-                f"<li>{_muscle_label(m, lay_names=False)}: {escape(m.nerve)}; roots {escape(_roots(m.roots))}</li>"
-                for m in supplied) + "</ul>")
+                f"<li>{_muscle_label(catalog.muscle(m['muscle']), lay_names=False)}: {escape(m['nerve'])}; "
+                f"roots {escape(_roots(catalog.muscle(m['muscle']).roots))}</li>" for m in f["supplies"]) + "</ul>")
         else:
             out.append("<p>No muscle in the catalog names this nerve as its supply.</p>")
         out.append("<p><i>The anatomy data does not give this nerve's roots.</i></p>")
-    try:
-        hazards = load_hazards()
-    except DataError:  # a broken hazard table is reported where the danger zones are drawn
-        hazards = ()
-    for h in hazards_of(s, hazards):
-        conditions = warned_of_in(h, catalog)
-        if not conditions:
-            continue
+    for zone in f["danger_zones"]:
         regions: dict[str, list[str]] = {}
-        for c in conditions:
-            regions.setdefault(c.region or "other", []).append(c.name)
-        out.append(f"<h3 class='flag'>Danger zone: {escape(h.name)}</h3><p>The safety notes of these plans warn "
-                   "of it, by region:</p><ul>" + "".join(
+        for c in zone["conditions"]:
+            regions.setdefault(c["region"] or "other", []).append(c["name"])
+        out.append(f"<h3 class='flag'>Danger zone: {escape(zone['hazard'])}</h3><p>The safety notes of these plans "
+                   "warn of it, by region:</p><ul>" + "".join(
                        f"<li><b>{escape(r)}</b>: {escape(', '.join(names))}</li>" for r, names in sorted(regions.items()))
-                   + "</ul>" + (f"<p><small>{escape(h.in_people)}</small></p>" if h.in_people else ""))
+                   + "</ul>" + (f"<p><small>{escape(zone['in_people'])}</small></p>" if zone["in_people"] else ""))
+    out.append(f"<div class='src'>Anatomy: {escape(f['source'] or 'no source given')}</div>")
     return out
