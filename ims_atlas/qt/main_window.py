@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
             return ("<h2>IMS Atlas</h2><p>The clinical catalog could not be loaded; the anatomy is shown alone.</p>"
                     + notice)
         return notice + ("<h2>IMS Atlas</h2><p>Type a condition or a word a patient uses (<i>tennis elbow</i>, <i>sore heel</i>), "
-                "a muscle (<i>ECRB</i>) or a segment (<i>C6</i>) in the search box, and press Enter.</p>"
+                "a muscle (<i>ECRB</i>), a segment (<i>C6</i>) or any structure (<i>spinal cord</i>, <i>sciatic nerve</i>, "
+                "<i>C6 vertebra</i>) in the search box, and press Enter.</p>"
                 "<p>Click any structure in the 3D view to see its name, nerve and roots.</p>"
                 "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "
                 "<span style='color:#0072B2'>■</span> targets beside the spine &nbsp; "
