@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.resize(geometry.width, geometry.height)
         if geometry.x is not None and geometry.y is not None:
             self.move(geometry.x, geometry.y)
-        self.picture = picture_for(self.state.current, manifest, catalog)
+        self.picture = picture_for(self.state.current, manifest, catalog, draws_on_request=True)
         self.scene.apply(self.picture.highlight, render=False)
         QTimer.singleShot(0, self._announce_first_frame)
 
@@ -486,7 +486,7 @@ class MainWindow(QMainWindow):
             button.setChecked(two and name == new.panels)
 
     def _show_picture(self, old: ViewState, new: ViewState) -> None:
-        picture = picture_for(new, self._manifest, self._catalog)
+        picture = picture_for(new, self._manifest, self._catalog, draws_on_request=True)
         self.picture = picture
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
         reframe = plan_changed or old.panels != new.panels

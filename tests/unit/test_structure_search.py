@@ -183,3 +183,39 @@ def test_suggestions_include_structures_that_share_a_word(search):
     near = search.closest("vertebral arteyr")
     assert near and (near[0].kind, near[0].id) == ("structure", "vertebral_artery")
     assert search.closest("fibromyalgiaxx") == []
+
+
+# -- the picture ------------------------------------------------------------------------------
+
+
+def test_an_organ_found_by_name_fades_the_rest_only_where_it_is_drawn(manifest, catalog):
+    """The window draws a found organ itself: its picture fades the rest round it; an export,
+    which does not draw it, leaves the selection out rather than fade a body with nothing lit.
+    """
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    state = ViewState(selection="spinal_cord")
+    window = picture_for(state, manifest, catalog, draws_on_request=True)
+    assert window.highlight.styles["vertebra_c6"].role == "context"
+    assert "spinal_cord" not in window.roles  # not a drawn structure: no role to check or frame
+    export = picture_for(state, manifest, catalog)
+    assert export.highlight == picture_for(ViewState(), manifest, catalog).highlight
+    drawn = picture_for(ViewState(selection="nerve_sciatic_left"), manifest, catalog)
+    assert drawn.roles == {"nerve_sciatic_left": "local"}
+
+
+def test_a_found_structure_is_framed_from_where_it_shows(manifest):
+    from ims_atlas.scene.found_structure import structure_frame
+    from ims_atlas.scene.picture import LEAST_VIEW_M, body_for
+
+    body = body_for(manifest)
+    cord = structure_frame(manifest, body, ["spinal_cord"], "right")
+    assert cord.view.name == "posterior"  # the spine from behind
+    spread = cord.points.max(axis=0) - cord.points.min(axis=0)
+    assert spread[2] > 0.4  # the whole cord, foramen magnum to L1
+    root = structure_frame(manifest, body, ["root_c6_right"], "right")
+    spread = root.points.max(axis=0) - root.points.min(axis=0)
+    assert spread[2] >= LEAST_VIEW_M[0] - 1e-9  # a small structure with the body round it
+    fascia = structure_frame(manifest, body, ["plantar_fascia_left"], "left")
+    assert fascia.view.name == "inferior" and fascia.view.up != (0.0, 0.0, 1.0)  # the sole from below
