@@ -402,6 +402,9 @@ def structure_text(view: dict) -> str:
             lines.append(f"  also called: {', '.join(f['other_names'])}")
         if "segment" in f:
             lines.append(f"  root of segment {f['segment']} (ims-atlas segment {f['segment']})")
+        if f.get("paraspinal_segments"):
+            lines.append("  needled beside it for: " + ", ".join(f"{p['segment']} (at {p['paraspinal_level']})"
+                                                              for p in f["paraspinal_segments"]))
         if "supplies" in f:
             lines.append("  muscles the catalog says it supplies:" if f["supplies"] else
                          "  no muscle in the catalog names this nerve as its supply")

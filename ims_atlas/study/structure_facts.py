@@ -35,7 +35,9 @@ def structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog | No
     """The facts of one structure (by its manifest id) as JSON-ready values.
 
     Keys: ``id``, ``name``, ``kind``, ``kind_words``, ``region``, ``side``, ``level``,
-    ``layer``, ``on_request``, ``source``, ``licence``; ``segment`` (a root's); ``supplies``
+    ``layer``, ``on_request``, ``source``, ``licence``; ``segment`` (a root's);
+    ``paraspinal_segments`` (a vertebra's: the catalog's segments whose paraspinal level names
+    it, with that level); ``supplies``
     (a nerve's muscles in the catalog: id, name, nerve, roots); ``nerve_roots_in_data``
     (False: the anatomy does not give a nerve's roots); ``danger_zones`` (per hazard: its
     name, the conditions whose safety notes warn of it, with their regions, and what the
@@ -51,6 +53,10 @@ def structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog | No
         out["other_names"] = list(named.names)
     if s.kind == "root" and s.level:
         out["segment"] = s.level
+    if s.kind == "vertebra" and s.level and catalog is not None:
+        out["paraspinal_segments"] = [{"segment": seg.id, "paraspinal_level": seg.paraspinal_level}
+                                      for seg in catalog.segments
+                                      if s.level in re.split(r"[-\s]+", seg.paraspinal_level or "")]
     if s.kind == "nerve":
         out["supplies"] = [{"muscle": m.id, "name": m.name, "nerve": m.nerve,
                             "roots": [{"segment": r.segment, "contribution": r.contribution} for r in m.roots]}

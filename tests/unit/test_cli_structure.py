@@ -54,3 +54,12 @@ def test_a_root_names_its_segment_and_a_synonym_finds_its_nerve(capsys):
 def test_no_match_says_why_and_exits_2(capsys, query, says):
     code, out, err = run(capsys, "structure", query)
     assert code == EXIT_NO_MATCH and out == "" and says in err
+
+
+def test_a_vertebra_names_the_segments_needled_beside_it(capsys, catalog):
+    code, out, _ = run(capsys, "structure", "C6 vertebra", "--json")
+    (c6,) = json.loads(out)["structures"]
+    assert code == EXIT_OK and c6["level"] == "C6"
+    beside = {p["segment"]: p["paraspinal_level"] for p in c6["paraspinal_segments"]}
+    assert beside == {s.id: s.paraspinal_level for s in catalog.segments if s.id in beside}
+    assert set(beside) == {"C6", "C7"}  # at C5-C6 and C6-C7 in the bundled catalog

@@ -193,6 +193,10 @@ def _structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog) ->
         out.append(f"<p>The root of segment <b>{escape(f['segment'])}</b>"
                    + (f", which supplies {len(supplied)} muscles in the catalog: type {escape(f['segment'])} in the "
                       "search box to light them" if supplied else "") + ".</p>")
+    if f.get("paraspinal_segments"):
+        out.append("<p>Needled beside it (paraspinal level of the segment): " + ", ".join(
+            f"<b>{escape(p['segment'])}</b> (at {escape(p['paraspinal_level'])})" for p in f["paraspinal_segments"])
+                   + ".</p>")
     if "supplies" in f:
         if f["supplies"]:
             out.append("<h3>Muscles the catalog says it supplies</h3><ul>" + "".join(
