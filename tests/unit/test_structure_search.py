@@ -5,6 +5,8 @@ beside the catalog's conditions, muscles and segments, the catalog's own ranking
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.anatomy.structure_names import base_name, named_structures, other_names
@@ -177,6 +179,16 @@ def test_kinds_filter(search):
 def test_nonsense_still_matches_nothing(search, query):
     assert search.search(query) == []
     assert search.closest(query) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_gives_sound_hits(search, text):
+    hits = search.search(text, limit=12)
+    assert len(hits) <= 12 and all(0.0 <= h.score <= 1.0 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.kind != "structure" or search.structure(h.id) is not None for h in hits)
+    search.closest(text)
 
 
 def test_suggestions_include_structures_that_share_a_word(search):
