@@ -407,7 +407,8 @@ def structure_text(view: dict) -> str:
                                                               for p in f["paraspinal_segments"]))
         if "supplies" in f:
             lines.append("  muscles the catalog says it supplies:" if f["supplies"] else
-                         "  no muscle in the catalog names this nerve as its supply")
+                         "  no muscle in the catalog names this nerve as its supply (its branches, under their own "
+                         "names, may be)")
             for m in f["supplies"]:
                 roots = ", ".join(r["segment"] if r["contribution"] == "major" else f"({r['segment']})"
                                   for r in m["roots"])

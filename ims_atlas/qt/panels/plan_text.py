@@ -175,11 +175,11 @@ def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_
     else:
         if s.muscle:
             out.append("<p>Not in the clinical catalog yet.</p>")
-        out += _structure_facts(s.id, manifest, catalog)
+        out += _structure_facts(s.id, manifest, catalog, lay_names)
     return "".join(out)
 
 
-def _structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog) -> list[str]:
+def _structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog, lay_names: bool = False) -> list[str]:
     """What the data says of a structure that is not a catalog muscle
     (:func:`~ims_atlas.study.structure_facts.structure_facts`), as HTML.
     """
@@ -200,10 +200,11 @@ def _structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog) ->
     if "supplies" in f:
         if f["supplies"]:
             out.append("<h3>Muscles the catalog says it supplies</h3><ul>" + "".join(
-                f"<li>{_muscle_label(catalog.muscle(m['muscle']), lay_names=False)}: {escape(m['nerve'])}; "
+                f"<li>{_muscle_label(catalog.muscle(m['muscle']), lay_names)}: {escape(m['nerve'])}; "
                 f"roots {escape(_roots(catalog.muscle(m['muscle']).roots))}</li>" for m in f["supplies"]) + "</ul>")
         else:
-            out.append("<p>No muscle in the catalog names this nerve as its supply.</p>")
+            out.append("<p>No muscle in the catalog names this nerve as its supply (its branches, under their "
+                       "own names, may be).</p>")
         out.append("<p><i>The anatomy data does not give this nerve's roots.</i></p>")
     for zone in f["danger_zones"]:
         regions: dict[str, list[str]] = {}
