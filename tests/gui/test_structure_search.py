@@ -79,3 +79,19 @@ def test_a_catalog_muscle_is_still_a_muscle_and_nonsense_still_says_so(window, q
     qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)
     assert window.state.current.selection is None
     assert "Nothing matches" in window.search_panel.message.text()
+
+
+def test_an_organ_found_with_the_organs_shown_is_drawn_once(window, qtbot):
+    from ims_atlas.qt.study_hooks import set_organs
+
+    set_organs(window, True)
+    kidney = window.scene.plotter.actors["organ:kidney_right"]
+    assert kidney.GetVisibility()
+    _type(qtbot, window, "kidney")
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)
+    window.camera.finish()
+    assert window.state.current.selection == "kidney_right"
+    assert not kidney.GetVisibility()  # the lit copy stands in for it
+    assert "Kidney (right)" in window.plan_view.toPlainText()
+    window.clear()
+    assert kidney.GetVisibility()
