@@ -237,7 +237,8 @@ class CatalogSearch:
         limit
             At most this many hits.
         kinds
-            Only these kinds (``"condition"``, ``"muscle"``, ``"segment"``); None for all.
+            Only these kinds (``"condition"``, ``"muscle"``, ``"segment"``, ``"structure"``); None
+            for all.
 
         Returns
         -------
