@@ -1,4 +1,5 @@
-"""Find conditions, muscles and segments from what a clinician or a patient types.
+"""Find conditions, muscles, segments and the anatomy's structures from what a clinician, a
+student or a patient types.
 
 Matches names, clinical names, aliases and abbreviations, lay names and lay terms, regions,
 and segments (``C6``, ``c 6``, ``L5 root``); ignores case and accents; forgives typos; ranks
@@ -11,6 +12,12 @@ only entries sharing a word of the query (an alias, a region, a muscle), never n
 merely look alike. Everything that can be is precomputed in :class:`CatalogSearch`'s
 constructor, so a keystroke costs a few dictionary lookups plus edit distances on a handful
 of candidate words.
+
+Given the anatomy's structures (:func:`~ims_atlas.anatomy.structure_names.named_structures`:
+bones, vertebrae, nerves and roots, vessels, organs, the cord), a search finds them too, as
+kind ``"structure"``, from an index of their own: the catalog's words and their weights are
+the same with or without them, so the catalog's hits rank among themselves as before, and a
+structure ranks beside them by its own score (a tie goes to the catalog).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ims_atlas.anatomy.structure_names import NamedStructure
 from ims_atlas.catalog.fuzzy import (
     QUESTION_WORDS,
     STOP_WORDS,
@@ -34,7 +42,7 @@ from ims_atlas.catalog.fuzzy import (
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.ids import normalise_segment
 
-KINDS = ("condition", "muscle", "segment")
+KINDS = ("condition", "muscle", "segment", "structure")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 #: Parts of the body a question about muscles may name ("muscles of the sole"), and the
@@ -92,9 +100,12 @@ class CatalogSearch:
     ----------
     catalog
         The catalog to search.
+    structures
+        The anatomy's structures to find too (kind ``"structure"``, id the
+        :class:`~ims_atlas.anatomy.structure_names.NamedStructure`'s); none by default.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, structures: Iterable[NamedStructure] = ()) -> None:
         self._records: list[tuple[str, str, str]] = []  # (kind, id, label)
         self._fields: list[_Field] = []
         self._regions: dict[int, str] = {}  # muscle record -> its region
@@ -112,6 +123,13 @@ class CatalogSearch:
         self._index()
         self._word_cache: dict[str, list[tuple[int, float]]] = {}
         self._field_trigrams: list[set[str]] | None = None
+        structures = tuple(structures)
+        self._structures: dict[str, NamedStructure] = {s.id: s for s in structures}
+        self._structure_index = _StructureIndex(structures) if structures else None
+
+    def structure(self, structure_id: str) -> NamedStructure | None:
+        """The structure a ``"structure"`` hit names, or None."""
+        return self._structures.get(structure_id)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -219,7 +237,8 @@ class CatalogSearch:
         limit
             At most this many hits.
         kinds
-            Only these kinds (``"condition"``, ``"muscle"``, ``"segment"``); None for all.
+            Only these kinds (``"condition"``, ``"muscle"``, ``"segment"``, ``"structure"``); None
+            for all.
 
         Returns
         -------
@@ -231,6 +250,23 @@ class CatalogSearch:
         if not q:
             return []
         wanted = set(kinds) if kinds is not None else set(KINDS)
+        scored = [(score, self, record, f_idx) for record, (score, f_idx) in self._best(q, wanted).items()]
+        asks_muscles = any(w in ("muscle", "muscles") for w in q.split())
+        if self._structure_index is not None and "structure" in wanted and not (
+                asks_muscles and any(self._records[r][0] == "muscle" for _, _, r, _ in scored)):
+            index = self._structure_index
+            scored += [(score, index, record, f_idx) for record, (score, f_idx) in index._best(q, wanted).items()]
+        ranked = sorted(scored, key=lambda x: (-x[0], _KIND_ORDER[x[1]._records[x[2]][0]], x[1]._records[x[2]][2]))
+        if ranked and ranked[0][0] >= _PREFIX / 4:  # something matches by name: no look-alikes
+            ranked = [x for x in ranked if x[0] >= _TOKENS / 4]
+        hits = []
+        for score, index, record, f_idx in ranked[:limit]:
+            kind, ident, label = index._records[record]
+            hits.append(Hit(kind, ident, label, round(score, 4), index._fields[f_idx].text))
+        return hits
+
+    def _best(self, q: str, wanted: set[str]) -> dict[int, tuple[float, int]]:
+        """The records of this index matching normalised query ``q``: record -> (score, field)."""
         best: dict[int, tuple[float, int]] = {}  # record -> (score, field)
 
         def offer(record: int, score: float, field: int) -> None:
@@ -241,7 +277,7 @@ class CatalogSearch:
         if segment is not None:
             record = self._segments[segment]
             offer(record, 1.0 if only_segment else 0.8, self._exact[normalise(segment)][0])
-        stripped = " ".join(content_words(q))
+        stripped = self._content(q)
         question = bool(stripped) and stripped != q
         # As typed: the whole phrase (lay terms such as "trapped nerve in the back"); its words
         # only if it is not a question. A question's own words are matched as complete words:
@@ -254,14 +290,13 @@ class CatalogSearch:
         if asks_muscles and any(self._records[r][0] == "muscle" for r in best):
             best = {r: v for r, v in best.items() if self._records[r][0] == "muscle"}
             best = self._in_named_part(best, q) or best
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], _KIND_ORDER[self._records[kv[0]][0]], self._records[kv[0]][2]))
-        if ranked and ranked[0][1][0] >= _PREFIX / 4:  # something matches by name: no look-alikes
-            ranked = [kv for kv in ranked if kv[1][0] >= _TOKENS / 4]
-        hits = []
-        for record, (score, f_idx) in ranked[:limit]:
-            kind, ident, label = self._records[record]
-            hits.append(Hit(kind, ident, label, round(score, 4), self._fields[f_idx].text))
-        return hits
+        return best
+
+    def _content(self, q: str) -> str:
+        """A query without its question words (``"which root for tibialis anterior"`` ->
+        ``"tibialis anterior"``).
+        """
+        return " ".join(content_words(q))
 
     def _in_named_part(self, best: dict[int, tuple[float, int]], q: str) -> dict[int, tuple[float, int]]:
         """The muscle hits that lie in the body part a question names (``PART_REGIONS``), or
@@ -355,6 +390,15 @@ class CatalogSearch:
         if not words:
             return []
         wanted = set(kinds) if kinds is not None else set(KINDS)
+        scored = [(score, self, r, f) for score, r, f in self._suggestions(words, wanted)]
+        if self._structure_index is not None and "structure" in wanted:
+            index = self._structure_index
+            scored += [(score, index, r, f) for score, r, f in index._suggestions(words, wanted)]
+        scored.sort(key=lambda x: (-x[0], _KIND_ORDER[x[1]._records[x[2]][0]], x[1]._records[x[2]][2]))
+        return [Hit(*index._records[r], round(score, 4), index._fields[f].text) for score, index, r, f in scored[:n]]
+
+    def _suggestions(self, words: list[str], wanted: set[str]) -> list[tuple[float, int, int]]:
+        """The records of this index sharing a word of ``words``: (score > 0, record, field shown)."""
         weights = []
         per_record: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(words))
         best_field: dict[int, tuple[float, int]] = {}
@@ -371,6 +415,33 @@ class CatalogSearch:
                     if record not in best_field or rank < self._fields[best_field[record][1]].rank:
                         best_field[record] = (sim, f_idx)
         total = sum(weights) or 1.0
-        scored = [(sum(w * s for w, s in zip(weights, scores, strict=True)) / total, record) for record, scores in per_record.items()]
-        scored.sort(key=lambda sr: (-sr[0], _KIND_ORDER[self._records[sr[1]][0]], self._records[sr[1]][2]))
-        return [Hit(*self._records[r], round(s, 4), self._fields[best_field[r][1]].text) for s, r in scored[:n] if s > 0]
+        scored = ((sum(w * s for w, s in zip(weights, scores, strict=True)) / total, record)
+                  for record, scores in per_record.items())
+        return [(s, r, best_field[r][1]) for s, r in scored if s > 0]
+
+
+class _StructureIndex(CatalogSearch):
+    """The anatomy's structures, indexed as :class:`CatalogSearch` indexes the catalog (their
+    own words and weights): a structure's name, its other names, its region.
+    """
+
+    def _content(self, q: str) -> str:
+        """A query without its question words, but for those that are words of a structure's
+        name: "nerve", "root", "spinal" ask about a muscle or a segment of the catalog, and are
+        part of what a structure is called ("peroneal nerve", "C6 root", "spinal cord").
+        """
+        return " ".join(w for w in q.split() if w not in STOP_WORDS and (w not in QUESTION_WORDS or w in self._vocab))
+
+    def __init__(self, structures: Iterable[NamedStructure]) -> None:
+        self._records = []
+        self._fields = []
+        self._regions = {}
+        self._segments = {}
+        for s in structures:
+            self._add("structure", s.id, s.name, [(s.name, 0), (s.id, 0)] + [(n, 1) for n in s.names]
+                      + [(s.region, 2)])
+        self._index()
+        self._word_cache = {}
+        self._field_trigrams = None
+        self._structures = {}
+        self._structure_index = None

@@ -44,6 +44,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(handler=run_danger)
 
+    p = sub.add_parser(
+        "structure", help="a bone, vertebra, nerve, root, vessel, organ or the spinal cord: what the data says of it",
+        description="Find one of the anatomy's structures by name ('spinal cord', 'C6 vertebra', 'sciatic nerve', "
+                    "'lung'; a catalog muscle is a muscle: use 'muscle') and print what it is, where, a root's "
+                    "segment, a nerve's muscles in the catalog, the plans whose safety notes warn of it and where "
+                    "its mesh comes from. Exit 2 when nothing (or more than one structure equally) matches.")
+    p.add_argument("query", nargs="+", metavar="NAME")
+    p.add_argument("--side", choices=("left", "right", "both"), default="right",
+                   help="which side's structure of a pair (default: right; both: one entry per side)")
+    p.add_argument("--manifest", type=Path, metavar="FILE", help="the anatomy manifest (default: the bundled one)")
+    p.add_argument("--catalog", metavar="FILE", type=Path, default=argparse.SUPPRESS,
+                   help="a user catalog merged over the bundled one")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(handler=run_structure)
+
 
 def _split_side(text: str) -> tuple[str, str]:
     """``"deltoid:right"`` -> ``("deltoid", "right")``; the side is checked by the caller."""
@@ -336,4 +351,72 @@ def danger_text(view: dict) -> str:
     for k, v in view.get("in_people", {}).items():
         lines.append(f"In people, {k}: {v}")
     lines.append(f"Note: {view['note']}")
+    return "\n".join(lines)
+
+
+def run_structure(args: argparse.Namespace) -> int:
+    """``ims-atlas structure NAME``: one of the anatomy's structures and what the data says of it."""
+    from ims_atlas.anatomy.structure_names import named_structures
+    from ims_atlas.catalog.search import CatalogSearch
+    from ims_atlas.cli.catalog_commands import _manifest
+    from ims_atlas.core.plain_text import echo
+    from ims_atlas.study.structure_facts import structure_facts
+
+    manifest = _manifest(args)
+    if manifest is None:
+        _err("no anatomy manifest: run scripts/build_meshes.py, or give --manifest FILE")
+        return EXIT_DATA
+    catalog = _catalog(args)
+    if catalog is None:
+        return EXIT_DATA
+    named = {n.id: n for n in named_structures(manifest, {m.id for m in catalog.muscles})}
+    search = CatalogSearch(catalog, named.values())
+    query = " ".join(args.query)
+    hits = search.search(query, limit=5, kinds=["structure"])
+    if not hits:
+        muscle = search.search(query, limit=1, kinds=["muscle"])
+        hint = (f"; {muscle[0].label} is a muscle: ims-atlas muscle {muscle[0].id}" if muscle and muscle[0].score > 0.75
+                else "")
+        near = search.closest(query, 3, kinds=["structure"])
+        if near and not hint:
+            hint = "; did you mean: " + ", ".join(h.label for h in near)
+        _err(f"no structure matches {echo(query)}{hint}")
+        return EXIT_NO_MATCH
+    ties = [h for h in hits if h.score == hits[0].score]
+    if len(ties) > 1:
+        _err(f"{echo(query)} matches several structures equally: {', '.join(h.label for h in ties)}; be more specific")
+        return EXIT_NO_MATCH
+    best = named[hits[0].id]
+    view = {"query": query, "matched": hits[0].matched, "found_as": best.id, "name": best.name, "side": args.side,
+            "structures": [structure_facts(sid, manifest, catalog, named=best) for sid in best.on_side(args.side)]}
+    return _show(args, view, structure_text)
+
+
+def structure_text(view: dict) -> str:
+    """``ims-atlas structure``'s text: each structure's facts, in lines."""
+    lines = []
+    for f in view["structures"]:
+        lines.append(f"{f['name']}: {f['kind_words']}, {f['region']}" + (" (drawn on request: Study > Organs and "
+                                                                           "vessels)" if f["on_request"] else ""))
+        if f.get("other_names"):
+            lines.append(f"  also called: {', '.join(f['other_names'])}")
+        if "segment" in f:
+            lines.append(f"  root of segment {f['segment']} (ims-atlas segment {f['segment']})")
+        if f.get("paraspinal_segments"):
+            lines.append("  needled beside it for: " + ", ".join(f"{p['segment']} (at {p['paraspinal_level']})"
+                                                              for p in f["paraspinal_segments"]))
+        if "supplies" in f:
+            lines.append("  muscles the catalog says it supplies:" if f["supplies"] else
+                         "  no muscle in the catalog names this nerve as its supply (its branches, under their own "
+                         "names, may be)")
+            for m in f["supplies"]:
+                roots = ", ".join(r["segment"] if r["contribution"] == "major" else f"({r['segment']})"
+                                  for r in m["roots"])
+                lines.append(f"    {m['name']} ({m['nerve']}; roots {roots or '-'})")
+            lines.append("  (the anatomy data does not give the nerve's roots)")
+        for zone in f["danger_zones"]:
+            regions = sorted({c["region"] for c in zone["conditions"] if c["region"]})
+            lines.append(f"  danger zone ({zone['hazard']}): warned of in the safety notes of "
+                         f"{len(zone['conditions'])} plans ({', '.join(regions)})")
+        lines.append(f"  anatomy: {f['source'] or 'no source given'}")
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ims_atlas.anatomy.manifest import Manifest
+from ims_atlas.anatomy.structure_names import NamedStructure, named_structures
 from ims_atlas.catalog.plan import undrawn_muscles
 from ims_atlas.catalog.search import CatalogSearch
 from ims_atlas.catalog.site_catalog import Catalog
@@ -83,6 +84,10 @@ class MainWindow(QMainWindow):
         self.mouse.drag_started.connect(lambda: self.scene.set_moving(True))
         self.mouse.drag_ended.connect(lambda: self.scene.set_moving(False))  # the style renders next
         self.problems = list(problems or []) + list(self.scene.problems)
+        # The anatomy's structures as the search finds them (the catalog's muscles stay muscles).
+        self._named: dict[str, NamedStructure] = {
+            n.id: n for n in named_structures(manifest, {m.id for m in catalog.muscles} if catalog else ())}
+        self._found_organ = None  # the scene's FoundOrgan, made when an organ is first found
 
         self._build_left_panel()
         self._build_right_panel()
@@ -94,7 +99,7 @@ class MainWindow(QMainWindow):
         self.resize(geometry.width, geometry.height)
         if geometry.x is not None and geometry.y is not None:
             self.move(geometry.x, geometry.y)
-        self.picture = picture_for(self.state.current, manifest, catalog)
+        self.picture = picture_for(self.state.current, manifest, catalog, draws_on_request=True)
         self.scene.apply(self.picture.highlight, render=False)
         QTimer.singleShot(0, self._announce_first_frame)
 
@@ -110,7 +115,7 @@ class MainWindow(QMainWindow):
         if self._catalog is not None:
             find = QGroupBox("Find", panel)
             flayout = QVBoxLayout(find)
-            self.search_panel = SearchPanel(CatalogSearch(self._catalog), find)
+            self.search_panel = SearchPanel(CatalogSearch(self._catalog, self._named.values()), find)
             self.search_panel.picked.connect(self.pick)
             self.search_panel.side_changed.connect(lambda side: self.state.update(side=side))
             flayout.addWidget(self.search_panel)
@@ -216,7 +221,8 @@ class MainWindow(QMainWindow):
             return ("<h2>IMS Atlas</h2><p>The clinical catalog could not be loaded; the anatomy is shown alone.</p>"
                     + notice)
         return notice + ("<h2>IMS Atlas</h2><p>Type a condition or a word a patient uses (<i>tennis elbow</i>, <i>sore heel</i>), "
-                "a muscle (<i>ECRB</i>) or a segment (<i>C6</i>) in the search box, and press Enter.</p>"
+                "a muscle (<i>ECRB</i>), a segment (<i>C6</i>) or any structure (<i>spinal cord</i>, <i>sciatic nerve</i>, "
+                "<i>C6 vertebra</i>) in the search box, and press Enter.</p>"
                 "<p>Click any structure in the 3D view to see its name, nerve and roots.</p>"
                 "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "
                 "<span style='color:#0072B2'>■</span> targets beside the spine &nbsp; "
@@ -300,6 +306,37 @@ class MainWindow(QMainWindow):
             self.state.update(condition_id=None, segment=None, selection=sid)
             if sid is None and self._catalog is not None:
                 self._show_plan_html(f"<h2>{self._catalog.muscle(ident).name}</h2><p>No 3D model of this muscle yet.</p>")
+        elif kind == "structure":
+            self.show_structure(ident)
+
+    def show_structure(self, ident: str) -> None:
+        """Light a structure found by name (a bone, a nerve, an organ, the cord: its id without a
+        side, ``nerve_sciatic``) on the side shown, say what it is, and frame it.
+        """
+        from ims_atlas.scene.found_structure import structure_frame
+        from ims_atlas.scene.picture import body_for
+
+        named = self._named.get(ident)
+        if named is None:
+            return
+        side = self.state.current.side
+        sid = named.on_side(side)[0]
+        self.state.update(condition_id=None, segment=None, selection=sid)
+        if self.state.current.selection != sid:
+            return  # (an observer changed it)
+        frame = structure_frame(self._manifest, body_for(self._manifest), [sid], side)
+        if frame is None:
+            self.statusBar().showMessage(f"{named.name}: its mesh could not be read", 8000)
+            return
+        if self._closed_up:
+            self._set_closed_up(False)
+        self.camera.move_to(self.scene.frame_pose(frame.points, frame.view.direction, up=frame.view.up))  # renders
+        self.state.update(view="custom")
+        from ims_atlas.scene.target_views import VIEW_WORDS
+
+        side_shown = self._manifest.requested(sid).side
+        self.statusBar().showMessage(f"{named.name}" + (f" ({side_shown})" if side_shown != "midline" else "")
+                                     + f", {VIEW_WORDS.get(frame.view.name, frame.view.name)}", 8000)
 
     def show_condition(self, condition_id: str, side: str | None = None) -> None:
         """Highlight a condition's plan on a side; without one, on the side shown now, or for
@@ -449,13 +486,14 @@ class MainWindow(QMainWindow):
             button.setChecked(two and name == new.panels)
 
     def _show_picture(self, old: ViewState, new: ViewState) -> None:
-        picture = picture_for(new, self._manifest, self._catalog)
+        picture = picture_for(new, self._manifest, self._catalog, draws_on_request=True)
         self.picture = picture
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
         reframe = plan_changed or old.panels != new.panels
         if reframe and self._closed_up:
             self._set_closed_up(False)  # a new picture is framed whole
         views = self._views_shown(picture, new)
+        self._show_found_organ(new)
         if not views:
             self.scene.unsplit(render=False)
             self.scene.show(picture, frame=False, render=False)
@@ -497,6 +535,28 @@ class MainWindow(QMainWindow):
         elif plan_changed:
             self.statusBar().clearMessage()  # the last plan's words must not outlive it
         self._show_plan_html(html)
+
+    def _show_found_organ(self, state: ViewState) -> None:
+        """Draw the selection lit when it is an organ or a vessel (drawn only on request), and
+        take it away when the selection goes.
+        """
+        sid = state.selection
+        wanted = sid if sid and sid in {s.id for s in self._manifest.on_request} and sid not in state.hidden \
+            and (not state.isolated or sid in state.isolated) else None
+        shown = self._found_organ.structure_id if self._found_organ is not None else None
+        if wanted == shown:
+            return
+        if wanted is None:
+            self._found_organ.hide(render=False)
+            return
+        if self._found_organ is None:
+            from ims_atlas.scene.organ_layer import FoundOrgan
+
+            self._found_organ = FoundOrgan(self.scene.plotter)
+        from ims_atlas.scene.palette import DEFAULT_PALETTE
+
+        if not self._found_organ.show(self._manifest, wanted, DEFAULT_PALETTE.local, render=False):
+            self.statusBar().showMessage(f"{self._manifest.requested(wanted).name}: its mesh could not be read", 8000)
 
     def wrong_in(self, picture) -> list[str]:
         """What makes ``picture`` incomplete or misplaced here (the sentences every export prints)."""

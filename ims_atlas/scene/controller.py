@@ -484,9 +484,12 @@ class SceneController:
         """The camera pose of a named view that frames the whole body."""
         return camera.view_pose(name, self.bounds(), self._aspect())
 
-    def frame_pose(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25) -> Pose:
-        """The camera pose looking along ``direction`` (focus -> eye) with every point in view."""
-        return camera.frame_pose(points, direction, self._aspect(), margin)
+    def frame_pose(self, points: np.ndarray, direction: tuple[float, float, float], margin: float = 1.25,
+                   up: tuple[float, float, float] = (0.0, 0.0, 1.0)) -> Pose:
+        """The camera pose looking along ``direction`` (focus -> eye) with every point in view,
+        ``up`` up on screen.
+        """
+        return camera.frame_pose(points, direction, self._aspect(), margin, up)
 
     def camera_pose(self) -> Pose:
         """The camera's current ``(position, focal_point, up)``."""

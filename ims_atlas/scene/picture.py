@@ -449,7 +449,8 @@ def _named_once_labels(markers: list[Marker], named_by: dict[str, str], segment:
 
 
 def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
-                palette: Palette = DEFAULT_PALETTE, body: BodyMeshes | None = None) -> Picture:
+                palette: Palette = DEFAULT_PALETTE, body: BodyMeshes | None = None,
+                draws_on_request: bool = False) -> Picture:
     """What to show for ``state``.
 
     A condition lights its local and paraspinal targets and roots with markers, and the
@@ -457,8 +458,11 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     apart), its roots and its paraspinal level. Each target gets its point (the epicentre, the
     needle point, or a muscle's belly at the plan's levels) and the picture its views
     (:func:`~ims_atlas.scene.target_views.choose_views`). A selection is lit on top of
-    either. The state's ``hidden`` structures are not drawn; ``isolated``, when not empty,
-    draws only those; ``opacity`` scales each layer.
+    either; with ``draws_on_request`` (the window, which draws it), a selection among the
+    structures drawn only on request (an organ, a vessel, the cord, found by name) fades the
+    rest the same way; without (an export), such a selection is left out. The state's
+    ``hidden`` structures are not drawn; ``isolated``, when not empty, draws only those;
+    ``opacity`` scales each layer.
     """
     roles: dict[str, str] = {}
     markers: list[Marker] = []
@@ -484,10 +488,16 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     markers = _grouped(markers, views)
     frame_ids = tuple(sid for sid, role in roles.items() if role != "nerve")
     direction = views[0].direction if views else None
+    lit = roles
     if state.selection and state.selection in {s.id for s in manifest}:
         roles = dict(roles)
         roles[state.selection] = "local" if not roles.get(state.selection) else roles[state.selection]
-    highlight = plan_for(manifest, layers=dict(state.layers), highlights=roles, markers=markers, palette=palette,
+        lit = roles
+    elif draws_on_request and state.selection and state.selection in {s.id for s in manifest.on_request}:
+        # An organ or a vessel found by name: the rest fades round it as round a drawn one; the
+        # scene draws it (it is not among the drawn structures, so it has no role here).
+        lit = {**roles, state.selection: "local"}
+    highlight = plan_for(manifest, layers=dict(state.layers), highlights=lit, markers=markers, palette=palette,
                          hidden=state.hidden, isolate=state.isolated, opacity=dict(state.opacity),
                          labels=state.labels)
     return Picture(highlight, roles, frame_ids, direction, treatment, tuple(targets), views, named_by)

@@ -17,7 +17,9 @@ import numpy as np
 from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.anatomy.mesh_file import read_mesh
+from ims_atlas.catalog.entries import Condition
 from ims_atlas.catalog.plan import TreatmentPlan
+from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.study.dermatomes import SIDES, PaintedSkin
 from ims_atlas.study.study_data import data_path, read_json, require, text_field, text_list
 
@@ -74,6 +76,21 @@ def structures_for(manifest: Manifest, hazard: Hazard, side: str) -> list[Struct
         if any(m in text for m in hazard.match) and s.side in (side, "midline"):
             out.append(s)
     return out
+
+
+def hazards_of(structure: Structure, hazards: tuple[Hazard, ...]) -> list[Hazard]:
+    """The hazards a structure is (the ones whose match words its id or name holds), as
+    :func:`structures_for` finds it for them.
+    """
+    text = f"{structure.id} {structure.name}".lower()
+    return [h for h in hazards if any(m in text for m in h.match)]
+
+
+def warned_of_in(hazard: Hazard, catalog: Catalog) -> list[Condition]:
+    """The catalog's conditions whose safety notes warn of ``hazard`` (name one of its keywords),
+    in catalog order: the plans whose danger zones measure it.
+    """
+    return [c for c in catalog.conditions if any(k in note.text.lower() for note in c.safety for k in hazard.keywords)]
 
 
 @dataclass(frozen=True)

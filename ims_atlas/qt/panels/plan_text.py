@@ -154,9 +154,13 @@ def segment_html(segment: str, catalog: Catalog, lay_names: bool = False) -> str
 
 
 def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_names: bool = False) -> str:
-    """A structure picked in the 3D view: its name, nerve, roots and conditions."""
-    s = manifest.get(structure_id)
-    if s is None:
+    """A structure picked in the 3D view or found by name: a muscle's nerve, roots and conditions;
+    any other structure's kind, region and side, a root's segment, a nerve's muscles in the
+    catalog, the plans whose safety notes warn of it, and where its anatomy comes from.
+    """
+    try:
+        s = manifest.requested(structure_id)
+    except KeyError:
         return ""
     out = [_CSS, f"<h2>{escape(s.name)}</h2>"]
     if s.muscle and catalog.has_muscle(s.muscle):
@@ -168,8 +172,47 @@ def structure_html(structure_id: str, manifest: Manifest, catalog: Catalog, lay_
         conditions = catalog.conditions_for_muscle(m.id)
         out.append("<h3>Conditions</h3><ul>" + "".join(f"<li>{escape(c.name)}</li>" for c in conditions) + "</ul>")
         out.append(_sources(catalog, m.sources))
-    elif s.muscle:
-        out.append("<p>Not in the clinical catalog yet.</p>")
     else:
-        out.append(f"<p>{escape(s.kind.capitalize())}, {escape(s.region)}.</p>")
+        if s.muscle:
+            out.append("<p>Not in the clinical catalog yet.</p>")
+        out += _structure_facts(s.id, manifest, catalog, lay_names)
     return "".join(out)
+
+
+def _structure_facts(structure_id: str, manifest: Manifest, catalog: Catalog, lay_names: bool = False) -> list[str]:
+    """What the data says of a structure that is not a catalog muscle
+    (:func:`~ims_atlas.study.structure_facts.structure_facts`), as HTML.
+    """
+    from ims_atlas.study.structure_facts import structure_facts
+
+    f = structure_facts(structure_id, manifest, catalog)
+    out = [f"<p>{escape(f['kind_words'].capitalize())}, {escape(f['region'])}"
+           + (f", {escape(f['side'])} side" if f["side"] in ("left", "right") else "") + ".</p>"]
+    if "segment" in f:
+        supplied = catalog.muscles_for_segment(f["segment"])
+        out.append(f"<p>The root of segment <b>{escape(f['segment'])}</b>"
+                   + (f", which supplies {len(supplied)} muscles in the catalog: type {escape(f['segment'])} in the "
+                      "search box to light them" if supplied else "") + ".</p>")
+    if f.get("paraspinal_segments"):
+        out.append("<p>Needled beside it (paraspinal level of the segment): " + ", ".join(
+            f"<b>{escape(p['segment'])}</b> (at {escape(p['paraspinal_level'])})" for p in f["paraspinal_segments"])
+                   + ".</p>")
+    if "supplies" in f:
+        if f["supplies"]:
+            out.append("<h3>Muscles the catalog says it supplies</h3><ul>" + "".join(
+                f"<li>{_muscle_label(catalog.muscle(m['muscle']), lay_names)}: {escape(m['nerve'])}; "
+                f"roots {escape(_roots(catalog.muscle(m['muscle']).roots))}</li>" for m in f["supplies"]) + "</ul>")
+        else:
+            out.append("<p>No muscle in the catalog names this nerve as its supply (its branches, under their "
+                       "own names, may be).</p>")
+        out.append("<p><i>The anatomy data does not give this nerve's roots.</i></p>")
+    for zone in f["danger_zones"]:
+        regions: dict[str, list[str]] = {}
+        for c in zone["conditions"]:
+            regions.setdefault(c["region"] or "other", []).append(c["name"])
+        out.append(f"<h3 class='flag'>Danger zone: {escape(zone['hazard'])}</h3><p>The safety notes of these plans "
+                   "warn of it, by region:</p><ul>" + "".join(
+                       f"<li><b>{escape(r)}</b>: {escape(', '.join(names))}</li>" for r, names in sorted(regions.items()))
+                   + "</ul>" + (f"<p><small>{escape(zone['in_people'])}</small></p>" if zone["in_people"] else ""))
+    out.append(f"<div class='src'>Anatomy: {escape(f['source'] or 'no source given')}</div>")
+    return out

@@ -1,4 +1,6 @@
-"""Search as you type over conditions, lay words, muscles and segments; pick a side."""
+"""Search as you type over conditions, lay words, muscles, segments and the anatomy's other
+structures (bones, nerves, vessels, organs, the cord); pick a side.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ from PyQt6.QtWidgets import (
 from ims_atlas.catalog.search import CatalogSearch
 
 _KIND_LABEL = {"condition": "condition", "muscle": "muscle", "segment": "segment"}
+#: A structure result says what kind of structure it is.
+_STRUCTURE_LABEL = {"bone": "bone", "vertebra": "vertebra", "fascia": "fascia", "nerve": "nerve",
+                    "root": "nerve root", "organ": "organ", "vessel": "artery", "muscle": "muscle"}
 
 
 class SearchPanel(QWidget):
@@ -33,7 +38,7 @@ class SearchPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.box = QLineEdit(self)
         self.box.setObjectName("search-box")
-        self.box.setPlaceholderText("Search: tennis elbow, sore heel, ECRB, C6 …")
+        self.box.setPlaceholderText("Search: tennis elbow, sore heel, ECRB, C6, spinal cord …")
         self.box.setClearButtonEnabled(True)
         self.box.textChanged.connect(self._refresh)
         self.box.returnPressed.connect(self.pick_best)
@@ -77,7 +82,7 @@ class SearchPanel(QWidget):
             return
         hits = self._search.search(text, limit=12)
         for hit in hits:
-            item = QListWidgetItem(f"{hit.label}   · {_KIND_LABEL.get(hit.kind, hit.kind)}")
+            item = QListWidgetItem(f"{hit.label}   · {self._kind_label(hit)}")
             item.setData(Qt.ItemDataRole.UserRole, (hit.kind, hit.id))
             self.results.addItem(item)
         if hits:
@@ -87,6 +92,13 @@ class SearchPanel(QWidget):
             near = self._search.closest(text, 3)
             hint = ", ".join(h.label for h in near)
             self.message.setText(f"Nothing matches “{text[:40]}”." + (f" Did you mean: {hint}?" if hint else ""))
+
+    def _kind_label(self, hit) -> str:
+        if hit.kind == "structure":
+            named = self._search.structure(hit.id)
+            if named is not None:
+                return _STRUCTURE_LABEL.get(named.kind, named.kind)
+        return _KIND_LABEL.get(hit.kind, hit.kind)
 
     def pick_best(self) -> None:
         """Pick the highlighted (by default the best) result."""
