@@ -46,7 +46,7 @@ from ims_atlas.export.insets import (
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
-from ims_atlas.scene.crowds import KNOT_BOX, find_crowd, find_tiered_crowds
+from ims_atlas.scene.crowds import FURTHER_TIERS, KNOT_BOX, find_crowd, find_tiered, find_tiered_crowds
 from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points
 from ims_atlas.scene.target_views import VIEW_WORDS, TargetView, turned_away
 
@@ -289,19 +289,31 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     final = scene.pose()
 
     joined = False
-    for _ in range(2):
+    for _ in range(3):
         # Three leaders left meeting in the view as finally drawn (C7's right shoulder beside
         # the chest wall's inset, S1's left hip beside the right one's): the knot joins the
-        # nearest inset that still enlarges enough with it.
+        # nearest inset that still enlarges enough with it. So does a looser crowd left there
+        # (four in a fifth of the view: C8 on both sides from behind, the view narrowed
+        # between two label columns beside two insets), or, where it spreads over both sides
+        # of the body (no one region an inset could enlarge), its tightest part on each side,
+        # joining an inset of that side only (or one of its own).
         now = projected(scene, own.targets, scene.projector())
-        knot = find_crowd({k: p for k, p in now.items() if k not in taken and k not in away}, KNOT_BOX * regions.view.h,
-                          3, near=0.0)
-        if not knot:
+        left = {k: p for k, p in now.items() if k not in taken and k not in away}
+        knot = find_crowd(left, KNOT_BOX * regions.view.h, 3, near=0.0)
+        crowd = knot or find_tiered(left, regions.view.h)
+        if not crowd:
             break
-        more = _join_knot(knot, kept, turned, now,
-                          lambda keys, final=final, now=now, view_box=regions.view: insets_for(keys, final, now, view_box),
-                          need, lambda keys, now=now: room_for(keys, now), lambda keys: caption + labels_need(keys),
-                          KNOT_BOX * regions.view.h, crowd_keys)
+        more = None
+        parts_of = () if knot else side_parts(crowd, left, regions.view.h)
+        for trying in parts_of or (crowd,):
+            more = _join_knot(trying, kept, turned, now,
+                              lambda keys, final=final, now=now, view_box=regions.view: insets_for(keys, final, now,
+                                                                                                   view_box),
+                              need, lambda keys, now=now: room_for(keys, now), lambda keys: caption + labels_need(keys),
+                              KNOT_BOX * regions.view.h, crowd_keys,
+                              None if knot else lambda pts, h=regions.view.h: find_tiered(pts, h), bool(parts_of))
+            if more is not None:
+                break
         if more is None:
             aim_into(scene, points, view, regions)  # (the trials moved the camera)
             break
@@ -331,8 +343,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
 
 
 def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned, now: dict[str, tuple[float, float]],
-               render, need: dict, room_for, labels_room, knot_px: float, first: tuple[str, ...] = ()
-               ) -> tuple[tuple[str, ...], ...] | None:
+               render, need: dict, room_for, labels_room, knot_px: float, first: tuple[str, ...] = (), crowded=None,
+               own_side: bool = False) -> tuple[tuple[str, ...], ...] | None:
     """``kept`` with the ``knot`` (keys) joined to the nearest of its crowds (on screen,
     ``now``: pixels by key) whose inset, rendered by ``render`` (crowds -> parts), still
     enlarges every crowd :data:`MIN_ZOOM` times, labels all its targets and has no three
@@ -340,16 +352,25 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
     in the view, or as an inset of its own; None when none does. An inset seen from
     another side (``turned``) takes nothing in. ``need``: each crowd's room, a new one's by
     ``room_for``, a joined one's that of the crowd it joins or what its labels need
-    (``labels_room``), whichever is more.
+    (``labels_room``), whichever is more. ``crowded`` (pixels by key -> a crowd's keys or
+    ``()``): what a crowd put back in the view must not be, when the ``knot`` is a looser
+    crowd (:func:`~ims_atlas.scene.crowds.find_tiered`); by default a knot. ``own_side``: the
+    knot joins only a crowd on its own side of the body (the right forearm's extensors the
+    right hand's inset, never the left forearm's, whose leaders they would cross).
     """
+    if crowded is None:
+        def crowded(points):
+            return find_crowd(points, knot_px, 3, near=0.0)
+
     def centre(keys) -> np.ndarray:
         pts = [now[k] for k in keys if k in now]
         return np.mean(pts, axis=0) if pts else np.array([np.inf, np.inf])
 
     at = centre(knot)
     near = sorted((keys for keys in kept if keys not in turned), key=lambda keys: float(np.linalg.norm(centre(keys) - at)))
+    joinable = [keys for keys in near if not own_side or _sides(keys) == _sides(knot)]
     trials = []
-    for keys in near[:2]:
+    for keys in joinable[:2]:
         bigger = tuple(k for k in now if k in set(keys) | set(knot))
         # (in the room of the inset it joins, or what its labels need: the others keep theirs)
         need.setdefault(bigger, max(need.get(keys, 0.0), labels_room(bigger)))
@@ -358,7 +379,7 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
     # looser crowd of three in a fifth of the view reads better there than the knot).
     others = {k: p for k, p in now.items() if k not in {k for c in kept for k in c} | set(knot)}
     for keys in near:
-        if keys != first and not find_crowd(others | {k: now[k] for k in keys if k in now}, knot_px, 3, near=0.0):
+        if keys != first and not crowded(others | {k: now[k] for k in keys if k in now}):
             trials.append(tuple(knot if c == keys else c for c in kept))
     # ... or, last, gets an inset of its own beside them.
     trials.append(tuple(sorted((*kept, knot), key=lambda c: float(centre(c)[1]))))
@@ -371,6 +392,28 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
                 for part, _ in parts):
             return trial
     return None
+
+
+def _sides(keys) -> set[str]:
+    """The sides of the body (``left``, ``right``) some annotation keys name."""
+    return {part.rsplit(":", 1)[-1] for k in keys for part in k.split("+")} & {"left", "right"}
+
+
+def side_parts(crowd: tuple[str, ...], points: dict[str, tuple[float, float]], view_h: float) -> tuple[tuple[str, ...], ...]:
+    """The tightest crowd (by :data:`~ims_atlas.scene.crowds.FURTHER_TIERS`) among the keys of
+    ``crowd`` on each side of the body, where it has keys on both (``:left``, ``:right``); else
+    ``()``. Pure. (C8 on both sides from behind: a fifth of the small view held both arms; the
+    right forearm's three extensors are the part an inset can enlarge.)
+    """
+    sides: dict[str, list[str]] = {}
+    for k in crowd:
+        ends = _sides((k,))
+        if len(ends) == 1:
+            sides.setdefault(ends.pop(), []).append(k)
+    if len(sides) < 2:
+        return ()
+    parts = (find_tiered({k: points[k] for k in keys if k in points}, view_h, FURTHER_TIERS) for keys in sides.values())
+    return tuple(sorted((p for p in parts if p), key=len, reverse=True))
 
 
 def _extent(points: dict[str, tuple[float, float]], keys, axis: int | None = None) -> float:

@@ -279,14 +279,7 @@ def test_the_frame_on_the_view_encloses_exactly_what_its_inset_shows(state, mani
                                               (ViewState(condition_id="sciatica", side="right"), "posterior"),
                                               (ViewState(segment="C6", side="right"), "anterior"),
                                               (ViewState(segment="C8", side="right"), "posterior"),
-                                              # Known fault (issue 16 open): with the footer's
-                                              # credit row the panel is a row shorter and the
-                                              # knot's join no longer fits; six leaders meet in
-                                              # the small back view. Strict: fixed, it fails.
-                                              pytest.param(ViewState(segment="C8", side="both"), "posterior",
-                                                           marks=pytest.mark.xfail(strict=True, reason=(
-                                                               "C8 on both sides: a crowd of leaders is left in "
-                                                               "the view from behind since the footer's credit row")))],
+                                              (ViewState(segment="C8", side="both"), "posterior")],
                          ids=["L5-hamstrings", "T1-hand-from-the-front", "sciatica-buttock-and-thigh", "C6-arm",
                               "C8-hand-from-behind", "C8-both-sides-from-behind"])
 def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, catalog, scene):
@@ -296,8 +289,9 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
     an inset: where enlarged three still meet (the gemelli beside gluteus maximus in L5's hip,
     the thenar muscles in C8's hand), muscles lying and named together share a label. A knot
     left in the view once its insets are taken joins the nearest inset where that still
-    enlarges and labels everything (C8 on both sides from behind: four leaders into the left
-    forearm beside three insets).
+    enlarges and labels everything; so does a looser crowd, or its part on one side of the
+    body (C8 on both sides from behind: both arms in a fifth of the small view between two
+    label columns; the right forearm's extensors join the right hand's inset).
     """
     from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
 

@@ -236,3 +236,26 @@ def test_a_word_cut_to_fit_a_narrow_label_ends_in_a_hyphen():
     assert cut and lines[0].endswith("-") and "".join(lines).replace("-", "") == "Semimembranosus"
     assert all(font.getlength(line) <= width for line in lines)
     assert wrap_checked("Biceps brachii", font, 500) == (["Biceps brachii"], False)
+
+
+def test_a_crowd_over_both_sides_of_the_body_is_parted_by_side():
+    """A crowd left in a small view of both sides (C8 from behind: both arms in a fifth of
+    the view) is no region one inset enlarges; its tightest part on one side is (the right
+    forearm's three extensors), not the latissimus above them nor the other arm's targets.
+    """
+    from ims_atlas.export.panels import side_parts
+    from ims_atlas.scene.crowds import find_tiered
+
+    points = {"local:latissimus_dorsi:right": (1703, 538), "minor:triceps_brachii:left": (1643, 550),
+              "local:extensor_digiti_minimi:right": (1748, 584), "local:extensor_carpi_ulnaris:right": (1748, 611),
+              "local:extensor_digitorum:right": (1757, 690), "local:interossei_hand:left": (1630, 692)}
+    crowd = find_tiered(points, 719)
+    assert set(crowd) == set(points)  # the whole small figure is one crowd
+    forearm = {"local:extensor_digiti_minimi:right", "local:extensor_carpi_ulnaris:right",
+               "local:extensor_digitorum:right"}
+    assert [set(p) for p in side_parts(crowd, points, 719)] == [forearm]
+    # Taken out, what is left is no crowd.
+    assert find_tiered({k: p for k, p in points.items() if k not in forearm}, 719) == ()
+    # A crowd on one side only has no parts to try: it is tried whole.
+    right = tuple(k for k in points if k.endswith(":right"))
+    assert side_parts(right, points, 719) == ()
