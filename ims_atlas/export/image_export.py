@@ -17,13 +17,14 @@ from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.plain_text import one_line
 from ims_atlas.core.settings import Camera
 from ims_atlas.core.state import ViewState
-from ims_atlas.export.annotations import LegendItem, annotation_for, export_state, merged_legend
+from ims_atlas.export.annotations import Annotation, LegendItem, annotation_for, export_state, merged_legend
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.export.panels import take_views
 from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
+from ims_atlas.export.twins import untie_by_sides
 from ims_atlas.scene.picture import picture_for
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
@@ -62,6 +63,22 @@ class ImageResult:
     header: object = None  # the title's box (export.label_layout.Box), if any
     footer: object = None  # the legend's box, if any
     picture: object = None  # the scene.picture.Picture drawn
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A picture and its panels as laid out (:func:`~ims_atlas.export.twins.untie_by_sides`)."""
+
+    picture: object
+    result: object
+
+    @property
+    def panels(self):
+        return self.result.panels
+
+    @property
+    def layout(self):
+        return self.result.layout
 
 
 def check_state(state: ViewState, catalog: Catalog | None) -> None:
@@ -107,13 +124,25 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         scene = OffscreenScene(manifest, size)
     try:
         picture = picture_for(export_state(state), manifest, catalog)
-        annotation = annotation_for(picture, state, catalog, manifest)
-        if legend:
-            annotation = replace(annotation, legend=merged_legend(annotation.legend, tuple(legend)))
+
+        def words_for(drawn) -> Annotation:
+            words = annotation_for(drawn, state, catalog, manifest)
+            return replace(words, legend=merged_legend(words.legend, tuple(legend))) if legend else words
+
+        annotation = words_for(picture)
         line = app_line(catalog.catalog_version if catalog is not None else "", anatomy_credit(manifest))
         if options.camera is None and picture.views:
-            result = take_views(scene, picture, annotation, size, style_for(size), options.transparent,
-                                options.clinic_name.strip(), line)
+            def lay_out(named_by=None) -> _Laid:
+                drawn = picture if named_by is None else picture_for(export_state(state), manifest, catalog,
+                                                                     named_by=named_by)
+                return _Laid(drawn, take_views(scene, drawn, annotation if named_by is None else words_for(drawn), size,
+                                               style_for(size), options.transparent, options.clinic_name.strip(), line))
+
+            laid = lay_out()
+            if picture.named_by:
+                # A knot of three leaders left: a muscle of it named on its other side instead.
+                _, laid = untie_by_sides(picture.named_by, laid, lay_out, {t.key: t.point for t in picture.targets})
+            picture, result = laid.picture, laid.result
         else:
             shot = Shot(camera=options.camera, fallback_view=state.view)
             result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,

@@ -8,6 +8,7 @@ direction". The window applies it on screen; export applies the same picture off
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -450,7 +451,7 @@ def _named_once_labels(markers: list[Marker], named_by: dict[str, str], segment:
 
 def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
                 palette: Palette = DEFAULT_PALETTE, body: BodyMeshes | None = None,
-                draws_on_request: bool = False) -> Picture:
+                draws_on_request: bool = False, named_by: Mapping[str, str] | None = None) -> Picture:
     """What to show for ``state``.
 
     A condition lights its local and paraspinal targets and roots with markers, and the
@@ -462,7 +463,10 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
     structures drawn only on request (an organ, a vessel, the cord, found by name) fades the
     rest the same way; without (an export), such a selection is left out. The state's
     ``hidden`` structures are not drawn; ``isolated``, when not empty, draws only those;
-    ``opacity`` scales each layer.
+    ``opacity`` scales each layer. ``named_by``: for a segment on both sides, which twin's
+    label names which (as :func:`named_once` returns it) instead of :func:`named_once`'s
+    choice (:mod:`ims_atlas.export.twins` names a muscle on its other side where its leader
+    met two others at one spot).
     """
     roles: dict[str, str] = {}
     markers: list[Marker] = []
@@ -482,7 +486,12 @@ def picture_for(state: ViewState, manifest: Manifest, catalog: Catalog | None,
         views = whole_body_views(targets, body)
     else:
         views = choose_views(targets, body, state.side) if targets else ()
-    named_by = named_once(targets, views) if state.segment and treatment is None else {}
+    if not state.segment or treatment is not None:
+        named_by = {}
+    elif named_by is None:
+        named_by = named_once(targets, views)
+    else:
+        named_by = dict(named_by)
     if named_by:
         markers = _named_once_labels(markers, named_by, state.segment)
     markers = _grouped(markers, views)

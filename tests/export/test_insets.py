@@ -303,7 +303,10 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
            and p.key not in in_insets}
     knot = find_crowd(own, KNOT_BOX * panel.region.h, 3, near=0.0)
     assert not knot, f"leaders still meet at one spot of the {where} view: {knot}"
-    if where != "anterior" or state.segment != "C6":  # (C6: see test_several_crowds_get_an_inset_each)
+    # (C6: see test_several_crowds_get_an_inset_each. S1 on both sides: the left leg from
+    # behind keeps seven leaders along it, a strip by crowds.STRIP, each to a point of its own:
+    # not the knot test_no_knot_is_left_where_either_side_can_be_named is about.)
+    if (where, state.segment) != ("anterior", "C6") and (state.segment, state.side) != ("S1", "both"):
         left = find_tiered(own, panel.region.h)
         assert not left, f"a crowd of leaders is left in the {where} view: {left}"
     # Nor inside an inset: its enlargement parts them.
@@ -321,6 +324,36 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
     assert {k for k in panel.anchors if not k.startswith("paraspinal:")} <= named
     if state.segment == "L5":
         assert "local:gemellus_superior:right+local:gemellus_inferior:right" in in_insets, in_insets
+
+
+@pytest.mark.parametrize(("state", "where"), [
+    # Pectoralis major, coracobrachialis and biceps brachii were all named at the right
+    # shoulder, beside three full insets.
+    (ViewState(segment="C7", side="both"), "anterior"),
+    # Gluteus medius, gluteus minimus and gemellus inferior at the left hip, the right hip's
+    # inset beside it.
+    (ViewState(segment="S1", side="both"), "posterior")], ids=["C7-shoulder-from-the-front", "S1-hip-from-behind"])
+def test_no_knot_is_left_where_either_side_can_be_named(state, where, manifest, catalog, scene):
+    """A segment on both sides names each muscle on one side (scene.picture.named_once). Where
+    three leaders still met at one spot of a view beside its insets, one of those muscles is
+    named on its other side instead (export.twins): the checks of
+    test_no_three_leaders_meet_at_one_spot_of_a_view hold, each muscle is still named once, on
+    the side the picture says, and a muscle named with one in an inset (the gemelli) is named
+    beside it.
+    """
+    test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, catalog, scene)
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    picture = result.picture
+    panel = next(p for p in result.panels if p.view.name == where)
+    named = [k for p in result.layout.placed if _inside(p.anchor, panel.box) for k in str(p.key).split("+")]
+    assert len(named) == len(set(named)), f"a target is named twice in the {where} panel"
+    for unnamed, twin in picture.named_by.items():
+        assert unnamed not in named, f"{unnamed} is labelled, though its twin {twin} names it"
+        assert twin in named or twin not in panel.view.targets, f"{twin} names {unnamed} but has no label"
+    if state.segment == "S1":
+        gemelli = {"local:gemellus_superior:right", "local:gemellus_inferior:right"}
+        assert any(gemelli <= {k for key in i.keys for k in key.split("+")} for i in panel.insets), \
+            [i.keys for i in panel.insets]
 
 
 def test_a_view_of_both_sides_labels_each_target_on_its_own_side(manifest, catalog, scene):
