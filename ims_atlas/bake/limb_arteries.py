@@ -116,7 +116,7 @@ def subclavian(side: str, data: dict, rib1: np.ndarray, scalenes: np.ndarray, sc
     outer = band[np.argmax(lat)]
     end = np.array([float(outer[0]) + sign * (r + sa["past_rib"]), y, float(outer[2])])
     # Over the front of the pleura's dome: stations on the chord from the origin to the groove,
-    # each moved up and forward (2:1) until clear of it.
+    # each moved up and forward (2:1) until clear of it; the groove itself straight up.
     lift = np.array([0.0, -0.5, 1.0]) * (0.001 / np.sqrt(1.25))
     room = r + sa["clearance"]
     # Beyond the groove the artery runs out over the rib's outer border: moved outward, not up,
@@ -133,12 +133,17 @@ def subclavian(side: str, data: dict, rib1: np.ndarray, scalenes: np.ndarray, sc
     else:
         raise ValueError(f"organs: the {side} subclavian could not be laid clear of the pleura")
     apex = p[np.argmax(p[:, 2])]
-    groove, end = arch[-1], controls[-1]  # as laid (moved if the dome came that far)
+    laid_end = controls[-1]
+    farther = float(sign * (laid_end[0] - end[0]))
+    groove, end = arch[-1], laid_end  # as laid (moved if the dome came that far)
     rib_top = float(band[:, 2].max())
     remark = ""
     if groove[2] - r - rib_top > 0.002:
         remark = (f"On this model the pleura's dome rises above the first rib in the gap between the scalenes: the artery "
                   f"is drawn over the dome, {100 * (groove[2] - r - rib_top):.1f} cm above the rib, not on it.")
+    if farther > 0.0005:
+        remark += (f"{' ' if remark else ''}The dome reaches past the rib's outer border too: the artery's end is drawn "
+                   f"{1000 * farther:.0f} mm farther out, clear of it.")
     above = arch_above_clavicle(apex, clavicle, midline_x)
     remark += (f"{' ' if remark else ''}Its highest point lies {100 * above:.1f} cm above the clavicle "
                "(Gray's surface marking: 1 to 3 cm).")

@@ -452,6 +452,9 @@ def test_the_subclavian_crosses_the_first_rib_between_the_scalenes_behind_the_cl
         # Above the first rib ...
         under = rib[np.abs(rib[:, 1] - cross[1]) < 0.005]
         assert len(under) and cross[2] - r > under[:, 2].max(), side
+        # ... and ends beyond its outer border, where it becomes the axillary artery (Gray).
+        out = np.asarray(lm["outer_border_of_first_rib"])
+        assert abs(out[0] - manifest.midline_x) > np.abs(under[:, 0] - manifest.midline_x).max(), side
         # ... between the scalene insertions on it (Gray: scalenus anterior's on the scalene
         # tubercle in front of the groove, scalenus medius's behind it): of the model's scalene
         # points within 8 mm of the rib, some lie in front of the artery, some behind, none in it.
