@@ -36,7 +36,8 @@ from ims_atlas.core.json_schema import JsonSchema, format_path, short
 KINDS = ("bone", "vertebra", "muscle", "fascia", "nerve", "root", "organ", "vessel")
 LAYERS = ("bones", "spine", "muscles", "nerves")
 #: Layers of structures loaded only when asked for (the danger zones): the lungs, pleurae,
-#: kidneys, spinal cord, vertebral and common carotid arteries. They are closed and wound outward too.
+#: kidneys, spinal cord, vertebral, common carotid, subclavian, brachial and popliteal arteries.
+#: They are closed and wound outward too.
 ON_REQUEST_LAYERS = ("organs", "vessels")
 #: Layers whose every surface is closed and wound outward (the bake makes them so and the tests
 #: check it). myo-sim's bone meshes are not all closed, so the bones and spine layers are not

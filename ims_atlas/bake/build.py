@@ -379,8 +379,8 @@ def build_meshes(out: str | Path) -> dict:
             "flattened bellies laid side by side round the forearm on its bones and deep muscles, each belly ending "
             "where muscle_bellies.json says, replacing myo-sim's tubes), and peripheral nerves, generated from "
             "ims_atlas/bake/authored_anatomy.json. Organs and vessels (layers 'organs' and 'vessels', loaded only "
-            "when asked for: the danger zones): the pleural sacs, lungs, kidneys, vertebral and common carotid arteries "
-            "and the spinal cord, authored from surface-anatomy landmarks on the baked skeleton, generated from ims_atlas/bake/organs.json.",
+            "when asked for: the danger zones): the pleural sacs, lungs, kidneys, vertebral, common carotid, subclavian, "
+            "brachial and popliteal arteries and the spinal cord, authored from surface-anatomy landmarks on the baked skeleton, generated from ims_atlas/bake/organs.json.",
         },
         "structures": structures,
     }

@@ -1,5 +1,6 @@
 """Bake the organs and vessels the safety notes warn of (``organs.json``): the pleural sacs and
-lungs, the kidneys and the vertebral arteries, each side built on that side's own bones, and the
+lungs, the kidneys, the vertebral and common carotid arteries, and the subclavian, brachial and
+popliteal arteries (``limb_arteries.py``), each side built on that side's own bones, and the
 spinal cord in the vertebral canal (``cord.py``).
 
 They go into the manifest in their own layers (``organs``, ``vessels``), which the anatomy
@@ -16,7 +17,7 @@ import numpy as np
 
 from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.mesh_file import read_mesh, write_mesh
-from ims_atlas.bake import cord, mediastinum, pleura
+from ims_atlas.bake import cord, limb_arteries, mediastinum, pleura
 from ims_atlas.bake.authored import denied_sources
 from ims_atlas.bake.solids import cable
 
@@ -337,6 +338,7 @@ def build_organs(out: Path, entries: list[dict], midline_x: float, data: dict | 
         file, f = _write(out, sid, p, f)
         result.append(_entry(sid, f"Common carotid artery ({side})", "vessel", "vessels", side, "neck", file, f,
                              cite(data, data["common_carotid"]["sources"], notes), lm))
+        result += limb_vessels(out, entries, side, data, chest[side], sacs["pleura"][:2], midline_x)
     spine = {e["level"]: _read(out, entries, e["id"]) for e in entries
              if e["kind"] == "vertebra" and e["level"] in cord.LEVELS}
     p, f, lm, narrowed = cord.spinal_cord(spine, vlm, data, midline_x)
@@ -403,3 +405,36 @@ def common_carotid(side: str, data: dict, vertebrae: dict, clavicle: np.ndarray,
     controls = np.vstack([origin] + below + [top])
     p, f = cable(controls, r, sides=12, spacing=0.006, taper=0.04)
     return p, f, {"origin": origin, "in_front_of_c6": on.get("C6", below[0]), "bifurcation": top}
+
+
+# -- the subclavian, brachial and popliteal arteries ----------------------------------------------
+
+#: id, display name, data key, region of each.
+LIMB_VESSELS = (("subclavian_artery", "Subclavian artery", "subclavian", "neck"),
+                ("brachial_artery", "Brachial artery", "brachial_artery", "arm"),
+                ("popliteal_artery", "Popliteal artery", "popliteal_artery", "knee"))
+
+
+def limb_vessels(out: Path, entries: list[dict], side: str, data: dict, chest: pleura.Chest,
+                 pleura_mesh: tuple[np.ndarray, np.ndarray], midline_x: float) -> list[dict]:
+    """Write one side's subclavian, brachial and popliteal arteries; return their manifest entries."""
+    def mesh(name: str) -> tuple[np.ndarray, np.ndarray]:
+        return _read(out, entries, f"{name}_{side}")
+
+    clavicle = _read(out, entries, f"clavicle_{side}")[0]
+    built = {
+        "subclavian": limb_arteries.subclavian(side, data, chest.ribs[0], mesh("scalenes")[0], _sc_joint(clavicle, midline_x),
+                                               clavicle, pleura_mesh, midline_x),
+        "brachial_artery": limb_arteries.brachial(side, data, mesh("humerus"), mesh("nerve_median"), mesh("teres_major")[0],
+                                                 mesh("brachialis")),
+        "popliteal_artery": limb_arteries.popliteal(side, data, mesh("femur"), mesh("tibia"), mesh("popliteus")),
+    }
+    result = []
+    for base, name, key, region in LIMB_VESSELS:
+        p, f, lm, *remark = built[key]
+        sid = f"{base}_{side}"
+        notes = " ".join([v for k, v in data[key].items() if k.endswith("_note")] + [m for m in remark if m])
+        file, f = _write(out, sid, p, f)
+        result.append(_entry(sid, f"{name} ({side})", "vessel", "vessels", side, region, file, f,
+                             cite(data, data[key]["sources"], notes), lm))
+    return result

@@ -178,7 +178,7 @@ def install_skin_menu(window, menu) -> None:
     danger.toggled.connect(lambda on: set_danger(window, on))
     menu.addAction(danger)
     window.danger_action = danger
-    organs = QAction("&Organs and vessels (lungs, pleurae, kidneys, spinal cord, vertebral and carotid arteries)", window)
+    organs = QAction("&Organs and vessels (lungs, pleurae, kidneys, spinal cord, arteries of the neck and limbs)", window)
     organs.setObjectName("study-organs")
     organs.setCheckable(True)
     organs.toggled.connect(lambda on: set_organs(window, on))

@@ -1,6 +1,7 @@
 """The organs and vessels (the manifest's on-request layers: lungs, pleural sacs, kidneys, the
-spinal cord, vertebral and common carotid arteries) drawn on request over the anatomy, each in its own colour, the pleurae and
-lungs see-through. Nothing is read until :meth:`OrganLayer.show` is called. Works on any plotter.
+spinal cord, vertebral, common carotid, subclavian, brachial and popliteal arteries) drawn on
+request over the anatomy, each in its own colour, the pleurae and lungs see-through. Nothing is
+read until :meth:`OrganLayer.show` is called. Works on any plotter.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ LOOKS = {
     "kidney": ((0.55, 0.16, 0.14), 0.95),
     "vertebral_artery": ((0.80, 0.05, 0.10), 1.0),
     "common_carotid": ((0.80, 0.05, 0.10), 1.0),
+    "subclavian_artery": ((0.80, 0.05, 0.10), 1.0),
+    "brachial_artery": ((0.80, 0.05, 0.10), 1.0),
+    "popliteal_artery": ((0.80, 0.05, 0.10), 1.0),
     "spinal_cord": ((0.96, 0.88, 0.55), 1.0),
 }
 DEFAULT_LOOK = ((0.7, 0.3, 0.3), 0.8)

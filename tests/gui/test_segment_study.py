@@ -152,7 +152,7 @@ def test_referred_pain_and_danger_zones_with_a_plan(open_window, qtbot, catalog)
     set_danger(window, True)
     assert window.hazard_layer.shown
     text = window.plan_view.toPlainText()
-    assert "Danger zones" in text and "median nerve" in text and "Not measured" in text
+    assert "Danger zones" in text and "median nerve" in text and "brachial artery" in text
     set_danger(window, False)
     assert not window.hazard_layer.shown
 

@@ -14,7 +14,8 @@ from ims_atlas.anatomy.geometry import contains_point, distance_to_mesh
 from ims_atlas.anatomy.mesh_file import read_mesh
 from ims_atlas.bake.organs import load_organs
 
-ORGANS = ("pleura", "lung", "kidney", "vertebral_artery", "common_carotid")
+ORGANS = ("pleura", "lung", "kidney", "vertebral_artery", "common_carotid", "subclavian_artery", "brachial_artery",
+          "popliteal_artery")
 #: On the midline, one structure.
 MIDLINE = ("spinal_cord",)
 SIDES = ("right", "left")
@@ -392,3 +393,223 @@ def test_the_danger_command_prints_how_deep_the_cord_lies_in_people(capsys):
     out = capsys.readouterr().out
     assert "In people, spinal cord: " in out and "Chou 2015" in out
     assert "C2 paraspinal (right)" in out and "spinal cord" in out.split("C2 paraspinal (right)", 1)[1].split("\n", 1)[0]
+
+
+# -- the subclavian, brachial and popliteal arteries ----------------------------------------------
+
+def _bone(manifest, sid):
+    m = read_mesh(manifest.file_path(manifest.get(sid)))
+    return m.points.astype(np.float64), m.faces
+
+
+def _ring_radii(points, faces):
+    """The radius of each ring of a swept tube (its points lie on rings round the centre line,
+    the two cap centres last)."""
+    sides = int(np.count_nonzero((faces == len(points) - 2).any(axis=1)))
+    rings = points[:-2].reshape(-1, sides, 3)
+    return np.linalg.norm(rings - rings.mean(axis=1, keepdims=True), axis=2).mean(axis=1)
+
+
+def _inside(points, mesh):
+    mp, mf = mesh
+    near = points[np.all((points >= mp.min(axis=0)) & (points <= mp.max(axis=0)), axis=1)]
+    return [q for q in near if contains_point(mp, mf, q)]
+
+
+@pytest.mark.parametrize(("vessel", "key", "mm"), [("subclavian_artery", "subclavian", 7.0),
+                                                    ("brachial_artery", "brachial_artery", 4.4),
+                                                    ("popliteal_artery", "popliteal_artery", 7.9)])
+def test_the_limb_arteries_have_their_cited_lumen(manifest, vessel, key, mm):
+    # Haun 2009: 0.38 cm2 at the first rib (a 7.0 mm circle); Herrington 2001: 4.43 mm; Ebaugh
+    # 2003: 7.9 mm. The drawn tube's rings (away from its rounded ends) have that diameter.
+    data = load_organs()[key]
+    assert data["diameter"] == pytest.approx(mm / 1000)
+    assert any(s in load_organs()["sources"] for s in data["sources"])
+    for side in SIDES:
+        radii = _ring_radii(*_mesh(manifest, f"{vessel}_{side}"))
+        middle = radii[len(radii) // 4: 3 * len(radii) // 4]
+        assert np.allclose(2000 * middle, mm, atol=0.05), (vessel, side, 2000 * middle.min(), 2000 * middle.max())
+
+
+def _first_rib(manifest, side):
+    from ims_atlas.bake.organs import _components
+
+    pts, faces = _bone(manifest, "ribcage")
+    sign = -1.0 if side == "right" else 1.0
+    pieces = [pts[c] for c in _components(pts, faces)]
+    ribs = [r for r in pieces if len(r) < max(len(q) for q in pieces) and sign * (r[:, 0].mean() - manifest.midline_x) > 0]
+    return max(ribs, key=lambda r: r[:, 2].max())
+
+
+def test_the_subclavian_crosses_the_first_rib_between_the_scalenes_behind_the_clavicle(manifest):
+    from scipy.spatial import cKDTree
+
+    for side in SIDES:
+        lm = manifest.requested(f"subclavian_artery_{side}").landmarks
+        r = load_organs()["subclavian"]["diameter"] / 2
+        cross = np.asarray(lm["over_first_rib"])
+        rib = _first_rib(manifest, side)
+        # Above the first rib ...
+        under = rib[np.abs(rib[:, 1] - cross[1]) < 0.005]
+        assert len(under) and cross[2] - r > under[:, 2].max(), side
+        # ... and ends beyond its outer border, where it becomes the axillary artery (Gray).
+        out = np.asarray(lm["outer_border_of_first_rib"])
+        assert abs(out[0] - manifest.midline_x) > np.abs(under[:, 0] - manifest.midline_x).max(), side
+        # ... between the scalene insertions on it (Gray: scalenus anterior's on the scalene
+        # tubercle in front of the groove, scalenus medius's behind it): of the model's scalene
+        # points within 8 mm of the rib, some lie in front of the artery, some behind, none in it.
+        scalenes = _bone(manifest, f"scalenes_{side}")[0]
+        d, _ = cKDTree(rib).query(scalenes)
+        ys = scalenes[d < 0.008][:, 1]
+        assert (ys < cross[1] - r).any() and (ys > cross[1] + r).any(), side
+        assert not ((ys > cross[1] - r) & (ys < cross[1] + r)).any(), side
+        # ... and behind the clavicle, from where it crosses the rib to its end.
+        clavicle = _bone(manifest, f"clavicle_{side}")[0]
+        for key in ("over_first_rib", "outer_border_of_first_rib"):
+            q = np.asarray(lm[key])
+            at = clavicle[np.abs(np.abs(clavicle[:, 0] - manifest.midline_x) - abs(q[0] - manifest.midline_x)) < 0.005]
+            assert q[1] - r > at[:, 1].max(), (side, key)
+        # It begins behind the sternoclavicular joint (with the common carotid on the right).
+        sternal_end = clavicle[np.argmin(np.abs(clavicle[:, 0] - manifest.midline_x))]
+        assert np.linalg.norm(np.asarray(lm["origin"])[[0, 2]] - sternal_end[[0, 2]]) < 0.015
+        assert lm["origin"][1] > sternal_end[1]
+        # It arches over the pleura's dome without entering it.
+        p, _ = _mesh(manifest, f"subclavian_artery_{side}")
+        assert not _inside(p, _mesh(manifest, f"pleura_{side}")), side
+
+
+def test_the_subclavian_source_line_says_how_high_it_arches(manifest):
+    # Gray's surface marking puts the arch's top 1 to 3 cm above the clavicle; the model's pleura
+    # holds it higher where it does, and the manifest says by how much: the number it gives is the
+    # one measured on the meshes.
+    import re
+
+    from ims_atlas.bake.limb_arteries import arch_above_clavicle
+
+    for side in SIDES:
+        s = manifest.requested(f"subclavian_artery_{side}")
+        p, _ = _mesh(manifest, s.id)
+        above = arch_above_clavicle(p[np.argmax(p[:, 2])], _bone(manifest, f"clavicle_{side}")[0], manifest.midline_x)
+        said = float(re.search(r"highest point lies ([0-9.]+) cm above the clavicle", s.source).group(1))
+        assert said == pytest.approx(100 * above, abs=0.05)
+        assert above > 0.01  # never below Gray's lowest
+
+
+def test_the_brachial_artery_runs_beside_the_median_nerve_to_below_the_elbow(manifest):
+    from ims_atlas.bake.limb_arteries import section
+
+    for side in SIDES:
+        medial = 1.0 if side == "right" else -1.0
+        p, _ = _mesh(manifest, f"brachial_artery_{side}")
+        lm = manifest.requested(f"brachial_artery_{side}").landmarks
+        hp, hf = _bone(manifest, f"humerus_{side}")
+        np_, nf = _bone(manifest, f"nerve_median_{side}")
+        teres = _bone(manifest, f"teres_major_{side}")[0]
+        # From the lower margin of teres major (Gray) ...
+        assert abs(lm["at_teres_major"][2] - teres[:, 2].min()) < 0.002
+        # ... medial to the humerus and to the median nerve there ...
+        top = np.asarray(lm["at_teres_major"])
+        assert medial * (top[0] - section(hp, hf, top[2])[:, 0]).min() > 0, side
+        assert medial * (top[0] - section(np_, nf, top[2])[:, 0].mean()) > 0, side
+        # ... lateral to the nerve at the elbow, within a centimetre of midway between the
+        # epicondyles, and dividing 2.5 cm below their level (Gray's surface marking).
+        elbow = np.asarray(lm["at_elbow"])
+        assert medial * (elbow[0] - section(np_, nf, elbow[2])[:, 0].mean()) < 0, side
+        assert abs(elbow[0] - lm["midway_between_epicondyles"][0]) < 0.01
+        assert lm["division"][2] == pytest.approx(lm["midway_between_epicondyles"][2] - 0.025, abs=0.001)
+        assert abs(p[:, 2].min() - lm["division"][2]) < 0.004
+        # In front of brachialis (behind it, Gray) and outside the humerus.
+        assert not _inside(p, (hp, hf)) and not _inside(p, _bone(manifest, f"brachialis_{side}")), side
+
+
+def test_the_popliteal_artery_lies_deep_in_the_fossa_behind_the_femur_and_knee(manifest):
+    from ims_atlas.bake.limb_arteries import section
+
+    for side in SIDES:
+        p, _ = _mesh(manifest, f"popliteal_artery_{side}")
+        lm = manifest.requested(f"popliteal_artery_{side}").landmarks
+        r = load_organs()["popliteal_artery"]["diameter"] / 2
+        femur, tibia = _bone(manifest, f"femur_{side}"), _bone(manifest, f"tibia_{side}")
+        popliteus = _bone(manifest, f"popliteus_{side}")
+        lo, hi = femur[0][:, 2].min(), femur[0][:, 2].max()
+        # From the adductor hiatus, at the junction of the middle and lower thirds of the thigh ...
+        assert lm["adductor_hiatus"][2] == pytest.approx(lo + (hi - lo) / 3, abs=0.003)
+        # ... to the lower border of popliteus, where it divides.
+        assert lm["division"][2] == pytest.approx(popliteus[0][:, 2].min(), abs=0.003)
+        # Behind the femur and the knee joint: at every height from the femur's condyles down
+        # to the tibia's plateau, behind the bones' back surface within a centimetre of it.
+        for z in np.arange(lo + 0.003, tibia[0][:, 2].max(), 0.004):
+            ring = p[np.abs(p[:, 2] - z) < 0.003]
+            if not len(ring):
+                continue
+            centre = ring.mean(axis=0)
+            bones = np.vstack([s for s in (section(*femur, z), section(*tibia, z)) if len(s)])
+            near = bones[np.abs(bones[:, 0] - centre[0]) < 0.01]
+            assert len(near) and centre[1] - r > near[:, 1].max(), (side, z)
+        # Deep to the gastrocnemius (Gray: covered by it below): wherever the muscle lies over the
+        # artery (within a centimetre of it from side to side) it reaches further back than the
+        # artery. Higher up, at their origins on the condyles, the heads lie on either side of it.
+        gp, gf = _bone(manifest, f"gastrocnemius_{side}")
+        covered = 0
+        for z in np.arange(p[:, 2].min() + 0.005, gp[:, 2].max(), 0.005):
+            ring = p[np.abs(p[:, 2] - z) < 0.003]
+            g = section(gp, gf, z)
+            over = g[np.abs(g[:, 0] - ring[:, 0].mean()) < 0.01] if len(ring) and len(g) else g[:0]
+            if len(over):
+                covered += 1
+                assert over[:, 1].max() > ring[:, 1].max(), (side, z)
+        assert covered >= 3
+        # The tibial nerve crosses behind (superficial to) it at the knee joint (Gray).
+        joint = np.asarray(lm["knee_joint"])
+        nerve = section(*_bone(manifest, f"nerve_tibial_{side}"), joint[2])
+        assert nerve[:, 1].mean() > joint[1], side
+        # Outside the bones and popliteus.
+        assert not _inside(p, femur) and not _inside(p, tibia) and not _inside(p, popliteus), side
+
+
+@pytest.fixture(scope="module")
+def limb_reports(manifest):
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.core.paths import bundled_catalog_path
+    from ims_atlas.study.danger_zones import danger_report
+    from ims_atlas.study.dermatomes import load_painted_skin
+
+    catalog, skin = load_catalog(bundled_catalog_path()), load_painted_skin()
+    return {c: danger_report(treatment_plan(catalog, manifest, c, "right"), manifest, skin)
+            for c in ("neck_pain_whiplash", "golfers_elbow", "sciatica")}
+
+
+def test_danger_zones_measure_the_subclavian_brachial_and_popliteal_arteries(limb_reports):
+    r = limb_reports["neck_pain_whiplash"]
+    assert "subclavian artery" in r.notes and "subclavian artery" not in r.not_measured
+    d = _depths(r, "subclavian artery", "local")
+    # Needling the scalenes from the side of the neck: the artery lies under them, deeper than
+    # the skin but within a few centimetres of it.
+    assert 0.5 < d["Scalene muscles"] < 5.0, d
+    r = limb_reports["golfers_elbow"]
+    assert "brachial artery" not in r.not_measured
+    near = {s.target: m for s in r.sites for m in s.near if m.hazard == "brachial artery"}
+    # In cadavers the needle in pronator teres ended 12.8 +/- 4.0 mm from the artery
+    # (danger_zones.json: the model's target, on the belly, lies farther): at least that far here.
+    assert near["Pronator teres"].from_target_cm > 1.28
+    assert near["Pronator teres"].structure == "brachial_artery_right"
+    r = limb_reports["sciatica"]
+    assert "popliteal vessels" not in r.not_measured
+    assert any(m.structure == "popliteal_artery_right" for s in r.sites for m in s.near)
+    # The tibial vessels are named by the notes but not modelled: said so, never measured.
+    assert "tibial vessels" in r.not_measured and "no tibial vessels mesh" in r.not_measured["tibial vessels"]
+
+
+def test_the_danger_command_lists_the_subclavian_for_the_scalenes(capsys):
+    from ims_atlas.cli import main
+
+    assert main(["danger", "neck pain", "--json"]) == 0
+    dz = json.loads(capsys.readouterr().out)
+    scalenes = next(s for s in dz["sites"] if s["target"] == "Scalene muscles")
+    hit = next(m for m in scalenes["near"] if m["hazard"] == "subclavian artery")
+    assert hit["structure"] == "subclavian_artery_right" and hit["depth_from_skin_cm"] > 0
+    assert "subclavian artery" in dz["hazards_named"] and "subclavian artery" not in dz["not_measured"]
+    assert main(["danger", "golfer's elbow", "--json"]) == 0
+    dz = json.loads(capsys.readouterr().out)
+    assert "12.8" in dz["in_people"]["brachial artery"]
