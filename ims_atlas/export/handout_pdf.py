@@ -455,8 +455,13 @@ def _build(story: list, title: str, subject: str, keywords: list[str], author: s
         canvas.setFont(regular, 10)
         canvas.setFillColor(colors.HexColor(SOFT))
         y = (15 if credit else 11) * mm
-        canvas.drawString(margin, y, footer_left)
-        canvas.drawRightString(page_w - margin, y, f"Page {doc.page}")
+        page = f"Page {doc.page}"
+        canvas.drawRightString(page_w - margin, y, page)
+        room = page_w - 2 * margin - canvas.stringWidth(page, regular, 10) - 4 * mm
+        size, left = _fit_footer(footer_left, room, lambda text, pt: canvas.stringWidth(text, regular, pt))
+        canvas.setFont(regular, size)
+        canvas.drawString(margin, y, left)
+        canvas.setFont(regular, 10)
         canvas.drawString(margin, y - 4.5 * mm, footer_note)
         if credit:
             size = 8.0
@@ -473,6 +478,23 @@ def _build(story: list, title: str, subject: str, keywords: list[str], author: s
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue(), doc.page
+
+
+def _fit_footer(text: str, room: float, width) -> tuple[float, str]:
+    """The footer's left line and its size (10 pt, down to 7.5) so that it ends before the
+    page number: a long clinic name is cut with an ellipsis, the app's and the catalog's
+    versions after it are kept. ``width(text, pt)`` measures a text.
+    """
+    size = 10.0
+    while size > 7.5 and width(text, size) > room:
+        size -= 0.5
+    if width(text, size) <= room:
+        return size, text
+    head, sep, tail = text.partition(" · IMS Atlas ")
+    tail = sep + tail if sep else ""
+    while head and width(head.rstrip() + "…" + tail, size) > room:
+        head = head[:-1]
+    return size, (head.rstrip() + "…" + tail) if head else tail.removeprefix(" · ")
 
 
 def _fitted(story: list, meta: dict) -> tuple[bytes, int]:

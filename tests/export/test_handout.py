@@ -356,3 +356,30 @@ def test_a_widow_is_let_stand_rather_than_a_picture_given_up(catalog, tmp_path):
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
     assert len(images.strip().splitlines()) - 2 == 2, images  # (two header lines)
     assert _pages(out) == 2
+
+
+@needs_poppler
+def test_a_long_clinic_name_leaves_the_page_number_and_the_versions_readable(tmp_path):
+    """The footer's left line (clinic, app and catalog versions) ends before "Page 1", inside
+    the margin, however long the clinic's name: it is printed smaller, then cut."""
+    from ims_atlas.core.plain_text import MAX_CLINIC_NAME
+    from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    name = ("Clínica São José de Fisioterapia e Reabilitação Integrada, Unidade Centro, Avenida Paulista "
+            "1000, São Paulo, Brasil")[:MAX_CLINIC_NAME]
+    content = HandoutContent(
+        condition_id="x", title="Sore elbow", side="right", side_words="right side", lay_name="Sore", clinical_name="",
+        explanation="Words.", segments=("C6",), core_segments=(), roots_text=Cited("roots"),
+        local=(TargetLine("Muscle", "Musculus", "", "n"),), paraspinal=(TargetLine("Beside the spine at C5-C6", "Multifidus", "", "x"),),
+        about_ims=(), expect=(Cited("Expect this."),), safety=(), evidence=(), call_if=(Cited("Call."),))
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures((1600, 900)), ClinicHeader(name), catalog_version="2026.11.0"))
+    box = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', box)]
+    page = next(w for w in words if w[3] == "Page")
+    line = [w for w in words if abs(w[1] - page[1]) < 3 and w is not page and w[3] != "1"]
+    assert any(w[3] == "Clínica" for w in line) and any(w[3] == "2026.11.0" for w in line), [w[3] for w in line]
+    assert max(w[2] for w in line) < page[0] - 5, (max(w[2] for w in line), page[0])
