@@ -578,14 +578,17 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     )
     pdf = b""
     tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
-    # Each layout is tried without a widow first; one is let stand rather than a picture shrink.
+    # The first layout that fits is made again without a widow if it still fits so; a widow is
+    # let stand rather than a picture shrink. (Without widows a page never holds more, so the
+    # layouts that do not fit are tried once.)
     loose = _styles(fonts, widows=True)
     for layout in tries:
-        for st in (styles, loose):
-            story = _patient_story(content, list(pictures), clinic, patient_name, date_text, st, width, layout)
-            pdf, pages = _fitted(story, meta)
-            if pages <= MAX_PATIENT_PAGES:
-                return pdf
+        story = _patient_story(content, list(pictures), clinic, patient_name, date_text, loose, width, layout)
+        pdf, pages = _fitted(story, meta)
+        if pages <= MAX_PATIENT_PAGES:
+            story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, layout)
+            strict, pages = _fitted(story, meta)
+            return strict if pages <= MAX_PATIENT_PAGES else pdf
     # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
     # fewer muscles (the clinician sheet has them all), never the print size.
     clinic = replace(clinic, note="")
