@@ -241,6 +241,8 @@ class _Layout:
     list_as_bullets: bool = True
     about_ims: bool = True
     help_as_bullets: bool = True
+    #: What to tell the practitioner as bullets; None: as the muscles are listed.
+    tell_as_bullets: bool | None = None
     #: Where the pictures go: after "where the needles go" (0), after "what to expect" (1),
     #: before "when to get help" (2), at the end (3); a later place fills the room a page
     #: break leaves.
@@ -401,7 +403,7 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         story.append(pictures_here)
     if content.tell_us:
         story += _heading("Before your treatment, tell your practitioner if", styles)
-        if layout.list_as_bullets:
+        if layout.list_as_bullets if layout.tell_as_bullets is None else layout.tell_as_bullets:
             story += [Paragraph(escape(_capital(c.text)), styles["bullet"], bulletText="•") for c in content.tell_us]
         else:
             story.append(Paragraph(_capital(" <b>·</b> ".join(escape(c.text) for c in content.tell_us)) + ".", styles["body"]))
@@ -578,17 +580,22 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     )
     pdf = b""
     tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
-    # The first layout that fits is made again without a widow if it still fits so; a widow is
-    # let stand rather than a picture shrink. (Without widows a page never holds more, so the
-    # layouts that do not fit are tried once.)
+    # The first layout that fits is made again, better, where it still fits so: the list of
+    # what to tell the practitioner as bullets (a checklist reads more easily than a run-on
+    # paragraph), and without a widow; a widow is let stand rather than a picture shrink.
+    # (Neither ever makes a page hold more, so the layouts that do not fit are tried once.)
     loose = _styles(fonts, widows=True)
     for layout in tries:
         story = _patient_story(content, list(pictures), clinic, patient_name, date_text, loose, width, layout)
         pdf, pages = _fitted(story, meta)
         if pages <= MAX_PATIENT_PAGES:
-            story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, layout)
-            strict, pages = _fitted(story, meta)
-            return strict if pages <= MAX_PATIENT_PAGES else pdf
+            better = [replace(layout, tell_as_bullets=True)] if not layout.list_as_bullets and content.tell_us else []
+            for best in (*better, layout):
+                story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, best)
+                strict, pages = _fitted(story, meta)
+                if pages <= MAX_PATIENT_PAGES:
+                    return strict
+            return pdf
     # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
     # fewer muscles (the clinician sheet has them all), never the print size.
     clinic = replace(clinic, note="")

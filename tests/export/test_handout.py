@@ -383,3 +383,27 @@ def test_a_long_clinic_name_leaves_the_page_number_and_the_versions_readable(tmp
     line = [w for w in words if abs(w[1] - page[1]) < 3 and w is not page and w[3] != "1"]
     assert any(w[3] == "Clínica" for w in line) and any(w[3] == "2026.11.0" for w in line), [w[3] for w in line]
     assert max(w[2] for w in line) < page[0] - 5, (max(w[2] for w in line), page[0])
+
+
+@needs_poppler
+def test_what_to_tell_the_practitioner_keeps_its_bullets_where_the_page_has_room(catalog, tmp_path):
+    """Plantar heel pain's muscles run on in one paragraph to keep both pictures, but page 2
+    has room for the checklist of what to tell the practitioner as bullets, one item a line,
+    not run on with dots."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    content = handout_content(treatment_plan(catalog, None, "plantar_heel_pain", "right"), catalog)
+    out = tmp_path / "heel.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures((1600, 900)), ClinicHeader("Riverside Physio"), "Jane Example",
+                                "7 December 2026"))
+    text = _text(out)
+    assert "(Flexor hallucis brevis); " in text  # the muscles run on
+    assert " · you " not in text
+    lines = [line.strip() for line in subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                                                     text=True, check=True).stdout.splitlines()]
+    for c in content.tell_us:
+        start = c.text[:1].upper() + c.text[1:30]
+        assert any(line.startswith("•") and start in line for line in lines), start
+    assert _pages(out) == 2
