@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PIL import Image
 
 from ims_atlas.anatomy.credit import anatomy_credit_long
@@ -37,7 +38,8 @@ from ims_atlas.export.handout_pdf import (
 from ims_atlas.export.image_export import check_state
 from ims_atlas.export.pictures import Shot, extent_aspect, take
 from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
-from ims_atlas.scene.picture import picture_for
+from ims_atlas.scene.picture import Picture, picture_for
+from ims_atlas.scene.target_views import VIEW_WORDS
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
@@ -133,6 +135,35 @@ def picture_size_for(points, direction) -> tuple[int, int]:
     return TALL_PICTURE_SIZE if aspect is not None and aspect < 1 / 1.2 else PICTURE_SIZE
 
 
+def seen_from(picture: Picture, direction=None) -> str:
+    """Where a shot of ``picture`` along ``direction`` (focus -> eye; None: the picture's own)
+    is seen from, for its caption ("from the front"), or "" when it looks in from an angle.
+
+    The two close-ups may look from opposite sides (the muscles from the front, the spine from
+    behind), so that the treated side lies left in one and right in the other: the captions
+    say which is which.
+    """
+    own = direction is None
+    direction = picture.direction if own else direction
+    if direction is None:
+        return ""
+    if own and picture.views and picture.views[0].direction == direction and picture.views[0].name in VIEW_WORDS:
+        return VIEW_WORDS[picture.views[0].name]  # its name knows an inner side from a left side
+    d = np.asarray(direction, dtype=float)
+    d = d / (np.linalg.norm(d) or 1.0)
+    axis = int(np.argmax(np.abs(d)))
+    if abs(d[axis]) < 0.8:
+        return ""
+    # The model frame: -Y is the front, +X the subject's left, +Z up.
+    words = {(0, True): "from the left side", (0, False): "from the right side", (1, True): "from behind",
+             (1, False): "from the front", (2, True): "from above", (2, False): "from below"}
+    return words[(axis, bool(d[axis] > 0))]
+
+
+def _seen(words: str) -> str:
+    return f", seen {words}" if words else ""
+
+
 def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, options: HandoutOptions = HandoutOptions(),
                   scene: OffscreenScene | None = None) -> Handout:
     """Render the pictures and lay out the handout for ``state``'s condition; nothing is written.
@@ -167,15 +198,15 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
         shots = [
             (Shot(frame_ids=local_ids, marker_roles=("local",), margin=1.1),
              annotation_for(picture, state, catalog, manifest, roles=("local",)), local_size,
-             f"Needle points in the muscles (orange dots), {side}."),
+             f"Needle points in the muscles (orange dots), {side}{_seen(seen_from(picture))}."),
             (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
              annotation_for(picture, state, catalog, manifest, roles=("paraspinal",)), PICTURE_SIZE,
-             f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots, seen from behind; "
-             "spinal levels in yellow."),
+             f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots"
+             f"{_seen(seen_from(picture, BEHIND))}; spinal levels in yellow."),
         ]
         if options.overview:
             shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
-                          "The whole plan, from behind."))
+                          f"The whole plan{_seen(seen_from(picture))}."))
         pictures = tuple(HandoutPicture(take(scene, picture, annotation, size, style, shot).image, caption)
                          for shot, annotation, size, caption in shots)
         wrong = scene.wrong_in(picture)

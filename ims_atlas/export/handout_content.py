@@ -102,6 +102,29 @@ def and_list(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def spine_words(levels) -> tuple[str, str]:
+    """Where beside the spine, in a patient's words, and a sentence for the words a patient may
+    not know: ``["L5-S1", "the S1 foramen"]`` -> ``("at L5-S1, and over the S1 opening",
+    "The S1 opening is in the sacrum, the bone at the base of the spine.")``.
+
+    A level is a paraspinal level as the handout's lines name it ("C5-C6", "occiput-C1",
+    "the S1 foramen").
+    """
+    levels = [level.removeprefix("the ") for level in levels]
+    joints = [level for level in levels if not level.endswith(" foramen")]
+    foramina = [level.removesuffix(" foramen") for level in levels if level.endswith(" foramen")]
+    parts = [f"at {and_list(joints)}"] if joints else []
+    notes = []
+    if foramina:
+        many = len(foramina) > 1
+        parts.append(f"over the {and_list(foramina)} opening{'s' if many else ''}")
+        notes.append(f"The {and_list(foramina)} opening{'s are' if many else ' is'} in the sacrum, the bone at the "
+                     "base of the spine.")
+    if any(level.lower().startswith("occiput") for level in joints):
+        notes.append("Occiput-C1 is where the skull meets the top of the spine.")
+    return ", and ".join(parts), " ".join(notes)
+
+
 class _Citations:
     """Numbers sources in order of first citation."""
 
@@ -164,16 +187,18 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog, undrawn: frozenset[st
                                      f"for the {p.segment} nerve root", "both sides" if show_side else ""))
     rs = c.root_segments
     core = f" (mainly {and_list(plan.core_segments)})" if plan.core_segments else ""
-    roots_text = cites.cite(
-        f"The nerve roots involved are {and_list(plan.segments)}{core}. {rs.rationale}", rs.sources)
-    about = tuple(cites.statement(s) for s in ABOUT_IMS)
-    expect = tuple(cites.statement(s) for s in WHAT_TO_EXPECT)
-    safety = tuple(cites.cite(n.text, n.sources) for n in plan.safety)
+    # Cited in the order the clinician sheet prints them (the handout prints no numbers), so
+    # that the sheet's references are numbered in order of first citation.
     red_flags = tuple(cites.cite(f"{r.title}: {r.signs} {r.action}", r.sources) for r in plan.red_flags)
     screening = tuple(cites.cite(f"{s.title} ({s.kind}): {s.text}", s.sources) for s in plan.contraindications)
     tell_us = tuple(cites.cite(s.patient_text, s.sources) for s in plan.contraindications
                     if s.kind != "hazard" and s.patient_text.strip())
     call_if = tuple(cites.cite(r.patient_text, r.sources) for r in plan.red_flags if r.patient_text.strip())
+    roots_text = cites.cite(
+        f"The nerve roots involved are {and_list(plan.segments)}{core}. {rs.rationale}", rs.sources)
+    safety = tuple(cites.cite(n.text, n.sources) for n in plan.safety)
+    about = tuple(cites.statement(s) for s in ABOUT_IMS)
+    expect = tuple(cites.statement(s) for s in WHAT_TO_EXPECT)
     evidence = []
     if c.evidence_note:
         evidence.append(Cited(c.evidence_note))

@@ -32,7 +32,7 @@ from ims_atlas.core.plain_text import (
     one_line,
 )
 from ims_atlas.export.fonts import font_file
-from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine, and_list
+from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine, and_list, spine_words
 from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
@@ -118,12 +118,16 @@ def unprintable(texts, fonts: tuple[str, ...] | None = None) -> str | None:
             f"each is shown as {SUBSTITUTE}")
 
 
-def _styles(fonts: tuple[str, str, str]) -> dict:
+def _styles(fonts: tuple[str, str, str], widows: bool = False) -> dict:
+    """The paragraph styles. No paragraph leaves its first line alone at the foot of a page (an
+    orphan), nor, unless ``widows``, its last line alone at the top of one (a widow: "in that
+    report)." above the pictures reads as a stray fragment).
+    """
     from reportlab.lib.styles import ParagraphStyle
 
     regular, bold, italic = fonts
     base = ParagraphStyle("body", fontName=regular, fontSize=BODY_PT, leading=BODY_PT * 1.25, textColor=INK,
-                          spaceAfter=4)
+                          spaceAfter=4, allowWidows=int(widows), allowOrphans=0)
     return {
         "body": base,
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=16, bulletIndent=2, spaceAfter=3),
@@ -131,6 +135,9 @@ def _styles(fonts: tuple[str, str, str]) -> dict:
         "sub": ParagraphStyle("sub", parent=base, fontSize=15, leading=19, textColor=SOFT, spaceAfter=4),
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=16, leading=20, spaceBefore=7, spaceAfter=3,
                              textColor=ACCENT, keepWithNext=1),
+        # The patient's pages' headings: :func:`_heading` keeps room for the text under them.
+        "h2_flow": ParagraphStyle("h2_flow", parent=base, fontName=bold, fontSize=16, leading=20, spaceBefore=7,
+                                  spaceAfter=3, textColor=ACCENT),
         "clinic": ParagraphStyle("clinic", parent=base, fontName=bold, fontSize=19, leading=23, spaceAfter=2),
         "contact": ParagraphStyle("contact", parent=base, fontSize=12, leading=15, textColor=SOFT, spaceAfter=0),
         "contact_right": ParagraphStyle("contact_right", parent=base, fontSize=12, leading=15, textColor=SOFT,
@@ -234,6 +241,8 @@ class _Layout:
     list_as_bullets: bool = True
     about_ims: bool = True
     help_as_bullets: bool = True
+    #: What to tell the practitioner as bullets; None: as the muscles are listed.
+    tell_as_bullets: bool | None = None
     #: Where the pictures go: after "where the needles go" (0), after "what to expect" (1),
     #: before "when to get help" (2), at the end (3); a later place fills the room a page
     #: break leaves.
@@ -335,6 +344,20 @@ def _side_by_side(left: list, right: list, right_w: float, width: float):
     return table
 
 
+def _heading(text: str, styles: dict) -> list:
+    """A heading of the patient's pages, moved to the next page with what follows it when
+    fewer than two lines of text would fit under it. (ReportLab's ``keepWithNext`` would
+    move the whole of the next paragraph: a long explanation would leave the first page
+    empty and the handout a page longer.)
+    """
+    from reportlab.platypus import CondPageBreak, Paragraph
+
+    h2, body = styles["h2"], styles["body"]
+    room = CondPageBreak(h2.spaceBefore + h2.leading + h2.spaceAfter + 2 * body.leading)
+    room._SPACETRANSFER = True  # the space after the paragraph above still merges with the heading's
+    return [room, Paragraph(text, styles["h2_flow"])]
+
+
 def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clinic: ClinicHeader, patient_name: str,
                    date_text: str, styles: dict, width: float, layout: _Layout) -> list:
     from reportlab.lib import colors
@@ -346,7 +369,7 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
     story: list = [*_header(clinic, styles, width), *_patient_box(patient_name, date_text, styles, width),
                    *_title(content, styles)]
 
-    story.append(Paragraph("What is it?", styles["h2"]))
+    story += _heading("What is it?", styles)
     explanation = Paragraph(escape(content.explanation), styles["body"])
     if overview is not None:
         side_w = 50 * mm
@@ -355,31 +378,32 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
     else:
         story.append(explanation)
 
-    story.append(Paragraph("Where the needles go, and why", styles["h2"]))
+    story += _heading("Where the needles go, and why", styles)
     lead = f"<b>In the muscles</b> that are tight and tender ({escape(content.side_words)})"
     if layout.list_as_bullets:
         story.append(Paragraph(lead + ":", styles["body"]))
         story += [Paragraph(_plain(t), styles["bullet"], bulletText="•") for t in content.local]
     else:
         story.append(Paragraph(lead + ": " + "; ".join(_plain(t) for t in content.local) + ".", styles["body"]))
-    levels = and_list([p.plain.removeprefix("Beside the spine at ") for p in content.paraspinal])
+    where, words = spine_words(p.plain.removeprefix("Beside the spine at ") for p in content.paraspinal)
     muscles = and_list(content.paraspinal_muscles) or "muscles beside the spine"
     story.append(Paragraph(
-        f"<b>Beside the spine</b> at {escape(levels)} ({escape(muscles)}), where the "
-        f"{escape(and_list(content.segments))} nerve roots leave the spine.", styles["body"]))
+        f"<b>Beside the spine</b> {escape(where)} ({escape(muscles)}), where the "
+        f"{escape(and_list(content.segments))} nerve roots leave the spine." + (f" {escape(words)}" if words else ""),
+        styles["body"]))
     if layout.about_ims and content.about_ims:
         story.append(Paragraph(escape(" ".join(c.text for c in content.about_ims)), styles["body"]))
     pictures_here = _picture_row(row, width, layout.picture_height_mm * mm, styles) if row else None
     if pictures_here is not None and layout.pictures_at == 0:
         story.append(pictures_here)
 
-    story.append(Paragraph("What to expect", styles["h2"]))
+    story += _heading("What to expect", styles)
     story += [Paragraph(escape(c.text), styles["bullet"], bulletText="•") for c in content.expect]
     if pictures_here is not None and layout.pictures_at == 1:
         story.append(pictures_here)
     if content.tell_us:
-        story.append(Paragraph("Before your treatment, tell your practitioner if", styles["h2"]))
-        if layout.list_as_bullets:
+        story += _heading("Before your treatment, tell your practitioner if", styles)
+        if layout.list_as_bullets if layout.tell_as_bullets is None else layout.tell_as_bullets:
             story += [Paragraph(escape(_capital(c.text)), styles["bullet"], bulletText="•") for c in content.tell_us]
         else:
             story.append(Paragraph(_capital(" <b>·</b> ".join(escape(c.text) for c in content.tell_us)) + ".", styles["body"]))
@@ -406,7 +430,7 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         story.append(pictures_here)
     story.append(box)
     if clinic.note.strip():
-        story.append(Paragraph(f"A note from {escape(clinic.name) or 'your clinic'}", styles["h2"]))
+        story += _heading(f"A note from {escape(clinic.name) or 'your clinic'}", styles)
         story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
     if pictures_here is not None and layout.pictures_at == 3:
         story.append(pictures_here)
@@ -433,8 +457,13 @@ def _build(story: list, title: str, subject: str, keywords: list[str], author: s
         canvas.setFont(regular, 10)
         canvas.setFillColor(colors.HexColor(SOFT))
         y = (15 if credit else 11) * mm
-        canvas.drawString(margin, y, footer_left)
-        canvas.drawRightString(page_w - margin, y, f"Page {doc.page}")
+        page = f"Page {doc.page}"
+        canvas.drawRightString(page_w - margin, y, page)
+        room = page_w - 2 * margin - canvas.stringWidth(page, regular, 10) - 4 * mm
+        size, left = _fit_footer(footer_left, room, lambda text, pt: canvas.stringWidth(text, regular, pt))
+        canvas.setFont(regular, size)
+        canvas.drawString(margin, y, left)
+        canvas.setFont(regular, 10)
         canvas.drawString(margin, y - 4.5 * mm, footer_note)
         if credit:
             size = 8.0
@@ -451,6 +480,36 @@ def _build(story: list, title: str, subject: str, keywords: list[str], author: s
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue(), doc.page
+
+
+def _fit_footer(text: str, room: float, width) -> tuple[float, str]:
+    """The footer's left line and its size (10 pt, down to 7.5) so that it ends before the
+    page number: a long clinic name is cut with an ellipsis, the app's and the catalog's
+    versions after it are kept. ``width(text, pt)`` measures a text.
+    """
+    size = 10.0
+    while size > 7.5 and width(text, size) > room:
+        size -= 0.5
+    if width(text, size) <= room:
+        return size, text
+    head, sep, tail = text.partition(" · IMS Atlas ")
+    tail = sep + tail if sep else ""
+    while head and width(head.rstrip() + "…" + tail, size) > room:
+        head = head[:-1]
+    return size, (head.rstrip() + "…" + tail) if head else tail.removeprefix(" · ")
+
+
+def _fitted(story: list, meta: dict) -> tuple[bytes, int]:
+    """:func:`_build` for a try at the patient's pages; a story with a part taller than a page
+    (a long explanation beside the overview picture: a table row never splits) counts as one
+    that does not fit, so that the next layout is tried.
+    """
+    from reportlab.platypus.doctemplate import LayoutError
+
+    try:
+        return _build(story, **meta)
+    except LayoutError:
+        return b"", MAX_PATIENT_PAGES + 1
 
 
 def _footer_left(clinic: ClinicHeader, catalog_version: str) -> str:
@@ -521,10 +580,21 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     )
     pdf = b""
     tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
+    # The first layout that fits is made again, better, where it still fits so: the list of
+    # what to tell the practitioner as bullets (a checklist reads more easily than a run-on
+    # paragraph), and without a widow; a widow is let stand rather than a picture shrink.
+    # (Neither ever makes a page hold more, so the layouts that do not fit are tried once.)
+    loose = _styles(fonts, widows=True)
     for layout in tries:
-        story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, layout)
-        pdf, pages = _build(story, **meta)
+        story = _patient_story(content, list(pictures), clinic, patient_name, date_text, loose, width, layout)
+        pdf, pages = _fitted(story, meta)
         if pages <= MAX_PATIENT_PAGES:
+            better = [replace(layout, tell_as_bullets=True)] if not layout.list_as_bullets and content.tell_us else []
+            for best in (*better, layout):
+                story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, best)
+                strict, pages = _fitted(story, meta)
+                if pages <= MAX_PATIENT_PAGES:
+                    return strict
             return pdf
     # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
     # fewer muscles (the clinician sheet has them all), never the print size.
@@ -535,9 +605,9 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         if keep < len(content.local):
             rest = len(content.local) - keep
             local += (TargetLine(f"and {rest} more muscle{'s' if rest > 1 else ''}", "listed on the clinician sheet", "", ""),)
-        story = _patient_story(replace(content, local=local), [], clinic, patient_name, date_text, styles, width,
+        story = _patient_story(replace(content, local=local), [], clinic, patient_name, date_text, loose, width,
                                _LAYOUTS[-1])
-        pdf, pages = _build(story, **meta)
+        pdf, pages = _fitted(story, meta)
         return pdf if pages <= MAX_PATIENT_PAGES else None
 
     low, high, best = 0, len(content.local), None  # the most muscles that fit, by bisection

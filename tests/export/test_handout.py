@@ -109,6 +109,29 @@ def test_the_clinician_sheet_has_the_references_and_the_safety_text(handout, cat
 
 
 @needs_poppler
+def test_the_picture_captions_say_where_they_are_seen_from(handout):
+    text = _text(handout[0])
+    # Tennis elbow's muscles are seen from the front (the right arm on the left of the
+    # picture), the spine from behind (the right side on the right).
+    assert "Needle points in the muscles (orange dots), right side, seen from the front." in text
+    assert "nerve roots, seen from behind; spinal levels in yellow." in text
+
+
+@needs_poppler
+def test_the_clinician_sheet_numbers_its_references_in_the_order_it_cites_them(handout):
+    """Read top to bottom, the sheet's first citation is [1], and each new number is the next
+    one: a clinician looking up [1] finds the first source the sheet leans on."""
+    body, _, references = _text(handout[2]).partition(" References ")
+    firsts = []
+    for group in re.findall(r"\[(\d+(?:, \d+)*)\]", body):
+        for n in map(int, group.split(", ")):
+            if n not in firsts:
+                firsts.append(n)
+    assert firsts == list(range(1, len(firsts) + 1)), firsts[:12]
+    assert re.search(rf"\b{len(firsts)}\. ", references) and not re.search(rf"\b{len(firsts) + 1}\. [A-Z]", references)
+
+
+@needs_poppler
 def test_every_page_of_the_handout_and_the_clinician_sheet_credits_the_anatomy(handout, manifest):
     """The handout's pictures show the anatomy: each page's foot of both PDFs names its data
     package, version and licence, and the structures authored here."""
@@ -240,3 +263,147 @@ def test_a_whole_body_plan_still_fits_on_two_pages(tmp_path):
     text = _text(out)
     assert re.search(r"and \d+ more muscles \(listed on the clinician sheet\)", text) and "Muscle number 0" in text
     assert "When to get help" in text and "1 Road" in text  # the safety words and the clinic stay
+
+
+def _dummy_pictures(local_size=(1600, 1450)):
+    """Pictures of the handout's own aspects: the page holds a picture by its aspect, so a
+    blank one lays the page out as a rendered one does."""
+    from ims_atlas.export.handout_pdf import HandoutPicture
+
+    return (HandoutPicture(Image.new("RGB", local_size), "Needle points in the muscles (orange dots), right side."),
+            HandoutPicture(Image.new("RGB", (1600, 900)), "Beside the spine (blue squares), seen from behind."),
+            HandoutPicture(Image.new("RGB", (800, 1200)), "The whole plan."))
+
+
+@needs_poppler
+@pytest.mark.parametrize("condition_id", ["golfers_elbow", "subacromial_pain"])
+def test_no_page_of_the_handout_starts_with_the_last_line_of_a_paragraph(catalog, tmp_path, condition_id):
+    """A bullet's last line alone at the top of page 2 ("in that report).") reads as a stray
+    fragment: a paragraph carries at least two of its lines over, or none, where the pages
+    have room for it."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    content = handout_content(treatment_plan(catalog, None, condition_id, "right"), catalog)
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures(), ClinicHeader("Riverside Physio"), "Jane Example",
+                                "7 December 2026"))
+    paragraphs = [re.sub(r"\s+", " ", c.text) for c in (*content.expect, *content.tell_us, *content.call_if)]
+    paragraphs.append(re.sub(r"\s+", " ", content.explanation))
+    for n in range(2, _pages(out) + 1):
+        page = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        first = next(line.strip() for line in page.splitlines() if line.strip())
+        widowed = [p for p in paragraphs if p.endswith(first) and p != first]
+        assert not widowed, (n, first)
+
+
+@needs_poppler
+def test_a_long_explanation_starts_on_the_first_page(tmp_path):
+    """A clinic's own catalog may explain a condition at length: the explanation runs on from
+    under its heading on page 1 (it is not moved whole to page 2, leaving page 1 empty and
+    the handout three pages long, which could not be made at all)."""
+    from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    explanation = " ".join(f"Sentence {i} of a long explanation of the pain." for i in range(60))
+    content = HandoutContent(
+        condition_id="long", title="Long-explained pain", side="right", side_words="right side", lay_name="Sore",
+        clinical_name="", explanation=explanation, segments=("C5", "C6"), core_segments=(), roots_text=Cited("roots"),
+        local=tuple(TargetLine(f"Muscle {i}", f"Musculus {i}", "", "n") for i in range(4)),
+        paraspinal=(TargetLine("Beside the spine at C4-C5", "Multifidus", "", "x"),), about_ims=(Cited("About IMS."),),
+        expect=(Cited("Expect this."),), safety=(), evidence=(), tell_us=(Cited("you have a cold"),),
+        call_if=(Cited("Call if this happens."),), paraspinal_muscles=("multifidus",))
+    out = tmp_path / "long.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures((1600, 900)), ClinicHeader("Clinic")))
+    assert _pages(out) <= 2
+    first = _text_page(out, 1)
+    assert "What is it? Sentence 0 of a long explanation" in first
+    assert "Sentence 59" in _text(out) and "Muscle 3" in _text(out) and "When to get help" in _text(out)
+
+
+@needs_poppler
+def test_the_sacral_levels_are_named_in_plain_words(catalog, tmp_path):
+    """Sciatica's needles go over the S1 and S2 foramina: the patient reads of openings in the
+    sacrum, the bone at the base of the spine, not of a "foramen"."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    content = handout_content(treatment_plan(catalog, None, "sciatica", "right"), catalog)
+    assert any(p.plain.endswith("S1 foramen") for p in content.paraspinal)  # the clinician sheet keeps the word
+    out = tmp_path / "sciatica.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures(), ClinicHeader("Riverside Physio")))
+    text = _text(out)
+    assert "foramen" not in text.lower()
+    assert "over the S1 and S2 openings" in text
+    assert "The S1 and S2 openings are in the sacrum, the bone at the base of the spine." in text
+
+
+@needs_poppler
+def test_a_widow_is_let_stand_rather_than_a_picture_given_up(catalog, tmp_path):
+    """Knee pain's words fill the two pages to the line: carrying a second line over would
+    cost the spine's picture, so the lone line stays and both pictures are printed."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    content = handout_content(treatment_plan(catalog, None, "knee_pain", "right"), catalog)
+    out = tmp_path / "knee.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures(), ClinicHeader("Riverside Physio"), "Jane Example",
+                                "7 December 2026"))
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) - 2 == 2, images  # (two header lines)
+    assert _pages(out) == 2
+
+
+@needs_poppler
+def test_a_long_clinic_name_leaves_the_page_number_and_the_versions_readable(tmp_path):
+    """The footer's left line (clinic, app and catalog versions) ends before "Page 1", inside
+    the margin, however long the clinic's name: it is printed smaller, then cut."""
+    from ims_atlas.core.plain_text import MAX_CLINIC_NAME
+    from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    name = ("Clínica São José de Fisioterapia e Reabilitação Integrada, Unidade Centro, Avenida Paulista "
+            "1000, São Paulo, Brasil")[:MAX_CLINIC_NAME]
+    content = HandoutContent(
+        condition_id="x", title="Sore elbow", side="right", side_words="right side", lay_name="Sore", clinical_name="",
+        explanation="Words.", segments=("C6",), core_segments=(), roots_text=Cited("roots"),
+        local=(TargetLine("Muscle", "Musculus", "", "n"),), paraspinal=(TargetLine("Beside the spine at C5-C6", "Multifidus", "", "x"),),
+        about_ims=(), expect=(Cited("Expect this."),), safety=(), evidence=(), call_if=(Cited("Call."),))
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures((1600, 900)), ClinicHeader(name), catalog_version="2026.11.0"))
+    box = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', box)]
+    page = next(w for w in words if w[3] == "Page")
+    line = [w for w in words if abs(w[1] - page[1]) < 3 and w is not page and w[3] != "1"]
+    assert any(w[3] == "Clínica" for w in line) and any(w[3] == "2026.11.0" for w in line), [w[3] for w in line]
+    assert max(w[2] for w in line) < page[0] - 5, (max(w[2] for w in line), page[0])
+
+
+@needs_poppler
+def test_what_to_tell_the_practitioner_keeps_its_bullets_where_the_page_has_room(catalog, tmp_path):
+    """Plantar heel pain's muscles run on in one paragraph to keep both pictures, but page 2
+    has room for the checklist of what to tell the practitioner as bullets, one item a line,
+    not run on with dots."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    content = handout_content(treatment_plan(catalog, None, "plantar_heel_pain", "right"), catalog)
+    out = tmp_path / "heel.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures((1600, 900)), ClinicHeader("Riverside Physio"), "Jane Example",
+                                "7 December 2026"))
+    text = _text(out)
+    assert "(Flexor hallucis brevis); " in text  # the muscles run on
+    assert " · you " not in text
+    lines = [line.strip() for line in subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                                                     text=True, check=True).stdout.splitlines()]
+    for c in content.tell_us:
+        start = c.text[:1].upper() + c.text[1:30]
+        assert any(line.startswith("•") and start in line for line in lines), start
+    assert _pages(out) == 2

@@ -165,6 +165,39 @@ def test_extent_aspect_and_handout_picture_shape():
     assert picture_size_for(arms, behind) == PICTURE_SIZE
 
 
+def test_the_levels_beside_the_spine_in_a_patients_words():
+    from ims_atlas.export.handout_content import spine_words
+
+    assert spine_words(["C4-C5", "C5-C6"]) == ("at C4-C5 and C5-C6", "")
+    where, words = spine_words(["L4-L5", "L5-S1", "the S1 foramen", "the S2 foramen"])
+    assert where == "at L4-L5 and L5-S1, and over the S1 and S2 openings" and "foramen" not in where + words
+    assert words == "The S1 and S2 openings are in the sacrum, the bone at the base of the spine."
+    assert spine_words(["the S1 foramen"]) == ("over the S1 opening",
+                                               "The S1 opening is in the sacrum, the bone at the base of the spine.")
+    assert spine_words(["occiput-C1", "C1-C2"])[1] == "Occiput-C1 is where the skull meets the top of the spine."
+
+
+def test_handout_captions_say_where_each_picture_is_seen_from():
+    """The muscles' close-up often looks from the front and the spine's from behind, so the
+    treated arm lies on the left of one and the right of the other: each caption says which."""
+    from ims_atlas.export.handout import BEHIND, seen_from
+    from ims_atlas.scene.picture import Picture
+    from ims_atlas.scene.plan import HighlightPlan
+    from ims_atlas.scene.target_views import TargetView
+
+    front = Picture(HighlightPlan({}), direction=(0.0, -1.0, 0.0))
+    assert seen_from(front) == "from the front"
+    assert seen_from(front, BEHIND) == "from behind"  # a little above: still from behind
+    assert seen_from(front, (-1.0, 0.0, 0.0)) == "from the right side"  # +X is the subject's left
+    assert seen_from(front, (1.0, 0.0, 0.0)) == "from the left side"
+    assert seen_from(front, (0.0, 0.0, -1.0)) == "from below"
+    assert seen_from(front, (0.6, -0.6, 0.5)) == ""  # from an angle: no words rather than wrong ones
+    assert seen_from(Picture(HighlightPlan({}))) == ""
+    inner = Picture(HighlightPlan({}), direction=(1.0, 0.0, 0.0),
+                    views=(TargetView("medial-right", (1.0, 0.0, 0.0), (), "local"),))
+    assert seen_from(inner) == "from the inner side"  # the right leg's inner side, not "the left side"
+
+
 def test_every_picture_line_credits_the_anatomy_the_manifest_names(manifest):
     """The small line on every exported picture names the anatomy's data package, its version
     and licence (the manifest's ``source``), and the structures authored here when there are any.
