@@ -160,6 +160,24 @@ def seen_from(picture: Picture, direction=None) -> str:
     return words[(axis, bool(d[axis] > 0))]
 
 
+def muscles_view(picture: Picture):
+    """The view the handout's muscle picture is taken from: the one of ``picture``'s views
+    that shows most of its local targets (the first on a tie), or None without views.
+
+    A plan whose muscles face two ways is exported as two panels; the handout has one muscle
+    picture, so it looks from where most of them are seen: sciatica's hamstrings, calf and
+    buttock muscles from behind (9 of 11), not through the body from the front, where only
+    gluteus minimus and tibialis anterior are.
+    """
+    local = {t.key for t in picture.targets if t.role == "local"}
+    best = None
+    for view in picture.views:
+        shown = len(local & set(view.targets))
+        if shown and (best is None or shown > best[0]):
+            best = (shown, view)
+    return best[1] if best is not None else None
+
+
 def _seen(words: str) -> str:
     return f", seen {words}" if words else ""
 
@@ -193,12 +211,15 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
 
         scene = OffscreenScene(manifest, PICTURE_SIZE, PRINT_PALETTE)
     try:
-        local_size = picture_size_for(scene.frame_points_of(picture, local_ids, ("local",)), picture.direction)
+        view = muscles_view(picture)
+        direction = view.direction if view is not None else picture.direction
+        muscles_seen = (VIEW_WORDS.get(view.name, "") if view is not None else "") or seen_from(picture, direction)
+        local_size = picture_size_for(scene.frame_points_of(picture, local_ids, ("local",)), direction)
         # (how to frame it, what to write on it, its size, its caption)
         shots = [
-            (Shot(frame_ids=local_ids, marker_roles=("local",), margin=1.1),
+            (Shot(frame_ids=local_ids, marker_roles=("local",), direction=direction, margin=1.1),
              annotation_for(picture, state, catalog, manifest, roles=("local",)), local_size,
-             f"Needle points in the muscles (orange dots), {side}{_seen(seen_from(picture))}."),
+             f"Needle points in the muscles (orange dots), {side}{_seen(muscles_seen)}."),
             (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
              annotation_for(picture, state, catalog, manifest, roles=("paraspinal",)), PICTURE_SIZE,
              f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots"

@@ -292,3 +292,27 @@ def test_a_crowd_over_both_sides_of_the_body_is_parted_by_side():
     # A crowd on one side only has no parts to try: it is tried whole.
     right = tuple(k for k in points if k.endswith(":right"))
     assert side_parts(right, points, 719) == ()
+
+
+def test_the_handouts_muscle_picture_looks_from_where_most_muscles_are_seen():
+    """A plan exported as two panels has one muscle picture in the handout: it looks along the
+    view that shows most of the local targets (sciatica's buttock, thigh and calf muscles from
+    behind), not always along the first view (its front view shows two of them)."""
+    from ims_atlas.export.handout import muscles_view
+    from ims_atlas.scene.picture import Picture
+    from ims_atlas.scene.plan import HighlightPlan
+    from ims_atlas.scene.target_views import PictureTarget, TargetView
+
+    def target(key, role):
+        return PictureTarget(key, role, "right", (0.0, 0.0, 0.0))
+
+    targets = (target("local:a:right", "local"), target("local:b:right", "local"), target("local:c:right", "local"),
+               target("paraspinal:L5:right", "paraspinal"))
+    front = TargetView("anterior", (0.0, -1.0, 0.0), ("local:a:right",), "local")
+    behind = TargetView("posterior", (0.0, 1.0, 0.0), ("local:b:right", "local:c:right", "paraspinal:L5:right"), "spine")
+    assert muscles_view(Picture(HighlightPlan({}), targets=targets, views=(front, behind))) is behind
+    even = TargetView("posterior", (0.0, 1.0, 0.0), ("local:b:right", "paraspinal:L5:right"), "spine")
+    assert muscles_view(Picture(HighlightPlan({}), targets=targets, views=(front, even))) is front  # a tie: the first
+    spine_only = TargetView("posterior", (0.0, 1.0, 0.0), ("paraspinal:L5:right",), "all")
+    assert muscles_view(Picture(HighlightPlan({}), targets=targets[3:], views=(spine_only,))) is None
+    assert muscles_view(Picture(HighlightPlan({}))) is None
