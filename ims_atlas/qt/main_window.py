@@ -65,6 +65,10 @@ class MainWindow(QMainWindow):
         self._manifest = manifest
         self._catalog = catalog
         self._closed = False
+        #: ``(side, condition id)``: the side shown before a widespread condition turned the
+        #: picture to both sides, given back when the next condition is picked while that one
+        #: is still shown on both sides (None: the side shown is the user's own).
+        self._side_before_both: tuple[str, str] | None = None
         self.settings = settings or Settings()
         self._settings_file = settings_file
         self.state = AppState(ViewState(lay_names=self.settings.lay_names, labels=self.settings.labels,
@@ -112,7 +116,7 @@ class MainWindow(QMainWindow):
             flayout = QVBoxLayout(find)
             self.search_panel = SearchPanel(CatalogSearch(self._catalog), find)
             self.search_panel.picked.connect(self.pick)
-            self.search_panel.side_changed.connect(lambda side: self.state.update(side=side))
+            self.search_panel.side_changed.connect(self.choose_side)
             flayout.addWidget(self.search_panel)
             label = QLabel("&Segment (study):", find)
             flayout.addWidget(label)
@@ -290,7 +294,7 @@ class MainWindow(QMainWindow):
     def pick(self, kind: str, ident: str) -> None:
         """Show a search result: a condition's plan, a segment, or a muscle."""
         if kind == "condition":
-            self.state.update(condition_id=ident, segment=None, selection=None)
+            self.show_condition(ident)
         elif kind == "segment":
             self.show_segment(ident)
         elif kind == "muscle":
@@ -303,15 +307,33 @@ class MainWindow(QMainWindow):
 
     def show_condition(self, condition_id: str, side: str | None = None) -> None:
         """Highlight a condition's plan on a side; without one, on the side shown now, or for
-        widespread pain (fibromyalgia) on both sides.
+        widespread pain (fibromyalgia) on both sides, and the plan picked right after that on
+        the side shown before it (both sides were the widespread pain's, not the user's choice).
         """
         changes = {"condition_id": condition_id, "segment": None, "selection": None}
-        if not side and self._catalog is not None and self._catalog.has_condition(condition_id) \
+        now = self.state.current.side
+        if side:
+            self._side_before_both = None
+        elif self._catalog is not None and self._catalog.has_condition(condition_id) \
                 and self._catalog.condition(condition_id).widespread:
             side = "both"
+            if now != "both":
+                self._side_before_both = (now, condition_id)
+        elif self._side_before_both is not None:
+            # Both sides were for the widespread pain shown last, not chosen: the next plan is
+            # on the side that was shown before it.
+            before, widespread = self._side_before_both
+            self._side_before_both = None
+            if (self.state.current.condition_id, now) == (widespread, "both"):
+                side = before
         if side:
             changes["side"] = side
         self.state.update(**changes)
+
+    def choose_side(self, side: str) -> None:
+        """The side the user picked (the Side buttons): kept from now on."""
+        self._side_before_both = None
+        self.state.update(side=side)
 
     def show_segment(self, segment: str) -> None:
         """Light every muscle a segment supplies."""
