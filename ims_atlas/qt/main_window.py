@@ -44,6 +44,10 @@ from ims_atlas.scene.controller import SceneController, scene_theme
 from ims_atlas.scene.picture import picture_for
 from ims_atlas.scene.views import VIEWS
 
+#: The most a marker is drawn across on screen (pixels): about its size when a limb or the
+#: back fills a viewport; framed closer (a sole, a close-up, the wheel), it no longer grows.
+MARKER_MOST_PX = 20.0
+
 
 class MainWindow(QMainWindow):
     """IMS Atlas's window: search, the 3D anatomy, and the plan in plain words.
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.interactor = SceneWidget(self, auto_update=False, multi_samples=0, theme=scene_theme())
         self.setCentralWidget(self.interactor.interactor)
         self.scene = SceneController(self.interactor, manifest)
+        self.scene.set_marker_cap(MARKER_MOST_PX)
         self.camera = CameraMotion(self.scene, self, enabled=animate)
         self.mouse = SceneMouse(self.interactor, self.scene, self)
         self.mouse.clicked.connect(self.select)

@@ -89,6 +89,7 @@ class SceneController:
         # recomputes it at every camera move; at an outline's 1.5 px the line is the same.
         self._outlined: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
+        self._marker_cap: float | None = None  # pixels across (set_marker_cap)
         self._second: SecondViewport | None = None
         self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
         self._far_clips: tuple[FarSideClip, ...] = ()
@@ -223,6 +224,13 @@ class SceneController:
         """
         self._markers.set_scale(scale)
 
+    def set_marker_cap(self, pixels: float | None) -> None:
+        """Keep every viewport's marker shapes at most ``pixels`` across on screen, whatever
+        the camera (:meth:`MarkerOverlay.keep_within`, before each frame); None: their model
+        size always (an export sizes its own). The window sets it.
+        """
+        self._marker_cap = pixels
+
     def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
         """The colour, opacity and visibility a structure is drawn with now."""
         return self.blocks.block_style(structure_id)
@@ -248,9 +256,15 @@ class SceneController:
 
     def _before_frame(self) -> None:
         self._update_far()
-        _layout_below(self._markers, self._caption)
+        self._lay_out(self._markers, self._caption)
         if self._second is not None:
-            _layout_below(self._second.markers, self._second.caption)
+            self._lay_out(self._second.markers, self._second.caption)
+
+    def _lay_out(self, markers: MarkerOverlay, caption: ViewCaption | None) -> None:
+        """A viewport's markers sized and its labels laid out for the camera as it is now."""
+        if self._marker_cap is not None:
+            markers.keep_within(self._marker_cap)
+        _layout_below(markers, caption)
 
     def _set_captions(self, texts: tuple[str, ...]) -> None:
         """Caption the first viewport (and the second, while split) with ``texts`` ("": none)."""
@@ -349,7 +363,7 @@ class SceneController:
             self._markers.follow_viewport()
             self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
             self._second_observer = self._second.renderer.AddObserver(
-                "StartEvent", lambda *_: _layout_below(self._second.markers, self._second.caption))
+                "StartEvent", lambda *_: self._lay_out(self._second.markers, self._second.caption))
             self._far_clips = (FarSideClip(self._plotter.renderer, self._manifest),
                                FarSideClip(self._second.renderer, self._manifest))
         return self._second

@@ -1,6 +1,7 @@
 """What a review of the window's pictures found (issue 16, the window side): the side shown,
 the markers' size on screen, the labels' leaders."""
 
+import numpy as np
 from PyQt6.QtCore import Qt
 
 
@@ -41,3 +42,57 @@ def test_widespread_pain_from_the_search_box_is_on_both_sides_and_the_next_plan_
     window.search_panel.side_buttons["both"].click()
     _search(window, qtbot, "tennis elbow")
     assert window.state.current.side == "both"
+
+
+def _marker_widths(scene, second: bool) -> list[float]:
+    """How many pixels across each sphere marker of a viewport is drawn (from the drawn
+    geometry, projected with the viewport's camera)."""
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    overlay = scene._viewport(second)[1]
+    actor = overlay._actors.get("local")
+    if actor is None or not actor.GetVisibility():
+        return []
+    points = vtk_to_numpy(actor.GetMapper().GetInput().GetPoints().GetData())
+    count = sum(1 for m in overlay._last[0] if m.role == "local")
+    widths = []
+    for sphere in points.reshape(count, -1, 3):
+        xy = np.array([scene.project(p, second=second) for p in sphere[::7]])
+        widths.append(float(np.ptp(xy, axis=0).max()))
+    return widths
+
+
+def test_markers_stay_marker_sized_when_the_view_is_framed_close(open_window, catalog):
+    """Plantar heel pain's sole, framed from below, drew its 1 cm markers about 40 pixels
+    across over the small foot muscles they mark; in the window a marker is at most
+    MARKER_MOST_PX across, framed close or zoomed in with Z, while a limb's markers framed
+    as usual keep their size."""
+    from ims_atlas.qt.main_window import MARKER_MOST_PX
+
+    window = open_window(catalog, size=(1600, 1000))
+    scene = window.scene
+    window.show_condition("plantar_heel_pain", "right")
+    window.camera.finish()
+    scene.plotter.render()
+    assert window.picture.views[0].name == "inferior"
+    widths = _marker_widths(scene, False)
+    assert len(widths) >= 5
+    assert max(widths) <= MARKER_MOST_PX + 1, widths
+    assert min(widths) >= 0.7 * MARKER_MOST_PX, widths  # smaller, never specks
+
+    window.show_condition("tennis_elbow", "right")
+    window.camera.finish()
+    scene.plotter.render()
+    assert scene._viewport(False)[1].scale == 1.0  # framed as usual: the model size (about 16 px)
+    widths = _marker_widths(scene, False)
+    assert widths and max(widths) <= MARKER_MOST_PX + 1, widths
+
+    window.show_condition("carpal_tunnel", "right")
+    window.camera.finish()
+    window.close_up()
+    window.camera.finish()
+    scene.plotter.render()
+    assert window._closed_up
+    for second in (False, True):
+        widths = _marker_widths(scene, second)
+        assert not widths or max(widths) <= MARKER_MOST_PX + 1, (second, widths)
