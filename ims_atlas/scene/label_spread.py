@@ -59,10 +59,28 @@ def spread(anchors: Sequence[float], heights: Sequence[float], top: float, botto
     return tops
 
 
-def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float) -> list[tuple[float, float]]:
+def _clear_of(start: float, width: float, marks: Sequence[float], rightward: bool) -> float:
+    """The x nearest ``start`` (going right, or left) where a label ``width`` wide keeps
+    clear of every marker at ``marks`` (x of the markers level with it): past a marker it
+    would cover, to the next gap that fits it.
+    """
+    x = start
+    moved = True
+    while moved:
+        moved = False
+        for m in marks:
+            if x - MARKER_CLEAR_PX < m < x + width + MARKER_CLEAR_PX:
+                x = m + OFFSET_PX if rightward else m - OFFSET_PX - width
+                moved = True
+    return x
+
+
+def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float,
+           first_gap: bool = False) -> list[tuple[float, float]]:
     """(x, top) of each label on its side: stacked by :func:`spread`, then moved out past
     every marker level with it (its own and its neighbours': a forearm's four epicentres
-    within a few pixels).
+    within a few pixels); with ``first_gap``, only past those it would cover, to the first
+    gap that fits it.
     """
     n = len(xs)
     out: list[tuple[float, float]] = [(0.0, 0.0)] * n
@@ -74,7 +92,9 @@ def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float) -> lis
         for i, top in zip(idx, tops, strict=True):
             w, h = sizes[i]
             level = [j for j in range(n) if top - MARKER_CLEAR_PX <= ys[j] <= top + h + MARKER_CLEAR_PX] + [i]
-            if side:
+            if first_gap:
+                x = _clear_of(xs[i] + OFFSET_PX if side else xs[i] - OFFSET_PX - w, w, [xs[j] for j in level], side)
+            elif side:
                 x = max(xs[j] for j in level if xs[j] >= xs[i] - 0.5) + OFFSET_PX
             else:
                 x = min(xs[j] for j in level if xs[j] <= xs[i] + 0.5) - OFFSET_PX - w
@@ -96,26 +116,40 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
     others of that side in the order of their markers and set clear of every marker at its
     height. A label that would still cover a marker (its side has no room: a narrow viewport,
     a marker near the edge) goes to the other side, and back if it covers one there too.
+    Set clear of the markers either past all of them level with it or at the first gap, as
+    leaves the fewest faults (overlaps, covered markers, then the longest leader).
     """
     n = len(xs)
-    side = [bool(r) for r in right]
 
     def covering(boxes) -> list[int]:
         return [i for i in range(n) if any(_covers((*boxes[i], *sizes[i]), xs[j], ys[j]) for j in range(n))]
 
-    boxes = _boxes(xs, ys, sizes, side, width, height)
-    moved = covering(boxes)
-    if moved:
-        for i in moved:
-            side[i] = not side[i]
-        boxes = _boxes(xs, ys, sizes, side, width, height)
-        back = [i for i in covering(boxes) if i in moved]
-        if back:
-            for i in back:
+    def placed(first_gap: bool) -> list[tuple[float, float, bool]]:
+        side = [bool(r) for r in right]
+        boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
+        moved = covering(boxes)
+        if moved:
+            for i in moved:
                 side[i] = not side[i]
-            boxes = _boxes(xs, ys, sizes, side, width, height)
-    boxes = _apart(xs, ys, sizes, side, width, height, boxes, covering)
-    return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
+            boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
+            back = [i for i in covering(boxes) if i in moved]
+            if back:
+                for i in back:
+                    side[i] = not side[i]
+                boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
+        boxes = _apart(xs, ys, sizes, side, width, height, boxes, covering)
+        return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
+
+    def faults(layout) -> tuple[int, int, float]:
+        boxes = [(x, top) for x, top, _ in layout]
+        longest = max((abs((x if r else x + sizes[i][0]) - xs[i]) for i, (x, _, r) in enumerate(layout)), default=0.0)
+        return len(_overlapping_pairs(boxes, sizes)), len(covering(boxes)), longest
+
+    # Each label past every marker level with it, or only to the first gap clear of them: a
+    # label sent to the inner side then stops before the other arm's markers instead of
+    # beyond them, its leader no longer running across the body. Whichever leaves fewer
+    # labels overlapping, then fewer markers covered, then the shorter longest leader.
+    return min((placed(False), placed(True)), key=faults)
 
 
 def _overlap(a: tuple[float, float], sa: tuple[float, float], b: tuple[float, float], sb: tuple[float, float]) -> bool:
