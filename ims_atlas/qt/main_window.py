@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"panels-{name}")
             button.setCheckable(True)
             button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, n=name: self.state.update(panels=n))
+            button.clicked.connect(lambda _=False, n=name: self.show_panels(n))
             playout.addWidget(button)
             self.panel_buttons[name] = button
         vlayout.addWidget(panels)
@@ -388,6 +388,16 @@ class MainWindow(QMainWindow):
         self.camera.move_to(self.scene.view_pose(name))
         self.state.update(view=name)
 
+    def show_panels(self, name: str) -> None:
+        """The Local / Spine / Both buttons: the plan's local view, spine view or both side by
+        side, framed again, also after a named view (1-5) turned the camera away from them.
+        """
+        now = self.state.current
+        if now.panels != name:
+            self.state.update(panels=name)
+        elif self.picture.views and now.view in VIEWS:
+            self._show_picture(now, now, reframe=True)
+
     def close_up(self) -> None:
         """View > Close-up: move each viewport in on the targets that crowd it (a hand's
         labels fanning into a few pixels), so each label sits beside its own point.
@@ -456,7 +466,7 @@ class MainWindow(QMainWindow):
         # it), then the controls and the text catch up.
         if replace(old, view=new.view) != new:
             self._show_picture(old, new)
-        self._sync_controls(new)
+        self._sync_controls(self.state.current)  # (the picture may have changed it: view="custom")
         self._remember(old, new)
 
     def _sync_controls(self, new: ViewState) -> None:
@@ -471,18 +481,24 @@ class MainWindow(QMainWindow):
         self.layers_panel.sync(new)
         self.labels_action.setChecked(new.labels)
         two = len(self.picture.views) == 2
+        framed = new.view not in VIEWS  # a named view (1-5) shows the whole body, not the plan's views
         for name, button in self.panel_buttons.items():
             button.setEnabled(two)
-            button.setChecked(two and name == new.panels)
+            button.setChecked(two and framed and name == new.panels)
 
-    def _show_picture(self, old: ViewState, new: ViewState) -> None:
+    def _show_picture(self, old: ViewState, new: ViewState, reframe: bool = False) -> None:
         picture = picture_for(new, self._manifest, self._catalog)
         self.picture = picture
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
-        reframe = plan_changed or old.panels != new.panels
+        reframe = reframe or plan_changed or old.panels != new.panels
         if reframe and self._closed_up:
             self._set_closed_up(False)  # a new picture is framed whole
         views = self._views_shown(picture, new)
+        if views and not reframe and new.view in VIEWS:
+            # A named view (1-5) turned the camera to the whole body in one viewport: a layer
+            # or the labels switched now keep it so (they split the window again, the second
+            # viewport's camera wherever it was left).
+            views = ()
         if not views:
             self.scene.unsplit(render=False)
             self.scene.show(picture, frame=False, render=False)

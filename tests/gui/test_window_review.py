@@ -22,6 +22,8 @@ def test_widespread_pain_from_the_search_box_is_on_both_sides_and_the_next_plan_
     assert window.state.current.side == "right"
     _search(window, qtbot, "fibromyalgia")
     assert window.state.current.condition_id == "fibromyalgia"
+    # The letters typed are words, not the one-key shortcuts (L labels, A show all, I isolate).
+    assert window.state.current.labels and window.search_panel.box.text() == "fibromyalgia"
     assert window.state.current.side == "both" and window.search_panel.side_buttons["both"].isChecked()
     _search(window, qtbot, "tennis elbow")
     assert window.state.current.condition_id == "tennis_elbow"
@@ -96,3 +98,38 @@ def test_markers_stay_marker_sized_when_the_view_is_framed_close(open_window, ca
     for second in (False, True):
         widths = _marker_widths(scene, second)
         assert not widths or max(widths) <= MARKER_MOST_PX + 1, (second, widths)
+
+
+def test_the_both_button_brings_the_two_views_back_after_a_named_view(open_window, catalog, qtbot):
+    """Tennis elbow opens in two viewports, "Both" checked. Back (2) turns the camera to the
+    whole body from behind in one viewport; then no panel button may stay checked as if the
+    two views were on screen, the labels switched off and on (L) must not split the window
+    again, and clicking "Both" (or "Local") must show the views again: it did nothing, the
+    state's panels being "both" already."""
+    window = open_window(catalog, size=(1600, 1000))
+    window.show_condition("tennis_elbow", "right")
+    window.camera.finish()
+    assert window.scene.split and window.panel_buttons["both"].isChecked()
+    qtbot.mouseClick(window.view_buttons["posterior"], Qt.MouseButton.LeftButton)
+    window.camera.finish()
+    assert not window.scene.split and window.state.current.view == "posterior"
+    assert not any(b.isChecked() for b in window.panel_buttons.values())
+    # Labels off and on again (L): still the whole body from behind, not split again.
+    window.labels_action.trigger()
+    window.labels_action.trigger()
+    assert window.state.current.labels and not window.scene.split
+    qtbot.mouseClick(window.panel_buttons["both"], Qt.MouseButton.LeftButton)
+    window.camera.finish()
+    assert window.scene.split and window.panel_buttons["both"].isChecked()
+    assert [c.text for c in window.scene.captions] == [v.caption_for(study=False) for v in window.picture.views]
+
+    window.view_actions["right"].trigger()
+    window.camera.finish()
+    window.state.update(panels="local")
+    window.camera.finish()
+    window.view_actions["left"].trigger()
+    window.camera.finish()
+    qtbot.mouseClick(window.panel_buttons["local"], Qt.MouseButton.LeftButton)
+    window.camera.finish()
+    assert not window.scene.split and window.panel_buttons["local"].isChecked()
+    assert [c.text for c in window.scene.captions] == [window.picture.view("local").caption_for(study=False)]
