@@ -31,10 +31,11 @@ from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS
 from ims_atlas.core.settings import Camera, Settings, WindowGeometry, save_settings
 from ims_atlas.core.state import AppState, ViewState
+from ims_atlas.export.annotations import condition_legend, segment_legend
 from ims_atlas.qt.about import about_html
 from ims_atlas.qt.camera_motion import CameraMotion
 from ims_atlas.qt.panels.layers_panel import LayersPanel
-from ims_atlas.qt.panels.plan_text import plan_html, segment_html, structure_html
+from ims_atlas.qt.panels.plan_text import legend_html, plan_html, segment_html, structure_html
 from ims_atlas.qt.panels.search_panel import SearchPanel
 from ims_atlas.qt.presets import PresetsMenu
 from ims_atlas.qt.scene_mouse import SceneMouse
@@ -227,9 +228,7 @@ class MainWindow(QMainWindow):
         return notice + ("<h2>IMS Atlas</h2><p>Type a condition or a word a patient uses (<i>tennis elbow</i>, <i>sore heel</i>), "
                 "a muscle (<i>ECRB</i>) or a segment (<i>C6</i>) in the search box, and press Enter.</p>"
                 "<p>Click any structure in the 3D view to see its name, nerve and roots.</p>"
-                "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "
-                "<span style='color:#0072B2'>■</span> targets beside the spine &nbsp; "
-                "<span style='color:#C8B400'>▮</span> spinal level of the root</p>")
+                + legend_html(condition_legend()))
 
     def _settings_notice(self) -> str:
         """What went wrong with the user's settings file, told once (on the first welcome page)."""
@@ -519,10 +518,11 @@ class MainWindow(QMainWindow):
         if picture.treatment is not None:
             plan = picture.treatment
             undrawn = frozenset(m.id for m in undrawn_muscles(plan, self._manifest))
-            html = plan_html(plan, self._catalog, new.lay_names, undrawn)
+            nerves = "nerve" in picture.roles.values()
+            html = plan_html(plan, self._catalog, new.lay_names, undrawn, legend_html(condition_legend(nerves=nerves)))
             status = f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}"
         elif new.segment and self._catalog is not None:
-            html = segment_html(new.segment, self._catalog, new.lay_names)
+            html = segment_html(new.segment, self._catalog, new.lay_names, legend_html(segment_legend()))
             status = f"Segment {new.segment}, {new.side}"
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)

@@ -133,3 +133,35 @@ def test_the_both_button_brings_the_two_views_back_after_a_named_view(open_windo
     window.camera.finish()
     assert not window.scene.split and window.panel_buttons["local"].isChecked()
     assert [c.text for c in window.scene.captions] == [window.picture.view("local").caption_for(study=False)]
+
+
+def test_the_panel_says_what_each_colour_of_the_3d_view_means_in_the_colours_drawn(open_window, catalog):
+    """The plan panel's colour key was orange ●, dark blue ■ and olive ▮, none of them the
+    colours the 3D view draws (white needle points in vermillion muscles, sky-blue cubes,
+    gold roots), and a segment's wine "minor supply" muscles were explained nowhere. The
+    panel now carries the exported pictures' legend, in the palette's colours."""
+    from html import escape
+
+    from ims_atlas.export.annotations import condition_legend, segment_legend
+    from ims_atlas.scene.palette import DEFAULT_PALETTE as P
+
+    def _hex(rgb) -> str:
+        return "#" + "".join(f"{round(c * 255):02X}" for c in rgb)
+
+    window = open_window(catalog)
+    window.show_condition("sciatica", "right")  # lights the sciatic nerve it names
+    window.camera.finish()
+    html = window._plan_html
+    for item in condition_legend(nerves=True):
+        assert escape(item.text) in html and f"color:{_hex(item.color)}" in html, item
+    assert not any(stale in html.upper() for stale in ("#E69F00", "#0072B2", "#C8B400"))
+    drawn = {_hex(P.local), _hex(P.local_marker), _hex(P.paraspinal), _hex(P.paraspinal_marker), _hex(P.root)}
+    assert drawn <= {_hex(i.color) for i in condition_legend()}
+
+    window.show_segment("C5")
+    window.camera.finish()
+    html = window._plan_html
+    assert "minor" in window.picture.roles.values()  # C5 lights muscles of minor supply
+    for item in segment_legend():
+        assert escape(item.text) in html and f"color:{_hex(item.color)}" in html, item
+    assert f"color:{_hex(P.minor)}" in html
