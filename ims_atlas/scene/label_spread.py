@@ -15,6 +15,9 @@ GAP_PX = 3
 MARGIN_PX = 4
 #: A label keeps this many pixels clear of every marker (about a marker's radius on screen).
 MARKER_CLEAR_PX = 7
+#: A leader passing closer than this to another marker's centre seems to end at it (a
+#: marker is drawn 16-20 px across in the window: its radius and a few pixels).
+LEADER_CLEAR_PX = 12
 
 
 def spread(anchors: Sequence[float], heights: Sequence[float], top: float, bottom: float,
@@ -116,8 +119,10 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
     others of that side in the order of their markers and set clear of every marker at its
     height. A label that would still cover a marker (its side has no room: a narrow viewport,
     a marker near the edge) goes to the other side, and back if it covers one there too.
-    Set clear of the markers either past all of them level with it or at the first gap, as
-    leaves the fewest faults (overlaps, covered markers, then the longest leader).
+    A label whose leader would run over another marker goes to its other side where that
+    leaves fewer faults. Set clear of the markers either past all of them level with it or at
+    the first gap, as leaves the fewest faults (overlapping labels, covered markers, leaders
+    over markers, then the longest leader).
     """
     n = len(xs)
 
@@ -138,18 +143,53 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
                     side[i] = not side[i]
                 boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
         boxes = _apart(xs, ys, sizes, side, width, height, boxes, covering)
+        # A leader that runs over another target's marker reads as that target's name (the
+        # shoulder's subscapularis leader through the deltoid's point): such a label goes to
+        # its other side where that leaves fewer faults.
+        for i in [i for i in range(n) if over_markers(boxes, side, i)]:
+            turned = side.copy()
+            turned[i] = not turned[i]
+            trial = _apart(xs, ys, sizes, turned, width, height, _boxes(xs, ys, sizes, turned, width, height, first_gap),
+                           covering)
+            if score(trial, turned) < score(boxes, side):
+                side, boxes = turned, trial
         return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
 
-    def faults(layout) -> tuple[int, int, float]:
+    def over_markers(boxes, side, i: int) -> bool:
+        x, top = boxes[i]
+        w, h = sizes[i]
+        return _leader_over((xs[i], ys[i]), (x if side[i] else x + w, top + h / 2), xs, ys, i)
+
+    def score(boxes, side) -> tuple[int, int, int]:
+        return (len(_overlapping_pairs(boxes, sizes)), len(covering(boxes)),
+                sum(over_markers(boxes, side, i) for i in range(n)))
+
+    def faults(layout) -> tuple[int, int, int, float]:
         boxes = [(x, top) for x, top, _ in layout]
         longest = max((abs((x if r else x + sizes[i][0]) - xs[i]) for i, (x, _, r) in enumerate(layout)), default=0.0)
-        return len(_overlapping_pairs(boxes, sizes)), len(covering(boxes)), longest
+        return (*score(boxes, [r for _, _, r in layout]), longest)
 
     # Each label past every marker level with it, or only to the first gap clear of them: a
     # label sent to the inner side then stops before the other arm's markers instead of
     # beyond them, its leader no longer running across the body. Whichever leaves fewer
     # labels overlapping, then fewer markers covered, then the shorter longest leader.
     return min((placed(False), placed(True)), key=faults)
+
+
+def _leader_over(start: tuple[float, float], end: tuple[float, float], xs, ys, own: int) -> bool:
+    """Whether the leader from marker ``own`` at ``start`` to its label at ``end`` passes
+    within :data:`LEADER_CLEAR_PX` of another marker (one on top of its own aside).
+    """
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    length2 = dx * dx + dy * dy
+    for j, (px, py) in enumerate(zip(xs, ys, strict=True)):
+        if j == own or (px - x0) ** 2 + (py - y0) ** 2 < LEADER_CLEAR_PX ** 2:
+            continue
+        t = 0.0 if length2 == 0 else min(max(((px - x0) * dx + (py - y0) * dy) / length2, 0.0), 1.0)
+        if (x0 + t * dx - px) ** 2 + (y0 + t * dy - py) ** 2 < LEADER_CLEAR_PX ** 2:
+            return True
+    return False
 
 
 def _overlap(a: tuple[float, float], sa: tuple[float, float], b: tuple[float, float], sb: tuple[float, float]) -> bool:

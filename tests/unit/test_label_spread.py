@@ -110,3 +110,35 @@ def test_a_label_sent_to_the_inner_side_stops_before_the_other_arm():
     assert max(leaders) < 0.5 * width, leaders  # no leader runs across the body to the other limb
     assert overlapping_labels(sizes, placed) == []
     assert supinator not in covering_markers(xs, ys, sizes, placed)
+
+
+def test_a_leader_does_not_run_over_another_target_s_marker():
+    """Subacromial pain, right, from the front, as the window laid it out: the deltoid's and
+    the subscapularis's points lie level, 100 px apart; both labels went to the outer side and
+    the subscapularis leader passed 12 px from the deltoid's marker centre (a marker is drawn
+    16-20 px across), as if it named that point. The subscapularis label now goes to its
+    other side; nothing overlaps."""
+    import numpy as np
+
+    from ims_atlas.scene.label_spread import overlapping_labels, place_beside
+
+    xs, ys = [161.3, 262.7], [449.0, 444.0]
+    sizes = [(100.0, 17.0), (143.0, 17.0)]
+    placed = place_beside(xs, ys, sizes, [False, False], 467, 933)
+    for i, (x, top, on_right) in enumerate(placed):
+        start = np.array([xs[i], ys[i]])
+        end = np.array([x if on_right else x + sizes[i][0], top + sizes[i][1] / 2])
+        other = np.array([xs[1 - i], ys[1 - i]])
+        t = np.clip(np.dot(other - start, end - start) / max(np.dot(end - start, end - start), 1e-9), 0, 1)
+        assert np.linalg.norm(start + t * (end - start) - other) > 12, (i, placed)
+    assert not placed[0][2] and placed[1][2]  # the deltoid's outward, the subscapularis's inward
+    assert overlapping_labels(sizes, placed) == []
+
+
+def test_leader_over_finds_a_marker_on_the_line_and_not_one_beside_it():
+    from ims_atlas.scene.label_spread import LEADER_CLEAR_PX, _leader_over
+
+    xs, ys = [0.0, 50.0, 50.0], [0.0, 3.0, LEADER_CLEAR_PX + 3.0]
+    assert _leader_over((0.0, 0.0), (100.0, 0.0), xs[:2], ys[:2], 0)
+    assert not _leader_over((0.0, 0.0), (100.0, 0.0), [xs[0], xs[2]], [ys[0], ys[2]], 0)
+    assert not _leader_over((0.0, 0.0), (30.0, 0.0), xs[:2], ys[:2], 0)  # the marker lies past the label
