@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 #: Pixels between a marker and the near edge of its label.
 OFFSET_PX = 28
 #: Pixels between stacked labels, and kept clear at the edges of the view.
@@ -18,6 +20,9 @@ MARKER_CLEAR_PX = 7
 #: A leader passing closer than this to another marker's centre seems to end at it (a
 #: marker is drawn 16-20 px across in the window: its radius and a few pixels).
 LEADER_CLEAR_PX = 12
+#: A layout with a leader longer than this (pixels) is tried with the labels at the first
+#: gap too (a label past every marker level with it can end far from its point).
+LONG_LEADER_PX = 3 * OFFSET_PX
 
 
 def spread(anchors: Sequence[float], heights: Sequence[float], top: float, bottom: float,
@@ -129,7 +134,7 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
     def covering(boxes) -> list[int]:
         return [i for i in range(n) if any(_covers((*boxes[i], *sizes[i]), xs[j], ys[j]) for j in range(n))]
 
-    def placed(first_gap: bool) -> list[tuple[float, float, bool]]:
+    def placed(first_gap: bool) -> tuple[list[bool], list[tuple[float, float]]]:
         side = [bool(r) for r in right]
         boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
         moved = covering(boxes)
@@ -142,54 +147,71 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
                 for i in back:
                     side[i] = not side[i]
                 boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
-        boxes = _apart(xs, ys, sizes, side, width, height, boxes, covering)
+        return side, _apart(xs, ys, sizes, side, width, height, boxes, covering)
+
+    def untangled(side: list[bool], boxes, first_gap: bool):
         # A leader that runs over another target's marker reads as that target's name (the
         # shoulder's subscapularis leader through the deltoid's point): such a label goes to
         # its other side where that leaves fewer faults.
-        for i in [i for i in range(n) if over_markers(boxes, side, i)]:
+        now = score(boxes, side)
+        for i in np.flatnonzero(_faults(xs, ys, sizes, boxes, side)[2]):
             turned = side.copy()
             turned[i] = not turned[i]
-            trial = _apart(xs, ys, sizes, turned, width, height, _boxes(xs, ys, sizes, turned, width, height, first_gap),
-                           covering)
-            if score(trial, turned) < score(boxes, side):
-                side, boxes = turned, trial
-        return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
-
-    def over_markers(boxes, side, i: int) -> bool:
-        x, top = boxes[i]
-        w, h = sizes[i]
-        return _leader_over((xs[i], ys[i]), (x if side[i] else x + w, top + h / 2), xs, ys, i)
+            trial = _boxes(xs, ys, sizes, turned, width, height, first_gap)
+            if _overlapping_pairs(trial, sizes):
+                trial = _apart(xs, ys, sizes, turned, width, height, trial, covering)
+            then = score(trial, turned)
+            if then < now:
+                side, boxes, now = turned, trial, then
+        return side, boxes
 
     def score(boxes, side) -> tuple[int, int, int]:
-        return (len(_overlapping_pairs(boxes, sizes)), len(covering(boxes)),
-                sum(over_markers(boxes, side, i) for i in range(n)))
+        overlaps, covers, over = _faults(xs, ys, sizes, boxes, side)
+        return int(overlaps), int(covers.sum()), int(over.sum())
 
-    def faults(layout) -> tuple[int, int, int, float]:
-        boxes = [(x, top) for x, top, _ in layout]
-        longest = max((abs((x if r else x + sizes[i][0]) - xs[i]) for i, (x, _, r) in enumerate(layout)), default=0.0)
-        return (*score(boxes, [r for _, _, r in layout]), longest)
+    def faults(option) -> tuple[int, int, int, float]:
+        (side, boxes), _ = option
+        longest = max((abs((x if side[i] else x + sizes[i][0]) - xs[i]) for i, (x, _) in enumerate(boxes)), default=0.0)
+        return (*score(boxes, side), longest)
 
     # Each label past every marker level with it, or only to the first gap clear of them: a
     # label sent to the inner side then stops before the other arm's markers instead of
     # beyond them, its leader no longer running across the body. Whichever leaves fewer
-    # labels overlapping, then fewer markers covered, then the shorter longest leader.
-    return min((placed(False), placed(True)), key=faults)
+    # faults (overlapping labels, covered markers, leaders over markers, the longest leader)
+    # is untangled further.
+    past_all = placed(False)
+    *found, longest = faults((past_all, False))
+    if found == [0, 0, 0] and longest <= LONG_LEADER_PX:
+        return [(x, top, past_all[0][i]) for i, (x, top) in enumerate(past_all[1])]  # nothing to mend
+    (side, boxes), first_gap = min(((past_all, False), (placed(True), True)), key=faults)
+    side, boxes = untangled(side, boxes, first_gap)
+    return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
 
 
-def _leader_over(start: tuple[float, float], end: tuple[float, float], xs, ys, own: int) -> bool:
-    """Whether the leader from marker ``own`` at ``start`` to its label at ``end`` passes
-    within :data:`LEADER_CLEAR_PX` of another marker (one on top of its own aside).
+def _faults(xs, ys, sizes, boxes, side) -> tuple[int, np.ndarray, np.ndarray]:
+    """A layout's faults: how many pairs of labels overlap, which labels cover a marker, and
+    which leaders pass within :data:`LEADER_CLEAR_PX` of another marker's centre (one on
+    top of its own aside).
     """
-    (x0, y0), (x1, y1) = start, end
-    dx, dy = x1 - x0, y1 - y0
-    length2 = dx * dx + dy * dy
-    for j, (px, py) in enumerate(zip(xs, ys, strict=True)):
-        if j == own or (px - x0) ** 2 + (py - y0) ** 2 < LEADER_CLEAR_PX ** 2:
-            continue
-        t = 0.0 if length2 == 0 else min(max(((px - x0) * dx + (py - y0) * dy) / length2, 0.0), 1.0)
-        if (x0 + t * dx - px) ** 2 + (y0 + t * dy - py) ** 2 < LEADER_CLEAR_PX ** 2:
-            return True
-    return False
+    mx, my = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    size = np.asarray(sizes, dtype=float).reshape(-1, 2)
+    box = np.asarray(boxes, dtype=float).reshape(-1, 2)
+    x, top, w, h = box[:, 0], box[:, 1], size[:, 0], size[:, 1]
+    meet = ((x[:, None] < x[None, :] + w[None, :]) & (x[None, :] < x[:, None] + w[:, None])
+            & (top[:, None] < top[None, :] + h[None, :]) & (top[None, :] < top[:, None] + h[:, None]))
+    overlaps = int(np.triu(meet, 1).sum())
+    c = MARKER_CLEAR_PX
+    covers = ((x[:, None] - c < mx[None, :]) & (mx[None, :] < x[:, None] + w[:, None] + c)
+              & (top[:, None] - c < my[None, :]) & (my[None, :] < top[:, None] + h[:, None] + c)).any(axis=1)
+    end_x = np.where(np.asarray(side, dtype=bool), x, x + w)
+    end_y = top + h / 2
+    dx, dy = end_x - mx, end_y - my
+    length2 = np.maximum(dx * dx + dy * dy, 1e-9)
+    rel_x, rel_y = mx[None, :] - mx[:, None], my[None, :] - my[:, None]  # [label, marker]
+    t = np.clip((rel_x * dx[:, None] + rel_y * dy[:, None]) / length2[:, None], 0.0, 1.0)
+    near = (t * dx[:, None] - rel_x) ** 2 + (t * dy[:, None] - rel_y) ** 2 < LEADER_CLEAR_PX ** 2
+    near &= rel_x ** 2 + rel_y ** 2 >= LEADER_CLEAR_PX ** 2  # its own marker, and one on top of it
+    return overlaps, covers, near.any(axis=1)
 
 
 def _overlap(a: tuple[float, float], sa: tuple[float, float], b: tuple[float, float], sb: tuple[float, float]) -> bool:

@@ -135,10 +135,15 @@ def test_a_leader_does_not_run_over_another_target_s_marker():
     assert overlapping_labels(sizes, placed) == []
 
 
-def test_leader_over_finds_a_marker_on_the_line_and_not_one_beside_it():
-    from ims_atlas.scene.label_spread import LEADER_CLEAR_PX, _leader_over
+def test_a_leader_over_another_marker_is_found_and_one_beside_or_past_it_is_not():
+    from ims_atlas.scene.label_spread import LEADER_CLEAR_PX, _faults
 
-    xs, ys = [0.0, 50.0, 50.0], [0.0, 3.0, LEADER_CLEAR_PX + 3.0]
-    assert _leader_over((0.0, 0.0), (100.0, 0.0), xs[:2], ys[:2], 0)
-    assert not _leader_over((0.0, 0.0), (100.0, 0.0), [xs[0], xs[2]], [ys[0], ys[2]], 0)
-    assert not _leader_over((0.0, 0.0), (30.0, 0.0), xs[:2], ys[:2], 0)  # the marker lies past the label
+    def over(marker, label_x):
+        # Marker 0 at the origin, its label's near edge at (label_x, 0) on its right; marker 1 elsewhere.
+        xs, ys = [0.0, marker[0]], [0.0, marker[1]]
+        boxes = [(label_x, -5.0), (500.0, 500.0)]
+        return bool(_faults(xs, ys, [(40.0, 10.0), (40.0, 10.0)], boxes, [True, True])[2][0])
+
+    assert over((50.0, 3.0), 100.0)
+    assert not over((50.0, LEADER_CLEAR_PX + 3.0), 100.0)
+    assert not over((50.0, 3.0), 30.0)  # the marker lies past the label's edge
