@@ -413,16 +413,19 @@ class MainWindow(QMainWindow):
             crowd, pose, words = self.scene.close_up_pose(second)
             if pose is None:
                 continue
+            what = " and ".join(self._regions(crowd))
             if second:
-                self.scene.close_up(second=True)
+                self.scene.close_up(second=True, what=what)
             else:
-                self.scene.caption_close_up(False, words)
+                self.scene.caption_close_up(False, words, what)
                 self.camera.move_to(pose)  # renders
             crowded.extend(crowd)
         if crowded:
             self._set_closed_up(True)
-            self.statusBar().showMessage(f"Close-up of {len(crowded)} crowded targets{self._regions_of(crowded)}"
-                                         " · Z again for the whole view", 8000)
+            regions = self._regions(crowded)
+            self.statusBar().showMessage(f"Close-up of {len(crowded)} crowded targets"
+                                         + (f" ({', '.join(regions)})" if regions else "")
+                                         + " · Z again for the whole view", 8000)
         else:
             self.statusBar().showMessage("No targets crowd the view: each label is beside its own point", 5000)
 
@@ -430,8 +433,8 @@ class MainWindow(QMainWindow):
         self._closed_up = on
         self.close_up_button.setText("Back to the whole view  (Z)" if on else "Close-up of crowded targets  (Z)")
 
-    def _regions_of(self, markers) -> str:
-        """" (hand, forearm)": the body regions a close-up's targets are in, most first."""
+    def _regions(self, markers) -> list[str]:
+        """The (at most two) body regions a close-up's targets are in, most first: ["hand", "forearm"]."""
         from collections import Counter
 
         counts: Counter[str] = Counter()
@@ -441,7 +444,7 @@ class MainWindow(QMainWindow):
                 if target is not None and target.role != "paraspinal":
                     counts.update({s.region for sid in target.structures
                                    if (s := self._manifest.get(sid)) is not None and s.region})
-        return f" ({', '.join(r for r, _ in counts.most_common(2))})" if counts else ""
+        return [r for r, _ in counts.most_common(2)]
 
     def set_layer(self, layer: str, on: bool) -> None:
         """Show or hide a layer."""

@@ -451,9 +451,10 @@ class SceneController:
         pose = camera.frame_pose(points, tuple(toward), camera.renderer_aspect(renderer), 1.3, tuple(up))
         return crowd, pose, words
 
-    def close_up(self, second: bool = False, render: bool = True) -> tuple[Marker, ...]:
+    def close_up(self, second: bool = False, render: bool = True, what: str = "") -> tuple[Marker, ...]:
         """Move a viewport's camera in on its crowd at once (:meth:`close_up_pose`), its
-        caption saying so; the crowd's markers, or ``()`` (nothing moves).
+        caption saying so (and ``what`` it shows, :meth:`caption_close_up`); the crowd's
+        markers, or ``()`` (nothing moves).
         """
         crowd, pose, words = self.close_up_pose(second)
         if pose is None:
@@ -463,18 +464,26 @@ class SceneController:
             self.set_camera_pose(pose, render=False)
         else:
             camera.put_camera(renderer, pose)
-        self.caption_close_up(second, words)
+        self.caption_close_up(second, words, what)
         if render:
             self._plotter.render()
         return crowd
 
-    def caption_close_up(self, second: bool, words: str) -> None:
-        """Caption a viewport "Close-up" (and where it looks from, when it turned)."""
+    def caption_close_up(self, second: bool, words: str, what: str = "") -> None:
+        """Caption a viewport "Close-up" (and where it looks from, when it turned). With
+        ``what`` (the body regions it shows: "hand and forearm"), "Close-up of the hand and
+        forearm, from behind": the view's own caption ("Beside the spine, from behind") would
+        name what the close-up may have left out of view.
+        """
         caption = self._viewport(second)[2]
         if caption is None:
             caption = self._caption = ViewCaption(self._plotter.renderer)
         now = caption.text.removeprefix("Close-up: ")
-        caption.set(f"Close-up, {words}" if words else f"Close-up: {now}" if now else "Close-up")
+        if what:
+            where = words or (now.rpartition(", ")[2] if now.rpartition(", ")[2].startswith("from ") else "")
+            caption.set(f"Close-up of the {what}" + (f", {where}" if where else ""))
+        else:
+            caption.set(f"Close-up, {words}" if words else f"Close-up: {now}" if now else "Close-up")
 
     @property
     def labels(self):

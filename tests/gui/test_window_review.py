@@ -165,3 +165,41 @@ def test_the_panel_says_what_each_colour_of_the_3d_view_means_in_the_colours_dra
     for item in segment_legend():
         assert escape(item.text) in html and f"color:{_hex(item.color)}" in html, item
     assert f"color:{_hex(P.minor)}" in html
+
+
+def test_a_close_up_is_captioned_with_what_it_shows(open_window, catalog):
+    """Segment C6 on the right: Z moves the spine's view in on the crowded shoulder blade,
+    leaving the C6 needle point out of view, yet its caption still read "Close-up: Beside
+    the spine, from behind". A close-up is now captioned with the body regions of its crowd
+    and where it looks from ("Close-up of the shoulder, from behind"); Z again gives the
+    views their own captions back."""
+    window = open_window(catalog, size=(1600, 1000))
+    window.state.update(segment="C6", side="right")
+    window.camera.finish()
+    scene = window.scene
+    scene.plotter.render()
+    before = [c.text for c in scene.captions]
+    crowds = {second: scene.crowd(second) for second in (False, True)}
+    assert crowds[True], "C6's shoulder no longer crowds the view from behind: nothing to check"
+    window.close_up()
+    window.camera.finish()
+    scene.plotter.render()
+    for second, caption in zip((False, True), scene.captions, strict=True):
+        if not crowds[second]:
+            continue
+        renderer = scene._viewport(second)[0]
+        (ox, oy), (w, h) = renderer.GetOrigin(), renderer.GetSize()
+        points_in_view = [m for m in scene._viewport(second)[1]._last[0] if m.role == "paraspinal"
+                          and ox <= scene.project(m.position, second)[0] <= ox + w
+                          and oy <= scene.project(m.position, second)[1] <= oy + h]
+        assert "spine" not in caption.text or points_in_view, caption.text
+        regions = {s.region for m in crowds[second] for key in m.key.split("+")
+                   if (t := window.picture.target(key)) is not None
+                   for sid in t.structures if (s := window._manifest.get(sid)) is not None and s.region}
+        assert caption.text.startswith("Close-up of the ") and any(r in caption.text for r in regions), \
+            (caption.text, regions)
+        assert caption.text.endswith(("from behind", "from the front", "from the right side", "from the left side")), \
+            caption.text
+    window.close_up()
+    window.camera.finish()
+    assert [c.text for c in scene.captions] == before
