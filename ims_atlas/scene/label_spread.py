@@ -176,15 +176,14 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
 
     # Each label past every marker level with it, or only to the first gap clear of them: a
     # label sent to the inner side then stops before the other arm's markers instead of
-    # beyond them, its leader no longer running across the body. Whichever leaves fewer
-    # faults (overlapping labels, covered markers, leaders over markers, the longest leader)
-    # is untangled further.
+    # beyond them, its leader no longer running across the body. Each untangled, whichever
+    # leaves fewer faults (overlapping labels, covered markers, leaders over markers, the
+    # longest leader).
     past_all = placed(False)
     *found, longest = faults((past_all, False))
     if found == [0, 0, 0] and longest <= LONG_LEADER_PX:
         return [(x, top, past_all[0][i]) for i, (x, top) in enumerate(past_all[1])]  # nothing to mend
-    (side, boxes), first_gap = min(((past_all, False), (placed(True), True)), key=faults)
-    side, boxes = untangled(side, boxes, first_gap)
+    (side, boxes), _ = min(((untangled(*past_all, False), False), (untangled(*placed(True), True), True)), key=faults)
     return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
 
 
