@@ -32,10 +32,11 @@ from ims_atlas.core.errors import Problem
 from ims_atlas.core.ids import CATALOG_SEGMENTS
 from ims_atlas.core.settings import Camera, Settings, WindowGeometry, save_settings
 from ims_atlas.core.state import AppState, ViewState
+from ims_atlas.export.annotations import condition_legend, segment_legend
 from ims_atlas.qt.about import about_html
 from ims_atlas.qt.camera_motion import CameraMotion
 from ims_atlas.qt.panels.layers_panel import LayersPanel
-from ims_atlas.qt.panels.plan_text import plan_html, segment_html, structure_html
+from ims_atlas.qt.panels.plan_text import legend_html, plan_html, segment_html, structure_html
 from ims_atlas.qt.panels.search_panel import SearchPanel
 from ims_atlas.qt.presets import PresetsMenu
 from ims_atlas.qt.scene_mouse import SceneMouse
@@ -44,6 +45,10 @@ from ims_atlas.qt.study_hooks import install_study_menu
 from ims_atlas.scene.controller import SceneController, scene_theme
 from ims_atlas.scene.picture import picture_for
 from ims_atlas.scene.views import VIEWS
+
+#: The most a marker is drawn across on screen (pixels): about its size when a limb or the
+#: back fills a viewport; framed closer (a sole, a close-up, the wheel), it no longer grows.
+MARKER_MOST_PX = 20.0
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +71,10 @@ class MainWindow(QMainWindow):
         self._manifest = manifest
         self._catalog = catalog
         self._closed = False
+        #: ``(side, condition id)``: the side shown before a widespread condition turned the
+        #: picture to both sides, given back when the next condition is picked while that one
+        #: is still shown on both sides (None: the side shown is the user's own).
+        self._side_before_both: tuple[str, str] | None = None
         self.settings = settings or Settings()
         self._settings_file = settings_file
         self.state = AppState(ViewState(lay_names=self.settings.lay_names, labels=self.settings.labels,
@@ -76,6 +85,7 @@ class MainWindow(QMainWindow):
         self.interactor = SceneWidget(self, auto_update=False, multi_samples=0, theme=scene_theme())
         self.setCentralWidget(self.interactor.interactor)
         self.scene = SceneController(self.interactor, manifest)
+        self.scene.set_marker_cap(MARKER_MOST_PX)
         self.camera = CameraMotion(self.scene, self, enabled=animate)
         self.mouse = SceneMouse(self.interactor, self.scene, self)
         self.mouse.clicked.connect(self.select)
@@ -117,7 +127,7 @@ class MainWindow(QMainWindow):
             flayout = QVBoxLayout(find)
             self.search_panel = SearchPanel(CatalogSearch(self._catalog, self._named.values()), find)
             self.search_panel.picked.connect(self.pick)
-            self.search_panel.side_changed.connect(lambda side: self.state.update(side=side))
+            self.search_panel.side_changed.connect(self.choose_side)
             flayout.addWidget(self.search_panel)
             label = QLabel("&Segment (study):", find)
             flayout.addWidget(label)
@@ -155,7 +165,7 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"panels-{name}")
             button.setCheckable(True)
             button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, n=name: self.state.update(panels=n))
+            button.clicked.connect(lambda _=False, n=name: self.show_panels(n))
             playout.addWidget(button)
             self.panel_buttons[name] = button
         vlayout.addWidget(panels)
@@ -224,9 +234,7 @@ class MainWindow(QMainWindow):
                 "a muscle (<i>ECRB</i>), a segment (<i>C6</i>) or any structure (<i>spinal cord</i>, <i>sciatic nerve</i>, "
                 "<i>C6 vertebra</i>) in the search box, and press Enter.</p>"
                 "<p>Click any structure in the 3D view to see its name, nerve and roots.</p>"
-                "<p><span style='color:#E69F00'>●</span> local targets in the muscle &nbsp; "
-                "<span style='color:#0072B2'>■</span> targets beside the spine &nbsp; "
-                "<span style='color:#C8B400'>▮</span> spinal level of the root</p>")
+                + legend_html(condition_legend()))
 
     def _settings_notice(self) -> str:
         """What went wrong with the user's settings file, told once (on the first welcome page)."""
@@ -296,7 +304,7 @@ class MainWindow(QMainWindow):
     def pick(self, kind: str, ident: str) -> None:
         """Show a search result: a condition's plan, a segment, or a muscle."""
         if kind == "condition":
-            self.state.update(condition_id=ident, segment=None, selection=None)
+            self.show_condition(ident)
         elif kind == "segment":
             self.show_segment(ident)
         elif kind == "muscle":
@@ -340,15 +348,33 @@ class MainWindow(QMainWindow):
 
     def show_condition(self, condition_id: str, side: str | None = None) -> None:
         """Highlight a condition's plan on a side; without one, on the side shown now, or for
-        widespread pain (fibromyalgia) on both sides.
+        widespread pain (fibromyalgia) on both sides, and the plan picked right after that on
+        the side shown before it (both sides were the widespread pain's, not the user's choice).
         """
         changes = {"condition_id": condition_id, "segment": None, "selection": None}
-        if not side and self._catalog is not None and self._catalog.has_condition(condition_id) \
+        now = self.state.current.side
+        if side:
+            self._side_before_both = None
+        elif self._catalog is not None and self._catalog.has_condition(condition_id) \
                 and self._catalog.condition(condition_id).widespread:
             side = "both"
+            if now != "both":
+                self._side_before_both = (now, condition_id)
+        elif self._side_before_both is not None:
+            # Both sides were for the widespread pain shown last, not chosen: the next plan is
+            # on the side that was shown before it.
+            before, widespread = self._side_before_both
+            self._side_before_both = None
+            if (self.state.current.condition_id, now) == (widespread, "both"):
+                side = before
         if side:
             changes["side"] = side
         self.state.update(**changes)
+
+    def choose_side(self, side: str) -> None:
+        """The side the user picked (the Side buttons): kept from now on."""
+        self._side_before_both = None
+        self.state.update(side=side)
 
     def show_segment(self, segment: str) -> None:
         """Light every muscle a segment supplies."""
@@ -398,6 +424,16 @@ class MainWindow(QMainWindow):
         self.camera.move_to(self.scene.view_pose(name))
         self.state.update(view=name)
 
+    def show_panels(self, name: str) -> None:
+        """The Local / Spine / Both buttons: the plan's local view, spine view or both side by
+        side, framed again, also after a named view (1-5) turned the camera away from them.
+        """
+        now = self.state.current
+        if now.panels != name:
+            self.state.update(panels=name)
+        elif self.picture.views and now.view in VIEWS:
+            self._show_picture(now, now, reframe=True)
+
     def close_up(self) -> None:
         """View > Close-up: move each viewport in on the targets that crowd it (a hand's
         labels fanning into a few pixels), so each label sits beside its own point.
@@ -414,16 +450,19 @@ class MainWindow(QMainWindow):
             crowd, pose, words = self.scene.close_up_pose(second)
             if pose is None:
                 continue
+            what = " and ".join(self._regions(crowd))
             if second:
-                self.scene.close_up(second=True)
+                self.scene.close_up(second=True, what=what)
             else:
-                self.scene.caption_close_up(False, words)
+                self.scene.caption_close_up(False, words, what)
                 self.camera.move_to(pose)  # renders
             crowded.extend(crowd)
         if crowded:
             self._set_closed_up(True)
-            self.statusBar().showMessage(f"Close-up of {len(crowded)} crowded targets{self._regions_of(crowded)}"
-                                         " · Z again for the whole view", 8000)
+            regions = self._regions(crowded)
+            self.statusBar().showMessage(f"Close-up of {len(crowded)} crowded targets"
+                                         + (f" ({', '.join(regions)})" if regions else "")
+                                         + " · Z again for the whole view", 8000)
         else:
             self.statusBar().showMessage("No targets crowd the view: each label is beside its own point", 5000)
 
@@ -431,8 +470,8 @@ class MainWindow(QMainWindow):
         self._closed_up = on
         self.close_up_button.setText("Back to the whole view  (Z)" if on else "Close-up of crowded targets  (Z)")
 
-    def _regions_of(self, markers) -> str:
-        """" (hand, forearm)": the body regions a close-up's targets are in, most first."""
+    def _regions(self, markers) -> list[str]:
+        """The (at most two) body regions a close-up's targets are in, most first: ["hand", "forearm"]."""
         from collections import Counter
 
         counts: Counter[str] = Counter()
@@ -442,7 +481,7 @@ class MainWindow(QMainWindow):
                 if target is not None and target.role != "paraspinal":
                     counts.update({s.region for sid in target.structures
                                    if (s := self._manifest.get(sid)) is not None and s.region})
-        return f" ({', '.join(r for r, _ in counts.most_common(2))})" if counts else ""
+        return [r for r, _ in counts.most_common(2)]
 
     def set_layer(self, layer: str, on: bool) -> None:
         """Show or hide a layer."""
@@ -466,7 +505,7 @@ class MainWindow(QMainWindow):
         # it), then the controls and the text catch up.
         if replace(old, view=new.view) != new:
             self._show_picture(old, new)
-        self._sync_controls(new)
+        self._sync_controls(self.state.current)  # (the picture may have changed it: view="custom")
         self._remember(old, new)
 
     def _sync_controls(self, new: ViewState) -> None:
@@ -481,19 +520,25 @@ class MainWindow(QMainWindow):
         self.layers_panel.sync(new)
         self.labels_action.setChecked(new.labels)
         two = len(self.picture.views) == 2
+        framed = new.view not in VIEWS  # a named view (1-5) shows the whole body, not the plan's views
         for name, button in self.panel_buttons.items():
             button.setEnabled(two)
-            button.setChecked(two and name == new.panels)
+            button.setChecked(two and framed and name == new.panels)
 
-    def _show_picture(self, old: ViewState, new: ViewState) -> None:
+    def _show_picture(self, old: ViewState, new: ViewState, reframe: bool = False) -> None:
         picture = picture_for(new, self._manifest, self._catalog, draws_on_request=True)
         self.picture = picture
         plan_changed = (old.condition_id, old.segment, old.side) != (new.condition_id, new.segment, new.side)
-        reframe = plan_changed or old.panels != new.panels
+        reframe = reframe or plan_changed or old.panels != new.panels
         if reframe and self._closed_up:
             self._set_closed_up(False)  # a new picture is framed whole
         views = self._views_shown(picture, new)
         self._show_found_organ(new)
+        if views and not reframe and new.view in VIEWS:
+            # A named view (1-5) turned the camera to the whole body in one viewport: a layer
+            # or the labels switched now keep it so (they split the window again, the second
+            # viewport's camera wherever it was left).
+            views = ()
         if not views:
             self.scene.unsplit(render=False)
             self.scene.show(picture, frame=False, render=False)
@@ -514,10 +559,11 @@ class MainWindow(QMainWindow):
         if picture.treatment is not None:
             plan = picture.treatment
             undrawn = frozenset(m.id for m in undrawn_muscles(plan, self._manifest))
-            html = plan_html(plan, self._catalog, new.lay_names, undrawn)
+            nerves = "nerve" in picture.roles.values()
+            html = plan_html(plan, self._catalog, new.lay_names, undrawn, legend_html(condition_legend(nerves=nerves)))
             status = f"{plan.condition.name}, {new.side}: roots {', '.join(plan.segments) or '—'}"
         elif new.segment and self._catalog is not None:
-            html = segment_html(new.segment, self._catalog, new.lay_names)
+            html = segment_html(new.segment, self._catalog, new.lay_names, legend_html(segment_legend()))
             status = f"Segment {new.segment}, {new.side}"
         if new.selection and self._catalog is not None:
             html = structure_html(new.selection, self._manifest, self._catalog, new.lay_names)

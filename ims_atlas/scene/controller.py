@@ -89,6 +89,7 @@ class SceneController:
         # recomputes it at every camera move; at an outline's 1.5 px the line is the same.
         self._outlined: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
+        self._marker_cap: float | None = None  # pixels across (set_marker_cap)
         self._second: SecondViewport | None = None
         self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
         self._far_clips: tuple[FarSideClip, ...] = ()
@@ -223,6 +224,13 @@ class SceneController:
         """
         self._markers.set_scale(scale)
 
+    def set_marker_cap(self, pixels: float | None) -> None:
+        """Keep every viewport's marker shapes at most ``pixels`` across on screen, whatever
+        the camera (:meth:`MarkerOverlay.keep_within`, before each frame); None: their model
+        size always (an export sizes its own). The window sets it.
+        """
+        self._marker_cap = pixels
+
     def block_style(self, structure_id: str) -> tuple[tuple[float, float, float], float, bool]:
         """The colour, opacity and visibility a structure is drawn with now."""
         return self.blocks.block_style(structure_id)
@@ -248,9 +256,15 @@ class SceneController:
 
     def _before_frame(self) -> None:
         self._update_far()
-        _layout_below(self._markers, self._caption)
+        self._lay_out(self._markers, self._caption)
         if self._second is not None:
-            _layout_below(self._second.markers, self._second.caption)
+            self._lay_out(self._second.markers, self._second.caption)
+
+    def _lay_out(self, markers: MarkerOverlay, caption: ViewCaption | None) -> None:
+        """A viewport's markers sized and its labels laid out for the camera as it is now."""
+        if self._marker_cap is not None:
+            markers.keep_within(self._marker_cap)
+        _layout_below(markers, caption)
 
     def _set_captions(self, texts: tuple[str, ...]) -> None:
         """Caption the first viewport (and the second, while split) with ``texts`` ("": none)."""
@@ -349,7 +363,7 @@ class SceneController:
             self._markers.follow_viewport()
             self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
             self._second_observer = self._second.renderer.AddObserver(
-                "StartEvent", lambda *_: _layout_below(self._second.markers, self._second.caption))
+                "StartEvent", lambda *_: self._lay_out(self._second.markers, self._second.caption))
             self._far_clips = (FarSideClip(self._plotter.renderer, self._manifest),
                                FarSideClip(self._second.renderer, self._manifest))
         return self._second
@@ -437,9 +451,10 @@ class SceneController:
         pose = camera.frame_pose(points, tuple(toward), camera.renderer_aspect(renderer), 1.3, tuple(up))
         return crowd, pose, words
 
-    def close_up(self, second: bool = False, render: bool = True) -> tuple[Marker, ...]:
+    def close_up(self, second: bool = False, render: bool = True, what: str = "") -> tuple[Marker, ...]:
         """Move a viewport's camera in on its crowd at once (:meth:`close_up_pose`), its
-        caption saying so; the crowd's markers, or ``()`` (nothing moves).
+        caption saying so (and ``what`` it shows, :meth:`caption_close_up`); the crowd's
+        markers, or ``()`` (nothing moves).
         """
         crowd, pose, words = self.close_up_pose(second)
         if pose is None:
@@ -449,18 +464,26 @@ class SceneController:
             self.set_camera_pose(pose, render=False)
         else:
             camera.put_camera(renderer, pose)
-        self.caption_close_up(second, words)
+        self.caption_close_up(second, words, what)
         if render:
             self._plotter.render()
         return crowd
 
-    def caption_close_up(self, second: bool, words: str) -> None:
-        """Caption a viewport "Close-up" (and where it looks from, when it turned)."""
+    def caption_close_up(self, second: bool, words: str, what: str = "") -> None:
+        """Caption a viewport "Close-up" (and where it looks from, when it turned). With
+        ``what`` (the body regions it shows: "hand and forearm"), "Close-up of the hand and
+        forearm, from behind": the view's own caption ("Beside the spine, from behind") would
+        name what the close-up may have left out of view.
+        """
         caption = self._viewport(second)[2]
         if caption is None:
             caption = self._caption = ViewCaption(self._plotter.renderer)
         now = caption.text.removeprefix("Close-up: ")
-        caption.set(f"Close-up, {words}" if words else f"Close-up: {now}" if now else "Close-up")
+        if what:
+            where = words or (now.rpartition(", ")[2] if now.rpartition(", ")[2].startswith("from ") else "")
+            caption.set(f"Close-up of the {what}" + (f", {where}" if where else ""))
+        else:
+            caption.set(f"Close-up, {words}" if words else f"Close-up: {now}" if now else "Close-up")
 
     @property
     def labels(self):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 #: Pixels between a marker and the near edge of its label.
 OFFSET_PX = 28
 #: Pixels between stacked labels, and kept clear at the edges of the view.
@@ -15,6 +17,12 @@ GAP_PX = 3
 MARGIN_PX = 4
 #: A label keeps this many pixels clear of every marker (about a marker's radius on screen).
 MARKER_CLEAR_PX = 7
+#: A leader passing closer than this to another marker's centre seems to end at it (a
+#: marker is drawn 16-20 px across in the window: its radius and a few pixels).
+LEADER_CLEAR_PX = 12
+#: A layout with a leader longer than this (pixels) is tried with the labels at the first
+#: gap too (a label past every marker level with it can end far from its point).
+LONG_LEADER_PX = 3 * OFFSET_PX
 
 
 def spread(anchors: Sequence[float], heights: Sequence[float], top: float, bottom: float,
@@ -59,10 +67,28 @@ def spread(anchors: Sequence[float], heights: Sequence[float], top: float, botto
     return tops
 
 
-def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float) -> list[tuple[float, float]]:
+def _clear_of(start: float, width: float, marks: Sequence[float], rightward: bool) -> float:
+    """The x nearest ``start`` (going right, or left) where a label ``width`` wide keeps
+    clear of every marker at ``marks`` (x of the markers level with it): past a marker it
+    would cover, to the next gap that fits it.
+    """
+    x = start
+    moved = True
+    while moved:
+        moved = False
+        for m in marks:
+            if x - MARKER_CLEAR_PX < m < x + width + MARKER_CLEAR_PX:
+                x = m + OFFSET_PX if rightward else m - OFFSET_PX - width
+                moved = True
+    return x
+
+
+def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float,
+           first_gap: bool = False) -> list[tuple[float, float]]:
     """(x, top) of each label on its side: stacked by :func:`spread`, then moved out past
     every marker level with it (its own and its neighbours': a forearm's four epicentres
-    within a few pixels).
+    within a few pixels); with ``first_gap``, only past those it would cover, to the first
+    gap that fits it.
     """
     n = len(xs)
     out: list[tuple[float, float]] = [(0.0, 0.0)] * n
@@ -74,7 +100,9 @@ def _boxes(xs, ys, sizes, right: list[bool], width: float, height: float) -> lis
         for i, top in zip(idx, tops, strict=True):
             w, h = sizes[i]
             level = [j for j in range(n) if top - MARKER_CLEAR_PX <= ys[j] <= top + h + MARKER_CLEAR_PX] + [i]
-            if side:
+            if first_gap:
+                x = _clear_of(xs[i] + OFFSET_PX if side else xs[i] - OFFSET_PX - w, w, [xs[j] for j in level], side)
+            elif side:
                 x = max(xs[j] for j in level if xs[j] >= xs[i] - 0.5) + OFFSET_PX
             else:
                 x = min(xs[j] for j in level if xs[j] <= xs[i] + 0.5) - OFFSET_PX - w
@@ -96,26 +124,93 @@ def place_beside(xs: Sequence[float], ys: Sequence[float], sizes: Sequence[tuple
     others of that side in the order of their markers and set clear of every marker at its
     height. A label that would still cover a marker (its side has no room: a narrow viewport,
     a marker near the edge) goes to the other side, and back if it covers one there too.
+    A label whose leader would run over another marker goes to its other side where that
+    leaves fewer faults. Set clear of the markers either past all of them level with it or at
+    the first gap, as leaves the fewest faults (overlapping labels, covered markers, leaders
+    over markers, then the longest leader).
     """
     n = len(xs)
-    side = [bool(r) for r in right]
 
     def covering(boxes) -> list[int]:
         return [i for i in range(n) if any(_covers((*boxes[i], *sizes[i]), xs[j], ys[j]) for j in range(n))]
 
-    boxes = _boxes(xs, ys, sizes, side, width, height)
-    moved = covering(boxes)
-    if moved:
-        for i in moved:
-            side[i] = not side[i]
-        boxes = _boxes(xs, ys, sizes, side, width, height)
-        back = [i for i in covering(boxes) if i in moved]
-        if back:
-            for i in back:
+    def placed(first_gap: bool) -> tuple[list[bool], list[tuple[float, float]]]:
+        side = [bool(r) for r in right]
+        boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
+        moved = covering(boxes)
+        if moved:
+            for i in moved:
                 side[i] = not side[i]
-            boxes = _boxes(xs, ys, sizes, side, width, height)
-    boxes = _apart(xs, ys, sizes, side, width, height, boxes, covering)
+            boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
+            back = [i for i in covering(boxes) if i in moved]
+            if back:
+                for i in back:
+                    side[i] = not side[i]
+                boxes = _boxes(xs, ys, sizes, side, width, height, first_gap)
+        return side, _apart(xs, ys, sizes, side, width, height, boxes, covering)
+
+    def untangled(side: list[bool], boxes, first_gap: bool):
+        # A leader that runs over another target's marker reads as that target's name (the
+        # shoulder's subscapularis leader through the deltoid's point): such a label goes to
+        # its other side where that leaves fewer faults.
+        now = score(boxes, side)
+        for i in np.flatnonzero(_faults(xs, ys, sizes, boxes, side)[2]):
+            turned = side.copy()
+            turned[i] = not turned[i]
+            trial = _boxes(xs, ys, sizes, turned, width, height, first_gap)
+            if _overlapping_pairs(trial, sizes):
+                trial = _apart(xs, ys, sizes, turned, width, height, trial, covering)
+            then = score(trial, turned)
+            if then < now:
+                side, boxes, now = turned, trial, then
+        return side, boxes
+
+    def score(boxes, side) -> tuple[int, int, int]:
+        overlaps, covers, over = _faults(xs, ys, sizes, boxes, side)
+        return int(overlaps), int(covers.sum()), int(over.sum())
+
+    def faults(option) -> tuple[int, int, int, float]:
+        (side, boxes), _ = option
+        longest = max((abs((x if side[i] else x + sizes[i][0]) - xs[i]) for i, (x, _) in enumerate(boxes)), default=0.0)
+        return (*score(boxes, side), longest)
+
+    # Each label past every marker level with it, or only to the first gap clear of them: a
+    # label sent to the inner side then stops before the other arm's markers instead of
+    # beyond them, its leader no longer running across the body. Each untangled, whichever
+    # leaves fewer faults (overlapping labels, covered markers, leaders over markers, the
+    # longest leader).
+    past_all = placed(False)
+    *found, longest = faults((past_all, False))
+    if found == [0, 0, 0] and longest <= LONG_LEADER_PX:
+        return [(x, top, past_all[0][i]) for i, (x, top) in enumerate(past_all[1])]  # nothing to mend
+    (side, boxes), _ = min(((untangled(*past_all, False), False), (untangled(*placed(True), True), True)), key=faults)
     return [(x, top, side[i]) for i, (x, top) in enumerate(boxes)]
+
+
+def _faults(xs, ys, sizes, boxes, side) -> tuple[int, np.ndarray, np.ndarray]:
+    """A layout's faults: how many pairs of labels overlap, which labels cover a marker, and
+    which leaders pass within :data:`LEADER_CLEAR_PX` of another marker's centre (one on
+    top of its own aside).
+    """
+    mx, my = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    size = np.asarray(sizes, dtype=float).reshape(-1, 2)
+    box = np.asarray(boxes, dtype=float).reshape(-1, 2)
+    x, top, w, h = box[:, 0], box[:, 1], size[:, 0], size[:, 1]
+    meet = ((x[:, None] < x[None, :] + w[None, :]) & (x[None, :] < x[:, None] + w[:, None])
+            & (top[:, None] < top[None, :] + h[None, :]) & (top[None, :] < top[:, None] + h[:, None]))
+    overlaps = int(np.triu(meet, 1).sum())
+    c = MARKER_CLEAR_PX
+    covers = ((x[:, None] - c < mx[None, :]) & (mx[None, :] < x[:, None] + w[:, None] + c)
+              & (top[:, None] - c < my[None, :]) & (my[None, :] < top[:, None] + h[:, None] + c)).any(axis=1)
+    end_x = np.where(np.asarray(side, dtype=bool), x, x + w)
+    end_y = top + h / 2
+    dx, dy = end_x - mx, end_y - my
+    length2 = np.maximum(dx * dx + dy * dy, 1e-9)
+    rel_x, rel_y = mx[None, :] - mx[:, None], my[None, :] - my[:, None]  # [label, marker]
+    t = np.clip((rel_x * dx[:, None] + rel_y * dy[:, None]) / length2[:, None], 0.0, 1.0)
+    near = (t * dx[:, None] - rel_x) ** 2 + (t * dy[:, None] - rel_y) ** 2 < LEADER_CLEAR_PX ** 2
+    near &= rel_x ** 2 + rel_y ** 2 >= LEADER_CLEAR_PX ** 2  # its own marker, and one on top of it
+    return overlaps, covers, near.any(axis=1)
 
 
 def _overlap(a: tuple[float, float], sa: tuple[float, float], b: tuple[float, float], sb: tuple[float, float]) -> bool:

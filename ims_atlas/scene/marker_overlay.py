@@ -70,6 +70,25 @@ class MarkerOverlay:
             self._scale = float(scale)
             self._key = ((), False)
 
+    def keep_within(self, most_px: float) -> None:
+        """Draw the marker shapes at most ``most_px`` pixels across for the scene's camera as it
+        is now (never larger than their model size): framed close (a sole seen from below, a
+        close-up, the wheel), a 1 cm marker grew to 40 pixels and hid the muscle it marks.
+        The scale moves in steps of a quarter octave, so a turning camera re-makes the shapes
+        only now and then.
+        """
+        from ims_atlas.scene import camera
+
+        points = [m.position for m in self._last[0] if m.role in SHAPES]
+        if not points or self._renderer is None:
+            return
+        metres = float(camera.pixel_size(self._scene_renderer, np.asarray(points, dtype=float)).min())
+        fit = most_px * metres / (2.0 * MARKER_RADIUS)
+        scale = 1.0 if fit >= 1.0 else float(2.0 ** (np.floor(4.0 * np.log2(max(fit, 1e-3))) / 4.0))
+        if scale != self._scale:
+            self.set_scale(scale)
+            self.set(*self._last)
+
     @property
     def renderer(self):
         """The overlay's renderer (None until something was drawn)."""

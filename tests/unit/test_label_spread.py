@@ -84,3 +84,66 @@ def test_overlapping_labels_names_both_of_a_meeting_pair():
     sizes = [(100.0, 14.0)] * 3
     assert overlapping_labels(sizes, [(0.0, 0.0, True), (50.0, 5.0, False), (300.0, 0.0, True)]) == [0, 1]
     assert overlapping_labels(sizes, [(0.0, 0.0, True), (100.0, 0.0, False)]) == []
+
+
+def test_a_label_sent_to_the_inner_side_stops_before_the_other_arm():
+    """Segment C6 on both sides, from the front, as the window's left half laid it out (the
+    markers' screen points and label sizes recorded from it): Supinator's point is at the
+    left edge, where its label has no room, so the label goes to the inner side; set past
+    every marker level with it, it landed beyond the other forearm and its leader ran 307 px
+    across the body. It now stops at the first gap clear of the markers, covering none, and
+    no label overlaps another."""
+    from ims_atlas.scene.label_spread import covering_markers, overlapping_labels, place_beside
+
+    xs = [198.2, 362.5, 121.2, 93.0, 73.0, 71.7, 401.0, 415.1, 366.1, 102.9, 304.2, 183.6, 293.8, 377.9, 366.2]
+    ys = [260.7, 291.9, 320.7, 302.0, 530.4, 608.0, 573.3, 648.9, 610.6, 623.9, 334.1, 308.1, 322.0, 518.0, 370.5]
+    sizes = [(204.0, 17.0), (139.0, 17.0), (97.0, 31.0), (185.0, 17.0), (103.0, 31.0), (84.0, 31.0), (282.0, 17.0),
+             (278.0, 17.0), (98.0, 31.0), (134.0, 31.0), (199.0, 17.0), (84.0, 31.0), (112.0, 31.0), (84.0, 31.0),
+             (206.0, 17.0)]
+    right = [False, True, False, False, False, False, True, True, True, False, True, False, True, True, True]
+    width, height = 467, 933
+    placed = place_beside(xs, ys, sizes, right, width, height)
+    leaders = [abs((x if on_right else x + sizes[i][0]) - xs[i]) for i, (x, _, on_right) in enumerate(placed)]
+    supinator = 5
+    assert placed[supinator][2], "Supinator's label has no room at the left edge: it goes to the inner side"
+    assert leaders[supinator] < 0.25 * width, leaders[supinator]
+    assert max(leaders) < 0.5 * width, leaders  # no leader runs across the body to the other limb
+    assert overlapping_labels(sizes, placed) == []
+    assert supinator not in covering_markers(xs, ys, sizes, placed)
+
+
+def test_a_leader_does_not_run_over_another_target_s_marker():
+    """Subacromial pain, right, from the front, as the window laid it out: the deltoid's and
+    the subscapularis's points lie level, 100 px apart; both labels went to the outer side and
+    the subscapularis leader passed 12 px from the deltoid's marker centre (a marker is drawn
+    16-20 px across), as if it named that point. The subscapularis label now goes to its
+    other side; nothing overlaps."""
+    import numpy as np
+
+    from ims_atlas.scene.label_spread import overlapping_labels, place_beside
+
+    xs, ys = [161.3, 262.7], [449.0, 444.0]
+    sizes = [(100.0, 17.0), (143.0, 17.0)]
+    placed = place_beside(xs, ys, sizes, [False, False], 467, 933)
+    for i, (x, top, on_right) in enumerate(placed):
+        start = np.array([xs[i], ys[i]])
+        end = np.array([x if on_right else x + sizes[i][0], top + sizes[i][1] / 2])
+        other = np.array([xs[1 - i], ys[1 - i]])
+        t = np.clip(np.dot(other - start, end - start) / max(np.dot(end - start, end - start), 1e-9), 0, 1)
+        assert np.linalg.norm(start + t * (end - start) - other) > 12, (i, placed)
+    assert not placed[0][2] and placed[1][2]  # the deltoid's outward, the subscapularis's inward
+    assert overlapping_labels(sizes, placed) == []
+
+
+def test_a_leader_over_another_marker_is_found_and_one_beside_or_past_it_is_not():
+    from ims_atlas.scene.label_spread import LEADER_CLEAR_PX, _faults
+
+    def over(marker, label_x):
+        # Marker 0 at the origin, its label's near edge at (label_x, 0) on its right; marker 1 elsewhere.
+        xs, ys = [0.0, marker[0]], [0.0, marker[1]]
+        boxes = [(label_x, -5.0), (500.0, 500.0)]
+        return bool(_faults(xs, ys, [(40.0, 10.0), (40.0, 10.0)], boxes, [True, True])[2][0])
+
+    assert over((50.0, 3.0), 100.0)
+    assert not over((50.0, LEADER_CLEAR_PX + 3.0), 100.0)
+    assert not over((50.0, 3.0), 30.0)  # the marker lies past the label's edge

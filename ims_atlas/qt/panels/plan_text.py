@@ -12,6 +12,32 @@ _CSS = ("<style>h2{margin:0 0 4px 0} h3{margin:10px 0 2px 0} li{margin-bottom:4p
         " .flag{color:#B00020}</style>")
 
 
+#: How each legend shape is written in the panel (the exported pictures draw the same shapes).
+_SIGNS = {"circle": "●", "square": "■", "swatch": "██", "bar": "▮"}
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(min(max(float(c), 0.0), 1.0) * 255):02X}" for c in rgb)
+
+
+def sign_html(shape: str, rgb) -> str:
+    """A legend's sign in the colour the 3D view draws it, on the view's own dark background
+    (the white needle point would vanish on the panel's white).
+    """
+    from ims_atlas.scene.palette import DEFAULT_PALETTE
+
+    return (f"<span style='background-color:{_hex(DEFAULT_PALETTE.background_bottom)};color:{_hex(rgb)}'>"
+            f"&nbsp;{_SIGNS.get(shape, '■')}&nbsp;</span>")
+
+
+def legend_html(items) -> str:
+    """What each colour and shape in the 3D view means (``LegendItem`` s, the words an
+    exported picture's legend uses), one line each.
+    """
+    rows = "".join(f"{sign_html(item.shape, item.color)} {escape(item.text)}<br>" for item in items)
+    return f"<p style='margin:4px 0'>{rows}</p>" if rows else ""
+
+
 def _sources(catalog: Catalog, ids) -> str:
     names = []
     for sid in ids:
@@ -73,15 +99,19 @@ NOT_SHOWN = "not shown in the 3D view: no model yet"
 
 
 def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False,
-              undrawn: frozenset[str] = frozenset()) -> str:
+              undrawn: frozenset[str] = frozenset(), legend: str = "") -> str:
     """A condition's plan in plain words; the local targets whose muscle ids are in ``undrawn``
-    (no mesh, ``undrawn_muscles``) are marked as missing from the 3D view.
+    (no mesh, ``undrawn_muscles``) are marked as missing from the 3D view. ``legend``
+    (:func:`legend_html`) goes under the title.
     """
+    from ims_atlas.scene.palette import DEFAULT_PALETTE
+
     c = plan.condition
     side = {"left": "left side", "right": "right side", "both": "both sides"}[plan.side]
     out = [_CSS, f"<h2>{escape(c.name)} — {side}</h2>"]
     if c.clinical_name:
         out.append(f"<i>{escape(c.clinical_name)}</i><br>")
+    out.append(legend)
     out.append(f"<p>{escape(c.explanation)}</p>")
     rs = c.root_segments
     seg_text = ", ".join(plan.segments) or "none"
@@ -91,7 +121,7 @@ def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False,
         out.append("<div class='src'>Derived from the muscles' roots and the sources below, not stated as such in one source.</div>")
     out.append(_sources(catalog, rs.sources))
     out += _screening_html(plan, catalog)
-    out.append("<h3>Local targets <span style='color:#E69F00'>●</span></h3><ul>")
+    out.append(f"<h3>Local targets {sign_html('circle', DEFAULT_PALETTE.local_marker)}</h3><ul>")
     seen = set()
     for t in plan.local_targets:
         if t.muscle.id in seen:
@@ -104,7 +134,7 @@ def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False,
             f"<br>Nerve: {escape(t.nerve)}; roots {escape(_roots(t.roots))}{note}"
             f"{_sources(catalog, t.target.sources)}</li>"
         )
-    out.append("</ul><h3>Beside the spine <span style='color:#0072B2'>■</span></h3><ul>")
+    out.append(f"</ul><h3>Beside the spine {sign_html('square', DEFAULT_PALETTE.paraspinal_marker)}</h3><ul>")
     done = set()
     for p in plan.paraspinal_targets:
         if p.segment in done:
@@ -129,9 +159,11 @@ def plan_html(plan: TreatmentPlan, catalog: Catalog, lay_names: bool = False,
     return "".join(out)
 
 
-def segment_html(segment: str, catalog: Catalog, lay_names: bool = False) -> str:
-    """What a root segment supplies and where its paraspinal level is."""
-    out = [_CSS, f"<h2>Segment {escape(segment)}</h2>"]
+def segment_html(segment: str, catalog: Catalog, lay_names: bool = False, legend: str = "") -> str:
+    """What a root segment supplies and where its paraspinal level is; ``legend``
+    (:func:`legend_html`) under the title.
+    """
+    out = [_CSS, f"<h2>Segment {escape(segment)}</h2>", legend]
     try:
         entry = catalog.segment(segment)
         beside = [catalog.muscle(m).name if catalog.has_muscle(m) else m.replace("_", " ")
