@@ -100,23 +100,26 @@ def leaving_own(body: BodyMeshes, origin, direction, own: Iterable[str]) -> np.n
 def tissue_in_front(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip: Iterable[str] = ()) -> float:
     """Metres of the body between a target and an eye far along ``direction``: the length of
     the ray, from where it leaves the target's own structures (:func:`leaving_own`), that runs
-    inside any other structure (overlapping ones counted once), ``skip`` left out.
+    inside any other structure (overlapping ones counted once), ``skip`` left out; averaged
+    over a bundle of rays (:func:`bundle`), so a ray slipping past a bone's edge does not decide.
     """
     own = tuple(own)
     d = np.asarray(direction, dtype=np.float64)
     d = d / np.linalg.norm(d)
-    start = leaving_own(body, point, d, own)
-    spans = []
-    for t in body.crossing_distances(start, d, ignore=set(own) | set(skip)).values():
-        if len(t) % 2:  # it starts inside this one
-            t = np.concatenate([[0.0], t])
-        spans += [(float(t[i]), float(t[i + 1])) for i in range(0, len(t) - 1, 2)]
-    total, end = 0.0, 0.0
-    for a, b in sorted(spans):
-        a = max(a, end)
-        if b > a:
-            total, end = total + b - a, b
-    return total
+    ignore = set(own) | set(skip)
+    total = 0.0
+    for o in bundle(point, d):
+        spans = []
+        for t in body.crossing_distances(leaving_own(body, o, d, own), d, ignore=ignore).values():
+            if len(t) % 2:  # it starts inside this one
+                t = np.concatenate([[0.0], t])
+            spans += [(float(t[i]), float(t[i + 1])) for i in range(0, len(t) - 1, 2)]
+        end = 0.0
+        for a, b in sorted(spans):
+            a = max(a, end)
+            if b > a:
+                total, end = total + b - a, b
+    return total / len(bundle(point, d))
 
 
 #: A target lies on the far side of the body from a view when it lies nearer the opposite
@@ -164,6 +167,19 @@ def _read_store(body: BodyMeshes) -> None:
             body.facing_cache.setdefault(stored_key, costs)
 
 
+def bundle(point, direction) -> list[np.ndarray]:
+    """The origins of a bundle of parallel rays along unit ``direction``: ``point`` and four
+    points :data:`SPREAD_M` around it across the ray.
+    """
+    origin = np.asarray(point, dtype=np.float64)
+    d = np.asarray(direction, dtype=np.float64)
+    helper = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    u = np.cross(d, helper)
+    u /= np.linalg.norm(u)
+    v = np.cross(d, u)
+    return [origin] + [origin + SPREAD_M * w for w in (u, -u, v, -v)]
+
+
 def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip: Iterable[str] = ()) -> float:
     """Weighted count of the structures between ``point`` and an eye far along ``direction``,
     averaged over a small bundle of parallel rays (:data:`SPREAD_M`).
@@ -171,14 +187,9 @@ def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip:
     ``own`` (the target's own muscle) and ``skip`` (structures not drawn in that view) do not
     count. A structure a ray enters and leaves counts once; one the point is inside, once.
     """
-    origin = np.asarray(point, dtype=np.float64)
     d = np.asarray(direction, dtype=np.float64)
     d = d / np.linalg.norm(d)
-    helper = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    u = np.cross(d, helper)
-    u /= np.linalg.norm(u)
-    v = np.cross(d, u)
-    origins = [origin] + [origin + SPREAD_M * w for w in (u, -u, v, -v)]
+    origins = bundle(point, d)
     own = tuple(own)
     ignore = set(own) | set(skip)
     total = 0.0

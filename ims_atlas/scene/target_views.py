@@ -148,6 +148,8 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     if not apart:
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
     summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
+    # (Not from where all of them lie on the far side of the body.)
+    summed = {name: c for name, c in summed.items() if not all(far(t, name) for t in apart)} or summed
     local_name = _best(summed)
     core = _main_region(apart, body)
     if len(core) < len(apart):
@@ -181,11 +183,14 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     def pair_far(t: PictureTarget, name: str) -> bool:
         return any(far(by_key[k], name) for k in both[t.key.rpartition(":")[0]])
 
+    across = ALONG_LIMB not in (local_name, spine_name)
+
     def in_local_view(t: PictureTarget) -> bool:
         # Never named from its far side when the other view sees it from its near side (the
         # quadriceps from the front, not through the hamstrings); else where it is less hidden.
+        # (Near and far are across the body: the view from below looks along the limbs.)
         far_here, far_there = pair_far(t, local_name), pair_far(t, spine_name)
-        if far_here != far_there:
+        if across and far_here != far_there:
             return far_there
         return pair_cost(t, local_name) < pair_cost(t, spine_name)
 
