@@ -194,7 +194,6 @@ def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip:
     ignore = set(own) | set(skip)
     total = 0.0
     for o in origins:
-        o = leaving_own(body, o, d, own)
         for sid, n in body.crossings_along(o, d, ignore).items():
             total += WEIGHTS.get(body.manifest[sid].kind, 0.5) * ((n + 1) // 2)
     return total / len(origins)
@@ -232,7 +231,7 @@ def bone_outward(body: BodyMeshes, point) -> np.ndarray | None:
 def costing_parameters() -> dict:
     """Every setting a facing cost depends on besides the meshes (the store's fingerprint)."""
     return {"weights": WEIGHTS, "spread_m": SPREAD_M, "facing_bonus": FACING_BONUS,
-            "axis_radius_m": AXIS_RADIUS_M, "from": "where the ray leaves the target", "far_slack_m": FAR_SLACK_M}
+            "axis_radius_m": AXIS_RADIUS_M, "far_slack_m": FAR_SLACK_M}
 
 
 def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> dict[str, float]:

@@ -148,8 +148,6 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     if not apart:
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
     summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
-    # (Not from where all of them lie on the far side of the body.)
-    summed = {name: c for name, c in summed.items() if not all(far(t, name) for t in apart)} or summed
     local_name = _best(summed)
     core = _main_region(apart, body)
     if len(core) < len(apart):
