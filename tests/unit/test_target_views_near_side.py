@@ -145,17 +145,28 @@ def test_no_target_is_named_from_the_far_side_of_the_body(state, manifest, catal
     assert named_from_far_side(state, manifest, catalog) == []
 
 
-def test_the_quadriceps_of_l2_and_l3_are_named_from_the_front(manifest, catalog):
-    """The case the rule was found on, by name: each of the four is in the view from the front."""
+def test_the_quadriceps_of_l2_and_l3_are_not_named_through_the_hamstrings(manifest, catalog):
+    """The case the rule was found on, by name: none of the four is labelled in the view from
+    behind unless an inset shows it from another side (on both sides all four are in the view
+    from the front; on the right, L3's view of the thigh is from the inner side and the vastus
+    lateralis gets an inset from the right side)."""
+    body = body_for(manifest)
     for segment in ("L2", "L3"):
         for side in ("both", "right"):
-            picture = picture_for(ViewState(segment=segment, side=side), manifest, catalog)
-            where = {k: v.name for v in picture.views for k in v.targets}
-            quadriceps = {k: n for k, n in where.items()
-                          if k.split(":")[1] in ("rectus_femoris", "vastus_lateralis", "vastus_intermedius",
-                                                  "vastus_medialis")}
-            assert len(quadriceps) == (8 if side == "both" else 4), (segment, side, where)
-            assert set(quadriceps.values()) == {"anterior"}, (segment, side, quadriceps)
+            picture = picture_for(ViewState(segment=segment, side=side), manifest, catalog, body=body)
+            quadriceps = [t for t in picture.targets if t.key.split(":")[1] in
+                          ("rectus_femoris", "vastus_lateralis", "vastus_intermedius", "vastus_medialis")]
+            assert len(quadriceps) == (8 if side == "both" else 4)
+            for view in picture.views:
+                insets = [i.name for i in turned_away(view, picture.targets, body)
+                          for t in quadriceps if t.key in i.targets]
+                for t in quadriceps:
+                    if t.key in view.targets and view.name == "posterior":
+                        assert any(t.key in i.targets and i.name != "posterior"
+                                   for i in turned_away(view, picture.targets, body)), (segment, side, t.key, insets)
+            if side == "both":
+                where = {k: v.name for v in picture.views for k in v.targets}
+                assert {where[t.key] for t in quadriceps} == {"anterior"}, (segment, where)
 
 
 def _box(lo, hi):
