@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from ims_atlas.anatomy.body_meshes import BodyMeshes, surface_of
-from ims_atlas.anatomy.facing import far_sides, hidden_for, tissue_in_front
+from ims_atlas.anatomy.facing import hidden_for
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.picture import body_for, picture_for
@@ -186,6 +186,8 @@ def _body(parts) -> BodyMeshes:
 
 
 def test_a_muscle_nearer_the_front_of_the_thigh_is_on_the_far_side_from_behind():
+    from ims_atlas.anatomy.facing import far_sides, tissue_in_front
+
     # A right thigh: the femur inside a thick vastus whose centre lies behind the bone, and a
     # hamstring behind both: from behind the ray runs through 4 cm of hamstring, from the
     # front through nothing but the vastus's own front (the femur inside it does not count).
