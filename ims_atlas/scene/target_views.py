@@ -5,7 +5,9 @@ supplies) gets a cost per named direction (:func:`ims_atlas.anatomy.facing.facin
 how much of the body lies between it and the eye). The local targets are shown from the
 direction where their summed cost is lowest, the paraspinal ones likewise; when both choose
 the same direction (or the local targets are seen almost as well from the spine's side),
-one view shows everything, else there are two: ``local`` and ``spine``.
+one view shows everything, else there are two: ``local`` and ``spine``. A target is never
+named from the far side of the body (:func:`ims_atlas.anatomy.facing.far_sides`: the quadriceps
+through the hamstrings) when the other view, or an inset, sees it from its near side.
 """
 
 from __future__ import annotations
