@@ -73,7 +73,7 @@ class BodyMeshes:
     def __init__(self, manifest: Manifest, surfaces: dict[str, Surface] | None = None) -> None:
         self.manifest = manifest
         self._surfaces: dict[str, Surface | None] = dict(surfaces or {})
-        #: :func:`~ims_atlas.anatomy.facing.facing_costs` by target (it casts many rays).
+        #: :func:`~ims_atlas.anatomy.facing.facing_costs` (and ``far_sides``) by target (they cast many rays).
         self.facing_cache: dict[tuple, dict[str, float]] = {}
         #: Whether the costs stored beside the meshes were read into :attr:`facing_cache`.
         self.facing_store_read = False
@@ -130,6 +130,16 @@ class BodyMeshes:
         few of them, so most of the body's triangles are never tested. With ``among``, only
         those structures' meshes are read and cut into runs.
         """
+        return self._along(origin, direction, ignore, among, distances=False)
+
+    def crossing_distances(self, origin, direction, ignore=frozenset(), among=None) -> dict[str, np.ndarray]:
+        """Like :meth:`crossings_along`, but where the ray crosses each structure: the ``t`` of
+        each crossing, nearest first.
+        """
+        return self._along(origin, direction, ignore, among, distances=True)
+
+    def _along(self, origin, direction, ignore, among, distances: bool):
+        """The ray test of :meth:`crossings_along`; with ``distances``, each crossing's ``t``."""
         o = np.asarray(origin, dtype=np.float64)
         d = np.asarray(direction, dtype=np.float64)
         # The structures' boxes first, then the runs of those the ray meets.
@@ -167,8 +177,11 @@ class BodyMeshes:
             parts.append((a, corners[:, 1] - a, corners[:, 2] - a))
             owners.append(np.full(len(rows), i, dtype=np.int64))
         a, e1, e2 = (np.concatenate(x) for x in zip(*parts, strict=True))
-        hit = _ray_hits(a, e1, e2, o, d)
-        counts = np.bincount(np.concatenate(owners)[hit], minlength=len(tables))
+        hit, t = _ray_hits(a, e1, e2, o, d, distances=True)
+        who = np.concatenate(owners)
+        if distances:
+            return {near[i]: np.sort(t[hit & (who == i)]) for i in np.unique(who[hit])}
+        counts = np.bincount(who[hit], minlength=len(tables))
         return {near[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def _runs_of(self, structure_id: str) -> _Runs:
@@ -248,9 +261,10 @@ def crossings(surface: Surface, origin: np.ndarray, direction: np.ndarray) -> in
     return int(np.count_nonzero(_ray_hits(surface.a, surface.e1, surface.e2, origin, direction)))
 
 
-def _ray_hits(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray, direction: np.ndarray) -> np.ndarray:
+def _ray_hits(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray, direction: np.ndarray,
+              distances: bool = False):
     """Which triangles (corner ``a``, edges ``e1`` and ``e2``) the ray ``origin + t * direction``
-    (t > 0) passes through, as a boolean mask.
+    (t > 0) passes through, as a boolean mask (with ``distances``, also each triangle's ``t``).
     """
     # Möller-Trumbore for every triangle at once. The cross products are written out by
     # component: np.cross on these small arrays costs several times more (axis handling).
@@ -268,4 +282,5 @@ def _ray_hits(a: np.ndarray, e1: np.ndarray, e2: np.ndarray, origin: np.ndarray,
     qz = tvec[:, 0] * e1[:, 1] - tvec[:, 1] * e1[:, 0]
     v = (qx * dx + qy * dy + qz * dz) * inv_det
     t = (e2[:, 0] * qx + e2[:, 1] * qy + e2[:, 2] * qz) * inv_det
-    return ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0) & (t > 1e-9)
+    hit = ok & (u >= 0.0) & (v >= 0.0) & (u + v <= 1.0) & (t > 1e-9)
+    return (hit, t) if distances else hit

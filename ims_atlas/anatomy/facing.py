@@ -81,6 +81,105 @@ def hidden_for(view: str, manifest: Manifest) -> set[str]:
 SPREAD_M = 0.012
 
 
+def leaving_own(body: BodyMeshes, origin, direction, own: Iterable[str]) -> np.ndarray:
+    """Where a ray from a point inside the target's own structures (``own``) leaves them: what
+    hides a muscle lies between its surface and the eye, not inside it. A muscle drawn round a
+    bone (the vastus lateralis round the femur, its belly's centre behind the shaft) is not
+    hidden by that bone from the front. A point outside its own structures is its own start.
+    """
+    o = np.asarray(origin, dtype=np.float64)
+    own = set(own)
+    start = 0.0
+    if own:
+        for t in body.crossing_distances(o, direction, among=own).values():
+            if len(t) % 2:  # inside it: the ray leaves it at its first crossing
+                start = max(start, float(t[0]))
+    return o + start * np.asarray(direction, dtype=np.float64)
+
+
+def tissue_in_front(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip: Iterable[str] = ()) -> float:
+    """Metres of the body between a target and an eye far along ``direction``: the length of
+    the ray, from where it leaves the target's own structures (:func:`leaving_own`), that runs
+    inside any other structure (overlapping ones counted once), ``skip`` left out; averaged
+    over a bundle of rays (:func:`bundle`), so a ray slipping past a bone's edge does not decide.
+    """
+    own = tuple(own)
+    d = np.asarray(direction, dtype=np.float64)
+    d = d / np.linalg.norm(d)
+    ignore = set(own) | set(skip)
+    total = 0.0
+    for o in bundle(point, d):
+        spans = []
+        for t in body.crossing_distances(leaving_own(body, o, d, own), d, ignore=ignore).values():
+            if len(t) % 2:  # it starts inside this one
+                t = np.concatenate([[0.0], t])
+            spans += [(float(t[i]), float(t[i + 1])) for i in range(0, len(t) - 1, 2)]
+        end = 0.0
+        for a, b in sorted(spans):
+            a = max(a, end)
+            if b > a:
+                total, end = total + b - a, b
+    return total / len(bundle(point, d))
+
+
+#: A target lies on the far side of the body from a view when it lies nearer the opposite
+#: side: more of the body lies between it and the eye than between it and the other side, by
+#: more than this (metres): a superficial layer of muscle (the trapezius over the levator
+#: scapulae, about 1 cm; the latissimus and deltoid over teres major, 2 cm) does not put a
+#: muscle on the far side, the hamstrings over the rectus femoris (4 cm, against 6 mm from
+#: the front) do.
+FAR_SLACK_M = 0.02
+
+
+def on_far_side(body: BodyMeshes, point, name: str, direction, own: Iterable[str] = ()) -> bool:
+    """Whether a target lies on the far side of the body from the view ``name`` along
+    ``direction`` (:data:`FAR_SLACK_M`): seen from there through the body.
+    """
+    d = np.asarray(direction, dtype=np.float64)
+    here = tissue_in_front(body, point, d, own, hidden_for(name, body.manifest))
+    there = tissue_in_front(body, point, -d, own)
+    return here > there + FAR_SLACK_M
+
+
+#: :func:`far_sides` are kept with the facing costs (:attr:`BodyMeshes.facing_cache` and the
+#: store beside the meshes), under this word before the side: 1.0 for a view on the far side.
+FAR_SIDE = "far-side"
+
+
+def far_sides(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> set[str]:
+    """The views of :func:`view_directions` from which a target lies on the far side of the
+    body (:func:`on_far_side`), worked out once per target like :func:`facing_costs`.
+    """
+    own = tuple(own)
+    _read_store(body)
+    key = (tuple(float(c) for c in point), f"{FAR_SIDE} {side}", own)
+    if key not in body.facing_cache:
+        body.facing_cache[key] = {name: float(on_far_side(body, point, name, d, own))
+                                  for name, d in view_directions(body.manifest, side).items()}
+    return {name for name, far in body.facing_cache[key].items() if far}
+
+
+def _read_store(body: BodyMeshes) -> None:
+    """Fill the body's cache from the store beside the meshes, once."""
+    if not body.facing_store_read:
+        body.facing_store_read = True
+        for stored_key, costs in read_store(body.manifest, costing_parameters()).items():
+            body.facing_cache.setdefault(stored_key, costs)
+
+
+def bundle(point, direction) -> list[np.ndarray]:
+    """The origins of a bundle of parallel rays along unit ``direction``: ``point`` and four
+    points :data:`SPREAD_M` around it across the ray.
+    """
+    origin = np.asarray(point, dtype=np.float64)
+    d = np.asarray(direction, dtype=np.float64)
+    helper = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    u = np.cross(d, helper)
+    u /= np.linalg.norm(u)
+    v = np.cross(d, u)
+    return [origin] + [origin + SPREAD_M * w for w in (u, -u, v, -v)]
+
+
 def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip: Iterable[str] = ()) -> float:
     """Weighted count of the structures between ``point`` and an eye far along ``direction``,
     averaged over a small bundle of parallel rays (:data:`SPREAD_M`).
@@ -88,14 +187,10 @@ def occlusion(body: BodyMeshes, point, direction, own: Iterable[str] = (), skip:
     ``own`` (the target's own muscle) and ``skip`` (structures not drawn in that view) do not
     count. A structure a ray enters and leaves counts once; one the point is inside, once.
     """
-    origin = np.asarray(point, dtype=np.float64)
     d = np.asarray(direction, dtype=np.float64)
     d = d / np.linalg.norm(d)
-    helper = np.array([0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    u = np.cross(d, helper)
-    u /= np.linalg.norm(u)
-    v = np.cross(d, u)
-    origins = [origin] + [origin + SPREAD_M * w for w in (u, -u, v, -v)]
+    origins = bundle(point, d)
+    own = tuple(own)
     ignore = set(own) | set(skip)
     total = 0.0
     for o in origins:
@@ -136,7 +231,7 @@ def bone_outward(body: BodyMeshes, point) -> np.ndarray | None:
 def costing_parameters() -> dict:
     """Every setting a facing cost depends on besides the meshes (the store's fingerprint)."""
     return {"weights": WEIGHTS, "spread_m": SPREAD_M, "facing_bonus": FACING_BONUS,
-            "axis_radius_m": AXIS_RADIUS_M}
+            "axis_radius_m": AXIS_RADIUS_M, "far_slack_m": FAR_SLACK_M}
 
 
 def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> dict[str, float]:
@@ -149,10 +244,7 @@ def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) ->
     # catalog's targets were costed ahead of time (:mod:`~ims_atlas.anatomy.facing_store`).
     key = (tuple(float(c) for c in point), side, own)
     cache = body.facing_cache
-    if not body.facing_store_read:
-        body.facing_store_read = True
-        for stored_key, costs in read_store(body.manifest, costing_parameters()).items():
-            cache.setdefault(stored_key, costs)
+    _read_store(body)
     if key in cache:
         return dict(cache[key])
     outward = bone_outward(body, point)

@@ -5,7 +5,9 @@ supplies) gets a cost per named direction (:func:`ims_atlas.anatomy.facing.facin
 how much of the body lies between it and the eye). The local targets are shown from the
 direction where their summed cost is lowest, the paraspinal ones likewise; when both choose
 the same direction (or the local targets are seen almost as well from the spine's side),
-one view shows everything, else there are two: ``local`` and ``spine``.
+one view shows everything, else there are two: ``local`` and ``spine``. A target is never
+named from the far side of the body (:func:`ims_atlas.anatomy.facing.far_sides`: the quadriceps
+through the hamstrings) when the other view, or an inset, sees it from its near side.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, replace
 from ims_atlas.anatomy.body_meshes import BodyMeshes
 from ims_atlas.anatomy.facing import (
     facing_costs,
+    far_sides,
     hidden_for,
     outward_view,
     view_directions,
@@ -133,7 +136,17 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
             votes[name] = votes.get(name, 0) + 1
         spine_name = min(votes, key=lambda n: (-votes[n], PREFERENCE.index(n) if n in PREFERENCE else len(PREFERENCE)))
     costs = {t.key: facing_costs(body, t.point, one_side, t.structures) for t in local}
-    apart = [t for t in local if spine_name is None or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN]
+
+    def far(t: PictureTarget, name: str) -> bool:
+        return name in far_sides(body, t.point, one_side, t.structures)
+
+    # A local target leaves the spine's view when it is hidden there clearly more than from
+    # its own best direction, or when that view sees it through the body, from its far side
+    # (these choose the other view only when no target is hidden in the spine's view).
+    apart = [t for t in local if spine_name is None
+             or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN]
+    if not apart and spine_name is not None:
+        apart = [t for t in local if far(t, spine_name)]
     if not apart:
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
     summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
@@ -162,10 +175,26 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     for t in local:
         both.setdefault(t.key.rpartition(":")[0], []).append(t.key)
 
+    by_key = {t.key: t for t in local}
+
     def pair_cost(t: PictureTarget, name: str) -> float:
         return sum(costs[k][name] for k in both[t.key.rpartition(":")[0]])
 
-    mine = [t for t in local if pair_cost(t, local_name) < pair_cost(t, spine_name)]
+    def pair_far(t: PictureTarget, name: str) -> bool:
+        return any(far(by_key[k], name) for k in both[t.key.rpartition(":")[0]])
+
+    across = ALONG_LIMB not in (local_name, spine_name)
+
+    def in_local_view(t: PictureTarget) -> bool:
+        # Never named from its far side when the other view sees it from its near side (the
+        # quadriceps from the front, not through the hamstrings); else where it is less hidden.
+        # (Near and far are across the body: the view from below looks along the limbs.)
+        far_here, far_there = pair_far(t, local_name), pair_far(t, spine_name)
+        if across and far_here != far_there:
+            return far_there
+        return pair_cost(t, local_name) < pair_cost(t, spine_name)
+
+    mine = [t for t in local if in_local_view(t)]
     shared = [t for t in local if t not in mine]
     return (_view(body, local_name, directions[local_name], (t.key for t in mine), "local"),
             _view(body, spine_name, directions[spine_name], (t.key for t in shared + spine), "spine"))
@@ -215,10 +244,21 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
     away: dict[str, list[tuple[str, dict[str, float]]]] = {}
     for t in mine:
         costs = facing_costs(body, t.point, one_side, t.structures)
-        best = _best(costs)
+        # An inset is seen from where the target is not on the far side of the body.
+        far = far_sides(body, t.point, one_side, t.structures)
+        worst = max(costs.values()) + TURNED_MARGIN
+        if view.name in far and len(far) < len(costs):
+            # Seen through the body from its far side: an inset from the best of the
+            # directions that see it from its near side.
+            away.setdefault(t.side if one_side != "both" else "both", []).append(
+                (t.key, {n: worst if n in far else c for n, c in costs.items()}))
+            continue
+        near = {n: c for n, c in costs.items() if n not in far or n == view.name}
+        best = _best(near)
         here = costs.get(view.name, 0.0)
         if best != view.name and here >= TURNED_HIDDEN and here - costs[best] >= TURNED_MARGIN:
-            away.setdefault(t.side if one_side != "both" else "both", []).append((t.key, costs))
+            away.setdefault(t.side if one_side != "both" else "both", []).append(
+                (t.key, {n: worst if n in far and n != view.name else c for n, c in costs.items()}))
     # One inset where one direction serves them all (EHL, EDL and EDB of the foot's dorsum,
     # from the side; both forearms' ECRL in widespread pain, from the front): each target
     # seen there at least half the margin better than here; the others by their own best.

@@ -11,7 +11,7 @@ import pytest
 
 from ims_atlas.anatomy import facing
 from ims_atlas.anatomy.body_meshes import BodyMeshes
-from ims_atlas.anatomy.facing import costing_parameters, facing_costs
+from ims_atlas.anatomy.facing import FAR_SIDE, costing_parameters, facing_costs, far_sides
 from ims_atlas.anatomy.facing_store import FILE_NAME, fingerprint, read_store, store_path, store_text
 from ims_atlas.anatomy.manifest import load_manifest
 from ims_atlas.core.state import ViewState
@@ -36,8 +36,13 @@ def test_stored_costs_equal_costs_computed_afresh(manifest, stored):
     body.facing_store_read = True  # compute, as without a store
     keys = sorted(stored, key=lambda k: (k[1], k[2], k[0]))
     sample = keys[:: max(1, len(keys) // 12)]
+    assert any(side.startswith(FAR_SIDE) for _, side, _ in sample)  # far sides are stored too
     for point, side, own in sample:
-        assert facing_costs(body, point, side, own) == stored[(point, side, own)], (point, side, own)
+        if side.startswith(FAR_SIDE):
+            far = {name for name, v in stored[(point, side, own)].items() if v}
+            assert far_sides(body, point, side.split()[-1], own) == far, (point, side, own)
+        else:
+            assert facing_costs(body, point, side, own) == stored[(point, side, own)], (point, side, own)
 
 
 def test_every_bundled_picture_is_costed_ahead(manifest, catalog, stored, monkeypatch):
@@ -46,6 +51,7 @@ def test_every_bundled_picture_is_costed_ahead(manifest, catalog, stored, monkey
         raise AssertionError(f"a target was costed at run time: {args[1:3]}")
 
     monkeypatch.setattr(facing, "occlusion", no_rays)
+    monkeypatch.setattr(facing, "tissue_in_front", no_rays)
     body = BodyMeshes(manifest)
     for condition in catalog.conditions:
         for side in ("right", "left", "both"):
