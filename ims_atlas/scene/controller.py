@@ -90,6 +90,7 @@ class SceneController:
         self._outlined: dict[str, object] = {}
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
         self._second: SecondViewport | None = None
+        self._parked: SecondViewport | None = None  # the second viewport while not split
         self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
         self._far_clips: tuple[FarSideClip, ...] = ()
         self._coarse_ids: list[str] = []
@@ -347,23 +348,27 @@ class SceneController:
             props = [a for a in self._plotter.renderer.GetActors() if a is not self._outline.actor]
             self._plotter.renderer.SetViewport(*LEFT_HALF)
             self._markers.follow_viewport()
-            self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
-            self._second_observer = self._second.renderer.AddObserver(
-                "StartEvent", lambda *_: _layout_below(self._second.markers, self._second.caption))
+            second = self._parked
+            self._parked = None
+            if second is not None:  # the viewport of the last split, kept (scene.second_viewport)
+                second.resume(props)
+            else:
+                second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
+                second.before_frame(lambda: _layout_below(second.markers, second.caption))
+            self._second = second
             self._far_clips = (FarSideClip(self._plotter.renderer, self._manifest),
                                FarSideClip(self._second.renderer, self._manifest))
         return self._second
 
     def unsplit(self, render: bool = True) -> None:
-        """Back to one viewport filling the window."""
+        """Back to one viewport filling the window (the second is parked for the next split)."""
         if self._second is None:
             return
-        self._second.renderer.RemoveObserver(self._second_observer)
         for clip in self._far_clips:
             clip.close()
         self._far_clips = ()
-        self._second.close()
-        self._second = None
+        self._second.park()
+        self._parked, self._second = self._second, None
         if self._plotter.renderer is not None:
             self._plotter.renderer.SetViewport(*WHOLE)
             self._markers.follow_viewport()
@@ -599,6 +604,9 @@ class SceneController:
         self._coarse_actors.clear()
         self._outlined.clear()
         self.unsplit(render=False)
+        if self._parked is not None:
+            self._parked.close()
+            self._parked = None
         self._markers.close()
         if self._caption is not None:
             self._caption.close()

@@ -578,3 +578,31 @@ def test_a_segment_on_both_sides_names_each_muscle_once_in_each_viewport(scene, 
         assert sorted(m.key for m in cubes) == ["paraspinal:C6:left", "paraspinal:C6:right"]
     finally:
         scene.unsplit()
+
+
+def test_back_to_one_view_keeps_the_scenes_buffers_and_the_next_split_draws_the_same(scene, manifest):
+    """Unsplitting used to take the right viewport apart: VTK released the GPU buffers of every
+    layer actor it shared with the left one (each next frame copied the whole scene again) and
+    the next split made new renderers. Now the viewport is parked: no layer actor is touched,
+    the parked renderers draw nothing, and the next split draws the same picture as the first."""
+    _shown_split(scene, manifest, condition_id="knee_pain", side="right")
+    try:
+        first = scene.screenshot()
+        second = scene.second_renderer
+        mappers = dict(scene.blocks.mappers)
+        stamps = {g: m.GetMTime() for g, m in mappers.items()}
+        frames = [0]
+        tag = second.AddObserver("StartEvent", lambda *_: frames.__setitem__(0, frames[0] + 1))
+        scene.unsplit()
+        scene.screenshot()
+        assert {g for g, m in mappers.items() if m.GetMTime() != stamps[g]} == set()  # nothing released
+        assert frames[0] == 0  # the parked viewport does not draw
+        assert scene.plotter.renderer.GetViewport() == (0.0, 0.0, 1.0, 1.0)
+        _shown_split(scene, manifest, condition_id="knee_pain", side="right")
+        assert scene.second_renderer is second and frames[0] > 0
+        second.RemoveObserver(tag)
+        again = scene.screenshot()
+        assert again.shape == first.shape
+        assert np.count_nonzero(np.any(again != first, axis=2)) == 0
+    finally:
+        scene.unsplit()
