@@ -17,7 +17,7 @@ from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
+from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points, view_markers
 from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
@@ -315,11 +315,15 @@ class SceneController:
         else:
             self.apply(picture.highlight, render=False)
             second = self._split()
+            # Only the markers differ by viewport: the two share every actor, so both draw the
+            # whole picture (no medial view's other limb hidden, no muscle made see-through,
+            # so none of picture_in_view's ray tests).
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
-                overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
-            # A medial view's far limb is cut away in its own viewport only (scene.far_side).
+                overlay.set(view_markers(picture, view), picture.highlight.labels)
+            # A medial view's far limb is cut away in its own viewport only (scene.far_side);
+            # a camera put in its view below resets its clipping range, and so applies the cut.
             for view, clip in zip(views[:2], self._far_clips, strict=True):
-                clip.set(view)
+                clip.set(view, reset=not frame)
             second.outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)

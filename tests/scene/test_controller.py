@@ -606,3 +606,34 @@ def test_back_to_one_view_keeps_the_scenes_buffers_and_the_next_split_draws_the_
         assert np.count_nonzero(np.any(again != first, axis=2)) == 0
     finally:
         scene.unsplit()
+
+
+def test_a_split_switch_casts_no_rays_and_each_viewport_marks_its_own_targets(scene, manifest, monkeypatch):
+    """Split, both viewports draw the whole picture (they share every actor); only the markers
+    differ, and they are those of picture_in_view without its ray tests (which made a treated
+    muscle see-through in a single view and were thrown away here: most of a switch's Python)."""
+    from ims_atlas.anatomy.body_meshes import BodyMeshes
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for, picture_in_view, view_markers
+
+    catalog = load_catalog(None, manifest)
+    pictures = [picture_for(ViewState(condition_id=c, side=side), manifest, catalog)
+                for c, side in (("knee_pain", "right"), ("tennis_elbow", "left"), ("sciatica", "both"))]
+    for picture in pictures:
+        for view in picture.views:
+            assert view_markers(picture, view) == picture_in_view(picture, view, manifest).markers
+    rays = []
+    real = BodyMeshes.crossings_along
+    monkeypatch.setattr(BodyMeshes, "crossings_along", lambda self, *a, **k: rays.append(1) or real(self, *a, **k))
+    try:
+        for picture in pictures:
+            assert len(picture.views) == 2
+            scene.show_views(picture, picture.views, render=False)
+            assert scene.split
+            assert scene.marker_props  # each viewport marks its targets
+        assert rays == []
+        scene.show_views(pictures[0], pictures[0].views[:1], render=False)  # one view: see-through tested
+        assert rays
+    finally:
+        scene.unsplit()
