@@ -17,7 +17,7 @@ from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points, view_markers
+from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points, view_markers
 from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
@@ -135,6 +135,9 @@ class SceneController:
             # The layer's highlighted structures, drawn last in the layer (see the class notes).
             self.blocks.lit[layer] = ()
             self._add_group(lit_group(layer), [], meshes, {})
+        # The body's ray tests and framing (scene.picture) take the surfaces loaded here
+        # rather than reading every structure's file again on its first use in a switch.
+        body_for(self._manifest).reader = self._surface_arrays
         self._coarse_ids = list(self.blocks.coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
@@ -178,6 +181,13 @@ class SceneController:
                 self.blocks.block_state[(group, i)] = None
         self.blocks.mappers[group] = mapper
         return actor
+
+    def _surface_arrays(self, structure_id: str):
+        """A loaded structure's vertices and triangles ``(points, faces)``, or None."""
+        mesh = self.blocks.meshes.get(structure_id)
+        if mesh is None:
+            return None
+        return np.asarray(mesh.points), np.asarray(mesh.regular_faces)
 
     def _outline_sources(self, ids) -> list:
         """The surfaces the outline of structures ``ids`` is computed from (coarse copies)."""
@@ -600,6 +610,9 @@ class SceneController:
 
     def close(self) -> None:
         """Drop references to actors; the owner closes the plotter."""
+        body = body_for(self._manifest)
+        if body.reader == self._surface_arrays:
+            body.reader = None
         if self._frame_observer is not None and self._plotter.renderer is not None:
             self._plotter.renderer.RemoveObserver(self._frame_observer)
             self._frame_observer = None

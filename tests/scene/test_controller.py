@@ -637,3 +637,32 @@ def test_a_split_switch_casts_no_rays_and_each_viewport_marks_its_own_targets(sc
         assert rays
     finally:
         scene.unsplit()
+
+
+def test_the_bodys_geometry_comes_from_the_loaded_surfaces_with_the_files_own_values(scene, manifest, monkeypatch):
+    """The ray tests and the views' framing (scene.picture) used to read each structure's mesh
+    file again on its first use in a switch; they take the scene's loaded surfaces now, and
+    those are exactly the files' vertices and triangles (float32 in the files), so every ray
+    test and every framing gives the same answer."""
+    from ims_atlas.anatomy import body_meshes
+    from ims_atlas.anatomy.body_meshes import BodyMeshes
+    from ims_atlas.scene.picture import body_for
+
+    body = body_for(manifest)
+    assert body.reader is not None
+    from_files = BodyMeshes(manifest)
+    in_memory = BodyMeshes(manifest)
+    in_memory.reader = body.reader
+    reads = []
+    real = body_meshes.read_mesh
+    monkeypatch.setattr(body_meshes, "read_mesh", lambda *a, **k: reads.append(a) or real(*a, **k))
+    for s in manifest:
+        got = in_memory.surface(s.id)
+        assert got is not None, s.id
+        assert got.points.dtype == np.float64 and got.faces.dtype == np.int32
+        assert not reads, f"{s.id}: read from its file"
+        want = from_files.surface(s.id)
+        assert np.array_equal(got.points, want.points), s.id
+        assert np.array_equal(got.faces, want.faces), s.id
+        assert np.array_equal(got.lo, want.lo) and np.array_equal(got.hi, want.hi), s.id
+        reads.clear()
