@@ -74,9 +74,11 @@ class SecondViewport:
         self._shared = props
 
     def park(self) -> None:
-        """Stop drawing (the window shows one view): the renderers stay in the window with
-        the shared props' buffers untouched; the markers, labels, outline and caption go.
+        """Stop drawing (the window shows one view): the renderers stay in the window, the
+        shared props are unhooked with their buffers untouched (a layer's actors removed
+        while parked are not kept alive here), and the markers, labels, outline and caption go.
         """
+        self._share(())
         self.markers.set(())
         self.outline.set_surfaces([])
         self.caption.set("")

@@ -597,6 +597,8 @@ def test_back_to_one_view_keeps_the_scenes_buffers_and_the_next_split_draws_the_
         scene.screenshot()
         assert {g for g, m in mappers.items() if m.GetMTime() != stamps[g]} == set()  # nothing released
         assert frames[0] == 0  # the parked viewport does not draw
+        layer_actors = {id(a) for a in scene.plotter.renderer.GetActors()}
+        assert not any(id(a) in layer_actors for a in second.GetActors())  # nor keeps them alive
         assert scene.plotter.renderer.GetViewport() == (0.0, 0.0, 1.0, 1.0)
         _shown_split(scene, manifest, condition_id="knee_pain", side="right")
         assert scene.second_renderer is second and frames[0] > 0
