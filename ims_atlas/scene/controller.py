@@ -135,9 +135,7 @@ class SceneController:
             # The layer's highlighted structures, drawn last in the layer (see the class notes).
             self.blocks.lit[layer] = ()
             self._add_group(lit_group(layer), [], meshes, {})
-        # The body's ray tests and framing (scene.picture) take the surfaces loaded here
-        # rather than reading every structure's file again on its first use in a switch.
-        body_for(self._manifest).reader = self._surface_arrays
+        self._lend_surfaces()
         self._coarse_ids = list(self.blocks.coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
@@ -181,6 +179,13 @@ class SceneController:
                 self.blocks.block_state[(group, i)] = None
         self.blocks.mappers[group] = mapper
         return actor
+
+    def _lend_surfaces(self) -> None:
+        """Let the body's ray tests and framing (scene.picture) take the surfaces loaded here
+        rather than read every structure's file again on its first use in a switch (again at
+        each picture: the body is cached per manifest and made anew for another one).
+        """
+        body_for(self._manifest).reader = self._surface_arrays
 
     def _surface_arrays(self, structure_id: str):
         """A loaded structure's vertices and triangles ``(points, faces)``, or None."""
@@ -296,6 +301,7 @@ class SceneController:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
         so that its highlighted structures and markers are all in view.
         """
+        self._lend_surfaces()
         self.apply(picture.highlight, render=False)
         self._set_captions(())
         pose = self.picture_pose(picture) if frame else None
@@ -311,6 +317,7 @@ class SceneController:
         each camera is turned to its view; without, the cameras stay where they are.
         """
         study = picture.treatment is None
+        self._lend_surfaces()
         if len(views) < 2:
             self.unsplit(render=False)
             # One view as the export draws it: in a medial view without the other limb

@@ -648,10 +648,14 @@ def test_the_bodys_geometry_comes_from_the_loaded_surfaces_with_the_files_own_va
     test and every framing gives the same answer."""
     from ims_atlas.anatomy import body_meshes
     from ims_atlas.anatomy.body_meshes import BodyMeshes
-    from ims_atlas.scene.picture import body_for
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import body_for, picture_for
 
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, load_catalog(None, manifest))
+    scene.show_views(picture, picture.views[:1], render=False)
     body = body_for(manifest)
-    assert body.reader is not None
+    assert body.reader is not None  # the scene lends its surfaces to the body it shows pictures with
     from_files = BodyMeshes(manifest)
     in_memory = BodyMeshes(manifest)
     in_memory.reader = body.reader
