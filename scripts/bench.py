@@ -117,17 +117,20 @@ def _rotate(app, widget, steps: int) -> tuple[list[float], int]:
     QTest.mousePress(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
     app.processEvents()
     times = []
+    cpu = []
     count[0] = 0
     for i in range(1, steps + 1):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         QTest.mouseMove(widget, QPoint(centre.x() + PIXELS_PER_STEP * i, centre.y()))
         app.processEvents()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     renders = count[0]
     QTest.mouseRelease(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        QPoint(centre.x() + PIXELS_PER_STEP * steps, centre.y()))
     app.processEvents()
     render_window.RemoveObserver(tag)
+    _rotate.cpu = cpu  # the CPU seconds of each step (this process, the rasteriser's threads included)
     return times, renders
 
 
@@ -180,15 +183,23 @@ def worker_app(quick: bool) -> dict:
     # "On screen" is the 3D view's frameSwapped signal (Qt composed the window and swapped its
     # buffers); "settled" is when Qt has also laid out and painted the plan panel's text.
     swaps: list[float] = []
-    window.interactor.frameSwapped.connect(lambda: swaps.append(time.perf_counter()))
+    swaps_cpu: list[float] = []
+    window.interactor.frameSwapped.connect(lambda: (swaps.append(time.perf_counter()), swaps_cpu.append(time.process_time())))
 
     def on_screen(start: float, end: float) -> float:
         return (swaps[0] if swaps else end) - start
 
+    # The same spans in CPU seconds of this process (the rasteriser's threads included): on a
+    # machine shared with other jobs the wall times grow with the load, the work much less.
+    def on_screen_cpu(start: float, end: float) -> float:
+        return (swaps_cpu[0] if swaps_cpu else end) - start
+
     frame_times: list[float] = []
+    frame_cpu: list[float] = []
     renders = 0
     still: list[float] = []
     highlight, settled, same_view = [], [], []
+    highlight_cpu, same_view_cpu = [], []
     for block in range(blocks):
         if block:  # back to the rotation's scene: tennis elbow, framed as at the start
             window.show_condition("tennis_elbow", "right")
@@ -196,6 +207,7 @@ def worker_app(quick: bool) -> dict:
         _rotate(app, widget, 3)  # warm-up
         times, count = _rotate(app, widget, steps // blocks)
         frame_times += times
+        frame_cpu += _rotate.cpu
         renders += count
         if block == 0:
             phase("rotating")
@@ -211,18 +223,22 @@ def worker_app(quick: bool) -> dict:
         # frame the new targets), sides alternating.
         for cid, side in switches[block * per_block:(block + 1) * per_block]:
             swaps.clear()
-            start = time.perf_counter()
+            swaps_cpu.clear()
+            start, start_cpu = time.perf_counter(), time.process_time()
             window.show_condition(cid, side)
             app.processEvents()
-            end = time.perf_counter()
+            end, end_cpu = time.perf_counter(), time.process_time()
             highlight.append(on_screen(start, end))
+            highlight_cpu.append(on_screen_cpu(start_cpu, end_cpu))
             settled.append(end - start)
             # A plain frame of the same view, for comparison (each condition frames its own view).
             swaps.clear()
-            start = time.perf_counter()
+            swaps_cpu.clear()
+            start, start_cpu = time.perf_counter(), time.process_time()
             window.interactor.render()
             app.processEvents()
             same_view.append(on_screen(start, time.perf_counter()))
+            same_view_cpu.append(on_screen_cpu(start_cpu, time.process_time()))
     phase("highlights")
     # Per keystroke as the user sees it: the search-as-you-type panel (search, result list,
     # and Qt repainting the window).
@@ -265,6 +281,10 @@ def worker_app(quick: bool) -> dict:
             start = time.perf_counter()
             found.search(q[:n], limit=12)
             key_found.append(time.perf_counter() - start)
+    peak_with_10x = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The work of a switch, counted (not timed) over the same switches again: counts do not
+    # depend on the machine's load.
+    work = _switch_work(app, window, switches)
     structures = len(window.scene.structure_ids)
     window.close()
     app.processEvents()
@@ -286,11 +306,74 @@ def worker_app(quick: bool) -> dict:
         "catalog_10x": {"conditions": len(big.conditions), "muscles": len(big.muscles)},
         "peak_rss_mb": peak_rss_mb,
         "peak_rss_mb_by_phase": phases,
-        "peak_rss_mb_with_10x_catalog": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb_with_10x_catalog": peak_with_10x,
+        "frame_cpu_ms": _median(frame_cpu) * 1000,
+        "highlight_cpu_ms": _median(highlight_cpu) * 1000,
+        "frame_same_view_cpu_ms": _median(same_view_cpu) * 1000,
+        **work,
         "structures": structures,
         "triangles": sum(s.triangles for s in manifest),
         "gl_renderer": _gl_renderer(),
     }
+
+
+def _switch_work(app, window, switches) -> dict:
+    """Per highlight switch: VTK renders, draw groups whose GPU buffers the render rebuilds
+    (actors whose mapper, input or property changed since they were last drawn) and their
+    triangles (hidden blocks included: VTK copies them too), camera clipping-range resets and
+    renderers added to the window; the means over ``switches``.
+    """
+    render_window = window.scene.plotter.render_window
+    seen: dict[int, tuple] = {}
+    renderers_seen: set[int] = set()
+    now = {"renders": 0, "groups": 0, "triangles": 0, "resets": 0, "renderers": 0}
+    kept = []  # the renderers observed (a Python reference keeps their ids unique)
+
+    def stamp(actor, mapper) -> tuple:
+        data = mapper.GetInputDataObject(0, 0)
+        return (mapper.GetMTime(), actor.GetProperty().GetMTime(), data.GetMTime() if data is not None else 0)
+
+    def on_reset(*_args) -> None:
+        now["resets"] += 1
+
+    def on_start(*_args) -> None:
+        now["renders"] += 1
+        renderers = render_window.GetRenderers()
+        for i in range(renderers.GetNumberOfItems()):
+            renderer = renderers.GetItemAsObject(i)
+            if id(renderer) not in renderers_seen:
+                renderers_seen.add(id(renderer))
+                kept.append(renderer)
+                renderer.AddObserver("ResetCameraClippingRangeEvent", on_reset)
+                now["renderers"] += 1
+            actors = renderer.GetActors()
+            for j in range(actors.GetNumberOfItems()):
+                actor = actors.GetItemAsObject(j)
+                mapper = actor.GetMapper()
+                if mapper is None or not actor.GetVisibility():
+                    continue
+                key = stamp(actor, mapper)
+                if seen.get(id(mapper)) != key:
+                    seen[id(mapper)] = key
+                    data = mapper.GetInputDataObject(0, 0)
+                    now["groups"] += 1
+                    now["triangles"] += data.GetNumberOfCells() if data is not None else 0
+
+    tag = render_window.AddObserver("StartEvent", on_start)
+    window.show_condition("tennis_elbow", "right")
+    app.processEvents()
+    window.interactor.render()
+    app.processEvents()
+    for key in now:
+        now[key] = 0
+    for cid, side in switches:
+        window.show_condition(cid, side)
+        app.processEvents()
+    render_window.RemoveObserver(tag)
+    n = max(len(switches), 1)
+    return {"switch_renders": now["renders"] / n, "switch_groups_rebuilt": now["groups"] / n,
+            "switch_triangles_rebuilt": now["triangles"] / n, "switch_clip_resets": now["resets"] / n,
+            "switch_renderers_added": now["renderers"] / n}
 
 
 def _gl_renderer() -> str:
@@ -434,6 +517,9 @@ def run(quick: bool) -> dict:
             "highlight_vs_frame": result["highlight_vs_frame"],
             "highlight_vs_frame_of_medians": result["highlight_ms"] / result["frame_ms"],
             "highlight_vs_frame_same_view": result["highlight_ms"] / result["frame_same_view_ms"],
+            # The same in CPU time of the app process (less moved by other jobs on the machine).
+            "highlight_vs_frame_cpu": result["highlight_vs_frame_cpu"],
+            "highlight_vs_frame_same_view_cpu": result["highlight_cpu_ms"] / result["frame_same_view_cpu_ms"],
         }
         result["machine"] = _machine(result.pop("gl_renderer"))
         return result
@@ -455,6 +541,8 @@ def _merge_runs(runs: list[dict]) -> dict:
         out[f"{key}_runs"] = [r[key] for r in runs]
     out["peak_rss_mb_by_phase"] = [r["peak_rss_mb_by_phase"] for r in runs]
     out["highlight_vs_frame_runs"] = [r["highlight_ms"] / r["frame_ms"] for r in runs]
+    out["highlight_vs_frame_cpu_runs"] = [r["highlight_cpu_ms"] / r["frame_cpu_ms"] for r in runs]
+    out["highlight_vs_frame_cpu"] = _median(out["highlight_vs_frame_cpu_runs"])
     out["highlight_vs_frame"] = _median(out["highlight_vs_frame_runs"])
     out["app_runs"] = len(runs)
     return out

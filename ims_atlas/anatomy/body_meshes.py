@@ -78,13 +78,22 @@ class BodyMeshes:
         #: Whether the costs stored beside the meshes were read into :attr:`facing_cache`.
         self.facing_store_read = False
         self._run_tables: dict[str, _Runs] = {}
+        #: Where a structure's vertices and triangles are taken from before its file is read:
+        #: ``structure id -> (points, faces)``, or None for one it does not hold (the window's
+        #: scene, whose surfaces are the files' own values: mesh files store float32 points
+        #: and int32 triangles). Unset (None), every surface is read from its file.
+        self.reader = None
 
     def surface(self, structure_id: str) -> Surface | None:
         """The structure's surface, or None when it has no readable mesh."""
         if structure_id not in self._surfaces:
             s = self.manifest.get(structure_id)
             surface = None
-            if s is not None:
+            held = self.reader(structure_id) if self.reader is not None and s is not None else None
+            if held is not None:
+                points, faces = held
+                surface = surface_of(points, faces) if len(faces) else None
+            elif s is not None:
                 try:
                     mesh = read_mesh(self.manifest.file_path(s), s.triangles)
                     if len(mesh.faces):

@@ -17,7 +17,7 @@ from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene.picture import Picture, picture_in_view, view_frame_points
+from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points, view_markers
 from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
@@ -91,6 +91,7 @@ class SceneController:
         self._markers = MarkerOverlay(plotter.render_window, plotter.renderer, palette, manifest.midline_x)
         self._marker_cap: float | None = None  # pixels across (set_marker_cap)
         self._second: SecondViewport | None = None
+        self._parked: SecondViewport | None = None  # the second viewport while not split
         self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
         self._far_clips: tuple[FarSideClip, ...] = ()
         self._coarse_ids: list[str] = []
@@ -135,6 +136,7 @@ class SceneController:
             # The layer's highlighted structures, drawn last in the layer (see the class notes).
             self.blocks.lit[layer] = ()
             self._add_group(lit_group(layer), [], meshes, {})
+        self._lend_surfaces()
         self._coarse_ids = list(self.blocks.coarse_blocks)
         self._coarse_centres = np.array([meshes[sid].center for sid in self._coarse_ids]).reshape(-1, 3)
         self.apply(plan_for(self._manifest, palette=self._palette), render=False)
@@ -178,6 +180,20 @@ class SceneController:
                 self.blocks.block_state[(group, i)] = None
         self.blocks.mappers[group] = mapper
         return actor
+
+    def _lend_surfaces(self) -> None:
+        """Let the body's ray tests and framing (scene.picture) take the surfaces loaded here
+        rather than read every structure's file again on its first use in a switch (again at
+        each picture: the body is cached per manifest and made anew for another one).
+        """
+        body_for(self._manifest).reader = self._surface_arrays
+
+    def _surface_arrays(self, structure_id: str):
+        """A loaded structure's vertices and triangles ``(points, faces)``, or None."""
+        mesh = self.blocks.meshes.get(structure_id)
+        if mesh is None:
+            return None
+        return np.asarray(mesh.points), np.asarray(mesh.regular_faces)
 
     def _outline_sources(self, ids) -> list:
         """The surfaces the outline of structures ``ids`` is computed from (coarse copies)."""
@@ -299,6 +315,7 @@ class SceneController:
         """Apply a :class:`~ims_atlas.scene.picture.Picture`; with ``frame``, turn the camera
         so that its highlighted structures and markers are all in view.
         """
+        self._lend_surfaces()
         self.apply(picture.highlight, render=False)
         self._set_captions(())
         pose = self.picture_pose(picture) if frame else None
@@ -314,6 +331,7 @@ class SceneController:
         each camera is turned to its view; without, the cameras stay where they are.
         """
         study = picture.treatment is None
+        self._lend_surfaces()
         if len(views) < 2:
             self.unsplit(render=False)
             # One view as the export draws it: in a medial view without the other limb
@@ -328,11 +346,15 @@ class SceneController:
         else:
             self.apply(picture.highlight, render=False)
             second = self._split()
+            # Only the markers differ by viewport: the two share every actor, so both draw the
+            # whole picture (no medial view's other limb hidden, no muscle made see-through,
+            # so none of picture_in_view's ray tests).
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
-                overlay.set(picture_in_view(picture, view, self._manifest).markers, picture.highlight.labels)
-            # A medial view's far limb is cut away in its own viewport only (scene.far_side).
+                overlay.set(view_markers(picture, view), picture.highlight.labels)
+            # A medial view's far limb is cut away in its own viewport only (scene.far_side);
+            # a camera put in its view below resets its clipping range, and so applies the cut.
             for view, clip in zip(views[:2], self._far_clips, strict=True):
-                clip.set(view)
+                clip.set(view, reset=not frame)
             second.outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
@@ -361,23 +383,27 @@ class SceneController:
             props = [a for a in self._plotter.renderer.GetActors() if a is not self._outline.actor]
             self._plotter.renderer.SetViewport(*LEFT_HALF)
             self._markers.follow_viewport()
-            self._second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
-            self._second_observer = self._second.renderer.AddObserver(
-                "StartEvent", lambda *_: self._lay_out(self._second.markers, self._second.caption))
+            second = self._parked
+            self._parked = None
+            if second is not None:  # the viewport of the last split, kept (scene.second_viewport)
+                second.resume(props)
+            else:
+                second = SecondViewport(self._plotter.render_window, props, self._palette, self._manifest.midline_x)
+                second.before_frame(lambda: self._lay_out(second.markers, second.caption))
+            self._second = second
             self._far_clips = (FarSideClip(self._plotter.renderer, self._manifest),
                                FarSideClip(self._second.renderer, self._manifest))
         return self._second
 
     def unsplit(self, render: bool = True) -> None:
-        """Back to one viewport filling the window."""
+        """Back to one viewport filling the window (the second is parked for the next split)."""
         if self._second is None:
             return
-        self._second.renderer.RemoveObserver(self._second_observer)
         for clip in self._far_clips:
             clip.close()
         self._far_clips = ()
-        self._second.close()
-        self._second = None
+        self._second.park()
+        self._parked, self._second = self._second, None
         if self._plotter.renderer is not None:
             self._plotter.renderer.SetViewport(*WHOLE)
             self._markers.follow_viewport()
@@ -617,6 +643,9 @@ class SceneController:
 
     def close(self) -> None:
         """Drop references to actors; the owner closes the plotter."""
+        body = body_for(self._manifest)
+        if body.reader == self._surface_arrays:
+            body.reader = None
         if self._frame_observer is not None and self._plotter.renderer is not None:
             self._plotter.renderer.RemoveObserver(self._frame_observer)
             self._frame_observer = None
@@ -625,6 +654,9 @@ class SceneController:
         self._coarse_actors.clear()
         self._outlined.clear()
         self.unsplit(render=False)
+        if self._parked is not None:
+            self._parked.close()
+            self._parked = None
         self._markers.close()
         if self._caption is not None:
             self._caption.close()

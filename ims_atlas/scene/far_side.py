@@ -43,10 +43,14 @@ class FarSideClip:
         """Whether a medial view is being cut at the midline."""
         return self._view is not None
 
-    def set(self, view: TargetView | None) -> None:
-        """Cut at the midline while ``view`` is a medial one; None (or another view): never."""
+    def set(self, view: TargetView | None, reset: bool = True) -> None:
+        """Cut at the midline while ``view`` is a medial one; None (or another view): never.
+        Without ``reset`` the cut takes effect at the camera's next clipping-range reset (a
+        caller about to move the camera saves one: each measures every prop's bounds).
+        """
         self._view = view if view is not None and view.name.startswith("medial-") else None
-        self._renderer.ResetCameraClippingRange()
+        if reset:
+            self._renderer.ResetCameraClippingRange()
 
     def near_distance(self) -> float | None:
         """How far the near plane must be for the camera as it is now, or None (no cut)."""

@@ -88,6 +88,13 @@ def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None,
     return out
 
 
+def view_markers(picture: Picture, view: TargetView) -> tuple[Marker, ...]:
+    """The markers of ``picture`` drawn in one of its views (those of the view's targets): the
+    markers of :func:`picture_in_view`, without its ray tests.
+    """
+    return tuple(m for m in picture.highlight.markers if any(k in view.targets for k in m.key.split("+")))
+
+
 def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body: BodyMeshes | None = None,
                     eye=None) -> Picture:
     """``picture`` as drawn in one of its views: only the view's markers; a treated muscle
@@ -96,7 +103,7 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
     the camera and the targets). ``eye``: the camera's position, when known.
     """
     body = body if body is not None else body_for(manifest)
-    markers = tuple(m for m in picture.highlight.markers if any(k in view.targets for k in m.key.split("+")))
+    markers = view_markers(picture, view)
     hidden = hidden_for(view.name, manifest)
     styles = dict(picture.highlight.styles)
     for sid in hidden:

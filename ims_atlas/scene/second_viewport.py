@@ -43,8 +43,7 @@ class SecondViewport:
         renderer.SetBackground2(*palette.background_top)
         renderer.GradientBackgroundOn()
         renderer.SetUseOIT(False)  # the drawing order does the blending, as in the first (scene.controller)
-        for prop in props:
-            renderer.AddActor(prop)
+        self._shared: list = []  # the first viewport's props, drawn here too
         render_window.AddRenderer(renderer)
         self._finish_first = renderer.AddObserver("StartEvent", lambda *_: render_window.WaitForCompletion())
         self._window = render_window
@@ -53,6 +52,51 @@ class SecondViewport:
         self.outline = Outline(renderer, palette.outline)
         self.outline.set_surfaces(list(outlined))
         self.caption = ViewCaption(renderer)
+        self.parked = False
+        self._observers: list[int] = []
+        self._share(props)
+
+    def before_frame(self, callback) -> None:
+        """Call ``callback()`` as each frame of this viewport starts (until :meth:`close`)."""
+        self._observers.append(self.renderer.AddObserver("StartEvent", lambda *_: callback()))
+
+    def _share(self, props: Iterable) -> None:
+        """Draw exactly ``props`` of the first viewport here (added or unhooked as needed)."""
+        props = list(props)
+        wanted = set(map(id, props))
+        for prop in self._shared:
+            if id(prop) not in wanted:
+                detach(self.renderer, prop)
+        have = set(map(id, self._shared))
+        for prop in props:
+            if id(prop) not in have:
+                self.renderer.AddActor(prop)
+        self._shared = props
+
+    def park(self) -> None:
+        """Stop drawing (the window shows one view): the renderers stay in the window, the
+        shared props are unhooked with their buffers untouched (a layer's actors removed
+        while parked are not kept alive here), and the markers, labels, outline and caption go.
+        """
+        self._share(())
+        self.markers.set(())
+        self.outline.set_surfaces([])
+        self.caption.set("")
+        self._set_drawn(False)
+        self.parked = True
+
+    def resume(self, props: Iterable) -> None:
+        """Draw again (the window splits), ``props`` being the first viewport's now."""
+        self._share(props)
+        self._set_drawn(True)
+        self.parked = False
+
+    def _set_drawn(self, on: bool) -> None:
+        for renderer in (self.renderer, self.markers.renderer):
+            if renderer is not None:
+                renderer.SetDraw(on)
+        # A parked viewport takes no clicks or drags (VTK finds the renderer under the mouse).
+        self.renderer.SetInteractive(on)
 
     @property
     def camera(self):
@@ -71,5 +115,18 @@ class SecondViewport:
         self.outline.close()
         self.caption.close()
         self.renderer.RemoveObserver(self._finish_first)
+        for tag in self._observers:
+            self.renderer.RemoveObserver(tag)
+        self._observers = []
+        self._share(())  # the first viewport keeps drawing them: nothing is released
         self.renderer.RemoveAllViewProps()
         self._window.RemoveRenderer(self.renderer)
+
+
+def detach(renderer, prop) -> None:
+    """Take ``prop`` out of ``renderer`` without releasing its GPU buffers (VTK's
+    ``RemoveViewProp`` releases them: right for a prop that goes, wasted for one another
+    renderer of the window still draws).
+    """
+    renderer.GetViewProps().RemoveItem(prop)
+    prop.RemoveConsumer(renderer)

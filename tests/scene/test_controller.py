@@ -578,3 +578,97 @@ def test_a_segment_on_both_sides_names_each_muscle_once_in_each_viewport(scene, 
         assert sorted(m.key for m in cubes) == ["paraspinal:C6:left", "paraspinal:C6:right"]
     finally:
         scene.unsplit()
+
+
+def test_back_to_one_view_keeps_the_scenes_buffers_and_the_next_split_draws_the_same(scene, manifest):
+    """Unsplitting used to take the right viewport apart: VTK released the GPU buffers of every
+    layer actor it shared with the left one (each next frame copied the whole scene again) and
+    the next split made new renderers. Now the viewport is parked: no layer actor is touched,
+    the parked renderers draw nothing, and the next split draws the same picture as the first."""
+    _shown_split(scene, manifest, condition_id="knee_pain", side="right")
+    try:
+        first = scene.screenshot()
+        second = scene.second_renderer
+        mappers = dict(scene.blocks.mappers)
+        stamps = {g: m.GetMTime() for g, m in mappers.items()}
+        frames = [0]
+        tag = second.AddObserver("StartEvent", lambda *_: frames.__setitem__(0, frames[0] + 1))
+        scene.unsplit()
+        scene.screenshot()
+        assert {g for g, m in mappers.items() if m.GetMTime() != stamps[g]} == set()  # nothing released
+        assert frames[0] == 0  # the parked viewport does not draw
+        layer_actors = {id(a) for a in scene.plotter.renderer.GetActors()}
+        assert not any(id(a) in layer_actors for a in second.GetActors())  # nor keeps them alive
+        assert scene.plotter.renderer.GetViewport() == (0.0, 0.0, 1.0, 1.0)
+        _shown_split(scene, manifest, condition_id="knee_pain", side="right")
+        assert scene.second_renderer is second and frames[0] > 0
+        second.RemoveObserver(tag)
+        again = scene.screenshot()
+        assert again.shape == first.shape
+        assert np.count_nonzero(np.any(again != first, axis=2)) == 0
+    finally:
+        scene.unsplit()
+
+
+def test_a_split_switch_casts_no_rays_and_each_viewport_marks_its_own_targets(scene, manifest, monkeypatch):
+    """Split, both viewports draw the whole picture (they share every actor); only the markers
+    differ, and they are those of picture_in_view without its ray tests (which made a treated
+    muscle see-through in a single view and were thrown away here: most of a switch's Python)."""
+    from ims_atlas.anatomy.body_meshes import BodyMeshes
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for, picture_in_view, view_markers
+
+    catalog = load_catalog(None, manifest)
+    pictures = [picture_for(ViewState(condition_id=c, side=side), manifest, catalog)
+                for c, side in (("knee_pain", "right"), ("tennis_elbow", "left"), ("sciatica", "both"))]
+    for picture in pictures:
+        for view in picture.views:
+            assert view_markers(picture, view) == picture_in_view(picture, view, manifest).markers
+    rays = []
+    real = BodyMeshes.crossings_along
+    monkeypatch.setattr(BodyMeshes, "crossings_along", lambda self, *a, **k: rays.append(1) or real(self, *a, **k))
+    try:
+        for picture in pictures:
+            assert len(picture.views) == 2
+            scene.show_views(picture, picture.views, render=False)
+            assert scene.split
+            assert scene.marker_props  # each viewport marks its targets
+        assert rays == []
+        scene.show_views(pictures[0], pictures[0].views[:1], render=False)  # one view: see-through tested
+        assert rays
+    finally:
+        scene.unsplit()
+
+
+def test_the_bodys_geometry_comes_from_the_loaded_surfaces_with_the_files_own_values(scene, manifest, monkeypatch):
+    """The ray tests and the views' framing (scene.picture) used to read each structure's mesh
+    file again on its first use in a switch; they take the scene's loaded surfaces now, and
+    those are exactly the files' vertices and triangles (float32 in the files), so every ray
+    test and every framing gives the same answer."""
+    from ims_atlas.anatomy import body_meshes
+    from ims_atlas.anatomy.body_meshes import BodyMeshes
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import body_for, picture_for
+
+    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, load_catalog(None, manifest))
+    scene.show_views(picture, picture.views[:1], render=False)
+    body = body_for(manifest)
+    assert body.reader is not None  # the scene lends its surfaces to the body it shows pictures with
+    from_files = BodyMeshes(manifest)
+    in_memory = BodyMeshes(manifest)
+    in_memory.reader = body.reader
+    reads = []
+    real = body_meshes.read_mesh
+    monkeypatch.setattr(body_meshes, "read_mesh", lambda *a, **k: reads.append(a) or real(*a, **k))
+    for s in manifest:
+        got = in_memory.surface(s.id)
+        assert got is not None, s.id
+        assert got.points.dtype == np.float64 and got.faces.dtype == np.int32
+        assert not reads, f"{s.id}: read from its file"
+        want = from_files.surface(s.id)
+        assert np.array_equal(got.points, want.points), s.id
+        assert np.array_equal(got.faces, want.faces), s.id
+        assert np.array_equal(got.lo, want.lo) and np.array_equal(got.hi, want.hi), s.id
+        reads.clear()
