@@ -327,6 +327,42 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
 
 
 @pytest.mark.parametrize(("state", "where"), [
+    # Soleus, flexor digitorum longus and tibialis posterior met inside the leg's inset from
+    # behind (enlarged under twice, the hip's inset beside it enlarged nearly three times).
+    (ViewState(segment="S1", side="right"), "posterior"),
+    # Pronator teres, flexor carpi radialis and palmaris longus met inside the forearm's inset.
+    (ViewState(segment="C7", side="right"), "anterior")], ids=["S1-leg-from-behind", "C7-forearm-from-the-front"])
+def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, where, manifest, catalog, scene):
+    """An inset whose enlargement left three leaders meeting at one spot (a knot:
+    crowds.KNOT_BOX of the view's height) takes room from the insets beside it that enlarge
+    more than they need to, and enlarges its crowd until they part; every inset still
+    enlarges MIN_ZOOM times and labels all its targets inside its frame, and no knot is left
+    in any of the panel's insets.
+    """
+    from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
+
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    panel = next(p for p in result.panels if p.view.name == where)
+    assert panel.insets, f"{where}: no inset"
+    placed = {p.key: p for p in result.layout.placed}
+    for inset in panel.insets:
+        assert inset.direction is not None or inset.zoom >= MIN_ZOOM, f"{inset.title} enlarges {inset.zoom:.2f} times"
+        inner = {str(k): placed[k].anchor for k in inset.keys if k in placed}
+        assert set(inner) == set(inset.keys), f"{inset.title}: not every target labelled"
+        for key in inset.keys:
+            label = placed[key]
+            assert _inside((label.box.x, label.box.y), inset.box) and _inside((label.box.right, label.box.bottom),
+                                                                               inset.box)
+        knot = find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0)
+        assert not knot, f"leaders still meet at one spot in {inset.title}: {knot}"
+    _check_panel_insets(result, panel)
+    boxes = [p.box for p in result.layout.placed]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"labels overlap: {a} {b}"
+    assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
+
+
+@pytest.mark.parametrize(("state", "where"), [
     # Pectoralis major, coracobrachialis and biceps brachii were all named at the right
     # shoulder, beside three full insets.
     (ViewState(segment="C7", side="both"), "anterior"),
