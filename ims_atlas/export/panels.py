@@ -8,14 +8,16 @@ its own direction and captioned ("Muscles to treat, from the front").
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
+from ims_atlas.anatomy.belly import belly_stations
 from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
-from ims_atlas.export.annotations import Annotation, one_line_annotation
+from ims_atlas.export.annotations import Annotation, Target, one_line_annotation
 from ims_atlas.export.compose import (
     FIT_STEPS,
     Regions,
@@ -345,6 +347,15 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         parts = _part_knots_apart(parts, render_kept, need, seen_beside, turned, KNOT_BOX * regions.view.h,
                                   {keys: caption + labels_need(keys) for _, keys in parts})
         aim_into(scene, points, view, regions)  # (the trials moved the camera)
+    # Three leaders still meeting at one spot of the view once every inset is taken (S1's four
+    # hamstrings at mid-thigh from behind, S2's piriformis, obturator internus and gemellus
+    # superior at the hip): a muscle marked by a label only ends its leader at another part
+    # of its own belly, away from the others'.
+    moved = slid_apart(scene, picture, own.targets, {k for keys in kept for k in keys} | away, regions.view,
+                       KNOT_BOX * regions.view.h)
+    if moved:
+        own = replace(own, targets=tuple(replace(t, position=moved.get(t.key, t.position)) for t in own.targets))
+        rest = without(taken)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
                                          extra["projector"], (regions.header,))
@@ -499,6 +510,82 @@ def _part_knots_apart(parts, render, need: dict, beside: dict, turned, knot_px: 
             need.update(before)
             break
     return best
+
+
+#: At most this many muscles of a knot are tried at other stations of their bellies.
+KNOT_MOVABLE = 4
+
+
+def slid_apart(scene: OffscreenScene, picture: Picture, targets: tuple[Target, ...], taken: set[str], view_box: Box,
+               knot_px: float) -> dict[str, tuple[float, float, float]]:
+    """New points for some of ``targets`` (not in ``taken``: the insets' and those seen from
+    another side) so no three of the view's leaders (the camera as aimed now) meet in a
+    ``knot_px`` square: the knot's muscles and those beside it (at most
+    :data:`KNOT_MOVABLE`) each end their leader at their own point or at a station of their
+    belly (:func:`~ims_atlas.anatomy.belly.belly_stations`) on screen inside ``view_box``;
+    of the ways that leave no knot, the one moving fewest, then keeping the leaders furthest
+    apart. Only a muscle marked by a label alone (a segment's: no epicentre,
+    no needle point) drawn as one structure (not a column drawn level by level) moves; ``{}``
+    where that parts no knot, and in a picture of both sides (whose knots
+    :mod:`~ims_atlas.export.twins` unties).
+    """
+    if {"left", "right"} <= {t.side for t in picture.targets}:
+        # A picture of both sides unties its knots by naming a muscle on its other side
+        # (export.twins); a leader moved along its belly there left C7's right arm a strip
+        # of five leaders from the front, where naming biceps brachii on the left leaves none.
+        return {}
+    movable = {m.key for m in picture.markers if m.role == "anchor"}
+    by_key = {t.key: t for t in targets}
+    projector = scene.projector()
+    now = {k: p for k, p in projected(scene, targets, projector).items() if k not in taken}
+    knot = find_crowd(now, knot_px, 3, near=0.0)
+    if not knot:
+        return {}
+    body = body_for(scene.controller.manifest)
+    stations: dict[str, tuple[np.ndarray, list]] = {}
+    for key in now:
+        t = by_key.get(key)
+        if key not in movable or t is None or len(t.structures) != 1:
+            continue
+        points = belly_stations(body.points(t.structures))
+        if not points:
+            continue
+        xy, visible = projector.project(points)
+        keep = [i for i, v in enumerate(visible) if v and _inside(xy[i], view_box)]
+        if keep:
+            stations[key] = (np.asarray(xy, dtype=float)[keep], [points[i] for i in keep])
+    # Every way of ending the leaders of the knot's muscles and of those beside it (gluteus
+    # maximus above S2's hip) at their own points or at stations of their bellies, judged
+    # among the leaders near the knot: none meeting in a knot, then the fewest moved, then
+    # the furthest apart.
+    centre = np.mean([now[k] for k in knot], axis=0)
+    around = [k for k, p in now.items() if np.max(np.abs(np.array(p) - centre)) < 3 * knot_px]
+    members = [k for k in (*knot, *(k for k in around if k not in knot)) if k in stations][:KNOT_MOVABLE]
+    if not members:
+        return {}
+    near = {k: now[k] for k in around if k not in members}
+    choices = [[(tuple(now[k]), None)] + [(tuple(xy), pt) for xy, pt in zip(*stations[k], strict=True)] for k in members]
+    best = None
+    for combo in itertools.product(*choices):
+        points = near | {k: c[0] for k, c in zip(members, combo, strict=True)}
+        if find_crowd(points, knot_px, 3, near=0.0):
+            continue
+        xy = np.array(list(points.values()), dtype=float)
+        gaps = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1)
+        rank = (sum(c[1] is not None for c in combo), -float(gaps[np.triu_indices(len(xy), 1)].min()))
+        if best is None or rank < best[0]:
+            best = (rank, combo)
+    if best is None:
+        return {}
+    moved = {k: c[1] for k, c in zip(members, best[1], strict=True) if c[1] is not None}
+    now |= {k: c[0] for k, c in zip(members, best[1], strict=True)}
+    if find_crowd(now, knot_px, 3, near=0.0):
+        return {}
+    return moved
+
+
+def _inside(point, box: Box) -> bool:
+    return box.x <= point[0] <= box.right and box.y <= point[1] <= box.bottom
 
 
 def _sides(keys) -> set[str]:
