@@ -48,6 +48,44 @@ def belly_point(points: np.ndarray) -> tuple[float, float, float] | None:
     return (float(point[0]), float(point[1]), float(point[2]))
 
 
+#: A slice at least this share of the widest one's width is belly, not tendon.
+BELLY_SHARE = 0.6
+
+
+def belly_stations(points: np.ndarray, share: float = BELLY_SHARE) -> list[tuple[float, float, float]]:
+    """The centres of the slices of a muscle's vertices (n x 3) across its long axis that are
+    belly (at least ``share`` as wide as the widest), in order along the axis; ``[]`` for too
+    few vertices. A label may end at any of them and still name the muscle's belly, not its
+    tendon (:func:`belly_point` is the widest).
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    if len(pts) < 3 * SLICES:
+        return []
+    centre = pts.mean(axis=0)
+    rel = pts - centre
+    _, _, vt = np.linalg.svd(rel, full_matrices=False)
+    axis = vt[0]
+    along = rel @ axis
+    lo, hi = float(along.min()), float(along.max())
+    if hi - lo < 1e-9:
+        return []
+    edges = np.linspace(lo, hi, SLICES + 1)
+    which = np.clip(np.searchsorted(edges, along, side="right") - 1, 0, SLICES - 1)
+    slices = []
+    for k in range(SLICES):
+        members = pts[which == k]
+        if len(members) < 4:
+            continue
+        across = members - members.mean(axis=0)
+        across = across - np.outer(across @ axis, axis)
+        eig = np.sort(np.linalg.eigvalsh(np.cov(across.T)))[1:].clip(min=0.0)
+        slices.append((float(np.sqrt(np.prod(eig))), members.mean(axis=0)))
+    if not slices:
+        return []
+    widest = max(w for w, _ in slices)
+    return [(float(c[0]), float(c[1]), float(c[2])) for w, c in slices if w >= share * widest]
+
+
 def within_levels(points: np.ndarray, z_range: tuple[float, float], up: np.ndarray, margin: float = 0.02) -> np.ndarray:
     """The vertices of a long muscle between two heights (along ``up``), when the muscle runs
     well beyond them; else all of them.

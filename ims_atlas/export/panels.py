@@ -8,14 +8,16 @@ its own direction and captioned ("Muscles to treat, from the front").
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
+from ims_atlas.anatomy.belly import belly_stations
 from ims_atlas.core.plain_text import MAX_CLINIC_NAME, cut, one_line
-from ims_atlas.export.annotations import Annotation, one_line_annotation
+from ims_atlas.export.annotations import Annotation, Target, one_line_annotation
 from ims_atlas.export.compose import (
     FIT_STEPS,
     Regions,
@@ -323,12 +325,37 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         regions = regions_for(rest)
         aim_into(scene, points, view, regions)
         final = scene.pose()
+    def render_kept(chosen):
+        return insets_for(chosen)
+
+    seen_beside = beside
     if joined or len(kept) < len(parts) or not np.allclose(np.array(final), np.array(pose)) \
             or regions.view != first_view:
         # The insets enlarge the view as it is finally drawn (its label columns are planned
         # for the targets left to it), their frames between its label columns.
-        parts = insets_for(kept, final, projected(scene, own.targets, scene.projector()), regions.view)
+        seen_beside = projected(scene, own.targets, scene.projector())
+
+        def render_kept(chosen, final=final, now=seen_beside, view_box=regions.view):
+            return insets_for(chosen, final, now, view_box)
+
+        parts = render_kept(kept)
         aim_into(scene, points, view, regions)
+    # An inset whose enlargement leaves three leaders meeting at one spot (S1's leg from
+    # behind: soleus, flexor digitorum longus and tibialis posterior; C7's forearm from the
+    # front) takes room from the insets beside it that enlarge more than they need to.
+    if _knot_in_any(parts, turned, KNOT_BOX * regions.view.h):
+        parts = _part_knots_apart(parts, render_kept, need, seen_beside, turned, KNOT_BOX * regions.view.h,
+                                  {keys: caption + labels_need(keys) for _, keys in parts})
+        aim_into(scene, points, view, regions)  # (the trials moved the camera)
+    # Three leaders still meeting at one spot of the view once every inset is taken (S1's four
+    # hamstrings at mid-thigh from behind, S2's piriformis, obturator internus and gemellus
+    # superior at the hip): a muscle marked by a label only ends its leader at another part
+    # of its own belly, away from the others'.
+    moved = slid_apart(scene, picture, own.targets, {k for keys in kept for k in keys} | away, regions.view,
+                       KNOT_BOX * regions.view.h)
+    if moved:
+        own = replace(own, targets=tuple(replace(t, position=moved.get(t.key, t.position)) for t in own.targets))
+        rest = without(taken)
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, labelled=rest)
     image, layout, where, main_dx = join(image, layout, anchors, regions.view, parts, panel_style, before,
                                          extra["projector"], (regions.header,))
@@ -392,6 +419,173 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
                 for part, _ in parts):
             return trial
     return None
+
+
+#: An inset parting a knot grows its anatomy box this much more than the knot's spread says
+#: (the enlargement is measured on the crowd's points, the knot is of three of them).
+KNOT_PART = 1.15
+#: ... and tries at most this many times.
+KNOT_ROUNDS = 2
+#: An inset seen from another side (a sole, for one muscle) keeps at least this share of its
+#: anatomy box for a knot beside it.
+TURNED_KEEP = 0.75
+
+
+def _knot_in(part, knot_px: float) -> tuple[str, ...]:
+    """Three leaders of an inset (as rendered) meeting in a ``knot_px`` square, or ``()``."""
+    return find_crowd({str(p.key): p.anchor for p in part.layout.placed}, knot_px, 3, near=0.0)
+
+
+def _knot_in_any(parts, turned, knot_px: float) -> bool:
+    """Whether any inset (not one seen from another side) holds a knot."""
+    return any(keys not in turned and _knot_in(part, knot_px) for part, keys in parts)
+
+
+def knot_heights(heights: dict, boxes: dict, spreads: dict, zooms: dict, least: dict, knot_px: float,
+                 total: float) -> dict | None:
+    """New heights (pixels, by crowd) for insets stacked in ``total`` pixels, so each inset
+    holding a knot (``spreads``: the knot's larger side in it, pixels) grows its anatomy box
+    (``boxes``: its height now) until the knot is :data:`KNOT_PART` times ``knot_px`` wide;
+    the room comes from the other insets (``zooms``: how many times each enlarges; inf for
+    one seen from another side, which keeps :data:`TURNED_KEEP` of its box), each shrunk no
+    further than keeps :data:`MIN_ZOOM` (with a tenth to spare) and its ``least`` height
+    (caption and labels).
+    Where they cannot give it all, the knotted insets grow as far as they can. None when
+    nothing can grow. Pure.
+    """
+    want = {k: max(0.0, boxes[k] * (KNOT_PART * knot_px / max(s, 1.0) - 1.0)) for k, s in spreads.items()}
+    slack = {}
+    for k, h in heights.items():
+        if k in spreads:
+            continue
+        z = zooms.get(k, np.inf)
+        keep = boxes[k] * (TURNED_KEEP if not np.isfinite(z) else min(1.0, 1.1 * MIN_ZOOM / max(z, 1e-6)))
+        slack[k] = max(0.0, min(h - least.get(k, 0.0), boxes[k] - keep))
+    give, asked = sum(slack.values()), sum(want.values())
+    if give <= 1.0 or asked <= 1.0:
+        return None
+    share = min(1.0, give / asked)
+    taken = min(give, asked) / give
+    out = {k: h + want[k] * share if k in want else h - slack.get(k, 0.0) * taken for k, h in heights.items()}
+    scale = total / sum(out.values())
+    return {k: v * scale for k, v in out.items()}
+
+
+def _part_knots_apart(parts, render, need: dict, beside: dict, turned, knot_px: float, least: dict):
+    """``parts`` (inset parts and their crowds, rendered by ``render``: crowds -> parts), or
+    the insets rendered again with the room of those holding a knot grown
+    (:func:`knot_heights`), where that leaves fewer knots in them and every inset still
+    enlarges :data:`MIN_ZOOM` times and labels all its targets. ``need``: each crowd's room
+    (set to the heights kept). ``beside``: the crowds' points in the view they enlarge.
+    """
+    def zoom(part, keys) -> float:
+        return float("inf") if keys in turned else (enlargement(beside, part.anchors, keys) or 0.0)
+
+    def spread(part, knot) -> float:
+        pts = np.array([p.anchor for p in part.layout.placed if p.key in knot], dtype=float).reshape(-1, 2)
+        return float(np.ptp(pts, axis=0).max()) if len(pts) > 1 else 0.0
+
+    def knots_of(chosen) -> dict:
+        return {keys: knot for part, keys in chosen if keys not in turned and (knot := _knot_in(part, knot_px))}
+
+    best, found = parts, knots_of(parts)
+    for _ in range(KNOT_ROUNDS):
+        if not found:
+            break
+        by = {keys: part for part, keys in best}
+        heights = {keys: float(part.image.size[1]) for part, keys in best}
+        grown = knot_heights(heights, {keys: float(part.regions.view.h) for part, keys in best},
+                             {keys: spread(by[keys], knot) for keys, knot in found.items()},
+                             {keys: zoom(part, keys) for part, keys in best}, least, knot_px, sum(heights.values()))
+        if grown is None:
+            break
+        before = {k: need.get(k) for k in grown}
+        need.update(grown)
+        trial = render(tuple(keys for _, keys in best))
+        now = knots_of(trial)
+        if len(now) < len(found) and not any(part.layout.dropped for part, _ in trial) \
+                and all(zoom(part, keys) >= MIN_ZOOM for part, keys in trial):
+            best, found = trial, now
+        else:
+            need.update(before)
+            break
+    return best
+
+
+#: At most this many muscles of a knot are tried at other stations of their bellies.
+KNOT_MOVABLE = 4
+
+
+def slid_apart(scene: OffscreenScene, picture: Picture, targets: tuple[Target, ...], taken: set[str], view_box: Box,
+               knot_px: float) -> dict[str, tuple[float, float, float]]:
+    """New points for some of ``targets`` (not in ``taken``: the insets' and those seen from
+    another side) so no three of the view's leaders (the camera as aimed now) meet in a
+    ``knot_px`` square: the knot's muscles and those beside it (at most
+    :data:`KNOT_MOVABLE`) each end their leader at their own point or at a station of their
+    belly (:func:`~ims_atlas.anatomy.belly.belly_stations`) on screen inside ``view_box``;
+    of the ways that leave no knot, the one moving fewest, then keeping the leaders furthest
+    apart. Only a muscle marked by a label alone (a segment's: no epicentre,
+    no needle point) drawn as one structure (not a column drawn level by level) moves; ``{}``
+    where that parts no knot, and in a picture of both sides (whose knots
+    :mod:`~ims_atlas.export.twins` unties).
+    """
+    if {"left", "right"} <= {t.side for t in picture.targets}:
+        # A picture of both sides unties its knots by naming a muscle on its other side
+        # (export.twins); a leader moved along its belly there left C7's right arm a strip
+        # of five leaders from the front, where naming biceps brachii on the left leaves none.
+        return {}
+    movable = {m.key for m in picture.markers if m.role == "anchor"}
+    by_key = {t.key: t for t in targets}
+    projector = scene.projector()
+    now = {k: p for k, p in projected(scene, targets, projector).items() if k not in taken}
+    knot = find_crowd(now, knot_px, 3, near=0.0)
+    if not knot:
+        return {}
+    body = body_for(scene.controller.manifest)
+    stations: dict[str, tuple[np.ndarray, list]] = {}
+    for key in now:
+        t = by_key.get(key)
+        if key not in movable or t is None or len(t.structures) != 1:
+            continue
+        points = belly_stations(body.points(t.structures))
+        if not points:
+            continue
+        xy, visible = projector.project(points)
+        keep = [i for i, v in enumerate(visible) if v and _inside(xy[i], view_box)]
+        if keep:
+            stations[key] = (np.asarray(xy, dtype=float)[keep], [points[i] for i in keep])
+    # Every way of ending the leaders of the knot's muscles and of those beside it (gluteus
+    # maximus above S2's hip) at their own points or at stations of their bellies, judged
+    # among the leaders near the knot: none meeting in a knot, then the fewest moved, then
+    # the furthest apart.
+    centre = np.mean([now[k] for k in knot], axis=0)
+    around = [k for k, p in now.items() if np.max(np.abs(np.array(p) - centre)) < 3 * knot_px]
+    members = [k for k in (*knot, *(k for k in around if k not in knot)) if k in stations][:KNOT_MOVABLE]
+    if not members:
+        return {}
+    near = {k: now[k] for k in around if k not in members}
+    choices = [[(tuple(now[k]), None)] + [(tuple(xy), pt) for xy, pt in zip(*stations[k], strict=True)] for k in members]
+    best = None
+    for combo in itertools.product(*choices):
+        points = near | {k: c[0] for k, c in zip(members, combo, strict=True)}
+        if find_crowd(points, knot_px, 3, near=0.0):
+            continue
+        xy = np.array(list(points.values()), dtype=float)
+        gaps = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1)
+        rank = (sum(c[1] is not None for c in combo), -float(gaps[np.triu_indices(len(xy), 1)].min()))
+        if best is None or rank < best[0]:
+            best = (rank, combo)
+    if best is None:
+        return {}
+    moved = {k: c[1] for k, c in zip(members, best[1], strict=True) if c[1] is not None}
+    now |= {k: c[0] for k, c in zip(members, best[1], strict=True)}
+    if find_crowd(now, knot_px, 3, near=0.0):
+        return {}
+    return moved
+
+
+def _inside(point, box: Box) -> bool:
+    return box.x <= point[0] <= box.right and box.y <= point[1] <= box.bottom
 
 
 def _sides(keys) -> set[str]:

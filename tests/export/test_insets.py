@@ -334,6 +334,84 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
         assert "local:gemellus_superior:right+local:gemellus_inferior:right" in in_insets, in_insets
 
 
+def test_a_knot_left_in_the_view_parts_along_its_muscles_bellies(manifest, catalog, scene):
+    """S1 from behind on the right: the four hamstrings met at mid-thigh beside three full
+    insets (the hip, the leg, the sole), with no room for a fourth. A muscle marked by a label
+    only ends its leader at another part of its own belly (a station of
+    anatomy.belly.belly_stations, never its tendon) until no three leaders meet at one spot:
+    none in the view nor in an inset, every label kept, each leader on its own muscle.
+    """
+    from ims_atlas.anatomy.belly import belly_stations
+    from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
+    from ims_atlas.scene.picture import body_for
+
+    state = ViewState(segment="S1", side="right")
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    panel = next(p for p in result.panels if p.view.name == "posterior")
+    in_insets = {k for i in panel.insets for k in i.keys}
+    own = {str(p.key): p.anchor for p in result.layout.placed if _inside(p.anchor, panel.region)
+           and p.key not in in_insets}
+    hamstrings = {f"local:{m}:right" for m in ("biceps_femoris_long_head", "biceps_femoris_short_head",
+                                                 "semitendinosus", "semimembranosus")}
+    assert hamstrings <= set(own), "the hamstrings are not labelled in the view from behind"
+    assert not find_crowd(own, KNOT_BOX * panel.region.h, 3, near=0.0), "leaders still meet at one spot"
+    for inset in panel.insets:
+        inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
+        assert not find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0), inset.title
+    assert not result.layout.dropped
+    # Each hamstring's leader ends where its own belly is on screen: at its belly point or at
+    # another station of its belly, projected by the view's camera.
+    body = body_for(manifest)
+    targets = {t.key: t for t in result.picture.targets}
+    moved = 0
+    for key in hamstrings:
+        stations = belly_stations(body.points(targets[key].structures))
+        xy, _ = panel.projector.project(stations)
+        xy = np.asarray(xy) + (panel.box.x + panel.offset[0], panel.box.y + panel.offset[1])
+        off = np.linalg.norm(xy - np.asarray(own[key]), axis=1).min()
+        assert off < 1.5, f"{key}'s leader ends {off:.0f} pixels from any part of its belly"
+        here = np.asarray(panel.projector.project([targets[key].point])[0][0]) + (panel.box.x + panel.offset[0],
+                                                                                 panel.box.y + panel.offset[1])
+        moved += float(np.linalg.norm(here - np.asarray(own[key]))) > 1.5
+    assert moved, "no hamstring's leader moved along its belly"
+
+
+@pytest.mark.parametrize(("state", "where"), [
+    # Soleus, flexor digitorum longus and tibialis posterior met inside the leg's inset from
+    # behind (enlarged under twice, the hip's inset beside it enlarged nearly three times).
+    (ViewState(segment="S1", side="right"), "posterior"),
+    # Pronator teres, flexor carpi radialis and palmaris longus met inside the forearm's inset.
+    (ViewState(segment="C7", side="right"), "anterior")], ids=["S1-leg-from-behind", "C7-forearm-from-the-front"])
+def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, where, manifest, catalog, scene):
+    """An inset whose enlargement left three leaders meeting at one spot (a knot:
+    crowds.KNOT_BOX of the view's height) takes room from the insets beside it that enlarge
+    more than they need to, and enlarges its crowd until they part; every inset still
+    enlarges MIN_ZOOM times and labels all its targets inside its frame, and no knot is left
+    in any of the panel's insets.
+    """
+    from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
+
+    result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
+    panel = next(p for p in result.panels if p.view.name == where)
+    assert panel.insets, f"{where}: no inset"
+    placed = {p.key: p for p in result.layout.placed}
+    for inset in panel.insets:
+        assert inset.direction is not None or inset.zoom >= MIN_ZOOM, f"{inset.title} enlarges {inset.zoom:.2f} times"
+        inner = {str(k): placed[k].anchor for k in inset.keys if k in placed}
+        assert set(inner) == set(inset.keys), f"{inset.title}: not every target labelled"
+        for key in inset.keys:
+            label = placed[key]
+            assert _inside((label.box.x, label.box.y), inset.box) and _inside((label.box.right, label.box.bottom),
+                                                                               inset.box)
+        knot = find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0)
+        assert not knot, f"leaders still meet at one spot in {inset.title}: {knot}"
+    _check_panel_insets(result, panel)
+    boxes = [p.box for p in result.layout.placed]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"labels overlap: {a} {b}"
+    assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
+
+
 @pytest.mark.parametrize(("state", "where"), [
     # Pectoralis major, coracobrachialis and biceps brachii were all named at the right
     # shoulder, beside three full insets.

@@ -316,3 +316,34 @@ def test_the_handouts_muscle_picture_looks_from_where_most_muscles_are_seen():
     spine_only = TargetView("posterior", (0.0, 1.0, 0.0), ("paraspinal:L5:right",), "all")
     assert muscles_view(Picture(HighlightPlan({}), targets=targets[3:], views=(spine_only,))) is None
     assert muscles_view(Picture(HighlightPlan({}))) is None
+
+
+def test_an_inset_holding_a_knot_takes_room_from_those_that_enlarge_more_than_they_need():
+    """S1 from behind: the leg's inset (its knot 39 pixels wide, a knot is three leaders in a
+    50-pixel square) grows; the hip's, enlarged nearly three times, gives room down to what
+    keeps MIN_ZOOM and its labels; the sole seen from below gives at most a quarter of its
+    box; the column's height is kept. Nothing to give: None.
+    """
+    from ims_atlas.export.insets import MIN_ZOOM
+    from ims_atlas.export.panels import KNOT_PART, TURNED_KEEP, knot_heights
+
+    heights = {"hip": 300.0, "leg": 230.0, "sole": 280.0}
+    boxes = {"hip": 220.0, "leg": 150.0, "sole": 200.0}
+    zooms = {"hip": 2.7, "leg": 1.95, "sole": float("inf")}
+    least = {"hip": 200.0, "leg": 120.0, "sole": 120.0}
+    grown = knot_heights(heights, boxes, {"leg": 39.0}, zooms, least, 50.0, 810.0)
+    assert grown is not None
+    assert sum(grown.values()) == pytest.approx(810.0)
+    assert grown["leg"] > heights["leg"]
+    assert grown["hip"] <= heights["hip"] and grown["sole"] <= heights["sole"]
+    # The hip keeps what enlarges it MIN_ZOOM times (and a tenth), the sole three quarters
+    # of its box, each at least its labels' room.
+    assert boxes["hip"] - (heights["hip"] - grown["hip"]) >= boxes["hip"] * 1.1 * MIN_ZOOM / zooms["hip"] - 1e-6
+    assert grown["hip"] >= least["hip"] and grown["sole"] >= least["sole"]
+    assert boxes["sole"] - (heights["sole"] - grown["sole"]) >= TURNED_KEEP * boxes["sole"] - 1e-6
+    # It grows no more than parting the knot asks.
+    assert grown["leg"] - heights["leg"] <= boxes["leg"] * (KNOT_PART * 50.0 / 39.0 - 1.0) + 1e-6
+    # Every other inset already at its least: nothing to give.
+    tight = {"hip": 300.0, "leg": 230.0, "sole": 280.0}
+    assert knot_heights(heights, boxes, {"leg": 39.0}, {"hip": 1.5, "leg": 1.95, "sole": float("inf")},
+                        {"hip": 300.0, "leg": 120.0, "sole": 280.0}, 50.0, sum(tight.values())) is None

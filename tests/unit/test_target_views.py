@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ims_atlas.anatomy.belly import belly_point, within_levels
+from ims_atlas.anatomy.belly import belly_point, belly_stations, within_levels
 from ims_atlas.anatomy.body_meshes import BodyMeshes, surface_of
 from ims_atlas.anatomy.facing import (
     facing_costs,
@@ -96,6 +96,22 @@ def test_the_belly_is_the_thick_part_not_the_tendon():
     assert 0.2 <= point[2] <= 0.3
     centre = np.vstack([tendon, belly]).mean(axis=0)
     assert centre[2] < 0.2  # the centre of the vertices would have been on the tendon
+
+
+def test_a_label_may_end_anywhere_along_the_belly_never_on_the_tendon():
+    """Belly stations: the centres of the slices at least BELLY_SHARE as wide as the widest,
+    in order along the muscle; the widest (belly_point) among them; none on the tendon."""
+    rng = np.random.default_rng(2)
+    tendon = np.column_stack([rng.normal(0, 0.002, 600), rng.normal(0, 0.002, 600), rng.uniform(0.0, 0.2, 600)])
+    belly = np.column_stack([rng.normal(0, 0.02, 600), rng.normal(0, 0.02, 600), rng.uniform(0.2, 0.4, 600)])
+    points = np.vstack([tendon, belly])
+    stations = belly_stations(points)
+    assert len(stations) >= 3
+    zs = [p[2] for p in stations]
+    assert all(z > 0.19 for z in zs), zs  # none on the tendon
+    assert zs == sorted(zs) or zs == sorted(zs, reverse=True)  # in order along the muscle
+    assert min(np.linalg.norm(np.subtract(p, belly_point(points))) for p in stations) < 1e-9
+    assert belly_stations(points[:10]) == []  # too few vertices to tell
 
 
 def test_a_long_muscle_is_cut_down_to_the_levels():
