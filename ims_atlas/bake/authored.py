@@ -73,9 +73,12 @@ def _bones(out: Path, entries: list[dict]) -> tuple[dict, dict, dict]:
 
 
 def _deep_muscles(out: Path, entries: list[dict], data: dict) -> dict:
-    """Right-side meshes of the myo-sim muscles the authored muscles are wrapped on, by muscle id."""
+    """Right-side meshes of the myo-sim muscles the authored muscles are wrapped on and the
+    authored nerves are laid on (a branch's ``hug``), by muscle id.
+    """
     wanted = {m for mus in data.get("muscles", []) for part in mus["parts"]
               for m in part.get("wrap", {}).get("muscles", [])}
+    wanted |= {m for n in data.get("nerves", []) for b in n["branches"] for m in b.get("hug", {}).get("muscles", [])}
     deep = {}
     for e in entries:
         if e["kind"] == "muscle" and e["side"] == "right" and e["level"] is None and e["muscle"] in wanted:
@@ -121,10 +124,11 @@ def build_authored(out: Path, entries: list[dict], midline_x: float, data: dict 
     solids: list[Solid] = []
     solids += spinal.multifidus(vertebrae, landmarks, data["multifidus"],
                                 cite(data, data["multifidus"]["sources"]), midline_x)
-    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite, _deep_muscles(out, entries, data),
-                            segments)
+    deep = _deep_muscles(out, entries, data)
+    solids += drawn.muscles(data, bones, vertebrae, landmarks, midline_x, cite, deep, segments)
+    laid_on = {**deep, **{s.muscle: (s.points, s.faces) for s in solids if s.side == "right" and s.kind == "muscle"}}
     solids += spinal.roots(vertebrae, data["roots"], cite(data, data["roots"]["sources"]), midline_x)
-    solids += drawn.nerves(data, bones, vertebrae, landmarks, midline_x, cite)
+    solids += drawn.nerves(data, bones, vertebrae, landmarks, midline_x, cite, laid_on)
     result = []
     for s in solids:
         sub = "nerves" if s.layer == "nerves" else "muscles"

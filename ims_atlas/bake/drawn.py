@@ -265,15 +265,56 @@ def muscles(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x
     return out
 
 
-def nerves(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite) -> list[Solid]:
-    """Every authored peripheral nerve, both sides; branches are part of their nerve's structure."""
+def hug(controls: np.ndarray, span: tuple[int, int], meshes: list[tuple[np.ndarray, np.ndarray]], reach: float,
+        spacing: float = 0.003) -> np.ndarray:
+    """A nerve's control polygon resampled every ``spacing``, with each station on the stretch
+    from control ``span[0]`` to ``span[1]`` that lies farther than ``reach`` from every surface of
+    ``meshes`` (the muscles and bones it runs on) moved straight towards the nearest of them
+    until it is ``reach`` away: the nerve lies on those muscles, under the deep fascia, instead
+    of standing off them in the space the model's skin wraps tightly (the stand-in skin lies
+    only a few millimetres outside the muscles).
+    """
+    from scipy.spatial import cKDTree
+
+    from ims_atlas.bake.foramina import surface_samples
+    from ims_atlas.bake.tubes import resample
+
+    controls = np.asarray(controls, dtype=np.float64)
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(controls, axis=0), axis=1))])
+    stations = resample(controls, max(int(round(arc[-1] / spacing)), 2) + 1)
+    s = np.linspace(0.0, arc[-1], len(stations))
+    tree = cKDTree(np.vstack([surface_samples(p, f, 0.5 * reach) for p, f in meshes]))
+    d, j = tree.query(stations)
+    near = tree.data[j]
+    move = (s >= arc[span[0]] - 1e-9) & (s <= arc[span[1]] + 1e-9) & (d > reach)
+    stations[move] = near[move] + (stations[move] - near[move]) * (reach / d[move])[:, None]
+    return stations
+
+
+def nerves(data: dict, bones: dict, vertebrae: dict, landmarks: dict, midline_x: float, cite,
+           muscles: dict | None = None) -> list[Solid]:
+    """Every authored peripheral nerve, both sides; branches are part of their nerve's structure.
+
+    ``muscles``: muscle id -> right-side ``(points, faces)``, for a branch's ``hug``
+    (``{"muscles": [...], "bones": [...], "between": [first, last control point], "reach": m}``:
+    that stretch of the course is laid on those muscles and bones, :func:`hug`).
+    """
     lm = Landmarks(bones, vertebrae, landmarks, midline_x, data.get("pieces"), data.get("landmarks"))
     out = []
     for n in data.get("nerves", []):
         cables, path = [], None
         for branch in n["branches"]:
             controls = lm.line(branch["points"])
-            cables.append(cable(controls, float(branch.get("radius", n["radius"])), sides=8, spacing=0.012))
+            radius = float(branch.get("radius", n["radius"]))
+            if "hug" in branch:
+                h = branch["hug"]
+                missing = [m for m in h.get("muscles", []) if m not in (muscles or {})]
+                if missing:
+                    raise KeyError(f"authored_anatomy.json: nerve {n['id']!r} hugs unknown muscle(s) {missing}")
+                meshes = [muscles[m] for m in h.get("muscles", [])] + [lm.mesh(b) for b in h.get("bones", [])]
+                first, last = (int(i) for i in h.get("between", [0, len(controls) - 1]))
+                controls = hug(controls, (first, last), meshes, float(h.get("reach", radius + 0.0005)))
+            cables.append(cable(controls, radius, sides=8, spacing=0.012))
             if path is None:
                 path = controls
         points, faces = merge(cables)

@@ -189,7 +189,11 @@ def brachial(side: str, data: dict, humerus: tuple[np.ndarray, np.ndarray], nerv
         direction = np.array([sign * np.cos(a), np.sin(a), 0.0])
         controls.append(_clear_of(c + off * direction, [humerus], r + ba["gap"],
                                   np.array([-sign * 0.0005, 0.0, 0.0])))
-    controls = laid_clear(np.vstack(controls), [brachialis], r + ba["gap"], np.array([0.0, -0.0005, 0.0]))
+    # Between the stations too (the median nerve lies on the muscles beside the humerus, so a
+    # chord between two stations can cut the bone's corner): clear of the humerus, then of
+    # brachialis.
+    controls = laid_clear(np.vstack(controls), [humerus], r + ba["gap"], np.array([-sign * 0.0005, 0.0, 0.0]))
+    controls = laid_clear(controls, [brachialis], r + ba["gap"], np.array([0.0, -0.0005, 0.0]))
     p, f = cable(controls, r, sides=10, spacing=0.006, taper=0.04)
     at_elbow = controls[int(np.argmin(np.abs(controls[:, 2] - epi_z)))]
     return p, f, {"at_teres_major": controls[0], "at_elbow": at_elbow, "division": controls[-1],

@@ -72,3 +72,19 @@ def test_bake_is_deterministic_and_matches_the_committed_meshes(tmp_path, repo):
     assert baked == committed
     for rel in baked:
         assert (tmp_path / rel).read_bytes() == (repo / "meshes" / rel).read_bytes(), rel
+
+
+def test_a_hugged_stretch_of_a_nerve_is_laid_on_the_surface_and_the_rest_left_alone():
+    """``drawn.hug``: a course 2 cm off a flat plate comes down to ``reach`` above it between the
+    named control points; before the first of them it stays where its landmarks put it."""
+    from ims_atlas.bake.drawn import hug
+
+    plate = np.array([[-0.1, -0.1, 0.0], [0.1, -0.1, 0.0], [0.1, 0.1, 0.0], [-0.1, 0.1, 0.0]])
+    faces = np.array([[0, 1, 2], [0, 2, 3]])
+    controls = np.array([[-0.08, 0.0, 0.02], [-0.02, 0.0, 0.02], [0.08, 0.0, 0.02]])
+    laid = hug(controls, (1, 2), [(plate, faces)], reach=0.003)
+    before = laid[laid[:, 0] < -0.021]
+    after = laid[laid[:, 0] > -0.019]
+    assert len(before) and len(after)
+    assert np.allclose(before[:, 2], 0.02)
+    assert np.allclose(after[:, 2], 0.003, atol=5e-4)

@@ -143,3 +143,102 @@ def test_every_muscle_is_under_the_skin(skin, manifest):
         if gap.max() > MUSCLE_TOLERANCE:
             out[s.id] = (int((gap > MUSCLE_TOLERANCE).sum()), round(float(gap.max()) * 1000, 1))
     assert not out, f"muscle vertices outside the skin (count, farthest mm): {out}"
+
+
+#: Kinds of structure built inside the body but not part of the skin's envelope: the skin is closed
+#: round the bones and muscles only, so nothing keeps these under it but where they are laid.
+INNER_KINDS = ("nerve", "root", "vessel", "organ")
+#: Structures still known to come out through the skin, with why (count and farthest distance
+#: as measured when listed). Each must still be outside (remove it when fixed): a list, not a
+#: tolerance, so that nothing new can join it unnoticed.
+KNOWN_OUTSIDE = {
+    # Over the pleura's dome, 1.5-3 cm above the clavicle where the neck's stand-in skin is tight:
+    # 23 vertices, up to 4.4 mm out.
+    "subclavian_artery_right": "over the pleura's dome above the clavicle",
+    "subclavian_artery_left": "over the pleura's dome above the clavicle",
+    # Laid 1 mm medial of the median nerve (limb_arteries.brachial), which now lies on the arm's
+    # muscles: below teres major it stands off them where the arm's medial skin is tightest
+    # (kept apart from the flank's): about 100 vertices, up to 3.7 mm out (2.6 mm before).
+    "brachial_artery_right": "medial of the median nerve below teres major",
+    "brachial_artery_left": "medial of the median nerve below teres major",
+    # The C5 root's lateral end in the posterior triangle: 5 vertices, 1.3 mm out.
+    "root_c5_right": "its lateral end in the posterior triangle",
+    "root_c5_left": "its lateral end in the posterior triangle",
+}
+
+
+def test_every_nerve_vessel_and_organ_is_under_the_skin(skin, manifest):
+    """Every vertex of every nerve and nerve root, and of every artery and organ drawn on request
+    (subclavian, brachial, popliteal, carotid and vertebral arteries, the spinal cord, pleurae,
+    lungs, kidneys), lies inside the skin or within the muscles' half-millimetre
+    (``MUSCLE_TOLERANCE``, the smoothing of the envelope), except those ``KNOWN_OUTSIDE`` lists,
+    which must still be outside. The median and ulnar nerves in the arm, the sciatic at the back
+    of the thigh and the accessory in the neck lay up to 1.2 cm outside it, and a danger-zone
+    depth from the skin of 0.1 cm for the sciatic at biceps femoris followed."""
+    import pyvista as pv
+
+    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
+    surface = pv.PolyData(points, np.hstack([np.full((len(faces), 1), 3), faces]).ravel())
+    checked = [s for s in manifest.every() if s.kind in INNER_KINDS]
+    assert {"nerve", "root", "vessel", "organ"} <= {s.kind for s in checked}
+    assert {"brachial_artery_right", "popliteal_artery_left", "spinal_cord"} <= {s.id for s in checked}
+    assert set(KNOWN_OUTSIDE) <= {s.id for s in checked}
+    out = {}
+    for s in checked:
+        cloud = read_mesh(manifest.file_path(s)).points
+        inside = np.asarray(pv.PolyData(cloud).select_interior_points(surface, check_surface=False)
+                            .point_data["selected_points"]).astype(bool)
+        if inside.all():
+            continue
+        gap = np.abs(np.asarray(pv.PolyData(cloud[~inside]).compute_implicit_distance(surface)
+                                .point_data["implicit_distance"]))
+        if gap.max() > MUSCLE_TOLERANCE:
+            out[s.id] = (int((gap > MUSCLE_TOLERANCE).sum()), round(float(gap.max()) * 1000, 1))
+    unknown = {k: v for k, v in out.items() if k not in KNOWN_OUTSIDE}
+    assert not unknown, f"vertices outside the skin (count, farthest mm): {unknown}"
+    fixed = sorted(set(KNOWN_OUTSIDE) - set(out))
+    assert not fixed, f"now under the skin, take them off KNOWN_OUTSIDE: {fixed}"
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_the_sciatic_nerve_lies_deep_to_the_long_head_of_biceps_femoris_at_mid_thigh(manifest, side):
+    """At mid-thigh (halfway down the femur's shaft between the lesser trochanter's level and the
+    condyles, taken as the middle 40 % of the femur's height) the sciatic nerve runs deep to the
+    long head of biceps femoris and on adductor magnus (Bassett 183-3; Gray): straight behind the
+    nerve's centre lies the long head, straight in front of it adductor magnus (where that muscle
+    reaches), and the centre is in neither. It lay lateral to the long head, under the skin alone."""
+    from ims_atlas.anatomy.geometry import ray_hits
+    from ims_atlas.bake.limb_arteries import section
+
+    def mesh(sid):
+        m = read_mesh(manifest.file_path(manifest.get(sid)))
+        p = np.asarray(m.points, dtype=float)
+        a = p[m.faces[:, 0]]
+        return (p, m.faces), (a, p[m.faces[:, 1]] - a, p[m.faces[:, 2]] - a)
+
+    (nerve_p, nerve_f), _ = mesh(f"nerve_sciatic_{side}")
+    (femur_p, _), _ = mesh(f"femur_{side}")
+    _, long_head = mesh(f"biceps_femoris_long_head_{side}")
+    (am_p, am_f), adductor = mesh(f"adductor_magnus_{side}")
+    lo, hi = float(femur_p[:, 2].min()), float(femur_p[:, 2].max())
+    heights = np.linspace(lo + 0.3 * (hi - lo), lo + 0.7 * (hi - lo), 9)
+    back, front = np.array([0.0, 1.0, 0.0]), np.array([0.0, -1.0, 0.0])  # +y is posterior
+    wrong, on_adductor = [], 0
+    for z in heights:
+        ring = section(nerve_p, nerve_f, float(z))
+        assert len(ring), f"{side}: the sciatic nerve does not reach {z:.3f} m"
+        c = ring.mean(axis=0)
+        behind = ray_hits(*long_head, c, back)
+        ahead = ray_hits(*long_head, c, front)
+        n_behind, n_ahead = int(np.sum(~np.isnan(behind))), int(np.sum(~np.isnan(ahead)))
+        if n_behind == 0 or n_ahead % 2:
+            wrong.append((round(float(z), 3), "not under the long head" if n_behind == 0 else "inside the long head"))
+        if len(section(am_p, am_f, float(z))):
+            am_ahead = ray_hits(*adductor, c, front)
+            am_behind = ray_hits(*adductor, c, back)
+            if np.sum(~np.isnan(am_behind)) % 2:
+                wrong.append((round(float(z), 3), "inside adductor magnus"))
+            elif np.sum(~np.isnan(am_ahead)):
+                on_adductor += 1
+    assert not wrong, f"{side}: the sciatic nerve at mid-thigh (height m, what): {wrong}"
+    assert on_adductor >= 3, f"{side}: adductor magnus lies in front of the sciatic at only {on_adductor} heights"
