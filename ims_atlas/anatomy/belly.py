@@ -15,24 +15,22 @@ import numpy as np
 SLICES = 10
 
 
-def belly_point(points: np.ndarray) -> tuple[float, float, float] | None:
-    """The centre of the widest slice of a muscle's vertices (n x 3), or None without any."""
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-    if len(pts) == 0:
-        return None
+def _slices(pts: np.ndarray) -> list[tuple[float, np.ndarray]] | None:
+    """The slices of ``pts`` (n x 3, at least 3 x SLICES) across its first principal axis, in
+    order along it: (width across the axis, centre) of each slice of at least 4 vertices;
+    None when the points have no length.
+    """
     centre = pts.mean(axis=0)
-    if len(pts) < 3 * SLICES:
-        return tuple(float(c) for c in centre)  # type: ignore[return-value]
     rel = pts - centre
     _, _, vt = np.linalg.svd(rel, full_matrices=False)
     axis = vt[0]
     along = rel @ axis
     lo, hi = float(along.min()), float(along.max())
     if hi - lo < 1e-9:
-        return tuple(float(c) for c in centre)  # type: ignore[return-value]
+        return None
     edges = np.linspace(lo, hi, SLICES + 1)
     which = np.clip(np.searchsorted(edges, along, side="right") - 1, 0, SLICES - 1)
-    best, best_width = None, -1.0
+    slices = []
     for k in range(SLICES):
         members = pts[which == k]
         if len(members) < 4:
@@ -41,10 +39,20 @@ def belly_point(points: np.ndarray) -> tuple[float, float, float] | None:
         across = across - np.outer(across @ axis, axis)
         # Spread across the axis (both directions): the slice's area, up to a constant.
         eig = np.sort(np.linalg.eigvalsh(np.cov(across.T)))[1:].clip(min=0.0)
-        width = float(np.sqrt(np.prod(eig)))
-        if width > best_width:
-            best, best_width = members.mean(axis=0), width
-    point = best if best is not None else centre
+        slices.append((float(np.sqrt(np.prod(eig))), members.mean(axis=0)))
+    return slices
+
+
+def belly_point(points: np.ndarray) -> tuple[float, float, float] | None:
+    """The centre of the widest slice of a muscle's vertices (n x 3), or None without any."""
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    if len(pts) == 0:
+        return None
+    centre = pts.mean(axis=0)
+    slices = _slices(pts) if len(pts) >= 3 * SLICES else None
+    if not slices:
+        return tuple(float(c) for c in centre)  # type: ignore[return-value]
+    point = max(slices, key=lambda s: s[0])[1]  # the first of equally wide slices, as before
     return (float(point[0]), float(point[1]), float(point[2]))
 
 
@@ -59,27 +67,7 @@ def belly_stations(points: np.ndarray, share: float = BELLY_SHARE) -> list[tuple
     tendon (:func:`belly_point` is the widest).
     """
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-    if len(pts) < 3 * SLICES:
-        return []
-    centre = pts.mean(axis=0)
-    rel = pts - centre
-    _, _, vt = np.linalg.svd(rel, full_matrices=False)
-    axis = vt[0]
-    along = rel @ axis
-    lo, hi = float(along.min()), float(along.max())
-    if hi - lo < 1e-9:
-        return []
-    edges = np.linspace(lo, hi, SLICES + 1)
-    which = np.clip(np.searchsorted(edges, along, side="right") - 1, 0, SLICES - 1)
-    slices = []
-    for k in range(SLICES):
-        members = pts[which == k]
-        if len(members) < 4:
-            continue
-        across = members - members.mean(axis=0)
-        across = across - np.outer(across @ axis, axis)
-        eig = np.sort(np.linalg.eigvalsh(np.cov(across.T)))[1:].clip(min=0.0)
-        slices.append((float(np.sqrt(np.prod(eig))), members.mean(axis=0)))
+    slices = _slices(pts) if len(pts) >= 3 * SLICES else None
     if not slices:
         return []
     widest = max(w for w, _ in slices)
