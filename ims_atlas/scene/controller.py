@@ -271,10 +271,9 @@ class SceneController:
         return camera.pixel_size(self._plotter.renderer, points)
 
     def _before_frame(self) -> None:
+        # (The second viewport lays its own out as its frame starts: SecondViewport.before_frame.)
         self._update_far()
         self._lay_out(self._markers, self._caption)
-        if self._second is not None:
-            self._lay_out(self._second.markers, self._second.caption)
 
     def _lay_out(self, markers: MarkerOverlay, caption: ViewCaption | None) -> None:
         """A viewport's markers sized and its labels laid out for the camera as it is now."""
