@@ -125,23 +125,8 @@ def test_every_muscle_is_under_the_skin(skin, manifest):
     ends of the axillary folds (pectoralis major, latissimus dorsi, teres major) and the
     serratus anterior facing the hanging arm lay 2-5 mm outside the old envelope (110 vertices);
     a muscle through the skin looks wrong and makes a depth from the skin negative."""
-    import pyvista as pv
 
-    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
-    surface = pv.PolyData(points, np.hstack([np.full((len(faces), 1), 3), faces]).ravel())
-    out = {}
-    for s in manifest:
-        if s.kind != "muscle":
-            continue
-        cloud = read_mesh(manifest.file_path(s)).points
-        inside = np.asarray(pv.PolyData(cloud).select_interior_points(surface, check_surface=False)
-                            .point_data["selected_points"]).astype(bool)
-        if inside.all():
-            continue
-        gap = np.abs(np.asarray(pv.PolyData(cloud[~inside]).compute_implicit_distance(surface)
-                                .point_data["implicit_distance"]))
-        if gap.max() > MUSCLE_TOLERANCE:
-            out[s.id] = (int((gap > MUSCLE_TOLERANCE).sum()), round(float(gap.max()) * 1000, 1))
+    out = _outside_skin(skin, manifest, [s for s in manifest if s.kind == "muscle"])
     assert not out, f"muscle vertices outside the skin (count, farthest mm): {out}"
 
 
@@ -175,25 +160,12 @@ def test_every_nerve_vessel_and_organ_is_under_the_skin(skin, manifest):
     which must still be outside. The median and ulnar nerves in the arm, the sciatic at the back
     of the thigh and the accessory in the neck lay up to 1.2 cm outside it, and a danger-zone
     depth from the skin of 0.1 cm for the sciatic at biceps femoris followed."""
-    import pyvista as pv
 
-    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
-    surface = pv.PolyData(points, np.hstack([np.full((len(faces), 1), 3), faces]).ravel())
     checked = [s for s in manifest.every() if s.kind in INNER_KINDS]
     assert {"nerve", "root", "vessel", "organ"} <= {s.kind for s in checked}
     assert {"brachial_artery_right", "popliteal_artery_left", "spinal_cord"} <= {s.id for s in checked}
     assert set(KNOWN_OUTSIDE) <= {s.id for s in checked}
-    out = {}
-    for s in checked:
-        cloud = read_mesh(manifest.file_path(s)).points
-        inside = np.asarray(pv.PolyData(cloud).select_interior_points(surface, check_surface=False)
-                            .point_data["selected_points"]).astype(bool)
-        if inside.all():
-            continue
-        gap = np.abs(np.asarray(pv.PolyData(cloud[~inside]).compute_implicit_distance(surface)
-                                .point_data["implicit_distance"]))
-        if gap.max() > MUSCLE_TOLERANCE:
-            out[s.id] = (int((gap > MUSCLE_TOLERANCE).sum()), round(float(gap.max()) * 1000, 1))
+    out = _outside_skin(skin, manifest, checked)
     unknown = {k: v for k, v in out.items() if k not in KNOWN_OUTSIDE}
     assert not unknown, f"vertices outside the skin (count, farthest mm): {unknown}"
     fixed = sorted(set(KNOWN_OUTSIDE) - set(out))
@@ -242,3 +214,24 @@ def test_the_sciatic_nerve_lies_deep_to_the_long_head_of_biceps_femoris_at_mid_t
                 on_adductor += 1
     assert not wrong, f"{side}: the sciatic nerve at mid-thigh (height m, what): {wrong}"
     assert on_adductor >= 3, f"{side}: adductor magnus lies in front of the sciatic at only {on_adductor} heights"
+
+
+def _outside_skin(skin, manifest, structures) -> dict[str, tuple[int, float]]:
+    """``{id: (vertices outside, farthest mm)}`` of ``structures`` with vertices more than
+    ``MUSCLE_TOLERANCE`` outside the skin."""
+    import pyvista as pv
+
+    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
+    surface = pv.PolyData(points, np.hstack([np.full((len(faces), 1), 3), faces]).ravel())
+    out = {}
+    for s in structures:
+        cloud = read_mesh(manifest.file_path(s)).points
+        inside = np.asarray(pv.PolyData(cloud).select_interior_points(surface, check_surface=False)
+                            .point_data["selected_points"]).astype(bool)
+        if inside.all():
+            continue
+        gap = np.abs(np.asarray(pv.PolyData(cloud[~inside]).compute_implicit_distance(surface)
+                                .point_data["implicit_distance"]))
+        if gap.max() > MUSCLE_TOLERANCE:
+            out[s.id] = (int((gap > MUSCLE_TOLERANCE).sum()), round(float(gap.max()) * 1000, 1))
+    return out

@@ -27,6 +27,7 @@ from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.picture import body_for, picture_for
 from ims_atlas.scene.target_views import PictureTarget, turned_away
+from tests.unit.test_target_views import _box
 
 #: A superficial layer of muscle (metres): the trapezius over the levator scapulae is about
 #: 1 cm, the latissimus and deltoid over teres major 2 cm; seen through such a layer a muscle
@@ -167,15 +168,6 @@ def test_the_quadriceps_of_l2_and_l3_are_not_named_through_the_hamstrings(manife
             if side == "both":
                 where = {k: v.name for v in picture.views for k in v.targets}
                 assert {where[t.key] for t in quadriceps} == {"anterior"}, (segment, where)
-
-
-def _box(lo, hi):
-    (x0, y0, z0), (x1, y1, z1) = lo, hi
-    pts = np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
-                    [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]], dtype=float)
-    faces = np.array([[0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4],
-                      [1, 2, 6], [1, 6, 5], [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7]])
-    return pts, faces
 
 
 def _body(parts) -> BodyMeshes:
