@@ -105,6 +105,9 @@ class Epicentre:
     description: str
     along: float | None = None
     position: Point | None = None
+    #: The side of the body the needle goes in from ("lateral": the target's side's outer side),
+    #: which its picture shows it from; None: the views follow the anatomy alone.
+    approach: str | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Epicentre:
@@ -114,6 +117,7 @@ class Epicentre:
             d["description"],
             float(d["along"]) if d.get("along") is not None else None,
             (float(pos[0]), float(pos[1]), float(pos[2])) if pos is not None else None,
+            str(d["approach"]) if d.get("approach") is not None else None,
         )
 
 

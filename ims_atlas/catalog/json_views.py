@@ -85,6 +85,7 @@ def plan_view(catalog: Catalog, plan: TreatmentPlan) -> dict[str, Any]:
                 "epicentre": {
                     "description": t.description,
                     "along": t.target.epicentre.along,
+                    "approach": t.target.epicentre.approach,
                     "position": position(t.position),
                 },
                 "sources": sources(catalog, t.target.sources),

@@ -328,7 +328,7 @@ def _condition_targets(plan: TreatmentPlan, manifest: Manifest, body: BodyMeshes
             point = None
         else:
             point = anchor_of(body, ids, plan.segments)
-        targets.append(PictureTarget(key, "local", t.side, point, ids))
+        targets.append(PictureTarget(key, "local", t.side, point, ids, t.target.epicentre.approach))
         if point is not None:
             markers.append(Marker("local", tuple(point), f"{t.muscle.name} ({t.side})", key))
     for p in plan.paraspinal_targets:

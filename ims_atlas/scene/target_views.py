@@ -19,6 +19,7 @@ from ims_atlas.anatomy.body_meshes import BodyMeshes
 from ims_atlas.anatomy.facing import (
     facing_costs,
     far_sides,
+    frame_axes,
     hidden_for,
     outward_view,
     view_directions,
@@ -50,6 +51,9 @@ class PictureTarget:
     side: str
     point: Vec3 | None
     structures: tuple[str, ...] = ()
+    #: The side the needle goes in from (the catalog's epicentre ``approach``): "lateral",
+    #: "medial" (the target's own side's), "anterior", "posterior", "inferior"; None: unknown.
+    approach: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,36 @@ class TargetView:
 
 def _view(body: BodyMeshes, name: str, direction: Vec3, targets, group: str) -> TargetView:
     return TargetView(name, direction, tuple(targets), group, view_up(body.manifest, direction))
+
+
+def approach_direction(t: PictureTarget, body: BodyMeshes) -> Vec3 | None:
+    """The unit vector (target -> eye) of the side a target's needle goes in from, or None."""
+    if t.approach is None:
+        return None
+    anterior, left, up = frame_axes(body.manifest)
+    outward = left if t.side == "left" else -left
+    d = {"anterior": anterior, "posterior": -anterior, "inferior": -up, "lateral": outward, "medial": -outward}.get(t.approach)
+    return None if d is None else (float(d[0]), float(d[1]), float(d[2]))
+
+
+def _towards(t: PictureTarget, body: BodyMeshes, direction: Vec3) -> float:
+    """How squarely a view along ``direction`` looks at the side a target is reached from."""
+    a = approach_direction(t, body)
+    return 0.0 if a is None else sum(x * y for x, y in zip(a, direction, strict=True))
+
+
+#: A view looks at the side a target is reached from when the cosine between them is above this.
+FACES_APPROACH = 0.5
+
+
+def _reached_elsewhere(t: PictureTarget, body: BodyMeshes, directions: dict[str, Vec3], name: str) -> bool:
+    """Whether a target is reached from a side the view ``name`` does not look at and another
+    of ``directions`` does (from the side, in a picture of one side; a picture of both sides
+    has no view from the side, and the view from behind may then show the medial pterygoid).
+    """
+    if t.approach is None or _towards(t, body, directions[name]) > FACES_APPROACH:
+        return False
+    return any(_towards(t, body, d) > FACES_APPROACH for d in directions.values())
 
 
 def _best(costs: dict[str, float]) -> str:
@@ -143,13 +177,24 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     # A local target leaves the spine's view when it is hidden there clearly more than from
     # its own best direction, or when that view sees it through the body, from its far side
     # (these choose the other view only when no target is hidden in the spine's view).
+    # A target the catalog says is reached from another side than the spine's view looks at
+    # (the medial pterygoid, needled at the angle of the jaw) is not shown there either.
     apart = [t for t in local if spine_name is None
-             or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN]
+             or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN
+             or _reached_elsewhere(t, body, directions, spine_name)]
     if not apart and spine_name is not None:
         apart = [t for t in local if far(t, spine_name)]
     if not apart:
         return (_view(body, spine_name, directions[spine_name], (t.key for t in placed), "all"),) if placed else ()
-    summed = {name: sum(costs[t.key][name] for t in apart) for name in directions}
+    def choosing(t: PictureTarget, name: str) -> float:
+        # A target reached from a side only some views look at counts as hidden more than
+        # anywhere in the others: it asks for a view of the side its needle goes in from.
+        c = costs[t.key]
+        if t.approach is not None and _reached_elsewhere(t, body, directions, name):
+            return max(c.values()) + TURNED_MARGIN
+        return c[name]
+
+    summed = {name: sum(choosing(t, name) for t in apart) for name in directions}
     local_name = _best(summed)
     core = _main_region(apart, body)
     if len(core) < len(apart):
@@ -186,6 +231,11 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     across = ALONG_LIMB not in (local_name, spine_name)
 
     def in_local_view(t: PictureTarget) -> bool:
+        # Shown from the side its needle goes in from (the catalog's approach) when one view
+        # looks at that side and the other does not.
+        towards_here, towards_there = (_towards(t, body, directions[n]) > FACES_APPROACH for n in (local_name, spine_name))
+        if towards_here != towards_there:
+            return towards_here
         # Never named from its far side when the other view sees it from its near side (the
         # quadriceps from the front, not through the hamstrings); else where it is less hidden.
         # (Near and far are across the body: the view from below looks along the limbs.)
@@ -247,6 +297,13 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
         # An inset is seen from where the target is not on the far side of the body.
         far = far_sides(body, t.point, one_side, t.structures)
         worst = max(costs.values()) + TURNED_MARGIN
+        reached = max(directions, key=lambda n: _towards(t, body, directions[n]))
+        if (t.approach is not None and _towards(t, body, view.direction) <= FACES_APPROACH
+                and _towards(t, body, directions[reached]) > FACES_APPROACH):
+            # Reached from a side this view does not look at: an inset from that side.
+            away.setdefault(t.side if one_side != "both" else "both", []).append(
+                (t.key, {n: costs[n] if n == reached else worst for n in costs}))
+            continue
         if view.name in far and len(far) < len(costs):
             # Seen through the body from its far side: an inset from the best of the
             # directions that see it from its near side.

@@ -44,8 +44,9 @@ def _inside(point, box, tol=0.5) -> bool:
 
 
 @pytest.mark.parametrize("state", [ViewState(segment="C8", side="right"), ViewState(segment="S1", side="right"),
-                                   ViewState(condition_id="tennis_elbow", side="right")],
-                         ids=["C8", "S1-foot", "tennis-elbow"])
+                                   ViewState(condition_id="tennis_elbow", side="right"),
+                                   ViewState(condition_id="jaw_pain", side="left")],
+                         ids=["C8", "S1-foot", "tennis-elbow", "jaw-left"])
 def test_a_crowd_gets_an_enlarged_inset_with_its_own_labels(state, manifest, catalog, scene):
     result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
     insets = [(p, i) for p in result.panels for i in p.insets]
@@ -104,7 +105,7 @@ def test_a_crowd_gets_an_enlarged_inset_with_its_own_labels(state, manifest, cat
 
 
 def test_a_plan_without_a_crowd_has_no_inset(manifest, catalog, scene):
-    result = render_image(manifest, catalog, ViewState(condition_id="jaw_pain", side="right"), ImageOptions(size=SIZE),
+    result = render_image(manifest, catalog, ViewState(condition_id="migraine", side="right"), ImageOptions(size=SIZE),
                           scene)
     assert all(p.inset is None for p in result.panels)
 
