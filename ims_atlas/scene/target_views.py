@@ -7,7 +7,9 @@ direction where their summed cost is lowest, the paraspinal ones likewise; when 
 the same direction (or the local targets are seen almost as well from the spine's side),
 one view shows everything, else there are two: ``local`` and ``spine``. A target is never
 named from the far side of the body (:func:`ims_atlas.anatomy.facing.far_sides`: the quadriceps
-through the hamstrings) when the other view, or an inset, sees it from its near side.
+through the hamstrings) when the other view, or an inset, sees it from its near side. A target
+whose epicentre says which side the needle goes in from (``approach``) is shown from that side
+when the picture has a view of it (the medial pterygoid from the side, at the angle of the jaw).
 """
 
 from __future__ import annotations
