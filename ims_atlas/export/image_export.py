@@ -162,10 +162,14 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
                 return _Laid(drawn, take_views(scene, drawn, annotation if named_by is None else words_for(drawn), size,
                                                style_for(size), options.transparent, options.clinic_name.strip(), line))
 
-            laid = lay_out()
-            if picture.named_by:
-                # A knot of three leaders left: a muscle of it named on its other side instead.
-                _, laid = untie_by_sides(picture.named_by, laid, lay_out, {t.key: t.point for t in picture.targets})
+            # Laid out again with other names, a picture draws the same views and insets:
+            # the frames rendered once are taken again, not rendered again.
+            with scene.same_frames():
+                laid = lay_out()
+                if picture.named_by:
+                    # A knot of three leaders left: a muscle of it named on its other side instead.
+                    _, laid = untie_by_sides(picture.named_by, laid, lay_out,
+                                             {t.key: t.point for t in picture.targets})
             picture, result = laid.picture, laid.result
         else:
             shot = Shot(camera=options.camera, fallback_view=state.view)
