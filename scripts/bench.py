@@ -2,6 +2,7 @@
 
     python scripts/bench.py --json            # one JSON object on stdout
     python scripts/bench.py --json --quick    # fewer repetitions (a smoke run)
+    python scripts/bench.py --json --exports  # the export commands' figures only
 
 Starts its own Xvfb when there is no display. Every figure is the median of repeated
 measurements made in this run; see BENCHMARKS.md for what each one means and the targets.
@@ -30,6 +31,14 @@ ROTATE_STEPS = 40
 APP_RUNS = 3  # app-worker processes per benchmark (1 with --quick)
 APP_RUNS_QUICK = 1
 PIXELS_PER_STEP = 6
+#: The export commands timed: (figure, file written, the arguments after ``ims-atlas export``).
+#: A segment on both sides is laid out again while a knot of leaders is left (export.twins).
+EXPORTS = (
+    ("export_png_s", "shot.png", ["tennis elbow", "--side", "right", "--size", "1920x1080"]),
+    ("export_pdf_s", "handout.pdf", ["tennis elbow", "--side", "right"]),
+    ("export_c7_both_s", "c7-both.png", ["C7", "--side", "both"]),
+    ("export_s1_both_s", "s1-both.png", ["S1", "--side", "both"]),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,19 +557,38 @@ def _merge_runs(runs: list[dict]) -> dict:
     return out
 
 
+def _children_cpu_s() -> float:
+    """CPU seconds (user + system) of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def export_command(args: list[str], out: Path) -> list[str]:
+    """The ``ims-atlas export`` command timed for one of :data:`EXPORTS`."""
+    return [sys.executable, "-m", "ims_atlas", "export", *args, "--out", str(out), "--force"]
+
+
 def _exports(reps: int) -> dict:
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for key, name, extra in (
-            ("export_png_s", "shot.png", ["--size", "1920x1080"]),
-            ("export_pdf_s", "handout.pdf", []),
-        ):
-            cmd = [sys.executable, "-m", "ims_atlas", "export", "tennis elbow", "--side", "right",
-                   "--out", str(Path(tmp) / name), "--force", *extra]
-            times = [_time_process(cmd) for _ in range(reps)]
+        for key, name, args in EXPORTS:
+            cmd = export_command(args, Path(tmp) / name)
+            times, cpu = [], []
+            for _ in range(reps):
+                before = _children_cpu_s()
+                times.append(_time_process(cmd))
+                cpu.append(_children_cpu_s() - before)
             out[key] = _median(times)
-    out["export_note"] = "wall time of the `ims-atlas export` command, start to finish (includes its imports)"
+            out[key.removesuffix("_s") + "_cpu_s"] = _median(cpu)
+    out["export_note"] = ("wall time of the `ims-atlas export` command, start to finish (includes its imports); "
+                          "_cpu_s: its CPU time (user + system), less moved by other work on the machine")
     return out
+
+
+def exports_only(quick: bool) -> dict:
+    """The export figures alone (``--exports``), measured as in a whole run."""
+    os.environ["IMS_ATLAS_HOME"] = tempfile.mkdtemp(prefix="ims-atlas-bench-home-")
+    return {**_exports(2 if quick else 3), "machine_load_average_at_end": list(os.getloadavg())}
 
 
 def _machine(gl_renderer: str) -> dict:
@@ -588,6 +616,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--exports", action="store_true", help="time the export commands only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -597,7 +626,7 @@ def main() -> int:
         print(json.dumps(result))
         return 0
     started = time.perf_counter()
-    result = run(args.quick)
+    result = exports_only(args.quick) if args.exports else run(args.quick)
     result["bench_wall_s"] = time.perf_counter() - started
     if args.json:
         print(json.dumps(result, indent=2))

@@ -49,3 +49,21 @@ def anatomy_credit_long(manifest: Manifest, model: bool = True) -> str:
     if has_authored(manifest):
         parts.append("structures it lacks authored for IMS Atlas from sourced attachments")
     return "; ".join(parts) + "; see NOTICE" if parts else ""
+
+
+def structure_credit(manifest: Manifest, structure_id: str) -> str:
+    """The short credit of one structure's anatomy (a picture of it alone): ``anatomy: myo-sim
+    0.2.3 (Apache-2.0)`` for the package's, ``anatomy: authored for IMS Atlas from published
+    sources (NOTICE)`` for one authored here (its own ``source`` names them); "" for an id the
+    manifest lacks or a structure with no source.
+    """
+    try:
+        structure = manifest.requested(structure_id)
+    except KeyError:
+        return ""
+    if structure.source.startswith(AUTHORED_PREFIX):
+        return "anatomy: authored for IMS Atlas from published sources (NOTICE)"
+    package, version, licence, _ = _package(manifest)
+    if not package or not structure.source.strip():
+        return ""
+    return f"anatomy: {package}" + (f" {version}" if version else "") + (f" ({licence})" if licence else "")

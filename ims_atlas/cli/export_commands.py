@@ -47,9 +47,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="save an annotated picture (.png) or a patient handout (.pdf), without a display",
         description="Render a condition's treatment plan off screen and save it: FILE.png is an annotated "
                     "picture (title, labels, legend, clinic name), FILE.pdf an A4 large-print patient handout. "
-                    "QUERY is any condition name, alias or lay term, or a segment such as C6 (pictures only).",
+                    "QUERY is any condition name, alias or lay term, or a segment such as C6 (pictures only); "
+                    "--structure NAME instead pictures one of the anatomy's structures as the window shows it "
+                    "found by name (lit, labelled, framed, its anatomy's source credited).",
     )
-    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--structure", metavar="NAME", default=None,
+                   help="instead of QUERY: a bone, vertebra, nerve, root, organ, vessel or the spinal cord, found "
+                        "as 'ims-atlas structure NAME' finds it (pictures only; a pair's --side, default right)")
     # SUPPRESS: these options also exist before the sub-command (the window's); an unset one
     # here must not overwrite a value given there.
     p.add_argument("--side", choices=("left", "right", "both"), default=argparse.SUPPRESS,
@@ -133,6 +138,22 @@ def run_export(args: argparse.Namespace) -> int:
              "--clinician-sheet (or use 'ims-atlas assess ... --clinician-sheet FILE.pdf'); nothing was written")
         return EXIT_FAILED
 
+    structure_query = (args.structure or "").strip() if getattr(args, "structure", None) is not None else None
+    if structure_query is not None and args.query:
+        _err("give a QUERY (a condition or a segment) or --structure NAME, not both; nothing was written")
+        return EXIT_NO_MATCH
+    if structure_query is None and not args.query:
+        _err("give a QUERY (a condition or a segment such as C6) or --structure NAME; nothing was written")
+        return EXIT_NO_MATCH
+    if structure_query is not None:
+        if kind == "pdf":
+            _err("handouts are made for a condition; export a .png for a structure; nothing was written")
+            return EXIT_NO_MATCH
+        if args.dermatome or args.referred_pain:
+            _err("note: --dermatome and --referred-pain go with a segment's or a condition's picture; "
+                 "the structure's picture is made without them")
+            args.dermatome, args.referred_pain = None, False
+
     from ims_atlas.anatomy.manifest import open_manifest
     from ims_atlas.cli.catalog_commands import _catalog, _resolve
     from ims_atlas.core.paths import meshes_dir
@@ -148,6 +169,19 @@ def run_export(args: argparse.Namespace) -> int:
     catalog = _catalog(args, manifest)
     if catalog is None:
         return EXIT_FAILED
+    from ims_atlas.core.ids import DEFAULT_SIDE
+
+    given = getattr(args, "side", None)
+    if structure_query is not None:
+        from ims_atlas.cli.study_commands import find_structure
+
+        found = find_structure(manifest, catalog, structure_query, _err)
+        if found is None:
+            return EXIT_NO_MATCH
+        side = given or DEFAULT_SIDE
+        status = _render(args, out, kind, size, None, None, side, catalog, manifest, defaulted=given is None,
+                         selection=found[0].on_side(side)[0])
+        return _damaged(out, status, manifest_problems)
     segment = _segment_of(args.query)
     condition_id = None
     if segment is None:
@@ -167,13 +201,15 @@ def run_export(args: argparse.Namespace) -> int:
         if findings is None:
             return EXIT_NO_MATCH
         assessment = sheet_view(assess(catalog, findings), catalog)
-    from ims_atlas.core.ids import DEFAULT_SIDE
-
-    given = getattr(args, "side", None)
     side = given or ("both" if segment else catalog.condition(condition_id).default_side if condition_id
                      else DEFAULT_SIDE)
     status = _render(args, out, kind, size, condition_id, segment, side, catalog, manifest, defaulted=given is None,
                      assessment=assessment)
+    return _damaged(out, status, manifest_problems)
+
+
+def _damaged(out: Path, status: int, manifest_problems) -> int:
+    """``status``, or incomplete (said) when a written file was made from a damaged manifest."""
     if status == EXIT_OK and manifest_problems:
         _err(f"warning: {out} was made from a damaged anatomy manifest ({len(manifest_problems)} problem(s) above); "
              "it may be incomplete")
@@ -183,8 +219,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int], condition_id: str | None,
             segment: str | None, side: str, catalog, manifest, defaulted: bool = False,
-            assessment: dict | None = None) -> int:
-    """Render and write; report on stderr and return the status."""
+            assessment: dict | None = None, selection: str | None = None) -> int:
+    """Render and write (``selection``: one structure alone, by its id); report on stderr and
+    return the status.
+    """
     from dataclasses import replace
 
     from ims_atlas.cli.catalog_commands import side_words
@@ -199,7 +237,7 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
     clinic = settings.clinic
     if args.clinic_name is not None:
         clinic = replace(clinic, name=args.clinic_name)
-    state = ViewState(condition_id=condition_id, segment=segment, side=side, view="posterior")
+    state = ViewState(condition_id=condition_id, segment=segment, side=side, view="posterior", selection=selection)
     try:
         if kind == "pdf":
             from ims_atlas.export.handout import HandoutOptions, clinician_sheet_path, export_handout
@@ -243,8 +281,9 @@ def _render(args: argparse.Namespace, out: Path, kind: str, size: tuple[int, int
                      "picture (try a larger --size)")
             for warning in result.wrong:
                 _err(f"warning: {warning}")
+            shown = (f"{manifest.requested(selection).name}, " if selection is not None else "")
             print(f"saved {out} ({size[0]}x{size[1]}{', transparent' if args.transparent else ''}, "
-                  f"{side_words(side, defaulted and segment is None)})")
+                  f"{shown}{side_words(side, defaulted and segment is None)})")
             wrong = result.wrong
     except (ExportError, RenderError) as exc:
         _err(f"cannot export {out}: {exc}; nothing was written")

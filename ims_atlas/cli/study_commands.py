@@ -356,10 +356,7 @@ def danger_text(view: dict) -> str:
 
 def run_structure(args: argparse.Namespace) -> int:
     """``ims-atlas structure NAME``: one of the anatomy's structures and what the data says of it."""
-    from ims_atlas.anatomy.structure_names import named_structures
-    from ims_atlas.catalog.search import CatalogSearch
     from ims_atlas.cli.catalog_commands import _manifest
-    from ims_atlas.core.plain_text import echo
     from ims_atlas.study.structure_facts import structure_facts
 
     manifest = _manifest(args)
@@ -369,9 +366,28 @@ def run_structure(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     if catalog is None:
         return EXIT_DATA
+    query = " ".join(args.query)
+    found = find_structure(manifest, catalog, query)
+    if found is None:
+        return EXIT_NO_MATCH
+    best, matched = found
+    view = {"query": query, "matched": matched, "found_as": best.id, "name": best.name, "side": args.side,
+            "structures": [structure_facts(sid, manifest, catalog, named=best) for sid in best.on_side(args.side)]}
+    return _show(args, view, structure_text)
+
+
+def find_structure(manifest, catalog, query: str, err=None):
+    """The structure (:class:`~ims_atlas.anatomy.structure_names.NamedStructure`) a name finds,
+    as the window's search box finds it, with the name it matched; None when nothing or more
+    than one structure equally matches (said with ``err``, the closest names suggested).
+    """
+    from ims_atlas.anatomy.structure_names import named_structures
+    from ims_atlas.catalog.search import CatalogSearch
+    from ims_atlas.core.plain_text import echo
+
+    err = err or _err
     named = {n.id: n for n in named_structures(manifest, {m.id for m in catalog.muscles})}
     search = CatalogSearch(catalog, named.values())
-    query = " ".join(args.query)
     hits = search.search(query, limit=5, kinds=["structure"])
     if not hits:
         muscle = search.search(query, limit=1, kinds=["muscle"])
@@ -380,16 +396,13 @@ def run_structure(args: argparse.Namespace) -> int:
         near = search.closest(query, 3, kinds=["structure"])
         if near and not hint:
             hint = "; did you mean: " + ", ".join(h.label for h in near)
-        _err(f"no structure matches {echo(query)}{hint}")
-        return EXIT_NO_MATCH
+        err(f"no structure matches {echo(query)}{hint}")
+        return None
     ties = [h for h in hits if h.score == hits[0].score]
     if len(ties) > 1:
-        _err(f"{echo(query)} matches several structures equally: {', '.join(h.label for h in ties)}; be more specific")
-        return EXIT_NO_MATCH
-    best = named[hits[0].id]
-    view = {"query": query, "matched": hits[0].matched, "found_as": best.id, "name": best.name, "side": args.side,
-            "structures": [structure_facts(sid, manifest, catalog, named=best) for sid in best.on_side(args.side)]}
-    return _show(args, view, structure_text)
+        err(f"{echo(query)} matches several structures equally: {', '.join(h.label for h in ties)}; be more specific")
+        return None
+    return named[hits[0].id], hits[0].matched
 
 
 def structure_text(view: dict) -> str:

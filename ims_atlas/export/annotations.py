@@ -322,8 +322,26 @@ def annotation_for(picture: Picture, state: ViewState, catalog: Catalog | None, 
                           f"Muscles supplied by the {state.segment} nerve root{once}{level}",
                           segment_targets(state.segment, state.side, catalog, manifest, state.lay_names, picture),
                           segment_legend(palette))
-    if state.selection and state.selection in manifest:
-        s = manifest[state.selection]
-        target = Target(f"selection:{s.id}", "local", s.name, "", None, (s.id,))
-        return Annotation(s.name, f"{s.kind.capitalize()}, {s.region}".strip(", "), (target,), ())
+    if state.selection and (state.selection in manifest or state.selection in {s.id for s in manifest.on_request}):
+        return structure_annotation(manifest, state.selection)
     return Annotation("IMS Atlas", "The whole body: bones, spine and muscles")
+
+
+def structure_annotation(manifest: Manifest, structure_id: str) -> Annotation:
+    """Title, label and credit for a picture of one structure alone (a bone, a nerve, an organ or
+    a vessel found by name): its name, what and where it is and where its anatomy comes from
+    (:func:`~ims_atlas.anatomy.credit.structure_credit`), and one label whose leader ends on it.
+    """
+    from ims_atlas.anatomy.credit import structure_credit
+    from ims_atlas.scene.found_structure import structure_anchor
+    from ims_atlas.scene.picture import body_for
+
+    s = manifest.requested(structure_id)
+    point = structure_anchor(manifest, body_for(manifest), s.id)
+    target = Target(f"selection:{s.id}", "local", s.name, "", point, (s.id,))
+    from ims_atlas.study.structure_facts import KIND_WORDS
+
+    kind = KIND_WORDS.get(s.kind, s.kind)  # the words the window's panel uses ("artery")
+    subtitle = " · ".join(x for x in (f"{kind[:1].upper()}{kind[1:]}, {s.region}".strip(", "),
+                                      structure_credit(manifest, s.id)) if x)
+    return Annotation(s.name, subtitle, (target,), ())

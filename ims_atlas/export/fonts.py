@@ -70,7 +70,26 @@ def pil_font(px: int, bold: bool = False):
     path = font_path(bold)
     if path is not None:
         try:
-            return ImageFont.truetype(str(path), px)
+            return _measured(ImageFont.truetype(str(path), px))
         except OSError:
             pass
-    return ImageFont.load_default(size=px)
+    return _measured(ImageFont.load_default(size=px))
+
+
+def _measured(font):
+    """``font`` with its ``getlength`` of a text remembered: laying out a picture's labels
+    measures the same few hundred texts thousands of times (each text size tried, each
+    re-layout of a picture of both sides), and a measure is the same every time.
+    """
+    lengths: dict[str, float] = {}
+    measure = font.getlength
+
+    def getlength(text, *args, **kwargs):
+        if args or kwargs:
+            return measure(text, *args, **kwargs)
+        if text not in lengths:
+            lengths[text] = measure(text)
+        return lengths[text]
+
+    font.getlength = getlength
+    return font

@@ -87,6 +87,19 @@ def check_state(state: ViewState, catalog: Catalog | None) -> None:
         raise ExportError(f"condition {state.condition_id!r} is not in the catalog")
 
 
+def found_structure(state: ViewState, manifest: Manifest) -> str | None:
+    """The structure a picture of ``state`` shows alone (a bone, a nerve, an organ or a vessel
+    found by name, or clicked, with neither a condition nor a segment shown): its id, drawn or on
+    request; None otherwise.
+    """
+    if not state.selection or state.condition_id or state.segment:
+        return None
+    try:
+        return manifest.requested(state.selection).id
+    except KeyError:
+        return None
+
+
 def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, options: ImageOptions = ImageOptions(),
                  scene: OffscreenScene | None = None, legend: tuple[LegendItem, ...] = ()) -> ImageResult:
     """Render and annotate the picture of ``state``; nothing is written.
@@ -122,8 +135,19 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
         from ims_atlas.export.render import OffscreenScene
 
         scene = OffscreenScene(manifest, size)
+    found = found_structure(state, manifest)
+    on_request = found if found is not None and found in {s.id for s in manifest.on_request} else None
+    organ = None
     try:
-        picture = picture_for(export_state(state), manifest, catalog)
+        # An organ or a vessel found by name is drawn lit and the rest fades round it, as in the window.
+        picture = picture_for(export_state(state), manifest, catalog, draws_on_request=on_request is not None)
+        unread: tuple[str, ...] = ()
+        if on_request is not None:
+            from ims_atlas.scene.organ_layer import FoundOrgan
+
+            organ = FoundOrgan(scene.plotter)
+            if not organ.show(manifest, on_request, scene.palette.local, render=False):
+                unread = (f"{manifest.requested(on_request).name}: its mesh could not be read",)
 
         def words_for(drawn) -> Annotation:
             words = annotation_for(drawn, state, catalog, manifest)
@@ -138,21 +162,37 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
                 return _Laid(drawn, take_views(scene, drawn, annotation if named_by is None else words_for(drawn), size,
                                                style_for(size), options.transparent, options.clinic_name.strip(), line))
 
-            laid = lay_out()
-            if picture.named_by:
-                # A knot of three leaders left: a muscle of it named on its other side instead.
-                _, laid = untie_by_sides(picture.named_by, laid, lay_out, {t.key: t.point for t in picture.targets})
+            # Laid out again with other names, a picture draws the same views and insets:
+            # the frames rendered once are taken again, not rendered again.
+            with scene.same_frames():
+                laid = lay_out()
+                if picture.named_by:
+                    # A knot of three leaders left: a muscle of it named on its other side instead.
+                    _, laid = untie_by_sides(picture.named_by, laid, lay_out,
+                                             {t.key: t.point for t in picture.targets})
             picture, result = laid.picture, laid.result
         else:
             shot = Shot(camera=options.camera, fallback_view=state.view)
+            if found is not None and options.camera is None:
+                from ims_atlas.scene.found_structure import structure_frame
+                from ims_atlas.scene.picture import body_for
+
+                # Framed as the window frames a structure found by name: its box, from its view.
+                frame = structure_frame(manifest, body_for(manifest), [found], state.side)
+                if frame is not None:
+                    shot = Shot(direction=frame.view.direction, up=frame.view.up,
+                                points=tuple(tuple(map(float, p)) for p in frame.points))
             result = take(scene, picture, annotation, size, style_for(size), shot, options.transparent,
                           options.clinic_name.strip(), line)
         problems = tuple(str(p) for p in scene.problems)
-        wrong = tuple(scene.wrong_in(picture))
+        wrong = tuple(scene.wrong_in(picture)) + unread
     finally:
+        if organ is not None:
+            organ.hide(render=False)
         if own:
             scene.close()
-    meta = png_metadata(state, picture, catalog, one_line(options.clinic_name), anatomy_credit_long(manifest))
+    meta = png_metadata(state, picture, catalog, one_line(options.clinic_name), anatomy_credit_long(manifest),
+                        manifest.requested(found) if found is not None else None)
     dpi = 300 if size == PRESETS["a4"] else None
     image = result.image if options.transparent else result.image.convert("RGB")
     return ImageResult(png_bytes(image, meta, dpi), image, meta, result.layout,

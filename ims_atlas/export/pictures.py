@@ -34,6 +34,8 @@ class Shot:
     camera: Camera | None = None  # given: used as is, nothing is framed
     margin: float = 1.12
     fallback_view: str = "anterior"
+    points: tuple[Vec3, ...] | None = None  # given: framed instead of the structures' and markers' points
+    up: Vec3 = (0.0, 0.0, 1.0)  # up on screen
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,13 @@ def take(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: 
     else:
         direction = shot.direction if shot.direction is not None else picture.direction
         ids = shot.frame_ids if shot.frame_ids is not None else picture.frame_ids
-        points = scene.frame_points_of(picture, ids, shot.marker_roles) if ids or picture.markers else None
+        if shot.points is not None:
+            points = np.asarray(shot.points, dtype=float).reshape(-1, 3)
+        else:
+            points = scene.frame_points_of(picture, ids, shot.marker_roles) if ids or picture.markers else None
         regions = plan_regions(size, style, annotation, clinic, footer_line,
-                               content_aspect=extent_aspect(points, direction))
-        scene.aim(points, direction, regions.view, margin=shot.margin, fallback_view=shot.fallback_view)
+                               content_aspect=extent_aspect(points, direction, shot.up))
+        scene.aim(points, direction, regions.view, margin=shot.margin, fallback_view=shot.fallback_view, up=shot.up)
     frame = scene.render(picture, transparent=transparent)
     world = scene.anchors(annotation.targets)
     anchors: dict[str, tuple[float, float]] = {}

@@ -7,6 +7,7 @@ import io
 from PIL import Image, PngImagePlugin
 
 from ims_atlas import __version__
+from ims_atlas.anatomy.manifest import Structure
 from ims_atlas.catalog.site_catalog import Catalog
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.annotations import SIDE_WORDS
@@ -14,12 +15,13 @@ from ims_atlas.scene.picture import Picture
 
 
 def png_metadata(state: ViewState, picture: Picture, catalog: Catalog | None, clinic_name: str = "",
-                 anatomy: str = "") -> dict[str, str]:
+                 anatomy: str = "", structure: Structure | None = None) -> dict[str, str]:
     """The text chunks of an exported PNG.
 
     Condition (or segment), side, root segments, catalog and app versions, and ``anatomy``
     (the anatomy's credit, :func:`ims_atlas.anatomy.credit.anatomy_credit_long`) as
-    ``Anatomy-Credit``. There is no parameter for a patient's name, on purpose: pictures are
+    ``Anatomy-Credit``; for a picture of one ``structure`` alone (found by name), its name,
+    id and side, and where its anatomy comes from (``Structure-Source``, its licence). There is no parameter for a patient's name, on purpose: pictures are
     for slides and records.
     """
     meta = {"Software": f"IMS Atlas {__version__}", "App-Version": __version__}
@@ -45,6 +47,13 @@ def png_metadata(state: ViewState, picture: Picture, catalog: Catalog | None, cl
     elif state.segment:
         meta.update({"Title": f"Segment {state.segment}, {side}", "Segment": state.segment, "Side": state.side,
                      "Segments": state.segment})
+    elif structure is not None:
+        meta.update({"Title": structure.name, "Structure": structure.name, "Structure-Id": structure.id,
+                     "Side": structure.side})
+        if structure.source.strip():
+            meta["Structure-Source"] = structure.source.strip()
+        if structure.licence.strip():
+            meta["Structure-Licence"] = structure.licence.strip()
     else:
         meta["Title"] = "IMS Atlas"
     if clinic_name.strip():

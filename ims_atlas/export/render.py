@@ -9,7 +9,9 @@ legend and label columns), renders, and hands back the pixels with a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -102,6 +104,41 @@ class OffscreenScene:
         #: Points of what a caller drew besides the picture (the painted dermatome) that every
         #: view but the spine's must frame too; None: only the picture's own targets.
         self.frame_also: np.ndarray | None = None
+        #: Frames rendered in :meth:`same_frames`, by what was drawn and how; None outside it.
+        self._frames: dict[tuple, Frame] | None = None
+        #: How many renders :meth:`render` took from that store, and how many it made.
+        self.frames_reused = 0
+        self.frames_rendered = 0
+
+    @contextmanager
+    def same_frames(self) -> Iterator[None]:
+        """Within it, a frame asked for again (the same picture drawn, the same camera, size,
+        background and marker sizes) is the one rendered before, not rendered again: a
+        picture laid out again with other names (:mod:`ims_atlas.export.twins`) draws the same
+        views. Only for a caller that changes nothing else the scene draws in the meantime
+        (actors of its own: it adds them before).
+        """
+        outer = self._frames
+        if outer is None:
+            self._frames = {}
+        try:
+            yield
+        finally:
+            if outer is None:
+                self._frames = None
+
+    def _frame_key(self, picture: Picture, transparent: bool) -> tuple:
+        """What decides a frame's pixels: the picture's styles and markers (their names only
+        where they are drawn as labels), the controller's own marker state, the camera as set
+        and the size.
+        """
+        plan = picture.highlight
+        markers = plan.markers if plan.labels else tuple(replace(m, label="", key="") for m in plan.markers)
+        cam = self.plotter.camera
+        return (tuple(sorted(plan.styles.items())), markers, plan.labels, self.controller.drawing_key(),
+                tuple(cam.position), tuple(cam.focal_point), tuple(cam.up), cam.view_angle,
+                tuple(cam.GetWindowCenter()), tuple(cam.GetClippingRange()), bool(cam.GetParallelProjection()),
+                self.size, bool(transparent))
 
     def wrong_in(self, picture: Picture) -> list[str]:
         """What would make ``picture`` silently wrong here (see :mod:`ims_atlas.scene.picture_checks`)."""
@@ -118,8 +155,13 @@ class OffscreenScene:
         return int(w), int(h)
 
     def resize(self, size: tuple[int, int]) -> None:
-        """Change the picture size."""
-        self.plotter.window_size = [int(size[0]), int(size[1])]
+        """Change the picture size; nothing is rendered (PyVista's ``window_size`` renders the
+        whole scene at once, a render thrown away: every picture renders when its camera is
+        aimed, and a picture's panels and insets change the size before each of theirs).
+        """
+        if (int(size[0]), int(size[1])) != self.size:
+            self.plotter.render_window.SetSize(int(size[0]), int(size[1]))
+            self.plotter._window_size_unset = False  # (what PyVista's setter records besides)
 
     def centre_of(self, structure_ids) -> Vec3 | None:
         """The centre of the bounding box of some structures, or None if none is loaded."""
@@ -252,6 +294,19 @@ class OffscreenScene:
         RenderError
             If VTK fails to render.
         """
+        key = self._frame_key(picture, transparent) if self._frames is not None else None
+        if key is not None and key in self._frames:
+            self.controller.show(picture, frame=False, render=False)  # the scene left as a render leaves it
+            self.frames_reused += 1
+            kept = self._frames[key]
+            return Frame(kept.image.copy(), kept.projector)
+        frame = self._render(picture, transparent)
+        self.frames_rendered += 1
+        if key is not None:
+            self._frames[key] = Frame(frame.image.copy(), frame.projector)
+        return frame
+
+    def _render(self, picture: Picture, transparent: bool) -> Frame:
         pl = self.plotter
         width, height = self.size
         try:

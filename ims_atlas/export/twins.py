@@ -26,7 +26,8 @@ from ims_atlas.scene.crowds import KNOT_BOX, TIERS, find_crowd, find_tiered
 from ims_atlas.scene.picture import NAMED_APART_M
 
 #: At most this many pictures are laid out again to untie a picture's knots (each is a
-#: whole render: an export of both sides takes a few seconds each).
+#: whole layout; the frames it draws as the first did are taken from the first's:
+#: :meth:`ims_atlas.export.render.OffscreenScene.same_frames`).
 MOST_TRIES = 4
 
 

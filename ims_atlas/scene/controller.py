@@ -240,6 +240,14 @@ class SceneController:
         """
         self._markers.set_scale(scale)
 
+    def drawing_key(self) -> tuple:
+        """What of this controller's own state changes a frame besides the picture shown and the
+        camera: the markers' scale, the further labels and the marker cap, and whether the view is
+        split (an export's frames drawn again are taken from a store keyed on it:
+        :meth:`ims_atlas.export.render.OffscreenScene.same_frames`).
+        """
+        return (self._markers.scale, self._markers.extra, self._marker_cap, self._second is not None)
+
     def set_marker_cap(self, pixels: float | None) -> None:
         """Keep every viewport's marker shapes at most ``pixels`` across on screen, whatever
         the camera (:meth:`MarkerOverlay.keep_within`, before each frame); None: their model

@@ -34,19 +34,38 @@ class StructureFrame:
     view: TargetView
 
 
+def _points(manifest: Manifest, body: BodyMeshes, structure: Structure) -> np.ndarray | None:
+    """A structure's mesh points, or None when its mesh cannot be read."""
+    surface = body.surface(structure.id)
+    if surface is not None:
+        return np.asarray(surface.points, dtype=float)
+    try:
+        mesh = read_mesh(manifest.file_path(structure), structure.triangles)  # an organ or a vessel
+    except DataError:
+        return None
+    return np.asarray(mesh.points, dtype=float) if len(mesh.points) else None
+
+
 def _box(manifest: Manifest, body: BodyMeshes, structure: Structure) -> np.ndarray | None:
     """The two corners of a structure's box, or None when its mesh cannot be read."""
     surface = body.surface(structure.id)
     if surface is not None:
         return np.array([surface.lo, surface.hi], dtype=float)
-    try:
-        mesh = read_mesh(manifest.file_path(structure), structure.triangles)  # an organ or a vessel
-    except DataError:
+    pts = _points(manifest, body, structure)
+    return None if pts is None else np.array([pts.min(axis=0), pts.max(axis=0)])
+
+
+def structure_anchor(manifest: Manifest, body: BodyMeshes, structure_id: str) -> Vec3 | None:
+    """Where a label's leader ends on a structure (drawn or on request): the point of its mesh
+    nearest the middle of its box, so it lies on the structure however it curves (an artery,
+    a nerve); None when its mesh cannot be read.
+    """
+    pts = _points(manifest, body, manifest.requested(structure_id))
+    if pts is None:
         return None
-    if not len(mesh.points):
-        return None
-    pts = np.asarray(mesh.points, dtype=float)
-    return np.array([pts.min(axis=0), pts.max(axis=0)])
+    centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+    p = pts[int(np.argmin(((pts - centre) ** 2).sum(axis=1)))]
+    return (float(p[0]), float(p[1]), float(p[2]))
 
 
 def in_the_spine(structure: Structure) -> bool:

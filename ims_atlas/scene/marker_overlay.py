@@ -59,6 +59,11 @@ class MarkerOverlay:
         """How many times their model size the marker shapes are drawn (1: as made)."""
         return self._scale
 
+    @property
+    def extra(self) -> tuple[tuple[str, tuple[float, float, float]], ...]:
+        """The further labels drawn with the markers' (:meth:`set_extra`)."""
+        return self._extra
+
     def set_scale(self, scale: float) -> None:
         """Draw the marker shapes ``scale`` times their size from the next :meth:`set` on (an
         export's enlarged inset draws them smaller by its zoom, so they keep their size on

@@ -131,6 +131,40 @@ def test_segment_picture_from_the_command_line(tmp_path):
     assert img.size == (800, 600) and img.text["Segment"] == "C6" and img.text["Side"] == "both"
 
 
+def test_a_structure_is_exported_alone_and_as_a_picture_only(tmp_path, capsys):
+    assert main(["export", "sciatica", "--structure", "clavicle", "--out", str(tmp_path / "x.png")]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["export", "--out", str(tmp_path / "x.png")]) == 2
+    assert "--structure NAME" in capsys.readouterr().err
+    assert main(["export", "--structure", "clavicle", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "handouts are made for a condition" in capsys.readouterr().err
+    assert main(["export", "--structure", "xqzzv", "--out", str(tmp_path / "x.png")]) == 2
+    assert "no structure matches" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [tmp_path / "home"]
+
+
+@pytest.mark.scene
+def test_a_vessel_found_by_name_is_drawn_lit_and_credited(tmp_path, capsys):
+    import numpy as np
+
+    from ims_atlas.scene.palette import DEFAULT_PALETTE
+
+    out = tmp_path / "artery.png"
+    assert main(["export", "--structure", "vertebral artery", "--side", "left", "--out", str(out),
+                 "--size", "900x600"]) == 0, capsys.readouterr().err
+    assert "Vertebral artery (left)" in capsys.readouterr().out
+    img = Image.open(out)
+    assert img.text["Title"] == "Vertebral artery (left)" and img.text["Side"] == "left"
+    assert img.text["Structure-Source"].startswith("Authored for IMS Atlas")
+    # Drawn in the lit colour (an on-request vessel: the export drew none before) and framed.
+    rgb = np.asarray(img.convert("RGB"), dtype=float)
+    chroma = rgb / (rgb.sum(axis=2, keepdims=True) + 1e-6)
+    want = np.asarray(DEFAULT_PALETTE.local, dtype=float) / sum(DEFAULT_PALETTE.local)
+    lit = (np.abs(chroma - want).sum(axis=2) < 0.22) & (rgb.max(axis=2) > 60)
+    rows = np.nonzero(lit.any(axis=1))[0]
+    assert lit.sum() > 500 and rows.max() - rows.min() > 0.18 * rgb.shape[0], lit.sum()
+
+
 @pytest.mark.scene
 def test_render_failure_is_exit_1_and_leaves_nothing(tmp_path, capsys, monkeypatch):
     from ims_atlas.export import render

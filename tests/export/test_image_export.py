@@ -187,3 +187,41 @@ def test_unpremultiply_restores_colours():
     assert out[0, 0].tolist() == [199, 100, 0, 128]
     assert out[0, 1].tolist() == [0, 0, 0, 0]
     assert out[0, 2].tolist() == [230, 159, 0, 255]
+
+
+def test_a_frame_asked_for_again_is_taken_from_the_store_only_when_nothing_drawn_changed(manifest, catalog):
+    from dataclasses import replace as copy_with
+
+    from ims_atlas.scene.picture import picture_for
+
+    picture = picture_for(ViewState(segment="C7", side="both", labels=False), manifest, catalog)
+    with OffscreenScene(manifest, (320, 240)) as s:
+        s.aim(s.frame_points_of(picture), picture.direction, Box(0, 0, 320, 240))
+        fresh = s.render(picture).image
+        s.resize((200, 150))  # another size and back: the same frame (nothing rendered in between)
+        assert s.render(picture).image.shape == (150, 200, 4)
+        s.resize((320, 240))
+        assert np.array_equal(s.render(picture).image, fresh)
+        rendered = s.frames_rendered
+        with s.same_frames():
+            first = s.render(picture)
+            # The markers' names are not drawn (labels off): named on their other sides, the same frame.
+            renamed = copy_with(picture, highlight=copy_with(picture.highlight, markers=tuple(
+                copy_with(m, label=m.label + " (other side)") for m in picture.highlight.markers)))
+            again = s.render(renamed)
+            assert (s.frames_reused, s.frames_rendered) == (1, rendered + 1)
+            assert np.array_equal(again.image, fresh) and np.array_equal(first.image, fresh)
+            again.image[:] = 0  # a caller drawing on its frame spoils no other
+            assert np.array_equal(s.render(picture).image, fresh)
+            # Anything drawn otherwise is rendered: another camera, marker size or highlight.
+            s.remap(1.5, (-40.0, -30.0))
+            zoomed = s.render(picture).image
+            assert not np.array_equal(zoomed, fresh)
+            s.controller.set_marker_scale(3.0)
+            assert not np.array_equal(s.render(picture).image, zoomed)
+            s.controller.set_marker_scale(1.0)
+            other = picture_for(ViewState(segment="C6", side="both", labels=False), manifest, catalog)
+            assert not np.array_equal(s.render(other).image, zoomed)
+            assert s.frames_reused == 2 and s.frames_rendered == rendered + 4
+        s.render(picture)  # outside: always rendered
+        assert s.frames_reused == 2 and s.frames_rendered == rendered + 5

@@ -95,3 +95,57 @@ def test_an_organ_found_with_the_organs_shown_is_drawn_once(window, qtbot):
     assert "Kidney (right)" in window.plan_view.toPlainText()
     window.clear()
     assert kidney.GetVisibility()
+
+
+def _export(window, path, monkeypatch, current_view=False):
+    """File > Export image... of the window, the dialog answered: 1200 x 800, framed (or the
+    current 3D view), saved as ``path``; the picture's pixels and text.
+    """
+    from PIL import Image
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+    from ims_atlas.qt.export_dialogs import ImageExportDialog
+    from ims_atlas.qt.export_hooks import export_image
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    said = []
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *args: said.append(args[2]) or 0))
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ImageExportDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.size_box.setCurrentIndex(dialog.size_box.findData("custom"))
+        dialog.width_box.setValue(1200)
+        dialog.height_box.setValue(800)
+        dialog.current_view.setChecked(current_view)
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    export_image(window)
+    assert path.is_file(), said
+    img = Image.open(path)
+    return np.asarray(img.convert("RGB")), dict(img.text)
+
+
+def test_a_found_vessel_is_in_the_exported_picture_as_in_the_window(window, qtbot, tmp_path, monkeypatch):
+    _type(qtbot, window, "vertebral artery")
+    qtbot.keyClick(window.search_panel.box, Qt.Key.Key_Return)
+    window.camera.finish()
+    assert window.state.current.selection == "vertebral_artery_right"
+    shown = _mask(_grab(window), DEFAULT_PALETTE.local)
+    assert shown.sum() > 800  # the window shows it lit
+    for current_view in (False, True):  # framed on it, or the window's own view of it
+        pixels, text = _export(window, tmp_path / f"artery-{current_view}.png", monkeypatch, current_view)
+        lit = _mask(pixels, DEFAULT_PALETTE.local)
+        rows = np.nonzero(lit.any(axis=1))[0]
+        # Drawn lit (not left out), and large: the artery from C6 to the skull, not a speck on a
+        # whole body (the label's stripe and leader alone are a few rows).
+        assert lit.sum() > 800, (current_view, lit.sum())
+        assert rows.max() - rows.min() > 0.18 * pixels.shape[0], (current_view, rows.min(), rows.max())
+        assert text["Title"] == "Vertebral artery (right)" and text["Structure-Id"] == "vertebral_artery_right"
+        assert text["Structure-Source"].startswith("Authored for IMS Atlas")  # the credit for its anatomy
+    assert "Anatomy: Authored for IMS Atlas" in window.plan_view.toPlainText()  # as the panel says

@@ -40,3 +40,17 @@ def test_each_process_ratio_then_the_median_in_wall_and_cpu_time(bench):
     assert out["switch_triangles_rebuilt"] == 75_000  # counts: the median too
     assert out["frame_ms"] == 70.0 and out["app_runs"] == 3
     assert out["gl_renderer"] == "llvmpipe"
+
+
+def test_every_export_figure_times_a_command_the_export_parser_takes(bench, tmp_path):
+    from ims_atlas.cli import build_parser
+
+    keys = [key for key, _, _ in bench.EXPORTS]
+    assert len(set(keys)) == len(keys) and {"export_c7_both_s", "export_s1_both_s"} <= set(keys)
+    for key, name, args in bench.EXPORTS:
+        cmd = bench.export_command(args, tmp_path / name)
+        assert cmd[1:4] == ["-m", "ims_atlas", "export"]
+        parsed = build_parser().parse_args(cmd[3:])
+        assert parsed.out == tmp_path / name and parsed.force, key
+    both = {key: args for key, _, args in bench.EXPORTS if key.endswith("_both_s")}
+    assert all(args[args.index("--side") + 1] == "both" for args in both.values())
