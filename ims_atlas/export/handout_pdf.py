@@ -243,7 +243,15 @@ def _header(clinic: ClinicHeader, styles: dict, width: float) -> list:
     lines = "<br/>".join(escape(line) for line in clinic.contact.strip().splitlines() if line.strip())
     if lines and not clinic.logo:  # name on the left, contact details on the right: one line less
         cells = [block or [Paragraph("", styles["contact"])], [Paragraph(lines, styles["contact_right"])]]
-        widths = [width * 0.55, width * 0.45]
+        # The contact column as wide as its longest line (at most 45 %), the name the rest: a
+        # long clinic name takes two lines, not five.
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        style = styles["contact_right"]
+        longest = max(stringWidth(pdf_safe(line.strip(), _FONTS.get()), style.fontName, style.fontSize)
+                      for line in clinic.contact.splitlines() if line.strip())
+        contact_w = min(max(longest + 6 * mm, width * 0.25), width * 0.45)
+        widths = [width - contact_w, contact_w]
     else:
         if lines:
             block.append(Paragraph(lines, styles["contact"]))
@@ -491,7 +499,13 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         story.append(pictures_here)
     story.append(box)
     if clinic.note.strip():
-        story += _heading(f"A note from {escape(clinic.name) or 'your clinic'}", styles)
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        h2 = styles["h2_flow"]
+        heading = f"A note from {clinic.name}" if clinic.name else ""
+        if not heading or stringWidth(pdf_safe(heading, _FONTS.get()), h2.fontName, h2.fontSize) > width:
+            heading = "A note from your clinic"  # a long name is in the header: the heading stays one line
+        story += _heading(escape(heading), styles)
         story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
     if pictures_here is not None and layout.pictures_at == 3:
         story.append(pictures_here)

@@ -439,12 +439,14 @@ def test_every_label_in_the_pictures_prints_at_least_at_the_captions_size(manife
     out.write_bytes(handout.pdf)
     placed = _printed_ppi(out)
     assert placed, "the handout prints no picture"
-    sizes = []
+    # The page prints the pictures in their order (the overview, when printed, first on the
+    # page but last in the list): the n-th printed picture of a size is the n-th of that size.
+    sizes, seen = [], {}
     for image, label_px in zip(handout.pictures, handout.label_px, strict=True):
         ppi = [p for size, p in placed if size == image.size]
-        if not ppi or not label_px:
-            continue
-        sizes += [px * 72 / max(ppi) for px in label_px]  # the smallest print of that size
+        n = seen[image.size] = seen.get(image.size, -1) + 1
+        if n < len(ppi):
+            sizes += [px * 72 / ppi[n] for px in label_px]
     assert sizes, "no printed picture has labels"
     assert min(sizes) >= CAPTION_PT - 0.05, sorted(sizes)[:5]
 
