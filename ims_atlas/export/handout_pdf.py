@@ -5,7 +5,8 @@ condition is, where the needles go and why (with pictures), what to expect, what
 practitioner first and when to get help, with the clinic's details. It carries no reference
 numbers and no clinician-level text: when the words and pictures would run over two pages,
 the layout gives way step by step (smaller pictures, then fewer, the muscle list run on),
-never the print size. The clinician sheet holds the rest: nerves and roots, the safety
+never the print size, nor the pictures' labels' (a picture is never printed lower than its
+labels need at :data:`CAPTION_PT`). The clinician sheet holds the rest: nerves and roots, the safety
 notes, contraindications and red flags in clinical words, the evidence and the references.
 
 The patient's name, when given, is printed once near the top of the first page and goes
