@@ -470,3 +470,25 @@ def test_the_muscle_pictures_numbers_are_those_of_the_list(manifest, catalog):
     labels = numbered(annotation_for(picture, state, catalog, manifest, roles=("local",)), numbers)
     names = {t.key.split(":")[1]: t.title for t in labels.targets if "+" not in t.key}
     assert names and all(names[mid] == str(numbers[mid]) for mid in names), names
+
+
+@needs_poppler
+def test_a_long_clinic_name_leaves_room_for_the_muscle_picture(catalog, tmp_path):
+    """A clinic's name of 90 characters with two lines of contact details: the name takes the
+    header's width beside the short contact lines (three lines, not five) and the note's heading
+    one line, so the handout still prints the muscle picture (before, it printed none)."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    name = "Clínica São José de Fisioterapia e Reabilitação Integrada, Unidade Centro Avenida Paulista"
+    content = handout_content(treatment_plan(catalog, None, "tennis_elbow", "right"), catalog)
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures(), ClinicHeader(name, "12 Quay Street\n023 9200 0000", None,
+                                                                         "Bring shorts to your next visit."),
+                                "Jane Example", "7 December 2026"))
+    assert _pages(out) <= 2
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) - 2 >= 1, images
+    text = _text(out)
+    assert name in text and "Bring shorts" in text
