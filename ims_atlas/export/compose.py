@@ -54,6 +54,9 @@ class Style:
     header: bool = True
     footer: bool = True
     details: bool = True  # a second, plain-words line under each label's name
+    #: The smallest a label's text may get when labels crowd (a handout's pictures keep their
+    #: labels at print size: :mod:`ims_atlas.export.handout`).
+    min_label_px: int = 8
 
 
 def style_for(size: tuple[int, int], header: bool = True, footer: bool = True, text_scale: float = 1.0,
@@ -233,7 +236,8 @@ class LabelText:
 
 def measure_label(target: Target, style: Style, max_width: float, scale: float, details: bool) -> LabelText:
     """Wrap a label's text to ``max_width`` and return its lines and box size."""
-    tpx, dpx = max(int(style.label_px * scale), 8), max(int(style.detail_px * scale), 8)
+    floor = max(style.min_label_px, 8)
+    tpx, dpx = max(int(style.label_px * scale), floor), max(int(style.detail_px * scale), floor)
     stripe = max(style.pad // 2, 3)
     inner = max(max_width - 2 * style.pad - stripe, 10)
     title, cut = wrap_checked(target.title, pil_font(tpx, True), inner)
@@ -267,7 +271,9 @@ def fit_labels(targets: tuple[Target, ...], anchors: dict[str, tuple[float, floa
             break
     assert best is not None
     layout, texts = best
-    return LabelLayout(layout.placed, layout.dropped + hidden), texts
+    px = tuple(min(texts[p.key].title_px, texts[p.key].detail_px if texts[p.key].detail else 1 << 30)
+               for p in layout.placed)
+    return LabelLayout(layout.placed, layout.dropped + hidden, px), texts
 
 
 def _rgba(rgb, alpha: int = 255) -> tuple[int, int, int, int]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
+import re
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,15 +26,18 @@ from ims_atlas.core.atomic_file import WriteError, atomic_write_bytes
 from ims_atlas.core.safe_file import read_regular, reason_of
 from ims_atlas.core.settings import Clinic
 from ims_atlas.core.state import ViewState
-from ims_atlas.export.annotations import annotation_for, export_state
-from ims_atlas.export.compose import style_for
+from ims_atlas.export.annotations import Annotation, annotation_for, export_state
+from ims_atlas.export.compose import Style, measure_label
 from ims_atlas.export.formats import ExportError, check_output
-from ims_atlas.export.handout_content import HandoutContent, and_list, handout_content
+from ims_atlas.export.handout_content import HandoutContent, and_list, handout_content, picture_numbers
 from ims_atlas.export.handout_pdf import (
+    BODY_PT,
+    CAPTION_PT,
     ClinicHeader,
     HandoutPicture,
     clinician_sheet_pdf,
     handout_pdf,
+    picture_print_sizes,
     unprintable,
 )
 from ims_atlas.export.image_export import check_state
@@ -44,13 +49,18 @@ from ims_atlas.scene.target_views import VIEW_WORDS
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
 
-#: Pixel size of the close-ups (printed about 174 mm wide: some 230 dpi) and of the overview
-#: (printed about 64 mm wide beside the explanation).
+#: Pixel size of the close-ups (printed some 60-110 mm wide: 370-680 dpi) and of the overview
+#: (printed 50 mm wide beside the explanation).
 PICTURE_SIZE = (1600, 900)
 TALL_PICTURE_SIZE = (1600, 1450)  # for targets that stand tall (a whole leg)
 OVERVIEW_SIZE = (800, 1200)
-#: Labels on the close-ups print at about 10 pt (two pictures side by side, some 85 mm wide each).
-PICTURE_TEXT_SCALE = 2.8
+#: The pictures' labels are drawn for the size the page prints them at: at the body's size
+#: (large print) where the labels have room, never smaller than the captions beside them.
+#: The muscle picture is labelled with numbers, the list of muscles in the words with the same.
+LABEL_PT = BODY_PT
+LABEL_MIN_PT = CAPTION_PT
+#: The width a picture is drawn for when the page leaves it out (it is kept for a preview).
+UNPRINTED_HEIGHT_PT = 62 * 72 / 25.4
 #: Printed pictures: the same highlight colours on a light background (saves ink, reads on paper).
 PRINT_PALETTE = replace(DEFAULT_PALETTE, background_top=hex_rgb("#FFFFFF"), background_bottom=hex_rgb("#D9E0E8"))
 #: Straight from behind and a little above: the spine upright in the middle.
@@ -85,6 +95,8 @@ class Handout:
     warnings: tuple[str, ...] = ()
     wrong: tuple[str, ...] = ()  # what makes the pictures incomplete or misplaced (exit status 3)
     clinician_pdf: bytes = b""
+    #: For each picture, the size (pixels) of each of its labels' text as drawn.
+    label_px: tuple[tuple[int, ...], ...] = ()
 
 
 def read_logo(path: str) -> tuple[bytes | None, str | None]:
@@ -182,6 +194,65 @@ def _seen(words: str) -> str:
     return f", seen {words}" if words else ""
 
 
+def print_style(size: tuple[int, int], width_pt: float, annotation: Annotation | None = None) -> Style:
+    """The style of a handout picture of ``size`` pixels printed ``width_pt`` points wide: its
+    labels at :data:`LABEL_PT`, shrinking where they crowd to :data:`LABEL_MIN_PT` and no
+    smaller, on cards just wide enough for the widest of ``annotation``'s labels.
+    """
+    k = size[0] / width_pt  # pixels a point
+
+    def px(pt: float) -> int:
+        return max(int(round(pt * k)), 1)
+
+    style = Style(title_px=px(18), subtitle_px=px(13), label_px=px(LABEL_PT), detail_px=px(LABEL_PT),
+                  legend_px=px(11), small_px=px(9), margin=px(LABEL_PT * 0.25), pad=px(LABEL_PT * 0.12),
+                  gap=px(LABEL_PT * 0.12), radius=px(LABEL_PT * 0.3), line=max(px(0.8), 2), gutter=0.2,
+                  header=False, footer=False, details=False, min_label_px=math.ceil(LABEL_MIN_PT * k))
+    if annotation is None or not annotation.targets:
+        return style
+    widest = max(measure_label(t, style, size[0], 1.0, False).size[0] for t in annotation.targets)
+    return replace(style, gutter=min((widest + style.margin + 2) / size[0], 0.36))
+
+
+def labels_height_pt(annotation: Annotation, aspect: float) -> float:
+    """The least height (points) a picture of ``aspect`` (width / height) labelled with
+    ``annotation`` can print at with every label at :data:`LABEL_MIN_PT`: half its labels,
+    the taller half, stacked in one column.
+    """
+    if not annotation.targets:
+        return 0.0
+    k = 8.0  # any scale: the heights are measured in pixels and given back in points
+    style = print_style((int(1000 * aspect), 1000), 1000 * aspect / k, annotation)
+    small = replace(style, label_px=style.min_label_px)
+    heights = sorted((measure_label(t, small, style.gutter * 1000 * aspect, 1.0, False).size[1]
+                      for t in annotation.targets), reverse=True)
+    half = heights[: math.ceil(len(heights) / 2)]
+    return (sum(half) + style.gap * (len(half) - 1) + 2 * style.margin) / k
+
+
+def numbered(annotation: Annotation, numbers: dict[str, int]) -> Annotation:
+    """The muscle picture's labels as the numbers of the handout's list of muscles ("3"; "3, 5"
+    where two markers were merged into one); a target without a number is not labelled.
+    """
+    targets = []
+    for t in annotation.targets:
+        ids = [key.split(":")[1] for key in t.key.split("+") if key.startswith("local:")]
+        got = sorted({numbers[i] for i in ids if i in numbers})
+        if got:
+            targets.append(replace(t, title=", ".join(map(str, got)), detail=""))
+    return replace(annotation, targets=tuple(targets))
+
+
+def levels_only(annotation: Annotation) -> Annotation:
+    """The spine picture's labels as the levels alone ("C5", "C4-C7"): the caption says they are
+    nerve roots, and each label's leader shows its side.
+    """
+    def short(title: str) -> str:
+        return re.sub(r" nerve roots?(, (left|right))?", "", title)
+
+    return replace(annotation, targets=tuple(replace(t, title=short(t.title), detail="") for t in annotation.targets))
+
+
 def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, options: HandoutOptions = HandoutOptions(),
                   scene: OffscreenScene | None = None) -> Handout:
     """Render the pictures and lay out the handout for ``state``'s condition; nothing is written.
@@ -203,37 +274,12 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
                               frozenset(m.id for m in undrawn_muscles(picture.treatment, manifest)))
     local_ids = tuple(sid for sid, role in picture.roles.items() if role == "local")
     spine_ids = tuple(sid for sid, role in picture.roles.items() if role in ("paraspinal", "root"))
-    style = style_for(PICTURE_SIZE, header=False, footer=False, text_scale=PICTURE_TEXT_SCALE, details=False, gutter=0.26)
     side = content.side_words
     own = scene is None
     if scene is None:
         from ims_atlas.export.render import OffscreenScene
 
         scene = OffscreenScene(manifest, PICTURE_SIZE, PRINT_PALETTE)
-    try:
-        view = muscles_view(picture)
-        direction = view.direction if view is not None else picture.direction
-        muscles_seen = (VIEW_WORDS.get(view.name, "") if view is not None else "") or seen_from(picture, direction)
-        local_size = picture_size_for(scene.frame_points_of(picture, local_ids, ("local",)), direction)
-        # (how to frame it, what to write on it, its size, its caption)
-        shots = [
-            (Shot(frame_ids=local_ids, marker_roles=("local",), direction=direction, margin=1.1),
-             annotation_for(picture, state, catalog, manifest, roles=("local",)), local_size,
-             f"Needle points in the muscles (orange dots), {side}{_seen(muscles_seen)}."),
-            (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
-             annotation_for(picture, state, catalog, manifest, roles=("paraspinal",)), PICTURE_SIZE,
-             f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots"
-             f"{_seen(seen_from(picture, BEHIND))}; spinal levels in yellow."),
-        ]
-        if options.overview:
-            shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
-                          f"The whole plan{_seen(seen_from(picture))}."))
-        pictures = tuple(HandoutPicture(take(scene, picture, annotation, size, style, shot).image, caption)
-                         for shot, annotation, size, caption in shots)
-        wrong = scene.wrong_in(picture)
-    finally:
-        if own:
-            scene.close()
     clinic = options.clinic
     logo, problem = read_logo(clinic.logo)
     warnings = [problem] if problem else []
@@ -242,18 +288,49 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     warnings += [missing] if missing else []
     header = ClinicHeader(clinic.name.strip(), clinic.contact, logo, clinic.handout_note)
     date_text = _date_text(options.date)
-    pdf = handout_pdf(
-        content,
-        pictures,
-        header,
-        patient_name=options.patient_name,
-        date_text=date_text,
-        catalog_version=catalog.catalog_version,
-        credit=anatomy_credit_long(manifest, model=False),
-    )
+    credit = anatomy_credit_long(manifest, model=False)
+    page = dict(clinic=header, patient_name=options.patient_name, date_text=date_text,
+                catalog_version=catalog.catalog_version, credit=credit)
+    try:
+        view = muscles_view(picture)
+        direction = view.direction if view is not None else picture.direction
+        muscles_seen = (VIEW_WORDS.get(view.name, "") if view is not None else "") or seen_from(picture, direction)
+        local_size = picture_size_for(scene.frame_points_of(picture, local_ids, ("local",)), direction)
+        muscles = numbered(annotation_for(picture, state, catalog, manifest, roles=("local",)),
+                           picture_numbers(content.local))
+        # (how to frame it, what to write on it, its size, its caption, labelled with the list's numbers)
+        shots = [
+            (Shot(frame_ids=local_ids, marker_roles=("local",), direction=direction, margin=1.1), muscles,
+             local_size, f"Needle points in the muscles (orange dots), {side}{_seen(muscles_seen)}.",
+             bool(muscles.targets)),
+            (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
+             levels_only(annotation_for(picture, state, catalog, manifest, roles=("paraspinal",))), PICTURE_SIZE,
+             f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots"
+             f"{_seen(seen_from(picture, BEHIND))}; spinal levels in yellow.", False),
+        ]
+        if options.overview:
+            shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
+                          f"The whole plan{_seen(seen_from(picture))}.", False))
+        # Laid out first as blank pictures of their sizes (the page holds a picture by its
+        # aspect), then each is rendered for the size it prints at, its labels at print size.
+        blanks = tuple(HandoutPicture(Image.new("RGB", size), caption, labels_height_pt(annotation, size[0] / size[1]),
+                                      numbers) for _, annotation, size, caption, numbers in shots)
+        printed = picture_print_sizes(content, blanks, **page)
+        pictures = []
+        for (shot, annotation, size, _, _), blank, at in zip(shots, blanks, printed, strict=True):
+            width_pt = at[0] if at is not None else UNPRINTED_HEIGHT_PT * size[0] / size[1]
+            shot_taken = take(scene, picture, annotation, size, print_style(size, width_pt, annotation), shot)
+            pictures.append(replace(blank, image=shot_taken.image, label_px=shot_taken.layout.text_px))
+        pictures = tuple(pictures)
+        wrong = scene.wrong_in(picture)
+    finally:
+        if own:
+            scene.close()
+    pdf = handout_pdf(content, pictures, **page)
     sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version,
-                                assessment=options.assessment, credit=anatomy_credit_long(manifest, model=False))
-    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet)
+                                assessment=options.assessment, credit=credit)
+    return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet,
+                   tuple(p.label_px for p in pictures))
 
 
 def _date_text(day: datetime.date | None) -> str:

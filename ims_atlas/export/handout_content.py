@@ -27,6 +27,8 @@ class TargetLine:
     side: str = ""
     #: False when the anatomy has no 3D model of the muscle: the pictures cannot show it.
     drawn: bool = True
+    #: The catalog's id of the muscle (for a local target), which the picture's key numbers.
+    muscle_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,16 @@ def roots_words(muscle: Muscle) -> str:
 def plain_nerve(nerve: str) -> str:
     """A nerve's name without the anatomist's asides in brackets (kept in the catalog)."""
     return re.sub(r"\s*\([^()]*\)", "", nerve or "").strip() or (nerve or "")
+
+
+def picture_numbers(local: tuple[TargetLine, ...]) -> dict[str, int]:
+    """The number each drawn muscle of ``local`` has in the handout's key (1, 2, ... in the
+    order the handout lists them), by muscle id: the muscle picture is labelled with these
+    numbers, the list of muscles in the words is numbered with them. A muscle the pictures
+    cannot show has none.
+    """
+    drawn = [t.muscle_id for t in local if t.drawn and t.muscle_id]
+    return {mid: i for i, mid in enumerate(dict.fromkeys(drawn), start=1)}
 
 
 def and_list(items) -> str:
@@ -175,7 +187,7 @@ def handout_content(plan: TreatmentPlan, catalog: Catalog, undrawn: frozenset[st
         local.append(TargetLine(_capital(m.lay_name) or m.name, m.name, m.latin or "",
                                 f"{plain_nerve(m.nerve)}; nerve roots {roots_words(m)}"
                                 + ("; not shown in the pictures (no 3D model of it yet)" if m.id in undrawn else ""),
-                                "both sides" if show_side else "", m.id not in undrawn))
+                                "both sides" if show_side else "", m.id not in undrawn, m.id))
     paraspinal: list[TargetLine] = []
     for p in plan.paraspinal_targets:
         if show_side and p.side != "left" and any(q.segment == p.segment and q.side == "left" for q in plan.paraspinal_targets):

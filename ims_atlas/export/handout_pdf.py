@@ -5,7 +5,8 @@ condition is, where the needles go and why (with pictures), what to expect, what
 practitioner first and when to get help, with the clinic's details. It carries no reference
 numbers and no clinician-level text: when the words and pictures would run over two pages,
 the layout gives way step by step (smaller pictures, then fewer, the muscle list run on),
-never the print size. The clinician sheet holds the rest: nerves and roots, the safety
+never the print size, nor the pictures' labels' (a picture is never printed lower than its
+labels need at :data:`CAPTION_PT`). The clinician sheet holds the rest: nerves and roots, the safety
 notes, contraindications and red flags in clinical words, the evidence and the references.
 
 The patient's name, when given, is printed once near the top of the first page and goes
@@ -32,10 +33,19 @@ from ims_atlas.core.plain_text import (
     one_line,
 )
 from ims_atlas.export.fonts import font_file
-from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine, and_list, spine_words
+from ims_atlas.export.handout_content import (
+    Cited,
+    HandoutContent,
+    TargetLine,
+    and_list,
+    picture_numbers,
+    spine_words,
+)
 from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
+#: The captions' size, the smallest text written for the patient (the page foot is smaller).
+CAPTION_PT = 11.0
 #: The patient's pages never run longer than this.
 MAX_PATIENT_PAGES = 2
 MARGIN_MM = 15.0
@@ -57,10 +67,20 @@ def escape(text: str) -> str:
 
 @dataclass(frozen=True)
 class HandoutPicture:
-    """A picture for the handout, with its heading and caption."""
+    """A picture for the handout, with its caption.
+
+    ``min_height``: the least height (points) it may print at, so that its labels keep their
+    print size (:func:`ims_atlas.export.handout.print_style`); a layout that would print it
+    lower is not used. ``numbered``: its labels are the numbers of the list of muscles, which
+    the words then number to match. ``label_px``: the size its labels' text was drawn at.
+    """
 
     image: Image.Image
     caption: str
+    min_height: float = 0.0
+    numbered: bool = False
+    #: The size (pixels) of each of its labels' text, as drawn.
+    label_px: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,6 +151,11 @@ def _styles(fonts: tuple[str, str, str], widows: bool = False) -> dict:
     return {
         "body": base,
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=16, bulletIndent=2, spaceAfter=3),
+        # The list of muscles keyed to the picture's numbers (room for "12").
+        "numbered": ParagraphStyle("numbered", parent=base, leftIndent=22, bulletIndent=2, spaceAfter=3,
+                                   bulletFontName=bold),
+        "numbered_short": ParagraphStyle("numbered_short", parent=base, leftIndent=16, bulletIndent=2, spaceAfter=3,
+                                         bulletFontName=bold),
         "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=24, leading=28, spaceAfter=1, textColor=INK),
         "sub": ParagraphStyle("sub", parent=base, fontSize=15, leading=19, textColor=SOFT, spaceAfter=4),
         "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=16, leading=20, spaceBefore=7, spaceAfter=3,
@@ -142,7 +167,7 @@ def _styles(fonts: tuple[str, str, str], widows: bool = False) -> dict:
         "contact": ParagraphStyle("contact", parent=base, fontSize=12, leading=15, textColor=SOFT, spaceAfter=0),
         "contact_right": ParagraphStyle("contact_right", parent=base, fontSize=12, leading=15, textColor=SOFT,
                                         spaceAfter=0, alignment=2),
-        "caption": ParagraphStyle("caption", parent=base, fontName=italic, fontSize=11, leading=14, textColor=SOFT,
+        "caption": ParagraphStyle("caption", parent=base, fontName=italic, fontSize=CAPTION_PT, leading=14, textColor=SOFT,
                                   spaceBefore=2, spaceAfter=4),
         "ref": ParagraphStyle("ref", parent=base, fontSize=12, leading=15.5, leftIndent=22, firstLineIndent=-22,
                               spaceAfter=4),
@@ -185,17 +210,24 @@ def _jpeg(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def _picture(pic: HandoutPicture, width: float, max_height: float):
-    from reportlab.platypus import Image as RLImage
-
-    buf = io.BytesIO(_jpeg(pic.image))
-    w, h = pic.image.size
+def _fit_box(size: tuple[int, int], width: float, max_height: float) -> tuple[float, float]:
+    """The printed size of a picture of ``size`` pixels ``width`` wide, or ``max_height`` high
+    when that is lower.
+    """
+    w, h = size
     draw_w = width
     draw_h = draw_w * h / w
     if draw_h > max_height:
         draw_h = max_height
         draw_w = draw_h * w / h
-    return RLImage(buf, width=draw_w, height=draw_h)
+    return draw_w, draw_h
+
+
+def _picture(pic: HandoutPicture, width: float, max_height: float):
+    from reportlab.platypus import Image as RLImage
+
+    draw_w, draw_h = _fit_box(pic.image.size, width, max_height)
+    return RLImage(io.BytesIO(_jpeg(pic.image)), width=draw_w, height=draw_h)
 
 
 def _header(clinic: ClinicHeader, styles: dict, width: float) -> list:
@@ -212,7 +244,15 @@ def _header(clinic: ClinicHeader, styles: dict, width: float) -> list:
     lines = "<br/>".join(escape(line) for line in clinic.contact.strip().splitlines() if line.strip())
     if lines and not clinic.logo:  # name on the left, contact details on the right: one line less
         cells = [block or [Paragraph("", styles["contact"])], [Paragraph(lines, styles["contact_right"])]]
-        widths = [width * 0.55, width * 0.45]
+        # The contact column as wide as its longest line (at most 45 %), the name the rest: a
+        # long clinic name takes two lines, not five.
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        style = styles["contact_right"]
+        longest = max(stringWidth(pdf_safe(line.strip(), _FONTS.get()), style.fontName, style.fontSize)
+                      for line in clinic.contact.splitlines() if line.strip())
+        contact_w = min(max(longest + 6 * mm, width * 0.25), width * 0.45)
+        widths = [width - contact_w, contact_w]
     else:
         if lines:
             block.append(Paragraph(lines, styles["contact"]))
@@ -272,10 +312,14 @@ _LAYOUTS = (
 )
 
 
-def _plain(t: TargetLine) -> str:
-    """A muscle in plain words, its name beside (the side is said once, above the list)."""
+def _plain(t: TargetLine, number: int | None = None, run_on: bool = False) -> str:
+    """A muscle in plain words, its name beside (the side is said once, above the list);
+    ``number``: its number in the muscle picture, before it when the list is ``run_on`` (a
+    bulleted list prints it as the bullet).
+    """
     missing = "" if t.drawn else ", not in the pictures"
-    return f"<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)}{missing})</font>"
+    lead = f"<b>{number}</b>&nbsp;" if number is not None and run_on else ""
+    return f"{lead}<b>{escape(t.plain)}</b> <font color='{SOFT}' size='11'>({escape(t.name)}{missing})</font>"
 
 
 def _patient_box(patient_name: str, date_text: str, styles: dict, width: float) -> list:
@@ -308,15 +352,32 @@ def _title(content: HandoutContent, styles: dict) -> list:
     return [Paragraph(escape(content.title), styles["h1"]), Paragraph(" · ".join(sub), styles["sub"])]
 
 
+_ROW_GAP_MM = 5.0
+#: The overview picture's box beside the explanation.
+_OVERVIEW_W_MM, _OVERVIEW_H_MM = 50.0, 75.0
+
+
+def _row_height(pics: list[HandoutPicture], width: float, height: float) -> float:
+    """The height :func:`_picture_row` prints ``pics`` at: ``height``, or lower where the
+    width runs out (one picture takes at most 60 % of it, its caption beside it).
+    """
+    from reportlab.lib.units import mm
+
+    aspects = [p.image.size[0] / p.image.size[1] for p in pics]
+    if len(pics) == 1:
+        return min(height, width * 0.6 / aspects[0])
+    return min(height, (width - _ROW_GAP_MM * mm * (len(pics) - 1)) / sum(aspects))
+
+
 def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles: dict):
     """Pictures side by side, each with its caption, scaled to one height (and the width)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
-    gap = 5 * mm
+    gap = _ROW_GAP_MM * mm
     if len(pics) == 1:  # one picture: its caption beside it, not under it
         pic = pics[0]
-        h = min(height, width * 0.6 * pic.image.size[1] / pic.image.size[0])
+        h = _row_height(pics, width, height)
         w = h * pic.image.size[0] / pic.image.size[1]
         table = Table([[_picture(pic, w, h), Paragraph(escape(pic.caption), styles["caption"])]],
                       colWidths=[w + gap, width - w - gap], hAlign="LEFT")
@@ -324,7 +385,7 @@ def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, 0), gap)]))
         return KeepTogether([table])
     aspects = [p.image.size[0] / p.image.size[1] for p in pics]
-    h = min(height, (width - gap * (len(pics) - 1)) / sum(aspects))
+    h = _row_height(pics, width, height)
     cells = [[_picture(p, a * h, h), Paragraph(escape(p.caption), styles["caption"])] for p, a in zip(pics, aspects, strict=True)]
     widths = [a * h + (gap if i < len(pics) - 1 else 0) for i, a in enumerate(aspects)]
     table = Table([cells], colWidths=widths, hAlign="LEFT")
@@ -372,19 +433,28 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
     story += _heading("What is it?", styles)
     explanation = Paragraph(escape(content.explanation), styles["body"])
     if overview is not None:
-        side_w = 50 * mm
-        story.append(_side_by_side([explanation], [_picture(overview, side_w, 75 * mm),
+        side_w = _OVERVIEW_W_MM * mm
+        story.append(_side_by_side([explanation], [_picture(overview, side_w, _OVERVIEW_H_MM * mm),
                                                    Paragraph(escape(overview.caption), styles["caption"])], side_w, width))
     else:
         story.append(explanation)
 
     story += _heading("Where the needles go, and why", styles)
     lead = f"<b>In the muscles</b> that are tight and tender ({escape(content.side_words)})"
+    # The muscle picture is labelled with numbers: the list says which muscle each one is.
+    numbers = picture_numbers(content.local) if any(p.numbered for p in row) else {}
+    if numbers:
+        lead += ", numbered as in the picture"
     if layout.list_as_bullets:
         story.append(Paragraph(lead + ":", styles["body"]))
-        story += [Paragraph(_plain(t), styles["bullet"], bulletText="•") for t in content.local]
+        # Bold numbers, with room for "12" where there is one.
+        item = styles["bullet"] if not numbers else styles["numbered" if len(numbers) > 9 else "numbered_short"]
+        for t in content.local:
+            n = numbers.get(t.muscle_id)
+            story.append(Paragraph(_plain(t), item, bulletText=str(n) if n is not None else "•"))
     else:
-        story.append(Paragraph(lead + ": " + "; ".join(_plain(t) for t in content.local) + ".", styles["body"]))
+        story.append(Paragraph(lead + ": " + "; ".join(_plain(t, numbers.get(t.muscle_id), run_on=True)
+                                                       for t in content.local) + ".", styles["body"]))
     where, words = spine_words(p.plain.removeprefix("Beside the spine at ") for p in content.paraspinal)
     muscles = and_list(content.paraspinal_muscles) or "muscles beside the spine"
     story.append(Paragraph(
@@ -430,7 +500,13 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         story.append(pictures_here)
     story.append(box)
     if clinic.note.strip():
-        story += _heading(f"A note from {escape(clinic.name) or 'your clinic'}", styles)
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        h2 = styles["h2_flow"]
+        heading = f"A note from {clinic.name}" if clinic.name else ""
+        if not heading or stringWidth(pdf_safe(heading, _FONTS.get()), h2.fontName, h2.fontSize) > width:
+            heading = "A note from your clinic"  # a long name is in the header: the heading stays one line
+        story += _heading(escape(heading), styles)
         story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
     if pictures_here is not None and layout.pictures_at == 3:
         story.append(pictures_here)
@@ -559,6 +635,39 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         The anatomy's credit (:func:`ims_atlas.anatomy.credit.anatomy_credit_long`), printed
         at the foot of every page: the pictures show it.
     """
+    return _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit)[0]
+
+
+def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture, ...],
+                        clinic: ClinicHeader = ClinicHeader(), patient_name: str = "", date_text: str = "",
+                        catalog_version: str = "", credit: str = "") -> tuple[tuple[float, float] | None, ...]:
+    """The size (width, height in points) each of ``pictures`` prints at in the handout
+    :func:`handout_pdf` makes of the same arguments, or None for a picture it leaves out.
+
+    The layout holds a picture by its aspect, never by its pixels, so the pictures can be laid
+    out as blank images of their sizes first and then rendered for the size they print at.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    _, layout = _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit)
+    sizes: list[tuple[float, float] | None] = [None] * len(pictures)
+    if layout is None:
+        return tuple(sizes)
+    width = A4[0] - 2 * MARGIN_MM * mm
+    row = list(pictures)[: min(layout.pictures, 2)]
+    if row:
+        h = _row_height(row, width, layout.picture_height_mm * mm)
+        for i, p in enumerate(row):
+            sizes[i] = (h * p.image.size[0] / p.image.size[1], h)
+    if len(pictures) > 2 and layout.overview:
+        sizes[2] = _fit_box(pictures[2].image.size, _OVERVIEW_W_MM * mm, _OVERVIEW_H_MM * mm)
+    return tuple(sizes)
+
+
+def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader, patient_name: str,
+              date_text: str, catalog_version: str, credit: str) -> tuple[bytes, _Layout | None]:
+    """:func:`handout_pdf`'s PDF and the layout it used (None: the words alone, cut short)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
@@ -586,6 +695,9 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     # (Neither ever makes a page hold more, so the layouts that do not fit are tried once.)
     loose = _styles(fonts, widows=True)
     for layout in tries:
+        row = list(pictures)[: min(layout.pictures, 2)]
+        if row and _row_height(row, width, layout.picture_height_mm * mm) < max(p.min_height for p in row) - 0.01:
+            continue  # a picture's labels would print smaller than their print size: the words give way first
         story = _patient_story(content, list(pictures), clinic, patient_name, date_text, loose, width, layout)
         pdf, pages = _fitted(story, meta)
         if pages <= MAX_PATIENT_PAGES:
@@ -594,8 +706,8 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
                 story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, best)
                 strict, pages = _fitted(story, meta)
                 if pages <= MAX_PATIENT_PAGES:
-                    return strict
-            return pdf
+                    return strict, best
+            return pdf, layout
     # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
     # fewer muscles (the clinician sheet has them all), never the print size.
     clinic = replace(clinic, note="")
@@ -620,7 +732,7 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
             best, low = pdf, keep + 1
     if best is None:
         raise ValueError(f"the handout for {content.title} does not fit on {MAX_PATIENT_PAGES} pages")
-    return best
+    return best, None
 
 
 def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",

@@ -83,6 +83,8 @@ class LabelLayout:
 
     placed: tuple[PlacedLabel, ...]
     dropped: tuple[Hashable, ...] = ()
+    #: The size (pixels) of each placed label's smallest text, where the labels were drawn.
+    text_px: tuple[int, ...] = ()
 
     @property
     def moved(self) -> int:

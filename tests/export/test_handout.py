@@ -407,3 +407,88 @@ def test_what_to_tell_the_practitioner_keeps_its_bullets_where_the_page_has_room
         start = c.text[:1].upper() + c.text[1:30]
         assert any(line.startswith("•") and start in line for line in lines), start
     assert _pages(out) == 2
+
+
+def _printed_ppi(pdf) -> list[tuple[tuple[int, int], float]]:
+    """Each picture of ``pdf`` as the page prints it: its pixel size and its pixels an inch."""
+    rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    out = []
+    for line in rows.splitlines()[2:]:
+        cols = line.split()
+        out.append(((int(cols[3]), int(cols[4])), min(float(cols[12]), float(cols[13]))))
+    return out
+
+
+@needs_poppler
+@pytest.mark.parametrize("condition_id", ["tennis_elbow", "knee_pain", "low_back_pain"])
+def test_every_label_in_the_pictures_prints_at_least_at_the_captions_size(manifest, catalog, tmp_path, condition_id):
+    """A patient reads the pictures' labels on paper: each prints at 11 pt or more, the size of
+    the captions beside them (13 pt, the body's, where they have room), however small the page
+    prints the picture. Measured from the handout itself: each label's text as drawn (pixels)
+    over the picture's pixels an inch as the PDF places it. (Before, the muscle picture's names
+    printed at 4-7 pt: knee pain's twelve at 3.8 pt.)"""
+    from ims_atlas.core.settings import Clinic
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.handout import HandoutOptions, build_handout
+    from ims_atlas.export.handout_pdf import CAPTION_PT
+
+    handout = build_handout(manifest, catalog, ViewState(condition_id=condition_id, side="right"),
+                            HandoutOptions(clinic=Clinic("Harbour Physio", "12 Quay Street\n023 9200 0000", "",
+                                                         "Bring shorts to your next visit."), patient_name="Jane Example"))
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout.pdf)
+    placed = _printed_ppi(out)
+    assert placed, "the handout prints no picture"
+    # The page prints the pictures in their order (the overview, when printed, first on the
+    # page but last in the list): the n-th printed picture of a size is the n-th of that size.
+    sizes, seen = [], {}
+    for image, label_px in zip(handout.pictures, handout.label_px, strict=True):
+        ppi = [p for size, p in placed if size == image.size]
+        n = seen[image.size] = seen.get(image.size, -1) + 1
+        if n < len(ppi):
+            sizes += [px * 72 / ppi[n] for px in label_px]
+    assert sizes, "no printed picture has labels"
+    assert min(sizes) >= CAPTION_PT - 0.05, sorted(sizes)[:5]
+
+
+def test_the_muscle_pictures_numbers_are_those_of_the_list(manifest, catalog):
+    """The muscle picture is labelled with numbers, and the list of muscles in the words with the
+    same: each drawn muscle once, in the order the handout lists them."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.annotations import annotation_for, export_state
+    from ims_atlas.export.handout import PRINT_PALETTE, numbered
+    from ims_atlas.export.handout_content import handout_content, picture_numbers
+    from ims_atlas.scene.picture import picture_for
+
+    state = ViewState(condition_id="tennis_elbow", side="right")
+    content = handout_content(treatment_plan(catalog, None, "tennis_elbow", "right"), catalog)
+    numbers = picture_numbers(content.local)
+    assert sorted(numbers.values()) == list(range(1, len(content.local) + 1))
+    assert [numbers[t.muscle_id] for t in content.local] == sorted(numbers.values())
+    picture = picture_for(export_state(state), manifest, catalog, palette=PRINT_PALETTE)
+    labels = numbered(annotation_for(picture, state, catalog, manifest, roles=("local",)), numbers)
+    names = {t.key.split(":")[1]: t.title for t in labels.targets if "+" not in t.key}
+    assert names and all(names[mid] == str(numbers[mid]) for mid in names), names
+
+
+@needs_poppler
+def test_a_long_clinic_name_leaves_room_for_the_muscle_picture(catalog, tmp_path):
+    """A clinic's name of 90 characters with two lines of contact details: the name takes the
+    header's width beside the short contact lines (three lines, not five) and the note's heading
+    one line, so the handout still prints the muscle picture (before, it printed none)."""
+    from ims_atlas.catalog.plan import treatment_plan
+    from ims_atlas.export.handout_content import handout_content
+    from ims_atlas.export.handout_pdf import ClinicHeader, handout_pdf
+
+    name = "Clínica São José de Fisioterapia e Reabilitação Integrada, Unidade Centro Avenida Paulista"
+    content = handout_content(treatment_plan(catalog, None, "tennis_elbow", "right"), catalog)
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout_pdf(content, _dummy_pictures(), ClinicHeader(name, "12 Quay Street\n023 9200 0000", None,
+                                                                         "Bring shorts to your next visit."),
+                                "Jane Example", "7 December 2026"))
+    assert _pages(out) <= 2
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) - 2 >= 1, images
+    text = _text(out)
+    assert name in text and "Bring shorts" in text
