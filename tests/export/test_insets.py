@@ -439,13 +439,9 @@ def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, wh
     # shoulder, beside three full insets.
     (ViewState(segment="C7", side="both"), "anterior"),
     # Gluteus medius, gluteus minimus and gemellus inferior at the left hip, the right hip's
-    # inset beside it.
-    # Known fault (issue 16 open): since no muscle is named from the far side of the body
-    # (s7-views), gemellus inferior is named at the left hip in the view from behind, apart
-    # from gemellus superior in the right hip's inset (no knot: the first checks pass). Strict:
-    # fixed, it fails.
-    pytest.param(ViewState(segment="S1", side="both"), "posterior", marks=pytest.mark.xfail(strict=True, reason=(
-        "S1 on both sides: the gemelli are named apart, one in the right hip's inset, one at the left hip")))],
+    # inset beside it; then gemellus inferior at the left hip, apart from gemellus superior in
+    # the right hip's inset (export.twins.join_namesakes names it beside it).
+    (ViewState(segment="S1", side="both"), "posterior")],
     ids=["C7-shoulder-from-the-front", "S1-hip-from-behind"])
 def test_no_knot_is_left_where_either_side_can_be_named(state, where, manifest, catalog, scene):
     """A segment on both sides names each muscle on one side (scene.picture.named_once). Where
