@@ -10,6 +10,9 @@ so either twin can carry the name: one of the knot's muscles is named on its oth
 instead (biceps brachii in the left chest wall's inset; gemellus inferior in the right hip's,
 beside gemellus superior), the picture is laid out again, and the new one is kept where it
 leaves fewer knots (then fewer labels left out, then fewer crowds of leaders) than before.
+Before that, a muscle named apart from one lying together and named together with it that an
+inset labels is named beside it (:func:`join_namesakes`: S1's gemellus inferior, named at the
+left hip, joins gemellus superior in the right hip's inset), where that leaves no more faults.
 
 The measures here are pure (no VTK, no Qt): they read a finished picture's panels and labels.
 """
