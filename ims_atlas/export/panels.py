@@ -319,6 +319,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         return not stays[knot] and untied(taken_now - set(keys) | set(knot), regions_now)
 
     joined = False
+    back: set[str] = set()  # the keys of crowds put back in the view (parted())
     for _ in range(3):
         # Three leaders left meeting in the view as finally drawn (C7's right shoulder beside
         # the chest wall's inset, S1's left hip beside the right one's): the knot joins the
@@ -333,6 +334,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         crowd = knot or find_tiered(left, regions.view.h)
         if not crowd:
             break
+        if knot and set(knot) & back and untied(taken, regions):
+            break  # a crowd put back in the view for a knot's inset: its leaders part along their bellies
         more = None
         parts_of = () if knot else side_parts(crowd, left, regions.view.h)
         for trying in parts_of or (crowd,):
@@ -349,6 +352,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         if more is None:
             aim_into(scene, points, view, regions)  # (the trials moved the camera)
             break
+        back = {k for c in kept if c not in more for k in c} - {k for c in more for k in c}
         kept, joined = more, True
         taken = {k for keys in kept for k in keys}
         rest = without(taken)
