@@ -24,7 +24,7 @@ from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.export.panels import take_views
 from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
-from ims_atlas.export.twins import untie_by_sides
+from ims_atlas.export.twins import join_namesakes, untie_by_sides
 from ims_atlas.scene.picture import picture_for
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
@@ -167,9 +167,11 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
             with scene.same_frames():
                 laid = lay_out()
                 if picture.named_by:
+                    points = {t.key: t.point for t in picture.targets}
+                    # A muscle named apart from its namesake in an inset (a gemellus): beside it.
+                    names, laid = join_namesakes(picture.named_by, laid, lay_out, points)
                     # A knot of three leaders left: a muscle of it named on its other side instead.
-                    _, laid = untie_by_sides(picture.named_by, laid, lay_out,
-                                             {t.key: t.point for t in picture.targets})
+                    _, laid = untie_by_sides(names, laid, lay_out, points)
             picture, result = laid.picture, laid.result
         else:
             shot = Shot(camera=options.camera, fallback_view=state.view)

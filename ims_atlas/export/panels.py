@@ -290,7 +290,36 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     aim_into(scene, points, view, regions)
     final = scene.pose()
 
+    def untied(taken_then, regions_now) -> bool:
+        # Whether the view, its targets ``taken_then`` in insets, has no knot left once its
+        # leaders end along their bellies where they must (slid_apart).
+        regions_then = regions_for(without(taken_then))
+        aim_into(scene, points, view, regions_then)
+        try:
+            knot_px = KNOT_BOX * regions_then.view.h
+            moved = slid_apart(scene, picture, own.targets, taken_then | away, regions_then.view, knot_px)
+            if not moved:
+                return False
+            shown = tuple(replace(t, position=moved.get(t.key, t.position)) for t in own.targets
+                          if t.key not in taken_then | away)
+            return not find_crowd(projected(scene, shown, scene.projector()), knot_px, 3, near=0.0)
+        finally:
+            aim_into(scene, points, view, regions_now)
+
+    stays: dict[tuple[str, ...], bool] = {}
+
+    def parted(keys, knot, kept, regions_now) -> bool:
+        # Whether the crowd ``keys``, back in the view in the place of its inset (the knot
+        # taken there instead), has its leaders in no knot once they end along their bellies:
+        # S2's leg from behind, whose inset the hip's knot needs. (Never where the knot
+        # itself parts along its bellies in the view: S1's leg from behind.)
+        taken_now = {k for c in kept for k in c}
+        if knot not in stays:
+            stays[knot] = untied(taken_now, regions_now)
+        return not stays[knot] and untied(taken_now - set(keys) | set(knot), regions_now)
+
     joined = False
+    back: set[str] = set()  # the keys of crowds put back in the view (parted())
     for _ in range(3):
         # Three leaders left meeting in the view as finally drawn (C7's right shoulder beside
         # the chest wall's inset, S1's left hip beside the right one's): the knot joins the
@@ -305,6 +334,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         crowd = knot or find_tiered(left, regions.view.h)
         if not crowd:
             break
+        if knot and set(knot) & back and untied(taken, regions):
+            break  # a crowd put back in the view for a knot's inset: its leaders part along their bellies
         more = None
         parts_of = () if knot else side_parts(crowd, left, regions.view.h)
         for trying in parts_of or (crowd,):
@@ -313,12 +344,15 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
                                                                                                    view_box),
                               need, lambda keys, now=now: room_for(keys, now), lambda keys: caption + labels_need(keys),
                               KNOT_BOX * regions.view.h, crowd_keys,
-                              None if knot else lambda pts, h=regions.view.h: find_tiered(pts, h), bool(parts_of))
+                              None if knot else lambda pts, h=regions.view.h: find_tiered(pts, h), bool(parts_of),
+                              (lambda keys, knot=knot, kept=kept, regions=regions: parted(keys, knot, kept, regions))
+                              if knot else None)
             if more is not None:
                 break
         if more is None:
             aim_into(scene, points, view, regions)  # (the trials moved the camera)
             break
+        back = {k for c in kept if c not in more for k in c} - {k for c in more for k in c}
         kept, joined = more, True
         taken = {k for keys in kept for k in keys}
         rest = without(taken)
@@ -371,7 +405,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
 
 def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned, now: dict[str, tuple[float, float]],
                render, need: dict, room_for, labels_room, knot_px: float, first: tuple[str, ...] = (), crowded=None,
-               own_side: bool = False) -> tuple[tuple[str, ...], ...] | None:
+               own_side: bool = False, parted=None) -> tuple[tuple[str, ...], ...] | None:
     """``kept`` with the ``knot`` (keys) joined to the nearest of its crowds (on screen,
     ``now``: pixels by key) whose inset, rendered by ``render`` (crowds -> parts), still
     enlarges every crowd :data:`MIN_ZOOM` times, labels all its targets and has no three
@@ -384,6 +418,11 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
     crowd (:func:`~ims_atlas.scene.crowds.find_tiered`); by default a knot. ``own_side``: the
     knot joins only a crowd on its own side of the body (the right forearm's extensors the
     right hand's inset, never the left forearm's, whose leaders they would cross).
+    ``parted`` (a crowd's keys -> bool): whether that crowd, back in the view, has its
+    leaders parted along their bellies; then, last, the knot takes its place even where its
+    leaders would meet in the view as they are (S2's hip from behind takes the leg's inset:
+    soleus, flexor hallucis longus and fibularis brevis end their leaders apart along their
+    long bellies).
     """
     if crowded is None:
         def crowded(points):
@@ -410,6 +449,11 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
             trials.append(tuple(knot if c == keys else c for c in kept))
     # ... or, last, gets an inset of its own beside them.
     trials.append(tuple(sorted((*kept, knot), key=lambda c: float(centre(c)[1]))))
+    if parted is not None:
+        # (stacked in the order of their crowds' heights, so the links do not cross)
+        trials += [tuple(sorted((knot if c == keys else c for c in kept), key=lambda c: float(centre(c)[1])))
+                   for keys in near
+                   if keys != first and crowded(others | {k: now[k] for k in keys if k in now}) and parted(keys)]
     for trial in trials:
         for c in trial:
             need.setdefault(c, room_for(c))

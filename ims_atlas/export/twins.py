@@ -10,6 +10,9 @@ so either twin can carry the name: one of the knot's muscles is named on its oth
 instead (biceps brachii in the left chest wall's inset; gemellus inferior in the right hip's,
 beside gemellus superior), the picture is laid out again, and the new one is kept where it
 leaves fewer knots (then fewer labels left out, then fewer crowds of leaders) than before.
+Before that, a muscle named apart from one lying together and named together with it that an
+inset labels is named beside it (:func:`join_namesakes`: S1's gemellus inferior, named at the
+left hip, joins gemellus superior in the right hip's inset), where that leaves no more faults.
 
 The measures here are pure (no VTK, no Qt): they read a finished picture's panels and labels.
 """
@@ -20,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ims_atlas.export.knots import name_words
+from ims_atlas.export.knots import LIE_TOGETHER_M, name_words
 from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.scene.crowds import KNOT_BOX, TIERS, find_crowd, find_tiered
 from ims_atlas.scene.picture import NAMED_APART_M
@@ -115,6 +118,52 @@ def twin_crowding(key: str, named_by: Mapping[str, str], points: Mapping[str, Se
     labelled = (set(named_by.values()) | {k for k in points if k not in named_by}) - {key}
     return sum(float(np.exp(-(np.linalg.norm(np.asarray(points[o], dtype=float) - at) / NAMED_APART_M) ** 2))
                for o in labelled if points.get(o) is not None)
+
+
+def _side(key: str) -> str:
+    return key.rpartition(":")[2]
+
+
+def apart_from_namesakes(named_by: Mapping[str, str], panels: Sequence,
+                         points: Mapping[str, Sequence[float]]) -> tuple[str, ...]:
+    """The keys naming a muscle on its other side (``named_by``'s values) whose unlabelled
+    twin lies together (:data:`~ims_atlas.export.knots.LIE_TOGETHER_M`) with a muscle named
+    with it (a word of their names in common) that an inset labels, while the key naming it
+    is in no inset: S1 on both sides named gemellus superior in the right hip's inset and
+    gemellus inferior at the left hip, the pair across obturator internus told apart.
+    """
+    in_insets = {k for p in panels for i in p.insets for key in i.keys for k in key.split("+")}
+    out = []
+    for unnamed, naming in named_by.items():
+        if naming in in_insets or unnamed.startswith("paraspinal:") or points.get(unnamed) is None:
+            continue
+        words = name_words([_muscle(unnamed)])
+        at = np.asarray(points[unnamed], dtype=float)
+        if any(o != unnamed and _side(o) == _side(unnamed) and _muscle(o) != _muscle(unnamed)
+               and words & name_words([_muscle(o)]) and points.get(o) is not None
+               and float(np.linalg.norm(np.asarray(points[o], dtype=float) - at)) < LIE_TOGETHER_M
+               for o in in_insets):
+            out.append(naming)
+    return tuple(out)
+
+
+def join_namesakes(named_by: Mapping[str, str], result, lay_out: Callable[[dict[str, str]], object],
+                   points: Mapping[str, Sequence[float]]):
+    """``result`` (laid out with ``named_by``), or, where a muscle is named apart from one
+    named with it that an inset labels (:func:`apart_from_namesakes`), the picture laid out
+    again with it named on that side, beside it, if that leaves no more faults
+    (:func:`faults`). Returns ``(named_by, result)`` of the one kept.
+    """
+    moved = apart_from_namesakes(named_by, result.panels, points)
+    if not moved:
+        return dict(named_by), result
+    names = dict(named_by)
+    for key in moved:
+        names = renamed(names, key)
+    trial = lay_out(names)
+    if faults(trial.panels, trial.layout) <= faults(result.panels, result.layout):
+        return names, trial
+    return dict(named_by), result
 
 
 def untie_by_sides(named_by: Mapping[str, str], result, lay_out: Callable[[dict[str, str]], object],

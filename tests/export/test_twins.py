@@ -5,7 +5,15 @@ other side (export.twins); the pictures themselves: tests/export/test_insets.py.
 from dataclasses import dataclass
 
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
-from ims_atlas.export.twins import beside_namesake, faults, knots, renamed, untie_by_sides
+from ims_atlas.export.twins import (
+    apart_from_namesakes,
+    beside_namesake,
+    faults,
+    join_namesakes,
+    knots,
+    renamed,
+    untie_by_sides,
+)
 
 VIEW = Box(0, 0, 700, 700)  # a knot: three points in a square 0.07 * 700 = 49 px wide
 
@@ -150,3 +158,46 @@ def test_a_twin_without_a_point_is_never_named():
 
     untie_by_sides(named_by, knot, lay_out, points)
     assert tried == [renamed(named_by, "local:b:right")]
+
+
+# S1 on both sides from behind: gemellus superior in the right hip's inset, gemellus inferior
+# (1.6 cm below it) named at the left hip; gluteus minimus named at the left hip too.
+HIP_POINTS = {"local:gemellus_superior:right": (0.08, 0.0, 0.916), "local:gemellus_superior:left": (-0.08, 0.0, 0.916),
+              "local:gemellus_inferior:right": (0.08, 0.0, 0.900), "local:gemellus_inferior:left": (-0.08, 0.0, 0.900),
+              "local:gluteus_minimus:right": (0.09, 0.0, 0.93), "local:gluteus_minimus:left": (-0.09, 0.0, 0.93)}
+HIP_NAMES = {"local:gemellus_superior:left": "local:gemellus_superior:right",
+             "local:gemellus_inferior:right": "local:gemellus_inferior:left",
+             "local:gluteus_minimus:right": "local:gluteus_minimus:left"}
+
+
+def test_a_muscle_named_apart_from_its_namesake_in_an_inset_is_named_beside_it():
+    hip = (_Panel(VIEW, (_Inset(("local:gemellus_superior:right", "local:x:right")),)),)
+    # Gemellus inferior (a word of its name in common, lying together): moved; gluteus
+    # minimus (no word in common) is not.
+    assert apart_from_namesakes(HIP_NAMES, hip, HIP_POINTS) == ("local:gemellus_inferior:left",)
+    # Already named in an inset, or no namesake in one: nothing to move.
+    both = (_Panel(VIEW, (_Inset(("local:gemellus_superior:right",)), _Inset(("local:gemellus_inferior:left",)))),)
+    assert apart_from_namesakes(HIP_NAMES, both, HIP_POINTS) == ()
+    assert apart_from_namesakes(HIP_NAMES, (_Panel(VIEW),), HIP_POINTS) == ()
+    # Apart (further than knots.LIE_TOGETHER_M): not named together.
+    far = {**HIP_POINTS, "local:gemellus_inferior:right": (0.08, 0.0, 0.85)}
+    assert apart_from_namesakes(HIP_NAMES, hip, far) == ()
+
+
+def test_a_namesake_is_moved_only_where_the_picture_gets_no_worse():
+    start = _picture({"local:gemellus_superior:right": (100, 300), "local:gemellus_inferior:left": (600, 300)},
+                     (_Inset(("local:gemellus_superior:right",)),))
+    together = renamed(HIP_NAMES, "local:gemellus_inferior:left")
+    good = _picture({"local:gemellus_superior:right": (100, 300), "local:gemellus_inferior:right": (100, 400)},
+                    (_Inset(("local:gemellus_superior:right", "local:gemellus_inferior:right")),))
+    names, result = join_namesakes(HIP_NAMES, start, lambda n: good, HIP_POINTS)
+    assert names == together and result is good
+    assert names["local:gemellus_inferior:left"] == "local:gemellus_inferior:right"
+    # A layout with a knot (more faults than before) is not kept.
+    knot = _picture(RIGHT, (_Inset(("local:gemellus_superior:right",)),))
+    assert join_namesakes(HIP_NAMES, start, lambda n: knot, HIP_POINTS) == (HIP_NAMES, start)
+
+    def never(named_by):
+        raise AssertionError("laid out again")
+
+    assert join_namesakes(HIP_NAMES, _picture({"local:a:right": (1, 1)}), never, HIP_POINTS)[0] == HIP_NAMES
