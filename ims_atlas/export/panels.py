@@ -194,9 +194,9 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     :data:`MAX_INSETS`. Targets that face away from the view (``turned``: their keys, and the
     view each group is seen from) get an inset seen from there, not an x-ray.
 
-    ``whole`` (pixels by key): the targets in the panel drawn whole, without insets. An inset
-    is kept only where it enlarges its crowd :data:`MIN_ZOOM` times over that panel too, not
-    only over the view narrowed beside it: C5 and C6 on both sides from the front drew three
+    ``whole`` (pixels by key): the targets in the panel drawn whole, without insets. The
+    insets are drawn only where one of them enlarges its crowd :data:`MIN_ZOOM` times over
+    that panel too, not only over the view narrowed beside it: C5 and C6 on both sides from the front drew three
     insets beside a whole body 160 pixels wide, each hardly larger than the panel drawn whole
     (where the same targets filled a fifth of it, every label apart).
     """
@@ -279,11 +279,13 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     def over_whole(part, keys) -> bool:
         return keys in turned or whole is None or (enlargement(whole, part.anchors, keys) or 0.0) >= MIN_ZOOM
 
-    kept = tuple(keys for part, keys in parts if got[keys] >= MIN_ZOOM and over_whole(part, keys))
+    kept = tuple(keys for _, keys in parts if got[keys] >= MIN_ZOOM)
+    if not any(over_whole(part, keys) for part, keys in parts if keys in kept):
+        return None  # (none enlarges more than the panel drawn whole would show it)
     if crowd_keys and crowd_keys not in kept and len(parts) > 1 and not turned:
         # The panel's own crowd comes first: alone, with all the room, if it must.
         alone = insets_for((crowd_keys,))
-        if zooms(alone)[crowd_keys] >= MIN_ZOOM and over_whole(alone[0][0], crowd_keys):
+        if zooms(alone)[crowd_keys] >= MIN_ZOOM:
             parts, kept = alone, (crowd_keys,)
     if not kept:
         return None
