@@ -134,8 +134,10 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         away = {k for keys in turned for k in keys}
         crowd_keys = crowd_of(scene, tuple(t for t in own.targets if t.key not in away), regions.view)
         if crowd_keys or turned:
+            # (where the targets lie in the panel drawn whole, without insets)
+            whole = projected(scene, own.targets, scene.projector())
             done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys,
-                               turned)
+                               turned, whole)
             if done is not None:
                 return done
             regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
@@ -180,7 +182,8 @@ def turned_groups(picture: Picture, own: Annotation, view: TargetView, manifest)
 
 def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
                 style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...],
-                turned: dict[tuple[str, ...], TargetView] | None = None):
+                turned: dict[tuple[str, ...], TargetView] | None = None,
+                whole: dict[str, tuple[float, float]] | None = None):
     """The panel split in two halves: the view with labels for the targets outside the
     crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
     (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
@@ -190,6 +193,12 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     :data:`~ims_atlas.scene.crowds.FURTHER_TIERS`) gets an inset of its own, up to
     :data:`MAX_INSETS`. Targets that face away from the view (``turned``: their keys, and the
     view each group is seen from) get an inset seen from there, not an x-ray.
+
+    ``whole`` (pixels by key): the targets in the panel drawn whole, without insets. The
+    insets are drawn only where one of them enlarges its crowd :data:`MIN_ZOOM` times over
+    that panel too, not only over the view narrowed beside it: C5 and C6 on both sides from the front drew three
+    insets beside a whole body 160 pixels wide, each hardly larger than the panel drawn whole
+    (where the same targets filled a fifth of it, every label apart).
     """
     w, h = size
     turned = dict(turned or {})
@@ -267,7 +276,12 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
             need[keys] *= (MIN_ZOOM * 1.08 / z) if keys in short else min(max(z / (MIN_ZOOM * 1.3), 0.6), 1.0)
         parts = insets_for(crowds)
         got = zooms(parts)
+    def over_whole(part, keys) -> bool:
+        return keys in turned or whole is None or (enlargement(whole, part.anchors, keys) or 0.0) >= MIN_ZOOM
+
     kept = tuple(keys for _, keys in parts if got[keys] >= MIN_ZOOM)
+    if not any(over_whole(part, keys) for part, keys in parts if keys in kept):
+        return None  # (none enlarges more than the panel drawn whole would show it)
     if crowd_keys and crowd_keys not in kept and len(parts) > 1 and not turned:
         # The panel's own crowd comes first: alone, with all the room, if it must.
         alone = insets_for((crowd_keys,))

@@ -541,7 +541,7 @@ def test_targets_facing_away_from_their_panel_get_an_inset_from_where_they_face(
             assert np.allclose(label.anchor, inset.anchors[key])
 
 
-@pytest.mark.parametrize("state", [ViewState(segment="C6", side="both"), ViewState(segment="C7", side="both"),
+@pytest.mark.parametrize("state", [ViewState(segment="C6", side="right"), ViewState(segment="C7", side="both"),
                                    ViewState(condition_id="fibromyalgia", side="both")], ids=["C6", "C7", "fibromyalgia"])
 def test_the_frame_round_a_crowd_crosses_none_of_its_views_labels(state, manifest, catalog, scene):
     """The frame drawn on a view round what its inset enlarges lay over the view's own labels
