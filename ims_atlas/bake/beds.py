@@ -2,7 +2,7 @@
 
 A myo-sim fascicle is a line from origin to insertion; a tube swept round it lies wherever that
 line runs. For a few muscles the line runs beside, behind or through the bone the muscle lies on:
-flexor digitorum longus just medial of the tibia (not on its posterior surface), the three vasti
+flexor digitorum longus just medial of the tibia (not on its posterior surface), the vasti
 behind the femur's axis (so each tube is a sleeve round the shaft, its centre behind it). The
 reviewed table names, muscle by muscle and with sources, the surface of the bone its belly lies
 on; here each station of the fascicle's path is moved onto that surface, the tube's radius out

@@ -386,7 +386,7 @@ def build_meshes(out: str | Path) -> dict:
             "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force; the long "
             "forearm and leg muscles in ims_atlas/bake/muscle_bellies.json (sourced belly ends) as a belly of the "
             "same volume ending where the sources put it and a thin tendon beyond; the fascicles of flexor digitorum "
-            "longus and the vastus lateralis and medialis laid on the surface of their bone that "
+            "longus and the vastus lateralis laid on the surface of their bone that "
             "ims_atlas/bake/muscle_beds.json names (sourced), where myo-sim's lines run beside or behind it; the broad "
             "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
             "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
