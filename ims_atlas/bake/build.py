@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ims_atlas.anatomy.mesh_file import write_mesh
-from ims_atlas.bake import bellies, fascicle_columns, fascicle_sheets, names, tubes
+from ims_atlas.bake import beds, bellies, fascicle_columns, fascicle_sheets, names, tubes
 from ims_atlas.bake.authored import build_authored, denied_sources, load_data
 from ims_atlas.bake.myosim import MODEL, BoneMesh, bone_meshes, fascicles, load_default_pose
 from ims_atlas.bake.organs import build_organs
@@ -247,26 +247,49 @@ def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarr
     return p, f, sheets[main].centre
 
 
-def _tube(mid: str, side: str, fas, segments) -> tuple[np.ndarray, np.ndarray]:
-    """One fascicle as a swept tube.
+def _tube(mid: str, side: str, fas, segments, bones=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One fascicle as a swept tube: (points, faces, the path it was swept along).
 
     The spindle radius comes from peak force (``SPECIFIC_TENSION``). A muscle in the sourced
     belly table (``bake/muscle_bellies.json``) keeps that spindle's volume but gathers it into
     its belly, which is correspondingly thicker (still at most ``MAX_RADIUS``), and runs on as a
     thin tendon; every other muscle is the symmetric spindle over its whole path. The belly's
     peak radius is capped by ``MAX_RADIUS`` and ``BELLY_SLENDERNESS`` (the latter never below the
-    spindle's own radius).
+    spindle's own radius). A muscle in the sourced bed table (``bake/muscle_beds.json``) has its
+    path laid on the surface of its bone first (``bones``: (bone, side) -> (points, faces)).
     """
     length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
     radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
     belly = bellies.belly_range(mid, side, tubes.smooth(fas.path), segments)
     if belly is None:
-        return tubes.sweep(fas.path, radius)
+        path = _bedded(mid, side, fas.path, lambda t: radius * tubes.belly_profile(t), 1.0, bones)
+        return (*tubes.sweep(path, radius), path)
     tendon = tubes.tendon_radius(radius)
     peak = tubes.peak_for_volume(tubes.spindle_volume(radius, length), length, belly, tendon)
     # Slender, but never thinner than the spindle it replaces.
     peak = min(max(min(peak, BELLY_SLENDERNESS * (belly[1] - belly[0]) * length), radius), MAX_RADIUS)
-    return tubes.sweep(fas.path, max(peak, tendon), rings=tubes.BELLY_RINGS, belly=belly, tendon=tendon)
+    peak = max(peak, tendon)
+    path = _bedded(mid, side, fas.path, lambda t: tubes.belly_tendon_radii(t, peak, tendon, belly), belly[1], bones)
+    return (*tubes.sweep(path, peak, rings=tubes.BELLY_RINGS, belly=belly, tendon=tendon), path)
+
+
+def _bedded(mid: str, side: str, path: np.ndarray, radii, until: float, bones) -> np.ndarray:
+    """A fascicle's path laid on its bone's sourced surface (``beds``), else as it is."""
+    entry = beds.load_table()["muscles"].get(mid)
+    bone = (bones or {}).get((entry["bone"], side)) if entry else None
+    return path if bone is None else beds.bedded_path(path, radii, bone, entry, side, until)
+
+
+def _bone_surfaces(meshes: list[BoneMesh]) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """The long bones a bed may name, by (bone, side): (points, faces)."""
+    wanted = {e["bone"] for e in beds.load_table()["muscles"].values()}
+    parts: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for m in meshes:
+        key = names.bone_key(m.name)
+        entry = names.BONES.get(m.name, names.BONES.get(key))
+        if entry is not None and entry[0] in wanted:
+            parts[(entry[0], _side_of(m.points))].append((m.points, m.faces))
+    return {k: merge(v) for k, v in parts.items()}
 
 
 def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> list[dict]:
@@ -291,6 +314,7 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
             side = {"_r": "right", "_l": "left"}.get(fas.name[-2:], "midline")
         groups[(mid, side, names.level_for(fas.name))].append(fas)
     segments = bellies.segments(model, data)
+    bones = _bone_surfaces(meshes)
     entries = []
     for (mid, side, level), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         if mid in names.SHEETS and len(group) >= 3:
@@ -302,10 +326,12 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
             main = max(group, key=lambda g: g.peak_force)
             centre = tubes.resample(tubes.smooth(main.path), 24)
         else:
-            parts = [_tube(mid, side, fas, segments) for fas in group]
-            p, f = merge(parts)
-            main = max(group, key=lambda g: g.peak_force)
-            centre = tubes.resample(tubes.smooth(main.path), 24)
+            swept = [_tube(mid, side, fas, segments, bones) for fas in group]
+            p, f = merge([(pts, fcs) for pts, fcs, _ in swept])
+            # The centre path (catalog epicentres are placed on it) is the main fascicle's path
+            # as swept, laid on its bone's bed where it has one.
+            _, _, main_path = max(zip(group, swept, strict=True), key=lambda gs: gs[0].peak_force)[1]
+            centre = tubes.resample(tubes.smooth(main_path), 24)
         name, region = names.MUSCLES[mid]
         sid = f"{mid}_{level.lower()}_{side}" if level else f"{mid}_{side}"
         label = f"{name} {level}" if level else name
@@ -325,7 +351,8 @@ def build_meshes(out: str | Path) -> dict:
     source = SOURCE.format(version=version, model=MODEL)
     # The sourced data files cite no site on the source deny list: refused before anything is
     # written or removed.
-    refused = denied_sources(load_data()) + bellies.denied_sources(bellies.load_table())
+    refused = (denied_sources(load_data()) + bellies.denied_sources(bellies.load_table())
+               + beds.denied_sources(beds.load_table()))
     if refused:
         raise ValueError("; ".join(refused))
     model, data = load_default_pose()
@@ -358,7 +385,9 @@ def build_meshes(out: str | Path) -> dict:
             "connectivity; the MyoSuite logo disc removed from the ribcage; the hands decimated. Muscles: one "
             "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force; the long "
             "forearm and leg muscles in ims_atlas/bake/muscle_bellies.json (sourced belly ends) as a belly of the "
-            "same volume ending where the sources put it and a thin tendon beyond; the broad "
+            "same volume ending where the sources put it and a thin tendon beyond; the fascicles of flexor digitorum "
+            "longus and the vastus lateralis laid on the surface of their bone that "
+            "ims_atlas/bake/muscle_beds.json names (sourced), where myo-sim's lines run beside or behind it; the broad "
             "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
             "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
             "ribcage's convex hull where myo-sim's straight lines cut inside the chest; the stacked trunk columns "
