@@ -13,7 +13,7 @@ from ims_atlas.scene.crowds import can_crowd, find_tiered
 from ims_atlas.scene.draw_groups import lit_group, partition
 from ims_atlas.scene.far_side import FarSideClip
 from ims_atlas.scene.marker_overlay import MarkerOverlay
-from ims_atlas.scene.meshes import COARSE_LAYERS, load_structures
+from ims_atlas.scene.meshes import COARSE_ERROR, COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
@@ -25,12 +25,10 @@ from ims_atlas.scene.target_views import TargetView
 from ims_atlas.scene.view_caption import ViewCaption
 from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
-#: The largest distance (metres) between a coarse copy and its full surface, over the bundled
-#: meshes (tests/scene/test_mesh_loading.py measures it): where that is at most
-#: ``COARSE_PIXELS`` pixels on screen, as in a whole-body view, the copy looks the same and an
-#: unhighlighted muscle is drawn from it at rest too (the full surface costs time and memory
-#: and adds nothing visible). Close up, the full surfaces return.
-COARSE_ERROR = 0.0035
+#: Where ``COARSE_ERROR`` (scene.meshes: the most a coarse copy strays from its full surface)
+#: is at most ``COARSE_PIXELS`` pixels on screen, as in a whole-body view, the copy looks the
+#: same and an unhighlighted muscle is drawn from it at rest too (the full surface costs time
+#: and memory and adds nothing visible). Close up, the full surfaces return.
 COARSE_PIXELS = 1.5
 #: A close-up on a crowd (:meth:`SceneController.close_up`) shows at least this much (metres)
 #: across: a hand, a wrist, a foot (the view is framed 1.3 times as wide).

@@ -42,18 +42,49 @@ COARSE_LAYERS = ("muscles",)
 #: The coarse surface keeps this share of the triangles (of surfaces with at least COARSE_MIN).
 COARSE_KEEP = 0.3
 COARSE_MIN = 300
+#: The largest distance (metres) between a coarse copy and its full surface (measured both
+#: ways when the copy is made; tests/scene/test_mesh_loading.py measures it again): where that
+#: is at most ``COARSE_PIXELS`` pixels on screen, as in a whole-body view, the copy looks the
+#: same, and an unhighlighted muscle is drawn from it at rest too (scene.controller).
+COARSE_ERROR = 0.0035
+#: Shares of triangles tried in turn, where a copy keeping fewer strays further than
+#: COARSE_ERROR (a muscle laid round a bend of its bone bed: the vastus lateralis).
+COARSE_RETRIES = (0.5, 0.7)
+
+
+def _decimated(mesh: pv.PolyData, keep: float) -> Surface:
+    out = mesh.decimate(1.0 - keep, volume_preservation=True)
+    points = np.asarray(out.points, dtype=np.float64)
+    faces = out.regular_faces
+    return Surface(points.astype(np.float32), faces.astype(np.int32), vertex_normals(points, faces).astype(np.float32))
+
+
+def _farthest(points: np.ndarray, surface: Surface) -> float:
+    """The largest unsigned distance (metres) from ``points`` to the triangles of ``surface``."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+    from vtkmodules.vtkCommonCore import vtkDoubleArray
+    from vtkmodules.vtkFiltersCore import vtkImplicitPolyDataDistance
+
+    distance = vtkImplicitPolyDataDistance()
+    distance.SetInput(pv.PolyData.from_regular_faces(surface.points.astype(np.float64), surface.faces))
+    out = vtkDoubleArray()
+    distance.FunctionValue(numpy_to_vtk(np.ascontiguousarray(points, dtype=np.float64), deep=True), out)
+    return float(np.abs(vtk_to_numpy(out)).max()) if len(points) else 0.0
 
 
 def coarse_surface(surface: Surface) -> Surface:
     """A decimated copy (about ``COARSE_KEEP`` of the triangles; shape and volume kept) for
     structures drawn as faint context, where the detail cannot be seen: fewer triangles for
-    the software rasteriser to bin, which is most of a frame's memory.
+    the software rasteriser to bin, which is most of a frame's memory. A copy that strays
+    further than ``COARSE_ERROR`` from the surface (either way) keeps more triangles
+    (``COARSE_RETRIES``); failing those, the surface itself is the copy.
     """
     mesh = pv.PolyData.from_regular_faces(surface.points, surface.faces)
-    out = mesh.decimate(1.0 - COARSE_KEEP, volume_preservation=True)
-    points = np.asarray(out.points, dtype=np.float64)
-    faces = out.regular_faces
-    return Surface(points.astype(np.float32), faces.astype(np.int32), vertex_normals(points, faces).astype(np.float32))
+    for keep in (COARSE_KEEP, *COARSE_RETRIES):
+        copy = _decimated(mesh, keep)
+        if max(_farthest(copy.points, surface), _farthest(surface.points, copy)) <= COARSE_ERROR:
+            return copy
+    return surface
 
 
 def read_surfaces(manifest: Manifest, structures: list[Structure], use_cache: bool = True
@@ -65,7 +96,7 @@ def read_surfaces(manifest: Manifest, structures: list[Structure], use_cache: bo
     """
     files = [manifest.file_path(s) for s in structures]
     ids = [s.id for s in structures]
-    salt = f"coarse {COARSE_LAYERS} {COARSE_KEEP} {COARSE_MIN}"
+    salt = f"coarse {COARSE_LAYERS} {COARSE_KEEP} {COARSE_MIN} {COARSE_ERROR} {COARSE_RETRIES}"
     key = mesh_cache.pack_key(manifest.path, files, salt) if use_cache else ""
     packed = mesh_cache.read_pack(key, ids)
     if packed is not None:
