@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ims_atlas.bake import tubes
-from ims_atlas.catalog.source_rules import denied, denied_message
+from ims_atlas.bake import bellies, tubes
 
 TABLE = Path(__file__).with_name("muscle_beds.json")
 
@@ -41,16 +40,7 @@ def load_table() -> dict:
 
 def denied_sources(table: dict) -> list[str]:
     """A message for every source of the table on the source deny list (as ``bellies.denied_sources``)."""
-    problems = []
-    muscles = table.get("muscles")
-    for mid, entry in (muscles.items() if isinstance(muscles, dict) else ()):
-        sources = entry.get("sources") if isinstance(entry, dict) else None
-        for i, source in enumerate(sources if isinstance(sources, list) else ()):
-            url = source.get("url") if isinstance(source, dict) else None
-            hit = denied(url) if isinstance(url, str) else None
-            if hit is not None:
-                problems.append(denied_message(f"{TABLE.name}: muscles.{mid}.sources[{i}]", url, hit))
-    return problems
+    return bellies.denied_muscle_sources(table, TABLE.name)
 
 
 def _unit(word: str, side: str) -> np.ndarray:

@@ -58,6 +58,13 @@ def denied_sources(table: dict) -> list[str]:
     (``ims_atlas/catalog/source_denylist.json``, the list the catalog validator uses), naming
     the file, the muscle and the source's place in its list.
     """
+    return denied_muscle_sources(table, TABLE.name)
+
+
+def denied_muscle_sources(table: dict, name: str) -> list[str]:
+    """A message for every ``muscles.<id>.sources[i].url`` of a reviewed muscle table (file
+    ``name``) on the source deny list: the belly table's and the bone-bed table's (bake.beds).
+    """
     problems = []
     muscles = table.get("muscles")
     for mid, entry in (muscles.items() if isinstance(muscles, dict) else ()):
@@ -66,7 +73,7 @@ def denied_sources(table: dict) -> list[str]:
             url = source.get("url") if isinstance(source, dict) else None
             hit = denied(url) if isinstance(url, str) else None
             if hit is not None:
-                problems.append(denied_message(f"{TABLE.name}: muscles.{mid}.sources[{i}]", url, hit))
+                problems.append(denied_message(f"{name}: muscles.{mid}.sources[{i}]", url, hit))
     return problems
 
 
