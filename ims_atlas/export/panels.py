@@ -573,6 +573,9 @@ def _part_knots_apart(parts, render, need: dict, beside: dict, turned, knot_px: 
 #: At most this many muscles of a knot are tried at other stations of their bellies.
 KNOT_MOVABLE = 4
 
+#: At most this many knots of a view are parted one after another.
+KNOT_MOVE_ROUNDS = 3
+
 
 def slid_apart(scene: OffscreenScene, picture: Picture, targets: tuple[Target, ...], taken: set[str], view_box: Box,
                knot_px: float) -> dict[str, tuple[float, float, float]]:
@@ -612,34 +615,52 @@ def slid_apart(scene: OffscreenScene, picture: Picture, targets: tuple[Target, .
         keep = [i for i, v in enumerate(visible) if v and _inside(xy[i], view_box)]
         if keep:
             stations[key] = (np.asarray(xy, dtype=float)[keep], [points[i] for i in keep])
-    # Every way of ending the leaders of the knot's muscles and of those beside it (gluteus
-    # maximus above S2's hip) at their own points or at stations of their bellies, judged
-    # among the leaders near the knot: none meeting in a knot, then the fewest moved, then
-    # the furthest apart.
-    centre = np.mean([now[k] for k in knot], axis=0)
-    around = [k for k, p in now.items() if np.max(np.abs(np.array(p) - centre)) < 3 * knot_px]
-    members = [k for k in (*knot, *(k for k in around if k not in knot)) if k in stations][:KNOT_MOVABLE]
-    if not members:
-        return {}
-    near = {k: now[k] for k in around if k not in members}
-    choices = [[(tuple(now[k]), None)] + [(tuple(xy), pt) for xy, pt in zip(*stations[k], strict=True)] for k in members]
-    best = None
-    for combo in itertools.product(*choices):
-        points = near | {k: c[0] for k, c in zip(members, combo, strict=True)}
-        if find_crowd(points, knot_px, 3, near=0.0):
-            continue
-        xy = np.array(list(points.values()), dtype=float)
-        gaps = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1)
-        rank = (sum(c[1] is not None for c in combo), -float(gaps[np.triu_indices(len(xy), 1)].min()))
-        if best is None or rank < best[0]:
-            best = (rank, combo)
-    if best is None:
-        return {}
-    moved = {k: c[1] for k, c in zip(members, best[1], strict=True) if c[1] is not None}
-    now |= {k: c[0] for k, c in zip(members, best[1], strict=True)}
-    if find_crowd(now, knot_px, 3, near=0.0):
-        return {}
-    return moved
+    # The view's knots one after another, the largest first (S1's four hamstrings at mid-thigh,
+    # then plantaris, gastrocnemius and popliteus behind the knee): every way of ending the
+    # leaders of the knot's muscles and of those beside it (gluteus maximus above S2's hip) at
+    # their own points or at stations of their bellies, judged among the leaders near the
+    # knot: none of them left in a knot (a knot of the others only is the next round's), then
+    # the fewest moved, then the furthest apart.
+    moved: dict[str, tuple[float, float, float]] = {}
+    for _ in range(KNOT_MOVE_ROUNDS):
+        centre = np.mean([now[k] for k in knot], axis=0)
+        around = [k for k, p in now.items() if np.max(np.abs(np.array(p) - centre)) < 3 * knot_px]
+        members = [k for k in (*knot, *(k for k in around if k not in knot)) if k in stations][:KNOT_MOVABLE]
+        if not members:
+            return {}
+        near = {k: now[k] for k in around if k not in members}
+        choices = [[(tuple(now[k]), None)] + [(tuple(xy), pt) for xy, pt in zip(*stations[k], strict=True)]
+                   for k in members]
+        best = None
+        for combo in itertools.product(*choices):
+            points = near | {k: c[0] for k, c in zip(members, combo, strict=True)}
+            if _knot_holding(points, members, knot_px):
+                continue
+            xy = np.array(list(points.values()), dtype=float)
+            gaps = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1)
+            rank = (sum(c[1] is not None for c in combo), -float(gaps[np.triu_indices(len(xy), 1)].min()))
+            if best is None or rank < best[0]:
+                best = (rank, combo)
+        if best is None:
+            return {}
+        moved |= {k: c[1] for k, c in zip(members, best[1], strict=True) if c[1] is not None}
+        now |= {k: c[0] for k, c in zip(members, best[1], strict=True)}
+        knot = find_crowd(now, knot_px, 3, near=0.0)
+        if not knot:
+            return moved
+    return {}
+
+
+def _knot_holding(points: dict[str, tuple[float, float]], keys, knot_px: float) -> bool:
+    """Whether three of ``points`` meet in a ``knot_px`` square that holds one of ``keys``
+    (knots of the other points alone are looked at one after another).
+    """
+    left = dict(points)
+    while knot := find_crowd(left, knot_px, 3, near=0.0):
+        if set(knot) & set(keys):
+            return True
+        left = {k: p for k, p in left.items() if k not in knot}
+    return False
 
 
 def _inside(point, box: Box) -> bool:
