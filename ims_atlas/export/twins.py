@@ -28,10 +28,11 @@ from ims_atlas.export.label_layout import LabelLayout
 from ims_atlas.scene.crowds import KNOT_BOX, TIERS, find_crowd, find_tiered
 from ims_atlas.scene.picture import NAMED_APART_M
 
-#: At most this many pictures are laid out again to untie a picture's knots (each is a
+#: At most this many pictures are laid out again to untie a picture's knots (a knot of four
+#: may take a round of four and one of three; each is a
 #: whole layout; the frames it draws as the first did are taken from the first's:
 #: :meth:`ims_atlas.export.render.OffscreenScene.same_frames`).
-MOST_TRIES = 4
+MOST_TRIES = 8
 
 
 def _inside(point, box, tol: float = 0.5) -> bool:
@@ -68,11 +69,13 @@ BESIDE_M = 0.06
 
 
 def faults(panels: Sequence, layout: LabelLayout) -> tuple[int, int, int]:
-    """How badly a picture's leaders read, worst first: its knots, its labels left out, and
-    the looser crowds of leaders left in its views (:data:`LOOSE_TIERS`).
+    """How badly a picture's leaders read, worst first: the leaders caught in its knots (a
+    knot of four is worse than one of three: S1's left ankle from behind, one of its four
+    muscles named on the right, is a step towards none), its labels left out, and the looser
+    crowds of leaders left in its views (:data:`LOOSE_TIERS`).
     """
     crowds = sum(1 for p in panels if find_tiered(view_leaders(p, layout), p.region.h, LOOSE_TIERS))
-    return len(knots(panels, layout)), len(layout.dropped), crowds
+    return sum(len(k) for k in knots(panels, layout)), len(layout.dropped), crowds
 
 
 def renamed(named_by: Mapping[str, str], key: str) -> dict[str, str]:
@@ -197,7 +200,6 @@ def untie_by_sides(named_by: Mapping[str, str], result, lay_out: Callable[[dict[
                 break
             tries -= 1
             names = renamed(base, key)
-            tried.update({key, names.get(key, key)})
             trial = lay_out(names)
             found = faults(trial.panels, trial.layout)
             if found < best_faults:
@@ -206,4 +208,8 @@ def untie_by_sides(named_by: Mapping[str, str], result, lay_out: Callable[[dict[
                     return best
         if best_faults == start:
             break
+        # The muscles renamed in the one kept are not renamed back; the others may be tried
+        # again on it (a knot of four parts with two of its muscles named on their other side).
+        tried.update(k for k, v in best[0].items() if base.get(k) != v)
+        tried.update(v for k, v in best[0].items() if base.get(k) != v)
     return best

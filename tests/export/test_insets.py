@@ -449,12 +449,11 @@ def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, wh
     # Gluteus medius, gluteus minimus and gemellus inferior at the left hip, the right hip's
     # inset beside it; then gemellus inferior at the left hip, apart from gemellus superior in
     # the right hip's inset (export.twins.join_namesakes names it beside it).
-    # Known fault (issue 16, s8 merge): with flexor digitorum longus laid on the back of the
-    # tibia (s8-bellies) it is named from behind in the right leg's inset, and four leaders of
-    # the left leg (soleus, flexor hallucis longus, extensor hallucis longus, fibularis longus)
-    # meet above the left ankle. The gemelli are named together. Strict: fixed, it fails.
-    pytest.param(ViewState(segment="S1", side="both"), "posterior", marks=pytest.mark.xfail(strict=True, reason=(
-        "S1 on both sides: four leaders meet above the left ankle from behind")))],
+    # With flexor digitorum longus laid on the back of the tibia (s8-bellies) it is named from
+    # behind in the right leg's inset, and four leaders of the left leg (soleus, flexor hallucis
+    # longus, extensor hallucis longus, fibularis longus) met above the left ankle: one muscle
+    # named on the right left three, two of them none (export.twins counts the leaders in knots).
+    (ViewState(segment="S1", side="both"), "posterior")],
     ids=["C7-shoulder-from-the-front", "S1-hip-from-behind"])
 def test_no_knot_is_left_where_either_side_can_be_named(state, where, manifest, catalog, scene):
     """A segment on both sides names each muscle on one side (scene.picture.named_once). Where
