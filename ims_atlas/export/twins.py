@@ -210,6 +210,5 @@ def untie_by_sides(named_by: Mapping[str, str], result, lay_out: Callable[[dict[
             break
         # The muscles renamed in the one kept are not renamed back; the others may be tried
         # again on it (a knot of four parts with two of its muscles named on their other side).
-        tried.update(k for k, v in best[0].items() if base.get(k) != v)
-        tried.update(v for k, v in best[0].items() if base.get(k) != v)
+        tried.update(k for pair in best[0].items() if base.get(pair[0]) != pair[1] for k in pair)
     return best

@@ -72,6 +72,13 @@ def _farthest(points: np.ndarray, surface: Surface) -> float:
     return float(np.abs(vtk_to_numpy(out)).max()) if len(points) else 0.0
 
 
+def copy_error(copy: Surface, surface: Surface) -> float:
+    """How far (metres) a copy of a surface strays from it, either way: the largest distance
+    from a vertex of one to the triangles of the other.
+    """
+    return max(_farthest(copy.points, surface), _farthest(surface.points, copy))
+
+
 def coarse_surface(surface: Surface) -> Surface:
     """A decimated copy (about ``COARSE_KEEP`` of the triangles; shape and volume kept) for
     structures drawn as faint context, where the detail cannot be seen: fewer triangles for
@@ -82,7 +89,7 @@ def coarse_surface(surface: Surface) -> Surface:
     mesh = pv.PolyData.from_regular_faces(surface.points, surface.faces)
     for keep in (COARSE_KEEP, *COARSE_RETRIES):
         copy = _decimated(mesh, keep)
-        if max(_farthest(copy.points, surface), _farthest(surface.points, copy)) <= COARSE_ERROR:
+        if copy_error(copy, surface) <= COARSE_ERROR:
             return copy
     return surface
 

@@ -70,30 +70,14 @@ def test_coarse_copies_are_muscles_with_fewer_triangles_still_closed_and_outward
         assert np.all(np.abs(c.points.min(axis=0) - lo) < 0.003) and np.all(np.abs(c.points.max(axis=0) - hi) < 0.003), sid
 
 
-def _surface_distance(points: np.ndarray, surface) -> np.ndarray:
-    """Unsigned distance from each of ``points`` to a triangle surface (VTK's exact test)."""
-    import pyvista as pv
-    from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
-    from vtkmodules.vtkCommonCore import vtkDoubleArray
-    from vtkmodules.vtkFiltersCore import vtkImplicitPolyDataDistance
-
-    distance = vtkImplicitPolyDataDistance()
-    distance.SetInput(pv.PolyData.from_regular_faces(surface.points.astype(float), surface.faces))
-    out = vtkDoubleArray()
-    distance.FunctionValue(numpy_to_vtk(np.ascontiguousarray(points, dtype=float), deep=True), out)
-    return np.abs(vtk_to_numpy(out))
-
-
 def test_coarse_copies_stay_within_the_error_the_scene_assumes(manifest, tmp_path, monkeypatch):
     """The scene draws a coarse copy instead of the full surface where COARSE_ERROR is at most
     a pixel or two on screen: no copy may stray further from its surface than that."""
     from ims_atlas.scene.controller import COARSE_ERROR
+    from ims_atlas.scene.meshes import copy_error
 
     monkeypatch.setenv("IMS_ATLAS_HOME", str(tmp_path / "home"))
     surfaces, coarse, _ = read_surfaces(manifest, list(manifest))
-    worst = {}
-    for sid, c in coarse.items():
-        full = surfaces[sid]
-        worst[sid] = max(_surface_distance(c.points, full).max(), _surface_distance(full.points, c).max())
+    worst = {sid: copy_error(c, surfaces[sid]) for sid, c in coarse.items()}
     far = {sid: round(d * 1000, 2) for sid, d in worst.items() if d > COARSE_ERROR}
     assert far == {}, f"coarse copies further than {COARSE_ERROR * 1000} mm from their surfaces (mm): {far}"
