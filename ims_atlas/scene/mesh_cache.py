@@ -7,6 +7,10 @@ a pack with the same key it reads that instead. The pack holds only data (no pic
 concatenated float32 points and normals, int32 faces and the per-structure offsets, for the
 surfaces and for their coarse versions (``scene.meshes``: drawn for faint context).
 
+Several anatomies may share one cache folder (two checkouts, an installed wheel beside a
+clone, a run on other meshes): the folder keeps the ``KEEP_PACKS`` packs used most recently
+(a pack read is marked used), so one of them starting does not throw away another's pack.
+
 The cache is best effort: a missing, unreadable, corrupt or stale pack only means reading the
 mesh files again; a start that met any problem in the mesh files writes no pack, so problems
 are always reported in full. NumPy only (no VTK): ``scene.meshes`` turns the arrays into
@@ -18,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +34,8 @@ from ims_atlas.core.safe_file import open_regular, read_regular
 #: The pack's own layout; bump when it changes so old packs are ignored.
 FORMAT = 2
 PREFIX = "meshes-"
+#: Packs kept in the folder, the most recently written or read first (each a few tens of MB).
+KEEP_PACKS = 3
 #: A larger pack is not read (the bundled anatomy packs into a few tens of MB).
 MAX_PACK_BYTES = 2 << 30
 
@@ -115,7 +122,32 @@ def read_pack(key: str, ids: list[str]) -> tuple[dict[str, Surface], dict[str, S
             coarse = _unpack(z, "coarse", coarse_ids)
     except Exception:  # noqa: BLE001 - missing, damaged or foreign pack: read the mesh files instead
         return None
-    return (fine, coarse) if coarse is not None else None
+    if coarse is None:
+        return None
+    _mark_used(_pack_path(key))
+    return fine, coarse
+
+
+def _mark_used(path: Path) -> None:
+    """Mark a pack as just used, so pruning keeps it (best effort)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove all but the ``KEEP_PACKS`` most recently used packs; ``keep`` always stays."""
+
+    def used(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    others = sorted((p for p in folder.glob(f"{PREFIX}*.npz") if p.name != keep.name), key=used, reverse=True)
+    for old in others[KEEP_PACKS - 1:]:
+        old.unlink(missing_ok=True)
 
 
 def _group(group: str, surfaces: dict[str, Surface]) -> dict[str, np.ndarray]:
@@ -136,7 +168,7 @@ def _group(group: str, surfaces: dict[str, Surface]) -> dict[str, np.ndarray]:
 
 def write_pack(key: str, surfaces: dict[str, Surface], coarse: dict[str, Surface] | None = None) -> None:
     """Store ``surfaces`` and their ``coarse`` versions under ``key`` (best effort) and remove
-    packs of other keys.
+    the packs of other keys beyond the ``KEEP_PACKS`` used most recently.
     """
     if not key:
         return
@@ -149,8 +181,6 @@ def write_pack(key: str, surfaces: dict[str, Surface], coarse: dict[str, Surface
         folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(_pack_path(key), buffer.getvalue())
-        for old in folder.glob(f"{PREFIX}*.npz"):
-            if old.name != _pack_path(key).name:
-                old.unlink(missing_ok=True)
+        _prune(folder, _pack_path(key))
     except OSError:
         pass

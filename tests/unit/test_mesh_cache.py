@@ -87,10 +87,31 @@ def test_other_ids_or_a_stale_key_miss(home, tmp_path):
     assert mesh_cache.read_pack("0" * 32, ["a", "b"]) is None
 
 
-def test_only_the_latest_pack_is_kept(home, tmp_path):
-    mesh_cache.write_pack("1" * 32, _surfaces())
-    mesh_cache.write_pack("2" * 32, _surfaces())
-    assert sorted(p.name for p in mesh_cache.cache_dir().glob("meshes-*.npz")) == [f"meshes-{'2' * 32}.npz"]
+def _packs():
+    return sorted(p.name[len("meshes-"):][0] for p in mesh_cache.cache_dir().glob("meshes-*.npz"))
+
+
+def _age(key: str, seconds_ago: float) -> None:
+    import os
+    import time
+
+    path = mesh_cache.cache_dir() / f"meshes-{key}.npz"
+    stamp = time.time() - seconds_ago
+    os.utime(path, (stamp, stamp))
+
+
+def test_the_packs_used_most_recently_are_kept(home):
+    """Two anatomies sharing a cache folder (two checkouts, a wheel beside a clone) keep both
+    packs: before, each start deleted every other pack, so they rebuilt each other's in turn."""
+    assert mesh_cache.KEEP_PACKS == 3
+    for n, key in enumerate("1234"):
+        mesh_cache.write_pack(key * 32, _surfaces())
+        _age(key * 32, 100 - n)  # written in order, oldest first
+    assert _packs() == ["2", "3", "4"]
+    _age("2" * 32, 200)  # 2 not used for longest ...
+    assert mesh_cache.read_pack("2" * 32, ["a", "b"]) is not None  # ... until it is read
+    mesh_cache.write_pack("5" * 32, _surfaces())
+    assert _packs() == ["2", "4", "5"]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "bad_offsets", "face_past_points"])
