@@ -161,7 +161,6 @@ class OffscreenScene:
         """
         if (int(size[0]), int(size[1])) != self.size:
             self.plotter.render_window.SetSize(int(size[0]), int(size[1]))
-            self.plotter._window_size_unset = False  # (what PyVista's setter records besides)
 
     def centre_of(self, structure_ids) -> Vec3 | None:
         """The centre of the bounding box of some structures, or None if none is loaded."""
