@@ -9,6 +9,7 @@ its own direction and captioned ("Muscles to treat, from the front").
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -35,10 +36,13 @@ from ims_atlas.export.insets import (
     Inset,
     aim_into,
     both_sides,
+    crowd_height,
     crowd_of,
     crowd_side,
     enlargement,
+    inset_titles,
     join,
+    lit_on_both_sides,
     one_column_regions,
     projected,
     render_inset,
@@ -111,11 +115,13 @@ def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np
 
 
 def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],
-           style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
-           ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
+           style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = "",
+           taken_titles: Sequence[tuple[str, float]] = ()) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
     (the view's caption as its title, no legend), with enlarged insets beside it where
-    targets crowd (:mod:`ims_atlas.export.insets`); without, the whole picture.
+    targets crowd (:mod:`ims_atlas.export.insets`; ``taken_titles``: the captions of the
+    earlier panels' insets and their heights, which its insets' differ from); without, the
+    whole picture.
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
@@ -137,7 +143,7 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
             # (where the targets lie in the panel drawn whole, without insets)
             whole = projected(scene, own.targets, scene.projector())
             done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys,
-                               turned, whole)
+                               turned, whole, taken_titles)
             if done is not None:
                 return done
             regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
@@ -183,7 +189,7 @@ def turned_groups(picture: Picture, own: Annotation, view: TargetView, manifest)
 def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
                 style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...],
                 turned: dict[tuple[str, ...], TargetView] | None = None,
-                whole: dict[str, tuple[float, float]] | None = None):
+                whole: dict[str, tuple[float, float]] | None = None, taken_titles: Sequence[tuple[str, float]] = ()):
     """The panel split in two halves: the view with labels for the targets outside the
     crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
     (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
@@ -198,7 +204,9 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     insets are drawn only where one of them enlarges its crowd :data:`MIN_ZOOM` times over
     that panel too, not only over the view narrowed beside it: C5 and C6 on both sides from the front drew three
     insets beside a whole body 160 pixels wide, each hardly larger than the panel drawn whole
-    (where the same targets filled a fifth of it, every label apart).
+    (where the same targets filled a fifth of it, every label apart). ``taken_titles``: the
+    captions (and heights) of the picture's insets so far, which the panel's differ from
+    (:func:`~ims_atlas.export.insets.inset_titles`).
     """
     w, h = size
     turned = dict(turned or {})
@@ -250,14 +258,17 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     def insets_for(chosen, pose=pose, beside=beside, keep_in=regions.view):
         room = np.array([need[k] for k in chosen])
         tops = (np.concatenate([[0.0], np.cumsum(room)]) * h / room.sum()).round().astype(int)
+        crowds = [tuple(t for t in own.targets if t.key in keys) for keys in chosen]
+        seen = [VIEW_WORDS.get(turned[keys].name, "") if keys in turned else "" for keys in chosen]
+        titles = inset_titles(scene.controller.manifest, list(zip(crowds, seen, strict=True)),
+                              [crowd_height(scene, crowd) for crowd in crowds], lit_on_both_sides(picture), taken_titles)
         parts = []
-        for keys, y0, y1 in zip(chosen, tops[:-1], tops[1:], strict=True):
-            crowd = tuple(t for t in own.targets if t.key in keys)
+        for keys, crowd, words, title, y0, y1 in zip(chosen, crowds, seen, titles, tops[:-1], tops[1:], strict=True):
             seen_from = turned.get(keys)
             parts.append((render_inset(scene, picture, seen_from or view, crowd, (wi, int(y1 - y0)), panel_style,
                                        before, gutter, transparent, None if seen_from else beside, MARKER_MOST * h,
-                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else "", pose=pose,
-                                       knot_px=KNOT_BOX * regions.view.h, keep_in=keep_in),
+                                       seen=words, pose=pose, knot_px=KNOT_BOX * regions.view.h, keep_in=keep_in,
+                                       title=title),
                           keys))
         return parts
 
@@ -746,11 +757,16 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     placed: list[PlacedLabel] = []
     dropped: list = []
     panels: list[Panel] = []
+    titled: list[tuple[str, float]] = []  # the insets' captions so far, and their heights
     for i, view in enumerate(views):
         x0 = int(i * width + (m if i else 0) // 1)
         w = int(width if i < len(views) - 1 else size[0] - x0)
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
-                                                        transparent, True)
+                                                        transparent, True, taken_titles=tuple(titled))
+        for inset in extra.get("insets", ()):
+            parts = {k for key in inset.keys for k in key.split("+")}
+            titled.append((inset.title, crowd_height(scene, tuple(t for t in annotation.targets
+                                                                   if parts & set(t.key.split("+"))))))
         if extra.get("insets"):
             extra["insets"] = tuple(i.shifted(x0, top) for i in extra["insets"])
         canvas.paste(image, (x0, int(top)))
