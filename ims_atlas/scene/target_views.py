@@ -294,6 +294,7 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
     if view.name not in directions:
         return ()
     away: dict[str, list[tuple[str, dict[str, float]]]] = {}
+    beside: dict[tuple[str, str], list[str]] = {}  # seen from a side of the body the picture has no view of
     for t in mine:
         costs = facing_costs(body, t.point, one_side, t.structures)
         # An inset is seen from where the target is not on the far side of the body.
@@ -306,6 +307,16 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
             away.setdefault(t.side if one_side != "both" else "both", []).append(
                 (t.key, {n: costs[n] if n == reached else worst for n in costs}))
             continue
+        if (t.approach is not None and t.side in ("left", "right") and one_side == "both"
+                and _towards(t, body, view.direction) <= FACES_APPROACH):
+            # A picture of both sides has no view from the side: a target reached from the side
+            # (the medial pterygoid, at the angle of the jaw) gets an inset from its own side,
+            # as a picture of that side shows it, not a label from behind through the neck.
+            own = view_directions(body.manifest, t.side)
+            side_name = max(own, key=lambda n: _towards(t, body, own[n]))
+            if side_name not in directions and _towards(t, body, own[side_name]) > FACES_APPROACH:
+                beside.setdefault((t.side, side_name), []).append(t.key)
+                continue
         if view.name in far and len(far) < len(costs):
             # Seen through the body from its far side: an inset from the best of the
             # directions that see it from its near side.
@@ -331,4 +342,6 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
                 name = _best(turned[0][1])
             out.append(_view(body, name, directions[name], [k for k, _ in members], "local"))
             turned = [(k, c) for k, c in turned if all(k != m for m, _ in members)]
+    for (side, name), keys in beside.items():
+        out.append(_view(body, name, view_directions(body.manifest, side)[name], keys, "local"))
     return tuple(out)
