@@ -139,3 +139,23 @@ def test_jaw_pain_on_both_sides_shows_each_medial_pterygoid_from_its_own_side(ma
             seen.update({k: inset.name for k in inset.targets})
     assert seen.get("local:medial_pterygoid:right") == "lateral-right", seen
     assert seen.get("local:medial_pterygoid:left") == "lateral-left", seen
+
+
+def test_metatarsalgias_flexor_digitorum_longus_is_shown_from_the_inner_side_of_the_leg(capsys, manifest, catalog):
+    """Flexor digitorum longus lies behind the tibia's medial border and is reached from the inner
+    side of the leg (Kim et al. 2015 locate its injection site from that border); it was named in
+    an inset "from the right side", the outer side. The shin's front muscles keep theirs."""
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import body_for, picture_for
+
+    doc = _plan_json(capsys, "metatarsalgia", "--side", "right")
+    (target,) = [t for t in doc["local_targets"] if t["muscle"]["id"] == "flexor_digitorum_longus"]
+    assert target["epicentre"]["approach"] == "medial"
+    assert any(s["id"] == "kim2015_fdl" for s in target["sources"])
+    picture = picture_for(ViewState(condition_id="metatarsalgia", side="right"), manifest, catalog)
+    body = body_for(manifest)
+    insets = {k: inset.name for view in picture.views for inset in turned_away(view, picture.targets, body)
+              for k in inset.targets}
+    assert insets.get("local:flexor_digitorum_longus:right") == "medial-right", insets
+    for front in ("extensor_hallucis_longus", "extensor_digitorum_longus", "extensor_digitorum_brevis"):
+        assert insets.get(f"local:{front}:right") == "lateral-right", insets
