@@ -142,8 +142,23 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         if crowd_keys or turned:
             # (where the targets lie in the panel drawn whole, without insets)
             whole = projected(scene, own.targets, scene.projector())
-            done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys,
-                               turned, whole, taken_titles)
+            def split(share: float):
+                return _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points,
+                                   crowd_keys, turned, whole, taken_titles, share)
+
+            done = split(INSET_SHARE)
+            area = float(size[0] * size[1])
+            for narrower in NARROWER_SHARES:
+                # Insets seen from another side the view needs beside it, whatever it shows:
+                # where the view is left a sliver (S1 on both sides from below: a pair of
+                # feet a seventh of the panel wide between two label columns, beside the
+                # dorsum of the foot seen from the front), the insets' column narrows.
+                if done is None or not turned or _framed(done[4]["projector"], points, area) >= VIEW_SHARE:
+                    break
+                trial = split(narrower)
+                if trial is not None and _framed(trial[4]["projector"], points, area) > _framed(done[4]["projector"],
+                                                                                               points, area):
+                    done = trial
             if done is not None:
                 return done
             regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
@@ -189,7 +204,8 @@ def turned_groups(picture: Picture, own: Annotation, view: TargetView, manifest)
 def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
                 style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...],
                 turned: dict[tuple[str, ...], TargetView] | None = None,
-                whole: dict[str, tuple[float, float]] | None = None, taken_titles: Sequence[tuple[str, float]] = ()):
+                whole: dict[str, tuple[float, float]] | None = None, taken_titles: Sequence[tuple[str, float]] = (),
+                share: float = INSET_SHARE):
     """The panel split in two halves: the view with labels for the targets outside the
     crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
     (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
@@ -206,14 +222,15 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     insets beside a whole body 160 pixels wide, each hardly larger than the panel drawn whole
     (where the same targets filled a fifth of it, every label apart). ``taken_titles``: the
     captions (and heights) of the picture's insets so far, which the panel's differ from
-    (:func:`~ims_atlas.export.insets.inset_titles`).
+    (:func:`~ims_atlas.export.insets.inset_titles`). ``share``: the part of the panel's width
+    the insets take.
     """
     w, h = size
     turned = dict(turned or {})
     away = {k for keys in turned for k in keys}
     first = crowd_keys or next(iter(turned))
     before = crowd_side(scene, own.targets, first, w)
-    half = (int(round(w * (1 - INSET_SHARE))), h)
+    half = (int(round(w * (1 - share))), h)
     gutter = min(panel_style.gutter * w, 0.47 * half[0])
     main_column = "left" if before == "right" else "right"
 
@@ -223,6 +240,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     regions = one_column_regions(half, panel_style, without(set(crowd_keys) | away), main_column, gutter)
     aim_into(scene, points, view, regions)
     beside = projected(scene, own.targets, scene.projector())
+    framed = _framed(scene.projector(), points, w * h)
     pose = scene.pose()  # each inset is this view enlarged (seen through a narrower lens)
     most = max(MAX_INSETS - len(turned), 1 if crowd_keys else 0)
     crowds_here = {k: p for k, p in beside.items() if k not in away}
@@ -290,9 +308,19 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     def over_whole(part, keys) -> bool:
         return keys in turned or whole is None or (enlargement(whole, part.anchors, keys) or 0.0) >= MIN_ZOOM
 
-    kept = tuple(keys for _, keys in parts if got[keys] >= MIN_ZOOM)
+    # An inset of a crowd is kept where it enlarges its crowd MIN_ZOOM times over the view
+    # beside it, and never where it shows it smaller than the panel drawn whole: S1 on both
+    # sides enlarged the sole's crowd, from below, to two thirds of its size in the panel drawn
+    # whole (kept beside the inset of the dorsum seen from the front), leaving the view a pair
+    # of feet no target was named on.
+    kept = tuple(keys for part, keys in parts if got[keys] >= MIN_ZOOM and not _shrinks(part, keys, turned, whole))
     if not any(over_whole(part, keys) for part, keys in parts if keys in kept):
         return None  # (none enlarges more than the panel drawn whole would show it)
+    if not turned and framed < VIEW_SHARE:
+        # The view beside the insets frames its targets in a sliver of the panel (S2 on both
+        # sides from below: a pair of feet a fifth of the panel wide, between two label
+        # columns, under two insets): the panel is drawn whole, framed on its targets.
+        return None
     if crowd_keys and crowd_keys not in kept and len(parts) > 1 and not turned:
         # The panel's own crowd comes first: alone, with all the room, if it must.
         alone = insets_for((crowd_keys,))
@@ -371,7 +399,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
                               KNOT_BOX * regions.view.h, crowd_keys,
                               None if knot else lambda pts, h=regions.view.h: find_tiered(pts, h), bool(parts_of),
                               (lambda keys, knot=knot, kept=kept, regions=regions: parted(keys, knot, kept, regions))
-                              if knot else None)
+                              if knot else None, whole)
             if more is not None:
                 break
         if more is None:
@@ -430,7 +458,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
 
 def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned, now: dict[str, tuple[float, float]],
                render, need: dict, room_for, labels_room, knot_px: float, first: tuple[str, ...] = (), crowded=None,
-               own_side: bool = False, parted=None) -> tuple[tuple[str, ...], ...] | None:
+               own_side: bool = False, parted=None, whole: dict[str, tuple[float, float]] | None = None
+               ) -> tuple[tuple[str, ...], ...] | None:
     """``kept`` with the ``knot`` (keys) joined to the nearest of its crowds (on screen,
     ``now``: pixels by key) whose inset, rendered by ``render`` (crowds -> parts), still
     enlarges every crowd :data:`MIN_ZOOM` times, labels all its targets and has no three
@@ -447,7 +476,8 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
     leaders parted along their bellies; then, last, the knot takes its place even where its
     leaders would meet in the view as they are (S2's hip from behind takes the leg's inset:
     soleus, flexor hallucis longus and fibularis brevis end their leaders apart along their
-    long bellies).
+    long bellies). ``whole``: the targets in the panel drawn whole, without insets, which no
+    inset may show smaller (:func:`_shrinks`).
     """
     if crowded is None:
         def crowded(points):
@@ -483,11 +513,24 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
         for c in trial:
             need.setdefault(c, room_for(c))
         parts = render(trial)
-        if all(c in turned or (enlargement(now, part.anchors, c) or 0.0) >= MIN_ZOOM for part, c in parts) and not any(
+        if all(c in turned or (enlargement(now, part.anchors, c) or 0.0) >= MIN_ZOOM for part, c in parts) \
+                and not any(_shrinks(part, c, turned, whole) for part, c in parts) and not any(
                 part.layout.dropped or find_crowd({str(p.key): p.anchor for p in part.layout.placed}, knot_px, 3, near=0.0)
                 for part, _ in parts):
             return trial
     return None
+
+
+def _shrinks(part, keys, turned, whole: dict[str, tuple[float, float]] | None) -> bool:
+    """Whether an inset of a crowd on both sides of the body (not one seen from another side,
+    ``turned``) shows it smaller than the panel drawn whole does (``whole``: its targets'
+    pixels there): such an inset is the view itself drawn again, smaller (S1's soles from
+    below, both feet at two thirds of their size in the panel drawn whole). (An inset of one
+    side's crowd beside a view of both, C8's left forearm from behind, may show it smaller than
+    the whole panel, where the view beside it shows it smaller still.)
+    """
+    return keys not in turned and whole is not None and len(_sides(keys)) == 2 \
+        and (enlargement(whole, part.anchors, keys) or 0.0) < 1.0
 
 
 #: An inset parting a knot grows its anatomy box this much more than the knot's spread says
@@ -698,6 +741,25 @@ def side_parts(crowd: tuple[str, ...], points: dict[str, tuple[float, float]], v
         return ()
     parts = (find_tiered({k: points[k] for k in keys if k in points}, view_h, FURTHER_TIERS) for keys in sides.values())
     return tuple(sorted((p for p in parts if p), key=len, reverse=True))
+
+
+#: The view beside a panel's insets shows its targets over at least this share of the panel
+#: (the box round them on screen), or the panel is drawn whole; where insets seen from another
+#: side must stay, their column narrows to these shares of the panel's width, one after another.
+VIEW_SHARE = 0.05
+NARROWER_SHARES = (0.42,)
+
+
+def _framed(projector: Projector, points, area: float) -> float:
+    """The share of ``area`` (pixels) the box round the view's framed ``points`` takes on
+    screen (``projector``: the view's camera).
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    if len(pts) < 2 or area <= 0:
+        return 1.0
+    xy, _ = projector.project(pts)
+    w, h = np.ptp(np.asarray(xy, dtype=float).reshape(-1, 2), axis=0)
+    return float(w * h) / area
 
 
 def _extent(points: dict[str, tuple[float, float]], keys, axis: int | None = None) -> float:
