@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ims_atlas.anatomy.facing import frame_axes
 from ims_atlas.export.annotations import Annotation, Target
 from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions
 from ims_atlas.export.knots import untie
@@ -79,10 +80,11 @@ class Inset:
                        link=None if self.link is None else tuple((p[0] + dx, p[1] + dy) for p in self.link))
 
 
-def region_words(manifest, targets: tuple[Target, ...], seen: str = "enlarged") -> str:
+def region_words(manifest, targets: tuple[Target, ...], seen: str = "enlarged", any_second: bool = False) -> str:
     """What the crowd's structures are part of, from the manifest's regions ("Forearm and
     hand, enlarged"; ``seen``: the words after the comma, "from the front" for an inset seen
-    from another side than its view).
+    from another side than its view). The second region is named where a third of the
+    targets lie in it, or with ``any_second`` where any do.
     """
     # Each target votes once, for the region most of its structures are in (a muscle drawn
     # level by level, multifidus, must not outvote the rest).
@@ -94,12 +96,68 @@ def region_words(manifest, targets: tuple[Target, ...], seen: str = "enlarged") 
     if not counts:
         return seen[0].upper() + seen[1:]
     (first, n), *rest = counts.most_common(2)
-    second = rest[0][0] if rest and rest[0][1] * 3 >= n else ""
+    second = rest[0][0] if rest and (any_second or rest[0][1] * 3 >= n) else ""
     # Two regions that already join words ("neck and upper back") or share one ("neck") read
     # badly together: the first then stands alone.
     words = first if not second or " and " in first + second or set(first.split()) & set(second.split()) \
         else f"{first} and {second}"
     return f"{words[0].upper()}{words[1:]}, {seen}"
+
+
+def inset_title(manifest, crowd: tuple[Target, ...], both_lit: bool, seen: str = "", any_second: bool = False) -> str:
+    """An inset's caption: the crowd's regions (:func:`region_words`) and how it is seen
+    (``seen``: "from the front" for an inset seen from another side than its view; else
+    "enlarged"). In a picture lit on both sides (``both_lit``), an inset of one side's targets
+    says whose ("Forearm (right), enlarged"): the left forearm and the right one can both be
+    enlarged.
+    """
+    title = region_words(manifest, crowd, seen or "enlarged", any_second)
+    own_sides = {k.rpartition(":")[2] for t in crowd for k in t.key.split("+") if not k.startswith("paraspinal:")}
+    if both_lit and len(own_sides) == 1 and own_sides <= {"left", "right"} and "," in title:
+        title = _qualified(title, own_sides.pop())
+    return title
+
+
+def _qualified(title: str, word: str) -> str:
+    """``title`` with ``word`` in brackets after its regions: "Thigh (upper), enlarged";
+    "Foot (right, upper), from the front" where it has some already.
+    """
+    words, comma, rest = title.partition(",")
+    words = f"{words[:-1]}, {word})" if words.endswith(")") else f"{words} ({word})"
+    return f"{words}{comma}{rest}"
+
+
+#: Words telling apart insets of one region at different heights of the body, from the top.
+HEIGHT_WORDS = {2: ("upper", "lower"), 3: ("upper", "middle", "lower")}
+
+
+def inset_titles(manifest, crowds: Sequence[tuple[tuple[Target, ...], str]], heights: Sequence[float],
+                 both_lit: bool, taken: Sequence[tuple[str, float]] = ()) -> list[str]:
+    """Captions for a panel's insets, none the same as another's nor as one already in the
+    picture (``taken``: the earlier panels' insets' captions, with their heights). ``crowds``:
+    each inset's targets and the words for the side it is seen from ("" for the panel's own
+    view); ``heights``: how high up the body each lies (its targets' middle, along the body's
+    up). Where two would share a caption (L2 on both sides enlarged the groin's adductors and
+    the thigh's quadriceps, both "Thigh, enlarged"), each says more: the second region its
+    targets lie in ("Thigh and hip, enlarged"), and where that is not enough, how high up the
+    body it lies among the others of that caption ("Thigh (upper)", "Thigh (lower)"). Pure.
+    """
+    titles = [inset_title(manifest, crowd, both_lit, seen) for crowd, seen in crowds]
+    before = [t for t, _ in taken]
+
+    def clashing() -> list[int]:
+        return [i for i, t in enumerate(titles) if titles.count(t) > 1 or t in before]
+
+    for i in clashing():
+        titles[i] = inset_title(manifest, crowds[i][0], both_lit, crowds[i][1], any_second=True)
+    for title in dict.fromkeys(titles[i] for i in clashing()):
+        mine = [(heights[i], i) for i, t in enumerate(titles) if t == title]
+        group = sorted(mine + [(z, -1) for t, z in taken if t == title], reverse=True)
+        words = HEIGHT_WORDS.get(len(group), tuple(str(n + 1) for n in range(len(group))))
+        for (_, i), word in zip(group, words, strict=True):
+            if i >= 0:
+                titles[i] = _qualified(title, word)
+    return titles
 
 
 def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Projector) -> dict[str, tuple[float, float]]:
@@ -110,6 +168,13 @@ def projected(scene: OffscreenScene, targets: tuple[Target, ...], projector: Pro
     keys = list(world)
     xy, visible = projector.project([world[k] for k in keys])
     return {k: (float(p[0]), float(p[1])) for k, p, v in zip(keys, xy, visible, strict=True) if v}
+
+
+def crowd_height(scene: OffscreenScene, crowd: tuple[Target, ...]) -> float:
+    """How high up the body a crowd's targets lie (their points' middle, along the body's up)."""
+    world = np.array(list(scene.anchors(crowd).values()), dtype=float).reshape(-1, 3)
+    _, _, up = frame_axes(scene.controller.manifest)
+    return float((world @ up).mean()) if len(world) else 0.0
 
 
 def crowd_of(scene: OffscreenScene, targets: tuple[Target, ...], view_box: Box) -> tuple[str, ...]:
@@ -171,6 +236,11 @@ def two_column_regions(size: tuple[int, int], style: Style, annotation: Annotati
     return Regions(size, base.header, None, view, left, right)
 
 
+def lit_on_both_sides(picture: Picture) -> bool:
+    """Whether a picture's targets lie on both sides of the body."""
+    return len({t.side for t in picture.targets} & {"left", "right"}) == 2
+
+
 def both_sides(targets: tuple[Target, ...]) -> bool:
     """Whether ``targets`` lie on both sides of the body (keys ending ``:left`` and ``:right``)."""
     sides = {k.rsplit(":", 1)[-1] for t in targets for k in t.key.split("+") if k.startswith("local:")}
@@ -196,7 +266,8 @@ class InsetPart:
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
                  size: tuple[int, int], style: Style, side: str, gutter: float, transparent: bool,
                  beside: dict[str, tuple[float, float]] | None = None, marker_px: float | None = None,
-                 seen: str = "", pose=None, knot_px: float | None = None, keep_in: Box | None = None) -> InsetPart:
+                 seen: str = "", pose=None, knot_px: float | None = None, keep_in: Box | None = None,
+                 title: str | None = None) -> InsetPart:
     """The close-up of the crowd's targets along the view's direction, captioned and labelled
     (one label column on the ``side`` away from the view it enlarges), at ``size``.
 
@@ -216,18 +287,13 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
     (:func:`~ims_atlas.export.knots.untie`: the gemelli share one label). ``keep_in``: the
     anatomy box of the view it enlarges (between that view's label columns), which the frame
     drawn there round what the inset shows must stay inside, so it crosses none of the view's
-    labels (:func:`clear_of_labels`: the inset enlarged more, or its window moved).
+    labels (:func:`clear_of_labels`: the inset enlarged more, or its window moved). ``title``:
+    its caption (by default :func:`inset_title`'s; :func:`inset_titles` keeps a picture's apart).
     """
     keys = tuple(k for t in crowd for k in t.key.split("+"))
     sub = replace(view, targets=keys)
-    title = region_words(scene.controller.manifest, crowd, seen or "enlarged")
-    # A picture lit on both sides can enlarge the left forearm and the right one: the caption
-    # says whose ("Forearm (right), enlarged"), where all its targets are on one side.
-    own_sides = {k.rpartition(":")[2] for k in keys if not k.startswith("paraspinal:")}
-    if len({t.side for t in picture.targets} & {"left", "right"}) == 2 and len(own_sides) == 1 \
-            and own_sides <= {"left", "right"} and "," in title:
-        words, _, rest = title.partition(",")
-        title = f"{words} ({own_sides.pop()}),{rest}"
+    if title is None:
+        title = inset_title(scene.controller.manifest, crowd, lit_on_both_sides(picture), seen)
     own = Annotation(title, "", crowd, ())
     regions = one_column_regions(size, style, own, side, gutter)
     world = np.array(list(scene.anchors(crowd).values()), dtype=float).reshape(-1, 3)

@@ -9,6 +9,7 @@ its own direction and captioned ("Muscles to treat, from the front").
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -35,10 +36,13 @@ from ims_atlas.export.insets import (
     Inset,
     aim_into,
     both_sides,
+    crowd_height,
     crowd_of,
     crowd_side,
     enlargement,
+    inset_titles,
     join,
+    lit_on_both_sides,
     one_column_regions,
     projected,
     render_inset,
@@ -111,11 +115,13 @@ def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np
 
 
 def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],
-           style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = ""
-           ) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
+           style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = "",
+           taken_titles: Sequence[tuple[str, float]] = ()) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
     """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
     (the view's caption as its title, no legend), with enlarged insets beside it where
-    targets crowd (:mod:`ims_atlas.export.insets`); without, the whole picture.
+    targets crowd (:mod:`ims_atlas.export.insets`; ``taken_titles``: the captions of the
+    earlier panels' insets and their heights, which its insets' differ from); without, the
+    whole picture.
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
@@ -136,8 +142,23 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         if crowd_keys or turned:
             # (where the targets lie in the panel drawn whole, without insets)
             whole = projected(scene, own.targets, scene.projector())
-            done = _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points, crowd_keys,
-                               turned, whole)
+            def split(share: float):
+                return _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points,
+                                   crowd_keys, turned, whole, taken_titles, share)
+
+            done = split(INSET_SHARE)
+            area = float(size[0] * size[1])
+            for narrower in NARROWER_SHARES:
+                # Insets seen from another side the view needs beside it, whatever it shows:
+                # where the view is left a sliver (S1 on both sides from below: a pair of
+                # feet a seventh of the panel wide between two label columns, beside the
+                # dorsum of the foot seen from the front), the insets' column narrows.
+                if done is None or not turned or _framed(done[4]["projector"], points, area) >= VIEW_SHARE:
+                    break
+                trial = split(narrower)
+                if trial is not None and _framed(trial[4]["projector"], points, area) > _framed(done[4]["projector"],
+                                                                                               points, area):
+                    done = trial
             if done is not None:
                 return done
             regions = _aim(scene, points, view, size, panel_style, own, clinic, footer_line, aspect)
@@ -183,7 +204,8 @@ def turned_groups(picture: Picture, own: Annotation, view: TargetView, manifest)
 def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, size: tuple[int, int],
                 style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...],
                 turned: dict[tuple[str, ...], TargetView] | None = None,
-                whole: dict[str, tuple[float, float]] | None = None):
+                whole: dict[str, tuple[float, float]] | None = None, taken_titles: Sequence[tuple[str, float]] = (),
+                share: float = INSET_SHARE):
     """The panel split in two halves: the view with labels for the targets outside the
     crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
     (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
@@ -198,14 +220,17 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     insets are drawn only where one of them enlarges its crowd :data:`MIN_ZOOM` times over
     that panel too, not only over the view narrowed beside it: C5 and C6 on both sides from the front drew three
     insets beside a whole body 160 pixels wide, each hardly larger than the panel drawn whole
-    (where the same targets filled a fifth of it, every label apart).
+    (where the same targets filled a fifth of it, every label apart). ``taken_titles``: the
+    captions (and heights) of the picture's insets so far, which the panel's differ from
+    (:func:`~ims_atlas.export.insets.inset_titles`). ``share``: the part of the panel's width
+    the insets take.
     """
     w, h = size
     turned = dict(turned or {})
     away = {k for keys in turned for k in keys}
     first = crowd_keys or next(iter(turned))
     before = crowd_side(scene, own.targets, first, w)
-    half = (int(round(w * (1 - INSET_SHARE))), h)
+    half = (int(round(w * (1 - share))), h)
     gutter = min(panel_style.gutter * w, 0.47 * half[0])
     main_column = "left" if before == "right" else "right"
 
@@ -215,6 +240,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     regions = one_column_regions(half, panel_style, without(set(crowd_keys) | away), main_column, gutter)
     aim_into(scene, points, view, regions)
     beside = projected(scene, own.targets, scene.projector())
+    framed = _framed(scene.projector(), points, w * h)
     pose = scene.pose()  # each inset is this view enlarged (seen through a narrower lens)
     most = max(MAX_INSETS - len(turned), 1 if crowd_keys else 0)
     crowds_here = {k: p for k, p in beside.items() if k not in away}
@@ -250,14 +276,17 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     def insets_for(chosen, pose=pose, beside=beside, keep_in=regions.view):
         room = np.array([need[k] for k in chosen])
         tops = (np.concatenate([[0.0], np.cumsum(room)]) * h / room.sum()).round().astype(int)
+        crowds = [tuple(t for t in own.targets if t.key in keys) for keys in chosen]
+        seen = [VIEW_WORDS.get(turned[keys].name, "") if keys in turned else "" for keys in chosen]
+        titles = inset_titles(scene.controller.manifest, list(zip(crowds, seen, strict=True)),
+                              [crowd_height(scene, crowd) for crowd in crowds], lit_on_both_sides(picture), taken_titles)
         parts = []
-        for keys, y0, y1 in zip(chosen, tops[:-1], tops[1:], strict=True):
-            crowd = tuple(t for t in own.targets if t.key in keys)
+        for keys, crowd, words, title, y0, y1 in zip(chosen, crowds, seen, titles, tops[:-1], tops[1:], strict=True):
             seen_from = turned.get(keys)
             parts.append((render_inset(scene, picture, seen_from or view, crowd, (wi, int(y1 - y0)), panel_style,
                                        before, gutter, transparent, None if seen_from else beside, MARKER_MOST * h,
-                                       seen=VIEW_WORDS.get(seen_from.name, "") if seen_from else "", pose=pose,
-                                       knot_px=KNOT_BOX * regions.view.h, keep_in=keep_in),
+                                       seen=words, pose=pose, knot_px=KNOT_BOX * regions.view.h, keep_in=keep_in,
+                                       title=title),
                           keys))
         return parts
 
@@ -279,9 +308,19 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     def over_whole(part, keys) -> bool:
         return keys in turned or whole is None or (enlargement(whole, part.anchors, keys) or 0.0) >= MIN_ZOOM
 
-    kept = tuple(keys for _, keys in parts if got[keys] >= MIN_ZOOM)
+    # An inset of a crowd is kept where it enlarges its crowd MIN_ZOOM times over the view
+    # beside it, and never where it shows it smaller than the panel drawn whole: S1 on both
+    # sides enlarged the sole's crowd, from below, to two thirds of its size in the panel drawn
+    # whole (kept beside the inset of the dorsum seen from the front), leaving the view a pair
+    # of feet no target was named on.
+    kept = tuple(keys for part, keys in parts if got[keys] >= MIN_ZOOM and not _shrinks(part, keys, turned, whole))
     if not any(over_whole(part, keys) for part, keys in parts if keys in kept):
         return None  # (none enlarges more than the panel drawn whole would show it)
+    if not turned and framed < VIEW_SHARE:
+        # The view beside the insets frames its targets in a sliver of the panel (S2 on both
+        # sides from below: a pair of feet a fifth of the panel wide, between two label
+        # columns, under two insets): the panel is drawn whole, framed on its targets.
+        return None
     if crowd_keys and crowd_keys not in kept and len(parts) > 1 and not turned:
         # The panel's own crowd comes first: alone, with all the room, if it must.
         alone = insets_for((crowd_keys,))
@@ -360,7 +399,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
                               KNOT_BOX * regions.view.h, crowd_keys,
                               None if knot else lambda pts, h=regions.view.h: find_tiered(pts, h), bool(parts_of),
                               (lambda keys, knot=knot, kept=kept, regions=regions: parted(keys, knot, kept, regions))
-                              if knot else None)
+                              if knot else None, whole)
             if more is not None:
                 break
         if more is None:
@@ -419,7 +458,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
 
 def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned, now: dict[str, tuple[float, float]],
                render, need: dict, room_for, labels_room, knot_px: float, first: tuple[str, ...] = (), crowded=None,
-               own_side: bool = False, parted=None) -> tuple[tuple[str, ...], ...] | None:
+               own_side: bool = False, parted=None, whole: dict[str, tuple[float, float]] | None = None
+               ) -> tuple[tuple[str, ...], ...] | None:
     """``kept`` with the ``knot`` (keys) joined to the nearest of its crowds (on screen,
     ``now``: pixels by key) whose inset, rendered by ``render`` (crowds -> parts), still
     enlarges every crowd :data:`MIN_ZOOM` times, labels all its targets and has no three
@@ -436,7 +476,8 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
     leaders parted along their bellies; then, last, the knot takes its place even where its
     leaders would meet in the view as they are (S2's hip from behind takes the leg's inset:
     soleus, flexor hallucis longus and fibularis brevis end their leaders apart along their
-    long bellies).
+    long bellies). ``whole``: the targets in the panel drawn whole, without insets, which no
+    inset may show smaller (:func:`_shrinks`).
     """
     if crowded is None:
         def crowded(points):
@@ -472,11 +513,24 @@ def _join_knot(knot: tuple[str, ...], kept: tuple[tuple[str, ...], ...], turned,
         for c in trial:
             need.setdefault(c, room_for(c))
         parts = render(trial)
-        if all(c in turned or (enlargement(now, part.anchors, c) or 0.0) >= MIN_ZOOM for part, c in parts) and not any(
+        if all(c in turned or (enlargement(now, part.anchors, c) or 0.0) >= MIN_ZOOM for part, c in parts) \
+                and not any(_shrinks(part, c, turned, whole) for part, c in parts) and not any(
                 part.layout.dropped or find_crowd({str(p.key): p.anchor for p in part.layout.placed}, knot_px, 3, near=0.0)
                 for part, _ in parts):
             return trial
     return None
+
+
+def _shrinks(part, keys, turned, whole: dict[str, tuple[float, float]] | None) -> bool:
+    """Whether an inset of a crowd on both sides of the body (not one seen from another side,
+    ``turned``) shows it smaller than the panel drawn whole does (``whole``: its targets'
+    pixels there): such an inset is the view itself drawn again, smaller (S1's soles from
+    below, both feet at two thirds of their size in the panel drawn whole). (An inset of one
+    side's crowd beside a view of both, C8's left forearm from behind, may show it smaller than
+    the whole panel, where the view beside it shows it smaller still.)
+    """
+    return keys not in turned and whole is not None and len(_sides(keys)) == 2 \
+        and (enlargement(whole, part.anchors, keys) or 0.0) < 1.0
 
 
 #: An inset parting a knot grows its anatomy box this much more than the knot's spread says
@@ -689,6 +743,25 @@ def side_parts(crowd: tuple[str, ...], points: dict[str, tuple[float, float]], v
     return tuple(sorted((p for p in parts if p), key=len, reverse=True))
 
 
+#: The view beside a panel's insets shows its targets over at least this share of the panel
+#: (the box round them on screen), or the panel is drawn whole; where insets seen from another
+#: side must stay, their column narrows to these shares of the panel's width, one after another.
+VIEW_SHARE = 0.05
+NARROWER_SHARES = (0.42,)
+
+
+def _framed(projector: Projector, points, area: float) -> float:
+    """The share of ``area`` (pixels) the box round the view's framed ``points`` takes on
+    screen (``projector``: the view's camera).
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 3)
+    if len(pts) < 2 or area <= 0:
+        return 1.0
+    xy, _ = projector.project(pts)
+    w, h = np.ptp(np.asarray(xy, dtype=float).reshape(-1, 2), axis=0)
+    return float(w * h) / area
+
+
 def _extent(points: dict[str, tuple[float, float]], keys, axis: int | None = None) -> float:
     """The larger side (or the side along ``axis``: 0 x, 1 y) of the box round some of
     ``points`` (pixels).
@@ -746,11 +819,16 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     placed: list[PlacedLabel] = []
     dropped: list = []
     panels: list[Panel] = []
+    titled: list[tuple[str, float]] = []  # the insets' captions so far, and their heights
     for i, view in enumerate(views):
         x0 = int(i * width + (m if i else 0) // 1)
         w = int(width if i < len(views) - 1 else size[0] - x0)
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
-                                                        transparent, True)
+                                                        transparent, True, taken_titles=tuple(titled))
+        for inset in extra.get("insets", ()):
+            parts = {k for key in inset.keys for k in key.split("+")}
+            titled.append((inset.title, crowd_height(scene, tuple(t for t in annotation.targets
+                                                                   if parts & set(t.key.split("+"))))))
         if extra.get("insets"):
             extra["insets"] = tuple(i.shifted(x0, top) for i in extra["insets"])
         canvas.paste(image, (x0, int(top)))

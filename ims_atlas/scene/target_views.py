@@ -294,18 +294,26 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
     if view.name not in directions:
         return ()
     away: dict[str, list[tuple[str, dict[str, float]]]] = {}
+    beside: dict[tuple[str, str], list[str]] = {}  # (side, view): the targets reached from there
     for t in mine:
         costs = facing_costs(body, t.point, one_side, t.structures)
         # An inset is seen from where the target is not on the far side of the body.
         far = far_sides(body, t.point, one_side, t.structures)
         worst = max(costs.values()) + TURNED_MARGIN
-        reached = max(directions, key=lambda n: _towards(t, body, directions[n]))
-        if (t.approach is not None and _towards(t, body, view.direction) <= FACES_APPROACH
-                and _towards(t, body, directions[reached]) > FACES_APPROACH):
-            # Reached from a side this view does not look at: an inset from that side.
-            away.setdefault(t.side if one_side != "both" else "both", []).append(
-                (t.key, {n: costs[n] if n == reached else worst for n in costs}))
-            continue
+        if t.approach is not None and _towards(t, body, view.direction) <= FACES_APPROACH:
+            # Reached from a side this view does not look at: an inset from that side, of the
+            # targets reached from there (flexor digitorum longus from the inner side of the
+            # leg, not with it extensor hallucis longus of the shin's front, however little
+            # hides it there). A picture of both sides has no view from the side: a target
+            # reached from the side (the medial pterygoid, at the angle of the jaw) gets an
+            # inset from its own side, as a picture of that side shows it, not a label from
+            # behind through the neck.
+            own = view_directions(body.manifest, t.side) if one_side == "both" and t.side in ("left", "right") \
+                else directions
+            reached = max(own, key=lambda n: _towards(t, body, own[n]))
+            if _towards(t, body, own[reached]) > FACES_APPROACH:
+                beside.setdefault((t.side, reached), []).append(t.key)
+                continue
         if view.name in far and len(far) < len(costs):
             # Seen through the body from its far side: an inset from the best of the
             # directions that see it from its near side.
@@ -331,4 +339,6 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
                 name = _best(turned[0][1])
             out.append(_view(body, name, directions[name], [k for k, _ in members], "local"))
             turned = [(k, c) for k, c in turned if all(k != m for m, _ in members)]
+    for (side, name), keys in beside.items():
+        out.append(_view(body, name, view_directions(body.manifest, side)[name], keys, "local"))
     return tuple(out)

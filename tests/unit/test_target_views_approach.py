@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -91,3 +92,70 @@ def test_the_catalog_schema_takes_only_named_approaches():
     target["epicentre"]["approach"] = "sideways"
     problems = schema_problems(bad, "site_catalog.json")
     assert problems and any("approach" in str(p) for p in problems), problems
+
+
+def _both_jaws():
+    """The toy's right "jaw" and its mirror image on the left (+X), and their targets."""
+    right = _toy()
+    parts = {}
+    for s in right.manifest:
+        lo, hi = right.surface(s.id).lo, right.surface(s.id).hi
+        parts[s.id] = (s.kind, s.side, tuple(lo), tuple(hi))
+        if s.side == "right":
+            parts[f"{s.id}_l"] = (s.kind, "left", (-hi[0], lo[1], lo[2]), (-lo[0], hi[1], hi[2]))
+    body = _body(parts, {"vertebra_c2": {"centroid": (0.0, 0.1, 1.0)}})
+    targets = _targets("lateral")
+    mirrored = [PictureTarget(t.key.replace(":right", ":left"), t.role, "left",
+                              (-t.point[0], t.point[1], t.point[2]), tuple(f"{s}_l" for s in t.structures), t.approach)
+                for t in targets]
+    return body, targets + mirrored
+
+
+def test_a_picture_of_both_sides_shows_a_target_reached_from_the_side_in_an_inset_from_its_side():
+    body, targets = _both_jaws()
+    views = choose_views(targets, body, "both")
+    assert not any(v.name.startswith("lateral") for v in views)
+    seen = {}
+    for view in views:
+        seen.update({k: inset.name for inset in turned_away(view, targets, body) for k in inset.targets})
+    assert seen.get("local:deep:right") == "lateral-right" and seen.get("local:deep:left") == "lateral-left", seen
+    # Without an approach nothing asks for a side the picture has no view of.
+    plain = [replace(t, approach=None) for t in targets]
+    for view in choose_views(plain, body, "both"):
+        assert not any(i.name.startswith("lateral") for i in turned_away(view, plain, body))
+
+
+def test_jaw_pain_on_both_sides_shows_each_medial_pterygoid_from_its_own_side(manifest, catalog):
+    """Jaw pain on both sides has no view from the side: both medial pterygoids were named from
+    behind, through the neck; each gets an inset from its own side, as a picture of one side shows it."""
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import body_for, picture_for
+
+    picture = picture_for(ViewState(condition_id="jaw_pain", side="both"), manifest, catalog)
+    body = body_for(manifest)
+    seen = {}
+    for view in picture.views:
+        for inset in turned_away(view, picture.targets, body):
+            seen.update({k: inset.name for k in inset.targets})
+    assert seen.get("local:medial_pterygoid:right") == "lateral-right", seen
+    assert seen.get("local:medial_pterygoid:left") == "lateral-left", seen
+
+
+def test_metatarsalgias_flexor_digitorum_longus_is_shown_from_the_inner_side_of_the_leg(capsys, manifest, catalog):
+    """Flexor digitorum longus lies behind the tibia's medial border and is reached from the inner
+    side of the leg (Kim et al. 2015 locate its injection site from that border); it was named in
+    an inset "from the right side", the outer side. The shin's front muscles keep theirs."""
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import body_for, picture_for
+
+    doc = _plan_json(capsys, "metatarsalgia", "--side", "right")
+    (target,) = [t for t in doc["local_targets"] if t["muscle"]["id"] == "flexor_digitorum_longus"]
+    assert target["epicentre"]["approach"] == "medial"
+    assert any(s["id"] == "kim2015_fdl" for s in target["sources"])
+    picture = picture_for(ViewState(condition_id="metatarsalgia", side="right"), manifest, catalog)
+    body = body_for(manifest)
+    insets = {k: inset.name for view in picture.views for inset in turned_away(view, picture.targets, body)
+              for k in inset.targets}
+    assert insets.get("local:flexor_digitorum_longus:right") == "medial-right", insets
+    for front in ("extensor_hallucis_longus", "extensor_digitorum_longus", "extensor_digitorum_brevis"):
+        assert insets.get(f"local:{front}:right") == "lateral-right", insets
