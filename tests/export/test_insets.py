@@ -25,7 +25,7 @@ pytest.importorskip("pyvista")
 
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
-from ims_atlas.export.insets import MIN_ZOOM, hits_box, route_link
+from ims_atlas.export.insets import MIN_ZOOM, hits_box, mean_enlargement, route_link
 from ims_atlas.export.label_layout import Box
 from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.crowds import CROWD_LEAST, FURTHER_LEAST, TIERS, find_tiered
@@ -444,7 +444,8 @@ def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, wh
 
 @pytest.mark.parametrize(("state", "where"), [
     # Pectoralis major, coracobrachialis and biceps brachii were all named at the right
-    # shoulder, beside three full insets.
+    # shoulder, beside three full insets (the panel is now drawn whole: insets there drew its
+    # targets smaller on the whole).
     (ViewState(segment="C7", side="both"), "anterior"),
     # Gluteus medius, gluteus minimus and gemellus inferior at the left hip, the right hip's
     # inset beside it; then gemellus inferior at the left hip, apart from gemellus superior in
@@ -544,8 +545,8 @@ def test_targets_facing_away_from_their_panel_get_an_inset_from_where_they_face(
             assert np.allclose(label.anchor, inset.anchors[key])
 
 
-@pytest.mark.parametrize("state", [ViewState(segment="C6", side="right"), ViewState(segment="C7", side="both"),
-                                   ViewState(condition_id="fibromyalgia", side="both")], ids=["C6", "C7", "fibromyalgia"])
+@pytest.mark.parametrize("state", [ViewState(segment="C6", side="right"), ViewState(segment="C8", side="both"),
+                                   ViewState(condition_id="fibromyalgia", side="both")], ids=["C6", "C8", "fibromyalgia"])
 def test_the_frame_round_a_crowd_crosses_none_of_its_views_labels(state, manifest, catalog, scene):
     """The frame drawn on a view round what its inset enlarges lay over the view's own labels
     (fibromyalgia's neck frame across "C3 nerve root, right"; C6's shoulder frame round
@@ -585,6 +586,25 @@ def test_no_link_line_crosses_a_label(state, manifest, catalog, scene):
         assert _inside(link[-1], next(i.box for p in result.panels for i in p.insets if i.title == title and i.link == link))
 
 
+def test_insets_are_judged_by_how_large_they_draw_every_target_on_the_whole():
+    """Pure: three targets in an inset enlarged twice over the panel drawn whole, six left in
+    the view beside it, narrowed to half the panel's scale: on the whole the targets are drawn
+    smaller (2^3 x 0.5^6 under 1, a geometric mean of 2^-1/3); with the inset's crowd
+    enlarged eight times, larger (8^3 x 0.5^6 = 8, a mean of 8^1/9).
+    """
+    whole = {f"t{i}": (100.0 * i, 0.0) for i in range(9)}
+    view = {k: (x / 2, y) for k, (x, y) in whole.items()}  # the view at half the scale
+    crowd = ("t0", "t1", "t2")
+    twice = {k: (whole[k][0] * 2, 0.0) for k in crowd}
+    assert mean_enlargement(whole, view, [(twice, crowd)], list(whole)) == pytest.approx(2 ** (-1 / 3))
+    eight = {k: (whole[k][0] * 8, 0.0) for k in crowd}
+    assert mean_enlargement(whole, view, [(eight, crowd)], list(whole)) == pytest.approx(8 ** (1 / 9))
+    # No inset: the view's scale; a crowd drawn whole as one point: inf.
+    assert mean_enlargement(whole, view, [], list(whole)) == pytest.approx(0.5)
+    point = {"a": (5.0, 5.0), "b": (5.0, 5.0), "c": (50.0, 9.0)}
+    assert mean_enlargement(point, point, [({"a": (0.0, 0.0), "b": (9.0, 0.0)}, ("a", "b"))], list(point)) == np.inf
+
+
 def test_a_link_bends_round_a_label_column_through_its_gap():
     """Pure: a column of labels between a crowd's frame and its inset, a slot between two of
     them: the level line would cross a label; the link goes through the slot.
@@ -604,8 +624,9 @@ def test_a_link_bends_round_a_label_column_through_its_gap():
 def test_insets_of_a_picture_on_both_sides_say_whose_side_they_enlarge(manifest, catalog, scene):
     """C7 on both sides enlarged the right forearm and the left one, both captioned "Forearm,
     enlarged": an inset whose targets are all on one side of a picture lit on both names the
-    side; no two insets of a picture share a caption."""
-    result = render_image(manifest, catalog, ViewState(segment="C7", side="both"), ImageOptions(size=SIZE), scene)
+    side; no two insets of a picture share a caption. (C7 from the front is now drawn whole,
+    its arms and upper trunk filling the panel; T1 from behind enlarges both hands.)"""
+    result = render_image(manifest, catalog, ViewState(segment="T1", side="both"), ImageOptions(size=SIZE), scene)
     titles = [i.title for p in result.panels for i in p.insets]
     assert len(titles) >= 2 and len(set(titles)) == len(titles), titles
     for p in result.panels:
@@ -613,7 +634,7 @@ def test_insets_of_a_picture_on_both_sides_say_whose_side_they_enlarge(manifest,
             sides = {k.rpartition(":")[2] for k in inset.keys if not k.startswith("paraspinal:")}
             if len(sides) == 1:
                 assert f"({sides.pop()})," in inset.title, inset.title
-    one_side = render_image(manifest, catalog, ViewState(segment="C7", side="right"), ImageOptions(size=SIZE), scene)
+    one_side = render_image(manifest, catalog, ViewState(segment="T1", side="right"), ImageOptions(size=SIZE), scene)
     assert all("(right)" not in i.title for p in one_side.panels for i in p.insets)
 
 
