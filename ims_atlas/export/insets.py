@@ -470,6 +470,30 @@ def enlargement(before: dict[str, tuple[float, float]], after: dict[str, tuple[f
     return a / b if b > 0 else float("inf")
 
 
+def mean_enlargement(whole: dict[str, tuple[float, float]], view: dict[str, tuple[float, float]],
+                     insets: Sequence[tuple[dict[str, tuple[float, float]], tuple[str, ...]]],
+                     keys: Sequence[str]) -> float:
+    """How many times larger a panel with insets draws its targets ``keys`` than the panel
+    drawn whole (``whole``: pixels by key), on average (the geometric mean, so a target drawn
+    half as large outweighs one drawn a third larger): a target in an inset (``insets``: each
+    inset's points by key and its crowd's keys) at that inset's :func:`enlargement`, any
+    other at the view's beside the insets (``view``: every target's point there, the inset's
+    too). inf where the panel drawn whole shows a crowd as a point; 1.0 with nothing to
+    compare. Pure.
+    """
+    keys = [k for k in keys if k in whole]
+    in_inset = {k: z for points, crowd in insets if (z := enlargement(whole, points, crowd)) for k in crowd}
+    beside = enlargement(whole, view, tuple(keys)) or 0.0
+    logs = []
+    for k in keys:
+        z = in_inset.get(k, beside)
+        if not np.isfinite(z):
+            return float("inf")
+        if z > 0:
+            logs.append(np.log(z))
+    return float(np.exp(np.mean(logs))) if logs else 1.0
+
+
 def _shift_label(p: PlacedLabel, dx: float, dy: float) -> PlacedLabel:
     return replace(p, box=Box(p.box.x + dx, p.box.y + dy, p.box.w, p.box.h), anchor=(p.anchor[0] + dx, p.anchor[1] + dy),
                    leader_start=(p.leader_start[0] + dx, p.leader_start[1] + dy))

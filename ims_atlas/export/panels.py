@@ -24,6 +24,7 @@ from ims_atlas.export.compose import (
     Regions,
     Style,
     compose,
+    fit_labels,
     measure_label,
     plan_regions,
     style_for,
@@ -43,6 +44,7 @@ from ims_atlas.export.insets import (
     inset_titles,
     join,
     lit_on_both_sides,
+    mean_enlargement,
     one_column_regions,
     projected,
     render_inset,
@@ -142,9 +144,11 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
         if crowd_keys or turned:
             # (where the targets lie in the panel drawn whole, without insets)
             whole = projected(scene, own.targets, scene.projector())
+            whole_legible = both_sides(own.targets) and legible(own, whole, regions, panel_style)
+
             def split(share: float):
                 return _with_inset(scene, picture, own, view, size, style, panel_style, transparent, points,
-                                   crowd_keys, turned, whole, taken_titles, share)
+                                   crowd_keys, turned, whole, taken_titles, share, whole_legible)
 
             done = split(INSET_SHARE)
             area = float(size[0] * size[1])
@@ -165,6 +169,19 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
     image, layout, anchors, extra = _shot(scene, picture, own, view, regions, panel_style, transparent, clinic,
                                           footer_line)
     return image, layout, regions, anchors, extra
+
+
+def legible(own: Annotation, points: dict[str, tuple[float, float]], regions: Regions, style: Style) -> bool:
+    """Whether a panel planned as ``regions``, its targets at ``points`` (pixels by key),
+    labels every one of ``own``'s targets with its plain words (where the style has them),
+    no word cut, with no three leaders meeting in a :data:`~ims_atlas.scene.crowds.KNOT_BOX`
+    square.
+    """
+    if find_crowd(points, KNOT_BOX * regions.view.h, 3, near=0.0):
+        return False
+    layout, texts = fit_labels(own.targets, points, regions, style)
+    worded = not style.details or all(texts[t.key].detail or not t.detail for t in own.targets if t.key in texts)
+    return not layout.dropped and worded and not any(t.cut for t in texts.values())
 
 
 def _aim(scene: OffscreenScene, points, view: TargetView, size: tuple[int, int], style: Style, own: Annotation,
@@ -205,7 +222,7 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
                 style: Style, panel_style: Style, transparent: bool, points, crowd_keys: tuple[str, ...],
                 turned: dict[tuple[str, ...], TargetView] | None = None,
                 whole: dict[str, tuple[float, float]] | None = None, taken_titles: Sequence[tuple[str, float]] = (),
-                share: float = INSET_SHARE):
+                share: float = INSET_SHARE, whole_legible: bool = False):
     """The panel split in two halves: the view with labels for the targets outside the
     crowds, and the crowds enlarged on the first crowd's side, stacked one above the other
     (:mod:`ims_atlas.export.insets`); or None when no inset would enlarge enough.
@@ -223,7 +240,9 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     (where the same targets filled a fifth of it, every label apart). ``taken_titles``: the
     captions (and heights) of the picture's insets so far, which the panel's differ from
     (:func:`~ims_atlas.export.insets.inset_titles`). ``share``: the part of the panel's width
-    the insets take.
+    the insets take. With ``whole_legible`` (that panel, of both sides of the body, labels
+    every target apart), they are drawn only where, on the whole, they draw the panel's
+    targets larger than it does (:func:`~ims_atlas.export.insets.mean_enlargement`).
     """
     w, h = size
     turned = dict(turned or {})
@@ -434,6 +453,15 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         parts = _part_knots_apart(parts, render_kept, need, seen_beside, turned, KNOT_BOX * regions.view.h,
                                   {keys: caption + labels_need(keys) for _, keys in parts})
         aim_into(scene, points, view, regions)  # (the trials moved the camera)
+    if whole_legible and not turned and whole is not None and mean_enlargement(
+            whole, projected(scene, own.targets, scene.projector()), [(part.anchors, keys) for part, keys in parts],
+            [t.key for t in own.targets]) < 1.0:
+        # The panel of both sides drawn whole labels every target apart, and the insets would
+        # draw its targets smaller on the whole: the view beside them, narrowed to half the
+        # panel, its two limbs side by side, loses more than they gain (C7 on both sides from
+        # the front: a whole body at 418 pixels a metre beside three insets, where the panel
+        # drawn whole shows the arms and upper trunk at 850).
+        return None
     # Three leaders still meeting at one spot of the view once every inset is taken (S1's four
     # hamstrings at mid-thigh from behind, S2's piriformis, obturator internus and gemellus
     # superior at the hip): a muscle marked by a label only ends its leader at another part

@@ -25,7 +25,7 @@ pytest.importorskip("pyvista")
 
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
-from ims_atlas.export.insets import MIN_ZOOM, hits_box, route_link
+from ims_atlas.export.insets import MIN_ZOOM, hits_box, mean_enlargement, route_link
 from ims_atlas.export.label_layout import Box
 from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.crowds import CROWD_LEAST, FURTHER_LEAST, TIERS, find_tiered
@@ -444,7 +444,8 @@ def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, wh
 
 @pytest.mark.parametrize(("state", "where"), [
     # Pectoralis major, coracobrachialis and biceps brachii were all named at the right
-    # shoulder, beside three full insets.
+    # shoulder, beside three full insets (the panel is now drawn whole: insets there drew its
+    # targets smaller on the whole).
     (ViewState(segment="C7", side="both"), "anterior"),
     # Gluteus medius, gluteus minimus and gemellus inferior at the left hip, the right hip's
     # inset beside it; then gemellus inferior at the left hip, apart from gemellus superior in
@@ -458,15 +459,27 @@ def test_an_inset_enlarges_its_crowd_until_no_three_leaders_meet_in_it(state, wh
 def test_no_knot_is_left_where_either_side_can_be_named(state, where, manifest, catalog, scene):
     """A segment on both sides names each muscle on one side (scene.picture.named_once). Where
     three leaders still met at one spot of a view beside its insets, one of those muscles is
-    named on its other side instead (export.twins): the checks of
-    test_no_three_leaders_meet_at_one_spot_of_a_view hold, each muscle is still named once, on
-    the side the picture says, and a muscle named with one in an inset (the gemelli) is named
-    beside it.
+    named on its other side instead (export.twins): no three leaders meet at one spot of the
+    view nor of an inset, every label is kept, each muscle is still named once, on the side the
+    picture says, and a muscle named with one in an inset (the gemelli) is named beside it.
+    (C7 from the front is now drawn whole, without insets: its leaders meet nowhere either.)
     """
-    test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, catalog, scene)
+    from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
+
     result = render_image(manifest, catalog, state, ImageOptions(size=SIZE), scene)
     picture = result.picture
     panel = next(p for p in result.panels if p.view.name == where)
+    in_insets = {k for i in panel.insets for k in i.keys}
+    own = {str(p.key): p.anchor for p in result.layout.placed if _inside(p.anchor, panel.region)
+           and p.key not in in_insets}
+    assert len(own) >= 3, own
+    knot = find_crowd(own, KNOT_BOX * panel.region.h, 3, near=0.0)
+    assert not knot, f"leaders still meet at one spot of the {where} view: {knot}"
+    for inset in panel.insets:
+        inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
+        knot = find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0)
+        assert not knot, f"leaders still meet at one spot in {inset.title}: {knot}"
+    assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
     named = [k for p in result.layout.placed if _inside(p.anchor, panel.box) for k in str(p.key).split("+")]
     assert len(named) == len(set(named)), f"a target is named twice in the {where} panel"
     for unnamed, twin in picture.named_by.items():
@@ -544,8 +557,8 @@ def test_targets_facing_away_from_their_panel_get_an_inset_from_where_they_face(
             assert np.allclose(label.anchor, inset.anchors[key])
 
 
-@pytest.mark.parametrize("state", [ViewState(segment="C6", side="right"), ViewState(segment="C7", side="both"),
-                                   ViewState(condition_id="fibromyalgia", side="both")], ids=["C6", "C7", "fibromyalgia"])
+@pytest.mark.parametrize("state", [ViewState(segment="C6", side="right"), ViewState(segment="C8", side="both"),
+                                   ViewState(condition_id="fibromyalgia", side="both")], ids=["C6", "C8", "fibromyalgia"])
 def test_the_frame_round_a_crowd_crosses_none_of_its_views_labels(state, manifest, catalog, scene):
     """The frame drawn on a view round what its inset enlarges lay over the view's own labels
     (fibromyalgia's neck frame across "C3 nerve root, right"; C6's shoulder frame round
@@ -585,6 +598,25 @@ def test_no_link_line_crosses_a_label(state, manifest, catalog, scene):
         assert _inside(link[-1], next(i.box for p in result.panels for i in p.insets if i.title == title and i.link == link))
 
 
+def test_insets_are_judged_by_how_large_they_draw_every_target_on_the_whole():
+    """Pure: three targets in an inset enlarged twice over the panel drawn whole, six left in
+    the view beside it, narrowed to half the panel's scale: on the whole the targets are drawn
+    smaller (2^3 x 0.5^6 under 1, a geometric mean of 2^-1/3); with the inset's crowd
+    enlarged eight times, larger (8^3 x 0.5^6 = 8, a mean of 8^1/9).
+    """
+    whole = {f"t{i}": (100.0 * i, 0.0) for i in range(9)}
+    view = {k: (x / 2, y) for k, (x, y) in whole.items()}  # the view at half the scale
+    crowd = ("t0", "t1", "t2")
+    twice = {k: (whole[k][0] * 2, 0.0) for k in crowd}
+    assert mean_enlargement(whole, view, [(twice, crowd)], list(whole)) == pytest.approx(2 ** (-1 / 3))
+    eight = {k: (whole[k][0] * 8, 0.0) for k in crowd}
+    assert mean_enlargement(whole, view, [(eight, crowd)], list(whole)) == pytest.approx(8 ** (1 / 9))
+    # No inset: the view's scale; a crowd drawn whole as one point: inf.
+    assert mean_enlargement(whole, view, [], list(whole)) == pytest.approx(0.5)
+    point = {"a": (5.0, 5.0), "b": (5.0, 5.0), "c": (50.0, 9.0)}
+    assert mean_enlargement(point, point, [({"a": (0.0, 0.0), "b": (9.0, 0.0)}, ("a", "b"))], list(point)) == np.inf
+
+
 def test_a_link_bends_round_a_label_column_through_its_gap():
     """Pure: a column of labels between a crowd's frame and its inset, a slot between two of
     them: the level line would cross a label; the link goes through the slot.
@@ -604,8 +636,9 @@ def test_a_link_bends_round_a_label_column_through_its_gap():
 def test_insets_of_a_picture_on_both_sides_say_whose_side_they_enlarge(manifest, catalog, scene):
     """C7 on both sides enlarged the right forearm and the left one, both captioned "Forearm,
     enlarged": an inset whose targets are all on one side of a picture lit on both names the
-    side; no two insets of a picture share a caption."""
-    result = render_image(manifest, catalog, ViewState(segment="C7", side="both"), ImageOptions(size=SIZE), scene)
+    side; no two insets of a picture share a caption. (C7 from the front is now drawn whole,
+    its arms and upper trunk filling the panel; T1 from behind enlarges both hands.)"""
+    result = render_image(manifest, catalog, ViewState(segment="T1", side="both"), ImageOptions(size=SIZE), scene)
     titles = [i.title for p in result.panels for i in p.insets]
     assert len(titles) >= 2 and len(set(titles)) == len(titles), titles
     for p in result.panels:
@@ -613,7 +646,7 @@ def test_insets_of_a_picture_on_both_sides_say_whose_side_they_enlarge(manifest,
             sides = {k.rpartition(":")[2] for k in inset.keys if not k.startswith("paraspinal:")}
             if len(sides) == 1:
                 assert f"({sides.pop()})," in inset.title, inset.title
-    one_side = render_image(manifest, catalog, ViewState(segment="C7", side="right"), ImageOptions(size=SIZE), scene)
+    one_side = render_image(manifest, catalog, ViewState(segment="T1", side="right"), ImageOptions(size=SIZE), scene)
     assert all("(right)" not in i.title for p in one_side.panels for i in p.insets)
 
 
