@@ -492,3 +492,101 @@ def test_a_long_clinic_name_leaves_room_for_the_muscle_picture(catalog, tmp_path
     assert len(images.strip().splitlines()) - 2 >= 1, images
     text = _text(out)
     assert name in text and "Bring shorts" in text
+
+
+HARBOUR = ("12 Quay Street\n023 9200 0000", "", "Bring shorts to your next visit.")  # contact, logo, note
+LONG_NAME = "Clínica São José de Fisioterapia e Reabilitação Integrada, Unidade Centro Avenida Paulista"
+#: The headings of the patient's pages.
+HEADINGS = ("What is it?", "Where the needles go, and why", "What to expect",
+            "Before your treatment, tell your practitioner if", "When to get help", "A note from")
+
+
+def _printed_mm(pdf) -> list[tuple[int, tuple[int, int], float, float]]:
+    """Each picture of ``pdf``: its page, its pixel size and its printed width and height (mm)."""
+    rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    out = []
+    for line in rows.splitlines()[2:]:
+        cols = line.split()
+        w, h, x_ppi, y_ppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
+        out.append((int(cols[0]), (w, h), w / x_ppi * 25.4, h / y_ppi * 25.4))
+    return out
+
+
+def _stranded_headings(pdf) -> list[tuple[int, str]]:
+    """The headings printed as the last line of a page's text, above its foot (read with
+    ``pdftotext -bbox``): a heading with nothing of its own under it."""
+    box = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    stranded = []
+    for n, page in enumerate(box.split("<page ")[1:], 1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        foot = height - 22 * 72 / 25.4  # the footer's three lines
+        lines: dict[int, list[str]] = {}
+        for y, word in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', page):
+            if float(y) < foot:
+                lines.setdefault(round(float(y)), []).append(word)
+        if lines:
+            last = " ".join(lines[max(lines)])
+            if any(last.startswith(h) for h in HEADINGS):
+                stranded.append((n, last))
+    return stranded
+
+
+def _clinic_handout(manifest, catalog, condition_id: str, name: str = "Harbour Physio"):
+    from ims_atlas.core.settings import Clinic
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.handout import HandoutOptions, build_handout
+
+    return build_handout(manifest, catalog, ViewState(condition_id=condition_id, side="right"),
+                         HandoutOptions(clinic=Clinic(name, *HARBOUR), patient_name="Jane Example"))
+
+
+@needs_poppler
+def test_a_tall_muscle_picture_stands_beside_the_words_at_a_size_a_patient_can_see(manifest, catalog, tmp_path):
+    """Knee pain's muscles reach from the lower back to the calf: a whole leg. With a clinic's
+    contact details and note its words leave room for one picture, which a row printed 42 mm
+    high (the leg some 8 mm wide). Beside the list of muscles keyed to its numbers it prints
+    over 100 mm high, rendered in that shape, its labels still at print size (measured from
+    the PDF: each label's pixels over the picture's pixels an inch)."""
+    from ims_atlas.export.handout_pdf import CAPTION_PT
+
+    handout = _clinic_handout(manifest, catalog, "knee_pain")
+    out = tmp_path / "knee.pdf"
+    out.write_bytes(handout.pdf)
+    placed = _printed_mm(out)
+    muscles = [p for p in placed if p[1] == handout.pictures[0].size]
+    assert muscles, placed
+    _, (w_px, _), w_mm, h_mm = muscles[0]
+    assert h_mm >= 100 and w_mm < h_mm, (w_mm, h_mm)
+    assert abs(w_mm / h_mm - handout.pictures[0].size[0] / handout.pictures[0].size[1]) < 0.01  # drawn undistorted
+    ppi = w_px / (w_mm / 25.4)
+    assert min(px * 72 / ppi for px in handout.label_px[0]) >= CAPTION_PT - 0.05
+    assert _pages(out) == 2 and _stranded_headings(out) == []
+
+
+@needs_poppler
+@pytest.mark.parametrize(("condition_id", "name"), [("knee_pain", LONG_NAME), ("headache", "Harbour Physio")])
+def test_a_handout_always_prints_its_muscle_picture(manifest, catalog, tmp_path, condition_id, name):
+    """Knee pain with a clinic's name of 90 characters, and headache with any clinic's contact
+    details and note, printed no picture at all (their words filled the pages): now the words
+    make room, and the muscle picture prints at least 60 mm high."""
+    handout = _clinic_handout(manifest, catalog, condition_id, name)
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout.pdf)
+    placed = _printed_mm(out)
+    muscles = [p for p in placed if p[1] == handout.pictures[0].size]
+    assert muscles and muscles[0][3] >= 60, placed
+    assert _pages(out) == 2 and _stranded_headings(out) == []
+    text = _text(out)
+    assert name in text and "When to get help" in text and "Bring shorts" in text
+
+
+@needs_poppler
+def test_a_heading_is_never_left_at_the_foot_of_a_page(manifest, catalog, tmp_path):
+    """Neck pain's "What to expect" was printed at the foot of page 1, its first bullet (three
+    lines, which keep two together at either end) on page 2: a heading moves with the start of
+    its text, as the page lays that text out."""
+    handout = _clinic_handout(manifest, catalog, "neck_pain_whiplash")
+    out = tmp_path / "neck.pdf"
+    out.write_bytes(handout.pdf)
+    assert _stranded_headings(out) == []
+    assert "What to expect" in _text(out) and _pages(out) <= 2
