@@ -4,10 +4,13 @@ The handout is at most two pages in large print (body 13 pt): the clinic's heade
 condition is, where the needles go and why (with pictures), what to expect, what to tell the
 practitioner first and when to get help, with the clinic's details. It carries no reference
 numbers and no clinician-level text: when the words and pictures would run over two pages,
-the layout gives way step by step (smaller pictures, then fewer, the muscle list run on),
-never the print size, nor the pictures' labels' (a picture is never printed lower than its
-labels need at :data:`CAPTION_PT`). The clinician sheet holds the rest: nerves and roots, the safety
-notes, contraindications and red flags in clinical words, the evidence and the references.
+the layout gives way step by step (smaller pictures, then fewer, the muscle list run on, a
+tall muscle picture standing beside the words instead of in a row, at last the list of
+muscles cut short), never the print size, nor the pictures' labels' (a picture is never
+printed lower than its labels need at :data:`CAPTION_PT`), nor the last picture (the list
+of muscles is cut short first). The clinician sheet holds the rest: nerves and roots, the
+safety notes, contraindications and red flags in clinical words, the evidence and the
+references.
 
 The patient's name, when given, is printed once near the top of the first page and goes
 nowhere else: not into the PDF's metadata, not into any log, not into the clinician sheet.
@@ -729,6 +732,35 @@ def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture,
     return tuple(sizes)
 
 
+#: A picture that stands beside the words in a shape narrower than this (a whole leg, an
+#: arm) is printed in a row only when it cannot stand: a row would print the limb a few
+#: millimetres wide.
+NARROW_ASPECT = 0.6
+
+
+def _ordered(pictures: list[HandoutPicture]) -> list[_Layout]:
+    """:data:`_LAYOUTS` in the order to try them for ``pictures``: as they are, or, for a
+    narrow muscle picture, every layout that stands it beside the words first (the help
+    box's bullets still given up last).
+    """
+    first = pictures[0] if pictures else None
+    if first is None or first.beside_aspect is None or first.beside_aspect >= NARROW_ASPECT:
+        return list(_LAYOUTS)
+    return sorted(_LAYOUTS, key=lambda layout: (not layout.help_as_bullets, not layout.beside_mm))
+
+
+def _smallest(pictures: list[HandoutPicture]) -> list[_Layout]:
+    """The last layouts to try when the words run over: the muscle picture alone, as small as
+    its labels allow, beside the words or in a row; the help box's bullets given up.
+    """
+    from reportlab.lib.units import mm
+
+    need = pictures[0].min_height / mm if pictures else 0.0
+    last = _LAYOUTS[-1]
+    return [replace(last, pictures=1, picture_height_mm=0.0, beside_mm=max(55.0, need)),
+            replace(last, pictures=1, picture_height_mm=max(34.0, need))]
+
+
 def _labels_fit(pictures: list[HandoutPicture], layout: _Layout, width: float) -> bool:
     """Whether ``layout`` prints each of its pictures at least as high as its labels need."""
     from reportlab.lib.units import mm
@@ -778,7 +810,7 @@ def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], cli
                                width, chosen)
         return _fitted(story, meta)
 
-    tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS
+    tries = [replace(layout, pictures_at=at) for layout in _ordered(plan)
              for at in ((0, 1, 2, 3) if _in_row(plan, layout) else (0,))]
     # The first layout that fits is made again, better, where it still fits so: the list of
     # what to tell the practitioner as bullets (a checklist reads more easily than a run-on
@@ -803,7 +835,7 @@ def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], cli
     # clinic's note, then list fewer muscles (the clinician sheet has them all), never the
     # print size, and never the picture while a muscle is still listed.
     clinic = replace(clinic, note="")
-    last = [t for t in tries if t.help_as_bullets is False and _labels_fit(plan, t, width)] if plan else []
+    last = [t for t in _smallest(plan) if _labels_fit(plan, t, width)] if plan else []
 
     def attempt(keep: int, layouts: list[_Layout | None]) -> tuple[bytes, _Layout | None] | None:
         local = content.local[:keep]
