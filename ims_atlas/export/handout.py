@@ -54,6 +54,9 @@ if TYPE_CHECKING:  # VTK is imported only when something is rendered
 PICTURE_SIZE = (1600, 900)
 TALL_PICTURE_SIZE = (1600, 1450)  # for targets that stand tall (a whole leg)
 OVERVIEW_SIZE = (800, 1200)
+#: The longer side (pixels) of a picture rendered for a place on the page that has a shape of
+#: its own (standing beside the words): printed 55-110 mm high, 370-740 dpi.
+PLACED_LONG_SIDE = 1600
 #: The pictures' labels are drawn for the size the page prints them at: at the body's size
 #: (large print) where the labels have room, never smaller than the captions beside them.
 #: The muscle picture is labelled with numbers, the list of muscles in the words with the same.
@@ -143,8 +146,27 @@ def picture_size_for(points, direction) -> tuple[int, int]:
     """A wide picture for targets that spread sideways, a tall one for targets that stand
     tall (seen along ``direction``), so labels have room beside them either way.
     """
+    return TALL_PICTURE_SIZE if standing_aspect(points, direction) is not None else PICTURE_SIZE
+
+
+def standing_aspect(points, direction) -> float | None:
+    """The shape (width / height) of a picture of targets that stand tall (seen along
+    ``direction``: a whole leg) standing beside the words, or None for targets that do not:
+    the targets' own shape with room for a column of labels either side (about 15 % of the
+    height each), between 0.5 and 0.85.
+    """
     aspect = extent_aspect(points, direction)
-    return TALL_PICTURE_SIZE if aspect is not None and aspect < 1 / 1.2 else PICTURE_SIZE
+    if aspect is None or aspect >= 1 / 1.2:
+        return None
+    return min(max(aspect * 1.25 + 0.3, 0.5), 0.85)
+
+
+def placed_size(width_pt: float, height_pt: float) -> tuple[int, int]:
+    """The pixel size of a picture printed ``width_pt`` x ``height_pt`` points: its shape, the
+    longer side :data:`PLACED_LONG_SIDE` pixels.
+    """
+    k = PLACED_LONG_SIDE / max(width_pt, height_pt)
+    return max(int(round(width_pt * k)), 1), max(int(round(height_pt * k)), 1)
 
 
 def seen_from(picture: Picture, direction=None) -> str:
@@ -295,7 +317,9 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
         view = muscles_view(picture)
         direction = view.direction if view is not None else picture.direction
         muscles_seen = (VIEW_WORDS.get(view.name, "") if view is not None else "") or seen_from(picture, direction)
-        local_size = picture_size_for(scene.frame_points_of(picture, local_ids, ("local",)), direction)
+        local_points = scene.frame_points_of(picture, local_ids, ("local",))
+        local_size = picture_size_for(local_points, direction)
+        upright = standing_aspect(local_points, direction)
         muscles = numbered(annotation_for(picture, state, catalog, manifest, roles=("local",)),
                            picture_numbers(content.local))
         # (how to frame it, what to write on it, its size, its caption, labelled with the list's numbers)
@@ -312,21 +336,30 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
             shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
                           f"The whole plan{_seen(seen_from(picture))}.", False))
         # Laid out first as blank pictures of their sizes (the page holds a picture by its
-        # aspect), then each is rendered for the size it prints at, its labels at print size.
-        blanks = tuple(HandoutPicture(Image.new("RGB", size), caption, labels_height_pt(annotation, size[0] / size[1]),
-                                      numbers) for _, annotation, size, caption, numbers in shots)
+        # aspect, or beside the words by the shape it takes there), then each is rendered for
+        # the size and shape it prints at, its labels at print size.
+        blanks = []
+        for i, (_, annotation, size, caption, numbers) in enumerate(shots):
+            beside = upright if i == 0 else None
+            need = max(labels_height_pt(annotation, a) for a in (size[0] / size[1], beside or size[0] / size[1]))
+            blanks.append(HandoutPicture(Image.new("RGB", size), caption, need, numbers, beside_aspect=beside))
+        blanks = tuple(blanks)
         printed = picture_print_sizes(content, blanks, **page)
         pictures = []
         for (shot, annotation, size, _, _), blank, at in zip(shots, blanks, printed, strict=True):
+            if at is not None and abs(at[0] / at[1] - size[0] / size[1]) > 0.01:
+                size = placed_size(*at)  # a place of its own shape: rendered in that shape
             width_pt = at[0] if at is not None else UNPRINTED_HEIGHT_PT * size[0] / size[1]
             shot_taken = take(scene, picture, annotation, size, print_style(size, width_pt, annotation), shot)
             pictures.append(replace(blank, image=shot_taken.image, label_px=shot_taken.layout.text_px))
         pictures = tuple(pictures)
+        if all(at is None for at in printed):
+            warnings.append("the handout has no room for any picture: its words alone fill the pages")
         wrong = scene.wrong_in(picture)
     finally:
         if own:
             scene.close()
-    pdf = handout_pdf(content, pictures, **page)
+    pdf = handout_pdf(content, pictures, **page, laid_out_as=blanks)
     sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version,
                                 assessment=options.assessment, credit=credit)
     return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet,

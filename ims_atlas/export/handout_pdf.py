@@ -4,10 +4,13 @@ The handout is at most two pages in large print (body 13 pt): the clinic's heade
 condition is, where the needles go and why (with pictures), what to expect, what to tell the
 practitioner first and when to get help, with the clinic's details. It carries no reference
 numbers and no clinician-level text: when the words and pictures would run over two pages,
-the layout gives way step by step (smaller pictures, then fewer, the muscle list run on),
-never the print size, nor the pictures' labels' (a picture is never printed lower than its
-labels need at :data:`CAPTION_PT`). The clinician sheet holds the rest: nerves and roots, the safety
-notes, contraindications and red flags in clinical words, the evidence and the references.
+the layout gives way step by step (smaller pictures, then fewer, the muscle list run on, a
+tall muscle picture standing beside the words instead of in a row, at last the list of
+muscles cut short), never the print size, nor the pictures' labels' (a picture is never
+printed lower than its labels need at :data:`CAPTION_PT`), nor the last picture (the list
+of muscles is cut short first). The clinician sheet holds the rest: nerves and roots, the
+safety notes, contraindications and red flags in clinical words, the evidence and the
+references.
 
 The patient's name, when given, is printed once near the top of the first page and goes
 nowhere else: not into the PDF's metadata, not into any log, not into the clinician sheet.
@@ -41,6 +44,7 @@ from ims_atlas.export.handout_content import (
     picture_numbers,
     spine_words,
 )
+from ims_atlas.export.handout_flow import beside, boxed_rows, heading_kept_with, picture_box
 from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
@@ -81,6 +85,10 @@ class HandoutPicture:
     numbered: bool = False
     #: The size (pixels) of each of its labels' text, as drawn.
     label_px: tuple[int, ...] = ()
+    #: Its shape (width / height) standing beside the words it illustrates, or None when it
+    #: is only printed in a row: a tall picture (a whole leg) prints larger there than in a
+    #: row, for the same room on the page.
+    beside_aspect: float | None = None
 
 
 @dataclass(frozen=True)
@@ -287,28 +295,41 @@ class _Layout:
     #: before "when to get help" (2), at the end (3); a later place fills the room a page
     #: break leaves.
     pictures_at: int = 0
+    #: The muscle picture's height (mm) standing beside the words of "where the needles go"
+    #: (its width from its :attr:`HandoutPicture.beside_aspect`), or 0: in the row with the
+    #: others. The row then holds the pictures after it.
+    beside_mm: float = 0.0
 
 
 _RUN_ON = dict(overview=False, list_as_bullets=False)
 _TIGHT = dict(_RUN_ON, about_ims=False)
 #: Tried in order until the patient's pages fit on :data:`MAX_PATIENT_PAGES` pages: the
 #: optional words go before the pictures shrink, the pictures shrink before they go, and the
-#: safety words keep their bullets longest.
+#: safety words keep their bullets longest. A tall muscle picture stands beside the words
+#: (the list of muscles keyed to its numbers) before a row would print it small; a layout
+#: with a picture beside the words is skipped for a picture without a shape for it. Every
+#: layout prints a picture: without one the handout does not show where the needles go.
 _LAYOUTS = (
     _Layout(),
     _Layout(overview=False),
     _Layout(**_RUN_ON),
     _Layout(**_TIGHT),
     _Layout(**_TIGHT, picture_height_mm=55.0),
+    _Layout(overview=False, beside_mm=105.0, picture_height_mm=55.0),
+    _Layout(**_RUN_ON, beside_mm=105.0, picture_height_mm=55.0),
+    _Layout(**_TIGHT, beside_mm=95.0, picture_height_mm=48.0),
+    _Layout(**_TIGHT, beside_mm=85.0, picture_height_mm=42.0),
     _Layout(**_TIGHT, picture_height_mm=48.0),
     _Layout(**_TIGHT, picture_height_mm=42.0),
+    _Layout(overview=False, beside_mm=110.0, pictures=1),
+    *(_Layout(**_TIGHT, beside_mm=mm, pictures=1) for mm in (110.0, 95.0, 80.0, 65.0)),
     _Layout(**_TIGHT, picture_height_mm=55.0, pictures=1),
     _Layout(**_TIGHT, picture_height_mm=42.0, pictures=1),
+    _Layout(**_TIGHT, beside_mm=55.0, pictures=1),
     _Layout(**_TIGHT, picture_height_mm=34.0, pictures=1),
-    _Layout(**_TIGHT, pictures=0),
     # Last of all, the help box's bullets give way (the words stay).
-    _Layout(**_TIGHT, picture_height_mm=42.0, pictures=1, help_as_bullets=False),
-    _Layout(**_TIGHT, pictures=0, help_as_bullets=False),
+    _Layout(**_TIGHT, beside_mm=55.0, pictures=1, help_as_bullets=False),
+    _Layout(**_TIGHT, picture_height_mm=34.0, pictures=1, help_as_bullets=False),
 )
 
 
@@ -357,16 +378,45 @@ _ROW_GAP_MM = 5.0
 _OVERVIEW_W_MM, _OVERVIEW_H_MM = 50.0, 75.0
 
 
+#: A picture alone in a row at most this share of the width has its caption beside it; a
+#: wider one, its caption under it.
+_CAPTION_BESIDE = 0.6
+
+
 def _row_height(pics: list[HandoutPicture], width: float, height: float) -> float:
     """The height :func:`_picture_row` prints ``pics`` at: ``height``, or lower where the
-    width runs out (one picture takes at most 60 % of it, its caption beside it).
+    width runs out (a picture alone may take the whole width).
     """
     from reportlab.lib.units import mm
 
     aspects = [p.image.size[0] / p.image.size[1] for p in pics]
-    if len(pics) == 1:
-        return min(height, width * 0.6 / aspects[0])
     return min(height, (width - _ROW_GAP_MM * mm * (len(pics) - 1)) / sum(aspects))
+
+
+def _in_row(pictures: list[HandoutPicture], layout: _Layout) -> list[HandoutPicture]:
+    """The pictures ``layout`` prints in its row: the first two, or the one after the muscle
+    picture when that stands beside the words.
+    """
+    row = list(pictures)[: min(layout.pictures, 2)]
+    return row[1:] if _standing(pictures, layout) is not None else row
+
+
+def _standing(pictures: list[HandoutPicture], layout: _Layout) -> HandoutPicture | None:
+    """The muscle picture when ``layout`` stands it beside the words, else None."""
+    if layout.beside_mm and layout.pictures and pictures and pictures[0].beside_aspect:
+        return pictures[0]
+    return None
+
+
+def _standing_size(pic: HandoutPicture, layout: _Layout, width: float) -> tuple[float, float]:
+    """The size (points) the muscle picture prints at beside the words: ``layout``'s height,
+    its width from the picture's shape (at most half the text's width).
+    """
+    from reportlab.lib.units import mm
+
+    h = layout.beside_mm * mm
+    w = min(h * pic.beside_aspect, width / 2)
+    return w, w / pic.beside_aspect
 
 
 def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles: dict):
@@ -375,11 +425,17 @@ def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles
     from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
     gap = _ROW_GAP_MM * mm
-    if len(pics) == 1:  # one picture: its caption beside it, not under it
+    if len(pics) == 1:  # one picture: its caption beside it where there is room, else under it
         pic = pics[0]
         h = _row_height(pics, width, height)
         w = h * pic.image.size[0] / pic.image.size[1]
-        table = Table([[_picture(pic, w, h), Paragraph(escape(pic.caption), styles["caption"])]],
+        caption = Paragraph(escape(pic.caption), styles["caption"])
+        if w > width * _CAPTION_BESIDE:
+            table = Table([[_picture(pic, w, h)], [caption]], colWidths=[width], hAlign="LEFT")
+            table.setStyle(TableStyle([("ALIGN", (0, 0), (0, 0), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                       ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            return KeepTogether([table])
+        table = Table([[_picture(pic, w, h), caption]],
                       colWidths=[w + gap, width - w - gap], hAlign="LEFT")
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, 0), gap)]))
@@ -405,78 +461,78 @@ def _side_by_side(left: list, right: list, right_w: float, width: float):
     return table
 
 
-def _heading(text: str, styles: dict) -> list:
-    """A heading of the patient's pages, moved to the next page with what follows it when
-    fewer than two lines of text would fit under it. (ReportLab's ``keepWithNext`` would
-    move the whole of the next paragraph: a long explanation would leave the first page
-    empty and the handout a page longer.)
+def _heading(text: str, styles: dict, first) -> list:
+    """A heading of the patient's pages and ``first``, the flowable after it: the heading
+    moves to the next page unless ``first`` can begin under it on this one
+    (:func:`~ims_atlas.export.handout_flow.heading_kept_with`).
     """
-    from reportlab.platypus import CondPageBreak, Paragraph
+    from reportlab.platypus import Paragraph
 
-    h2, body = styles["h2"], styles["body"]
-    room = CondPageBreak(h2.spaceBefore + h2.leading + h2.spaceAfter + 2 * body.leading)
-    room._SPACETRANSFER = True  # the space after the paragraph above still merges with the heading's
-    return [room, Paragraph(text, styles["h2_flow"])]
+    return heading_kept_with(Paragraph(text, styles["h2_flow"]), first)
 
 
 def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clinic: ClinicHeader, patient_name: str,
                    date_text: str, styles: dict, width: float, layout: _Layout) -> list:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph, TableStyle
 
-    row = pictures[: min(layout.pictures, 2)]
+    row = _in_row(pictures, layout)
+    standing = _standing(pictures, layout)
     overview = pictures[2] if len(pictures) > 2 and layout.overview else None
     story: list = [*_header(clinic, styles, width), *_patient_box(patient_name, date_text, styles, width),
                    *_title(content, styles)]
 
-    story += _heading("What is it?", styles)
     explanation = Paragraph(escape(content.explanation), styles["body"])
     if overview is not None:
         side_w = _OVERVIEW_W_MM * mm
-        story.append(_side_by_side([explanation], [_picture(overview, side_w, _OVERVIEW_H_MM * mm),
-                                                   Paragraph(escape(overview.caption), styles["caption"])], side_w, width))
-    else:
-        story.append(explanation)
+        explanation = _side_by_side([explanation], [_picture(overview, side_w, _OVERVIEW_H_MM * mm),
+                                                    Paragraph(escape(overview.caption), styles["caption"])], side_w, width)
+    story += _heading("What is it?", styles, explanation)
 
-    story += _heading("Where the needles go, and why", styles)
     lead = f"<b>In the muscles</b> that are tight and tender ({escape(content.side_words)})"
     # The muscle picture is labelled with numbers: the list says which muscle each one is.
-    numbers = picture_numbers(content.local) if any(p.numbered for p in row) else {}
+    numbers = picture_numbers(content.local) if any(p.numbered for p in (*row, *([standing] if standing else []))) else {}
     if numbers:
         lead += ", numbered as in the picture"
+    words: list = []
     if layout.list_as_bullets:
-        story.append(Paragraph(lead + ":", styles["body"]))
+        words.append(Paragraph(lead + ":", styles["body"]))
         # Bold numbers, with room for "12" where there is one.
         item = styles["bullet"] if not numbers else styles["numbered" if len(numbers) > 9 else "numbered_short"]
         for t in content.local:
             n = numbers.get(t.muscle_id)
-            story.append(Paragraph(_plain(t), item, bulletText=str(n) if n is not None else "•"))
+            words.append(Paragraph(_plain(t), item, bulletText=str(n) if n is not None else "•"))
     else:
-        story.append(Paragraph(lead + ": " + "; ".join(_plain(t, numbers.get(t.muscle_id), run_on=True)
+        words.append(Paragraph(lead + ": " + "; ".join(_plain(t, numbers.get(t.muscle_id), run_on=True)
                                                        for t in content.local) + ".", styles["body"]))
-    where, words = spine_words(p.plain.removeprefix("Beside the spine at ") for p in content.paraspinal)
+    where, spine_note = spine_words(p.plain.removeprefix("Beside the spine at ") for p in content.paraspinal)
     muscles = and_list(content.paraspinal_muscles) or "muscles beside the spine"
-    story.append(Paragraph(
+    words.append(Paragraph(
         f"<b>Beside the spine</b> {escape(where)} ({escape(muscles)}), where the "
-        f"{escape(and_list(content.segments))} nerve roots leave the spine." + (f" {escape(words)}" if words else ""),
+        f"{escape(and_list(content.segments))} nerve roots leave the spine." + (f" {escape(spine_note)}" if spine_note else ""),
         styles["body"]))
     if layout.about_ims and content.about_ims:
-        story.append(Paragraph(escape(" ".join(c.text for c in content.about_ims)), styles["body"]))
+        words.append(Paragraph(escape(" ".join(c.text for c in content.about_ims)), styles["body"]))
+    if standing is not None:  # the muscle picture on the right, the words running down beside it
+        w, h = _standing_size(standing, layout, width)
+        box = picture_box(_picture(standing, w, h), w, h, Paragraph(escape(standing.caption), styles["caption"]))
+        words = [beside(box, words, _ROW_GAP_MM * mm)]
+    story += _heading("Where the needles go, and why", styles, words[0]) + words[1:]
     pictures_here = _picture_row(row, width, layout.picture_height_mm * mm, styles) if row else None
     if pictures_here is not None and layout.pictures_at == 0:
         story.append(pictures_here)
 
-    story += _heading("What to expect", styles)
-    story += [Paragraph(escape(c.text), styles["bullet"], bulletText="•") for c in content.expect]
+    expect = [Paragraph(escape(c.text), styles["bullet"], bulletText="•") for c in content.expect]
+    story += _heading("What to expect", styles, expect[0]) + expect[1:] if expect else []
     if pictures_here is not None and layout.pictures_at == 1:
         story.append(pictures_here)
     if content.tell_us:
-        story += _heading("Before your treatment, tell your practitioner if", styles)
         if layout.list_as_bullets if layout.tell_as_bullets is None else layout.tell_as_bullets:
-            story += [Paragraph(escape(_capital(c.text)), styles["bullet"], bulletText="•") for c in content.tell_us]
+            tell = [Paragraph(escape(_capital(c.text)), styles["bullet"], bulletText="•") for c in content.tell_us]
         else:
-            story.append(Paragraph(_capital(" <b>·</b> ".join(escape(c.text) for c in content.tell_us)) + ".", styles["body"]))
+            tell = [Paragraph(_capital(" <b>·</b> ".join(escape(c.text) for c in content.tell_us)) + ".", styles["body"])]
+        story += _heading("Before your treatment, tell your practitioner if", styles, tell[0]) + tell[1:]
 
     who = escape(clinic.name) if clinic.name else "your clinic"
     contact = "; ".join(escape(line.strip()) for line in clinic.contact.splitlines() if line.strip())
@@ -489,8 +545,7 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         call = [Paragraph(escape(c.text), styles["body"]) for c in content.call_if]
         call.append(Paragraph(worried, styles["body"]))
     # One row per line, so that the box can break across the page like the text around it.
-    box = Table([[Paragraph("When to get help", styles["h2"])]] + [[p] for p in call], colWidths=[width],
-                hAlign="LEFT", repeatRows=0)
+    box = boxed_rows([[Paragraph("When to get help", styles["h2"])]] + [[p] for p in call], [width])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#B00020")),
                              ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FFF5F5")),
                              ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
@@ -506,8 +561,8 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         heading = f"A note from {clinic.name}" if clinic.name else ""
         if not heading or stringWidth(pdf_safe(heading, _FONTS.get()), h2.fontName, h2.fontSize) > width:
             heading = "A note from your clinic"  # a long name is in the header: the heading stays one line
-        story += _heading(escape(heading), styles)
-        story.append(Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
+        story += _heading(escape(heading), styles,
+                          Paragraph(escape(clinic.note.strip()).replace("\n", "<br/>"), styles["body"]))
     if pictures_here is not None and layout.pictures_at == 3:
         story.append(pictures_here)
     story.append(Paragraph("Your practitioner has a clinician sheet with the sources of everything on these pages.",
@@ -613,7 +668,8 @@ def _bounded(patient_name: str, clinic: ClinicHeader) -> tuple[str, ClinicHeader
 
 
 def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader = ClinicHeader(),
-                patient_name: str = "", date_text: str = "", catalog_version: str = "", credit: str = "") -> bytes:
+                patient_name: str = "", date_text: str = "", catalog_version: str = "", credit: str = "",
+                laid_out_as: tuple[HandoutPicture, ...] | None = None) -> bytes:
     """The patient handout as PDF bytes (A4, at most :data:`MAX_PATIENT_PAGES` pages).
 
     Parameters
@@ -634,8 +690,12 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     credit
         The anatomy's credit (:func:`ims_atlas.anatomy.credit.anatomy_credit_long`), printed
         at the foot of every page: the pictures show it.
+    laid_out_as
+        The pictures :func:`picture_print_sizes` laid the page out with (blanks of their
+        shapes), when ``pictures`` were then rendered for the sizes it gave: the page is laid
+        out as it was for them, and ``pictures`` printed in their places.
     """
-    return _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit)[0]
+    return _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit, laid_out_as)[0]
 
 
 def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture, ...],
@@ -644,8 +704,11 @@ def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture,
     """The size (width, height in points) each of ``pictures`` prints at in the handout
     :func:`handout_pdf` makes of the same arguments, or None for a picture it leaves out.
 
-    The layout holds a picture by its aspect, never by its pixels, so the pictures can be laid
-    out as blank images of their sizes first and then rendered for the size they print at.
+    The layout holds a picture in a row by its aspect, and one beside the words by its
+    :attr:`~HandoutPicture.beside_aspect`, never by its pixels, so the pictures can be laid
+    out as blank images first and then rendered for the size they print at (the shape of
+    the size given, which beside the words is not the blank's), then printed with
+    ``handout_pdf(..., laid_out_as=blanks)``.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -655,19 +718,68 @@ def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture,
     if layout is None:
         return tuple(sizes)
     width = A4[0] - 2 * MARGIN_MM * mm
-    row = list(pictures)[: min(layout.pictures, 2)]
+    standing = _standing(list(pictures), layout)
+    if standing is not None:
+        sizes[0] = _standing_size(standing, layout, width)
+    row = _in_row(list(pictures), layout)
     if row:
         h = _row_height(row, width, layout.picture_height_mm * mm)
-        for i, p in enumerate(row):
+        first = 1 if standing is not None else 0
+        for i, p in enumerate(row, first):
             sizes[i] = (h * p.image.size[0] / p.image.size[1], h)
     if len(pictures) > 2 and layout.overview:
         sizes[2] = _fit_box(pictures[2].image.size, _OVERVIEW_W_MM * mm, _OVERVIEW_H_MM * mm)
     return tuple(sizes)
 
 
+#: A picture that stands beside the words in a shape narrower than this (a whole leg, an
+#: arm) is printed in a row only when it cannot stand: a row would print the limb a few
+#: millimetres wide.
+NARROW_ASPECT = 0.6
+
+
+def _ordered(pictures: list[HandoutPicture]) -> list[_Layout]:
+    """:data:`_LAYOUTS` in the order to try them for ``pictures``: as they are, or, for a
+    narrow muscle picture, every layout that stands it beside the words first (the help
+    box's bullets still given up last).
+    """
+    first = pictures[0] if pictures else None
+    if first is None or first.beside_aspect is None or first.beside_aspect >= NARROW_ASPECT:
+        return list(_LAYOUTS)
+    return sorted(_LAYOUTS, key=lambda layout: (not layout.help_as_bullets, not layout.beside_mm))
+
+
+def _smallest(pictures: list[HandoutPicture]) -> list[_Layout]:
+    """The last layouts to try when the words run over: the muscle picture alone, as small as
+    its labels allow, beside the words or in a row; the help box's bullets given up.
+    """
+    from reportlab.lib.units import mm
+
+    need = pictures[0].min_height / mm if pictures else 0.0
+    last = _LAYOUTS[-1]
+    return [replace(last, pictures=1, picture_height_mm=0.0, beside_mm=max(55.0, need)),
+            replace(last, pictures=1, picture_height_mm=max(34.0, need))]
+
+
+def _labels_fit(pictures: list[HandoutPicture], layout: _Layout, width: float) -> bool:
+    """Whether ``layout`` prints each of its pictures at least as high as its labels need."""
+    from reportlab.lib.units import mm
+
+    standing = _standing(pictures, layout)
+    if layout.beside_mm and standing is None:
+        return False  # no picture to stand beside the words: the layouts with a row come
+    if standing is not None and _standing_size(standing, layout, width)[1] < standing.min_height - 0.01:
+        return False
+    row = _in_row(pictures, layout)
+    return not row or _row_height(row, width, layout.picture_height_mm * mm) >= max(p.min_height for p in row) - 0.01
+
+
 def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader, patient_name: str,
-              date_text: str, catalog_version: str, credit: str) -> tuple[bytes, _Layout | None]:
-    """:func:`handout_pdf`'s PDF and the layout it used (None: the words alone, cut short)."""
+              date_text: str, catalog_version: str, credit: str,
+              laid_out_as: tuple[HandoutPicture, ...] | None = None) -> tuple[bytes, _Layout | None]:
+    """:func:`handout_pdf`'s PDF and the layout it used (None: the words alone, cut short);
+    the layout chosen for ``laid_out_as`` (by default ``pictures``), ``pictures`` printed in it.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
@@ -687,52 +799,70 @@ def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], cli
         regular=fonts[0],
         credit=_credit_line(credit),
     )
-    pdf = b""
-    tries = [replace(layout, pictures_at=at) for layout in _LAYOUTS for at in ((0, 1, 2, 3) if layout.pictures else (0,))]
+    plan = list(laid_out_as if laid_out_as is not None else pictures)
+
+    def made(story_content: HandoutContent, story_clinic: ClinicHeader, chosen: _Layout, chosen_styles: dict,
+             tried: tuple[bytes, int]) -> tuple[bytes, int]:
+        """The PDF with ``pictures`` in the places ``tried`` (made with the plan's) had."""
+        if laid_out_as is None:
+            return tried
+        story = _patient_story(story_content, list(pictures), story_clinic, patient_name, date_text, chosen_styles,
+                               width, chosen)
+        return _fitted(story, meta)
+
+    tries = [replace(layout, pictures_at=at) for layout in _ordered(plan)
+             for at in ((0, 1, 2, 3) if _in_row(plan, layout) else (0,))]
     # The first layout that fits is made again, better, where it still fits so: the list of
     # what to tell the practitioner as bullets (a checklist reads more easily than a run-on
     # paragraph), and without a widow; a widow is let stand rather than a picture shrink.
     # (Neither ever makes a page hold more, so the layouts that do not fit are tried once.)
     loose = _styles(fonts, widows=True)
-    for layout in tries:
-        row = list(pictures)[: min(layout.pictures, 2)]
-        if row and _row_height(row, width, layout.picture_height_mm * mm) < max(p.min_height for p in row) - 0.01:
-            continue  # a picture's labels would print smaller than their print size: the words give way first
-        story = _patient_story(content, list(pictures), clinic, patient_name, date_text, loose, width, layout)
-        pdf, pages = _fitted(story, meta)
-        if pages <= MAX_PATIENT_PAGES:
-            better = [replace(layout, tell_as_bullets=True)] if not layout.list_as_bullets and content.tell_us else []
-            for best in (*better, layout):
-                story = _patient_story(content, list(pictures), clinic, patient_name, date_text, styles, width, best)
-                strict, pages = _fitted(story, meta)
-                if pages <= MAX_PATIENT_PAGES:
-                    return strict, best
-            return pdf, layout
-    # Even the words alone run over (a whole-body plan): give up the clinic's note, then list
-    # fewer muscles (the clinician sheet has them all), never the print size.
+    if plan:
+        for layout in tries:
+            if not _labels_fit(plan, layout, width):
+                continue  # a picture's labels would print smaller than their print size: the words give way first
+            story = _patient_story(content, plan, clinic, patient_name, date_text, loose, width, layout)
+            tried = _fitted(story, meta)
+            if tried[1] <= MAX_PATIENT_PAGES:
+                better = [replace(layout, tell_as_bullets=True)] if not layout.list_as_bullets and content.tell_us else []
+                for best in (*better, layout):
+                    story = _patient_story(content, plan, clinic, patient_name, date_text, styles, width, best)
+                    strict = _fitted(story, meta)
+                    if strict[1] <= MAX_PATIENT_PAGES:
+                        return made(content, clinic, best, styles, strict)[0], best
+                return made(content, clinic, layout, loose, tried)[0], layout
+    # Even the words and the smallest picture run over (a whole-body plan): give up the
+    # clinic's note, then list fewer muscles (the clinician sheet has them all), never the
+    # print size, and never the picture while a muscle is still listed.
     clinic = replace(clinic, note="")
+    last = [t for t in _smallest(plan) if _labels_fit(plan, t, width)] if plan else []
 
-    def attempt(keep: int) -> bytes | None:
+    def attempt(keep: int, layouts: list[_Layout | None]) -> tuple[bytes, _Layout | None] | None:
         local = content.local[:keep]
         if keep < len(content.local):
             rest = len(content.local) - keep
             local += (TargetLine(f"and {rest} more muscle{'s' if rest > 1 else ''}", "listed on the clinician sheet", "", ""),)
-        story = _patient_story(replace(content, local=local), [], clinic, patient_name, date_text, loose, width,
-                               _LAYOUTS[-1])
-        pdf, pages = _fitted(story, meta)
-        return pdf if pages <= MAX_PATIENT_PAGES else None
+        shorter = replace(content, local=local)
+        for layout in layouts:
+            chosen = layout or replace(_LAYOUTS[-1], pictures=0)
+            story = _patient_story(shorter, plan if layout else [], clinic, patient_name, date_text, loose, width, chosen)
+            tried = _fitted(story, meta)
+            if tried[1] <= MAX_PATIENT_PAGES:
+                return (made(shorter, clinic, chosen, loose, tried)[0] if layout else tried[0]), layout
+        return None
 
-    low, high, best = 0, len(content.local), None  # the most muscles that fit, by bisection
-    while low <= high:
-        keep = (low + high) // 2
-        pdf = attempt(keep)
-        if pdf is None:
-            high = keep - 1
-        else:
-            best, low = pdf, keep + 1
-    if best is None:
-        raise ValueError(f"the handout for {content.title} does not fit on {MAX_PATIENT_PAGES} pages")
-    return best, None
+    for layouts in (last, [None]):  # with the smallest pictures first; the words alone only if none fits
+        low, high, best = 0, len(content.local), None  # the most muscles that fit, by bisection
+        while layouts and low <= high:
+            keep = (low + high) // 2
+            got = attempt(keep, layouts)
+            if got is None:
+                high = keep - 1
+            else:
+                best, low = got, keep + 1
+        if best is not None:
+            return best
+    raise ValueError(f"the handout for {content.title} does not fit on {MAX_PATIENT_PAGES} pages")
 
 
 def clinician_sheet_pdf(content: HandoutContent | None, clinic: ClinicHeader = ClinicHeader(), date_text: str = "",

@@ -18,6 +18,11 @@ pytestmark = pytest.mark.scene
 PATIENT = "Zebedee Quarrington"
 POPPLER = all(shutil.which(t) for t in ("pdfinfo", "pdftotext", "pdftoppm"))
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdfinfo, pdftotext, pdftoppm) not installed")
+HARBOUR = ("12 Quay Street\n023 9200 0000", "", "Bring shorts to your next visit.")  # contact, logo, note
+LONG_NAME = "Clínica São José de Fisioterapia e Reabilitação Integrada, Unidade Centro Avenida Paulista"
+#: The headings of the patient's pages.
+HEADINGS = ("What is it?", "Where the needles go, and why", "What to expect",
+            "Before your treatment, tell your practitioner if", "When to get help", "A note from")
 
 
 
@@ -208,7 +213,10 @@ def test_a_handout_needs_a_condition(manifest, catalog, tmp_path):
 @pytest.mark.slow
 def test_every_condition_makes_a_handout_of_at_most_two_pages(manifest, catalog, tmp_path, monkeypatch):
     """Every condition in the bundled catalog, on both sides (the longest words), with a clinic
-    note and contact details: two pages at most, checked with pdfinfo.
+    note and contact details, for a short clinic name and one of 90 characters: two pages at
+    most (pdfinfo), the muscle picture printed at least 40 mm on its longer side (pdfimages),
+    and no heading left as the last line of a page (pdftotext). (Before, headache,
+    fibromyalgia and knee pain printed no picture with the long name.)
 
     The page holds a picture by its aspect, never by its pixels (``handout_pdf._picture``), so
     the pictures are rendered at half their print size, the same aspects exactly: a quarter of
@@ -225,23 +233,30 @@ def test_every_condition_makes_a_handout_of_at_most_two_pages(manifest, catalog,
         width, height = getattr(handout_module, name)
         assert width % 2 == height % 2 == 0  # halved exactly: the aspect is the print's own
         monkeypatch.setattr(handout_module, name, (width // 2, height // 2))
+    monkeypatch.setattr(handout_module, "PLACED_LONG_SIDE", handout_module.PLACED_LONG_SIDE // 2)
     PICTURE_SIZE = handout_module.PICTURE_SIZE
-    clinic = Clinic("Harbour Physio", "12 Quay Street, Portsmouth\n023 9200 0000", "", "Bring shorts to your next visit.")
-    too_long = {}
+    faults = {}
     with OffscreenScene(manifest, PICTURE_SIZE, PRINT_PALETTE) as scene:
-        for c in catalog.conditions:
-            out = tmp_path / f"{c.id}.pdf"
-            export_handout(out, manifest, catalog, ViewState(condition_id=c.id, side="both"),
-                           HandoutOptions(clinic=clinic, patient_name="Jane Example"), scene=scene)
-            pages = _pages(out)
-            if pages > 2:
-                too_long[c.id] = pages
-    assert too_long == {}
+        for clinic_name in ("Harbour Physio", LONG_NAME):
+            clinic = Clinic(clinic_name, "12 Quay Street, Portsmouth\n023 9200 0000", "", "Bring shorts to your next visit.")
+            for c in catalog.conditions:
+                out = tmp_path / f"{c.id}.pdf"
+                handout = export_handout(out, manifest, catalog, ViewState(condition_id=c.id, side="both"),
+                                         HandoutOptions(clinic=clinic, patient_name="Jane Example"), scene=scene,
+                                         force=True)
+                muscles = [max(w, h) for _, size, w, h in _printed_mm(out) if size == handout.pictures[0].size]
+                pages, stranded = _pages(out), _stranded_headings(out)
+                if pages > 2 or not muscles or muscles[0] < 40 or stranded:
+                    faults[(c.id, len(clinic_name))] = (pages, muscles, stranded)
+    assert faults == {}
 
 
 @needs_poppler
-def test_a_whole_body_plan_still_fits_on_two_pages(tmp_path):
-    """A plan far longer than any in the catalog: the muscles run over onto the clinician sheet."""
+@pytest.mark.parametrize("labels_need_pt", [0.0, 130.0])
+def test_a_whole_body_plan_still_fits_on_two_pages(tmp_path, labels_need_pt):
+    """A plan far longer than any in the catalog: the muscles run over onto the clinician sheet,
+    and the muscle picture is still printed, at least as high as its labels need (before, the
+    words alone were printed)."""
     from PIL import Image as PILImage
 
     from ims_atlas.export.handout_content import Cited, HandoutContent, TargetLine
@@ -256,10 +271,13 @@ def test_a_whole_body_plan_still_fits_on_two_pages(tmp_path):
         about_ims=(Cited("About IMS. " * 10),), expect=tuple(Cited("Expect this. " * 8) for _ in range(5)),
         safety=(), evidence=(), tell_us=tuple(Cited(f"you have condition {i}") for i in range(12)),
         call_if=tuple(Cited("Call if this happens. " * 4) for _ in range(10)), paraspinal_muscles=("multifidus",))
-    pics = (HandoutPicture(PILImage.new("RGB", (1600, 900)), "a"), HandoutPicture(PILImage.new("RGB", (1600, 900)), "b"))
+    pics = (HandoutPicture(PILImage.new("RGB", (1600, 900)), "a", labels_need_pt),
+            HandoutPicture(PILImage.new("RGB", (1600, 900)), "b"))
     out = tmp_path / "long.pdf"
     out.write_bytes(handout_pdf(content, pics, ClinicHeader("Clinic", "1 Road", None, "A note. " * 20)))
     assert _pages(out) <= 2
+    printed = _printed_mm(out)
+    assert printed and printed[0][3] >= max(34.0, labels_need_pt * 25.4 / 72) - 0.1, printed
     text = _text(out)
     assert re.search(r"and \d+ more muscles \(listed on the clinician sheet\)", text) and "Muscle number 0" in text
     assert "When to get help" in text and "1 Road" in text  # the safety words and the clinic stay
@@ -492,3 +510,94 @@ def test_a_long_clinic_name_leaves_room_for_the_muscle_picture(catalog, tmp_path
     assert len(images.strip().splitlines()) - 2 >= 1, images
     text = _text(out)
     assert name in text and "Bring shorts" in text
+
+
+def _printed_mm(pdf) -> list[tuple[int, tuple[int, int], float, float]]:
+    """Each picture of ``pdf``: its page, its pixel size and its printed width and height (mm)."""
+    rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    out = []
+    for line in rows.splitlines()[2:]:
+        cols = line.split()
+        w, h, x_ppi, y_ppi = int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
+        out.append((int(cols[0]), (w, h), w / x_ppi * 25.4, h / y_ppi * 25.4))
+    return out
+
+
+def _stranded_headings(pdf) -> list[tuple[int, str]]:
+    """The headings printed as the last line of a page's text, above its foot (read with
+    ``pdftotext -bbox``): a heading with nothing of its own under it."""
+    box = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    stranded = []
+    for n, page in enumerate(box.split("<page ")[1:], 1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        foot = height - 22 * 72 / 25.4  # the footer's three lines
+        lines: dict[int, list[str]] = {}
+        for y, word in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', page):
+            if float(y) < foot:
+                lines.setdefault(round(float(y)), []).append(word)
+        if lines:
+            last = " ".join(lines[max(lines)])
+            if any(last.startswith(h) for h in HEADINGS):
+                stranded.append((n, last))
+    return stranded
+
+
+def _clinic_handout(manifest, catalog, condition_id: str, name: str = "Harbour Physio"):
+    from ims_atlas.core.settings import Clinic
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.handout import HandoutOptions, build_handout
+
+    return build_handout(manifest, catalog, ViewState(condition_id=condition_id, side="right"),
+                         HandoutOptions(clinic=Clinic(name, *HARBOUR), patient_name="Jane Example"))
+
+
+@needs_poppler
+def test_a_tall_muscle_picture_stands_beside_the_words_at_a_size_a_patient_can_see(manifest, catalog, tmp_path):
+    """Knee pain's muscles reach from the lower back to the calf: a whole leg. With a clinic's
+    contact details and note its words leave room for one picture, which a row printed 42 mm
+    high (the leg some 8 mm wide). Beside the list of muscles keyed to its numbers it prints
+    over 100 mm high, rendered in that shape, its labels still at print size (measured from
+    the PDF: each label's pixels over the picture's pixels an inch)."""
+    from ims_atlas.export.handout_pdf import CAPTION_PT
+
+    handout = _clinic_handout(manifest, catalog, "knee_pain")
+    out = tmp_path / "knee.pdf"
+    out.write_bytes(handout.pdf)
+    placed = _printed_mm(out)
+    muscles = [p for p in placed if p[1] == handout.pictures[0].size]
+    assert muscles, placed
+    _, (w_px, _), w_mm, h_mm = muscles[0]
+    assert h_mm >= 100 and w_mm < h_mm, (w_mm, h_mm)
+    assert abs(w_mm / h_mm - handout.pictures[0].size[0] / handout.pictures[0].size[1]) < 0.01  # drawn undistorted
+    ppi = w_px / (w_mm / 25.4)
+    assert min(px * 72 / ppi for px in handout.label_px[0]) >= CAPTION_PT - 0.05
+    assert _pages(out) == 2 and _stranded_headings(out) == []
+
+
+@needs_poppler
+@pytest.mark.parametrize(("condition_id", "name"), [("knee_pain", LONG_NAME), ("headache", "Harbour Physio")])
+def test_a_handout_always_prints_its_muscle_picture(manifest, catalog, tmp_path, condition_id, name):
+    """Knee pain with a clinic's name of 90 characters, and headache with any clinic's contact
+    details and note, printed no picture at all (their words filled the pages): now the words
+    make room, and the muscle picture prints at least 60 mm high."""
+    handout = _clinic_handout(manifest, catalog, condition_id, name)
+    out = tmp_path / "h.pdf"
+    out.write_bytes(handout.pdf)
+    placed = _printed_mm(out)
+    muscles = [p for p in placed if p[1] == handout.pictures[0].size]
+    assert muscles and muscles[0][3] >= 60, placed
+    assert _pages(out) == 2 and _stranded_headings(out) == []
+    text = _text(out)
+    assert name in text and "When to get help" in text and "Bring shorts" in text
+
+
+@needs_poppler
+def test_a_heading_is_never_left_at_the_foot_of_a_page(manifest, catalog, tmp_path):
+    """Neck pain's "What to expect" was printed at the foot of page 1, its first bullet (three
+    lines, which keep two together at either end) on page 2: a heading moves with the start of
+    its text, as the page lays that text out."""
+    handout = _clinic_handout(manifest, catalog, "neck_pain_whiplash")
+    out = tmp_path / "neck.pdf"
+    out.write_bytes(handout.pdf)
+    assert _stranded_headings(out) == []
+    assert "What to expect" in _text(out) and _pages(out) <= 2
