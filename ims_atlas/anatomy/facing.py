@@ -84,8 +84,9 @@ SPREAD_M = 0.012
 def leaving_own(body: BodyMeshes, origin, direction, own: Iterable[str]) -> np.ndarray:
     """Where a ray from a point inside the target's own structures (``own``) leaves them: what
     hides a muscle lies between its surface and the eye, not inside it. A muscle drawn round a
-    bone (the vastus intermedius round the femur, its belly's centre behind the shaft) is not
-    hidden by that bone from the front. A point outside its own structures is its own start.
+    bone (a myo-sim tube swept round the shaft, as the vasti were before bake/muscle_beds.json
+    laid them on the femur) is not hidden by that bone. A point outside its own structures is
+    its own start.
     """
     o = np.asarray(origin, dtype=np.float64)
     own = set(own)

@@ -7,7 +7,9 @@ behind the femur's axis (so each tube is a sleeve round the shaft, its centre be
 reviewed table names, muscle by muscle and with sources, the surface of the bone its belly lies
 on; here each station of the fascicle's path is moved onto that surface, the tube's radius out
 from it, fading in from the origin and out towards the insertion (or the belly's end), so the
-muscle's ends stay where myo-sim attaches them.
+muscle's ends stay where myo-sim attaches them. A belly may be flattened against its bed (an
+elliptical section of the round tube's area, ``thickness``) and may lie on other muscles over
+the bone (``over``: rectus femoris on the vastus intermedius).
 """
 
 from __future__ import annotations
@@ -69,9 +71,13 @@ def section(points: np.ndarray, faces: np.ndarray, z: float) -> np.ndarray:
     return np.array(segments, dtype=np.float64).reshape(-1, 2, 3)
 
 
-def surface_point(segments: np.ndarray, outward: np.ndarray, across: np.ndarray, share: float) -> np.ndarray | None:
+def surface_point(segments: np.ndarray, outward: np.ndarray, across: np.ndarray, share: float,
+                  over: np.ndarray | None = None) -> np.ndarray | None:
     """The outermost point (along ``outward``) of a bone's section on the line ``share`` of the
     way across it (along ``across``, from its least to its greatest extent); None if none.
+
+    ``over`` (segments of the sections of muscles the belly lies on) joins the bone's: the
+    line is still placed across the bone alone, and the outermost point of either is taken.
     """
     if not len(segments):
         return None
@@ -80,6 +86,9 @@ def surface_point(segments: np.ndarray, outward: np.ndarray, across: np.ndarray,
     if hi - lo < 1e-6:
         return None
     at = lo + share * (hi - lo)
+    if over is not None and len(over):
+        segments = np.concatenate([segments, over])
+        a = segments @ across
     a0, a1 = a[:, 0], a[:, 1]
     hit = (np.minimum(a0, a1) <= at) & (np.maximum(a0, a1) >= at) & (np.abs(a1 - a0) > 1e-12)
     if not hit.any():
@@ -87,6 +96,16 @@ def surface_point(segments: np.ndarray, outward: np.ndarray, across: np.ndarray,
     w = (at - a0[hit]) / (a1[hit] - a0[hit])
     pts = segments[hit, 0] + w[:, None] * (segments[hit, 1] - segments[hit, 0])
     return pts[int(np.argmax(pts @ outward))]
+
+
+def thickness(entry: dict | None) -> float:
+    """The belly's half-thickness away from its bed as a share of the round tube's radius (1: round)."""
+    return float((entry or {}).get("thickness", 1.0))
+
+
+def thin_axis(entry: dict | None, side: str) -> np.ndarray | None:
+    """The direction a flattened belly is thin along (out from its bed), or None for a round one."""
+    return None if thickness(entry) == 1.0 else _unit(entry["surface"], side)
 
 
 def _fade(t: np.ndarray, start: float, end: float, fade: float) -> np.ndarray:
@@ -98,18 +117,21 @@ def _fade(t: np.ndarray, start: float, end: float, fade: float) -> np.ndarray:
 
 
 def bedded_path(path: np.ndarray, radii, bone: tuple[np.ndarray, np.ndarray], entry: dict, side: str,
-                until: float = 1.0) -> np.ndarray:
+                until: float = 1.0, over: list[tuple[np.ndarray, np.ndarray]] = ()) -> np.ndarray:
     """``path`` (origin first) laid on its bone's sourced surface.
 
     Each of :data:`STATIONS` stations of the smoothed path is moved to the point of the bone's
     section at its height that lies ``entry['across']`` of the way across ``entry['surface']``,
-    plus the tube's radius there (``radii``: a function of the path fraction) outwards, so the
-    tube rests on that surface. The move fades in over ``entry['fade']`` of the stretch from the
+    plus the belly's half-thickness there (``radii``, a function of the path fraction, times
+    :func:`thickness`) outwards, so the tube rests on that surface. With ``over`` (the solids
+    of the muscles ``entry['over']`` names) it rests on the outermost of the bone and those
+    muscles there instead. The move fades in over ``entry['fade']`` of the stretch from the
     origin to ``until`` (the belly's end, or the insertion) and out over as much before
     ``until``; a station whose height the bone does not reach stays where it was.
     """
     outward = _unit(entry["surface"], side)
     across = _unit(_ACROSS[entry["surface"]], side)
+    flat = thickness(entry)
     t = np.linspace(0.0, 1.0, STATIONS)
     centre = tubes.resample_at(tubes.smooth(path), t)
     weights = _fade(t, 0.0, until, float(entry.get("fade", 0.2)) * until)
@@ -117,9 +139,12 @@ def bedded_path(path: np.ndarray, radii, bone: tuple[np.ndarray, np.ndarray], en
     for k, (p, w) in enumerate(zip(centre, weights, strict=True)):
         if w <= 0.0:
             continue
-        surface = surface_point(section(*bone, float(p[2])), outward, across, float(entry["across"]))
+        z = float(p[2])
+        under = [section(*solid, z) for solid in over]
+        under = np.concatenate(under) if under else None
+        surface = surface_point(section(*bone, z), outward, across, float(entry["across"]), under)
         if surface is None:
             continue
-        target = surface + outward * float(radii(t[k]))
+        target = surface + outward * flat * float(radii(t[k]))
         out[k] = p + w * (target - p)
     return out

@@ -23,6 +23,9 @@ from ims_atlas.core.ids import MIDLINE_X
 #: myo-sim's forces come from PCSA; 1 MPa keeps the summed bellies inside the body outline.
 SPECIFIC_TENSION = 1.0e6
 MAX_RADIUS = 0.028
+#: Points round each ring of a belly flattened against its bed (``thickness`` in muscle_beds.json):
+#: more than a round tube's 10, so the ellipse's narrow ends stay smooth.
+FLAT_SIDES = 16
 #: A sourced belly is at most this thick for its length (peak radius / belly length): a belly's
 #: width is at most a fifth of its length, as in a fusiform muscle; a short belly that would
 #: need more to hold its muscle's volume is capped (and loses that volume, like MAX_RADIUS), but
@@ -247,7 +250,7 @@ def _sheet_muscle(mid: str, group: list, bone_points: np.ndarray, wall: np.ndarr
     return p, f, sheets[main].centre
 
 
-def _tube(mid: str, side: str, fas, segments, bones=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _tube(mid: str, side: str, fas, segments, bones=None, under=()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One fascicle as a swept tube: (points, faces, the path it was swept along).
 
     The spindle radius comes from peak force (``SPECIFIC_TENSION``). A muscle in the sourced
@@ -256,28 +259,49 @@ def _tube(mid: str, side: str, fas, segments, bones=None) -> tuple[np.ndarray, n
     thin tendon; every other muscle is the symmetric spindle over its whole path. The belly's
     peak radius is capped by ``MAX_RADIUS`` and ``BELLY_SLENDERNESS`` (the latter never below the
     spindle's own radius). A muscle in the sourced bed table (``bake/muscle_beds.json``) has its
-    path laid on the surface of its bone first (``bones``: (bone, side) -> (points, faces)).
+    path laid on the surface of its bone first (``bones``: (bone, side) -> (points, faces); and
+    ``under``: the solids already baked of the muscles its bed lies over), and is flattened against
+    that surface if the table gives it a ``thickness``.
     """
     length = float(np.linalg.norm(np.diff(fas.path, axis=0), axis=1).sum())
     radius = min(np.sqrt(fas.peak_force / (SPECIFIC_TENSION * np.pi)), MAX_RADIUS, 0.2 * length)
     belly = bellies.belly_range(mid, side, tubes.smooth(fas.path), segments)
+    entry = beds.load_table()["muscles"].get(mid)
+    flat = {"thin": beds.thin_axis(entry, side), "thickness": beds.thickness(entry)}
+    if flat["thin"] is not None:
+        flat["sides"] = FLAT_SIDES
     if belly is None:
-        path = _bedded(mid, side, fas.path, lambda t: radius * tubes.belly_profile(t), 1.0, bones)
-        return (*tubes.sweep(path, radius), path)
+        path = _bedded(entry, side, fas.path, lambda t: radius * tubes.belly_profile(t), 1.0, bones, under)
+        return (*tubes.sweep(path, radius, **flat), path)
     tendon = tubes.tendon_radius(radius)
     peak = tubes.peak_for_volume(tubes.spindle_volume(radius, length), length, belly, tendon)
     # Slender, but never thinner than the spindle it replaces.
     peak = min(max(min(peak, BELLY_SLENDERNESS * (belly[1] - belly[0]) * length), radius), MAX_RADIUS)
     peak = max(peak, tendon)
-    path = _bedded(mid, side, fas.path, lambda t: tubes.belly_tendon_radii(t, peak, tendon, belly), belly[1], bones)
-    return (*tubes.sweep(path, peak, rings=tubes.BELLY_RINGS, belly=belly, tendon=tendon), path)
+    path = _bedded(entry, side, fas.path, lambda t: tubes.belly_tendon_radii(t, peak, tendon, belly), belly[1],
+                   bones, under)
+    return (*tubes.sweep(path, peak, rings=tubes.BELLY_RINGS, belly=belly, tendon=tendon, **flat), path)
 
 
-def _bedded(mid: str, side: str, path: np.ndarray, radii, until: float, bones) -> np.ndarray:
+def _bedded(entry: dict | None, side: str, path: np.ndarray, radii, until: float, bones, under) -> np.ndarray:
     """A fascicle's path laid on its bone's sourced surface (``beds``), else as it is."""
-    entry = beds.load_table()["muscles"].get(mid)
     bone = (bones or {}).get((entry["bone"], side)) if entry else None
-    return path if bone is None else beds.bedded_path(path, radii, bone, entry, side, until)
+    return path if bone is None else beds.bedded_path(path, radii, bone, entry, side, until, under)
+
+
+def _bake_order(keys: list[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
+    """``keys`` with every muscle whose bed lies over other muscles (``over`` in the bed table)
+    after those muscles, so their solids are baked when its bed is laid; otherwise as given.
+    """
+    table = beds.load_table()["muscles"]
+
+    def depth(mid: str, seen: tuple[str, ...] = ()) -> int:
+        if mid in seen:
+            raise ValueError(f"muscle_beds.json: muscles.{mid}.over runs in a circle ({' > '.join(seen + (mid,))})")
+        over = table.get(mid, {}).get("over", [])
+        return 1 + max((depth(o, seen + (mid,)) for o in over), default=-1)
+
+    return sorted(keys, key=lambda k: depth(k[0]))
 
 
 def _bone_surfaces(meshes: list[BoneMesh]) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
@@ -315,8 +339,12 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
         groups[(mid, side, names.level_for(fas.name))].append(fas)
     segments = bellies.segments(model, data)
     bones = _bone_surfaces(meshes)
-    entries = []
-    for (mid, side, level), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+    table = beds.load_table()["muscles"]
+    keys = sorted(groups, key=lambda k: (k[0], k[1], k[2] or ""))
+    baked: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+    entries: dict[tuple[str, str, str | None], dict] = {}
+    for mid, side, level in _bake_order(keys):
+        group = groups[(mid, side, level)]
         if mid in names.SHEETS and len(group) >= 3:
             p, f, centre = _sheet_muscle(mid, group, bone_points, wall)
         elif mid in names.COLUMNS and len(group) >= 3:
@@ -326,7 +354,8 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
             main = max(group, key=lambda g: g.peak_force)
             centre = tubes.resample(tubes.smooth(main.path), 24)
         else:
-            swept = [_tube(mid, side, fas, segments, bones) for fas in group]
+            under = [baked[(o, side)] for o in table.get(mid, {}).get("over", []) if (o, side) in baked]
+            swept = [_tube(mid, side, fas, segments, bones, under) for fas in group]
             p, f = merge([(pts, fcs) for pts, fcs, _ in swept])
             # The centre path (catalog epicentres are placed on it) is the main fascicle's path
             # as swept, laid on its bone's bed where it has one.
@@ -337,9 +366,11 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
         label = f"{name} {level}" if level else name
         file = f"muscles/{sid}.npz"
         write_mesh(out / file, p, f, centre)
-        entries.append(_entry(sid, label + _side_label(side), "muscle", "muscles", side, region, file, f,
-                              level=level, muscle=mid, parts=sorted(g.name for g in group), source=source))
-    return entries
+        baked[(mid, side)] = (p, f)
+        entries[(mid, side, level)] = _entry(sid, label + _side_label(side), "muscle", "muscles", side, region, file,
+                                             f, level=level, muscle=mid, parts=sorted(g.name for g in group),
+                                             source=source)
+    return [entries[k] for k in keys]
 
 
 def build_meshes(out: str | Path) -> dict:
@@ -386,8 +417,10 @@ def build_meshes(out: str | Path) -> dict:
             "closed solid per myo-sim fascicle swept along its computed path, belly radius from peak force; the long "
             "forearm and leg muscles in ims_atlas/bake/muscle_bellies.json (sourced belly ends) as a belly of the "
             "same volume ending where the sources put it and a thin tendon beyond; the fascicles of flexor digitorum "
-            "longus and the vastus lateralis laid on the surface of their bone that "
-            "ims_atlas/bake/muscle_beds.json names (sourced), where myo-sim's lines run beside or behind it; the broad "
+            "longus and the vasti laid on the surface of their bone that "
+            "ims_atlas/bake/muscle_beds.json names (sourced), where myo-sim's lines run beside, behind or through it "
+            "(the vasti medialis and intermedius flattened against the femur, the rectus femoris laid over the "
+            "intermedius); the broad "
             "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
             "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
             "ribcage's convex hull where myo-sim's straight lines cut inside the chest; the stacked trunk columns "

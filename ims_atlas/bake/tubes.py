@@ -151,8 +151,26 @@ def transport_frames(centre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return normals, np.cross(tangents, normals)
 
 
+def flat_frames(centre: np.ndarray, thin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ring frames whose first axis is ``thin`` (a direction) made square to the path at each
+    station, the second square to both; where the path runs along ``thin`` (within about 8
+    degrees) the parallel-transported frame stands in.
+    """
+    normals, binormals = transport_frames(centre)
+    tangents = np.gradient(centre, axis=0)
+    tangents /= np.maximum(np.linalg.norm(tangents, axis=1, keepdims=True), 1e-12)
+    thin = np.asarray(thin, dtype=np.float64) / np.linalg.norm(thin)
+    n = thin[None, :] - tangents * (tangents @ thin)[:, None]
+    length = np.linalg.norm(n, axis=1)
+    ok = length > 0.15
+    normals[ok] = n[ok] / length[ok, None]
+    binormals[ok] = np.cross(tangents[ok], normals[ok])
+    return normals, binormals
+
+
 def sweep(path: np.ndarray, radius: float, rings: int = 18, sides: int = 10,
-          belly: tuple[float, float] | None = None, tendon: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+          belly: tuple[float, float] | None = None, tendon: float | None = None,
+          thin: np.ndarray | None = None, thickness: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Sweep a closed tube with a belly profile along ``path``.
 
     Without ``belly`` the tube is the default symmetric spindle of peak ``radius`` over the whole
@@ -160,8 +178,12 @@ def sweep(path: np.ndarray, radius: float, rings: int = 18, sides: int = 10,
     peak ``radius`` there and a tendon of radius ``tendon`` elsewhere (``belly_tendon_radii``),
     its rings laid densely along the belly (``belly_stations``).
 
+    With ``thin`` (a direction) the rings are ellipses of the same area as the round ones:
+    ``thickness`` x the radius along ``thin`` (square to the path), the radius / ``thickness``
+    across it, so a belly laid on a bone can be flat against it without losing volume.
+
     Returns ``(points, faces)``: a watertight, consistently outward-oriented triangle surface.
-    Frames are parallel-transported so the surface does not twist.
+    Frames are parallel-transported (or, with ``thin``, held to it) so the surface does not twist.
     """
     if belly is None:
         centre = resample(smooth(path), rings)
@@ -170,7 +192,11 @@ def sweep(path: np.ndarray, radius: float, rings: int = 18, sides: int = 10,
         stations = belly_stations(rings, belly)
         centre = resample_at(smooth(path), stations)
         radii = belly_tendon_radii(stations, radius, tendon_radius(radius) if tendon is None else tendon, belly)
-    normals, binormals = transport_frames(centre)
+    if thin is None:
+        normals, binormals = transport_frames(centre)
+    else:
+        normals, binormals = flat_frames(centre, thin)
+        normals, binormals = normals * thickness, binormals / thickness
     angles = np.linspace(0.0, 2.0 * np.pi, sides, endpoint=False)
     cos, sin = np.cos(angles), np.sin(angles)
     ring_pts = (

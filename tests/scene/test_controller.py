@@ -300,15 +300,17 @@ def test_two_views_split_the_window_each_with_its_own_camera_and_labels(scene, m
 
 
 def test_one_medial_view_in_the_window_hides_the_other_limb(scene, manifest):
-    """Issue 16: the window's "local" view of knee pain is seen from the inner side; the other
-    leg stands between the camera and the targets, so it is not drawn (as in the export); the
-    view with both halves keeps it (its spine view needs the whole back)."""
+    """Issue 16: the window's "local" view of pes anserine pain (sartorius, gracilis and
+    semitendinosus at the inner knee) is seen from the inner side; the other leg stands between
+    the camera and the targets, so it is not drawn (as in the export); the view with both halves
+    keeps it (its spine view needs the whole back). (Knee pain was the case until its quadriceps
+    were laid on the front of the femur: they are seen from the front now.)"""
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.core.state import ViewState
     from ims_atlas.scene.picture import picture_for
 
     catalog = load_catalog(None, manifest)
-    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    picture = picture_for(ViewState(condition_id="pes_anserine_pain", side="right"), manifest, catalog)
     medial = picture.view("local")
     assert medial is not None and medial.name == "medial-right"
     left_leg = [s.id for s in manifest if s.side == "left" and s.region in ("thigh", "leg") and s.id in scene.structure_ids]
@@ -382,15 +384,15 @@ def _nearest_depth(scene, cam) -> float:
 
 
 def test_a_medial_view_beside_another_cuts_the_far_limb_away_in_its_own_viewport_only(scene, manifest):
-    """Issue 16: "both" shows knee pain's medial view beside the view from behind; the other leg
-    stands between the medial camera and the targets. Its viewport's near plane sits at the
-    midline (the far limb is not drawn there); the view from behind draws the whole body."""
+    """Issue 16: "both" shows pes anserine pain's medial view beside the view from behind; the
+    other leg stands between the medial camera and the targets. Its viewport's near plane sits at
+    the midline (the far limb is not drawn there); the view from behind draws the whole body."""
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.core.state import ViewState
     from ims_atlas.scene.picture import picture_for
 
     catalog = load_catalog(None, manifest)
-    picture = picture_for(ViewState(condition_id="knee_pain", side="right"), manifest, catalog)
+    picture = picture_for(ViewState(condition_id="pes_anserine_pain", side="right"), manifest, catalog)
     names = [v.name for v in picture.views]
     assert names[0].startswith("medial-") and not names[1].startswith("medial-")
     try:

@@ -99,6 +99,29 @@ def test_the_arm_is_apart_from_the_flank_below_the_axilla(skin, manifest, side):
     assert not inside, f"{side}: between arm and flank inside the skin at (height m, gap cm) {inside}"
 
 
+def test_the_thighs_are_apart_above_the_knees(skin, manifest):
+    """Along the vasti medialis (laid on the medial side of each femur, their bellies bulging
+    medially above the knees), the straight line between the two thighs' vasti medialis (the
+    closest pair of their mesh points in each 2 cm band of height) leaves the body on its way:
+    each thigh has its own skin there. Laid as myo-sim's round tubes the two bellies came within
+    1 cm of each other and the envelope bridged the thighs (a handle in the skin)."""
+    points, faces = np.asarray(skin.points, dtype=float), np.asarray(skin.faces)
+    right, left = _cloud(manifest, ("vastus_medialis",), "right"), _cloud(manifest, ("vastus_medialis",), "left")
+    lo = max(float(right[:, 2].min()), float(left[:, 2].min())) + 0.01
+    hi = min(float(right[:, 2].max()), float(left[:, 2].max())) - 0.01
+    heights = np.arange(lo, hi, 0.02)
+    assert len(heights) >= 5
+    bridged = []
+    for h in heights:
+        r, f = right[np.abs(right[:, 2] - h) < 0.01], left[np.abs(left[:, 2] - h) < 0.01]
+        d, j = cKDTree(f).query(r)
+        k = int(np.argmin(d))
+        line = r[k] + np.linspace(0.0, 1.0, 41)[:, None] * (f[j[k]] - r[k])
+        if all(contains_point(points, faces, q) for q in line):
+            bridged.append((round(float(h), 3), round(float(d[k]) * 100, 1)))
+    assert not bridged, f"between the thighs inside the skin at (height m, gap cm) {bridged}"
+
+
 @pytest.mark.parametrize("side", SIDES)
 def test_every_bone_and_arm_muscle_is_under_the_skin(skin, manifest, side):
     """The envelope covers the bones and the arm's muscles (the arm kept apart must not lose
