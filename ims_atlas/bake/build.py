@@ -321,7 +321,8 @@ def _muscles(out: Path, model, data, source: str, meshes: list[BoneMesh]) -> lis
     wall = _chest_wall(meshes)
     # A muscle authored in authored_anatomy.json replaces myo-sim's fascicles of the same id
     # (infraspinatus and supraspinatus fill their fossae; myo-sim has one thin line each; the
-    # deltoid is one cap over the humeral head instead of myo-sim's three spindles).
+    # deltoid is one cap over the humeral head instead of myo-sim's three spindles; gluteus
+    # minimus is a fan laid on the ilium under gluteus medius, where myo-sim's sheet lay off it).
     authored = {m["id"] for m in load_data()["muscles"]}
     groups: dict[tuple[str, str, str | None], list] = defaultdict(list)
     for fas in fascicles(model, data):
@@ -421,7 +422,7 @@ def build_meshes(out: str | Path) -> dict:
             "ims_atlas/bake/muscle_beds.json names (sourced), where myo-sim's lines run beside, behind or through it "
             "(the vasti medialis and intermedius flattened against the femur, the rectus femoris laid over the "
             "intermedius); the broad "
-            "muscles (glutei, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
+            "muscles (gluteus maximus and medius, latissimus dorsi, pectoralis major, obliques) as one continuous sheet through their "
             "fascicles, thickness from their summed peak force spread over the sheet's width and lifted onto the "
             "ribcage's convex hull where myo-sim's straight lines cut inside the chest; the stacked trunk columns "
             "(iliocostalis, longissimus, quadratus lumborum, psoas; lumbar multifidus level by level) as one solid "
@@ -435,8 +436,8 @@ def build_meshes(out: str | Path) -> dict:
             "cervicis, spinalis and semispinalis thoracis, semispinalis cervicis, the thoracic rotatores, longus capitis, "
             "the anterior and lateral recti capitis, platysma, transversus thoracis, pyramidalis, pectineus, the gemelli, obturator externus, "
             "adductor minimus, fibularis tertius, extensor hallucis brevis, the hand's hypothenar muscles and flexor and "
-            "opponens digiti minimi of the foot), the deltoid, supraspinatus, infraspinatus and rectus abdominis (replacing myo-sim's lines "
-            "of the same muscles), the superficial muscles of the back and radial side of the forearm (brachioradialis, "
+            "opponens digiti minimi of the foot), the deltoid, supraspinatus, infraspinatus, rectus abdominis and gluteus minimus (replacing "
+            "myo-sim's lines of the same muscles), the superficial muscles of the back and radial side of the forearm (brachioradialis, "
             "the radial wrist extensors, extensor digitorum, extensor digiti minimi, extensor carpi ulnaris, anconeus: "
             "flattened bellies laid side by side round the forearm on its bones and deep muscles, each belly ending "
             "where muscle_bellies.json says, replacing myo-sim's tubes), and peripheral nerves, generated from "

@@ -135,10 +135,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 #: Broad muscles drawn as continuous sheets between their fascicles (``bake/fascicle_sheets``):
 #: muscle id -> (which end is the origin, heads). A head is a tuple of fascicle abbreviations
 #: (side suffix removed) drawn as a sheet of its own; ``None`` draws every fascicle as one sheet.
+#: (Gluteus minimus is authored in ``authored_anatomy.json`` instead: a fan laid on the ilium.)
 SHEETS: dict[str, tuple[str, tuple[tuple[str, ...], ...] | None]] = {
     "gluteus_maximus": ("medial", None),
     "gluteus_medius": ("medial", None),
-    "gluteus_minimus": ("medial", None),
     "latissimus_dorsi": ("medial", None),
     "pectoralis_major": ("medial", None),
     "external_oblique": ("lateral", None),
