@@ -278,7 +278,8 @@ def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     arm_part = arms & (arm_side | joined)
     cut = ndimage.binary_dilation(arm_part & ~joined, structure=np.ones((3, 3, 3), dtype=bool))
     trunk_part = (rest & ~arm_side & ~cut & ~joined) | ((rest | arms) & joined)
-    return trunk_part, arm_part, origin, raw["arm"] | other, raw["inner"] | (kept & trunk_part)
+    facing = kept & trunk_part & ndimage.binary_dilation(arm_part, structure=_ball(2))  # within 2 voxels of the arm
+    return trunk_part, arm_part, origin, raw["arm"] | other, raw["inner"] | facing
 
 
 def _ball(r: int) -> np.ndarray:
