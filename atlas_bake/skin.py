@@ -1,6 +1,7 @@
 """A body skin surface built from the anatomy when no skin mesh exists.
 
-Every bone and muscle of ``meshes/manifest.json`` is sampled onto a voxel grid in three groups:
+Every bone and muscle of ``meshes/manifest.json``, and every artery and nerve root (which lie on
+the muscles, under the skin and fasciae), is sampled onto a voxel grid in three groups:
 the upper limbs (with the deltoid, which wraps the arm), the lower limbs and the rest (head,
 neck, trunk, pelvis). Each group is closed on its own (dilated, cavities filled, eroded):
 
@@ -45,6 +46,19 @@ TARGET_TRIANGLES = 90_000
 #: two landmarks a vertebra apart.
 MAX_EDGE = 0.015
 KINDS = ("bone", "vertebra", "muscle", "fascia")
+#: Kinds the skin is closed round as well, drawn or loaded on request: the arteries and the nerve
+#: roots. They lie on the muscles, not in them: the brachial artery "is superficial in the whole
+#: line of its course", covered by the brachial aponeurosis (Todd's Cyclopaedia), the subclavian's
+#: second part is covered in front by the skin, superficial fascia, Platysma and deep cervical
+#: fascia (Gray 1918, p. 577) and its third by the integument, Platysma and fascia (Todd). An
+#: envelope closed round the bones and muscles alone (DILATE - ERODE outside them) left the
+#: brachial artery below teres major up to 3.7 mm, the subclavian over the pleura's dome up to
+#: 4.4 mm and the C5 root in the posterior triangle 1.3 mm outside the skin. (The nerves lay under
+#: the skin already; their regions, such as "arm and forearm", name no one voxel group.)
+INNER_KINDS = ("vessel", "root")
+#: The smoothed body field at the voxels an artery or a nerve root crosses and at the flank's
+#: voxels kept against the hanging arm (a mesh's voxels are held at 0.75; the skin is the 0.5 level).
+DEEP_HELD = 1.0
 #: Manifest regions of the upper and the lower limb; every other region is the trunk group.
 ARM_REGIONS = ("arm", "elbow", "forearm", "hand")
 LEG_REGIONS = ("thigh", "knee", "leg", "foot")
@@ -95,26 +109,28 @@ def _raw_groups(manifest: Manifest) -> tuple[dict[str, np.ndarray], np.ndarray, 
     """Each group's sampled voxels, the grid origin, and the heights of the lowest point of the
     pelvis and the top of the rib cage (z).
     """
-    clouds: dict[str, list[np.ndarray]] = {"arm": [], "leg": [], "trunk": [], "fold": []}
+    clouds: dict[str, list[np.ndarray]] = {"arm": [], "leg": [], "trunk": [], "fold": [], "inner": []}
     pelvis_z, chest_top = np.inf, -np.inf
-    for s in manifest:
-        if s.kind in KINDS:
+    for s in manifest.every():
+        if s.kind in KINDS or s.kind in INNER_KINDS:
             mesh = read_mesh(manifest.file_path(s))
             sampled = _samples(mesh.points, mesh.faces, VOXEL * 0.7)
             clouds[group_of(s)].append(sampled)
             if (s.muscle or "") in FOLD_MUSCLES:
                 clouds["fold"].append(sampled)
+            if s.kind in INNER_KINDS:
+                clouds["inner"].append(sampled)
             if s.region == "pelvis" and s.kind == "bone":
                 pelvis_z = min(pelvis_z, float(mesh.points[:, 2].min()))
             if s.region == "thorax" and s.kind == "bone":
                 chest_top = max(chest_top, float(mesh.points[:, 2].max()))
-    if not all(v for k, v in clouds.items() if k != "fold"):
-        missing = [k for k, v in clouds.items() if not v and k != "fold"]
+    if not all(v for k, v in clouds.items() if k not in ("fold", "inner")):
+        missing = [k for k, v in clouds.items() if not v and k not in ("fold", "inner")]
         raise ValueError(f"the manifest has no {', '.join(missing)} structures to build the skin from")
     if not (np.isfinite(pelvis_z) and np.isfinite(chest_top)):
         raise ValueError("the manifest lacks a pelvis or a thorax bone (regions 'pelvis', 'thorax'): "
                          "the trunk cannot be filled")
-    every = np.concatenate([np.concatenate(v) for k, v in clouds.items() if k != "fold"])
+    every = np.concatenate([np.concatenate(v) for k, v in clouds.items() if k not in ("fold", "inner") and v])
     pad = DILATE + 4 * VOXEL
     origin = every.min(axis=0) - pad
     shape = [int(n) for n in np.ceil((every.max(axis=0) + pad - origin) / VOXEL).astype(int) + 1]
@@ -201,10 +217,11 @@ def _closed(grid: np.ndarray, hull: tuple[int, int] | None = None) -> np.ndarray
     return ndimage.binary_erosion(grid, structure=_ball(round(ERODE / VOXEL)))
 
 
-def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``(trunk, arms, origin, meshes)``: two boolean voxel grids that together make the body
+def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(trunk, arms, origin, meshes, deep)``: two boolean voxel grids that together make the body
     (the trunk grid holds the legs and the joins; they overlap only in the joins), the grids'
-    origin (metres) and the voxels the meshes cross.
+    origin (metres), the voxels the meshes cross, and those held at ``DEEP_HELD`` (the voxels the
+    arteries and nerve roots cross, and the flank's voxels kept against the hanging arm).
     """
     from scipy import ndimage
 
@@ -235,7 +252,14 @@ def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
         flank[half] = (z < roof - AXILLA_ROOF - FLANK_BELOW)[None, None, :]
     # The axillary folds: the muscles inserting on the humerus join the arm wherever they come
     # within closing range of it, below the roof too (their humeral ends lie there).
-    folds = ndimage.binary_dilation(raw["fold"], structure=_ball(2)) & near
+    # So does the arm's brachial artery from the anterior fold's lowest point up (pectoralis
+    # major's; the artery begins at the lower margin of teres major, Gray, Todd): at the axillary
+    # outlet it lies 5-7 mm from serratus anterior on the model, too close for the artery and the
+    # serratus to have a skin each, and the skin of the armpit's floor covers both.
+    fold_low = min(float(read_mesh(manifest.file_path(s)).points[:, 2].min())
+                   for s in manifest if s.muscle == "pectoralis_major")
+    outlet = raw["inner"] & raw["arm"] & (z >= fold_low)[None, None, :]
+    folds = ndimage.binary_dilation(raw["fold"] | outlet, structure=_ball(2)) & near
     joined = roofed | folds
     # Elsewhere split by the nearer core (a filled group's body, not only its sampled surface).
     core_arm = ndimage.binary_erosion(arms, structure=_ball(1)) | raw["arm"]
@@ -254,7 +278,8 @@ def body_parts(manifest: Manifest) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     arm_part = arms & (arm_side | joined)
     cut = ndimage.binary_dilation(arm_part & ~joined, structure=np.ones((3, 3, 3), dtype=bool))
     trunk_part = (rest & ~arm_side & ~cut & ~joined) | ((rest | arms) & joined)
-    return trunk_part, arm_part, origin, raw["arm"] | other
+    facing = kept & trunk_part & ndimage.binary_dilation(arm_part, structure=_ball(2))  # within 2 voxels of the arm
+    return trunk_part, arm_part, origin, raw["arm"] | other, raw["inner"] | facing
 
 
 def _ball(r: int) -> np.ndarray:
@@ -267,7 +292,7 @@ def skin_surface(manifest: Manifest) -> tuple[np.ndarray, np.ndarray]:
     import pyvista as pv
     from scipy import ndimage
 
-    trunk, arms, origin, meshes = body_parts(manifest)
+    trunk, arms, origin, meshes, deep = body_parts(manifest)
     # Each part smoothed on its own: the one empty voxel between an arm and the flank stays open.
     # Smoothing shrinks thin and pointed parts (the medial epicondyle poked 4-5 mm through the
     # skin), so the voxels the meshes cross and their neighbours stay body whatever it does.
@@ -275,6 +300,12 @@ def skin_surface(manifest: Manifest) -> tuple[np.ndarray, np.ndarray]:
     field = np.maximum(ndimage.gaussian_filter(trunk.astype(np.float32), sigma=1.2),
                        ndimage.gaussian_filter(arms.astype(np.float32), sigma=1.2))
     field = np.maximum(field, np.where(held & (trunk | arms), np.float32(0.75), np.float32(0.0)))
+    # The voxels an artery or a nerve root crosses, and the flank's kept against the hanging arm,
+    # count as deep body, so the skin passes farther out from them than from a muscle's edge:
+    # below the axilla the brachial artery and serratus anterior, 6-12 mm apart, have one voxel
+    # each and the empty one between (held at 0.75 the artery lay 0.3 mm under the skin and
+    # serratus 0.5 mm outside it).
+    field = np.maximum(field, np.where(deep & (trunk | arms), np.float32(DEEP_HELD), np.float32(0.0)))
     # Each voxel's value sits at its centre.
     image = pv.ImageData(dimensions=trunk.shape, spacing=(VOXEL,) * 3, origin=tuple(origin + VOXEL / 2))
     image.point_data["body"] = field.ravel(order="F")

@@ -178,14 +178,19 @@ def brachial(side: str, data: dict, humerus: tuple[np.ndarray, np.ndarray], nerv
     np_, nf = nerve
     if not (float(np_[:, 2].min()) < end_z and top_z < float(np_[:, 2].max())):
         raise ValueError(f"organs: the {side} median nerve does not span the arm from teres major to below the elbow")
+    top = np.radians(ba["top_bearing"])
+    if not np.pi / 2 < top <= np.pi:
+        raise ValueError(f"organs: the brachial artery's top_bearing ({ba['top_bearing']}) must put it medial of the "
+                         "median nerve (more than 90 degrees, at most 180)")
     controls = []
     heights = np.linspace(top_z, end_z, 9)
     for z in heights:
         c, rn = _centre_and_radius(_outline(np_, nf, z, "median nerve"))
         off = rn + r + ba["gap"]
-        # From medial (+1) through behind (0) to lateral (-1) of the nerve, turning at mid-arm.
-        u = (z - epi_z) / (top_z - epi_z)
-        a = np.pi * float(np.clip(u, 0.0, 1.0))  # 0 at the elbow (lateral) .. pi at the top (medial)
+        # From lateral of the nerve at the elbow through behind it at mid-arm to its medial side
+        # and behind at the top: 0 at the elbow, pi / 2 at mid-arm, top_bearing at the top.
+        u = float(np.clip((z - epi_z) / (top_z - epi_z), 0.0, 1.0))
+        a = np.pi * u if u <= 0.5 else np.pi / 2 + (top - np.pi / 2) * (2 * u - 1)
         direction = np.array([sign * np.cos(a), np.sin(a), 0.0])
         controls.append(_clear_of(c + off * direction, [humerus], r + ba["gap"],
                                   np.array([-sign * 0.0005, 0.0, 0.0])))
