@@ -455,12 +455,14 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
         aim_into(scene, points, view, regions)  # (the trials moved the camera)
     if whole_legible and not turned and whole is not None and mean_enlargement(
             whole, projected(scene, own.targets, scene.projector()), [(part.anchors, keys) for part, keys in parts],
-            [t.key for t in own.targets]) < 1.0:
+            [t.key for t in own.targets]) < WHOLE_GAIN:
         # The panel of both sides drawn whole labels every target apart, and the insets would
-        # draw its targets smaller on the whole: the view beside them, narrowed to half the
-        # panel, its two limbs side by side, loses more than they gain (C7 on both sides from
-        # the front: a whole body at 418 pixels a metre beside three insets, where the panel
-        # drawn whole shows the arms and upper trunk at 850).
+        # draw its targets hardly larger on the whole, or smaller: the view beside them,
+        # narrowed to half the panel, its two limbs side by side, loses more than they gain
+        # (C7 on both sides from the front: a whole body at 418 pixels a metre beside three
+        # insets, where the panel drawn whole shows the arms and upper trunk at 850; C8 from
+        # the front: 1.03 times larger on the whole, its view's targets a fifteenth of the
+        # panel, where drawn whole they take a quarter).
         return None
     # Three leaders still meeting at one spot of the view once every inset is taken (S1's four
     # hamstrings at mid-thigh from behind, S2's piriformis, obturator internus and gemellus
@@ -775,6 +777,10 @@ def side_parts(crowd: tuple[str, ...], points: dict[str, tuple[float, float]], v
 #: (the box round them on screen), or the panel is drawn whole; where insets seen from another
 #: side must stay, their column narrows to these shares of the panel's width, one after another.
 VIEW_SHARE = 0.05
+#: A panel of both sides drawn whole that labels every target apart keeps its insets only where
+#: they draw its targets at least this many times larger on the whole (insets.mean_enlargement):
+#: less is not worth the view narrowed to half the panel beside them.
+WHOLE_GAIN = 1.1
 NARROWER_SHARES = (0.42,)
 
 
