@@ -3,7 +3,8 @@ store the costs beside the meshes (meshes/facing_costs.json; see ims_atlas/anato
 
 Run after re-baking meshes/ or moving targets: `python scripts/bake_facing_costs.py [--check]`.
 Each condition and each segment on the right, the left and both sides, and each muscle
-structure on its own (a quiz question), go through the app's own view choice.
+structure on its own (a quiz question), go through the app's own view choice, and each view
+through the export's choice of insets for its targets that face away.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ims_atlas.catalog.load import load_catalog  # noqa: E402
 from ims_atlas.core.state import ViewState  # noqa: E402
 from ims_atlas.scene.picture import body_for, picture_for  # noqa: E402
 from ims_atlas.scene.study_pictures import quiz_picture  # noqa: E402
+from ims_atlas.scene.target_views import turned_away  # noqa: E402
 
 SIDES = ("right", "left", "both")
 
@@ -31,12 +33,12 @@ def costed(manifest, catalog) -> dict:
     body = body_for(manifest)  # the app's own (the quiz's pictures use it too)
     body.facing_store_read = True  # compute afresh: don't read the old store
     body.facing_cache.clear()
-    for condition in catalog.conditions:
-        for side in SIDES:
-            picture_for(ViewState(condition_id=condition.id, side=side), manifest, catalog, body=body)
-    for segment in catalog.segment_ids():
-        for side in SIDES:
-            picture_for(ViewState(segment=segment, side=side), manifest, catalog, body=body)
+    states = [ViewState(condition_id=condition.id, side=side) for condition in catalog.conditions for side in SIDES]
+    states += [ViewState(segment=segment, side=side) for segment in catalog.segment_ids() for side in SIDES]
+    for state in states:
+        picture = picture_for(state, manifest, catalog, body=body)
+        for view in picture.views:
+            turned_away(view, picture.targets, body)
     for s in manifest.by_kind("muscle"):
         quiz_picture((s.id,), manifest, ViewState())
     return dict(body.facing_cache)

@@ -76,6 +76,37 @@ def hidden_for(view: str, manifest: Manifest) -> set[str]:
     return {s.id for s in manifest if s.side == other}
 
 
+#: The manifest's regions of the free upper limb (arm, elbow, forearm, hand and the nerves
+#: running down them; the shoulder girdle stays with the trunk). In myo-sim's standing pose the
+#: arm hangs at the side, the forearm and hand beside the hip: from the side they stand between
+#: the camera and the flank, the side of the buttock and the top of the thigh.
+FREE_UPPER_LIMB = frozenset({"arm", "elbow", "forearm", "hand", "arm and forearm"})
+#: A target in these regions keeps its side's free upper limb in every view: the limb itself,
+#: or the shoulder, whose muscles wrap the head of the humerus and move it.
+KEEPS_THE_LIMB = FREE_UPPER_LIMB | {"shoulder"}
+
+
+def free_upper_limb(manifest: Manifest, side: str) -> set[str]:
+    """The drawn structures of one side's free upper limb (:data:`FREE_UPPER_LIMB`)."""
+    return {s.id for s in manifest if s.side == side and s.region in FREE_UPPER_LIMB}
+
+
+def keeps_the_limb(manifest: Manifest, own: Iterable[str], side: str) -> bool:
+    """Whether a target with these structures lies in ``side``'s upper limb or shoulder."""
+    return any((s := manifest.get(sid)) is not None and s.side == side and s.region in KEEPS_THE_LIMB
+               for sid in own)
+
+
+def arm_in_front(body: BodyMeshes, side: str, points: Iterable[Vec3]) -> bool:
+    """Whether ``side``'s free upper limb lies between one of ``points`` and an eye far out
+    on that side (a ray of :func:`occlusion`'s bundle meets it).
+    """
+    limb = free_upper_limb(body.manifest, side)
+    d = np.asarray(view_directions(body.manifest, side)[f"lateral-{side}"], dtype=np.float64)
+    return bool(limb) and any(body.crossings_along(o, d, among=limb)
+                              for p in points if p is not None for o in bundle(p, d))
+
+
 #: Rays per target: from the point and from four points this far (metres) around it across
 #: the ray, so one ray slipping between two bones does not decide the view.
 SPREAD_M = 0.012
@@ -232,7 +263,8 @@ def bone_outward(body: BodyMeshes, point) -> np.ndarray | None:
 def costing_parameters() -> dict:
     """Every setting a facing cost depends on besides the meshes (the store's fingerprint)."""
     return {"weights": WEIGHTS, "spread_m": SPREAD_M, "facing_bonus": FACING_BONUS,
-            "axis_radius_m": AXIS_RADIUS_M, "far_slack_m": FAR_SLACK_M}
+            "axis_radius_m": AXIS_RADIUS_M, "far_slack_m": FAR_SLACK_M,
+            "free_upper_limb": sorted(FREE_UPPER_LIMB)}
 
 
 def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> dict[str, float]:
@@ -257,6 +289,37 @@ def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) ->
         costs[name] = cost
     cache[key] = dict(costs)
     return costs
+
+
+#: The costs of :func:`without_the_arm` are kept with the facing costs under this word before
+#: the side, as the view from the side's cost and :data:`FAR_SIDE` (1.0: on the far side).
+ARM_LEFT_OUT = "without the arm"
+
+
+def without_the_arm(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) -> tuple[float, bool]:
+    """A target's facing cost from ``side`` (:func:`facing_costs`' ``lateral-<side>``) and whether
+    it lies on the far side of the body from there (:func:`on_far_side`), with that side's
+    free upper limb (:func:`free_upper_limb`) left out, as a view from the side draws it for
+    a plan with no target in that limb or shoulder: the forearm and hand hanging beside the
+    hip stand in front of gluteus minimus (the radius alone counts 2.4 there, more than the
+    whole body from behind) and quadratus lumborum.
+    """
+    own = tuple(own)
+    _read_store(body)
+    key = (tuple(float(c) for c in point), f"{ARM_LEFT_OUT} {side}", own)
+    name = f"lateral-{side}"
+    if key not in body.facing_cache:
+        d = np.asarray(view_directions(body.manifest, side)[name], dtype=np.float64)
+        limb = free_upper_limb(body.manifest, side)
+        cost = occlusion(body, point, d, own, limb)
+        outward = bone_outward(body, point)
+        if outward is not None:
+            cost -= FACING_BONUS * max(float(np.dot(outward, d)), 0.0)
+        here = tissue_in_front(body, point, d, own, limb)
+        far = here > tissue_in_front(body, point, -d, own) + FAR_SLACK_M
+        body.facing_cache[key] = {name: cost, FAR_SIDE: float(far)}
+    costs = body.facing_cache[key]
+    return costs[name], bool(costs[FAR_SIDE])
 
 
 def outward_view(manifest: Manifest, point, side: str) -> str:

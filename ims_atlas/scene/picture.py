@@ -15,7 +15,7 @@ import numpy as np
 
 from ims_atlas.anatomy.belly import belly_point, within_levels
 from ims_atlas.anatomy.body_meshes import BodyMeshes
-from ims_atlas.anatomy.facing import frame_axes, hidden_for
+from ims_atlas.anatomy.facing import frame_axes
 from ims_atlas.anatomy.manifest import Manifest
 from ims_atlas.anatomy.spine import paraspinal_point
 from ims_atlas.catalog.plan import TreatmentPlan, treatment_plan
@@ -24,7 +24,13 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.scene.highlight import plan_highlights, segment_highlights
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.plan import MARKER_RADIUS, HighlightPlan, Marker, plan_for
-from ims_atlas.scene.target_views import PictureTarget, TargetView, choose_views, whole_body_views
+from ims_atlas.scene.target_views import (
+    PictureTarget,
+    TargetView,
+    choose_views,
+    view_hidden,
+    whole_body_views,
+)
 
 Vec3 = tuple[float, float, float]
 
@@ -100,11 +106,13 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
     """``picture`` as drawn in one of its views: only the view's markers; a treated muscle
     that lies over one of them made see-through (the point is in the muscle behind, and
     must look so); in a medial view, without the other side (the other limb stands between
-    the camera and the targets). ``eye``: the camera's position, when known.
+    the camera and the targets); in a lateral view, without the arm hanging in front of the
+    targets when no target of the picture is in it or its shoulder
+    (:func:`~ims_atlas.scene.target_views.view_hidden`). ``eye``: the camera's position, when known.
     """
     body = body if body is not None else body_for(manifest)
     markers = view_markers(picture, view)
-    hidden = hidden_for(view.name, manifest)
+    hidden = view_hidden(view, picture.targets, body)
     styles = dict(picture.highlight.styles)
     for sid in hidden:
         if sid in styles:

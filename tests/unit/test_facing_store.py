@@ -11,7 +11,14 @@ import pytest
 
 from ims_atlas.anatomy import facing
 from ims_atlas.anatomy.body_meshes import BodyMeshes
-from ims_atlas.anatomy.facing import FAR_SIDE, costing_parameters, facing_costs, far_sides
+from ims_atlas.anatomy.facing import (
+    ARM_LEFT_OUT,
+    FAR_SIDE,
+    costing_parameters,
+    facing_costs,
+    far_sides,
+    without_the_arm,
+)
 from ims_atlas.anatomy.facing_store import FILE_NAME, fingerprint, read_store, store_path, store_text
 from ims_atlas.anatomy.manifest import load_manifest
 from ims_atlas.core.state import ViewState
@@ -37,8 +44,14 @@ def test_stored_costs_equal_costs_computed_afresh(manifest, stored):
     keys = sorted(stored, key=lambda k: (k[1], k[2], k[0]))
     sample = keys[:: max(1, len(keys) // 12)]
     assert any(side.startswith(FAR_SIDE) for _, side, _ in sample)  # far sides are stored too
+    # ... and the views from the side without the arm (hip pain's).
+    sample += [k for k in keys if k[1].startswith(ARM_LEFT_OUT)][:3]
+    assert any(side.startswith(ARM_LEFT_OUT) for _, side, _ in sample)
     for point, side, own in sample:
-        if side.startswith(FAR_SIDE):
+        if side.startswith(ARM_LEFT_OUT):
+            cost, far = without_the_arm(body, point, side.split()[-1], own)
+            assert {f"lateral-{side.split()[-1]}": cost, FAR_SIDE: float(far)} == stored[(point, side, own)]
+        elif side.startswith(FAR_SIDE):
             far = {name for name, v in stored[(point, side, own)].items() if v}
             assert far_sides(body, point, side.split()[-1], own) == far, (point, side, own)
         else:
