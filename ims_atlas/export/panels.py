@@ -61,6 +61,14 @@ from ims_atlas.scene.target_views import VIEW_WORDS, TargetView, turned_away
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
 
+#: Beside a panel of both sides drawn whole that labels every target apart, insets are drawn
+#: only where they draw its targets this many times larger on the whole (their geometric
+#: mean, :func:`~ims_atlas.export.insets.mean_enlargement`): as much as one inset must
+#: enlarge its crowd over the view beside it. (At 1.0, C8 on both sides from the front kept
+#: a chest inset and a forearm inset at 1.03 beside a whole body at 405 pixels a metre, where
+#: the panel drawn whole shows the arms and trunk at 764 with all twelve labels apart.)
+WHOLE_GAIN = MIN_ZOOM
+
 #: An inset's anatomy box is this many times the height its crowd needs enlarged MIN_ZOOM
 #: times (the close-up frames a little round the crowd's points).
 INSET_ROOM = 1.3
@@ -152,16 +160,33 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
 
             done = split(INSET_SHARE)
             area = float(size[0] * size[1])
+
+            def framed(done) -> float:
+                return _framed(done[4]["projector"], points, area)
+
+            def scale(done) -> tuple[int, float]:
+                # Fewest insets that show their crowd smaller than the panel drawn whole, then
+                # how many times larger the view beside them draws the panel's targets than
+                # that panel (each inset enlarges its crowd over that view).
+                shrunk = sum((enlargement(whole, i.anchors, i.keys) or 0.0) < 1.0 for i in done[4].get("insets", ()))
+                return -shrunk, enlargement(whole, done[3], tuple(t.key for t in own.targets)) or 0.0
+
             for narrower in NARROWER_SHARES:
-                # Insets seen from another side the view needs beside it, whatever it shows:
-                # where the view is left a sliver (S1 on both sides from below: a pair of
-                # feet a seventh of the panel wide between two label columns, beside the
-                # dorsum of the foot seen from the front), the insets' column narrows.
-                if done is None or not turned or _framed(done[4]["projector"], points, area) >= VIEW_SHARE:
+                # The view beside the insets frames its targets in a small share of the panel:
+                # the insets' column narrows and the view widens, where that draws the view
+                # larger, with fewer insets showing their crowd smaller than the panel drawn
+                # whole, and no more knots or labels left out (_faults). (C8 and T1 on both
+                # sides from behind: both arms in a view 157 and 209 pixels wide between two
+                # label columns, beside the hands' insets, a whole body at 297 and 399 pixels
+                # a metre.) With insets seen from another side, only where the view is left a
+                # sliver (S1 on both sides from below: a pair of feet a seventh of the panel
+                # wide, beside the dorsum of the foot seen from the front), and then where it
+                # frames more.
+                if done is None or framed(done) >= (VIEW_SHARE if turned else FILL_SHARE):
                     break
                 trial = split(narrower)
-                if trial is not None and _framed(trial[4]["projector"], points, area) > _framed(done[4]["projector"],
-                                                                                               points, area):
+                if trial is not None and (framed(trial) > framed(done) if turned else scale(trial) > scale(done)) \
+                        and _faults(trial) <= _faults(done):
                     done = trial
             if done is not None:
                 return done
@@ -242,7 +267,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     (:func:`~ims_atlas.export.insets.inset_titles`). ``share``: the part of the panel's width
     the insets take. With ``whole_legible`` (that panel, of both sides of the body, labels
     every target apart), they are drawn only where, on the whole, they draw the panel's
-    targets larger than it does (:func:`~ims_atlas.export.insets.mean_enlargement`).
+    targets :data:`WHOLE_GAIN` times larger than it does
+    (:func:`~ims_atlas.export.insets.mean_enlargement`).
     """
     w, h = size
     turned = dict(turned or {})
@@ -457,12 +483,11 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
             whole, projected(scene, own.targets, scene.projector()), [(part.anchors, keys) for part, keys in parts],
             [t.key for t in own.targets]) < WHOLE_GAIN:
         # The panel of both sides drawn whole labels every target apart, and the insets would
-        # draw its targets hardly larger on the whole, or smaller: the view beside them,
-        # narrowed to half the panel, its two limbs side by side, loses more than they gain
+        # not draw its targets WHOLE_GAIN times larger on the whole: the view beside them,
+        # narrowed to half the panel, its two limbs side by side, loses about what they gain
         # (C7 on both sides from the front: a whole body at 418 pixels a metre beside three
-        # insets, where the panel drawn whole shows the arms and upper trunk at 850; C8 from
-        # the front: 1.03 times larger on the whole, its view's targets a fifteenth of the
-        # panel, where drawn whole they take a quarter).
+        # insets, where the panel drawn whole shows the arms and upper trunk at 850; C8, L2,
+        # L4 from the front, knee pain from behind: 1.01-1.16).
         return None
     # Three leaders still meeting at one spot of the view once every inset is taken (S1's four
     # hamstrings at mid-thigh from behind, S2's piriformis, obturator internus and gemellus
@@ -775,13 +800,28 @@ def side_parts(crowd: tuple[str, ...], points: dict[str, tuple[float, float]], v
 
 #: The view beside a panel's insets shows its targets over at least this share of the panel
 #: (the box round them on screen), or the panel is drawn whole; where insets seen from another
-#: side must stay, their column narrows to these shares of the panel's width, one after another.
+#: side must stay, their column narrows to NARROWER_SHARES of the panel's width, one after
+#: another. Where the view frames its targets in less than FILL_SHARE beside insets of its own
+#: direction, their column narrows too.
 VIEW_SHARE = 0.05
-#: A panel of both sides drawn whole that labels every target apart keeps its insets only where
-#: they draw its targets at least this many times larger on the whole (insets.mean_enlargement):
-#: less is not worth the view narrowed to half the panel beside them.
-WHOLE_GAIN = 1.1
-NARROWER_SHARES = (0.42,)
+FILL_SHARE = 1 / 12
+NARROWER_SHARES = (0.42, 0.34)
+
+
+def _faults(done) -> tuple[int, int]:
+    """How badly a panel as laid out (``_panel``'s image, layout, regions, anchors, extra)
+    reads: the knots of three leaders (:data:`~ims_atlas.scene.crowds.KNOT_BOX` of its view's
+    height) left in its view and in its insets, and its labels left out.
+    """
+    _, layout, regions, _, extra = done
+    insets = extra.get("insets", ())
+    in_insets = {k for i in insets for k in i.keys}
+    side = KNOT_BOX * regions.view.h
+    groups = [{str(p.key): p.anchor for p in layout.placed if p.key not in in_insets
+               and regions.view.x - 0.5 <= p.anchor[0] <= regions.view.right + 0.5
+               and regions.view.y - 0.5 <= p.anchor[1] <= regions.view.bottom + 0.5}]
+    groups += [{str(p.key): p.anchor for p in layout.placed if p.key in i.keys} for i in insets]
+    return sum(bool(find_crowd(g, side, 3, near=0.0)) for g in groups), len(layout.dropped)
 
 
 def _framed(projector: Projector, points, area: float) -> float:
