@@ -19,7 +19,6 @@ from ims_atlas.anatomy.body_meshes import crossings
 from ims_atlas.anatomy.facing import free_upper_limb
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
-from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.palette import DEFAULT_PALETTE
 from ims_atlas.scene.picture import body_for, picture_for
 from tests.export.probes import hue_mask
@@ -29,19 +28,6 @@ SIZE = (960, 540)
 #: the side once the arm is out of the way (gluteus minimus: 0.51 from the side, 1.02 from
 #: behind; quadratus lumborum: -0.44 and 0.90), with the two already shown from there.
 FROM_THE_SIDE = ("gluteus_minimus", "quadratus_lumborum", "tensor_fasciae_latae", "vastus_lateralis")
-
-
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
-@pytest.fixture(scope="module")
-def scene(manifest):
-    with OffscreenScene(manifest, SIZE) as s:
-        yield s
 
 
 @pytest.mark.parametrize("side", ["right", "left"])

@@ -27,16 +27,9 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
 from ims_atlas.export.insets import MIN_ZOOM, hits_box, mean_enlargement, route_link
 from ims_atlas.export.label_layout import Box
-from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.crowds import CROWD_LEAST, FURTHER_LEAST, TIERS, find_tiered
 
 SIZE = (1920, 1080)
-
-
-@pytest.fixture(scope="module")
-def scene(manifest):
-    with OffscreenScene(manifest, SIZE) as s:
-        yield s
 
 
 def _inside(point, box, tol=0.5) -> bool:

@@ -13,16 +13,9 @@ pytest.importorskip("pyvista")
 
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
-from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.picture import view_frame_points
 
 SIZE = (1920, 1080)
-
-
-@pytest.fixture(scope="module")
-def scene(manifest):
-    with OffscreenScene(manifest, SIZE) as s:
-        yield s
 
 
 def _framed_share(panel, manifest, picture) -> float:

@@ -24,7 +24,6 @@ from ims_atlas.anatomy.body_meshes import crossings
 from ims_atlas.core.ids import SpinalSegment
 from ims_atlas.core.state import ViewState
 from ims_atlas.export.image_export import ImageOptions, render_image
-from ims_atlas.export.render import OffscreenScene
 from ims_atlas.scene.palette import DEFAULT_PALETTE
 from ims_atlas.scene.picture import body_for
 from ims_atlas.scene.plan import MARKER_CUBE, MARKER_RADIUS
@@ -34,19 +33,6 @@ SIZE = (960, 540)
 MARKER_HALF = {"local": MARKER_RADIUS, "paraspinal": MARKER_CUBE / 2}
 #: The segments a user can study (the README's C1-S2).
 SEGMENTS = [s for s in ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2"]]
-
-
-@pytest.fixture(scope="module")
-def catalog(manifest):
-    from ims_atlas.catalog.load import load_catalog
-
-    return load_catalog(None, manifest)
-
-
-@pytest.fixture(scope="module")
-def scene(manifest):
-    with OffscreenScene(manifest, SIZE) as s:
-        yield s
 
 
 def _conditions(catalog) -> list[str]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from ims_atlas.anatomy.body_meshes import BodyMeshes, surface_of
 from ims_atlas.anatomy.facing import facing_costs, free_upper_limb, without_the_arm
 from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.scene.target_views import PictureTarget, TargetView, arm_left_out, view_hidden
+from tests.toy_meshes import box_mesh
 
 FRAME = {"up": "+Z", "anterior": "-Y", "left": "+X", "midline_x": 0.0}
 #: A toy right side (+X is the left): id -> (kind, region, lo, hi). The forearm and its bone
@@ -27,13 +26,6 @@ PARTS = {
 }
 
 
-def _box(lo, hi):
-    (x0, y0, z0), (x1, y1, z1) = lo, hi
-    pts = np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
-                    [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]], dtype=float)
-    faces = np.array([[0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4],
-                      [1, 2, 6], [1, 6, 5], [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7]])
-    return pts, faces
 
 
 def _body() -> BodyMeshes:
@@ -41,7 +33,7 @@ def _body() -> BodyMeshes:
         Structure(sid, sid, kind, "bones" if kind == "bone" else "muscles", "right", region, f"{sid}.npz", 12)
         for sid, (kind, region, _, _) in PARTS.items())
     manifest = Manifest(Path("/nowhere/manifest.json"), FRAME, {}, structures)
-    return BodyMeshes(manifest, {sid: surface_of(*_box(lo, hi)) for sid, (_, _, lo, hi) in PARTS.items()})
+    return BodyMeshes(manifest, {sid: surface_of(*box_mesh(lo, hi)) for sid, (_, _, lo, hi) in PARTS.items()})
 
 
 HIP = PictureTarget("local:hip:right", "local", "right", (-0.14, 0.0, 0.95), ("hip_muscle",))

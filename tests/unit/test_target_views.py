@@ -23,18 +23,11 @@ from ims_atlas.core.state import ViewState
 from ims_atlas.scene.picture import body_for, named_nerves, picture_for
 from ims_atlas.scene.plan import MARKER_CUBE
 from ims_atlas.scene.target_views import PictureTarget, choose_views
+from tests.toy_meshes import box_mesh
 
 FRAME = {"up": "+Z", "anterior": "-Y", "left": "+X", "midline_x": 0.0}
 
 
-def _box(lo, hi):
-    """A closed, outward-wound box mesh."""
-    (x0, y0, z0), (x1, y1, z1) = lo, hi
-    pts = np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
-                    [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]], dtype=float)
-    faces = np.array([[0, 2, 1], [0, 3, 2], [4, 5, 6], [4, 6, 7], [0, 1, 5], [0, 5, 4],
-                      [1, 2, 6], [1, 6, 5], [2, 3, 7], [2, 7, 6], [3, 0, 4], [3, 4, 7]])
-    return pts, faces
 
 
 def _body(parts: dict[str, tuple[str, str, tuple, tuple]], landmarks=None) -> BodyMeshes:
@@ -44,7 +37,7 @@ def _body(parts: dict[str, tuple[str, str, tuple, tuple]], landmarks=None) -> Bo
                   landmarks=(landmarks or {}).get(sid, {}))
         for sid, (kind, side, _, _) in parts.items())
     manifest = Manifest(Path("/nowhere/manifest.json"), FRAME, {}, structures)
-    return BodyMeshes(manifest, {sid: surface_of(*_box(lo, hi)) for sid, (_, _, lo, hi) in parts.items()})
+    return BodyMeshes(manifest, {sid: surface_of(*box_mesh(lo, hi)) for sid, (_, _, lo, hi) in parts.items()})
 
 
 def test_a_target_in_front_of_its_bone_is_seen_from_the_front():
