@@ -146,6 +146,18 @@ def _reached_elsewhere(t: PictureTarget, body: BodyMeshes, directions: dict[str,
     return any(_towards(t, body, d) > FACES_APPROACH for d in directions.values())
 
 
+def _unfit(t: PictureTarget, body: BodyMeshes, name: str, direction: Vec3) -> int:
+    """How badly a view shows a target whose muscle group lies under a surface (the catalog
+    muscle's ``surface``): 2 looking along the limb (from below), 1 at the opposite surface,
+    else 0 (and 0 for a target without a surface).
+    """
+    if t.surface is None:
+        return 0
+    if name == ALONG_LIMB:
+        return 2
+    return 1 if opposite_surface(t, body, direction) else 0
+
+
 def _best(costs: dict[str, float]) -> str:
     order = {name: i for i, name in enumerate(PREFERENCE)}
     return min(costs, key=lambda n: (round(costs[n], 6), order.get(n, len(order))))
@@ -302,10 +314,14 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
         if towards_here != towards_there:
             return towards_here
         # Never named from the surface opposite its muscle group's (extensor hallucis longus,
-        # of the shin's front, not from behind) when the other view does not look at it so.
-        behind_here, behind_there = (opposite_surface(t, body, directions[n]) for n in (local_name, spine_name))
-        if behind_here != behind_there:
-            return behind_there
+        # of the shin's front, not from behind) when the other view does not look at it so,
+        # and never along the limb (from below the foot lies in front of the leg's muscles
+        # and the dorsum's) when the other view looks across it: seen from behind, it gets
+        # an inset from its own surface (:func:`turned_away`), and the sole's view keeps
+        # the sole.
+        unfit_here, unfit_there = (_unfit(t, body, n, directions[n]) for n in (local_name, spine_name))
+        if unfit_here != unfit_there:
+            return unfit_here < unfit_there
         # Never named from its far side when the other view sees it from its near side (the
         # quadriceps from the front, not through the hamstrings); else where it is less hidden.
         # (Near and far are across the body: the view from below looks along the limbs.)
