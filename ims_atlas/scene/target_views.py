@@ -10,6 +10,9 @@ named from the far side of the body (:func:`ims_atlas.anatomy.facing.far_sides`:
 through the hamstrings) when the other view, or an inset, sees it from its near side. A target
 whose epicentre says which side the needle goes in from (``approach``) is shown from that side
 when the picture has a view of it (the medial pterygoid from the side, at the angle of the jaw).
+A muscle whose group lies under one surface of the limb (the catalog muscle's ``surface``: the
+anterior crural muscles and the dorsal muscle of the foot, Gray 1918) is never named from the
+opposite surface nor along the limb from below: it gets an inset from a view that sees it.
 """
 
 from __future__ import annotations
@@ -406,10 +409,7 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
                 else directions
             reached = max(own, key=lambda n: _towards(t, body, own[n]))
             if _towards(t, body, own[reached]) > FACES_APPROACH:
-                # Seen from the front or behind, both sides' targets share one inset (both
-                # shins' extensors from the front); from a side, each side has its own.
-                at = t.side if one_side != "both" or reached.startswith(("lateral-", "medial-")) else "both"
-                beside.setdefault((at, reached), []).append(t.key)
+                beside.setdefault((t.side, reached), []).append(t.key)
                 continue
         if t.surface is not None and (view.name == ALONG_LIMB or opposite_surface(t, body, view.direction)):
             # Its muscle group lies under the opposite surface (the anterior crural muscles
