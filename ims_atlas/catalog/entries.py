@@ -58,6 +58,10 @@ class Muscle:
     cranial_nerve: str | None = None
     disagreement: str | None = None
     notes: str | None = None
+    #: The surface of the limb its group lies under ("anterior": the anterior crural muscles
+    #: of Gray's 1918), which a picture shows it from unless an epicentre's approach says
+    #: otherwise; None: the views follow the anatomy alone.
+    surface: str | None = None
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Muscle:
@@ -75,6 +79,7 @@ class Muscle:
             cranial_nerve=d.get("cranial_nerve"),
             disagreement=d.get("disagreement"),
             notes=d.get("notes"),
+            surface=d.get("surface"),
         )
 
     def root_segments(self, contribution: str | None = None) -> tuple[str, ...]:

@@ -179,14 +179,17 @@ def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view
                 # sides from behind: both arms in a view 157 and 209 pixels wide between two
                 # label columns, beside the hands' insets, a whole body at 297 and 399 pixels
                 # a metre.) With insets seen from another side, only where the view is left a
-                # sliver (S1 on both sides from below: a pair of feet a seventh of the panel
-                # wide, beside the dorsum of the foot seen from the front), and then where it
-                # frames more.
-                if done is None or framed(done) >= (VIEW_SHARE if turned else FILL_SHARE):
+                # sliver (a pair of feet a seventh of the panel wide beside the dorsum of the
+                # foot seen from the front, as S1 on both sides drew them), and then where it
+                # frames more; or, to the first of them only, where it frames less than a
+                # twelfth (S1 on both sides from behind, both legs beside the hips' inset and
+                # the shin's front muscles seen from the front: 6.8 % of the panel).
+                if done is None or framed(done) >= (VIEW_SHARE if turned and narrower != NARROWER_SHARES[0]
+                                                    else FILL_SHARE):
                     break
                 trial = split(narrower)
                 if trial is not None and (framed(trial) > framed(done) if turned else scale(trial) > scale(done)) \
-                        and _faults(trial) <= _faults(done):
+                        and _faults(trial) <= _faults(done) and (not turned or _worded(trial, done)):
                     done = trial
             if done is not None:
                 return done
@@ -822,6 +825,22 @@ def _faults(done) -> tuple[int, int]:
                and regions.view.y - 0.5 <= p.anchor[1] <= regions.view.bottom + 0.5}]
     groups += [{str(p.key): p.anchor for p in layout.placed if p.key in i.keys} for i in insets]
     return sum(bool(find_crowd(g, side, 3, near=0.0)) for g in groups), len(layout.dropped)
+
+
+def _worded(trial, done) -> bool:
+    """Whether a panel laid out as ``trial`` keeps about the room for its labels' words that
+    ``done`` gives them (their boxes' summed area at least :data:`WORDED_ROOM` of it): with an
+    inset seen from another side, a narrower inset column cut thoracic pain's labels on both
+    sides to their names alone.
+    """
+    def room(d) -> float:
+        return sum(p.box.w * p.box.h for p in d[1].placed)
+
+    return room(trial) >= WORDED_ROOM * room(done)
+
+
+#: See :func:`_worded`.
+WORDED_ROOM = 0.9
 
 
 def _framed(projector: Projector, points, area: float) -> float:

@@ -336,7 +336,7 @@ def _condition_targets(plan: TreatmentPlan, manifest: Manifest, body: BodyMeshes
             point = None
         else:
             point = anchor_of(body, ids, plan.segments)
-        targets.append(PictureTarget(key, "local", t.side, point, ids, t.target.epicentre.approach))
+        targets.append(PictureTarget(key, "local", t.side, point, ids, t.target.epicentre.approach, t.muscle.surface))
         if point is not None:
             markers.append(Marker("local", tuple(point), f"{t.muscle.name} ({t.side})", key))
     for p in plan.paraspinal_targets:
@@ -362,7 +362,7 @@ def _segment_targets(catalog: Catalog, manifest: Manifest, body: BodyMeshes, seg
                 continue
             point = anchor_of(body, ids, (segment,))
             key = f"{role}:{muscle.id}:{side}"
-            targets.append(PictureTarget(key, role, side, point, ids))
+            targets.append(PictureTarget(key, role, side, point, ids, surface=muscle.surface))
             if point is not None:
                 markers.append(Marker("anchor", point, f"{muscle.name} ({side})", key))
     for side in sides:

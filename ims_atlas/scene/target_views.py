@@ -10,6 +10,9 @@ named from the far side of the body (:func:`ims_atlas.anatomy.facing.far_sides`:
 through the hamstrings) when the other view, or an inset, sees it from its near side. A target
 whose epicentre says which side the needle goes in from (``approach``) is shown from that side
 when the picture has a view of it (the medial pterygoid from the side, at the angle of the jaw).
+A muscle whose group lies under one surface of the limb (the catalog muscle's ``surface``: the
+anterior crural muscles and the dorsal muscle of the foot, Gray 1918) is never named from the
+opposite surface nor along the limb from below: it gets an inset from a view that sees it.
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ class PictureTarget:
     #: The side the needle goes in from (the catalog's epicentre ``approach``): "lateral",
     #: "medial" (the target's own side's), "anterior", "posterior", "inferior"; None: unknown.
     approach: str | None = None
+    #: The surface of the limb its muscle's group lies under (the catalog muscle's
+    #: ``surface``: "anterior" for the anterior crural muscles); it is never named from the
+    #: view of the opposite surface. None: unknown.
+    surface: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,14 +101,32 @@ def _view(body: BodyMeshes, name: str, direction: Vec3, targets, group: str) -> 
     return TargetView(name, direction, tuple(targets), group, view_up(body.manifest, direction))
 
 
-def approach_direction(t: PictureTarget, body: BodyMeshes) -> Vec3 | None:
-    """The unit vector (target -> eye) of the side a target's needle goes in from, or None."""
-    if t.approach is None:
+def _side_direction(name: str | None, t: PictureTarget, body: BodyMeshes) -> Vec3 | None:
+    if name is None:
         return None
     anterior, left, up = frame_axes(body.manifest)
     outward = left if t.side == "left" else -left
-    d = {"anterior": anterior, "posterior": -anterior, "inferior": -up, "lateral": outward, "medial": -outward}.get(t.approach)
+    d = {"anterior": anterior, "posterior": -anterior, "inferior": -up, "lateral": outward, "medial": -outward}.get(name)
     return None if d is None else (float(d[0]), float(d[1]), float(d[2]))
+
+
+def approach_direction(t: PictureTarget, body: BodyMeshes) -> Vec3 | None:
+    """The unit vector (target -> eye) of the side a target's needle goes in from, or None."""
+    return _side_direction(t.approach, t, body)
+
+
+def surface_direction(t: PictureTarget, body: BodyMeshes) -> Vec3 | None:
+    """The unit vector (target -> eye) of the surface its muscle's group lies under, or None."""
+    return _side_direction(t.surface, t, body)
+
+
+def opposite_surface(t: PictureTarget, body: BodyMeshes, direction: Vec3) -> bool:
+    """Whether a view along ``direction`` looks at the surface opposite the one a target's
+    muscle group lies under (the anterior crural muscles from behind, through the calf):
+    the cosine between them below -:data:`FACES_APPROACH`.
+    """
+    s = surface_direction(t, body)
+    return s is not None and sum(x * y for x, y in zip(s, direction, strict=True)) < -FACES_APPROACH
 
 
 def _towards(t: PictureTarget, body: BodyMeshes, direction: Vec3) -> float:
@@ -122,6 +147,18 @@ def _reached_elsewhere(t: PictureTarget, body: BodyMeshes, directions: dict[str,
     if t.approach is None or _towards(t, body, directions[name]) > FACES_APPROACH:
         return False
     return any(_towards(t, body, d) > FACES_APPROACH for d in directions.values())
+
+
+def _unfit(t: PictureTarget, body: BodyMeshes, name: str, direction: Vec3) -> int:
+    """How badly a view shows a target whose muscle group lies under a surface (the catalog
+    muscle's ``surface``): 2 looking along the limb (from below), 1 at the opposite surface,
+    else 0 (and 0 for a target without a surface).
+    """
+    if t.surface is None:
+        return 0
+    if name == ALONG_LIMB:
+        return 2
+    return 1 if opposite_surface(t, body, direction) else 0
 
 
 def _best(costs: dict[str, float]) -> str:
@@ -213,7 +250,8 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     # (the medial pterygoid, needled at the angle of the jaw) is not shown there either.
     apart = [t for t in local if spine_name is None
              or costs[t.key][spine_name] > min(costs[t.key].values()) + SHARE_MARGIN
-             or _reached_elsewhere(t, body, directions, spine_name)]
+             or _reached_elsewhere(t, body, directions, spine_name)
+             or opposite_surface(t, body, directions[spine_name])]
     if not apart and spine_name is not None:
         apart = [t for t in local if far(t, spine_name)]
     if not apart:
@@ -221,8 +259,11 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
     def choosing(t: PictureTarget, name: str) -> float:
         # A target reached from a side only some views look at counts as hidden more than
         # anywhere in the others: it asks for a view of the side its needle goes in from.
+        # So does a muscle seen from the surface opposite its group's (the shin's front muscles
+        # from behind).
         c = costs[t.key]
-        if t.approach is not None and _reached_elsewhere(t, body, directions, name):
+        if (t.approach is not None and _reached_elsewhere(t, body, directions, name)) \
+                or opposite_surface(t, body, directions[name]):
             return max(c.values()) + TURNED_MARGIN
         return c[name]
 
@@ -275,6 +316,15 @@ def _choose(placed: list[PictureTarget], body: BodyMeshes, side: str) -> tuple[T
         towards_here, towards_there = (_towards(t, body, directions[n]) > FACES_APPROACH for n in (local_name, spine_name))
         if towards_here != towards_there:
             return towards_here
+        # Never named from the surface opposite its muscle group's (extensor hallucis longus,
+        # of the shin's front, not from behind) when the other view does not look at it so,
+        # and never along the limb (from below the foot lies in front of the leg's muscles
+        # and the dorsum's) when the other view looks across it: seen from behind, it gets
+        # an inset from its own surface (:func:`turned_away`), and the sole's view keeps
+        # the sole.
+        unfit_here, unfit_there = (_unfit(t, body, n, directions[n]) for n in (local_name, spine_name))
+        if unfit_here != unfit_there:
+            return unfit_here < unfit_there
         # Never named from its far side when the other view sees it from its near side (the
         # quadriceps from the front, not through the hamstrings); else where it is less hidden.
         # (Near and far are across the body: the view from below looks along the limbs.)
@@ -361,6 +411,17 @@ def turned_away(view: TargetView, targets: Sequence[PictureTarget], body: BodyMe
             if _towards(t, body, own[reached]) > FACES_APPROACH:
                 beside.setdefault((t.side, reached), []).append(t.key)
                 continue
+        if t.surface is not None and (view.name == ALONG_LIMB or opposite_surface(t, body, view.direction)):
+            # Its muscle group lies under the opposite surface (the anterior crural muscles
+            # seen from behind), or the view looks along the limb, where the foot lies in
+            # front of the leg's muscles and the dorsum's (fibularis tertius from below): an
+            # inset from the least hidden of the views across the limb that do not look at
+            # the opposite surface (from the side in a picture of one side, from the front in
+            # a picture of both), not an x-ray through the calf or the foot.
+            away.setdefault(t.side if one_side != "both" else "both", []).append(
+                (t.key, {n: worst if n == ALONG_LIMB or n in far or opposite_surface(t, body, directions[n]) else c
+                         for n, c in costs.items()}))
+            continue
         if view.name in far and len(far) < len(costs):
             # Seen through the body from its far side: an inset from the best of the
             # directions that see it from its near side.

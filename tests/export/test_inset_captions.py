@@ -64,6 +64,8 @@ def test_no_two_insets_of_a_picture_share_a_caption(segment, manifest, catalog):
     result = render_image(manifest, catalog, ViewState(segment=segment, side="both"), ImageOptions(size=(1920, 1080)))
     titles = [i.title for p in result.panels for i in p.insets]
     if segment == "L5":
-        # From behind: both hips and the right thigh's hamstrings with the hip above them.
-        assert len(titles) >= 3, titles
+        # From behind: both hips, the right one with the thigh's hamstrings below it (its
+        # fibularis tertius and extensor hallucis brevis are named from the front since
+        # s10-s1, and the view beside the insets is wider).
+        assert len(titles) >= 2, titles
     assert len(set(titles)) == len(titles), titles
