@@ -27,7 +27,7 @@ from ims_atlas.anatomy.manifest import Manifest, Structure
 from ims_atlas.core.state import ViewState
 from ims_atlas.scene.picture import body_for, picture_for
 from ims_atlas.scene.target_views import PictureTarget, turned_away
-from tests.unit.test_target_views import _box
+from tests.toy_meshes import box_mesh
 
 #: A superficial layer of muscle (metres): the trapezius over the levator scapulae is about
 #: 1 cm, the latissimus and deltoid over teres major 2 cm; seen through such a layer a muscle
@@ -174,7 +174,7 @@ def _body(parts) -> BodyMeshes:
     structures = tuple(Structure(sid, sid, kind, "muscles", side, "toy", f"{sid}.npz", 12)
                        for sid, (kind, side, _, _) in parts.items())
     manifest = Manifest(Path("/nowhere/manifest.json"), FRAME, {}, structures)
-    return BodyMeshes(manifest, {sid: surface_of(*_box(lo, hi)) for sid, (_, _, lo, hi) in parts.items()})
+    return BodyMeshes(manifest, {sid: surface_of(*box_mesh(lo, hi)) for sid, (_, _, lo, hi) in parts.items()})
 
 
 def test_a_muscle_nearer_the_front_of_the_thigh_is_on_the_far_side_from_behind():
