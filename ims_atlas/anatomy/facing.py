@@ -163,12 +163,14 @@ def tissue_in_front(body: BodyMeshes, point, direction, own: Iterable[str] = (),
 FAR_SLACK_M = 0.02
 
 
-def on_far_side(body: BodyMeshes, point, name: str, direction, own: Iterable[str] = ()) -> bool:
+def on_far_side(body: BodyMeshes, point, name: str, direction, own: Iterable[str] = (),
+                left_out: Iterable[str] = ()) -> bool:
     """Whether a target lies on the far side of the body from the view ``name`` along
-    ``direction`` (:data:`FAR_SLACK_M`): seen from there through the body.
+    ``direction`` (:data:`FAR_SLACK_M`): seen from there through the body (the structures the
+    view does not draw, and ``left_out``, not counted in front).
     """
     d = np.asarray(direction, dtype=np.float64)
-    here = tissue_in_front(body, point, d, own, hidden_for(name, body.manifest))
+    here = tissue_in_front(body, point, d, own, hidden_for(name, body.manifest) | set(left_out))
     there = tissue_in_front(body, point, -d, own)
     return here > there + FAR_SLACK_M
 
@@ -281,14 +283,22 @@ def facing_costs(body: BodyMeshes, point, side: str, own: Iterable[str] = ()) ->
     if key in cache:
         return dict(cache[key])
     outward = bone_outward(body, point)
-    costs = {}
-    for name, d in view_directions(body.manifest, side).items():
-        cost = occlusion(body, point, d, own, hidden_for(name, body.manifest))
-        if outward is not None:
-            cost -= FACING_BONUS * max(float(np.dot(outward, d)), 0.0)
-        costs[name] = cost
+    costs = {name: _cost(body, point, name, d, own, outward) for name, d in view_directions(body.manifest, side).items()}
     cache[key] = dict(costs)
     return costs
+
+
+def _cost(body: BodyMeshes, point, name: str, direction, own: tuple[str, ...], outward,
+          left_out: Iterable[str] = ()) -> float:
+    """One view's facing cost (:func:`facing_costs`): the target's :func:`occlusion` from
+    there, the view's undrawn structures and ``left_out`` not counted, less the bonus for
+    facing it squarely (``outward``: :func:`bone_outward` at the target, or None).
+    """
+    d = np.asarray(direction, dtype=np.float64)
+    cost = occlusion(body, point, d, own, hidden_for(name, body.manifest) | set(left_out))
+    if outward is not None:
+        cost -= FACING_BONUS * max(float(np.dot(outward, d)), 0.0)
+    return cost
 
 
 #: The costs of :func:`without_the_arm` are kept with the facing costs under this word before
@@ -309,14 +319,10 @@ def without_the_arm(body: BodyMeshes, point, side: str, own: Iterable[str] = ())
     key = (tuple(float(c) for c in point), f"{ARM_LEFT_OUT} {side}", own)
     name = f"lateral-{side}"
     if key not in body.facing_cache:
-        d = np.asarray(view_directions(body.manifest, side)[name], dtype=np.float64)
+        d = view_directions(body.manifest, side)[name]
         limb = free_upper_limb(body.manifest, side)
-        cost = occlusion(body, point, d, own, limb)
-        outward = bone_outward(body, point)
-        if outward is not None:
-            cost -= FACING_BONUS * max(float(np.dot(outward, d)), 0.0)
-        here = tissue_in_front(body, point, d, own, limb)
-        far = here > tissue_in_front(body, point, -d, own) + FAR_SLACK_M
+        cost = _cost(body, point, name, d, own, bone_outward(body, point), limb)
+        far = on_far_side(body, point, name, d, own, limb)
         body.facing_cache[key] = {name: cost, FAR_SIDE: float(far)}
     costs = body.facing_cache[key]
     return costs[name], bool(costs[FAR_SIDE])

@@ -36,6 +36,17 @@ def _inside(point, box, tol=0.5) -> bool:
     return box.x - tol <= point[0] <= box.right + tol and box.y - tol <= point[1] <= box.bottom + tol
 
 
+def _assert_no_knot_in_insets(result, panel) -> None:
+    """No three leaders meet at one spot (a crowds.KNOT_BOX square of the panel's view) inside
+    any of ``panel``'s insets."""
+    from ims_atlas.scene.crowds import KNOT_BOX, find_crowd
+
+    for inset in panel.insets:
+        inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
+        knot = find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0)
+        assert not knot, f"leaders still meet at one spot in {inset.title}: {knot}"
+
+
 @pytest.mark.parametrize("state", [ViewState(segment="C8", side="right"), ViewState(segment="S1", side="right"),
                                    ViewState(condition_id="tennis_elbow", side="right"),
                                    ViewState(condition_id="jaw_pain", side="left")],
@@ -316,10 +327,7 @@ def test_no_three_leaders_meet_at_one_spot_of_a_view(state, where, manifest, cat
         left = find_tiered(own, panel.region.h)
         assert not left, f"a crowd of leaders is left in the {where} view: {left}"
     # Nor inside an inset: its enlargement parts them.
-    for inset in panel.insets:
-        inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
-        knot = find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0)
-        assert not knot, f"leaders still meet at one spot in {inset.title}: {knot}"
+    _assert_no_knot_in_insets(result, panel)
     assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
     # The knot's targets are in the picture, each labelled in an inset.
     placed = {p.key for p in result.layout.placed}
@@ -356,9 +364,7 @@ def test_s1_on_the_right_names_its_hamstrings_apart(manifest, catalog, scene):
     labelled = {str(p.key) for p in result.layout.placed if _inside(p.anchor, panel.box)}
     assert hamstrings <= labelled, "the hamstrings are not labelled in the picture from behind"
     assert not find_crowd(own, KNOT_BOX * panel.region.h, 3, near=0.0), "leaders still meet at one spot"
-    for inset in panel.insets:
-        inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
-        assert not find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0), inset.title
+    _assert_no_knot_in_insets(result, panel)
     assert not result.layout.dropped
 
 
@@ -468,10 +474,7 @@ def test_no_knot_is_left_where_either_side_can_be_named(state, where, manifest, 
     assert len(own) >= 3, own
     knot = find_crowd(own, KNOT_BOX * panel.region.h, 3, near=0.0)
     assert not knot, f"leaders still meet at one spot of the {where} view: {knot}"
-    for inset in panel.insets:
-        inner = {str(p.key): p.anchor for p in result.layout.placed if p.key in inset.keys}
-        knot = find_crowd(inner, KNOT_BOX * panel.region.h, 3, near=0.0)
-        assert not knot, f"leaders still meet at one spot in {inset.title}: {knot}"
+    _assert_no_knot_in_insets(result, panel)
     assert not result.layout.dropped, f"labels left out: {result.layout.dropped}"
     named = [k for p in result.layout.placed if _inside(p.anchor, panel.box) for k in str(p.key).split("+")]
     assert len(named) == len(set(named)), f"a target is named twice in the {where} panel"
