@@ -60,8 +60,10 @@ def segment_highlights(catalog: Catalog, manifest: Manifest, segment: str, sides
                        ) -> tuple[dict[str, str], dict[str, str]]:
     """For a segment: roles per structure id, and each lit muscle's contribution (major/minor).
 
-    Muscles the segment supplies get the role ``local`` for a major contribution and
-    ``minor`` for a minor one; the paraspinal muscles at its level ``paraspinal``.
+    Muscles the segment supplies away from the spine (``Catalog.myotome``) get the role
+    ``local`` for a major contribution and ``minor`` for a minor one; its paraspinal muscles
+    ``paraspinal``, and only where modelled at its level (lumbar multifidus L4), never a
+    column drawn over many levels as one mesh.
     """
     roles: dict[str, str] = {}
     contribution: dict[str, str] = {}
@@ -75,7 +77,10 @@ def segment_highlights(catalog: Catalog, manifest: Manifest, segment: str, sides
                     roles[s.id] = "paraspinal"
     except KeyError:
         pass
-    for muscle, contrib in catalog.muscles_for_segment(segment):
+    # Its own paraspinal muscles are lit beside the spine at its level only (above), never as
+    # muscles it supplies: longissimus thoracis (T1-L5, one mesh) lit whole for T6 would
+    # claim the whole column for one root.
+    for muscle, contrib in catalog.myotome(segment):
         for s in manifest.muscle_structures(muscle.id, sides=sides):
             if s.level is not None and s.level != segment:
                 continue

@@ -11,8 +11,9 @@ through the hamstrings) when the other view, or an inset, sees it from its near 
 whose epicentre says which side the needle goes in from (``approach``) is shown from that side
 when the picture has a view of it (the medial pterygoid from the side, at the angle of the jaw).
 A muscle whose group lies under one surface of the limb (the catalog muscle's ``surface``: the
-anterior crural muscles and the dorsal muscle of the foot, Gray 1918) is never named from the
-opposite surface nor along the limb from below: it gets an inset from a view that sees it.
+anterior crural muscles and the dorsal muscle of the foot, Gray 1918; the thenar muscles) is
+never named from the opposite surface nor along the limb from below: it gets an inset from a
+view that sees it.
 """
 
 from __future__ import annotations

@@ -56,6 +56,27 @@ def test_neck_targets_never_light_lumbar_multifidus(manifest):
     assert lit and all(sid.endswith("_right") for sid in lit)
 
 
+@pytest.mark.parametrize("segment", ["T1", "T6", "T12", "L1", "L4"])
+def test_a_segment_lights_its_paraspinal_muscles_at_its_level_only(segment, manifest):
+    """A segment's own paraspinal muscles are lit blue beside the spine at its level, never
+    orange as muscles it supplies, and a column drawn as one mesh over many levels
+    (longissimus thoracis, T1-L5) is not lit whole for one root (issue 16: T6 lit the whole
+    longissimus thoracis, T1 to the sacrum, as "muscle the root supplies", unlabelled).
+    """
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.scene.highlight import segment_highlights
+
+    catalog = load_catalog(None, manifest)
+    roles, _ = segment_highlights(catalog, manifest, segment, ("right",))
+    beside = set(catalog.paraspinal_muscles_at(segment))
+    assert "longissimus_thoracis" in beside
+    for muscle_id in beside:
+        for s in manifest.muscle_structures(muscle_id, sides=["right"]):
+            want = "paraspinal" if s.level == segment else None
+            assert roles.get(s.id) == want, f"{s.id} ({s.level or 'every level'}) is lit {roles.get(s.id)!r}"
+    assert roles.get(f"multifidus_{segment.lower()}_right") == "paraspinal"
+
+
 def test_tennis_elbow_plan_lights_forearm_and_neck_levels(manifest):
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.catalog.plan import treatment_plan

@@ -23,8 +23,15 @@ FRONT = ("tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_lo
          "extensor_digitorum_brevis", "extensor_hallucis_brevis")
 
 
+#: The muscles of the thenar eminence, on the palm at the base of the thumb (StatPearls, Hand
+#: Intrinsic Muscles; Gray 1918, the muscles of the hand). The model's hand hangs mid-prone,
+#: thumb forward: C8, T1 and carpal tunnel named opponens pollicis and flexor pollicis brevis
+#: from behind, through the hand.
+THENAR = ("abductor_pollicis_brevis", "opponens_pollicis", "flexor_pollicis_brevis")
+
+
 def test_the_catalog_records_the_front_groups_surface_from_grays(catalog):
-    for mid in FRONT:
+    for mid in FRONT + THENAR:
         m = catalog.muscle(mid)
         assert m.surface == "anterior", mid
         assert "gray1918" in m.sources, mid
@@ -38,10 +45,20 @@ def _state(name: str, side: str) -> ViewState:
 @pytest.mark.parametrize(("name", "side"), [("S1", "both"), ("L5", "both"), ("metatarsalgia", "both"),
                                             ("S1", "right"), ("L5", "left"), ("metatarsalgia", "right")])
 def test_a_front_muscle_is_never_named_from_behind_or_along_the_limb(manifest, catalog, name, side):
+    _assert_never_named_from_behind(manifest, catalog, name, side, FRONT)
+
+
+@pytest.mark.parametrize(("name", "side"), [("C8", "both"), ("T1", "both"), ("C8", "right"),
+                                            ("carpal_tunnel", "right"), ("carpal_tunnel", "both")])
+def test_a_thenar_muscle_is_never_named_from_behind(manifest, catalog, name, side):
+    _assert_never_named_from_behind(manifest, catalog, name, side, THENAR)
+
+
+def _assert_never_named_from_behind(manifest, catalog, name, side, group) -> None:
     body = body_for(manifest)
     picture = picture_for(_state(name, side), manifest, catalog, body=body)
     anterior = view_directions(manifest, "both")["anterior"]
-    front = [t for t in picture.targets if t.key.split(":")[1] in FRONT]
+    front = [t for t in picture.targets if t.key.split(":")[1] in group]
     assert front, f"{name}: no front muscle among its targets"
     for view in picture.views:
         facing = sum(a * b for a, b in zip(view.direction, anterior, strict=True))
