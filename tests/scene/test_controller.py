@@ -617,9 +617,10 @@ def test_back_to_one_view_keeps_the_scenes_buffers_and_the_next_split_draws_the_
 
 
 def test_a_split_switch_casts_no_rays_and_each_viewport_marks_its_own_targets(scene, manifest, monkeypatch):
-    """Split, both viewports draw the whole picture (they share every actor); only the markers
-    differ, and they are those of picture_in_view without its ray tests (which made a treated
-    muscle see-through in a single view and were thrown away here: most of a switch's Python)."""
+    """Split, both viewports draw the whole picture (they share every actor; only a view from
+    the side tests whether the arm hangs in front of its targets); only the markers differ, and
+    they are those of picture_in_view without its ray tests (which made a treated muscle
+    see-through in a single view and were thrown away here: most of a switch's Python)."""
     from ims_atlas.anatomy.body_meshes import BodyMeshes
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.core.state import ViewState
