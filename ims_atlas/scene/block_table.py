@@ -143,10 +143,14 @@ class BlockTable:
         """
         lit = self._is_lit(style)
         coarse = self.coarse_blocks.get(sid)
-        use_coarse = not lit and coarse is not None and self._coarse_for(sid, style)
+        use_coarse = self.draws_coarse(sid, style)
         self._set_block(self.blocks[sid], style, bool(style.visible) and not lit and not use_coarse, touched)
         if coarse is not None:
             self._set_block(coarse, style, use_coarse, touched)
+
+    def draws_coarse(self, sid: str, style) -> bool:
+        """Whether a structure in ``style`` is drawn from its coarse copy now (see :meth:`_draw`)."""
+        return not self._is_lit(style) and sid in self.coarse_blocks and self._coarse_for(sid, style)
 
     @staticmethod
     def _is_lit(style) -> bool:

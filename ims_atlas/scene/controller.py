@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pyvista as pv
 
 from ims_atlas.anatomy.manifest import LAYERS, Manifest
 from ims_atlas.core.errors import Problem
 from ims_atlas.scene import camera
-from ims_atlas.scene.block_table import BlockTable, coarse_error_far
+from ims_atlas.scene.block_table import UNHIGHLIGHTED, BlockTable, coarse_error_far
 from ims_atlas.scene.crowds import can_crowd, find_tiered
 from ims_atlas.scene.draw_groups import lit_group, partition
 from ims_atlas.scene.far_side import FarSideClip
@@ -21,8 +23,9 @@ from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_fra
 from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
-from ims_atlas.scene.target_views import TargetView
+from ims_atlas.scene.target_views import TargetView, arm_hidden
 from ims_atlas.scene.view_caption import ViewCaption
+from ims_atlas.scene.viewport_only import OwnStructure, ViewportOnly
 from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
 #: Where ``COARSE_ERROR`` (scene.meshes: the most a coarse copy strays from its full surface)
@@ -91,6 +94,8 @@ class SceneController:
         self._second: SecondViewport | None = None
         self._parked: SecondViewport | None = None  # the second viewport while not split
         self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
+        # While split, what one viewport draws and the other leaves out ("first", "second").
+        self._own: dict[str, ViewportOnly] = {}
         self._far_clips: tuple[FarSideClip, ...] = ()
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
@@ -321,6 +326,7 @@ class SceneController:
         so that its highlighted structures and markers are all in view.
         """
         self._lend_surfaces()
+        self._clear_own()
         self.apply(picture.highlight, render=False)
         self._set_captions(())
         pose = self.picture_pose(picture) if frame else None
@@ -349,24 +355,86 @@ class SceneController:
                 if frame:
                     self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
         else:
-            self.apply(picture.highlight, render=False)
+            # Each viewport draws what the export's panel of its view draws. What one view leaves
+            # out (the arm hanging in front of a view from the side's targets: target_views.
+            # arm_hidden) the shared actors leave out, and the other viewport draws it with
+            # actors of its own (scene.viewport_only). A medial view's far limb is half the
+            # body: its own viewport cuts it away instead (scene.far_side).
+            body = body_for(self._manifest)
+            left_out = [arm_hidden(view, picture.targets, body) for view in views[:2]]
+            either = left_out[0] | left_out[1]
+            shared = picture.highlight
+            if either:
+                shared = replace(shared, styles={sid: replace(style, visible=False) if sid in either else style
+                                                 for sid, style in shared.styles.items()})
+            self.apply(shared, render=False)
             second = self._split()
-            # Only the markers differ by viewport: the two share every actor, so both draw the
-            # whole picture (no medial view's other limb hidden, no muscle made see-through,
-            # so none of picture_in_view's ray tests).
+            self._set_own("first", self._plotter.renderer, either - left_out[0], picture.highlight.styles)
+            self._set_own("second", second.renderer, either - left_out[1], picture.highlight.styles)
+            # Only the markers (and what a view leaves out) differ by viewport: no muscle is made
+            # see-through, so none of picture_in_view's ray tests for it.
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
                 overlay.set(view_markers(picture, view), picture.highlight.labels)
             # A medial view's far limb is cut away in its own viewport only (scene.far_side);
             # a camera put in its view below resets its clipping range, and so applies the cut.
             for view, clip in zip(views[:2], self._far_clips, strict=True):
                 clip.set(view, reset=not frame)
-            second.outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
+            lit = list(self.blocks.lit.get("muscles", ()))
+            for outline, key in ((self._outline, "first"), (second.outline, "second")):
+                outline.set_surfaces(self._outline_sources(lit + self._own_lit_muscles(key)))
             if frame:
                 self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
                 camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
         self._set_captions(tuple(v.caption_for(study=study) for v in views[:2]))
         if render:
             self._plotter.render()
+
+    def _set_own(self, key: str, renderer, ids: set[str], styles) -> None:
+        """Let one viewport (``renderer``) alone draw structures ``ids`` in their ``styles``."""
+        own = self._own.get(key)
+        if own is None or own.renderer is not renderer:
+            if own is not None:
+                own.clear()
+            looks = {group: actor.GetProperty() for group, actor in self._actors.items()}
+            own = self._own[key] = ViewportOnly(renderer, looks)
+        items = []
+        for s in self._manifest:
+            style, mesh = styles.get(s.id), self.blocks.meshes.get(s.id)
+            if s.id not in ids or style is None or mesh is None:
+                continue
+            # The surface the shared actors would draw it from (a faint muscle: its coarse copy).
+            surface = self._outlined.get(s.id, mesh) if self.blocks.draws_coarse(s.id, style) else mesh
+            items.append(OwnStructure(s.id, s.layer, surface, style))
+        own.set(items)
+
+    def _own_lit_muscles(self, key: str) -> list[str]:
+        """The highlighted muscles a viewport draws by itself (outlined there with the rest)."""
+        own = self._own.get(key)
+        if own is None:
+            return []
+        return [sid for sid, style in own.styles.items()
+                if self.blocks.layer_of.get(sid) == "muscles" and style.role not in UNHIGHLIGHTED]
+
+    def _clear_own(self) -> None:
+        """Every viewport draws only the shared actors again."""
+        had_lit = bool(self._own_lit_muscles("first"))
+        for own in self._own.values():
+            own.clear()
+        if had_lit:
+            self._outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
+
+    def own_structures(self, second: bool = False) -> frozenset[str]:
+        """The structures a viewport draws and the other leaves out (the right one with ``second``)."""
+        own = self._own.get("second" if second else "first")
+        return frozenset(own.styles) if own is not None else frozenset()
+
+    def viewport_style(self, structure_id: str, second: bool = False) -> tuple[tuple[float, float, float], float, bool]:
+        """The colour, opacity and visibility a structure is drawn with in a viewport (the right
+        one with ``second``, while split): by the viewport's own actors, else the shared ones.
+        """
+        own = self._own.get("second" if second and self._second is not None else "first")
+        drawn = own.block_style(structure_id) if own is not None else None
+        return drawn if drawn is not None else self.block_style(structure_id)
 
     @property
     def far_clips(self) -> tuple[FarSideClip, ...]:
@@ -404,6 +472,7 @@ class SceneController:
         """Back to one viewport filling the window (the second is parked for the next split)."""
         if self._second is None:
             return
+        self._clear_own()
         for clip in self._far_clips:
             clip.close()
         self._far_clips = ()
@@ -618,6 +687,11 @@ class SceneController:
                 continue
             item = self._pickable(sid)
             candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity, style.role))
+        for own in self._own.values():
+            if own.renderer is renderer:  # what this viewport alone draws
+                for sid, style in own.styles.items():
+                    item = self._pickable(sid)
+                    candidates.append(Pickable(sid, item.points, item.faces, item.bounds, style.opacity, style.role))
         return pick(origin, direction, candidates)
 
     def _pickable(self, sid: str) -> Pickable:
@@ -655,6 +729,8 @@ class SceneController:
             self._plotter.renderer.RemoveObserver(self._frame_observer)
             self._frame_observer = None
         self._coarse_ids = []
+        self._clear_own()
+        self._own.clear()
         self._actors.clear()
         self._coarse_actors.clear()
         self._outlined.clear()

@@ -4,7 +4,9 @@ A medial view of one limb looks past the other limb, which stands between the ca
 the targets. With one viewport the other side's structures are simply not drawn
 (:func:`ims_atlas.scene.picture.picture_in_view`); two viewports share their actors, so
 hiding them in one would hide them in both (the view from behind would lose half the body),
-and switching them per frame would rebuild the shared buffers twice a frame. Instead the
+switching them per frame would rebuild the shared buffers twice a frame, and drawing them
+again in the other viewport with actors of its own (as the arm a view from the side leaves
+out: :mod:`ims_atlas.scene.viewport_only`) would draw half the body twice. Instead the
 medial viewport's camera keeps its near clipping plane at the body's midline: what lies
 between the camera and the midline (the other limb) is not drawn there, at no cost, and the
 other viewport draws everything. Only while the camera still looks from the medial side

@@ -359,16 +359,22 @@ def _main_region(targets: list[PictureTarget], body: BodyMeshes) -> list[Picture
 
 def view_hidden(view: TargetView, targets: Sequence[PictureTarget], body: BodyMeshes) -> set[str]:
     """Structures a view of a picture with ``targets`` does not draw: in a medial view the
-    other side; in a view from the side, the free upper limb when :func:`arm_left_out` and it
-    hangs in front of one of the view's targets (an arm that hides nothing stays: the neck
-    seen from the side keeps its shoulder and arm).
+    other side; in a view from the side, the free upper limb hanging in front of its targets
+    (:func:`arm_hidden`).
     """
-    hidden = hidden_for(view.name, body.manifest)
+    return hidden_for(view.name, body.manifest) | arm_hidden(view, targets, body)
+
+
+def arm_hidden(view: TargetView, targets: Sequence[PictureTarget], body: BodyMeshes) -> set[str]:
+    """The free upper limb a view from the side leaves out: when :func:`arm_left_out` and it
+    hangs in front of one of the view's targets (an arm that hides nothing stays: the neck
+    seen from the side keeps its shoulder and arm); in any other view nothing.
+    """
     name, _, side = view.name.partition("-")
     if name == "lateral" and arm_left_out(targets, body, side) \
             and arm_in_front(body, side, [t.point for t in targets if t.key in view.targets]):
-        hidden |= free_upper_limb(body.manifest, side)
-    return hidden
+        return free_upper_limb(body.manifest, side)
+    return set()
 
 
 #: A target of a view faces away from it when the view hides it at least this much more than

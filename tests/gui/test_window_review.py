@@ -203,3 +203,56 @@ def test_a_close_up_is_captioned_with_what_it_shows(open_window, catalog):
     window.close_up()
     window.camera.finish()
     assert [c.text for c in scene.captions] == before
+
+
+def test_both_views_of_hip_pain_draw_the_hanging_arm_only_from_behind(open_window, catalog, qtbot, manifest):
+    """Issue 16 (s10-hip): hip pain on the right opens in two viewports, "Muscles to treat, from
+    the right side" beside "Beside the spine, from behind". The export's side panel leaves out
+    the forearm and hand that hang in front of the hip; the window's side viewport drew them
+    (its actors are shared with the view from behind). Now its half of the window is, pixel for
+    pixel, the picture with the arm hidden, and the half from behind draws the arm (a click on
+    the forearm there names it); "Local", "Spine", "Both" and Clear highlight put it back or
+    leave it out as the export's panel of each view does."""
+    from ims_atlas.anatomy.facing import free_upper_limb
+
+    window = open_window(catalog, size=(1600, 1000))
+    window.show_condition("hip_pain", "right")
+    window.camera.finish()
+    scene = window.scene
+    assert scene.split and [v.name for v in window.picture.views] == ["lateral-right", "posterior"]
+    limb = frozenset(free_upper_limb(manifest, "right") & set(scene.structure_ids))
+    frame = scene.screenshot()
+    window.state.update(hidden=limb)
+    window.camera.finish()
+    assert scene.split
+    reference = scene.screenshot()
+    window.state.update(hidden=frozenset())
+    window.camera.finish()
+    half = int(round(frame.shape[1] * scene.plotter.renderer.GetViewport()[2]))
+    side = np.count_nonzero(np.any(frame[:, :half] != reference[:, :half], axis=2))
+    behind = np.count_nonzero(np.any(frame[:, half:] != reference[:, half:], axis=2))
+    assert side == 0, f"the side viewport draws the arm ({side} pixels)"
+    assert behind > 2000, f"the view from behind lost the arm ({behind} pixels)"
+
+    # A click on the forearm from behind selects it; it is lit there, still left out from the side.
+    x, y = scene.project(scene.blocks.meshes["radius_right"].center, second=True)
+    picked = window.mouse.pick_at(int(round(x)), int(round(y)))
+    assert picked in limb
+    window.mouse.clicked.emit(picked)
+    window.camera.finish()
+    assert window.state.current.selection == picked and scene.split
+    assert scene.viewport_style(picked, second=True)[2] and not scene.viewport_style(picked)[2]
+    assert np.allclose(scene.viewport_style(picked, second=True)[0], window.picture.highlight.styles[picked].color)
+
+    for name, drawn in (("local", False), ("spine", True), ("both", None)):
+        qtbot.mouseClick(window.panel_buttons[name], Qt.MouseButton.LeftButton)
+        window.camera.finish()
+        if drawn is None:
+            assert scene.split and scene.own_structures(second=True) == limb
+            assert not any(scene.viewport_style(sid)[2] for sid in limb)
+        else:
+            assert not scene.split and all(scene.block_style(sid)[2] is drawn for sid in limb), name
+    window.clear()
+    window.camera.finish()
+    assert not scene.split and all(scene.block_style(sid)[2] for sid in limb)
+    assert not scene.own_structures() and not scene.own_structures(second=True)

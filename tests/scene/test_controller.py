@@ -617,9 +617,10 @@ def test_back_to_one_view_keeps_the_scenes_buffers_and_the_next_split_draws_the_
 
 
 def test_a_split_switch_casts_no_rays_and_each_viewport_marks_its_own_targets(scene, manifest, monkeypatch):
-    """Split, both viewports draw the whole picture (they share every actor); only the markers
-    differ, and they are those of picture_in_view without its ray tests (which made a treated
-    muscle see-through in a single view and were thrown away here: most of a switch's Python)."""
+    """Split, both viewports draw the whole picture (they share every actor; only a view from
+    the side tests whether the arm hangs in front of its targets); only the markers differ, and
+    they are those of picture_in_view without its ray tests (which made a treated muscle
+    see-through in a single view and were thrown away here: most of a switch's Python)."""
     from ims_atlas.anatomy.body_meshes import BodyMeshes
     from ims_atlas.catalog.load import load_catalog
     from ims_atlas.core.state import ViewState
@@ -678,3 +679,79 @@ def test_the_bodys_geometry_comes_from_the_loaded_surfaces_with_the_files_own_va
         assert np.array_equal(got.faces, want.faces), s.id
         assert np.array_equal(got.lo, want.lo) and np.array_equal(got.hi, want.hi), s.id
         reads.clear()
+
+
+def test_the_split_window_leaves_the_hanging_arm_out_of_the_side_viewport_only(scene, manifest):
+    """Issue 16 (s10-hip): hip pain on the right is seen from the right side without the forearm
+    and hand that hang beside the hip, as its export's panel draws it; the view from behind
+    beside it draws that arm. The two viewports share their actors, and the side viewport drew
+    the arm over gluteus minimus and TFL. Pixel probe: the side viewport is, pixel for pixel,
+    the picture with the arm hidden; the view from behind differs from it where the arm is.
+    Picking follows what each viewport draws; the single views and a cleared plan as before."""
+    from ims_atlas.anatomy.facing import free_upper_limb
+    from ims_atlas.catalog.load import load_catalog
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    catalog = load_catalog(None, manifest)
+    limb = sorted(free_upper_limb(manifest, "right") & set(scene.structure_ids))
+    assert len(limb) > 20  # bones, muscles and nerves of the arm, forearm and hand
+    forearm = [sid for sid in ("radius_right", "ulna_right") if sid in limb]
+    assert forearm
+    try:
+        picture = _shown_split(scene, manifest, condition_id="hip_pain", side="right")
+        assert [v.name for v in picture.views] == ["lateral-right", "posterior"]
+        frame = scene.screenshot()
+        no_arm = picture_for(ViewState(condition_id="hip_pain", side="right", hidden=frozenset(limb)),
+                             manifest, catalog)
+        scene.show_views(no_arm, no_arm.views)
+        reference = scene.screenshot()
+        half = frame.shape[1] // 2
+        side_diff = np.count_nonzero(np.any(frame[:, :half] != reference[:, :half], axis=2))
+        assert side_diff == 0, f"the side viewport draws the arm ({side_diff} pixels differ from it hidden)"
+        behind = np.any(frame[:, half:] != reference[:, half:], axis=2)
+        assert np.count_nonzero(behind) > 2000, "the view from behind does not draw the arm"
+        # ... where the forearm projects (display y is up; the image's rows go down).
+        height = frame.shape[0]
+        rows, cols = np.nonzero(behind)
+        for sid in forearm:
+            x, y = scene.project(scene.blocks.meshes[sid].center, second=True)
+            near = np.hypot(cols + half - x, rows - (height - 1 - y)) < 30
+            assert near.any(), f"{sid}: nothing drawn differently at its place from behind"
+
+        scene.show_views(picture, picture.views)
+        scene.screenshot()
+        assert not any(scene.viewport_style(sid)[2] for sid in limb)  # the side viewport
+        assert all(scene.viewport_style(sid, second=True)[2] for sid in limb)  # from behind
+        for sid in limb:  # in the picture's colours
+            colour, opacity, _ = scene.viewport_style(sid, second=True)
+            style = picture.highlight.styles[sid]
+            assert np.allclose(colour, style.color) and np.isclose(opacity, style.opacity), sid
+        # Picking: the forearm from behind is picked there; at its place from the side, not.
+        x, y = scene.project(scene.blocks.meshes[forearm[0]].center, second=True)
+        assert scene.pick(x, y) in limb
+        x, y = scene.project(scene.blocks.meshes[forearm[0]].center)
+        assert scene.pick(x, y) not in limb
+
+        # A selected forearm muscle is lit in the view from behind, in the plan's colour.
+        muscle = next(sid for sid in limb if scene.blocks.layer_of[sid] == "muscles")
+        chosen = picture_for(ViewState(condition_id="hip_pain", side="right", selection=muscle), manifest, catalog)
+        scene.show_views(chosen, chosen.views, frame=False)
+        colour, opacity, shown = scene.viewport_style(muscle, second=True)
+        assert shown and np.allclose(colour, chosen.highlight.styles[muscle].color) and opacity > 0.9
+        assert not scene.viewport_style(muscle)[2]
+
+        # One view at a time, as the window's "Local" and "Spine": without the arm from the
+        # side, with it from behind; back to both, and the plan cleared: the arm everywhere.
+        scene.show_views(picture, picture.views[:1])
+        assert not any(scene.block_style(sid)[2] for sid in limb)
+        scene.show_views(picture, picture.views[1:])
+        assert all(scene.block_style(sid)[2] for sid in limb)
+        scene.show_views(picture, picture.views)
+        assert scene.own_structures(second=True) == frozenset(limb) and not scene.own_structures()
+        scene.unsplit()
+        scene.show(picture_for(ViewState(), manifest, catalog))
+        assert all(scene.block_style(sid)[2] for sid in limb)
+        assert not scene.own_structures() and not scene.own_structures(second=True)
+    finally:
+        scene.unsplit()
