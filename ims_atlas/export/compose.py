@@ -368,7 +368,8 @@ def _draw_footer(draw: ImageDraw.ImageDraw, box: Box, legend: tuple[LegendItem, 
 
 
 def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors: dict[str, tuple[float, float]],
-            style: Style, clinic: str = "", app_line: str = "", dropped: int = 0) -> tuple[Image.Image, LabelLayout]:
+            style: Style, clinic: str = "", app_line: str = "", dropped: int = 0,
+            fitted: tuple[LabelLayout, dict[str, LabelText]] | None = None) -> tuple[Image.Image, LabelLayout]:
     """Draw title, labels, leader lines and legend onto a rendered RGBA picture.
 
     Parameters
@@ -388,6 +389,9 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
     dropped
         Targets left out of labels drawn elsewhere (the panels of a larger picture), to count
         in the footer's note.
+    fitted
+        The labels as :func:`fit_labels` placed them for these targets, anchors, regions and
+        style (a caller that laid them out before rendering); placed here otherwise.
 
     Returns
     -------
@@ -397,7 +401,11 @@ def compose(image: np.ndarray, regions: Regions, annotation: Annotation, anchors
     base = Image.fromarray(np.ascontiguousarray(image), "RGBA")
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
-    layout, texts = fit_labels(annotation.targets, anchors, regions, style) if annotation.targets else (LabelLayout(()), {})
+    if fitted is not None:
+        layout, texts = fitted
+    else:
+        layout, texts = fit_labels(annotation.targets, anchors, regions, style) if annotation.targets \
+            else (LabelLayout(()), {})
     roles = {t.key: t.role for t in annotation.targets}
     for p in layout.placed:
         _draw_leader(draw, p.leader_start, p.anchor, _rgba(role_color(roles[p.key])), style)

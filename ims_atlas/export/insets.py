@@ -18,6 +18,7 @@ import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,9 +26,10 @@ from PIL import Image, ImageDraw
 
 from ims_atlas.anatomy.facing import frame_axes
 from ims_atlas.export.annotations import Annotation, Target
-from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, plan_regions
+from ims_atlas.export.compose import EDGE, HALO, INK_SOFT, Regions, Style, compose, fit_labels, plan_regions
 from ims_atlas.export.knots import untie
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
+from ims_atlas.export.later import Later
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import crowd_box, find_tiered
 from ims_atlas.scene.picture import Picture, picture_in_view, with_least_span
@@ -35,7 +37,7 @@ from ims_atlas.scene.plan import MARKER_RADIUS
 from ims_atlas.scene.target_views import TargetView
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
-    from ims_atlas.export.render import OffscreenScene
+    from ims_atlas.export.render import Draft, OffscreenScene
 
 #: An inset must show its crowd at least this many times larger than the panel above it
 #: does; a smaller gain is not worth the room.
@@ -65,9 +67,14 @@ class Inset:
     zoom: float  # how many times larger than in the view beside it
     title: str = ""
     origin: tuple[float, float] = (0.0, 0.0)  # where the inset's own pixels start
-    rendered: np.ndarray | None = field(default=None, repr=False)  # its pixels as rendered, before any text
+    frame: Draft | None = field(default=None, repr=False, compare=False)  # the close-up (rendered when needed)
     direction: tuple[float, float, float] | None = None  # seen from another side than its view: from here
     link: tuple[tuple[float, float], ...] | None = None  # the line from ``source`` to ``box``, its points
+
+    @property
+    def rendered(self) -> np.ndarray | None:
+        """Its pixels as rendered, before any text (rendered on first use)."""
+        return None if self.frame is None else self.frame.image
 
     def shifted(self, dx: float, dy: float) -> Inset:
         """The same inset moved by (dx, dy)."""
@@ -249,18 +256,40 @@ def both_sides(targets: tuple[Target, ...]) -> bool:
 
 @dataclass(frozen=True)
 class InsetPart:
-    """The inset as rendered, in its own pixels (its top-left at (0, 0))."""
+    """The inset as laid out, in its own pixels (its top-left at (0, 0)): its labels placed
+    and its camera set, its pixels rendered only when first asked for (:attr:`image`): a
+    panel tries several sets of insets and keeps one.
+    """
 
-    image: Image.Image
     layout: LabelLayout
     regions: Regions
     anchors: dict[str, tuple[float, float]]
     title: str
-    rendered: np.ndarray | None = None
     projector: Projector | None = None  # world -> the inset's own pixels
     depth_at: tuple[float, float, float] | None = None  # the crowd's middle (the plane its frame is drawn at)
     turned: tuple[float, float, float] | None = None  # seen from another side than its view: from here
     keys: tuple[str, ...] = ()  # what it labels (muscles named together merged: "a+b")
+    frame: Draft | None = field(default=None, repr=False, compare=False)  # the close-up, drawn when needed
+    annotation: Annotation | None = field(default=None, repr=False, compare=False)  # its caption and labels
+    style: Style | None = field(default=None, repr=False, compare=False)
+    texts: dict | None = field(default=None, repr=False, compare=False)  # its labels' text, as measured
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Its size in pixels (width, height)."""
+        return self.regions.size
+
+    @property
+    def rendered(self) -> np.ndarray | None:
+        """Its pixels as rendered, before any text (rendered on first use)."""
+        return None if self.frame is None else self.frame.image
+
+    @cached_property
+    def image(self) -> Image.Image:
+        """The inset drawn: the close-up with its caption and labels."""
+        image, _ = compose(self.frame.image, self.regions, self.annotation, self.anchors, self.style,
+                           fitted=(self.layout, self.texts))
+        return image
 
 
 def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crowd: tuple[Target, ...],
@@ -336,14 +365,15 @@ def render_inset(scene: OffscreenScene, picture: Picture, view: TargetView, crow
         zoom = None
     shown = picture_in_view(picture, sub, scene.controller.manifest, eye=scene.plotter.camera.position)
     most = marker_px if marker_px is not None else MARKER_MOST * size[1]
-    frame = render_marked(scene, shown, world, most, transparent, zoom)
+    frame = render_marked(scene, shown, world, most, transparent, zoom, draft=True)
     # (The merged labels' points beside their muscles' own: how much the inset enlarges is
     # measured on these.)
     anchors = projected(scene, crowd, frame.projector) | projected(scene, labelled, frame.projector)
-    image, layout = compose(frame.image, regions, own, anchors, style)
+    layout, texts = fit_labels(own.targets, anchors, regions, style) if own.targets else (LabelLayout(()), {})
     middle = tuple(float(c) for c in world.mean(axis=0)) if len(world) else None
-    return InsetPart(image, layout, regions, anchors, title, frame.image, frame.projector, middle,
-                     tuple(float(c) for c in view.direction) if seen else None, tuple(t.key for t in labelled))
+    return InsetPart(layout, regions, anchors, title, frame.projector, middle,
+                     tuple(float(c) for c in view.direction) if seen else None, tuple(t.key for t in labelled),
+                     frame, own, style, texts)
 
 
 def _enlarging(before: np.ndarray, after: np.ndarray) -> tuple[float, np.ndarray] | None:
@@ -447,14 +477,16 @@ def marker_scale(scene: OffscreenScene, points, most_px: float, zoom: float | No
 
 
 def render_marked(scene: OffscreenScene, shown: Picture, points, most_px: float, transparent: bool,
-                  zoom: float | None = None):
+                  zoom: float | None = None, draft: bool = False):
     """Render ``shown`` with its markers scaled by :func:`marker_scale` (then back to 1), at
-    least :data:`MARKER_LEAST` for :data:`MARKER_MOST` of ``most_px``.
+    least :data:`MARKER_LEAST` for :data:`MARKER_MOST` of ``most_px``; with ``draft``, only
+    plan it (:meth:`~ims_atlas.export.render.OffscreenScene.draft`: rendered when its pixels
+    are first asked for).
     """
     least = most_px * MARKER_LEAST / MARKER_MOST
     scene.controller.set_marker_scale(marker_scale(scene, points, most_px, zoom, least))
     try:
-        return scene.render(shown, transparent=transparent)
+        return scene.draft(shown, transparent=transparent) if draft else scene.render(shown, transparent=transparent)
     finally:
         scene.controller.set_marker_scale(1.0)
 
@@ -669,13 +701,14 @@ def route_link(source: Box, frame: Box, side: str, labels: Sequence[Box], inner:
     return (tuple(map(float, p[k])), tuple(map(float, q[k])))
 
 
-def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
+def join(main: Later, main_layout: LabelLayout, main_anchors: dict[str, tuple[float, float]], main_view: Box,
          insets: Sequence[tuple[InsetPart, tuple[str, ...]]], style: Style, side: str,
          main_projector: Projector | None = None,
-         avoid: Sequence[Box | None] = ()) -> tuple[Image.Image, LabelLayout, tuple[Inset, ...], float]:
+         avoid: Sequence[Box | None] = ()) -> tuple[Later, LabelLayout, tuple[Inset, ...], float]:
     """The panel: ``main`` and its insets side by side (the insets stacked top to bottom in
     one column on ``side``), each crowd framed in ``main`` and linked to its inset's frame;
-    with how far ``main`` moved right.
+    with how far ``main`` moved right. Laid out now, drawn when first asked for (the
+    :class:`~ims_atlas.export.later.Later` returned; ``main``: the view, drawn the same way).
 
     The frame in ``main`` encloses exactly what its inset shows (``main_projector``: the
     camera of ``main``; without it, a box round the crowd's points). The links cross none of
@@ -683,11 +716,8 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
     line can (:func:`route_link`).
     """
     wm, h = main.size
-    wi = max(part.image.size[0] for part, _ in insets)
+    wi = max(part.size[0] for part, _ in insets)
     main_dx, inset_dx = (wi, 0) if side == "left" else (0, wm)
-    canvas = Image.new("RGBA", (wm + wi, h), (0, 0, 0, 0))
-    canvas.paste(main, (main_dx, 0))
-    draw = ImageDraw.Draw(canvas)
     m = style.margin / 2
     pad = max(style.gap * 1.5, 6)
     lw = max(style.line - 1, 1)
@@ -697,12 +727,13 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
     done: list[Inset] = []
     sources: list[Box] = []
     frames: list[Box] = []
+    pasted: list[tuple[InsetPart, int]] = []  # each inset and where its top goes
     main_count = len(placed)
     top = 0
     for part, keys in insets:
-        hi = part.image.size[1]
-        canvas.paste(part.image, (inset_dx, top))
-        own_frame = Box(m / 2, m / 2, part.image.size[0] - m, hi - m)
+        hi = part.size[1]
+        pasted.append((part, top))
+        own_frame = Box(m / 2, m / 2, part.size[0] - m, hi - m)
         frame = _shift_box(own_frame, inset_dx, top)
         # The frame on the view encloses what the inset's anatomy box shows (its label column
         # and caption cover the rest). (An inset seen from another side shows no box of the
@@ -717,11 +748,6 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         x0, y0 = max(region.x + main_dx, lo_x), max(region.y, lo_y)
         x1, y1 = min(region.right + main_dx, hi_x), min(region.bottom, hi_y)
         source = Box(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
-        for box in (source, frame):
-            draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,
-                                   width=lw + 2)
-            draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2,
-                                   outline=INK_SOFT if box is source else EDGE, width=lw)
         sources.append(source)
         frames.append(frame)
         placed += [_shift_label(p, inset_dx, top) for p in part.layout.placed]
@@ -730,7 +756,7 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         done.append(Inset(part.keys or keys, frame, _shift_box(part.regions.header, inset_dx, top),
                           _shift_box(part.regions.view, inset_dx, top),
                           {k: (p[0] + inset_dx, p[1] + top) for k, p in part.anchors.items()}, source, zoom, part.title,
-                          (float(inset_dx), float(top)), part.rendered, part.turned))
+                          (float(inset_dx), float(top)), part.frame, part.turned))
         top += hi
     # The links: from each crowd's frame to its inset's, clear of the view's labels, its
     # caption and the other links and frames (insets stacked in one column are not all level
@@ -742,7 +768,22 @@ def join(main: Image.Image, main_layout: LabelLayout, main_anchors: dict[str, tu
         link = route_link(source, frame, side, labels, style.radius, lines,
                           [b for j, b in enumerate(sources) if j != i], leaders)
         lines.append(link)
-        draw.line(list(link), fill=HALO, width=lw + 2, joint="curve")
-        draw.line(list(link), fill=INK_SOFT, width=lw, joint="curve")
         done[i] = replace(done[i], link=link)
-    return canvas, LabelLayout(tuple(placed), tuple(dropped)), tuple(done), float(main_dx)
+
+    def draw_panel() -> Image.Image:
+        canvas = Image.new("RGBA", (wm + wi, h), (0, 0, 0, 0))
+        canvas.paste(main.get(), (main_dx, 0))
+        draw = ImageDraw.Draw(canvas)
+        for (part, at), source, frame in zip(pasted, sources, frames, strict=True):
+            canvas.paste(part.image, (inset_dx, at))
+            for box in (source, frame):
+                draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2, outline=HALO,
+                                       width=lw + 2)
+                draw.rounded_rectangle([box.x, box.y, box.right, box.bottom], radius=style.radius / 2,
+                                       outline=INK_SOFT if box is source else EDGE, width=lw)
+        for link in lines:
+            draw.line(list(link), fill=HALO, width=lw + 2, joint="curve")
+            draw.line(list(link), fill=INK_SOFT, width=lw, joint="curve")
+        return canvas
+
+    return Later((wm + wi, h), draw_panel), LabelLayout(tuple(placed), tuple(dropped)), tuple(done), float(main_dx)

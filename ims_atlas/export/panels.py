@@ -52,6 +52,7 @@ from ims_atlas.export.insets import (
     two_column_regions,
 )
 from ims_atlas.export.label_layout import Box, LabelLayout, PlacedLabel
+from ims_atlas.export.later import Later
 from ims_atlas.export.pictures import AnnotatedPicture, extent_aspect
 from ims_atlas.export.projection import Projector
 from ims_atlas.scene.crowds import FURTHER_TIERS, KNOT_BOX, find_crowd, find_tiered, find_tiered_crowds
@@ -225,13 +226,17 @@ def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: Target
     """Render the view as aimed and label it (``labelled``: only these targets get labels)."""
     shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
     world = np.array(list(scene.anchors(own.targets).values()), dtype=float).reshape(-1, 3)
-    frame = render_marked(scene, shown, world, MARKER_MOST * regions.size[1], transparent)
+    frame = render_marked(scene, shown, world, MARKER_MOST * regions.size[1], transparent, draft=True)
     anchors = projected(scene, own.targets, frame.projector)
-    image, layout = compose(frame.image, regions, labelled if labelled is not None else own, anchors, style, clinic,
-                            footer_line)
+    words = labelled if labelled is not None else own
+    fitted = fit_labels(words.targets, anchors, regions, style) if words.targets else (LabelLayout(()), {})
+
+    def draw() -> Image.Image:
+        return compose(frame.image, regions, words, anchors, style, clinic, footer_line, fitted=fitted)[0]
+
     extra = {"projector": frame.projector, "eye": tuple(float(c) for c in scene.plotter.camera.position), "shown": shown,
-             "rendered": frame.image}
-    return image, layout, anchors, extra
+             "rendered": frame}
+    return Later(regions.size, draw), fitted[0], anchors, extra
 
 
 def turned_groups(picture: Picture, own: Annotation, view: TargetView, manifest) -> dict[tuple[str, ...], TargetView]:
@@ -663,7 +668,7 @@ def _part_knots_apart(parts, render, need: dict, beside: dict, turned, knot_px: 
         if not found:
             break
         by = {keys: part for part, keys in best}
-        heights = {keys: float(part.image.size[1]) for part, keys in best}
+        heights = {keys: float(part.size[1]) for part, keys in best}
         grown = knot_heights(heights, {keys: float(part.regions.view.h) for part, keys in best},
                              {keys: spread(by[keys], knot) for keys, knot in found.items()},
                              {keys: zoom(part, keys) for part, keys in best}, least, knot_px, sum(heights.values()))
@@ -899,8 +904,8 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     if len(views) == 1 and not _crowded(scene, picture, annotation, views[0], size, style, clinic, footer_line):
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, views[0], size, style, transparent,
                                                         False, clinic, footer_line)
-        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **extra)
-        return PanelPicture(image, layout, (panel,), regions.header, regions.footer)
+        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **_drawn(extra))
+        return PanelPicture(image.get(), layout, (panel,), regions.header, regions.footer)
     full = plan_regions(size, style, Annotation(annotation.title, annotation.subtitle, (), annotation.legend),
                         clinic, footer_line, labels=False)
     m = style.margin
@@ -922,9 +927,10 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
             parts = {k for key in inset.keys for k in key.split("+")}
             titled.append((inset.title, crowd_height(scene, tuple(t for t in annotation.targets
                                                                    if parts & set(t.key.split("+"))))))
+        extra = _drawn(extra)
         if extra.get("insets"):
             extra["insets"] = tuple(i.shifted(x0, top) for i in extra["insets"])
-        canvas.paste(image, (x0, int(top)))
+        canvas.paste(image.get(), (x0, int(top)))
         placed += [replace(p, box=_shift(p.box, x0, top), anchor=(p.anchor[0] + x0, p.anchor[1] + top),
                            leader_start=(p.leader_start[0] + x0, p.leader_start[1] + top)) for p in layout.placed]
         dropped += list(layout.dropped)
@@ -939,6 +945,14 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
                                dropped=len(dropped))
     return PanelPicture(picture_image, LabelLayout(tuple(placed), tuple(dropped)), tuple(panels), full.header,
                         full.footer)
+
+
+def _drawn(extra: dict) -> dict:
+    """A panel's ``extra`` (from :func:`_panel`) with its view's pixels rendered (the view was
+    planned first, :meth:`~ims_atlas.export.render.OffscreenScene.draft`).
+    """
+    frame = extra.get("rendered")
+    return extra if frame is None or isinstance(frame, np.ndarray) else {**extra, "rendered": frame.image}
 
 
 def _background(size: tuple[int, int], scene: OffscreenScene, transparent: bool) -> Image.Image:

@@ -37,6 +37,42 @@ class Frame:
     projector: Projector
 
 
+class Draft:
+    """A frame planned, not yet rendered (:meth:`OffscreenScene.draft`): where world points
+    fall on it now, its pixels when first asked for. An export tries many layouts of a
+    picture and keeps one; only the frames of the one kept are drawn.
+    """
+
+    def __init__(self, projector: Projector, paint) -> None:
+        self.projector = projector
+        self._paint = paint
+        self._image: np.ndarray | None = None
+
+    @property
+    def drawn(self) -> bool:
+        """Whether its pixels have been rendered."""
+        return self._image is not None
+
+    @property
+    def image(self) -> np.ndarray:
+        """RGBA pixels (straight alpha), rendered on first use (the scene is left as it was)."""
+        if self._image is None:
+            self._image = self._paint()
+            self._paint = None
+        return self._image
+
+
+@dataclass(frozen=True)
+class _Still:
+    """What a frame's pixels depend on besides the picture: the camera as set (clipping range
+    included), the size and the markers' scale; and what the scene drew last, to put back.
+    """
+
+    camera: tuple
+    size: tuple[int, int]
+    marker_scale: float
+
+
 class RenderError(RuntimeError):
     """The off-screen renderer failed (no OpenGL, out of memory, ...)."""
 
@@ -109,6 +145,9 @@ class OffscreenScene:
         #: How many renders :meth:`render` took from that store, and how many it made.
         self.frames_reused = 0
         self.frames_rendered = 0
+        #: What the scene draws now, as the last render or draft left it: the picture and the
+        #: markers' scale it was shown with.
+        self._shown: tuple[Picture, float] | None = None
 
     @contextmanager
     def same_frames(self) -> Iterator[None]:
@@ -294,6 +333,7 @@ class OffscreenScene:
             If VTK fails to render.
         """
         key = self._frame_key(picture, transparent) if self._frames is not None else None
+        self._shown = (picture, self.controller.drawing_key()[0])
         if key is not None and key in self._frames:
             self.controller.show(picture, frame=False, render=False)  # the scene left as a render leaves it
             self.frames_reused += 1
@@ -304,6 +344,57 @@ class OffscreenScene:
         if key is not None:
             self._frames[key] = Frame(frame.image.copy(), frame.projector)
         return frame
+
+    def draft(self, picture: Picture, transparent: bool = False) -> Draft:
+        """What :meth:`render` would give, its pixels rendered only when first asked for.
+
+        The scene is left as the render would leave it (``picture`` applied and the frame's
+        start done: :meth:`~ims_atlas.scene.controller.SceneController.frame_starting`), so
+        whatever is planned after it (a clipping range reset by the next aim) is the same
+        whether or not the draft is ever drawn; drawing it later sets the camera, size and
+        marker scale as they are now, renders (:meth:`render`, with its store of frames) and
+        puts the scene back as it was then.
+        """
+        self.controller.show(picture, frame=False, render=False)
+        self.controller.frame_starting()
+        self._shown = (picture, self.controller.drawing_key()[0])
+        still = _Still(self._camera_state(), self.size, self.controller.drawing_key()[0])
+        return Draft(self.projector(), lambda: self._paint(picture, transparent, still))
+
+    def _paint(self, picture: Picture, transparent: bool, still: _Still) -> np.ndarray:
+        """Render ``picture`` as :meth:`draft` planned it (``still``), then put the scene back."""
+        now = _Still(self._camera_state(), self.size, self.controller.drawing_key()[0])
+        shown, far = self._shown, self.controller.blocks.far
+        try:
+            self.resize(still.size)
+            self._set_camera_state(still.camera)
+            self.controller.set_marker_scale(still.marker_scale)
+            return self.render(picture, transparent).image
+        finally:
+            if shown is not None:
+                self.controller.set_marker_scale(shown[1])
+                self.controller.show(shown[0], frame=False, render=False)
+                self._shown = shown
+            self.controller.blocks.set_far(far)
+            self.controller.set_marker_scale(now.marker_scale)
+            self.resize(now.size)
+            self._set_camera_state(now.camera)
+
+    def _camera_state(self) -> tuple:
+        cam = self.plotter.camera
+        return (tuple(cam.GetPosition()), tuple(cam.GetFocalPoint()), tuple(cam.GetViewUp()), cam.GetViewAngle(),
+                tuple(cam.GetWindowCenter()), tuple(cam.GetClippingRange()), bool(cam.GetParallelProjection()))
+
+    def _set_camera_state(self, state: tuple) -> None:
+        position, focal, up, angle, centre, clipping, parallel = state
+        cam = self.plotter.camera
+        cam.SetPosition(*position)
+        cam.SetFocalPoint(*focal)
+        cam.SetViewUp(*up)
+        cam.SetViewAngle(angle)
+        cam.SetWindowCenter(*centre)
+        cam.SetParallelProjection(parallel)
+        cam.SetClippingRange(*clipping)
 
     def _render(self, picture: Picture, transparent: bool) -> Frame:
         pl = self.plotter

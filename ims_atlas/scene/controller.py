@@ -281,6 +281,14 @@ class SceneController:
         """Metres per pixel on screen at each of ``points`` (n x 3), for the current camera."""
         return camera.pixel_size(self._plotter.renderer, points)
 
+    def frame_starting(self) -> None:
+        """Do to the scene what the start of a frame does (which structures are drawn from
+        their coarse copies, the markers sized and labelled for the camera as it is now),
+        without rendering: an export planning a frame it may never draw leaves the scene as
+        that frame would (:meth:`ims_atlas.export.render.OffscreenScene.draft`).
+        """
+        self._before_frame()
+
     def _before_frame(self) -> None:
         # (The second viewport lays its own out as its frame starts: SecondViewport.before_frame.)
         self._update_far()
