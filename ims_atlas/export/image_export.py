@@ -21,7 +21,7 @@ from ims_atlas.export.annotations import Annotation, LegendItem, annotation_for,
 from ims_atlas.export.compose import style_for
 from ims_atlas.export.formats import PRESETS, ExportError, check_output, check_size
 from ims_atlas.export.label_layout import LabelLayout
-from ims_atlas.export.panels import take_views
+from ims_atlas.export.panels import plan_views
 from ims_atlas.export.pictures import Shot, app_line, take
 from ims_atlas.export.png_file import png_bytes, png_metadata
 from ims_atlas.export.twins import join_namesakes, untie_by_sides
@@ -159,7 +159,7 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
             def lay_out(named_by=None) -> _Laid:
                 drawn = picture if named_by is None else picture_for(export_state(state), manifest, catalog,
                                                                      named_by=named_by)
-                return _Laid(drawn, take_views(scene, drawn, annotation if named_by is None else words_for(drawn), size,
+                return _Laid(drawn, plan_views(scene, drawn, annotation if named_by is None else words_for(drawn), size,
                                                style_for(size), options.transparent, options.clinic_name.strip(), line))
 
             # Laid out again with other names, a picture draws the same views and insets:
@@ -172,7 +172,9 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
                     names, laid = join_namesakes(picture.named_by, laid, lay_out, points)
                     # A knot of three leaders left: a muscle of it named on its other side instead.
                     _, laid = untie_by_sides(names, laid, lay_out, points)
-            picture, result = laid.picture, laid.result
+                # Only the layout kept is rendered and drawn (inside the store of frames: a
+                # frame of it already rendered is taken again).
+                picture, result = laid.picture, laid.result.draw()
         else:
             shot = Shot(camera=options.camera, fallback_view=state.view)
             if found is not None and options.camera is None:

@@ -9,8 +9,8 @@ its own direction and captioned ("Muscles to treat, from the front").
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -891,7 +891,43 @@ def _shift(box: Box, dx: float, dy: float) -> Box:
 def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: tuple[int, int], style: Style,
                transparent: bool = False, clinic: str = "", footer_line: str = "") -> PanelPicture:
     """The picture of ``picture``'s views: one view fills the picture, two share it side by
-    side under one title and legend.
+    side under one title and legend (:func:`plan_views`, drawn).
+
+    Raises
+    ------
+    ~ims_atlas.export.render.RenderError
+        If rendering fails.
+    """
+    return plan_views(scene, picture, annotation, size, style, transparent, clinic, footer_line).draw()
+
+
+@dataclass(frozen=True)
+class PlannedViews:
+    """A picture of views laid out and not yet drawn (:func:`plan_views`): its labels and
+    panels as they will be (each panel's ``rendered`` not yet rendered), and :meth:`draw`.
+    A picture of both sides is laid out several ways (:mod:`ims_atlas.export.twins`) and
+    only the one kept is drawn.
+    """
+
+    layout: LabelLayout
+    panels: tuple[Panel, ...]
+    header: Box | None
+    footer: Box | None
+    paint: Callable[[], Image.Image] = field(repr=False, compare=False)
+
+    def draw(self) -> PanelPicture:
+        """The finished picture: every view and inset rendered, the text drawn."""
+        image = self.paint()
+        panels = tuple(replace(p, **_drawn({"rendered": p.rendered})) for p in self.panels)
+        return PanelPicture(image, self.layout, panels, self.header, self.footer)
+
+
+def plan_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: tuple[int, int], style: Style,
+               transparent: bool = False, clinic: str = "", footer_line: str = "") -> PlannedViews:
+    """The picture of ``picture``'s views laid out, drawn by :meth:`PlannedViews.draw`: one
+    view fills the picture, two share it side by side under one title and legend. Nothing
+    may change what the scene draws between the two (its frames are rendered at the draw,
+    :meth:`~ims_atlas.export.render.OffscreenScene.draft`).
 
     Raises
     ------
@@ -904,8 +940,8 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     if len(views) == 1 and not _crowded(scene, picture, annotation, views[0], size, style, clinic, footer_line):
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, views[0], size, style, transparent,
                                                         False, clinic, footer_line)
-        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **_drawn(extra))
-        return PanelPicture(image.get(), layout, (panel,), regions.header, regions.footer)
+        panel = Panel(views[0], Box(0, 0, size[0], size[1]), None, anchors, regions.view, **extra)
+        return PlannedViews(layout, (panel,), regions.header, regions.footer, image.get)
     full = plan_regions(size, style, Annotation(annotation.title, annotation.subtitle, (), annotation.legend),
                         clinic, footer_line, labels=False)
     m = style.margin
@@ -913,10 +949,10 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     bottom = full.footer.y - m if full.footer is not None else size[1] - m
     width = (size[0] - m) // len(views)
     height = int(bottom - top)
-    canvas = Image.new("RGBA", size, (0, 0, 0, 0))
     placed: list[PlacedLabel] = []
     dropped: list = []
     panels: list[Panel] = []
+    images: list[tuple[Later, int]] = []  # each panel's picture and where it goes across
     titled: list[tuple[str, float]] = []  # the insets' captions so far, and their heights
     for i, view in enumerate(views):
         x0 = int(i * width + (m if i else 0) // 1)
@@ -927,10 +963,9 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
             parts = {k for key in inset.keys for k in key.split("+")}
             titled.append((inset.title, crowd_height(scene, tuple(t for t in annotation.targets
                                                                    if parts & set(t.key.split("+"))))))
-        extra = _drawn(extra)
         if extra.get("insets"):
             extra["insets"] = tuple(i.shifted(x0, top) for i in extra["insets"])
-        canvas.paste(image.get(), (x0, int(top)))
+        images.append((image, x0))
         placed += [replace(p, box=_shift(p.box, x0, top), anchor=(p.anchor[0] + x0, p.anchor[1] + top),
                            leader_start=(p.leader_start[0] + x0, p.leader_start[1] + top)) for p in layout.placed]
         dropped += list(layout.dropped)
@@ -938,13 +973,19 @@ def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
                             _shift(regions.header, x0, top) if regions.header is not None else None,
                             {k: (p[0] + x0, p[1] + top) for k, p in anchors.items()}, _shift(regions.view, x0, top),
                             **extra))
-    background = _background(size, scene, transparent)
-    picture_image = Image.alpha_composite(background, canvas)
-    framed = Annotation(annotation.title, annotation.subtitle, (), annotation.legend)
-    picture_image, _ = compose(np.asarray(picture_image), full, framed, {}, style, clinic, footer_line,
-                               dropped=len(dropped))
-    return PanelPicture(picture_image, LabelLayout(tuple(placed), tuple(dropped)), tuple(panels), full.header,
-                        full.footer)
+
+    def paint() -> Image.Image:
+        canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+        for image, x0 in images:
+            canvas.paste(image.get(), (x0, int(top)))
+        background = _background(size, scene, transparent)
+        picture_image = Image.alpha_composite(background, canvas)
+        framed = Annotation(annotation.title, annotation.subtitle, (), annotation.legend)
+        picture_image, _ = compose(np.asarray(picture_image), full, framed, {}, style, clinic, footer_line,
+                                   dropped=len(dropped))
+        return picture_image
+
+    return PlannedViews(LabelLayout(tuple(placed), tuple(dropped)), tuple(panels), full.header, full.footer, paint)
 
 
 def _drawn(extra: dict) -> dict:

@@ -37,6 +37,16 @@ class Frame:
     projector: Projector
 
 
+def _place(cam, position: Vec3, focal: Vec3, up: Vec3) -> None:
+    """Set a camera's position, focal point and view up, without the clipping-range reset
+    PyVista's ``position`` setter does (each measures the bounds of every prop; the callers
+    reset the range once the camera is set, and a reset does not depend on the range before).
+    """
+    cam.SetPosition(*position)
+    cam.focal_point = focal
+    cam.up = up
+
+
 class Draft:
     """A frame planned, not yet rendered (:meth:`OffscreenScene.draft`): where world points
     fall on it now, its pixels when first asked for. An export tries many layouts of a
@@ -234,7 +244,7 @@ class OffscreenScene:
     def set_camera(self, camera: Camera) -> None:
         """Use a given camera pose (e.g. the window's current view)."""
         cam = self.plotter.camera
-        cam.position, cam.focal_point, cam.up = camera.position, camera.focal_point, camera.up
+        _place(cam, camera.position, camera.focal_point, camera.up)
         cam.view_angle = VIEW_ANGLE
         cam.SetWindowCenter(0.0, 0.0)
         self.plotter.reset_camera_clipping_range()
@@ -259,7 +269,7 @@ class OffscreenScene:
             scale = max(height / max(view.h, 1.0), 1.0)
             pos = tuple(f + (p - f) * scale for p, f in zip(pos, focal, strict=True))
         pos, focal = shift_camera(pos, focal, up, (width, height), view)
-        cam.position, cam.focal_point, cam.up = pos, focal, up
+        _place(cam, pos, focal, up)
         cam.view_angle = VIEW_ANGLE
         cam.SetWindowCenter(0.0, 0.0)
         self.plotter.reset_camera_clipping_range()
@@ -296,7 +306,7 @@ class OffscreenScene:
         aspect = view.w / max(view.h, 1.0)
         tan_half = max(half_y, half_x / max(aspect, 1e-3)) * margin * height / max(view.h, 1.0)
         cam = self.plotter.camera
-        cam.position, cam.focal_point, cam.up = tuple(pos), tuple(focal), tuple(u)
+        _place(cam, tuple(pos), tuple(focal), tuple(u))
         cam.view_angle = math.degrees(2.0 * math.atan(tan_half))
         # The window's centre (in halves of its size) moved so the points' middle falls at the
         # view box's centre.
