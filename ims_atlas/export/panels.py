@@ -128,11 +128,13 @@ def view_points(scene: OffscreenScene, picture: Picture, view: TargetView) -> np
 def _panel(scene: OffscreenScene, picture: Picture, annotation: Annotation, view: TargetView, size: tuple[int, int],
            style: Style, transparent: bool, caption: bool, clinic: str = "", footer_line: str = "",
            taken_titles: Sequence[tuple[str, float]] = ()) -> tuple[Image.Image, LabelLayout, Regions, dict, dict]:
-    """Render and label one view at ``size``: with ``caption``, a panel of a larger picture
+    """Lay out and label one view at ``size``: with ``caption``, a panel of a larger picture
     (the view's caption as its title, no legend), with enlarged insets beside it where
     targets crowd (:mod:`ims_atlas.export.insets`; ``taken_titles``: the captions of the
     earlier panels' insets and their heights, which its insets' differ from); without, the
-    whole picture.
+    whole picture. Its picture (a :class:`~ims_atlas.export.later.Later`) and its view's
+    pixels (``extra["rendered"]``, a :class:`~ims_atlas.export.render.Draft`) are rendered
+    when first asked for: the layouts tried and not kept are never drawn.
     """
     targets = tuple(t for t in annotation.targets if in_view(t.key, view))
     if caption:
@@ -223,7 +225,9 @@ def _aim(scene: OffscreenScene, points, view: TargetView, size: tuple[int, int],
 
 def _shot(scene: OffscreenScene, picture: Picture, own: Annotation, view: TargetView, regions: Regions, style: Style,
           transparent: bool, clinic: str = "", footer_line: str = "", labelled: Annotation | None = None):
-    """Render the view as aimed and label it (``labelled``: only these targets get labels)."""
+    """The view as aimed, labelled (``labelled``: only these targets get labels): its labels
+    placed now, its picture drawn when first asked for (a :class:`~ims_atlas.export.later.Later`).
+    """
     shown = picture_in_view(picture, view, scene.controller.manifest, eye=scene.plotter.camera.position)
     world = np.array(list(scene.anchors(own.targets).values()), dtype=float).reshape(-1, 3)
     frame = render_marked(scene, shown, world, MARKER_MOST * regions.size[1], transparent, draft=True)
@@ -327,7 +331,8 @@ def _with_inset(scene: OffscreenScene, picture: Picture, own: Annotation, view: 
     wi = w - half[0]
 
     def insets_for(chosen, pose=pose, beside=beside, keep_in=regions.view):
-        room = np.array([need[k] for k in chosen])
+        room = stacked_heights([need[k] for k in chosen], [caption + labels_need(k) for k in chosen], h,
+                               [k in turned for k in chosen])
         tops = (np.concatenate([[0.0], np.cumsum(room)]) * h / room.sum()).round().astype(int)
         crowds = [tuple(t for t in own.targets if t.key in keys) for keys in chosen]
         seen = [VIEW_WORDS.get(turned[keys].name, "") if keys in turned else "" for keys in chosen]
@@ -604,6 +609,31 @@ KNOT_ROUNDS = 2
 #: An inset seen from another side (a sole, for one muscle) keeps at least this share of its
 #: anatomy box for a knot beside it.
 TURNED_KEEP = 0.75
+
+
+def stacked_heights(need, least, total: float, turned) -> np.ndarray:
+    """The heights of insets stacked in ``total`` pixels, from the room each ``need`` s (the
+    caller scales them to ``total``, in proportion). Where an inset seen from another side
+    (``turned``, by inset) would be left less than its ``least`` (its caption and its labels
+    at their smallest, stacked), the others seen from another side give it what they have
+    above theirs, in proportion to it, as far as they can: such an inset asks a quarter of the
+    panel whatever it labels. (Metatarsalgia on both sides from behind: the shin's front
+    muscles from the front, six labels, and each leg's flexor digitorum longus from the inner
+    side, one label each in a quarter of the panel, shrunk alike, left extensor digitorum
+    brevis out.) The insets of a crowd keep their share: their room is what enlarges them.
+    Pure.
+    """
+    room = np.asarray(need, dtype=float)
+    floor = np.asarray(least, dtype=float)
+    seen = np.asarray(turned, dtype=bool)
+    share = room * total / max(room.sum(), 1e-9)
+    short = seen & (share < floor - 0.5)
+    spare = np.where(seen & ~short, np.maximum(share - floor, 0.0), 0.0)
+    if not short.any() or spare.sum() <= 0:
+        return room
+    want = float(np.where(short, floor - share, 0.0).sum())
+    given = min(want, float(spare.sum()))
+    return share + np.where(short, (floor - share) * given / want, 0.0) - spare * given / spare.sum()
 
 
 def _knot_in(part, knot_px: float) -> tuple[str, ...]:
