@@ -162,19 +162,16 @@ def render_image(manifest: Manifest, catalog: Catalog | None, state: ViewState, 
                 return _Laid(drawn, plan_views(scene, drawn, annotation if named_by is None else words_for(drawn), size,
                                                style_for(size), options.transparent, options.clinic_name.strip(), line))
 
-            # Laid out again with other names, a picture draws the same views and insets:
-            # the frames rendered once are taken again, not rendered again.
-            with scene.same_frames():
-                laid = lay_out()
-                if picture.named_by:
-                    points = {t.key: t.point for t in picture.targets}
-                    # A muscle named apart from its namesake in an inset (a gemellus): beside it.
-                    names, laid = join_namesakes(picture.named_by, laid, lay_out, points)
-                    # A knot of three leaders left: a muscle of it named on its other side instead.
-                    _, laid = untie_by_sides(names, laid, lay_out, points)
-                # Only the layout kept is rendered and drawn (inside the store of frames: a
-                # frame of it already rendered is taken again).
-                picture, result = laid.picture, laid.result.draw()
+            laid = lay_out()
+            if picture.named_by:
+                points = {t.key: t.point for t in picture.targets}
+                # A muscle named apart from its namesake in an inset (a gemellus): beside it.
+                names, laid = join_namesakes(picture.named_by, laid, lay_out, points)
+                # A knot of three leaders left: a muscle of it named on its other side instead.
+                _, laid = untie_by_sides(names, laid, lay_out, points)
+            # Only the layout kept is rendered and drawn (each layout is planned first:
+            # OffscreenScene.draft).
+            picture, result = laid.picture, laid.result.draw()
         else:
             shot = Shot(camera=options.camera, fallback_view=state.view)
             if found is not None and options.camera is None:

@@ -9,9 +9,7 @@ legend and label columns), renders, and hands back the pixels with a
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -150,44 +148,11 @@ class OffscreenScene:
         #: Points of what a caller drew besides the picture (the painted dermatome) that every
         #: view but the spine's must frame too; None: only the picture's own targets.
         self.frame_also: np.ndarray | None = None
-        #: Frames rendered in :meth:`same_frames`, by what was drawn and how; None outside it.
-        self._frames: dict[tuple, Frame] | None = None
-        #: How many renders :meth:`render` took from that store, and how many it made.
-        self.frames_reused = 0
+        #: How many frames :meth:`render` rendered.
         self.frames_rendered = 0
         #: What the scene draws now, as the last render or draft left it: the picture and the
         #: markers' scale it was shown with.
         self._shown: tuple[Picture, float] | None = None
-
-    @contextmanager
-    def same_frames(self) -> Iterator[None]:
-        """Within it, a frame asked for again (the same picture drawn, the same camera, size,
-        background and marker sizes) is the one rendered before, not rendered again: a
-        picture laid out again with other names (:mod:`ims_atlas.export.twins`) draws the same
-        views. Only for a caller that changes nothing else the scene draws in the meantime
-        (actors of its own: it adds them before).
-        """
-        outer = self._frames
-        if outer is None:
-            self._frames = {}
-        try:
-            yield
-        finally:
-            if outer is None:
-                self._frames = None
-
-    def _frame_key(self, picture: Picture, transparent: bool) -> tuple:
-        """What decides a frame's pixels: the picture's styles and markers (their names only
-        where they are drawn as labels), the controller's own marker state, the camera as set
-        and the size.
-        """
-        plan = picture.highlight
-        markers = plan.markers if plan.labels else tuple(replace(m, label="", key="") for m in plan.markers)
-        cam = self.plotter.camera
-        return (tuple(sorted(plan.styles.items())), markers, plan.labels, self.controller.drawing_key(),
-                tuple(cam.position), tuple(cam.focal_point), tuple(cam.up), cam.view_angle,
-                tuple(cam.GetWindowCenter()), tuple(cam.GetClippingRange()), bool(cam.GetParallelProjection()),
-                self.size, bool(transparent))
 
     def wrong_in(self, picture: Picture) -> list[str]:
         """What would make ``picture`` silently wrong here (see :mod:`ims_atlas.scene.picture_checks`)."""
@@ -342,17 +307,9 @@ class OffscreenScene:
         RenderError
             If VTK fails to render.
         """
-        key = self._frame_key(picture, transparent) if self._frames is not None else None
-        self._shown = (picture, self.controller.drawing_key()[0])
-        if key is not None and key in self._frames:
-            self.controller.show(picture, frame=False, render=False)  # the scene left as a render leaves it
-            self.frames_reused += 1
-            kept = self._frames[key]
-            return Frame(kept.image.copy(), kept.projector)
+        self._shown = (picture, self.controller.marker_scale)
         frame = self._render(picture, transparent)
         self.frames_rendered += 1
-        if key is not None:
-            self._frames[key] = Frame(frame.image.copy(), frame.projector)
         return frame
 
     def draft(self, picture: Picture, transparent: bool = False) -> Draft:
@@ -362,18 +319,18 @@ class OffscreenScene:
         start done: :meth:`~ims_atlas.scene.controller.SceneController.frame_starting`), so
         whatever is planned after it (a clipping range reset by the next aim) is the same
         whether or not the draft is ever drawn; drawing it later sets the camera, size and
-        marker scale as they are now, renders (:meth:`render`, with its store of frames) and
+        marker scale as they are now, renders (:meth:`render`) and
         puts the scene back as it was then.
         """
         self.controller.show(picture, frame=False, render=False)
         self.controller.frame_starting()
-        self._shown = (picture, self.controller.drawing_key()[0])
-        still = _Still(self._camera_state(), self.size, self.controller.drawing_key()[0])
+        self._shown = (picture, self.controller.marker_scale)
+        still = _Still(self._camera_state(), self.size, self.controller.marker_scale)
         return Draft(self.projector(), lambda: self._paint(picture, transparent, still))
 
     def _paint(self, picture: Picture, transparent: bool, still: _Still) -> np.ndarray:
         """Render ``picture`` as :meth:`draft` planned it (``still``), then put the scene back."""
-        now = _Still(self._camera_state(), self.size, self.controller.drawing_key()[0])
+        now = _Still(self._camera_state(), self.size, self.controller.marker_scale)
         shown, far = self._shown, self.controller.blocks.far
         try:
             self.resize(still.size)

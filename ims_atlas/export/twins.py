@@ -29,9 +29,8 @@ from ims_atlas.scene.crowds import KNOT_BOX, TIERS, find_crowd, find_tiered
 from ims_atlas.scene.picture import NAMED_APART_M
 
 #: At most this many pictures are laid out again to untie a picture's knots (a knot of four
-#: may take a round of four and one of three; each is a
-#: whole layout; the frames it draws as the first did are taken from the first's:
-#: :meth:`ims_atlas.export.render.OffscreenScene.same_frames`).
+#: may take a round of four and one of three; each is a whole layout, planned and not drawn:
+#: only the one kept is rendered, :func:`ims_atlas.export.panels.plan_views`).
 MOST_TRIES = 8
 
 

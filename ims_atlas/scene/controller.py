@@ -243,13 +243,12 @@ class SceneController:
         """
         self._markers.set_scale(scale)
 
-    def drawing_key(self) -> tuple:
-        """What of this controller's own state changes a frame besides the picture shown and the
-        camera: the markers' scale, the further labels and the marker cap, and whether the view is
-        split (an export's frames drawn again are taken from a store keyed on it:
-        :meth:`ims_atlas.export.render.OffscreenScene.same_frames`).
+    @property
+    def marker_scale(self) -> float:
+        """The scale the first viewport's markers are drawn at from the next switch on
+        (:meth:`set_marker_scale`).
         """
-        return (self._markers.scale, self._markers.extra, self._marker_cap, self._second is not None)
+        return self._markers.scale
 
     def set_marker_cap(self, pixels: float | None) -> None:
         """Keep every viewport's marker shapes at most ``pixels`` across on screen, whatever

@@ -189,39 +189,33 @@ def test_unpremultiply_restores_colours():
     assert out[0, 2].tolist() == [230, 159, 0, 255]
 
 
-def test_a_frame_asked_for_again_is_taken_from_the_store_only_when_nothing_drawn_changed(manifest, catalog):
-    from dataclasses import replace as copy_with
-
+def test_a_frame_planned_and_drawn_later_is_the_frame_rendered_then_and_leaves_the_scene_as_it_was(manifest,
+                                                                                                     catalog):
+    # A panel's layout trials are planned (OffscreenScene.draft) and only the one kept is
+    # rendered, after other trials moved the camera, resized the scene and drew other pictures.
     from ims_atlas.scene.picture import picture_for
 
     picture = picture_for(ViewState(segment="C7", side="both", labels=False), manifest, catalog)
+    other = picture_for(ViewState(segment="C6", side="both", labels=False), manifest, catalog)
     with OffscreenScene(manifest, (320, 240)) as s:
         s.aim(s.frame_points_of(picture), picture.direction, Box(0, 0, 320, 240))
-        fresh = s.render(picture).image
-        s.resize((200, 150))  # another size and back: the same frame (nothing rendered in between)
-        assert s.render(picture).image.shape == (150, 200, 4)
-        s.resize((320, 240))
-        assert np.array_equal(s.render(picture).image, fresh)
-        rendered = s.frames_rendered
-        with s.same_frames():
-            first = s.render(picture)
-            # The markers' names are not drawn (labels off): named on their other sides, the same frame.
-            renamed = copy_with(picture, highlight=copy_with(picture.highlight, markers=tuple(
-                copy_with(m, label=m.label + " (other side)") for m in picture.highlight.markers)))
-            again = s.render(renamed)
-            assert (s.frames_reused, s.frames_rendered) == (1, rendered + 1)
-            assert np.array_equal(again.image, fresh) and np.array_equal(first.image, fresh)
-            again.image[:] = 0  # a caller drawing on its frame spoils no other
-            assert np.array_equal(s.render(picture).image, fresh)
-            # Anything drawn otherwise is rendered: another camera, marker size or highlight.
-            s.remap(1.5, (-40.0, -30.0))
-            zoomed = s.render(picture).image
-            assert not np.array_equal(zoomed, fresh)
-            s.controller.set_marker_scale(3.0)
-            assert not np.array_equal(s.render(picture).image, zoomed)
-            s.controller.set_marker_scale(1.0)
-            other = picture_for(ViewState(segment="C6", side="both", labels=False), manifest, catalog)
-            assert not np.array_equal(s.render(other).image, zoomed)
-            assert s.frames_reused == 2 and s.frames_rendered == rendered + 4
-        s.render(picture)  # outside: always rendered
-        assert s.frames_reused == 2 and s.frames_rendered == rendered + 5
+        s.controller.set_marker_scale(2.0)
+        now = s.render(picture)
+        s.controller.set_marker_scale(2.0)
+        draft = s.draft(picture)
+        s.controller.set_marker_scale(1.0)
+        assert not draft.drawn and s.frames_rendered == 1  # planned: nothing rendered
+        assert draft.projector == now.projector  # where the points fall: as the render has them
+        # Other trials: another size, camera, marker scale and picture.
+        s.resize((200, 150))
+        s.remap(1.5, (-40.0, -30.0))
+        s.draft(other)
+        state = s.plotter.camera.GetClippingRange(), s.plotter.camera.GetWindowCenter(), s.size
+        later = s.render(other).image
+        assert np.array_equal(draft.image, now.image)  # drawn now: the frame as it was planned
+        assert draft.drawn and s.frames_rendered == 3
+        # ... and the scene is put back: camera, size and what it draws.
+        assert (s.plotter.camera.GetClippingRange(), s.plotter.camera.GetWindowCenter(), s.size) == state
+        assert np.array_equal(s.render(other).image, later)
+        assert np.array_equal(draft.image, now.image)  # drawn once
+        assert s.frames_rendered == 4
