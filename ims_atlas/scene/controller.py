@@ -445,7 +445,10 @@ class SceneController:
             self._outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
 
     def own_structures(self, second: bool = False) -> frozenset[str]:
-        """The structures a viewport draws and the other leaves out (the right one with ``second``)."""
+        """The structures a viewport draws by itself, in its own view's style (the right one with
+        ``second``): what the two views draw differently (the arm one leaves out, a muscle one
+        draws see-through).
+        """
         own = self._own.get("second" if second else "first")
         return frozenset(own.styles) if own is not None else frozenset()
 
