@@ -66,6 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("segment", parents=[common], help="what a spinal segment supplies and where to needle it")
     p.add_argument("query", nargs="+", metavar="SEGMENT", help="e.g. C6, 'c 6', 'L5 root'")
+    p.add_argument("--side", choices=("left", "right", "both"), default="both",
+                   help="the side its views are chosen for (default: both, as export pictures a segment)")
+    p.add_argument("--manifest", type=Path, metavar="FILE", help="anatomy manifest for the views")
     p.set_defaults(handler=run_segment)
 
 
@@ -313,12 +316,18 @@ def _plan_views(catalog: Catalog, manifest: Manifest | None, condition_id: str, 
     """The plan's views (``scene.target_views``): each a name, a unit camera direction in the
     model frame and the targets it shows; none without the anatomy.
     """
+    from ims_atlas.core.state import ViewState
+
+    return _views(catalog, manifest, ViewState(condition_id=condition_id, side=side))
+
+
+def _views(catalog: Catalog, manifest: Manifest | None, state) -> list[dict[str, Any]]:
+    """The views of ``state``'s picture (a plan's or a segment's), as JSON; none without the anatomy."""
     if manifest is None:
         return []
-    from ims_atlas.core.state import ViewState
     from ims_atlas.scene.picture import picture_for
 
-    picture = picture_for(ViewState(condition_id=condition_id, side=side), manifest, catalog)
+    picture = picture_for(state, manifest, catalog)
     return [v.as_json() for v in picture.views]
 
 
@@ -363,4 +372,11 @@ def _show_segment(args: argparse.Namespace, catalog: Catalog, query: str) -> int
 
     view["dermatome"] = dermatome_entries(name)
     view["dermatome_not_painted"] = dermatome_not_painted()
+    if getattr(args, "json", False):
+        # The views its picture is drawn from (as ``plan --json`` gives a plan's): the muscles
+        # it supplies and its paraspinal point, for the side asked (default both).
+        from ims_atlas.core.state import ViewState
+
+        view["side"] = getattr(args, "side", None) or "both"
+        view["views"] = _views(catalog, _manifest(args), ViewState(segment=name, side=view["side"]))
     return _show(args, view, segment_text)

@@ -918,6 +918,35 @@ def _shift(box: Box, dx: float, dy: float) -> Box:
     return Box(box.x + dx, box.y + dy, box.w, box.h)
 
 
+#: The share of a two-view picture's width a view of one muscle takes (on one side or both)
+#: beside a view with insets of its own: sciatica's tibialis anterior from the front took half
+#: the picture for a leg and one label, the view from behind its hamstrings, calf and buttock
+#: (14 targets, three insets) the other half.
+LONE_SHARE = 1 / 3
+
+
+def panel_widths(picture: Picture, width: int) -> tuple[int, ...]:
+    """The widths of the panels of ``picture``'s views, side by side in ``width`` pixels: equal,
+    but a view of one muscle beside a view of many (at least :data:`LONE_BESIDE` muscles, with
+    the spine's targets) takes :data:`LONE_SHARE`.
+    """
+    views = picture.views
+    if len(views) != 2:
+        return tuple(width // len(views) for _ in views) if views else ()
+    muscles = [{k.rpartition(":")[0] for k in v.targets if not k.startswith("paraspinal:")} for v in views]
+    counts = [len({k.rpartition(":")[0] for k in v.targets}) for v in views]
+    for i in (0, 1):
+        if len(muscles[i]) == 1 and not any(k.startswith("paraspinal:") for k in views[i].targets) \
+                and counts[1 - i] >= LONE_BESIDE:
+            lone = int(round(width * LONE_SHARE))
+            return (lone, width - lone) if i == 0 else (width - lone, lone)
+    return (width // 2, width // 2)
+
+
+#: How many muscles and levels the other view holds for a view of one muscle to be narrowed.
+LONE_BESIDE = 8
+
+
 def take_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, size: tuple[int, int], style: Style,
                transparent: bool = False, clinic: str = "", footer_line: str = "") -> PanelPicture:
     """The picture of ``picture``'s views: one view fills the picture, two share it side by
@@ -977,7 +1006,7 @@ def plan_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     m = style.margin
     top = full.header.bottom + m if full.header is not None else m
     bottom = full.footer.y - m if full.footer is not None else size[1] - m
-    width = (size[0] - m) // len(views)
+    widths = panel_widths(picture, size[0] - m)
     height = int(bottom - top)
     placed: list[PlacedLabel] = []
     dropped: list = []
@@ -985,8 +1014,8 @@ def plan_views(scene: OffscreenScene, picture: Picture, annotation: Annotation, 
     images: list[tuple[Later, int]] = []  # each panel's picture and where it goes across
     titled: list[tuple[str, float]] = []  # the insets' captions so far, and their heights
     for i, view in enumerate(views):
-        x0 = int(i * width + (m if i else 0) // 1)
-        w = int(width if i < len(views) - 1 else size[0] - x0)
+        x0 = int(sum(widths[:i]) + (m if i else 0) // 1)
+        w = int(widths[i] if i < len(views) - 1 else size[0] - x0)
         image, layout, regions, anchors, extra = _panel(scene, picture, annotation, view, (w, height), style,
                                                         transparent, True, taken_titles=tuple(titled))
         for inset in extra.get("insets", ()):

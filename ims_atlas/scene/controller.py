@@ -19,12 +19,13 @@ from ims_atlas.scene.meshes import COARSE_ERROR, COARSE_LAYERS, load_structures
 from ims_atlas.scene.outline import Outline
 from ims_atlas.scene.palette import DEFAULT_PALETTE, Palette
 from ims_atlas.scene.picking import Pickable, pick
-from ims_atlas.scene.picture import Picture, body_for, picture_in_view, view_frame_points, view_markers
+from ims_atlas.scene.picture import Picture, body_for, in_view, view_frame_points, view_markers
 from ims_atlas.scene.picture_checks import on_body
 from ims_atlas.scene.plan import HighlightPlan, Marker, plan_for
 from ims_atlas.scene.second_viewport import LEFT_HALF, WHOLE, SecondViewport
-from ims_atlas.scene.target_views import TargetView, arm_hidden
+from ims_atlas.scene.target_views import TargetView
 from ims_atlas.scene.view_caption import ViewCaption
+from ims_atlas.scene.view_looks import LooksCache
 from ims_atlas.scene.viewport_only import OwnStructure, ViewportOnly
 from ims_atlas.scene.views import DEFAULT_VIEW, Pose
 
@@ -96,6 +97,9 @@ class SceneController:
         self._caption: ViewCaption | None = None  # what the (first) viewport shows, in words
         # While split, what one viewport draws and the other leaves out ("first", "second").
         self._own: dict[str, ViewportOnly] = {}
+        # How each view draws a picture (what it leaves out, what it makes see-through): ray
+        # tests, cast once per picture and view.
+        self._looks = LooksCache()
         self._far_clips: tuple[FarSideClip, ...] = ()
         self._coarse_ids: list[str] = []
         self._coarse_centres = np.zeros((0, 3))
@@ -347,39 +351,56 @@ class SceneController:
         """Show a picture in one or two of its views: one fills the window; two split it in
         halves side by side, each with its own camera, markers and labels. With ``frame``,
         each camera is turned to its view; without, the cameras stay where they are.
+
+        Each viewport draws its view as the export's panel of that view draws it
+        (:func:`~ims_atlas.scene.picture.picture_in_view`): a treated muscle over another's
+        needle point see-through, seen from the camera that frames the view there; the arm a
+        view from the side leaves out, left out. The ray tests behind it are cast once per
+        picture and view (:class:`~ims_atlas.scene.view_looks.LooksCache`).
         """
         study = picture.treatment is None
         self._lend_surfaces()
+        body = body_for(self._manifest)
         if len(views) < 2:
             self.unsplit(render=False)
             # One view as the export draws it: in a medial view without the other limb
             # (it stands between the camera and the targets), a treated muscle over another's
             # needle point see-through.
-            shown = picture_in_view(picture, views[0], self._manifest) if views else picture
+            shown, pose = picture, None
+            if views:
+                pose = self.view_frame_pose(picture, views[0])
+                looks = self._looks.get(picture, views[0], body, pose[0])
+                shown = in_view(picture, views[0], looks.left_out, looks.clear)
             self.apply(shown.highlight, render=False)
             if views:
                 self._markers.set(shown.markers, picture.highlight.labels)
                 if frame:
-                    self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
+                    self.set_camera_pose(pose, render=False)
         else:
-            # Each viewport draws what the export's panel of its view draws. What one view leaves
-            # out (the arm hanging in front of a view from the side's targets: target_views.
-            # arm_hidden) the shared actors leave out, and the other viewport draws it with
-            # actors of its own (scene.viewport_only). A medial view's far limb is half the
-            # body: its own viewport cuts it away instead (scene.far_side).
-            body = body_for(self._manifest)
-            left_out = [arm_hidden(view, picture.targets, body) for view in views[:2]]
-            either = left_out[0] | left_out[1]
-            shared = picture.highlight
-            if either:
-                shared = replace(shared, styles={sid: replace(style, visible=False) if sid in either else style
-                                                 for sid, style in shared.styles.items()})
-            self.apply(shared, render=False)
+            # Each viewport draws what the export's panel of its view draws. What the two views
+            # draw differently (the arm hanging in front of a view from the side's targets:
+            # target_views.arm_hidden; a treated muscle see-through in one view, over another's
+            # needle point, and opaque in the other) the shared actors leave out, and each
+            # viewport draws it in its own view's style with actors of its own
+            # (scene.viewport_only). A medial view's far limb is half the body: its own
+            # viewport cuts it away instead (scene.far_side).
             second = self._split()
-            self._set_own("first", self._plotter.renderer, either - left_out[0], picture.highlight.styles)
-            self._set_own("second", second.renderer, either - left_out[1], picture.highlight.styles)
-            # Only the markers (and what a view leaves out) differ by viewport: no muscle is made
-            # see-through, so none of picture_in_view's ray tests for it.
+            renderers = (self._plotter.renderer, second.renderer)
+            poses = [self.view_frame_pose(picture, view, renderer) for view, renderer in zip(views[:2], renderers,
+                                                                                             strict=True)]
+            drawn = []
+            for view, pose in zip(views[:2], poses, strict=True):
+                looks = self._looks.get(picture, view, body, pose[0])
+                drawn.append(in_view(picture, view, looks.arm, looks.clear).highlight.styles)
+            styles = picture.highlight.styles
+            differ = {sid for sid in styles if drawn[0][sid] != drawn[1][sid]}
+            shared = picture.highlight
+            if differ:
+                shared = replace(shared, styles={sid: replace(style, visible=False) if sid in differ else style
+                                                 for sid, style in styles.items()})
+            self.apply(shared, render=False)
+            for key, renderer, own_styles in zip(("first", "second"), renderers, drawn, strict=True):
+                self._set_own(key, renderer, differ, own_styles)
             for view, overlay in zip(views[:2], (self._markers, second.markers), strict=True):
                 overlay.set(view_markers(picture, view), picture.highlight.labels)
             # A medial view's far limb is cut away in its own viewport only (scene.far_side);
@@ -390,8 +411,8 @@ class SceneController:
             for outline, key in ((self._outline, "first"), (second.outline, "second")):
                 outline.set_surfaces(self._outline_sources(lit + self._own_lit_muscles(key)))
             if frame:
-                self.set_camera_pose(self.view_frame_pose(picture, views[0]), render=False)
-                camera.put_camera(second.renderer, self.view_frame_pose(picture, views[1], second.renderer))
+                self.set_camera_pose(poses[0], render=False)
+                camera.put_camera(second.renderer, poses[1])
         self._set_captions(tuple(v.caption_for(study=study) for v in views[:2]))
         if render:
             self._plotter.render()
@@ -431,7 +452,10 @@ class SceneController:
             self._outline.set_surfaces(self._outline_sources(self.blocks.lit.get("muscles", ())))
 
     def own_structures(self, second: bool = False) -> frozenset[str]:
-        """The structures a viewport draws and the other leaves out (the right one with ``second``)."""
+        """The structures a viewport draws by itself, in its own view's style (the right one with
+        ``second``): what the two views draw differently (the arm one leaves out, a muscle one
+        draws see-through).
+        """
         own = self._own.get("second" if second else "first")
         return frozenset(own.styles) if own is not None else frozenset()
 
@@ -738,6 +762,7 @@ class SceneController:
         self._coarse_ids = []
         self._clear_own()
         self._own.clear()
+        self._looks.clear()
         self._actors.clear()
         self._coarse_actors.clear()
         self._outlined.clear()

@@ -73,13 +73,21 @@ class Picture:
         return self.views[0] if self.views and self.views[0].group == "all" else None
 
 
+#: A structure drawn at least this opaque hides a needle point behind it (:func:`covering`).
+OPAQUE = 0.9
+
+
+def opaque_ids(styles) -> frozenset[str]:
+    """The structures of ``styles`` drawn so opaque that they hide what lies behind them."""
+    return frozenset(sid for sid, style in styles.items() if style.visible and style.opacity >= OPAQUE)
+
+
 def covering(picture: Picture, view: TargetView, body: BodyMeshes, markers=None, eye=None) -> set[str]:
     """Opaque structures that lie in front of one of ``markers`` (the picture's, by default)
     as seen along the view's direction (or from the camera at ``eye``): a treated muscle over
     another's needle point.
     """
-    styles = picture.highlight.styles
-    opaque = {sid for sid, style in styles.items() if style.visible and style.opacity >= 0.9}
+    opaque = opaque_ids(picture.highlight.styles)
     targets = {t.key: t for t in picture.targets}
     d = np.asarray(view.direction, dtype=float)
     out: set[str] = set()
@@ -111,16 +119,33 @@ def picture_in_view(picture: Picture, view: TargetView, manifest: Manifest, body
     (:func:`~ims_atlas.scene.target_views.view_hidden`). ``eye``: the camera's position, when known.
     """
     body = body if body is not None else body_for(manifest)
-    markers = view_markers(picture, view)
     hidden = view_hidden(view, picture.targets, body)
+    return in_view(picture, view, hidden, see_through(picture, view, body, hidden, eye))
+
+
+def see_through(picture: Picture, view: TargetView, body: BodyMeshes, left_out=frozenset(), eye=None) -> set[str]:
+    """The structures :func:`picture_in_view` makes see-through in a view: those drawn opaque
+    (but for ``left_out``, not drawn there) that lie in front of one of the view's markers,
+    seen from the camera at ``eye`` (or along the view's direction). Ray tests.
+    """
+    styles = {sid: replace(style, visible=False) if sid in left_out else style
+              for sid, style in picture.highlight.styles.items()}
+    shown = replace(picture, highlight=replace(picture.highlight, styles=styles, markers=view_markers(picture, view)))
+    return covering(shown, view, body, eye=eye)
+
+
+def in_view(picture: Picture, view: TargetView, left_out, clear) -> Picture:
+    """``picture`` drawn in a view that leaves out ``left_out`` and draws ``clear`` see-through
+    (:func:`see_through`), with the view's markers only. No ray tests.
+    """
     styles = dict(picture.highlight.styles)
-    for sid in hidden:
+    for sid in left_out:
         if sid in styles:
             styles[sid] = replace(styles[sid], visible=False)
-    shown = replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
-    for sid in covering(shown, view, body, eye=eye):
-        styles[sid] = replace(styles[sid], opacity=DEFAULT_PALETTE.covering_opacity)
-    return replace(picture, highlight=replace(picture.highlight, styles=styles, markers=markers))
+    for sid in clear:
+        if sid in styles and styles[sid].visible:
+            styles[sid] = replace(styles[sid], opacity=DEFAULT_PALETTE.covering_opacity)
+    return replace(picture, highlight=replace(picture.highlight, styles=styles, markers=view_markers(picture, view)))
 
 
 #: Around a view's targets, how much of their muscles (metres beyond the targets' own box) is

@@ -4,9 +4,10 @@ A plan whose local targets and paraspinal targets face different ways is shown i
 window as two views side by side ("both"): the scene's actors are added to a second
 renderer in the right half of the window (the same actors, so a highlight changes both),
 with its own camera, its own markers and labels (:class:`MarkerOverlay`) and its own
-outline of the treated muscles. What only one of the views draws (the arm a view from the
-side leaves out) the shared actors leave out and that viewport draws with actors of its own
-(:mod:`ims_atlas.scene.viewport_only`).
+outline of the treated muscles. What the two views draw differently (the arm a view from the
+side leaves out, a treated muscle see-through over another's needle point in one view only)
+the shared actors leave out and each viewport draws in its own view's style with actors of
+its own (:mod:`ims_atlas.scene.viewport_only`).
 
 The left viewport's drawing is finished before the right one starts (``WaitForCompletion``,
 a ``glFinish``): a software rasteriser (Mesa llvmpipe) keeps every triangle of a frame binned

@@ -1,15 +1,18 @@
-"""Structures one viewport of a split window draws and the other does not.
+"""Structures one viewport of a split window draws otherwise than the other.
 
 The two viewports share every layer actor (:mod:`ims_atlas.scene.second_viewport`), so a block
-hidden there is hidden in both. But a picture's views may differ in what they leave out: a view
-from the side whose targets the hanging arm hides draws that side without its free upper limb
-(:func:`ims_atlas.scene.target_views.arm_hidden`; hip pain's gluteus minimus and TFL), while the
-view from behind beside it draws the arm. So the shared actors leave out what either view
-leaves out, and the viewport that draws some of it gets small actors of its own for just that:
-one per layer, in the layers' drawing order, the same surfaces (shared, not copied) in the
-picture's styles and with the layer actors' own look (their ``vtkProperty``). One arm is about
+hidden there is hidden in both, and drawn in one style in both. But a picture's views may
+differ in what they draw: a view from the side whose targets the hanging arm hides draws that
+side without its free upper limb (:func:`ims_atlas.scene.target_views.arm_hidden`; hip pain's
+gluteus minimus and TFL), while the view from behind beside it draws the arm; and a treated
+muscle that lies over another's needle point in one view is drawn see-through there and
+opaque in the other (:func:`ims_atlas.scene.picture.picture_in_view`: hip pain's gluteus
+medius over gluteus minimus from the side). So the shared actors leave out what the two views
+draw differently, and each viewport that draws some of it gets small actors of its own for just
+that: one per layer, in the layers' drawing order, the same surfaces (shared, not copied) in its
+view's styles and with the layer actors' own look (their ``vtkProperty``). One arm is about
 40 structures (37k of the body's 271k triangles, most drawn from their coarse copies as faint
-context); nothing is added outside a split whose views differ.
+context), a see-through muscle one to six; nothing is added outside a split whose views differ.
 """
 
 from __future__ import annotations

@@ -347,3 +347,34 @@ def test_an_inset_holding_a_knot_takes_room_from_those_that_enlarge_more_than_th
     tight = {"hip": 300.0, "leg": 230.0, "sole": 280.0}
     assert knot_heights(heights, boxes, {"leg": 39.0}, {"hip": 1.5, "leg": 1.95, "sole": float("inf")},
                         {"hip": 300.0, "leg": 120.0, "sole": 280.0}, 50.0, sum(tight.values())) is None
+
+
+def test_a_view_of_one_muscle_beside_a_crowded_one_takes_a_third_of_the_width():
+    """Pure: sciatica's tibialis anterior alone from the front took half the picture, the view
+    from behind (hamstrings, calf, buttock and four levels, three insets) the other half; a view
+    of one muscle (on one side or both) beside one of at least LONE_BESIDE muscles and levels
+    takes LONE_SHARE; otherwise the two share the width equally.
+    """
+    from types import SimpleNamespace
+
+    from ims_atlas.export.panels import LONE_BESIDE, LONE_SHARE, panel_widths
+    from ims_atlas.scene.target_views import TargetView
+
+    def view(name, keys):
+        return TargetView(name, (0.0, 1.0, 0.0), tuple(keys), "local")
+
+    behind = [f"local:m{i}:right" for i in range(LONE_BESIDE - 4)] + [f"paraspinal:L{i}:right" for i in (2, 3, 4, 5)]
+    lone = view("anterior", ["local:tibialis_anterior:right", "local:tibialis_anterior:left"])
+    widths = panel_widths(SimpleNamespace(views=(lone, view("posterior", behind))), 1900)
+    assert widths == (round(1900 * LONE_SHARE), 1900 - round(1900 * LONE_SHARE))
+    # The lone view second: the narrow panel is the second.
+    widths = panel_widths(SimpleNamespace(views=(view("posterior", behind), lone)), 1900)
+    assert widths[1] == round(1900 * LONE_SHARE)
+    # Two muscles, or a crowd of fewer than LONE_BESIDE beside it, or a paraspinal target in
+    # the lone view: equal halves.
+    two = view("anterior", ["local:tibialis_anterior:right", "local:iliacus:right"])
+    assert panel_widths(SimpleNamespace(views=(two, view("posterior", behind))), 1900) == (950, 950)
+    assert panel_widths(SimpleNamespace(views=(lone, view("posterior", behind[:-1]))), 1900) == (950, 950)
+    with_level = view("anterior", ["local:tibialis_anterior:right", "paraspinal:L4:right"])
+    assert panel_widths(SimpleNamespace(views=(with_level, view("posterior", behind))), 1900) == (950, 950)
+    assert panel_widths(SimpleNamespace(views=(lone,)), 1900) == (1900,)

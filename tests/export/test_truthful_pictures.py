@@ -285,3 +285,18 @@ def test_a_view_beside_insets_frames_what_it_still_shows(segment, manifest, cata
     assert share >= 1 / 12, f"{segment}: the view from behind frames its targets in {share:.1%} of its panel"
     assert spans <= BESIDE_INSETS_M, f"{segment}: the view from behind spans {spans:.2f} m of the body"
 
+
+
+@pytest.mark.parametrize("condition", ["sciatica", "lumbar_disc_herniation"])
+def test_a_view_of_one_muscle_is_drawn_narrow_beside_the_crowded_view(condition, manifest, catalog, scene):
+    """Sciatica and lumbar disc herniation: tibialis anterior alone from the front took half the
+    picture; its panel is now a third of it, the view from behind (and its insets) the rest.
+    """
+    from ims_atlas.export.panels import LONE_SHARE
+
+    result = render_image(manifest, catalog, ViewState(condition_id=condition, side="right"), ImageOptions(size=SIZE),
+                          scene)
+    front, behind = result.panels
+    assert front.view.name == "anterior" and {k.split(":")[1] for k in front.view.targets} == {"tibialis_anterior"}
+    assert abs(front.box.w - SIZE[0] * LONE_SHARE) <= 0.02 * SIZE[0]
+    assert behind.box.w > 1.8 * front.box.w

@@ -220,6 +220,11 @@ def test_both_views_of_hip_pain_draw_the_hanging_arm_only_from_behind(open_windo
     window.camera.finish()
     scene = window.scene
     assert scene.split and [v.name for v in window.picture.views] == ["lateral-right", "posterior"]
+    # Gluteus medius lies over gluteus minimus's epicentre from the side: see-through there, as in
+    # the export's side panel, and drawn as the picture draws it from behind.
+    medius = "gluteus_medius_right"
+    assert scene.viewport_style(medius)[1] < 0.9 <= window.picture.highlight.styles[medius].opacity
+    assert scene.viewport_style(medius, second=True)[1:] == (window.picture.highlight.styles[medius].opacity, True)
     limb = frozenset(free_upper_limb(manifest, "right") & set(scene.structure_ids))
     frame = scene.screenshot()
     window.state.update(hidden=limb)
@@ -248,7 +253,9 @@ def test_both_views_of_hip_pain_draw_the_hanging_arm_only_from_behind(open_windo
         qtbot.mouseClick(window.panel_buttons[name], Qt.MouseButton.LeftButton)
         window.camera.finish()
         if drawn is None:
-            assert scene.split and scene.own_structures(second=True) == limb
+            # (and, beyond the arm, what one viewport draws see-through: gluteus medius from the side)
+            assert scene.split and scene.own_structures(second=True) >= limb
+            assert not scene.own_structures() & limb
             assert not any(scene.viewport_style(sid)[2] for sid in limb)
         else:
             assert not scene.split and all(scene.block_style(sid)[2] is drawn for sid in limb), name

@@ -269,3 +269,31 @@ def test_the_catalog_schema_takes_widespread_as_a_flag_only():
     condition["widespread"] = "yes"
     problems = schema_problems(bad, "site_catalog.json")
     assert problems and any("widespread" in str(p) for p in problems), problems
+
+
+@pytest.mark.parametrize(("argv", "side"), [(["C6"], "both"), (["S1", "--side", "right"], "right"),
+                                            (["L5", "root", "--side", "left"], "left")])
+def test_segment_json_gains_views_like_plan_json(capsys, manifest, catalog, argv, side):
+    """``segment --json`` gives the views its picture is drawn from, as ``plan --json`` does a
+    plan's (name, unit camera direction, target ids), for ``--side`` (default both, as export
+    pictures a segment); the keys it had are kept.
+    """
+    import json
+
+    from ims_atlas.cli import main
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.scene.picture import picture_for
+
+    assert main(["segment", *argv, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"segment", "muscles", "paraspinal_level", "conditions", "dermatome", "side", "views"} <= set(doc)
+    assert doc["side"] == side
+    picture = picture_for(ViewState(segment=doc["segment"], side=side), manifest, catalog)
+    assert doc["views"] and len(doc["views"]) == len(picture.views)
+    keys = {t.key for t in picture.targets}
+    for v, want in zip(doc["views"], picture.views, strict=True):
+        assert set(v) == {"name", "direction", "targets", "group"}
+        assert v["name"] == want.name and abs(sum(c * c for c in v["direction"]) - 1.0) < 1e-6
+        assert v["targets"] and set(v["targets"]) <= keys
+    paraspinal = {f"paraspinal:{doc['segment']}:{s}" for s in (("left", "right") if side == "both" else (side,))}
+    assert paraspinal <= {k for v in doc["views"] for k in v["targets"]}
