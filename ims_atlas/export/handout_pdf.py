@@ -364,7 +364,7 @@ _LAYOUTS = (
 
 def _plain(t: TargetLine, number: int | None = None, run_on: bool = False) -> str:
     """A muscle in plain words, its name beside (the side is said once, above the list);
-    ``number``: its number in the muscle picture, before it when the list is ``run_on`` (a
+    ``number``: its number in the muscle pictures, before it when the list is ``run_on`` (a
     bulleted list prints it as the bullet).
     """
     missing = "" if t.drawn else ", not in the pictures"
