@@ -807,9 +807,9 @@ def _smallest(pictures: list[HandoutPicture]) -> list[_Layout]:
     from reportlab.lib.units import mm
 
     muscles = _parts(pictures).muscles
-    need = max((p.min_height for p in muscles), default=0.0) / mm
+    need = max((max(p.min_height, _least_row_height(p)) for p in muscles), default=0.0) / mm
     first = muscles[0].min_height / mm if muscles else 0.0
-    more = max((p.min_height for p in muscles[1:]), default=0.0) / mm
+    more = max((max(p.min_height, _least_row_height(p)) for p in muscles[1:]), default=0.0) / mm
     last = _LAYOUTS[-1]
     return [replace(last, pictures=1, picture_height_mm=max(34.0, more) if len(muscles) > 1 else 0.0,
                     beside_mm=max(55.0, first)),
@@ -827,7 +827,26 @@ def _labels_fit(pictures: list[HandoutPicture], layout: _Layout, width: float) -
                                                                      strict=True)):
         return False
     row = _in_row(pictures, layout)
-    return not row or _row_height(row, width, layout.picture_height_mm * mm) >= max(p.min_height for p in row) - 0.01
+    if not row:
+        return True
+    h = _row_height(row, width, layout.picture_height_mm * mm)
+    muscles = _parts(pictures).muscles
+    return h >= max(p.min_height for p in row) - 0.01 and all(h >= _least_row_height(p) - 0.01 for p in row
+                                                             if p in muscles)
+
+
+#: A muscle picture prints at least this long (mm, its longer side): a body a patient can see.
+LEAST_MUSCLES_MM = 40.0
+
+
+def _least_row_height(pic: HandoutPicture) -> float:
+    """The least height (points) a muscle picture prints at in a row: its longer side
+    :data:`LEAST_MUSCLES_MM`.
+    """
+    from reportlab.lib.units import mm
+
+    aspect = pic.image.size[0] / pic.image.size[1]
+    return LEAST_MUSCLES_MM * mm / max(aspect, 1.0)
 
 
 def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader, patient_name: str,
