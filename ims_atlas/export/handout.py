@@ -43,8 +43,8 @@ from ims_atlas.export.handout_pdf import (
 from ims_atlas.export.image_export import check_state
 from ims_atlas.export.pictures import Shot, extent_aspect, take
 from ims_atlas.scene.palette import DEFAULT_PALETTE, hex_rgb
-from ims_atlas.scene.picture import Picture, picture_for
-from ims_atlas.scene.target_views import VIEW_WORDS
+from ims_atlas.scene.picture import Picture, picture_for, picture_in_view
+from ims_atlas.scene.target_views import VIEW_WORDS, TargetView
 
 if TYPE_CHECKING:  # VTK is imported only when something is rendered
     from ims_atlas.export.render import OffscreenScene
@@ -100,6 +100,9 @@ class Handout:
     clinician_pdf: bytes = b""
     #: For each picture, the size (pixels) of each of its labels' text as drawn.
     label_px: tuple[tuple[int, ...], ...] = ()
+    #: How many of ``pictures`` (the first) are muscle pictures: two when the muscles face two
+    #: ways, each seen from where its muscles face.
+    muscle_pictures: int = 1
 
 
 def read_logo(path: str) -> tuple[bytes | None, str | None]:
@@ -195,21 +198,65 @@ def seen_from(picture: Picture, direction=None) -> str:
 
 
 def muscles_view(picture: Picture):
-    """The view the handout's muscle picture is taken from: the one of ``picture``'s views
-    that shows most of its local targets (the first on a tie), or None without views.
+    """The view the handout's (first) muscle picture is taken from: the one of ``picture``'s
+    views that shows most of its local targets (the first on a tie), or None without views.
 
-    A plan whose muscles face two ways is exported as two panels; the handout has one muscle
-    picture, so it looks from where most of them are seen: sciatica's hamstrings, calf and
-    buttock muscles from behind (9 of 11), not through the body from the front, where only
-    gluteus minimus and tibialis anterior are.
+    Sciatica's hamstrings, calf and buttock muscles are seen from behind (9 of 11), not
+    through the body from the front, where only gluteus minimus and tibialis anterior are.
     """
-    local = {t.key for t in picture.targets if t.role == "local"}
-    best = None
+    views = muscle_views(picture)
+    return views[0][0] if views and views[0][0] is not None else None
+
+
+#: A handout has at most this many muscle pictures (with the spine's and the overview).
+MAX_MUSCLE_PICTURES = 2
+
+
+def muscle_views(picture: Picture) -> tuple[tuple[TargetView | None, tuple[str, ...]], ...]:
+    """The views the handout's muscle pictures are taken from, each with the keys of the local
+    targets it numbers: one picture for each of ``picture``'s views that holds local targets
+    (the one with most first, the first on a tie), at most :data:`MAX_MUSCLE_PICTURES`; a
+    local target no such view holds goes on the first. Without views: one picture (None)
+    with every local target.
+
+    Knee pain's quadriceps face forward and its hamstrings, calf and buttock muscles back: two
+    pictures, each numbering the muscles it sees (before, the quadriceps were numbered on the
+    picture from behind).
+    """
+    local = [t.key for t in picture.targets if t.role == "local"]
+    held = []
     for view in picture.views:
-        shown = len(local & set(view.targets))
-        if shown and (best is None or shown > best[0]):
-            best = (shown, view)
-    return best[1] if best is not None else None
+        shown = tuple(k for k in local if k in view.targets)
+        if shown:
+            held.append((view, shown))
+    held.sort(key=lambda vk: -len(vk[1]))  # stable: the first view on a tie
+    held = held[:MAX_MUSCLE_PICTURES]
+    if not held:
+        return ((None, tuple(local)),) if local else ()
+    placed = {k for _, keys in held for k in keys}
+    first_view, first_keys = held[0]
+    held[0] = (first_view, first_keys + tuple(k for k in local if k not in placed))
+    return tuple(held)
+
+
+def in_picture(annotation: Annotation, keys) -> Annotation:
+    """``annotation``'s labels of the targets with these ``keys`` (a merged marker's label when
+    one of its targets is among them).
+    """
+    keys = set(keys)
+    return replace(annotation, targets=tuple(t for t in annotation.targets if keys & set(t.key.split("+"))))
+
+
+def view_picture(picture: Picture, view: TargetView, keys, manifest: Manifest) -> Picture:
+    """``picture`` as a muscle picture from ``view`` draws it (:func:`picture_in_view`: the
+    view's markers only, a muscle over one of them see-through), with the markers of the local
+    targets ``keys`` holds that no view does.
+    """
+    seen = picture_in_view(picture, view, manifest)
+    keys = set(keys)
+    drawn = {m.key for m in seen.markers}
+    extra = tuple(m for m in picture.markers if m.key not in drawn and keys & set(m.key.split("+")))
+    return replace(seen, highlight=replace(seen.highlight, markers=seen.markers + extra)) if extra else seen
 
 
 def _seen(words: str) -> str:
@@ -314,43 +361,51 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     page = dict(clinic=header, patient_name=options.patient_name, date_text=date_text,
                 catalog_version=catalog.catalog_version, credit=credit)
     try:
-        view = muscles_view(picture)
-        direction = view.direction if view is not None else picture.direction
-        muscles_seen = (VIEW_WORDS.get(view.name, "") if view is not None else "") or seen_from(picture, direction)
-        local_points = scene.frame_points_of(picture, local_ids, ("local",))
-        local_size = picture_size_for(local_points, direction)
-        upright = standing_aspect(local_points, direction)
-        muscles = numbered(annotation_for(picture, state, catalog, manifest, roles=("local",)),
-                           picture_numbers(content.local))
-        # (how to frame it, what to write on it, its size, its caption, labelled with the list's numbers)
-        shots = [
-            (Shot(frame_ids=local_ids, marker_roles=("local",), direction=direction, margin=1.1), muscles,
-             local_size, f"Needle points in the muscles (orange dots), {side}{_seen(muscles_seen)}.",
-             bool(muscles.targets)),
-            (Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7),
-             levels_only(annotation_for(picture, state, catalog, manifest, roles=("paraspinal",))), PICTURE_SIZE,
-             f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots"
-             f"{_seen(seen_from(picture, BEHIND))}; spinal levels in yellow.", False),
-        ]
+        numbers = picture_numbers(content.local)
+        local_labels = annotation_for(picture, state, catalog, manifest, roles=("local",))
+        views = muscle_views(picture) or ((None, ()),)
+        # (how to frame it, what to draw, what to write on it, its size, its caption, numbered,
+        # its shape standing beside the words or None)
+        shots = []
+        for view, keys in views:
+            direction = view.direction if view is not None else picture.direction
+            seen = (VIEW_WORDS.get(view.name, "") if view is not None else "") or seen_from(picture, direction)
+            if len(views) > 1:  # each picture frames and numbers the muscles its view sees
+                drawn = view_picture(picture, view, keys, manifest)
+                ids = tuple(dict.fromkeys(sid for t in picture.targets if t.key in keys for sid in t.structures
+                                          if picture.roles.get(sid) == "local"))
+                labels = in_picture(local_labels, keys)
+            else:
+                drawn, ids, labels = picture, local_ids, local_labels
+            points = scene.frame_points_of(drawn, ids, ("local",))
+            muscles = numbered(labels, numbers)
+            shots.append((Shot(frame_ids=ids, marker_roles=("local",), direction=direction, margin=1.1), drawn,
+                          muscles, picture_size_for(points, direction),
+                          f"Needle points in the muscles (orange dots), {side}{_seen(seen)}.", bool(muscles.targets),
+                          standing_aspect(points, direction)))
+        shots.append((Shot(frame_ids=spine_ids, marker_roles=("paraspinal",), direction=BEHIND, margin=1.7), picture,
+                      levels_only(annotation_for(picture, state, catalog, manifest, roles=("paraspinal",))),
+                      PICTURE_SIZE, f"Beside the spine (blue squares) for the {and_list(content.segments)} nerve roots"
+                      f"{_seen(seen_from(picture, BEHIND))}; spinal levels in yellow.", False, None))
         if options.overview:
-            shots.append((Shot(margin=1.04), annotation_for(picture, state, catalog, manifest, roles=()), OVERVIEW_SIZE,
-                          f"The whole plan{_seen(seen_from(picture))}.", False))
+            shots.append((Shot(margin=1.04), picture, annotation_for(picture, state, catalog, manifest, roles=()),
+                          OVERVIEW_SIZE, f"The whole plan{_seen(seen_from(picture))}.", False, None))
         # Laid out first as blank pictures of their sizes (the page holds a picture by its
         # aspect, or beside the words by the shape it takes there), then each is rendered for
         # the size and shape it prints at, its labels at print size.
         blanks = []
-        for i, (_, annotation, size, caption, numbers) in enumerate(shots):
-            beside = upright if i == 0 else None
+        for i, (_, _, annotation, size, caption, numbers, beside) in enumerate(shots):
             need = max(labels_height_pt(annotation, a) for a in (size[0] / size[1], beside or size[0] / size[1]))
-            blanks.append(HandoutPicture(Image.new("RGB", size), caption, need, numbers, beside_aspect=beside))
+            blanks.append(HandoutPicture(Image.new("RGB", size), caption, need, numbers, beside_aspect=beside,
+                                         more_muscles=0 < i < len(views)))
         blanks = tuple(blanks)
         printed = picture_print_sizes(content, blanks, **page)
         pictures = []
-        for (shot, annotation, size, _, _), blank, at in zip(shots, blanks, printed, strict=True):
+        for (shot, drawn, annotation, size, *_), blank, at in zip(shots, blanks, printed, strict=True):
             if at is not None and abs(at[0] / at[1] - size[0] / size[1]) > 0.01:
                 size = placed_size(*at)  # a place of its own shape: rendered in that shape
             width_pt = at[0] if at is not None else UNPRINTED_HEIGHT_PT * size[0] / size[1]
-            shot_taken = take(scene, picture, annotation, size, print_style(size, width_pt, annotation), shot)
+            shot_taken = take(scene, drawn, annotation, size, print_style(size, width_pt, annotation), shot)
             pictures.append(replace(blank, image=shot_taken.image, label_px=shot_taken.layout.text_px))
         pictures = tuple(pictures)
         if all(at is None for at in printed):
@@ -363,7 +418,7 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version,
                                 assessment=options.assessment, credit=credit)
     return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet,
-                   tuple(p.label_px for p in pictures))
+                   tuple(p.label_px for p in pictures), len(views))
 
 
 def _date_text(day: datetime.date | None) -> str:

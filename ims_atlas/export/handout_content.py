@@ -98,7 +98,7 @@ def plain_nerve(nerve: str) -> str:
 
 def picture_numbers(local: tuple[TargetLine, ...]) -> dict[str, int]:
     """The number each drawn muscle of ``local`` has in the handout's key (1, 2, ... in the
-    order the handout lists them), by muscle id: the muscle picture is labelled with these
+    order the handout lists them), by muscle id: the muscle pictures are labelled with these
     numbers, the list of muscles in the words is numbered with them. A muscle the pictures
     cannot show has none.
     """

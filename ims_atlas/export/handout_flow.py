@@ -33,8 +33,15 @@ def picture_box(image, width: float, height: float, caption):
     return _classes()["PictureBox"](image, width, height, caption)
 
 
+def side_by_side(boxes: list, gap: float):
+    """Flowables of a fixed size (:func:`picture_box` boxes) side by side, ``gap`` apart, their
+    tops level: one box to stand :func:`beside` the words.
+    """
+    return _classes()["BoxRow"](boxes, gap)
+
+
 def beside(box, words: list, gap: float):
-    """``box`` (:func:`picture_box`) on the right with ``words`` (flowables) running down its
+    """``box`` (:func:`picture_box`, :func:`side_by_side`) on the right with ``words`` (flowables) running down its
     left, the rest of them under it at the full width; moved whole to the next page when the
     box does not fit on this one.
     """
@@ -96,6 +103,30 @@ def _classes() -> dict:
             self.image.drawOn(self.canv, (self.box_w - w) / 2, self._cap_h + self.box_h - h)
             self.caption.drawOn(self.canv, 0, 0)
 
+    class BoxRow(Flowable):
+        def __init__(self, boxes, gap):
+            super().__init__()
+            self.boxes, self.gap, self._sizes = list(boxes), gap, []
+
+        def wrap(self, availWidth, availHeight):
+            self._sizes = [b.wrap(availWidth, availHeight) for b in self.boxes]
+            self.width = sum(w for w, _ in self._sizes) + self.gap * (len(self._sizes) - 1)
+            self.height = max(h for _, h in self._sizes)
+            return self.width, self.height
+
+        # ImageAndFlowables asks its picture for these: the boxes are never scaled down.
+        def _restrictSize(self, availWidth, availHeight):
+            return self.wrap(availWidth, availHeight)
+
+        def _unRestrictSize(self):
+            pass
+
+        def draw(self):
+            x = 0.0
+            for box, (w, h) in zip(self.boxes, self._sizes, strict=True):
+                box.drawOn(self.canv, x, self.height - h)
+                x += w + self.gap
+
     class HeadedTable(Table):
         def split(self, availWidth, availHeight):
             parts = super().split(availWidth, availHeight)
@@ -103,4 +134,4 @@ def _classes() -> dict:
                 return []
             return parts
 
-    return {"KeepWithNext": KeepWithNext, "PictureBox": PictureBox, "HeadedTable": HeadedTable}
+    return {"KeepWithNext": KeepWithNext, "PictureBox": PictureBox, "BoxRow": BoxRow, "HeadedTable": HeadedTable}

@@ -7,8 +7,8 @@ numbers and no clinician-level text: when the words and pictures would run over 
 the layout gives way step by step (smaller pictures, then fewer, the muscle list run on, a
 tall muscle picture standing beside the words instead of in a row, at last the list of
 muscles cut short), never the print size, nor the pictures' labels' (a picture is never
-printed lower than its labels need at :data:`CAPTION_PT`), nor the last picture (the list
-of muscles is cut short first). The clinician sheet holds the rest: nerves and roots, the
+printed lower than its labels need at :data:`CAPTION_PT`), nor the muscle pictures (one, or
+two when the muscles face two ways: the list of muscles is cut short first). The clinician sheet holds the rest: nerves and roots, the
 safety notes, contraindications and red flags in clinical words, the evidence and the
 references.
 
@@ -44,7 +44,7 @@ from ims_atlas.export.handout_content import (
     picture_numbers,
     spine_words,
 )
-from ims_atlas.export.handout_flow import beside, boxed_rows, heading_kept_with, picture_box
+from ims_atlas.export.handout_flow import beside, boxed_rows, heading_kept_with, picture_box, side_by_side
 from ims_atlas.export.pdf_text import pdf_safe
 
 BODY_PT = 13.0
@@ -89,6 +89,28 @@ class HandoutPicture:
     #: is only printed in a row: a tall picture (a whole leg) prints larger there than in a
     #: row, for the same room on the page.
     beside_aspect: float | None = None
+    #: A second muscle picture (second in the list): the muscles the first does not show,
+    #: seen from where they face. It is printed wherever the first is, in the row.
+    more_muscles: bool = False
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The handout's pictures by what they show: the muscles (one picture, or two seen from
+    different sides), the spine, the whole plan.
+    """
+
+    muscles: tuple[HandoutPicture, ...]
+    spine: HandoutPicture | None
+    overview: HandoutPicture | None
+
+
+def _parts(pictures) -> _Parts:
+    """``pictures`` (the muscles' one or two, the spine's, the overview, in that order) by part."""
+    pics = list(pictures)
+    n = min(len(pics), 2 if len(pics) > 1 and pics[1].more_muscles else 1)
+    rest = pics[n:]
+    return _Parts(tuple(pics[:n]), rest[0] if rest else None, rest[1] if len(rest) > 1 else None)
 
 
 @dataclass(frozen=True)
@@ -284,7 +306,7 @@ class _Layout:
     """How much room the pictures and lists take; each fallback step gives up a little."""
 
     overview: bool = True
-    pictures: int = 2  # the muscles' and the spine's, side by side
+    pictures: int = 2  # the muscles' (one or two) and the spine's, side by side; 1: the muscles' alone
     picture_height_mm: float = 62.0
     list_as_bullets: bool = True
     about_ims: bool = True
@@ -299,6 +321,12 @@ class _Layout:
     #: (its width from its :attr:`HandoutPicture.beside_aspect`), or 0: in the row with the
     #: others. The row then holds the pictures after it.
     beside_mm: float = 0.0
+    #: Two upright muscle pictures stand beside the words side by side (else the second is
+    #: printed in the row, which takes less of the words' width).
+    pair_beside: bool = True
+    #: Tried only for two upright muscle pictures, which beside the words take more of their
+    #: width than one: lower, so the words keep room beside them.
+    for_two: bool = False
 
 
 _RUN_ON = dict(overview=False, list_as_bullets=False)
@@ -319,6 +347,7 @@ _LAYOUTS = (
     _Layout(**_RUN_ON, beside_mm=105.0, picture_height_mm=55.0),
     _Layout(**_TIGHT, beside_mm=95.0, picture_height_mm=48.0),
     _Layout(**_TIGHT, beside_mm=85.0, picture_height_mm=42.0),
+    *(_Layout(**_TIGHT, beside_mm=mm, picture_height_mm=42.0, for_two=True) for mm in (75.0, 65.0, 55.0)),
     _Layout(**_TIGHT, picture_height_mm=48.0),
     _Layout(**_TIGHT, picture_height_mm=42.0),
     _Layout(overview=False, beside_mm=110.0, pictures=1),
@@ -335,7 +364,7 @@ _LAYOUTS = (
 
 def _plain(t: TargetLine, number: int | None = None, run_on: bool = False) -> str:
     """A muscle in plain words, its name beside (the side is said once, above the list);
-    ``number``: its number in the muscle picture, before it when the list is ``run_on`` (a
+    ``number``: its number in the muscle pictures, before it when the list is ``run_on`` (a
     bulleted list prints it as the bullet).
     """
     missing = "" if t.drawn else ", not in the pictures"
@@ -374,6 +403,9 @@ def _title(content: HandoutContent, styles: dict) -> list:
 
 
 _ROW_GAP_MM = 5.0
+#: Between two muscle pictures standing side by side beside the words: their captions' narrow
+#: columns read as two.
+_PAIR_GAP_MM = 5.0
 #: The overview picture's box beside the explanation.
 _OVERVIEW_W_MM, _OVERVIEW_H_MM = 50.0, 75.0
 
@@ -394,29 +426,38 @@ def _row_height(pics: list[HandoutPicture], width: float, height: float) -> floa
 
 
 def _in_row(pictures: list[HandoutPicture], layout: _Layout) -> list[HandoutPicture]:
-    """The pictures ``layout`` prints in its row: the first two, or the one after the muscle
-    picture when that stands beside the words.
+    """The pictures ``layout`` prints in its row: the muscle pictures (one, or two seen from
+    different sides) and, when ``layout`` has two pictures, the spine's; without the muscle
+    pictures that stand beside the words.
     """
-    row = list(pictures)[: min(layout.pictures, 2)]
-    return row[1:] if _standing(pictures, layout) is not None else row
+    if not layout.pictures:
+        return []
+    parts = _parts(pictures)
+    row = list(parts.muscles) + ([parts.spine] if layout.pictures > 1 and parts.spine is not None else [])
+    return row[len(_standing(pictures, layout)):]
 
 
-def _standing(pictures: list[HandoutPicture], layout: _Layout) -> HandoutPicture | None:
-    """The muscle picture when ``layout`` stands it beside the words, else None."""
-    if layout.beside_mm and layout.pictures and pictures and pictures[0].beside_aspect:
-        return pictures[0]
-    return None
+def _standing(pictures: list[HandoutPicture], layout: _Layout) -> tuple[HandoutPicture, ...]:
+    """The muscle pictures ``layout`` stands beside the words: the first, with the second
+    beside it when that has a shape for it too (both upright: a leg from behind and its
+    thigh from the front); none when ``layout`` has none there.
+    """
+    muscles = _parts(pictures).muscles
+    if not (layout.beside_mm and layout.pictures and muscles and muscles[0].beside_aspect):
+        return ()
+    return muscles if layout.pair_beside and all(p.beside_aspect for p in muscles) else muscles[:1]
 
 
-def _standing_size(pic: HandoutPicture, layout: _Layout, width: float) -> tuple[float, float]:
-    """The size (points) the muscle picture prints at beside the words: ``layout``'s height,
-    its width from the picture's shape (at most half the text's width).
+def _standing_sizes(pics: tuple[HandoutPicture, ...], layout: _Layout, width: float) -> list[tuple[float, float]]:
+    """The size (points) each muscle picture standing beside the words prints at: ``layout``'s
+    height, their widths from their shapes, side by side at most half the text's width.
     """
     from reportlab.lib.units import mm
 
-    h = layout.beside_mm * mm
-    w = min(h * pic.beside_aspect, width / 2)
-    return w, w / pic.beside_aspect
+    gaps = _PAIR_GAP_MM * mm * (len(pics) - 1)
+    aspects = sum(p.beside_aspect for p in pics)
+    h = min(layout.beside_mm * mm, (width / 2 - gaps) / aspects)
+    return [(h * p.beside_aspect, h) for p in pics]
 
 
 def _picture_row(pics: list[HandoutPicture], width: float, height: float, styles: dict):
@@ -479,7 +520,7 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
 
     row = _in_row(pictures, layout)
     standing = _standing(pictures, layout)
-    overview = pictures[2] if len(pictures) > 2 and layout.overview else None
+    overview = _parts(pictures).overview if layout.overview else None
     story: list = [*_header(clinic, styles, width), *_patient_box(patient_name, date_text, styles, width),
                    *_title(content, styles)]
 
@@ -492,9 +533,10 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
 
     lead = f"<b>In the muscles</b> that are tight and tender ({escape(content.side_words)})"
     # The muscle picture is labelled with numbers: the list says which muscle each one is.
-    numbers = picture_numbers(content.local) if any(p.numbered for p in (*row, *([standing] if standing else []))) else {}
+    numbered = [p for p in (*standing, *row) if p.numbered]
+    numbers = picture_numbers(content.local) if numbered else {}
     if numbers:
-        lead += ", numbered as in the picture"
+        lead += ", numbered as in the picture" + ("s" if len(numbered) > 1 else "")
     words: list = []
     if layout.list_as_bullets:
         words.append(Paragraph(lead + ":", styles["body"]))
@@ -514,9 +556,10 @@ def _patient_story(content: HandoutContent, pictures: list[HandoutPicture], clin
         styles["body"]))
     if layout.about_ims and content.about_ims:
         words.append(Paragraph(escape(" ".join(c.text for c in content.about_ims)), styles["body"]))
-    if standing is not None:  # the muscle picture on the right, the words running down beside it
-        w, h = _standing_size(standing, layout, width)
-        box = picture_box(_picture(standing, w, h), w, h, Paragraph(escape(standing.caption), styles["caption"]))
+    if standing:  # the muscle pictures on the right, the words running down beside them
+        boxes = [picture_box(_picture(p, w, h), w, h, Paragraph(escape(p.caption), styles["caption"]))
+                 for p, (w, h) in zip(standing, _standing_sizes(standing, layout, width), strict=True)]
+        box = boxes[0] if len(boxes) == 1 else side_by_side(boxes, _PAIR_GAP_MM * mm)
         words = [beside(box, words, _ROW_GAP_MM * mm)]
     story += _heading("Where the needles go, and why", styles, words[0]) + words[1:]
     pictures_here = _picture_row(row, width, layout.picture_height_mm * mm, styles) if row else None
@@ -677,8 +720,9 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
     content
         The words (see :func:`~ims_atlas.export.handout_content.handout_content`).
     pictures
-        Up to three pictures: the targets in the muscles, the targets beside the spine, the
-        whole plan (beside the explanation, when there is room).
+        Up to four pictures: the targets in the muscles (one picture, or two seen from
+        different sides, the second marked :attr:`~HandoutPicture.more_muscles`), the targets
+        beside the spine, the whole plan (beside the explanation, when there is room).
     clinic
         Name, contact details, logo and note.
     patient_name
@@ -719,16 +763,15 @@ def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture,
         return tuple(sizes)
     width = A4[0] - 2 * MARGIN_MM * mm
     standing = _standing(list(pictures), layout)
-    if standing is not None:
-        sizes[0] = _standing_size(standing, layout, width)
+    sizes[: len(standing)] = _standing_sizes(standing, layout, width) if standing else []
     row = _in_row(list(pictures), layout)
-    if row:
+    if row:  # the row holds pictures in their order, after those standing beside the words
         h = _row_height(row, width, layout.picture_height_mm * mm)
-        first = 1 if standing is not None else 0
-        for i, p in enumerate(row, first):
+        for i, p in enumerate(row, len(standing)):
             sizes[i] = (h * p.image.size[0] / p.image.size[1], h)
-    if len(pictures) > 2 and layout.overview:
-        sizes[2] = _fit_box(pictures[2].image.size, _OVERVIEW_W_MM * mm, _OVERVIEW_H_MM * mm)
+    parts = _parts(pictures)
+    if parts.overview is not None and layout.overview:
+        sizes[len(parts.muscles) + 1] = _fit_box(parts.overview.image.size, _OVERVIEW_W_MM * mm, _OVERVIEW_H_MM * mm)
     return tuple(sizes)
 
 
@@ -738,26 +781,38 @@ def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture,
 NARROW_ASPECT = 0.6
 
 
+def _two_upright(pictures: list[HandoutPicture]) -> bool:
+    """Whether ``pictures`` has two muscle pictures that can stand side by side beside the words."""
+    return len(_standing(pictures, replace(_LAYOUTS[0], beside_mm=1.0))) > 1
+
+
 def _ordered(pictures: list[HandoutPicture]) -> list[_Layout]:
     """:data:`_LAYOUTS` in the order to try them for ``pictures``: as they are, or, for a
     narrow muscle picture, every layout that stands it beside the words first (the help
     box's bullets still given up last).
     """
     first = pictures[0] if pictures else None
+    two = _two_upright(pictures)
+    layouts = [layout for layout in _LAYOUTS if two or not layout.for_two]
     if first is None or first.beside_aspect is None or first.beside_aspect >= NARROW_ASPECT:
-        return list(_LAYOUTS)
-    return sorted(_LAYOUTS, key=lambda layout: (not layout.help_as_bullets, not layout.beside_mm))
+        return layouts
+    return sorted(layouts, key=lambda layout: (not layout.help_as_bullets, not layout.beside_mm))
 
 
 def _smallest(pictures: list[HandoutPicture]) -> list[_Layout]:
-    """The last layouts to try when the words run over: the muscle picture alone, as small as
-    its labels allow, beside the words or in a row; the help box's bullets given up.
+    """The last layouts to try when the words run over: the muscle pictures alone, as small as
+    their labels allow, the first beside the words (a second in a row) or both in a row; the
+    help box's bullets given up.
     """
     from reportlab.lib.units import mm
 
-    need = pictures[0].min_height / mm if pictures else 0.0
+    muscles = _parts(pictures).muscles
+    need = max((max(p.min_height, _least_row_height(p)) for p in muscles), default=0.0) / mm
+    first = muscles[0].min_height / mm if muscles else 0.0
+    more = max((max(p.min_height, _least_row_height(p)) for p in muscles[1:]), default=0.0) / mm
     last = _LAYOUTS[-1]
-    return [replace(last, pictures=1, picture_height_mm=0.0, beside_mm=max(55.0, need)),
+    return [replace(last, pictures=1, picture_height_mm=max(34.0, more) if len(muscles) > 1 else 0.0,
+                    beside_mm=max(55.0, first)),
             replace(last, pictures=1, picture_height_mm=max(34.0, need))]
 
 
@@ -766,12 +821,32 @@ def _labels_fit(pictures: list[HandoutPicture], layout: _Layout, width: float) -
     from reportlab.lib.units import mm
 
     standing = _standing(pictures, layout)
-    if layout.beside_mm and standing is None:
+    if layout.beside_mm and not standing:
         return False  # no picture to stand beside the words: the layouts with a row come
-    if standing is not None and _standing_size(standing, layout, width)[1] < standing.min_height - 0.01:
+    if standing and any(h < p.min_height - 0.01 for p, (_, h) in zip(standing, _standing_sizes(standing, layout, width),
+                                                                     strict=True)):
         return False
     row = _in_row(pictures, layout)
-    return not row or _row_height(row, width, layout.picture_height_mm * mm) >= max(p.min_height for p in row) - 0.01
+    if not row:
+        return True
+    h = _row_height(row, width, layout.picture_height_mm * mm)
+    muscles = _parts(pictures).muscles
+    return h >= max(p.min_height for p in row) - 0.01 and all(h >= _least_row_height(p) - 0.01 for p in row
+                                                             if p in muscles)
+
+
+#: A muscle picture prints at least this long (mm, its longer side): a body a patient can see.
+LEAST_MUSCLES_MM = 40.0
+
+
+def _least_row_height(pic: HandoutPicture) -> float:
+    """The least height (points) a muscle picture prints at in a row: its longer side
+    :data:`LEAST_MUSCLES_MM`.
+    """
+    from reportlab.lib.units import mm
+
+    aspect = pic.image.size[0] / pic.image.size[1]
+    return LEAST_MUSCLES_MM * mm / max(aspect, 1.0)
 
 
 def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader, patient_name: str,
@@ -810,8 +885,11 @@ def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], cli
                                width, chosen)
         return _fitted(story, meta)
 
-    tries = [replace(layout, pictures_at=at) for layout in _ordered(plan)
-             for at in ((0, 1, 2, 3) if _in_row(plan, layout) else (0,))]
+    pairs = _two_upright(plan)
+    # (two muscle pictures beside the words, or the first there and the second in the row)
+    tries = [replace(layout, pictures_at=at, pair_beside=pair) for layout in _ordered(plan)
+             for pair in ((True, False) if pairs and layout.beside_mm else (True,))
+             for at in ((0, 1, 2, 3) if _in_row(plan, replace(layout, pair_beside=pair)) else (0,))]
     # The first layout that fits is made again, better, where it still fits so: the list of
     # what to tell the practitioner as bullets (a checklist reads more easily than a run-on
     # paragraph), and without a widow; a widow is let stand rather than a picture shrink.

@@ -51,8 +51,11 @@ def handout(tmp_path_factory):
     return out, settings_text, folder / "tennis-clinician.pdf"
 
 
-def _text(pdf) -> str:
-    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+def _text(pdf, raw: bool = False) -> str:
+    """The PDF's text, its white space one space; ``raw``: in the order it is drawn (a caption
+    in a narrow column beside the words is read whole, not line by line across the page)."""
+    out = subprocess.run(["pdftotext", *(["-raw"] if raw else []), str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
     return re.sub(r"\s+", " ", out)
 
 
@@ -114,12 +117,21 @@ def test_the_clinician_sheet_has_the_references_and_the_safety_text(handout, cat
 
 
 @needs_poppler
-def test_the_picture_captions_say_where_they_are_seen_from(handout):
-    text = _text(handout[0])
-    # Tennis elbow's muscles are seen from the front (the right arm on the left of the
-    # picture), the spine from behind (the right side on the right).
+def test_the_picture_captions_say_where_they_are_seen_from(handout, manifest, catalog, tmp_path):
+    text = _text(handout[0], raw=True)
+    # Tennis elbow's forearm muscles are seen from the front (the right arm on the left of the
+    # picture), triceps and anconeus from behind, the spine from behind (the right side on
+    # the right). With the clinic's logo, contact lines and note the two muscle pictures fill
+    # the room the spine's had: its caption is read from a handout without them.
     assert "Needle points in the muscles (orange dots), right side, seen from the front." in text
-    assert "nerve roots, seen from behind; spinal levels in yellow." in text
+    assert "Needle points in the muscles (orange dots), right side, seen from behind." in text
+    from ims_atlas.core.state import ViewState
+    from ims_atlas.export.handout import HandoutOptions, build_handout
+
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(build_handout(manifest, catalog, ViewState(condition_id="tennis_elbow", side="right"),
+                                    HandoutOptions(overview=False)).pdf)
+    assert "nerve roots, seen from behind; spinal levels in yellow." in _text(plain, raw=True)
 
 
 @needs_poppler
@@ -195,7 +207,7 @@ def test_unreadable_logo_is_skipped_with_a_note(manifest, catalog, tmp_path):
     handout = build_handout(manifest, catalog, ViewState(condition_id="carpal_tunnel", side="left"),
                             HandoutOptions(clinic=Clinic("Clinic", logo=str(bad)), overview=False))
     assert handout.pdf.startswith(b"%PDF")
-    assert len(handout.pictures) == 2
+    assert len(handout.pictures) == 3  # the muscles from the front and from behind, the spine
     assert any(str(bad) in w and "without it" in w for w in handout.warnings)
 
 
@@ -554,23 +566,28 @@ def _clinic_handout(manifest, catalog, condition_id: str, name: str = "Harbour P
 @needs_poppler
 def test_a_tall_muscle_picture_stands_beside_the_words_at_a_size_a_patient_can_see(manifest, catalog, tmp_path):
     """Knee pain's muscles reach from the lower back to the calf: a whole leg. With a clinic's
-    contact details and note its words leave room for one picture, which a row printed 42 mm
-    high (the leg some 8 mm wide). Beside the list of muscles keyed to its numbers it prints
-    over 100 mm high, rendered in that shape, its labels still at print size (measured from
-    the PDF: each label's pixels over the picture's pixels an inch)."""
+    contact details and note its words leave room for the muscle pictures alone, which a row
+    printed 42 mm high (the leg some 8 mm wide). Beside the list of muscles keyed to their
+    numbers they stand upright: since the muscles are seen from where they face, two of them
+    (the leg from behind, the thigh from the front) side by side, each at least 60 mm high
+    (one picture of every muscle from behind printed 110 mm), rendered in that shape, its
+    labels still at print size (measured from the PDF: each label's pixels over the
+    picture's pixels an inch)."""
     from ims_atlas.export.handout_pdf import CAPTION_PT
 
     handout = _clinic_handout(manifest, catalog, "knee_pain")
     out = tmp_path / "knee.pdf"
     out.write_bytes(handout.pdf)
     placed = _printed_mm(out)
-    muscles = [p for p in placed if p[1] == handout.pictures[0].size]
-    assert muscles, placed
-    _, (w_px, _), w_mm, h_mm = muscles[0]
-    assert h_mm >= 100 and w_mm < h_mm, (w_mm, h_mm)
-    assert abs(w_mm / h_mm - handout.pictures[0].size[0] / handout.pictures[0].size[1]) < 0.01  # drawn undistorted
-    ppi = w_px / (w_mm / 25.4)
-    assert min(px * 72 / ppi for px in handout.label_px[0]) >= CAPTION_PT - 0.05
+    assert handout.muscle_pictures == 2
+    for image, label_px in zip(handout.pictures[:2], handout.label_px[:2], strict=True):
+        muscles = [p for p in placed if p[1] == image.size]
+        assert muscles, placed
+        _, (w_px, _), w_mm, h_mm = muscles[0]
+        assert h_mm >= 60 and w_mm < h_mm, (w_mm, h_mm)
+        assert abs(w_mm / h_mm - image.size[0] / image.size[1]) < 0.01  # drawn undistorted
+        ppi = w_px / (w_mm / 25.4)
+        assert min(px * 72 / ppi for px in label_px) >= CAPTION_PT - 0.05
     assert _pages(out) == 2 and _stranded_headings(out) == []
 
 
@@ -579,16 +596,22 @@ def test_a_tall_muscle_picture_stands_beside_the_words_at_a_size_a_patient_can_s
 def test_a_handout_always_prints_its_muscle_picture(manifest, catalog, tmp_path, condition_id, name):
     """Knee pain with a clinic's name of 90 characters, and headache with any clinic's contact
     details and note, printed no picture at all (their words filled the pages): now the words
-    make room, and the muscle picture prints at least 60 mm high."""
+    make room, and the muscle pictures print. Each plan's muscles face two ways, so it has two
+    muscle pictures (from behind, and from the front or the side), side by side beside the
+    list of muscles, each at least 50 mm high (one picture printed 65-80 mm) with every muscle
+    listed; the clinic's note is what gives way for the second picture (the layout's last
+    step before the list is cut short)."""
     handout = _clinic_handout(manifest, catalog, condition_id, name)
     out = tmp_path / "h.pdf"
     out.write_bytes(handout.pdf)
     placed = _printed_mm(out)
-    muscles = [p for p in placed if p[1] == handout.pictures[0].size]
-    assert muscles and muscles[0][3] >= 60, placed
+    assert handout.muscle_pictures == 2
+    for image in handout.pictures[:2]:
+        muscles = [p for p in placed if p[1] == image.size]
+        assert muscles and muscles[0][3] >= 50, placed
     assert _pages(out) == 2 and _stranded_headings(out) == []
     text = _text(out)
-    assert name in text and "When to get help" in text and "Bring shorts" in text
+    assert name in text and "When to get help" in text and "more muscle" not in text
 
 
 @needs_poppler

@@ -318,6 +318,25 @@ def test_the_handouts_muscle_picture_looks_from_where_most_muscles_are_seen():
     assert muscles_view(Picture(HighlightPlan({}))) is None
 
 
+def test_the_handout_has_a_muscle_picture_for_each_view_that_holds_muscles():
+    """A plan whose muscles face two ways has two muscle pictures, the view with most first,
+    each with the muscles its view holds; a muscle no view holds goes on the first; a plan
+    seen from one side has one (before, one picture numbered them all)."""
+    from ims_atlas.export.handout import muscle_views
+    from ims_atlas.scene.picture import Picture
+    from ims_atlas.scene.plan import HighlightPlan
+    from ims_atlas.scene.target_views import PictureTarget, TargetView
+
+    targets = tuple(PictureTarget(f"local:{m}:right", "local", "right", (0.0, 0.0, 0.0)) for m in "abcd")
+    front = TargetView("anterior", (0.0, -1.0, 0.0), ("local:a:right",), "local")
+    behind = TargetView("posterior", (0.0, 1.0, 0.0), ("local:b:right", "local:c:right", "paraspinal:L5:right"), "spine")
+    got = muscle_views(Picture(HighlightPlan({}), targets=targets, views=(front, behind)))
+    assert got == ((behind, ("local:b:right", "local:c:right", "local:d:right")), (front, ("local:a:right",)))
+    every = TargetView("posterior", (0.0, 1.0, 0.0), tuple(t.key for t in targets), "all")
+    assert muscle_views(Picture(HighlightPlan({}), targets=targets, views=(every,))) == ((every, every.targets),)
+    assert muscle_views(Picture(HighlightPlan({}), targets=targets)) == ((None, every.targets),)
+
+
 def test_an_inset_holding_a_knot_takes_room_from_those_that_enlarge_more_than_they_need():
     """S1 from behind: the leg's inset (its knot 39 pixels wide, a knot is three leaders in a
     50-pixel square) grows; the hip's, enlarged nearly three times, gives room down to what
