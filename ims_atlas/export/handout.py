@@ -33,6 +33,7 @@ from ims_atlas.export.handout_content import HandoutContent, and_list, handout_c
 from ims_atlas.export.handout_pdf import (
     BODY_PT,
     CAPTION_PT,
+    MAX_PATIENT_PAGES,
     ClinicHeader,
     HandoutPicture,
     clinician_sheet_pdf,
@@ -414,7 +415,11 @@ def build_handout(manifest: Manifest, catalog: Catalog, state: ViewState, option
     finally:
         if own:
             scene.close()
-    pdf = handout_pdf(content, pictures, **page, laid_out_as=blanks)
+    left_out: list[str] = []
+    pdf = handout_pdf(content, pictures, **page, laid_out_as=blanks, left_out=left_out)
+    if left_out:
+        # Said, not silent: the clinic's note stays in its settings, the muscles on the sheet.
+        warnings.append(f"the handout has no room on {MAX_PATIENT_PAGES} pages for {and_list(left_out)}")
     sheet = clinician_sheet_pdf(content, replace(header, note=""), date_text, catalog.catalog_version,
                                 assessment=options.assessment, credit=credit)
     return Handout(pdf, tuple(p.image for p in pictures), content, tuple(warnings + wrong), tuple(wrong), sheet,

@@ -712,7 +712,7 @@ def _bounded(patient_name: str, clinic: ClinicHeader) -> tuple[str, ClinicHeader
 
 def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader = ClinicHeader(),
                 patient_name: str = "", date_text: str = "", catalog_version: str = "", credit: str = "",
-                laid_out_as: tuple[HandoutPicture, ...] | None = None) -> bytes:
+                laid_out_as: tuple[HandoutPicture, ...] | None = None, left_out: list[str] | None = None) -> bytes:
     """The patient handout as PDF bytes (A4, at most :data:`MAX_PATIENT_PAGES` pages).
 
     Parameters
@@ -738,8 +738,15 @@ def handout_pdf(content: HandoutContent, pictures: tuple[HandoutPicture, ...], c
         The pictures :func:`picture_print_sizes` laid the page out with (blanks of their
         shapes), when ``pictures`` were then rendered for the sizes it gave: the page is laid
         out as it was for them, and ``pictures`` printed in their places.
+    left_out
+        When given, filled with what the pages had no room for, in words for a warning (the
+        clinic's note; muscles listed on the clinician sheet only).
     """
-    return _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit, laid_out_as)[0]
+    pdf, _, missing = _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit,
+                                laid_out_as)
+    if left_out is not None:
+        left_out.extend(missing)
+    return pdf
 
 
 def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture, ...],
@@ -757,7 +764,7 @@ def picture_print_sizes(content: HandoutContent, pictures: tuple[HandoutPicture,
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
 
-    _, layout = _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit)
+    _, layout, _ = _laid_out(content, pictures, clinic, patient_name, date_text, catalog_version, credit)
     sizes: list[tuple[float, float] | None] = [None] * len(pictures)
     if layout is None:
         return tuple(sizes)
@@ -851,9 +858,11 @@ def _least_row_height(pic: HandoutPicture) -> float:
 
 def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], clinic: ClinicHeader, patient_name: str,
               date_text: str, catalog_version: str, credit: str,
-              laid_out_as: tuple[HandoutPicture, ...] | None = None) -> tuple[bytes, _Layout | None]:
-    """:func:`handout_pdf`'s PDF and the layout it used (None: the words alone, cut short);
-    the layout chosen for ``laid_out_as`` (by default ``pictures``), ``pictures`` printed in it.
+              laid_out_as: tuple[HandoutPicture, ...] | None = None
+              ) -> tuple[bytes, _Layout | None, tuple[str, ...]]:
+    """:func:`handout_pdf`'s PDF, the layout it used (None: the words alone, cut short) and
+    what it left out (in words); the layout chosen for ``laid_out_as`` (by default
+    ``pictures``), ``pictures`` printed in it.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -907,11 +916,12 @@ def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], cli
                     story = _patient_story(content, plan, clinic, patient_name, date_text, styles, width, best)
                     strict = _fitted(story, meta)
                     if strict[1] <= MAX_PATIENT_PAGES:
-                        return made(content, clinic, best, styles, strict)[0], best
-                return made(content, clinic, layout, loose, tried)[0], layout
+                        return made(content, clinic, best, styles, strict)[0], best, ()
+                return made(content, clinic, layout, loose, tried)[0], layout, ()
     # Even the words and the smallest picture run over (a whole-body plan): give up the
     # clinic's note, then list fewer muscles (the clinician sheet has them all), never the
     # print size, and never the picture while a muscle is still listed.
+    had_note = bool(clinic.note.strip())
     clinic = replace(clinic, note="")
     last = [t for t in _smallest(plan) if _labels_fit(plan, t, width)] if plan else []
 
@@ -926,7 +936,10 @@ def _laid_out(content: HandoutContent, pictures: tuple[HandoutPicture, ...], cli
             story = _patient_story(shorter, plan if layout else [], clinic, patient_name, date_text, loose, width, chosen)
             tried = _fitted(story, meta)
             if tried[1] <= MAX_PATIENT_PAGES:
-                return (made(shorter, clinic, chosen, loose, tried)[0] if layout else tried[0]), layout
+                rest = len(content.local) - keep
+                missing = (("the clinic's note",) if had_note else ()) + (
+                    (f"{rest} of the {len(content.local)} muscles (listed on the clinician sheet)",) if rest else ())
+                return (made(shorter, clinic, chosen, loose, tried)[0] if layout else tried[0]), layout, missing
         return None
 
     for layouts in (last, [None]):  # with the smallest pictures first; the words alone only if none fits

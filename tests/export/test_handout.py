@@ -612,6 +612,9 @@ def test_a_handout_always_prints_its_muscle_picture(manifest, catalog, tmp_path,
     assert _pages(out) == 2 and _stranded_headings(out) == []
     text = _text(out)
     assert name in text and "When to get help" in text and "more muscle" not in text
+    # The note left out is said, not silent (it stays in the clinic's settings).
+    assert "Bring shorts" not in text
+    assert any("no room on 2 pages for the clinic's note" in w for w in handout.warnings), handout.warnings
 
 
 @needs_poppler
