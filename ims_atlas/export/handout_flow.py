@@ -79,7 +79,16 @@ def _classes() -> dict:
             self.height = 0 if fits else availHeight + 1
             return super().wrap(availWidth, availHeight)
 
-    class PictureBox(Flowable):
+    class Unscaled(Flowable):
+        """A flowable ImageAndFlowables never scales down (it asks its picture for these)."""
+
+        def _restrictSize(self, availWidth, availHeight):
+            return self.wrap(availWidth, availHeight)
+
+        def _unRestrictSize(self):
+            pass
+
+    class PictureBox(Unscaled):
         def __init__(self, image, width, height, caption):
             super().__init__()
             self.image, self.box_w, self.box_h, self.caption = image, width, height, caption
@@ -91,19 +100,12 @@ def _classes() -> dict:
             self.width, self.height = self.box_w, self.box_h + self._cap_h
             return self.width, self.height
 
-        # ImageAndFlowables asks its picture for these: a box is never scaled down.
-        def _restrictSize(self, availWidth, availHeight):
-            return self.wrap(availWidth, availHeight)
-
-        def _unRestrictSize(self):
-            pass
-
         def draw(self):
             w, h = self.image.drawWidth, self.image.drawHeight
             self.image.drawOn(self.canv, (self.box_w - w) / 2, self._cap_h + self.box_h - h)
             self.caption.drawOn(self.canv, 0, 0)
 
-    class BoxRow(Flowable):
+    class BoxRow(Unscaled):
         def __init__(self, boxes, gap):
             super().__init__()
             self.boxes, self.gap, self._sizes = list(boxes), gap, []
@@ -113,13 +115,6 @@ def _classes() -> dict:
             self.width = sum(w for w, _ in self._sizes) + self.gap * (len(self._sizes) - 1)
             self.height = max(h for _, h in self._sizes)
             return self.width, self.height
-
-        # ImageAndFlowables asks its picture for these: the boxes are never scaled down.
-        def _restrictSize(self, availWidth, availHeight):
-            return self.wrap(availWidth, availHeight)
-
-        def _unRestrictSize(self):
-            pass
 
         def draw(self):
             x = 0.0
