@@ -303,7 +303,9 @@ def run_plan(args: argparse.Namespace) -> int:
     manifest = _manifest(args)
     plan = treatment_plan(catalog, manifest, condition_id, side)
     view = plan_view(catalog, plan)
-    view["views"] = _plan_views(catalog, manifest, condition_id, side)
+    from ims_atlas.core.state import ViewState
+
+    view["views"] = _views(catalog, manifest, ViewState(condition_id=condition_id, side=side))
     view["not_drawn"] = [{"muscle": m.id, "name": m.name, "reason": NOT_DRAWN_REASON}
                          for m in undrawn_muscles(plan, manifest)]
     from ims_atlas.cli.study_commands import add_referred_pain
@@ -312,17 +314,11 @@ def run_plan(args: argparse.Namespace) -> int:
     return _show(args, view, lambda v: plan_text(v, side_words(side, given is None)))
 
 
-def _plan_views(catalog: Catalog, manifest: Manifest | None, condition_id: str, side: str) -> list[dict[str, Any]]:
-    """The plan's views (``scene.target_views``): each a name, a unit camera direction in the
-    model frame and the targets it shows; none without the anatomy.
-    """
-    from ims_atlas.core.state import ViewState
-
-    return _views(catalog, manifest, ViewState(condition_id=condition_id, side=side))
-
-
 def _views(catalog: Catalog, manifest: Manifest | None, state) -> list[dict[str, Any]]:
-    """The views of ``state``'s picture (a plan's or a segment's), as JSON; none without the anatomy."""
+    """The views of ``state``'s picture (a plan's or a segment's, ``scene.target_views``): each a
+    name, a unit camera direction in the model frame and the targets it shows; none without the
+    anatomy.
+    """
     if manifest is None:
         return []
     from ims_atlas.scene.picture import picture_for

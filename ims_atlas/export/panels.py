@@ -933,10 +933,9 @@ def panel_widths(picture: Picture, width: int) -> tuple[int, ...]:
     views = picture.views
     if len(views) != 2:
         return tuple(width // len(views) for _ in views) if views else ()
-    muscles = [{k.rpartition(":")[0] for k in v.targets if not k.startswith("paraspinal:")} for v in views]
-    counts = [len({k.rpartition(":")[0] for k in v.targets}) for v in views]
+    counts = [len({k.rpartition(":")[0] for k in v.targets}) for v in views]  # twins once
     for i in (0, 1):
-        if len(muscles[i]) == 1 and not any(k.startswith("paraspinal:") for k in views[i].targets) \
+        if counts[i] == 1 and not any(k.startswith("paraspinal:") for k in views[i].targets) \
                 and counts[1 - i] >= LONE_BESIDE:
             lone = int(round(width * LONE_SHARE))
             return (lone, width - lone) if i == 0 else (width - lone, lone)
